@@ -1,0 +1,159 @@
+//! Generated topologies for measuring the engine, shared by `wirelab bench`
+//! and `benches/`: a chain of routers, a large switched LAN, a campus.
+
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use crate::device::{DeviceId, Model};
+use crate::lab::{build, DeviceSpec, Lab};
+use crate::proto::probe::{Kind, Pace, Silent, Spec};
+use crate::sim::{Duration, Network};
+
+fn device(name: &str, model: Model, config: String) -> DeviceSpec {
+    DeviceSpec { name: name.to_string(), model, at: (0.0, 0.0), config }
+}
+
+fn lab(title: &str, devices: Vec<DeviceSpec>, links: Vec<(String, String)>) -> Lab {
+    Lab { title: title.into(), instructions: String::new(), seed: 1, devices, links, objectives: Vec::new(), allow: Vec::new() }
+}
+
+/// Host A – R1 … Rn – host B over GigabitEthernet, static routes everywhere.
+pub fn chain_lab(routers: usize) -> Lab {
+    let net = |j: usize| format!("10.{}.{}", j / 256, j % 256);
+    let mut devices = vec![device("A", Model::Pc, format!("ipconfig {}.1 255.255.255.0 {}.2\n", net(0), net(0)))];
+    let mut links = Vec::new();
+    for i in 1..=routers {
+        let mut cfg = format!(
+            "hostname R{i}\ninterface g0/0/0\n ip address {}.2 255.255.255.0\n no shutdown\ninterface g0/0/1\n ip address {}.1 255.255.255.0\n no shutdown\n",
+            net(i - 1),
+            net(i)
+        );
+        for j in 0..=routers {
+            if j + 1 < i {
+                let _ = writeln!(cfg, "ip route {}.0 255.255.255.0 {}.1", net(j), net(i - 1));
+            } else if j > i {
+                let _ = writeln!(cfg, "ip route {}.0 255.255.255.0 {}.2", net(j), net(i));
+            }
+        }
+        devices.push(device(&format!("R{i}"), Model::Router, cfg));
+        let left = if i == 1 { "A:Fa0".to_string() } else { format!("R{}:Gi0/0/1", i - 1) };
+        links.push((left, format!("R{i}:Gi0/0/0")));
+    }
+    devices.push(device("B", Model::Pc, format!("ipconfig {}.2 255.255.255.0 {}.1\n", net(routers), net(routers))));
+    links.push((format!("R{routers}:Gi0/0/1"), "B:Fa0".into()));
+    lab("chain", devices, links)
+}
+
+/// The chain, ready to run: A pings B every `interval`, `count` times.
+pub fn chain(routers: usize, propagation: Duration, interval: Duration, count: u32) -> (Network, DeviceId) {
+    let (mut net, _) = build(&chain_lab(routers)).expect("generated lab is valid");
+    for c in net.cables() {
+        net.set_propagation(c.id, propagation);
+    }
+    let a = net.find("A").expect("A exists");
+    let b_ip: Ipv4Addr = format!("10.{}.{}.2", routers / 256, routers % 256).parse().expect("valid address");
+    let spec = Spec {
+        dst: b_ip,
+        kind: Kind::Echo,
+        count,
+        size: 64,
+        timeout: Duration::from_secs(2),
+        pace: Pace::Fixed { interval },
+        ident: 1,
+    };
+    net.start_probe(a, spec, Box::new(Silent));
+    (net, a)
+}
+
+/// `hosts` PCs in one VLAN behind a core, distribution and access switches, and
+/// a router as their gateway.
+pub fn lan_lab(hosts: usize) -> Lab {
+    let mut devices = vec![device("R1", Model::Router, "interface g0/0/0\n ip address 10.0.0.1 255.255.252.0\n no shutdown\n".into())];
+    let mut links = vec![("R1:Gi0/0/0".to_string(), "CORE:Gi0/1".to_string())];
+    devices.push(device("CORE", Model::Switch, String::new()));
+    let access_count = hosts.div_ceil(24);
+    let dist_count = access_count.div_ceil(24);
+    for d in 0..dist_count {
+        let dname = format!("DIST{d}");
+        devices.push(device(&dname, Model::Switch, String::new()));
+        links.push((format!("CORE:Fa0/{}", d + 1), format!("{dname}:Gi0/1")));
+    }
+    for a in 0..access_count {
+        let aname = format!("ACC{a}");
+        devices.push(device(&aname, Model::Switch, String::new()));
+        links.push((format!("DIST{}:Fa0/{}", a / 24, a % 24 + 1), format!("{aname}:Gi0/1")));
+    }
+    for h in 0..hosts {
+        let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 0, 0, 10)) + h as u32);
+        let name = format!("PC{h}");
+        devices.push(device(&name, Model::Pc, format!("ipconfig {ip} 255.255.252.0 10.0.0.1\n")));
+        links.push((format!("ACC{}:Fa0/{}", h / 24, h % 24 + 1), format!("{name}:Fa0")));
+    }
+    lab("lan", devices, links)
+}
+
+/// The LAN, ready to run: every host pings its gateway once a second.
+pub fn lan(hosts: usize, pings: u32) -> Network {
+    let (mut net, _) = build(&lan_lab(hosts)).expect("generated lab is valid");
+    for h in 0..hosts {
+        let id = net.find(&format!("PC{h}")).expect("host exists");
+        let spec = Spec {
+            dst: Ipv4Addr::new(10, 0, 0, 1),
+            kind: Kind::Echo,
+            count: pings,
+            size: 32,
+            timeout: Duration::from_secs(4),
+            pace: Pace::Fixed { interval: Duration::from_secs(1) },
+            ident: 1,
+        };
+        net.start_probe(id, spec, Box::new(Silent));
+    }
+    net
+}
+
+/// A campus of `sites` sites, each a router, a core and two access switches and
+/// `hosts_per_site` PCs; site routers chained over serial links.
+pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
+    let mut devices = Vec::new();
+    let mut links = Vec::new();
+    for s in 0..sites {
+        let (hi, lo) = (s / 256, s % 256);
+        let wan = |k: usize, host: usize| {
+            let v = k * 4 + host;
+            format!("172.{}.{}.{}", 16 + v / 65536, (v / 256) % 256, v % 256)
+        };
+        let mut cfg = format!("hostname S{s}R\ninterface g0/0/0\n ip address 10.{hi}.{lo}.1 255.255.255.0\n no shutdown\n");
+        if s > 0 {
+            let _ = write!(cfg, "interface s0/1/1\n ip address {} 255.255.255.252\n no shutdown\n", wan(s - 1, 2));
+        }
+        if s + 1 < sites {
+            let _ = write!(cfg, "interface s0/1/0\n ip address {} 255.255.255.252\n no shutdown\n", wan(s, 1));
+        }
+        devices.push(device(&format!("S{s}R"), Model::Router, cfg));
+        devices.push(device(&format!("S{s}CORE"), Model::Switch, String::new()));
+        links.push((format!("S{s}R:Gi0/0/0"), format!("S{s}CORE:Gi0/1")));
+        if s > 0 {
+            links.push((format!("S{}R:Se0/1/0", s - 1), format!("S{s}R:Se0/1/1")));
+        }
+        let per_switch = hosts_per_site.div_ceil(2).min(24);
+        for a in 0..2 {
+            let aname = format!("S{s}ACC{a}");
+            devices.push(device(&aname, Model::Switch, String::new()));
+            links.push((format!("S{s}CORE:Fa0/{}", a + 1), format!("{aname}:Gi0/1")));
+        }
+        for h in 0..hosts_per_site.min(48) {
+            let name = format!("S{s}PC{h}");
+            devices.push(device(&name, Model::Pc, format!("ipconfig 10.{hi}.{lo}.{} 255.255.255.0 10.{hi}.{lo}.1\n", 10 + h)));
+            links.push((format!("S{s}ACC{}:Fa0/{}", h / per_switch, h % per_switch + 1), format!("{name}:Fa0")));
+        }
+    }
+    lab("campus", devices, links)
+}
+
+/// Peak resident memory of this process, in bytes (Linux; 0 elsewhere).
+pub fn peak_memory_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map_or(0, |kb| kb * 1024)
+}

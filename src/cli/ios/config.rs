@@ -1,0 +1,678 @@
+//! Configuration modes: global (`(config)#`), interface (`(config-if)#`,
+//! `(config-subif)#`, `(config-if-range)#`) and line (`(config-line)#`).
+
+use std::net::Ipv4Addr;
+
+use super::tree::Arg;
+use super::{arg, kw};
+use super::{Cx, Handler, Tree};
+use crate::cli::secret;
+use crate::device::ios::{LineConfig, LineKind, Login, Secret, User};
+use crate::device::{Device, IfaceKind, IfaceName, Mode, Model, Role};
+use crate::proto::ipv4::prefix_len;
+use crate::proto::rib::{Prefix, StaticRoute};
+use crate::sim::hash_name;
+
+fn router(m: Model) -> bool {
+    m == Model::Router
+}
+fn switch(m: Model) -> bool {
+    m.is_switch()
+}
+fn layer3(m: Model) -> bool {
+    m != Model::Switch
+}
+
+fn exit_end() -> Tree {
+    vec![
+        kw("exit", "Exit from configure mode").plain(exit),
+        kw("end", "Exit from configure mode").plain(end),
+    ]
+}
+
+pub fn global() -> Tree {
+    vec![
+        kw("hostname", "Set system's network name").sub(vec![arg(Arg::Word, "This system's network name").plain(hostname)]).no(hostname),
+        kw("interface", "Select an interface to configure").sub(vec![
+            kw("range", "interface range command").sub(vec![arg(Arg::Rest, "Interface list").plain(interface_range)]),
+            arg(Arg::Iface, "").plain(select_interface),
+        ]),
+        kw("ip", "Global IP configuration subcommands").sub(vec![
+            kw("route", "Establish static routes").when(layer3).sub(vec![arg(Arg::Ipv4, "Destination prefix").sub(vec![
+                arg(Arg::Ipv4, "Destination prefix mask").sub(route_targets()),
+            ])]),
+            kw("domain-name", "Define the default domain name").sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)]).no(domain_name),
+            kw("domain", "IP DNS Resolver").sub(vec![
+                kw("name", "Define the default domain name").sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)]).no(domain_name),
+                kw("lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
+            ]),
+            kw("domain-lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
+            kw("default-gateway", "Specify default gateway (if not routing IP)").when(switch).sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)]).no(default_gateway),
+            kw("ssh", "Configure ssh options").sub(vec![kw("version", "Specify protocol version to be supported").sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)]).no(ssh_version)]),
+            kw("classless", "Follow classless routing forwarding rules").run(noop),
+            kw("cef", "Cisco Express Forwarding").run(noop),
+            kw("subnet-zero", "Allow 'subnet zero' subnets").run(noop),
+        ]),
+        kw("enable", "Modify enable password parameters").sub(vec![
+            kw("secret", "Assign the privileged level secret").sub(secret_forms(enable_secret)).no(enable_secret),
+            kw("password", "Assign the privileged level password").sub(secret_forms(enable_password)).no(enable_password),
+        ]),
+        kw("service", "Modify use of network based services").sub(vec![
+            kw("password-encryption", "Encrypt system passwords").run(password_encryption),
+            kw("timestamps", "Timestamp debug/log messages").run(noop).sub(vec![arg(Arg::Rest, "").run(noop)]),
+        ]),
+        kw("banner", "Define a login banner").sub(vec![
+            kw("motd", "Set Message of the Day banner").sub(vec![arg(Arg::Rest, "c  banner-text c, where 'c' is a delimiting character").plain(banner_motd)]).no(banner_motd),
+        ]),
+        kw("line", "Configure a terminal line").sub(vec![
+            kw("console", "Primary terminal line").sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_console)]),
+            kw("aux", "Auxiliary line").when(router).sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_aux)]),
+            kw("vty", "Virtual terminal").sub(vec![arg(Arg::Num(0, 15), "First Line number").plain(line_vty).sub(vec![arg(Arg::Num(0, 15), "Last Line number").plain(line_vty)])]),
+        ]),
+        kw("username", "Establish User Name Authentication").sub(vec![arg(Arg::Word, "User name").no(username).sub(vec![
+            kw("privilege", "Set user privilege level").sub(vec![arg(Arg::Num(0, 15), "User privilege level").sub(vec![
+                kw("secret", "Specify the secret for the user").sub(secret_forms(username)),
+                kw("password", "Specify the password for the user").sub(secret_forms(username)),
+            ])]),
+            kw("secret", "Specify the secret for the user").sub(secret_forms(username)),
+            kw("password", "Specify the password for the user").sub(secret_forms(username)),
+        ])]),
+        kw("crypto", "Encryption module").sub(vec![kw("key", "Long term key operations").sub(vec![kw("generate", "Generate new keys").sub(vec![
+            kw("rsa", "Generate RSA keys").plain(crypto_rsa).sub(vec![
+                kw("general-keys", "Generate a general purpose RSA key pair for signing and encryption").plain(crypto_rsa).sub(vec![
+                    kw("modulus", "Provide number of modulus bits on the command line").sub(vec![arg(Arg::Num(360, 4096), "size of the key modulus [360-4096]").plain(crypto_rsa)]),
+                ]),
+                kw("modulus", "Provide number of modulus bits on the command line").sub(vec![arg(Arg::Num(360, 4096), "size of the key modulus [360-4096]").plain(crypto_rsa)]),
+            ]),
+        ])])]),
+        kw("version", "Version").hidden().sub(vec![arg(Arg::Word, "").run(noop)]),
+        kw("boot-start-marker", "").hidden().run(noop),
+        kw("boot-end-marker", "").hidden().run(noop),
+        kw("end", "Exit from configure mode").plain(end),
+        kw("exit", "Exit from configure mode").plain(exit),
+    ]
+}
+
+fn noop(_: &mut Cx) {}
+
+fn secret_forms(h: Handler) -> Tree {
+    vec![
+        arg(Arg::Num(0, 0), "Specifies an UNENCRYPTED password will follow").sub(vec![arg(Arg::Word, "The UNENCRYPTED (cleartext) password").plain(h)]),
+        arg(Arg::Num(5, 5), "Specifies a HIDDEN secret will follow").sub(vec![arg(Arg::Word, "The HIDDEN secret string").plain(h)]),
+        arg(Arg::Num(7, 7), "Specifies a HIDDEN password will follow").sub(vec![arg(Arg::Word, "The HIDDEN password string").plain(h)]),
+        arg(Arg::Word, "The UNENCRYPTED (cleartext) password").plain(h),
+    ]
+}
+
+/// The secret a `[0|5|7] WORD` argument pair describes, hashed as IOS would.
+fn secret_from(cx: &Cx, hash: bool, salt_seed: &str) -> Option<Secret> {
+    let word = cx.word(cx.values.iter().filter(|v| matches!(v, super::Value::Word(_))).count().checked_sub(1)?)?.to_string();
+    let kind = cx.values.iter().rev().find_map(|v| if let super::Value::Num(n) = v { Some(*n) } else { None });
+    let kind = if cx.values.iter().rev().nth(1).is_some_and(|v| matches!(v, super::Value::Num(_))) { kind } else { None };
+    Some(match kind {
+        Some(5) => Secret::Type5(word),
+        Some(7) => Secret::Type7(word),
+        _ if hash => Secret::Type5(secret::md5_crypt(&word, &secret::salt_from(hash_name(0, &format!("{salt_seed}{word}"))))),
+        _ => Secret::Clear(word),
+    })
+}
+
+fn route_targets() -> Tree {
+    let distance = || arg(Arg::Num(1, 255), "Distance metric for this route").run(ip_route);
+    vec![
+        arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(vec![distance(), kw("permanent", "permanent route").run(ip_route)]),
+        arg(Arg::Iface, "").run(ip_route).sub(vec![
+            arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(vec![distance()]),
+            distance(),
+        ]),
+    ]
+}
+
+pub fn interface() -> Tree {
+    let mut t: Tree = vec![
+        kw("ip", "Interface Internet Protocol config commands").sub(vec![
+            kw("address", "Set the IP address of an interface").no(ip_address).sub(vec![arg(Arg::Ipv4, "IP address").sub(vec![
+                arg(Arg::Ipv4, "IP subnet mask").run(ip_address).sub(vec![kw("secondary", "Make this IP address a secondary address").run(ip_address)]),
+            ])]),
+        ]),
+        kw("shutdown", "Shutdown the selected interface").run(shutdown),
+        kw("description", "Interface specific description").sub(vec![arg(Arg::Rest, "Up to 240 characters describing this interface").plain(description)]).no(description),
+        kw("duplex", "Configure duplex operation.").no(duplex).sub(vec![
+            kw("auto", "Enable AUTO duplex configuration").run(duplex),
+            kw("full", "Force full duplex operation").run(duplex),
+            kw("half", "Force half-duplex operation").run(duplex),
+        ]),
+        kw("speed", "Configure speed operation.").no(speed).sub(vec![
+            kw("10", "Force 10 Mbps operation").run(speed),
+            kw("100", "Force 100 Mbps operation").run(speed),
+            kw("1000", "Force 1000 Mbps operation").run(speed),
+            kw("auto", "Enable AUTO speed configuration").run(speed),
+        ]),
+        kw("clock", "Configure serial interface clock").when(router).sub(vec![kw("rate", "Configure serial interface clock speed").no(clock_rate).sub(vec![
+            arg(Arg::Num(1200, 8_000_000), "Choose clockrate from list above").run(clock_rate),
+        ])]),
+        kw("bandwidth", "Set bandwidth informational parameter").sub(vec![arg(Arg::Num(1, 10_000_000), "Bandwidth in kilobits").run(noop)]).no(noop),
+        kw("negotiation", "Select Autonegotiation mode").sub(vec![kw("auto", "Enable link autonegotiation").run(noop)]),
+        kw("mdix", "Set Media Dependent Interface with Crossover").sub(vec![kw("auto", "Enable automatic MDI crossover detection on this interface").run(noop)]),
+    ];
+    t.extend(exit_end());
+    t
+}
+
+pub fn line() -> Tree {
+    let mut t: Tree = vec![
+        kw("password", "Set a password").no(line_password).sub(vec![
+            arg(Arg::Num(0, 0), "Specifies an UNENCRYPTED password will follow").sub(vec![arg(Arg::Word, "The UNENCRYPTED (cleartext) line password").plain(line_password)]),
+            arg(Arg::Num(7, 7), "Specifies a HIDDEN password will follow").sub(vec![arg(Arg::Word, "The HIDDEN line password").plain(line_password)]),
+            arg(Arg::Word, "The UNENCRYPTED (cleartext) line password").plain(line_password),
+        ]),
+        kw("login", "Enable password checking").run(login).sub(vec![kw("local", "Local password checking").run(login)]),
+        kw("exec-timeout", "Set the EXEC timeout").no(exec_timeout).sub(vec![arg(Arg::Num(0, 35791), "Timeout in minutes").run(exec_timeout).sub(vec![
+            arg(Arg::Num(0, 2_147_483), "Timeout in seconds").run(exec_timeout),
+        ])]),
+        kw("logging", "Modify message logging facilities").sub(vec![kw("synchronous", "Synchronized message output").run(logging_sync)]),
+        kw("transport", "Define transport protocols for line").sub(vec![kw("input", "Define which protocols to use when connecting to the terminal server").no(transport_input).sub(vec![
+            kw("all", "All protocols").run(transport_input),
+            kw("none", "No protocols").run(transport_input),
+            kw("ssh", "TCP/IP SSH protocol").run(transport_input).sub(vec![kw("telnet", "TCP/IP Telnet protocol").run(transport_input)]),
+            kw("telnet", "TCP/IP Telnet protocol").run(transport_input).sub(vec![kw("ssh", "TCP/IP SSH protocol").run(transport_input)]),
+        ])]),
+        kw("privilege", "Change privilege level for line").sub(vec![kw("level", "Assign default privilege level for line").sub(vec![arg(Arg::Num(0, 15), "Default privilege level for line").run(noop)])]),
+        kw("history", "Enable and control the command history function").sub(vec![kw("size", "Set history buffer size").sub(vec![arg(Arg::Num(0, 256), "Size of history buffer").run(noop)])]),
+    ];
+    t.extend(exit_end());
+    t
+}
+
+fn exit(cx: &mut Cx) {
+    let ios = cx.ios();
+    ios.mode = match ios.mode {
+        Mode::Config => Mode::PrivExec,
+        _ => Mode::Config,
+    };
+}
+
+fn end(cx: &mut Cx) {
+    cx.ios().mode = Mode::PrivExec;
+    cx.print("\n%SYS-5-CONFIG_I: Configured from console by console\n");
+}
+
+fn hostname(cx: &mut Cx) {
+    let name = if cx.negated { cx.dev.model.default_hostname().to_string() } else { cx.word(0).unwrap_or("Router").to_string() };
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        cx.print("% Hostname contains one or more illegal characters.\n");
+        return;
+    }
+    cx.ios().hostname = name.chars().take(63).collect();
+}
+
+fn select_interface(cx: &mut Cx) {
+    let Some(name) = cx.iface().cloned() else { return };
+    if let Some(name) = select_iface(cx, &name) {
+        cx.ios().mode = Mode::Interface { names: vec![name], range: false };
+    }
+}
+
+/// Find or create the interface a command names, or print IOS's complaint.
+fn select_iface(cx: &mut Cx, name: &IfaceName) -> Option<IfaceName> {
+    let model = cx.dev.model;
+    let (ios, console, ports) = cx.parts();
+    if ios.iface(name).is_some() {
+        return Some(name.clone());
+    }
+    if let Some(sub) = name.sub {
+        let parent = name.parent();
+        let parent_ok = ios.iface(&parent).is_some_and(|p| p.port.is_some()) && model == Model::Router && sub > 0;
+        if parent_ok {
+            ios.ensure_subif(name, ports);
+            return Some(name.clone());
+        }
+    } else if ios.ensure_iface(name, ports).is_some() {
+        return Some(name.clone());
+    }
+    console.push_str(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(ios.prompt().len() + 10)));
+    None
+}
+
+fn interface_range(cx: &mut Cx) {
+    let text = cx.rest().unwrap_or("").to_string();
+    match parse_range(&text) {
+        Some(names) if !names.is_empty() && names.iter().all(|n| cx.ios().iface(n).is_some()) => {
+            cx.ios().mode = Mode::Interface { names, range: true };
+        }
+        _ => cx.print("% Command rejected: Bad interface range\n"),
+    }
+}
+
+/// `f0/1 - 24`, `f0/1-24`, `g0/1 - 2 , f0/1 - 5`, `f0/1 , f0/3`.
+pub fn parse_range(text: &str) -> Option<Vec<IfaceName>> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let part = part.trim();
+        let (first, last) = match part.split_once('-') {
+            Some((a, b)) => (a.trim(), Some(b.trim())),
+            None => (part, None),
+        };
+        let start = IfaceName::parse(first).ok()?;
+        let from = *start.numbers.last()?;
+        let to = match last {
+            Some(l) => l.parse::<u32>().ok()?,
+            None => from,
+        };
+        if to < from || to - from > 64 {
+            return None;
+        }
+        for n in from..=to {
+            let mut name = start.clone();
+            *name.numbers.last_mut()? = n;
+            out.push(name);
+        }
+    }
+    Some(out)
+}
+
+fn ip_route(cx: &mut Cx) {
+    let (Some(prefix), Some(mask)) = (cx.ip(0), cx.ip(1)) else { return };
+    let Some(len) = prefix_len(mask) else {
+        cx.print("%Inconsistent address and mask\n");
+        return;
+    };
+    if u32::from(prefix) & !crate::proto::ipv4::mask_bits(len) != 0 {
+        cx.print("%Inconsistent address and mask\n");
+        return;
+    }
+    let next_hop = cx.ip(2);
+    let iface_name = cx.iface().cloned();
+    let distance = cx.num(0).unwrap_or(1).min(255) as u8;
+    let negated = cx.negated;
+    let (ios, console, _) = cx.parts();
+    let iface = match &iface_name {
+        Some(n) => match ios.stack.iface_index(n) {
+            Some(i) => Some(i),
+            None => {
+                console.push_str("%Invalid interface\n");
+                return;
+            }
+        },
+        None => None,
+    };
+    let route = StaticRoute { prefix: Prefix::new(prefix, len), iface, next_hop, distance };
+    if negated {
+        ios.static_routes.retain(|r| !(r.prefix == route.prefix && (next_hop.is_none() && iface.is_none() || r.next_hop == next_hop && r.iface == iface)));
+    } else {
+        if next_hop.is_some_and(|nh| ios.stack.is_local(nh)) {
+            console.push_str("%Invalid next hop address (it's this router)\n");
+            return;
+        }
+        // The same route again replaces its distance, as on IOS.
+        ios.static_routes.retain(|r| !(r.prefix == route.prefix && r.next_hop == next_hop && r.iface == iface));
+        ios.static_routes.push(route);
+    }
+    ios.sync_routes();
+}
+
+fn domain_name(cx: &mut Cx) {
+    let name = if cx.negated { None } else { cx.word(0).map(str::to_string) };
+    cx.ios().domain_name = name;
+}
+
+fn domain_lookup(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().domain_lookup = on;
+}
+
+fn default_gateway(cx: &mut Cx) {
+    let gw = if cx.negated { None } else { cx.ip(0) };
+    cx.ios().default_gateway = gw;
+    cx.ios().sync_routes();
+}
+
+fn ssh_version(cx: &mut Cx) {
+    let v = if cx.negated { None } else { cx.num(0).map(|n| n as u8) };
+    cx.ios().ssh_version = v;
+}
+
+fn enable_secret(cx: &mut Cx) {
+    let s = if cx.negated { None } else { secret_from(cx, true, "enable") };
+    cx.ios().enable_secret = s;
+}
+
+fn enable_password(cx: &mut Cx) {
+    let s = if cx.negated { None } else { secret_from(cx, false, "enable") };
+    let encrypt = cx.ios().password_encryption;
+    cx.ios().enable_password = s.map(|s| if encrypt { encrypt7(s) } else { s });
+}
+
+fn encrypt7(s: Secret) -> Secret {
+    match s {
+        Secret::Clear(p) => Secret::Type7(secret::type7_encode(&p, (hash_name(7, &p) % 16) as usize)),
+        other => other,
+    }
+}
+
+fn password_encryption(cx: &mut Cx) {
+    let on = !cx.negated;
+    let ios = cx.ios();
+    ios.password_encryption = on;
+    if on {
+        // Existing clear-text passwords are encrypted at once; turning it off decrypts nothing.
+        ios.enable_password = ios.enable_password.take().map(encrypt7);
+        for l in &mut ios.lines {
+            l.password = l.password.take().map(encrypt7);
+        }
+        for u in &mut ios.users {
+            u.secret = u.secret.take().map(encrypt7);
+        }
+    }
+}
+
+fn banner_motd(cx: &mut Cx) {
+    if cx.negated {
+        cx.ios().banner_motd = None;
+        return;
+    }
+    let text = cx.rest().unwrap_or("").to_string();
+    // Saved configurations show the delimiter as `^C`; typed ones use any character.
+    let delim: String = if text.starts_with("^C") { "^C".into() } else { text.chars().take(1).collect() };
+    let body = &text[delim.len()..];
+    match body.find(&delim) {
+        Some(end) => cx.ios().banner_motd = Some(body[..end].to_string()),
+        None => {
+            cx.print(&format!("Enter TEXT message.  End with the character '{}'.\n", delim.chars().last().unwrap_or('^')));
+            cx.ios().banner_in_progress = Some((delim, body.to_string()));
+        }
+    }
+}
+
+/// A line of a multi-line banner.
+pub fn banner_line(dev: &mut Device, line: &str) {
+    let Role::Ios(ios) = &mut dev.role else { return };
+    let Some((delim, mut text)) = ios.banner_in_progress.take() else { return };
+    text.push('\n');
+    match line.find(&delim) {
+        Some(end) => {
+            text.push_str(&line[..end]);
+            ios.banner_motd = Some(text.trim_start_matches('\n').to_string());
+        }
+        None => {
+            text.push_str(line);
+            ios.banner_in_progress = Some((delim, text));
+        }
+    }
+}
+
+fn enter_line(cx: &mut Cx, kind: LineKind, first: u8, last: u8) {
+    let ios = cx.ios();
+    if !ios.lines.iter().any(|l| l.kind == kind && l.first <= first && last <= l.last) {
+        // `line vty 0 15` on a box that lists 0 4 and 5 15 is two blocks; cover them.
+        if kind != LineKind::Vty {
+            return;
+        }
+    }
+    ios.mode = Mode::Line { kind, first, last };
+}
+
+fn line_console(cx: &mut Cx) {
+    enter_line(cx, LineKind::Console, 0, 0);
+}
+
+fn line_aux(cx: &mut Cx) {
+    enter_line(cx, LineKind::Aux, 0, 0);
+}
+
+fn line_vty(cx: &mut Cx) {
+    let first = cx.num(0).unwrap_or(0) as u8;
+    let last = cx.num(1).map_or(first, |n| n as u8);
+    if last < first {
+        cx.print("%Invalid line number\n");
+        return;
+    }
+    if cx.dev.model == Model::Router && last > 4 {
+        // An ISR has vty 0-4 by default; more lines are created on demand.
+        let ios = cx.ios();
+        if !ios.lines.iter().any(|l| l.kind == LineKind::Vty && l.first == 5) {
+            ios.lines.push(LineConfig { first: 5, last: 15, ..ios.lines.iter().find(|l| l.kind == LineKind::Vty).cloned().expect("vty 0 4 exists") });
+        }
+    }
+    enter_line(cx, LineKind::Vty, first, last);
+}
+
+/// Apply a change to every line block the current `line` mode covers.
+fn each_line(cx: &mut Cx, f: impl Fn(&mut LineConfig)) {
+    let ios = cx.ios();
+    let Mode::Line { kind, first, last } = ios.mode else { return };
+    for l in ios.lines.iter_mut().filter(|l| l.kind == kind && l.first <= last && first <= l.last) {
+        f(l);
+    }
+}
+
+fn line_password(cx: &mut Cx) {
+    let s = if cx.negated { None } else { secret_from(cx, false, "line") };
+    let encrypt = cx.ios().password_encryption;
+    let s = s.map(|s| if encrypt { encrypt7(s) } else { s });
+    each_line(cx, |l| l.password = s.clone());
+}
+
+fn login(cx: &mut Cx) {
+    let login = match (cx.negated, cx.has("local")) {
+        (true, _) => Login::None,
+        (false, true) => Login::Local,
+        (false, false) => Login::Line,
+    };
+    let missing_password = login == Login::Line && {
+        let ios = cx.ios();
+        let Mode::Line { kind, first, .. } = ios.mode else { return };
+        ios.lines.iter().any(|l| l.kind == kind && l.first == first && l.password.is_none())
+    };
+    if missing_password {
+        cx.print("% Login disabled on line 0, until 'password' is set\n");
+    }
+    each_line(cx, |l| l.login = login);
+}
+
+fn exec_timeout(cx: &mut Cx) {
+    let t = if cx.negated { None } else { Some((cx.num(0).unwrap_or(10), cx.num(1).unwrap_or(0))) };
+    each_line(cx, |l| l.exec_timeout = t.filter(|&t| t != (10, 0)));
+}
+
+fn logging_sync(cx: &mut Cx) {
+    let on = !cx.negated;
+    each_line(cx, |l| l.logging_synchronous = on);
+}
+
+fn transport_input(cx: &mut Cx) {
+    let words: Vec<&str> = cx.values.iter().skip(2).filter_map(|v| if let super::Value::Key(k) = v { Some(*k) } else { None }).collect();
+    let t = if cx.negated { None } else { Some(words.join(" ")) };
+    each_line(cx, |l| l.transport_input = t.clone());
+}
+
+fn username(cx: &mut Cx) {
+    let Some(name) = cx.word(0).map(str::to_string) else { return };
+    if cx.negated {
+        cx.ios().users.retain(|u| u.name != name);
+        return;
+    }
+    let hash = cx.has("secret");
+    let privilege = cx.values.iter().position(|v| matches!(v, super::Value::Key("privilege"))).and_then(|p| match cx.values.get(p + 1) {
+        Some(super::Value::Num(n)) => Some(*n as u8),
+        _ => None,
+    });
+    let secret = secret_from(cx, hash, &name);
+    let encrypt = cx.ios().password_encryption;
+    let secret = secret.map(|s| if encrypt { encrypt7(s) } else { s });
+    let ios = cx.ios();
+    ios.users.retain(|u| u.name != name);
+    ios.users.push(User { name, privilege, secret });
+}
+
+fn crypto_rsa(cx: &mut Cx) {
+    let ios = cx.ios();
+    if ios.domain_name.is_none() {
+        cx.print("% Please define a domain-name first.\n");
+        return;
+    }
+    let name = format!("{}.{}", ios.hostname, ios.domain_name.clone().unwrap_or_default());
+    match cx.num(0) {
+        Some(bits) => {
+            cx.ios().rsa_modulus = Some(bits);
+            cx.print(&format!("The name for the keys will be: {name}\n\n% The key modulus size is {bits} bits\n% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n"));
+        }
+        None => {
+            cx.print(&format!("The name for the keys will be: {name}\nChoose the size of the key modulus in the range of 360 to 4096 for your\n  General Purpose Keys. Choosing a key modulus greater than 512 may take\n  a few minutes.\n\nHow many bits in the modulus [512]: "));
+            cx.ios().question = Some(crate::device::ios::Question::RsaModulus);
+        }
+    }
+}
+
+/// The interfaces the current `interface` mode applies to.
+fn selected(cx: &mut Cx) -> Vec<IfaceName> {
+    match &cx.ios().mode {
+        Mode::Interface { names, .. } => names.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn ip_address(cx: &mut Cx) {
+    let names = selected(cx);
+    let (addr, mask) = (cx.ip(0), cx.ip(1));
+    let negated = cx.negated;
+    let model = cx.dev.model;
+    for name in names {
+        let (ios, console, _) = cx.parts();
+        let Some(i) = ios.iface(&name) else { continue };
+        let Some(stack) = i.stack else {
+            if name.sub.is_some() {
+                console.push_str("% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n");
+            } else {
+                let _ = model;
+                console.push_str(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(ios.prompt().len() + 1)));
+            }
+            return;
+        };
+        if negated {
+            ios.stack.set_addr(stack, None);
+            ios.sync_routes();
+            continue;
+        }
+        let (Some(addr), Some(mask)) = (addr, mask) else { continue };
+        let Some(len) = prefix_len(mask).filter(|&l| l > 0) else {
+            console.push_str(&format!("Bad mask 0x{:X} for address {addr}\n", u32::from(mask)));
+            return;
+        };
+        if let Some(problem) = address_problem(addr, len) {
+            console.push_str(&problem);
+            return;
+        }
+        if let Some(other) = overlapping(ios, stack, addr, len) {
+            console.push_str(&format!("% {} overlaps with {other}\n", crate::proto::ipv4::network(addr, len)));
+            return;
+        }
+        ios.stack.set_addr(stack, Some((addr, len)));
+        ios.sync_routes();
+    }
+}
+
+fn address_problem(addr: Ipv4Addr, len: u8) -> Option<String> {
+    if len >= 31 {
+        return None;
+    }
+    let net = crate::proto::ipv4::network(addr, len);
+    let bcast = crate::proto::ipv4::broadcast(addr, len);
+    if addr == net || addr == bcast {
+        return Some(format!("Bad mask /{len} for address {addr}\n"));
+    }
+    None
+}
+
+fn overlapping(ios: &crate::device::Ios, me: usize, addr: Ipv4Addr, len: u8) -> Option<String> {
+    let mine = Prefix::new(addr, len);
+    ios.stack.ifaces.iter().enumerate().find_map(|(i, f)| {
+        let (a, l) = f.addr?;
+        let theirs = Prefix::new(a, l);
+        let overlap = theirs.contains(mine.addr) || mine.contains(theirs.addr);
+        (i != me && overlap).then(|| f.name.to_string())
+    })
+}
+
+fn shutdown(cx: &mut Cx) {
+    let names = selected(cx);
+    let shut = !cx.negated;
+    let mut changed_ports = Vec::new();
+    {
+        let (ios, console, ports) = cx.parts();
+        for name in &names {
+            let Some(i) = ios.iface_mut(name) else { continue };
+            if i.shutdown == shut {
+                continue;
+            }
+            i.shutdown = shut;
+            match i.port {
+                Some(p) => {
+                    changed_ports.push(p);
+                    if shut && !ports[p].link_up {
+                        console.push_str(&format!("\n%LINK-5-CHANGED: Interface {name}, changed state to administratively down\n"));
+                    }
+                }
+                None => {
+                    let stack = i.stack;
+                    let state = if shut { "administratively down" } else { "up" };
+                    console.push_str(&format!("\n%LINK-5-CHANGED: Interface {name}, changed state to {state}\n"));
+                    ios.refresh_logical(ports);
+                    let proto_up = stack.is_some_and(|s| ios.stack.ifaces[s].up);
+                    let word = if proto_up { "up" } else { "down" };
+                    console.push_str(&format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to {word}\n"));
+                }
+            }
+        }
+        ios.sync_routes();
+    }
+    cx.out.admin_changed.extend(changed_ports);
+}
+
+fn description(cx: &mut Cx) {
+    let text = if cx.negated { None } else { cx.rest().map(|r| r.chars().take(240).collect()) };
+    for name in selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.description = text.clone();
+        }
+    }
+}
+
+fn duplex(cx: &mut Cx) {
+    let v = if cx.negated { None } else { cx.key_after("duplex").filter(|k| *k != "auto").map(str::to_string) };
+    for name in selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.duplex = v.clone();
+        }
+    }
+}
+
+fn speed(cx: &mut Cx) {
+    let v = if cx.negated { None } else { cx.key_after("speed").filter(|k| *k != "auto").map(str::to_string) };
+    for name in selected(cx) {
+        let fits = match (name.kind, v.as_deref()) {
+            (IfaceKind::FastEthernet, Some("1000")) => false,
+            (IfaceKind::Serial, Some(_)) => false,
+            _ => true,
+        };
+        if !fits {
+            cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(cx.dev.prompt().len() + 6)));
+            return;
+        }
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.speed = v.clone();
+        }
+    }
+}
+
+fn clock_rate(cx: &mut Cx) {
+    let rate = if cx.negated { None } else { cx.num(0) };
+    for name in selected(cx) {
+        if name.kind != IfaceKind::Serial {
+            continue;
+        }
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.clock_rate = rate;
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! EXEC modes (user `>` and privileged `#`): moving between modes, ping,
+//! traceroute, saving and erasing the configuration, reload, and `show`.
+
+use super::show;
+use super::tree::Arg;
+use super::{arg, kw};
+use super::{Cx, Handler, Tree};
+use crate::device::{Ctx, Device, Ios, Mode, Role};
+use crate::device::ios::{Confirmable, Question, Secret};
+use crate::proto::probe::{Kind, Pace, Spec};
+use crate::sim::Duration;
+
+use super::report::{IosPing, IosTrace};
+
+pub fn tree(privileged: bool) -> Tree {
+    let mut t: Tree = vec![
+        kw("enable", "Turn on privileged commands").plain(enable),
+        kw("exit", "Exit from the EXEC").plain(logout),
+        kw("logout", "Exit from the EXEC").plain(logout),
+        kw("ping", "Send echo messages").sub(ping_args()),
+        kw("traceroute", "Trace route to destination")
+            .sub(vec![arg(Arg::Ipv4, "Trace route to destination address or hostname").plain(traceroute), arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute)]),
+        kw("show", "Show running system information").sub(show::tree(privileged)),
+        kw("terminal", "Set terminal line parameters").sub(vec![
+            kw("length", "Set number of lines on a screen").sub(vec![arg(Arg::Num(0, 512), "Number of lines on screen (0 for no pausing)").plain(terminal_length)]),
+            kw("no", "Negate a command or set its defaults").sub(vec![kw("monitor", "Copy debug output to the current terminal line").plain(noop)]),
+            kw("monitor", "Copy debug output to the current terminal line").plain(noop),
+        ]),
+    ];
+    if privileged {
+        t.extend(vec![
+            kw("configure", "Enter configuration mode").sub(vec![kw("terminal", "Configure from the terminal").plain(configure)]),
+            kw("disable", "Turn off privileged commands").plain(disable),
+            kw("copy", "Copy from one file to another").sub(vec![
+                kw("running-config", "Copy from current system configuration")
+                    .sub(vec![kw("startup-config", "Copy to startup configuration").plain(copy_run_start)]),
+                kw("startup-config", "Copy from startup configuration")
+                    .sub(vec![kw("running-config", "Update (merge with) current system configuration").plain(copy_start_run)]),
+            ]),
+            kw("write", "Write running configuration to memory, network, or terminal").plain(write_memory).sub(vec![
+                kw("memory", "Write to NV memory").plain(write_memory),
+                kw("erase", "Erase NV memory").plain(erase),
+                kw("terminal", "Write to terminal").plain(show::running_config_handler),
+            ]),
+            kw("erase", "Erase a filesystem").sub(vec![
+                kw("startup-config", "Erase contents of configuration memory").plain(erase),
+                kw("nvram:", "Erase contents of configuration memory").plain(erase),
+            ]),
+            kw("reload", "Halt and perform a cold restart").plain(reload),
+            kw("clear", "Reset functions").sub(vec![
+                kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
+                kw("mac", "MAC forwarding table").sub(vec![kw("address-table", "MAC forwarding table").sub(vec![
+                    kw("dynamic", "dynamic entry type").plain(clear_mac),
+                ])]).when(|m| m.is_switch()),
+            ]),
+        ]);
+    }
+    t
+}
+
+fn ping_args() -> Tree {
+    let options = || -> Tree {
+        vec![
+            kw("repeat", "specify repeat count").sub(vec![arg(Arg::Num(1, 2_147_483_647), "Repeat count").plain(ping).sub(vec![])]),
+            kw("size", "specify datagram size").sub(vec![arg(Arg::Num(36, 18024), "Datagram size").plain(ping)]),
+            kw("timeout", "specify timeout interval").sub(vec![arg(Arg::Num(0, 3600), "Timeout in seconds").plain(ping)]),
+            kw("source", "specify source address or name").sub(vec![arg(Arg::Ipv4, "Source address").plain(ping), arg(Arg::Iface, "").plain(ping)]),
+        ]
+    };
+    // Options may come in any order: each option's value leads back to the options.
+    fn with_options(mut n: super::tree::Node<Handler>, depth: usize, options: &dyn Fn() -> Tree) -> super::tree::Node<Handler> {
+        if depth == 0 {
+            return n;
+        }
+        let opts = options()
+            .into_iter()
+            .map(|mut o| {
+                o.children = o.children.into_iter().map(|v| with_options(v, depth - 1, options)).collect();
+                o
+            })
+            .collect();
+        n.children = opts;
+        n
+    }
+    vec![
+        with_options(arg(Arg::Ipv4, "Ping destination address or hostname").plain(ping), 3, &options),
+        with_options(arg(Arg::Word, "Ping destination address or hostname").plain(ping), 3, &options),
+    ]
+}
+
+fn noop(_: &mut Cx) {}
+
+fn enable(cx: &mut Cx) {
+    let ios = cx.ios();
+    if ios.mode != Mode::UserExec {
+        return;
+    }
+    if ios.enable_secret.is_some() || ios.enable_password.is_some() {
+        ios.question = Some(Question::EnablePassword { tries: 0 });
+        cx.print("Password: ");
+    } else {
+        ios.mode = Mode::PrivExec;
+    }
+}
+
+fn disable(cx: &mut Cx) {
+    cx.ios().mode = Mode::UserExec;
+}
+
+fn logout(cx: &mut Cx) {
+    let name = cx.ios().hostname.clone();
+    cx.ios().mode = Mode::UserExec;
+    cx.print(&format!("\n{name} con0 is now available\n\n\n\n\n\nPress RETURN to get started.\n\n\n"));
+}
+
+fn configure(cx: &mut Cx) {
+    cx.ios().mode = Mode::Config;
+    cx.print("Enter configuration commands, one per line.  End with CNTL/Z.\n");
+}
+
+fn terminal_length(cx: &mut Cx) {
+    let n = cx.num(0).unwrap_or(24);
+    cx.ios().terminal_length = n;
+}
+
+fn clear_arp(cx: &mut Cx) {
+    cx.ios().stack.arp.clear();
+}
+
+fn clear_mac(cx: &mut Cx) {
+    if let Some(b) = cx.ios().bridge.as_mut() {
+        b.macs.clear_dynamic();
+    }
+}
+
+fn copy_run_start(cx: &mut Cx) {
+    cx.ios().question = Some(Question::CopyDestination);
+    cx.print("Destination filename [startup-config]? ");
+}
+
+fn copy_start_run(cx: &mut Cx) {
+    let Some(startup) = cx.ios().startup_config.clone() else {
+        cx.print("%% Non-volatile configuration memory invalid or not present\n\n");
+        return;
+    };
+    let mut out = crate::device::Outbox::default();
+    apply_config_text(cx.dev, cx.now, &mut out, &startup);
+    cx.out.frames.append(&mut out.frames);
+    cx.out.timers.append(&mut out.timers);
+    cx.out.admin_changed.append(&mut out.admin_changed);
+    let name = cx.ios().hostname.clone();
+    cx.print(&format!("{} bytes copied in 0.416 secs\n{name}#\n%SYS-5-CONFIG_I: Configured from console by console\n", startup.len()));
+}
+
+fn write_memory(cx: &mut Cx) {
+    save_startup(cx.dev);
+    cx.print("Building configuration...\n[OK]\n");
+}
+
+fn save_startup(dev: &mut Device) {
+    let text = super::running_config::render(dev);
+    if let Role::Ios(ios) = &mut dev.role {
+        ios.startup_config = Some(text);
+    }
+}
+
+fn erase(cx: &mut Cx) {
+    cx.ios().question = Some(Question::Confirm(Confirmable::EraseStartup));
+    cx.print("Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]");
+}
+
+fn reload(cx: &mut Cx) {
+    cx.ios().question = Some(Question::Confirm(Confirmable::Reload));
+    cx.print("Proceed with reload? [confirm]");
+}
+
+fn resolve_target(cx: &mut Cx) -> Option<std::net::Ipv4Addr> {
+    if let Some(ip) = cx.values.get(1).and_then(|v| if let super::Value::Ip(ip) = v { Some(*ip) } else { None }) {
+        return Some(ip);
+    }
+    cx.print("% Unrecognized host or address, or protocol not running.\n\n");
+    None
+}
+
+fn next_ident(ios: &mut Ios) -> u16 {
+    ios.probe_ident = ios.probe_ident.wrapping_add(1);
+    ios.probe_ident
+}
+
+fn ping(cx: &mut Cx) {
+    let Some(dst) = resolve_target(cx) else { return };
+    let value_after = |cx: &Cx, key: &str| {
+        let pos = cx.values.iter().position(|v| matches!(v, super::Value::Key(k) if *k == key))?;
+        match cx.values.get(pos + 1) {
+            Some(super::Value::Num(n)) => Some(*n),
+            _ => None,
+        }
+    };
+    let count = value_after(cx, "repeat").unwrap_or(5);
+    let size = value_after(cx, "size").unwrap_or(100) as usize;
+    let timeout = value_after(cx, "timeout").unwrap_or(2);
+    let ident = next_ident(cx.ios());
+    let spec = Spec {
+        dst,
+        kind: Kind::Echo,
+        count,
+        size: size.saturating_sub(28),
+        timeout: Duration::from_secs(u64::from(timeout)),
+        pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
+        ident,
+    };
+    let now = cx.now;
+    cx.dev.start_session(now, spec, Box::new(IosPing::default()));
+}
+
+fn traceroute(cx: &mut Cx) {
+    let Some(dst) = resolve_target(cx) else { return };
+    let ident = 49152 + next_ident(cx.ios()) % 16000;
+    let spec = Spec {
+        dst,
+        kind: Kind::Trace { per_hop: 3, max_hops: 30, udp: true },
+        count: 0,
+        size: 12,
+        timeout: Duration::from_secs(3),
+        pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
+        ident,
+    };
+    let now = cx.now;
+    cx.dev.start_session(now, spec, Box::new(IosTrace::default()));
+}
+
+/// Feed configuration text through the CLI in global configuration mode, as
+/// IOS does with a startup-config at boot.
+pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crate::device::Outbox, text: &str) {
+    let saved = match &mut dev.role {
+        Role::Ios(i) => std::mem::replace(&mut i.mode, Mode::Config),
+        Role::Host(_) => return,
+    };
+    let console_mark = dev.console.len();
+    for line in text.lines() {
+        let mut ctx = Ctx { now, out };
+        super::type_line(dev, &mut ctx, line);
+    }
+    // Boot-time parsing is silent but for errors, which stay visible.
+    let produced = dev.console.split_off(console_mark);
+    let errors: String = produced.lines().filter(|l| l.starts_with('%') && !l.starts_with("%LINK") && !l.starts_with("%LINEPROTO") && !l.starts_with("%SYS")).map(|l| format!("{l}\n")).collect();
+    dev.console.push_str(&errors);
+    if let Role::Ios(i) = &mut dev.role {
+        i.mode = saved;
+        i.banner_in_progress = None;
+    }
+}
+
+/// The next line typed after IOS asked a question.
+pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
+    let Role::Ios(ios) = &mut dev.role else { return };
+    match q {
+        Question::EnablePassword { tries } => {
+            let ok = match (&ios.enable_secret, &ios.enable_password) {
+                (Some(secret), _) => secret_matches(secret, line),
+                (None, Some(pw)) => secret_matches(pw, line),
+                (None, None) => true,
+            };
+            dev.console.push('\n');
+            if ok {
+                ios.mode = Mode::PrivExec;
+            } else if tries + 1 < 3 {
+                ios.question = Some(Question::EnablePassword { tries: tries + 1 });
+                dev.console.push_str("Password: ");
+            } else {
+                dev.console.push_str("% Bad secrets\n\n");
+            }
+        }
+        Question::CopyDestination => {
+            let name = line.trim();
+            if name.is_empty() || "startup-config".starts_with(name) {
+                save_startup(dev);
+                dev.console.push_str("Building configuration...\n[OK]\n");
+            } else {
+                dev.console.push_str("%Error opening flash:/ (Permission denied)\n");
+            }
+        }
+        Question::RsaModulus => {
+            let bits: u32 = if line.trim().is_empty() { 512 } else { line.trim().parse().unwrap_or(0) };
+            if (360..=4096).contains(&bits) {
+                ios.rsa_modulus = Some(bits);
+                let name = format!("{}.{}", ios.hostname, ios.domain_name.clone().unwrap_or_default());
+                dev.console.push_str(&format!(
+                    "% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n%SSH-5-ENABLED: SSH 1.99 has been enabled\n"
+                ));
+                let _ = name;
+            } else {
+                dev.console.push_str("% A decimal number between 360 and 4096.\n");
+            }
+        }
+        Question::Confirm(what) => {
+            let yes = line.trim().is_empty() || line.trim().eq_ignore_ascii_case("y") || line.trim().eq_ignore_ascii_case("yes");
+            dev.console.push('\n');
+            if !yes {
+                return;
+            }
+            match what {
+                Confirmable::EraseStartup => {
+                    ios.startup_config = None;
+                    dev.console.push_str("[OK]\nErase of nvram: complete\n%SYS-7-NV_BLOCK_INIT: Initialized the geometry of nvram\n");
+                }
+                Confirmable::Reload => reload_now(dev, ctx),
+            }
+        }
+    }
+}
+
+fn secret_matches(secret: &Secret, typed: &str) -> bool {
+    match secret {
+        Secret::Clear(p) => p == typed,
+        Secret::Type7(e) => crate::cli::secret::type7_decode(e).as_deref() == Some(typed),
+        Secret::Type5(h) => {
+            let salt = h.split('$').nth(2).unwrap_or("");
+            &crate::cli::secret::md5_crypt(typed, salt) == h
+        }
+    }
+}
+
+/// Restart the box: forget the running state, boot from the startup-config.
+fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
+    let Role::Ios(old) = &mut dev.role else { return };
+    let startup = old.startup_config.clone();
+    let base_mac = old.bridge.as_ref().map_or(dev.ports[0].mac, |b| b.svi_mac);
+    let fresh = Ios::new(dev.model, &dev.ports, base_mac);
+    **old = fresh;
+    if let Role::Ios(i) = &mut dev.role {
+        i.startup_config = startup.clone();
+        ctx.out.admin_changed.extend(0..dev.ports.len());
+    }
+    dev.session = None;
+    dev.console.push_str("\nSystem Bootstrap, Version 16.9(4), RELEASE SOFTWARE\n\n");
+    if let Some(text) = startup {
+        apply_config_text(dev, ctx.now, ctx.out, &text);
+    }
+    // Ports that were up are still cabled: re-announce their state to the new state.
+    let ports = dev.ports.clone();
+    if let Role::Ios(i) = &mut dev.role {
+        for (p, port) in ports.iter().enumerate() {
+            if port.link_up {
+                if let Some(s) = i.ifaces.iter().find(|f| f.port == Some(p)).and_then(|f| f.stack) {
+                    i.stack.set_up(s, !i.ifaces.iter().find(|f| f.port == Some(p)).is_some_and(|f| f.shutdown));
+                }
+            }
+        }
+        i.refresh_logical(&ports);
+    }
+    dev.console.push_str("\nPress RETURN to get started!\n\n");
+}

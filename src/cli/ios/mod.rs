@@ -1,0 +1,349 @@
+//! The IOS CLI: the mode a terminal is in picks a command tree; a typed line is
+//! parsed against it (with `no`, `default` and `do` handled here, once for all
+//! modes) and its handler changes the device's state or prints.
+
+mod config;
+mod exec;
+mod report;
+pub mod running_config;
+pub mod show;
+
+use std::sync::OnceLock;
+
+use super::tree::{self, Node, Parsed, Value};
+use crate::device::{Ctx, Device, IfaceName, Ios, Mode, Outbox, Port, Role};
+use crate::sim::Time;
+
+pub use report::{IosPing, IosTrace};
+
+/// What a handler works with.
+pub struct Cx<'a> {
+    pub dev: &'a mut Device,
+    pub now: Time,
+    pub out: &'a mut Outbox,
+    pub negated: bool,
+    pub values: Vec<Value>,
+}
+
+pub type Handler = for<'a, 'b> fn(&'a mut Cx<'b>);
+pub type Tree = Vec<Node<Handler>>;
+
+/// A keyword node of an IOS tree (typed here so handlers coerce to [`Handler`]).
+pub fn kw(word: &'static str, help: &'static str) -> Node<Handler> {
+    tree::kw(word, help)
+}
+
+/// An argument node of an IOS tree.
+pub fn arg(kind: tree::Arg, help: &'static str) -> Node<Handler> {
+    tree::arg(kind, help)
+}
+
+impl Cx<'_> {
+    pub fn ios(&mut self) -> &mut Ios {
+        match &mut self.dev.role {
+            Role::Ios(i) => i,
+            Role::Host(_) => unreachable!("IOS handlers run on IOS devices"),
+        }
+    }
+
+    /// The IOS state, the console and the ports at once.
+    pub fn parts(&mut self) -> (&mut Ios, &mut String, &[Port]) {
+        match &mut self.dev.role {
+            Role::Ios(i) => (i, &mut self.dev.console, &self.dev.ports),
+            Role::Host(_) => unreachable!("IOS handlers run on IOS devices"),
+        }
+    }
+
+    pub fn print(&mut self, text: &str) {
+        self.dev.console.push_str(text);
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.values.iter().any(|v| matches!(v, Value::Key(k) if *k == key))
+    }
+
+    pub fn ip(&self, n: usize) -> Option<std::net::Ipv4Addr> {
+        self.values.iter().filter_map(|v| if let Value::Ip(ip) = v { Some(*ip) } else { None }).nth(n)
+    }
+
+    pub fn num(&self, n: usize) -> Option<u32> {
+        self.values.iter().filter_map(|v| if let Value::Num(x) = v { Some(*x) } else { None }).nth(n)
+    }
+
+    pub fn word(&self, n: usize) -> Option<&str> {
+        self.values.iter().filter_map(|v| if let Value::Word(w) = v { Some(w.as_str()) } else { None }).nth(n)
+    }
+
+    pub fn iface(&self) -> Option<&IfaceName> {
+        self.values.iter().find_map(|v| if let Value::Iface(i) = v { Some(i) } else { None })
+    }
+
+    pub fn rest(&self) -> Option<&str> {
+        self.values.iter().find_map(|v| if let Value::Rest(r) = v { Some(r.as_str()) } else { None })
+    }
+
+    /// The keyword that followed `after` in the line (e.g. the mode after `duplex`).
+    pub fn key_after(&self, after: &str) -> Option<&'static str> {
+        let pos = self.values.iter().position(|v| matches!(v, Value::Key(k) if *k == after))?;
+        match self.values.get(pos + 1) {
+            Some(Value::Key(k)) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+/// The trees, built once.
+struct Trees {
+    user: Tree,
+    privileged: Tree,
+    config: Tree,
+    interface: Tree,
+    line: Tree,
+}
+
+fn trees() -> &'static Trees {
+    static TREES: OnceLock<Trees> = OnceLock::new();
+    TREES.get_or_init(|| Trees {
+        user: exec::tree(false),
+        privileged: exec::tree(true),
+        config: config::global(),
+        interface: config::interface(),
+        line: config::line(),
+    })
+}
+
+fn tree_for(mode: &Mode) -> &'static Tree {
+    let t = trees();
+    match mode {
+        Mode::UserExec => &t.user,
+        Mode::PrivExec => &t.privileged,
+        Mode::Config => &t.config,
+        Mode::Interface { .. } => &t.interface,
+        Mode::Line { .. } => &t.line,
+    }
+}
+
+fn is_exec(mode: &Mode) -> bool {
+    matches!(mode, Mode::UserExec | Mode::PrivExec)
+}
+
+fn ios(dev: &mut Device) -> &mut Ios {
+    match &mut dev.role {
+        Role::Ios(i) => i,
+        Role::Host(_) => unreachable!("dispatched on role"),
+    }
+}
+
+/// Type one line at an IOS terminal.
+pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
+    let line = line.trim_end_matches(['\r', '\n']);
+    if let Some(q) = ios(dev).question.take() {
+        exec::answer(dev, ctx, q, line);
+        return;
+    }
+    if ios(dev).banner_in_progress.is_some() {
+        config::banner_line(dev, line);
+        return;
+    }
+    let prompt_len = dev.prompt().len();
+    let trimmed = line.trim();
+    if trimmed == "\u{1a}" || trimmed.eq_ignore_ascii_case("^z") {
+        end_config(dev);
+        return;
+    }
+    if trimmed.is_empty() {
+        return;
+    }
+    let mode = ios(dev).mode.clone();
+    if trimmed.starts_with('!') && !is_exec(&mode) {
+        return;
+    }
+    if let Some(before) = line.strip_suffix('?') {
+        show_help(dev, &mode, before, prompt_len);
+        return;
+    }
+    if is_exec(&mode) {
+        let i = ios(dev);
+        i.history.push(trimmed.to_string());
+        if i.history.len() > 10 {
+            i.history.remove(0);
+        }
+    }
+    run_line(dev, ctx, line, 0, prompt_len, &mode);
+}
+
+/// `end` and Ctrl-Z: back to privileged EXEC.
+fn end_config(dev: &mut Device) {
+    let i = ios(dev);
+    if !is_exec(&i.mode) {
+        i.mode = Mode::PrivExec;
+        dev.console.push_str("\n%SYS-5-CONFIG_I: Configured from console by console\n");
+    }
+}
+
+fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_len: usize, mode: &Mode) {
+    let tokens = tree::tokenize(line);
+    let Some(first) = tokens.first() else { return };
+    let first_lower = first.text.to_ascii_lowercase();
+    let model = dev.model;
+
+    if !is_exec(mode) {
+        // `do` runs an EXEC command from any configuration mode.
+        if "do".starts_with(&first_lower) && first_lower.len() >= 2 {
+            let rest_start = tokens.get(1).map_or(line.len(), |t| t.start);
+            if tokens.len() == 1 {
+                dev.console.push_str("% Incomplete command.\n\n");
+                return;
+            }
+            return run_piped(dev, ctx, &line[rest_start..], offset + rest_start, prompt_len, &Mode::PrivExec);
+        }
+        let (negated, body_start) = if first_lower == "no" || (first_lower.len() >= 3 && "default".starts_with(&first_lower)) {
+            (true, tokens.get(1).map_or(line.len(), |t| t.start))
+        } else {
+            (false, 0)
+        };
+        if negated && tokens.len() == 1 {
+            dev.console.push_str("% Incomplete command.\n\n");
+            return;
+        }
+        let body = &line[body_start..];
+        let parsed = tree::parse(tree_for(mode), body, negated, model);
+        // A global command typed in a sub-mode leaves the sub-mode, as IOS does.
+        let parsed = match (parsed, mode) {
+            (Parsed::Invalid { at }, Mode::Interface { .. } | Mode::Line { .. }) => {
+                match tree::parse(tree_for(&Mode::Config), body, negated, model) {
+                    p @ Parsed::Run { .. } => {
+                        ios(dev).mode = Mode::Config;
+                        p
+                    }
+                    _ => Parsed::Invalid { at },
+                }
+            }
+            (p, _) => p,
+        };
+        return finish(dev, ctx, parsed, line, offset + body_start, prompt_len, negated);
+    }
+    run_piped(dev, ctx, line, offset, prompt_len, mode)
+}
+
+/// An EXEC line, with an optional output filter after `|`.
+fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_len: usize, mode: &Mode) {
+    let (cmd, filter) = match line.find('|') {
+        Some(p) => (&line[..p], Some(&line[p + 1..])),
+        None => (line, None),
+    };
+    let parsed = tree::parse(tree_for(mode), cmd, false, dev.model);
+    if let Parsed::Invalid { at } = parsed {
+        let tokens = tree::tokenize(cmd);
+        if at == tokens[0].start && tokens.len() == 1 && filter.is_none() && offset == 0 {
+            return unknown_host(dev, tokens[0].text);
+        }
+    }
+    let Some(filter) = filter else {
+        return finish(dev, ctx, parsed, line, offset, prompt_len, false);
+    };
+    let mark = dev.console.len();
+    finish(dev, ctx, parsed, cmd, offset, prompt_len, false);
+    let produced = dev.console.split_off(mark);
+    match super::filter_output(&produced, filter) {
+        Ok(kept) => dev.console.push_str(&kept),
+        Err(()) => {
+            let at = offset + line.find('|').map_or(0, |p| p + 1) + (filter.len() - filter.trim_start().len());
+            invalid(dev, prompt_len + at);
+        }
+    }
+}
+
+/// IOS takes an unknown word at EXEC as a host to telnet to.
+fn unknown_host(dev: &mut Device, word: &str) {
+    let lookup = ios(dev).domain_lookup;
+    let text = if lookup {
+        format!("Translating \"{word}\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n\n")
+    } else {
+        format!("Translating \"{word}\"\n% Unknown command or computer name, or unable to find computer address\n\n")
+    };
+    dev.console.push_str(&text);
+}
+
+fn invalid(dev: &mut Device, column: usize) {
+    let caret = format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(column));
+    dev.console.push_str(&caret);
+}
+
+fn finish(dev: &mut Device, ctx: &mut Ctx, parsed: Parsed<Handler>, line: &str, offset: usize, prompt_len: usize, negated: bool) {
+    match parsed {
+        Parsed::Run { handler, values } => {
+            let mut cx = Cx { dev, now: ctx.now, out: ctx.out, negated, values };
+            handler(&mut cx);
+        }
+        Parsed::Invalid { at } => invalid(dev, prompt_len + offset + at),
+        Parsed::Incomplete => dev.console.push_str("% Incomplete command.\n\n"),
+        Parsed::Ambiguous { upto } => {
+            let typed = line[..upto].trim_start();
+            dev.console.push_str(&format!("% Ambiguous command:  \"{typed}\"\n"));
+        }
+        Parsed::Empty => {}
+    }
+}
+
+fn show_help(dev: &mut Device, mode: &Mode, before: &str, prompt_len: usize) {
+    let tokens = tree::tokenize(before);
+    let (mut tree, mut negated, mut offset) = (tree_for(mode), false, 0);
+    if let (false, Some(first)) = (is_exec(mode), tokens.first()) {
+        let w = first.text.to_ascii_lowercase();
+        let more = tokens.len() > 1 || before.ends_with(char::is_whitespace);
+        if more && (w == "do" || w == "no") {
+            offset = tokens.get(1).map_or(before.len(), |t| t.start);
+            if w == "do" {
+                tree = tree_for(&Mode::PrivExec);
+            } else {
+                negated = true;
+            }
+        }
+    }
+    match tree::help(tree, &before[offset..], negated, dev.model) {
+        Ok(mut help) => {
+            if !is_exec(mode) && before.trim().is_empty() {
+                help = add_prefix_words(help);
+            }
+            dev.console.push_str(&help);
+        }
+        Err(_) if tokens.len() <= 1 && !before.ends_with(char::is_whitespace) => {
+            dev.console.push_str("% Unrecognized command\n");
+        }
+        Err(at) => invalid(dev, prompt_len + offset + at),
+    }
+    // The terminal shows the prompt again with what was typed.
+    let prompt = dev.prompt();
+    dev.console.push_str(&format!("{prompt}{before}\n"));
+}
+
+/// `do`, `no` and `default` are listed by `?` in every configuration mode.
+fn add_prefix_words(help: String) -> String {
+    let mut lines: Vec<String> = help.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
+    let width = lines.iter().filter_map(|l| l.trim_start().find(' ')).max().unwrap_or(10).max(10) + 2;
+    for (w, h) in [("default", "Set a command to its defaults"), ("do", "To run exec commands in config mode"), ("no", "Negate a command or set its defaults")] {
+        lines.push(format!("  {w:<width$}{h}"));
+    }
+    lines.sort_by(|a, b| a.trim_start().cmp(b.trim_start()));
+    let mut out = lines.join("\n");
+    out.push_str("\n\n");
+    out
+}
+
+/// Tab completion of the line typed so far.
+pub fn complete(dev: &Device, line: &str) -> Option<String> {
+    let Role::Ios(i) = &dev.role else { return None };
+    let tokens = tree::tokenize(line);
+    if !is_exec(&i.mode) {
+        if let Some(first) = tokens.first() {
+            let w = first.text.to_ascii_lowercase();
+            if (w == "no" || w == "do") && tokens.len() > 1 {
+                let start = tokens[1].start;
+                let tree = if w == "do" { tree_for(&Mode::PrivExec) } else { tree_for(&i.mode) };
+                return tree::complete(tree, &line[start..], dev.model).map(|c| format!("{}{c}", &line[..start]));
+            }
+        }
+    }
+    tree::complete(tree_for(&i.mode), line, dev.model)
+}

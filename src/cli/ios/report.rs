@@ -1,0 +1,97 @@
+//! How IOS prints a running ping (`!!!!!`) and traceroute.
+
+use std::net::Ipv4Addr;
+
+use crate::proto::icmp::ErrorKind;
+use crate::proto::probe::{Outcome, Report, Spec};
+
+/// `ping` on IOS.
+#[derive(Default)]
+pub struct IosPing {
+    printed: usize,
+}
+
+impl Report for IosPing {
+    fn start(&mut self, spec: &Spec, out: &mut String) {
+        let size = spec.size + 28;
+        let secs = spec.timeout.secs();
+        out.push_str(&format!(
+            "Type escape sequence to abort.\nSending {}, {size}-byte ICMP Echos to {}, timeout is {secs} seconds:\n",
+            spec.count, spec.dst
+        ));
+    }
+
+    fn outcome(&mut self, _index: u32, _ttl: u8, outcome: &Outcome, out: &mut String) {
+        if self.printed > 0 && self.printed % 70 == 0 {
+            out.push('\n');
+        }
+        out.push(match outcome {
+            Outcome::Reply { .. } => '!',
+            Outcome::Error { kind: ErrorKind::TtlExceeded, .. } => '&',
+            Outcome::Error { .. } => 'U',
+            Outcome::Timeout | Outcome::Unresolved { .. } | Outcome::NotSent(_) => '.',
+        });
+        self.printed += 1;
+    }
+
+    fn finish(&mut self, outcomes: &[Outcome], out: &mut String) {
+        let sent = outcomes.len();
+        let rtts: Vec<u64> = outcomes
+            .iter()
+            .filter_map(|o| if let Outcome::Reply { rtt, .. } = o { Some(rtt.millis()) } else { None })
+            .collect();
+        let percent = if sent == 0 { 0 } else { rtts.len() * 100 / sent };
+        out.push_str(&format!("\nSuccess rate is {percent} percent ({}/{sent})", rtts.len()));
+        if !rtts.is_empty() {
+            let (min, max) = (rtts.iter().min().copied().unwrap_or(0), rtts.iter().max().copied().unwrap_or(0));
+            let avg = rtts.iter().sum::<u64>() / rtts.len() as u64;
+            out.push_str(&format!(", round-trip min/avg/max = {min}/{avg}/{max} ms"));
+        }
+        out.push_str("\n\n");
+    }
+}
+
+/// `traceroute` on IOS: a line per hop, the address once, each probe's time.
+#[derive(Default)]
+pub struct IosTrace {
+    hop_from: Option<Ipv4Addr>,
+}
+
+impl Report for IosTrace {
+    fn start(&mut self, spec: &Spec, out: &mut String) {
+        out.push_str(&format!(
+            "Type escape sequence to abort.\nTracing the route to {}\nVRF info: (vrf in name/id, vrf out name/id)\n",
+            spec.dst
+        ));
+    }
+
+    fn outcome(&mut self, index: u32, ttl: u8, outcome: &Outcome, out: &mut String) {
+        if index % 3 == 0 {
+            out.push_str(&format!("{ttl:>3}"));
+            self.hop_from = None;
+        }
+        match *outcome {
+            Outcome::Reply { from, rtt, .. } | Outcome::Error { from, rtt, .. } => {
+                if self.hop_from != Some(from) {
+                    out.push_str(&format!(" {from}"));
+                    self.hop_from = Some(from);
+                }
+                let mark = match outcome {
+                    Outcome::Error { kind: ErrorKind::AdminProhibited, .. } => " !A",
+                    Outcome::Error { kind: ErrorKind::HostUnreachable, .. } if from != Ipv4Addr::UNSPECIFIED => " !H",
+                    Outcome::Error { kind: ErrorKind::NetUnreachable, .. } => " !N",
+                    _ => "",
+                };
+                out.push_str(&format!(" {} msec{mark}", rtt.millis()));
+            }
+            _ => out.push_str(" * "),
+        }
+        if index % 3 == 2 {
+            out.push('\n');
+        }
+    }
+
+    fn finish(&mut self, _outcomes: &[Outcome], out: &mut String) {
+        out.push('\n');
+    }
+}

@@ -1,0 +1,459 @@
+//! `show` commands, laid out column for column as IOS prints them.
+
+use std::net::Ipv4Addr;
+
+use super::tree::Arg;
+use super::{arg, kw};
+use super::{Cx, Tree};
+use crate::device::{Device, IfaceKind, IfaceName, Ios, Model, Port, Role};
+use crate::proto::ethernet::cisco_format;
+use crate::proto::ipv4::classful_len;
+use crate::proto::rib::{Prefix, Route, Source};
+use crate::sim::Time;
+
+pub fn tree(privileged: bool) -> Tree {
+    let mut t: Tree = vec![
+        kw("ip", "IP information").sub(vec![
+            kw("interface", "IP interface status and configuration").sub(vec![kw("brief", "Brief summary of IP status and configuration").plain(ip_interface_brief)]),
+            kw("route", "IP routing table").plain(ip_route).sub(vec![
+                arg(Arg::Ipv4, "Network to display information about or host").plain(ip_route),
+                kw("static", "Static routes").plain(ip_route),
+                kw("connected", "Connected networks").plain(ip_route),
+            ]),
+            kw("arp", "IP ARP table").plain(arp),
+        ]),
+        kw("arp", "ARP table").plain(arp),
+        kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![arg(Arg::Iface, "").plain(interfaces)]),
+        kw("version", "System hardware and software status").plain(version),
+        kw("clock", "Display the system clock").plain(clock),
+        kw("history", "Display the session command history").plain(history),
+        kw("users", "Display information about terminal lines").plain(users),
+        kw("flash:", "display information about flash: file system").plain(flash),
+        kw("mac", "MAC configuration").when(|m| m.is_switch()).sub(vec![kw("address-table", "MAC forwarding table").plain(mac_table).sub(vec![
+            kw("dynamic", "dynamic entry type").plain(mac_table),
+        ])]),
+        kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
+    ];
+    if privileged {
+        t.extend(vec![
+            kw("running-config", "Current operating configuration").plain(running_config_handler).sub(vec![
+                kw("interface", "Show interface configuration").sub(vec![arg(Arg::Iface, "").plain(running_config_interface)]),
+            ]),
+            kw("startup-config", "Contents of startup configuration").plain(startup_config),
+        ]);
+    }
+    t
+}
+
+fn ios(dev: &Device) -> &Ios {
+    match &dev.role {
+        Role::Ios(i) => i,
+        Role::Host(_) => unreachable!("show runs on IOS"),
+    }
+}
+
+pub fn running_config_handler(cx: &mut Cx) {
+    let text = super::running_config::render(cx.dev);
+    cx.print(&text);
+    cx.print("\n");
+}
+
+fn running_config_interface(cx: &mut Cx) {
+    let Some(name) = cx.iface().cloned() else { return };
+    let lines = super::running_config::lines(cx.dev);
+    let head = format!("interface {name}");
+    let Some(start) = lines.iter().position(|l| *l == head) else {
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(cx.dev.prompt().len() + 25)));
+        return;
+    };
+    let mut body: Vec<&String> = vec![&lines[start]];
+    body.extend(lines[start + 1..].iter().take_while(|l| l.starts_with(' ')));
+    let text: String = body.iter().map(|l| format!("{l}\n")).collect();
+    cx.print(&format!("Building configuration...\n\nCurrent configuration : {} bytes\n!\n{text}end\n\n", text.len() + 4));
+}
+
+fn startup_config(cx: &mut Cx) {
+    match ios(cx.dev).startup_config.clone() {
+        Some(s) => {
+            let body = s.split_once("Building configuration...\n\n").map_or(s.as_str(), |(_, b)| b).to_string();
+            cx.print(&format!("Using {} out of 33554432 bytes\n{}\n", body.len(), body.replacen("Current configuration", "!\n! Last configuration change", 0)));
+        }
+        None => cx.print("startup-config is not present\n"),
+    }
+}
+
+/// Status and protocol of an interface, as `show ip interface brief` words them.
+pub fn status(ios: &Ios, ports: &[Port], name: &IfaceName) -> (&'static str, &'static str) {
+    let Some(i) = ios.iface(name) else { return ("deleted", "down") };
+    if i.shutdown {
+        return ("administratively down", "down");
+    }
+    let up = match (i.port, i.stack) {
+        (Some(p), _) => ports[p].link_up,
+        (None, Some(s)) => ios.stack.ifaces[s].up,
+        (None, None) => i.name.sub.is_some() && ios.iface(&i.name.parent()).and_then(|p| p.port).is_some_and(|p| ports[p].link_up),
+    };
+    if up {
+        ("up", "up")
+    } else {
+        ("down", "down")
+    }
+}
+
+fn ip_interface_brief(cx: &mut Cx) {
+    let text = ip_interface_brief_text(cx.dev);
+    cx.print(&text);
+}
+
+pub fn ip_interface_brief_text(dev: &Device) -> String {
+    let ios = ios(dev);
+    let mut out = String::from("Interface              IP-Address      OK? Method Status                Protocol\n");
+    for i in &ios.ifaces {
+        let addr = i.stack.and_then(|s| ios.stack.ifaces[s].addr);
+        let (ip, method) = match addr {
+            Some((a, _)) => (a.to_string(), "manual"),
+            None => ("unassigned".to_string(), "unset"),
+        };
+        let (st, proto) = status(ios, &dev.ports, &i.name);
+        out.push_str(&format!("{:<23}{:<16}{:<4}{:<7}{:<22}{}\n", i.name.to_string(), ip, "YES", method, st, proto));
+    }
+    out
+}
+
+const ROUTE_CODES: &str = "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
+       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area
+       N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
+       E1 - OSPF external type 1, E2 - OSPF external type 2
+       i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
+       ia - IS-IS inter area, * - candidate default, U - per-user static route
+       o - ODR, P - periodic downloaded static route, H - NHRP, l - LISP
+       + - replicated route, % - next hop override
+";
+
+fn ip_route(cx: &mut Cx) {
+    let text = if let Some(ip) = cx.ip(0) {
+        route_entry(ios(cx.dev), ip)
+    } else {
+        let only = if cx.has("static") {
+            Some(Source::Static)
+        } else if cx.has("connected") {
+            Some(Source::Connected)
+        } else {
+            None
+        };
+        ip_route_text(cx.dev, only)
+    };
+    cx.print(&text);
+}
+
+/// `show ip route`, optionally only one source (`static`, `connected`).
+pub fn ip_route_text(dev: &Device, only: Option<Source>) -> String {
+    let ios = ios(dev);
+    if ios.model == Model::Switch {
+        let gw = ios.default_gateway.map_or("Default gateway is not set".to_string(), |g| format!("Default gateway is {g}"));
+        return format!("{gw}\n\nHost               Gateway           Last Use    Total Uses  Interface\nICMP redirect cache is empty\n\n");
+    }
+    let mut out = String::from(ROUTE_CODES);
+    out.push('\n');
+    match ios.stack.rib().gateway_of_last_resort() {
+        Some((gw, _)) => out.push_str(&format!("Gateway of last resort is {gw} to network 0.0.0.0\n\n")),
+        None => out.push_str("Gateway of last resort is not set\n\n"),
+    }
+    let routes: Vec<&Route> = ios
+        .stack
+        .rib()
+        .routes()
+        .iter()
+        .filter(|r| only.is_none_or(|s| r.source == s || (s == Source::Connected && r.source == Source::Local)))
+        .collect();
+    out.push_str(&route_table(ios, &routes));
+    out.push('\n');
+    out
+}
+
+/// Group routes under their classful network, as IOS does.
+fn route_table(ios: &Ios, routes: &[&Route]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < routes.len() {
+        let r = routes[i];
+        let major_len = classful_len(r.prefix.addr);
+        if r.prefix.len < major_len {
+            // Supernets and the default route stand alone.
+            out.push_str(&route_line(ios, r, true, true, routes.get(i.wrapping_sub(1)).copied()));
+            i += 1;
+            continue;
+        }
+        let major = Prefix::new(r.prefix.addr, major_len);
+        let group: Vec<&Route> = routes[i..].iter().take_while(|x| major.contains(x.prefix.addr) && x.prefix.len >= major_len).copied().collect();
+        let mut subnets: Vec<Prefix> = group.iter().map(|x| x.prefix).collect();
+        subnets.dedup();
+        let mut masks: Vec<u8> = subnets.iter().map(|p| p.len).collect();
+        masks.sort_unstable();
+        masks.dedup();
+        if subnets.len() == 1 && subnets[0].len == major_len {
+            for (k, x) in group.iter().enumerate() {
+                out.push_str(&route_line(ios, x, true, true, if k > 0 { Some(group[k - 1]) } else { None }));
+            }
+        } else {
+            let n = subnets.len();
+            let plural = if n == 1 { "subnet" } else { "subnets" };
+            if masks.len() == 1 {
+                out.push_str(&format!("      {}/{} is subnetted, {n} {plural}\n", major.addr, masks[0]));
+            } else {
+                out.push_str(&format!("      {major} is variably subnetted, {n} {plural}, {} masks\n", masks.len()));
+            }
+            for (k, x) in group.iter().enumerate() {
+                out.push_str(&route_line(ios, x, false, masks.len() > 1, if k > 0 { Some(group[k - 1]) } else { None }));
+            }
+        }
+        i += group.len();
+    }
+    out
+}
+
+fn route_line(ios: &Ios, r: &Route, top: bool, with_len: bool, prev: Option<&Route>) -> String {
+    let mut code = r.source.code().to_string();
+    if r.prefix == Prefix::DEFAULT {
+        code.push('*');
+    }
+    let width = if top { 6 } else { 9 };
+    let dest = if with_len { r.prefix.to_string() } else { r.prefix.addr.to_string() };
+    let iface = r.iface.map(|i| ios.stack.ifaces[i].name.to_string());
+    let continuation = prev.is_some_and(|p| p.prefix == r.prefix && p.source == r.source);
+    let lead = if continuation { " ".repeat(width + dest.len() + 1) } else { format!("{code:<width$}{dest} ") };
+    let body = match (r.source, r.next_hop, &iface) {
+        (Source::Connected | Source::Local, _, Some(i)) => format!("is directly connected, {i}"),
+        (_, Some(nh), Some(i)) => format!("[{}/{}] via {nh}, {i}", r.distance, r.metric),
+        (_, Some(nh), None) => format!("[{}/{}] via {nh}", r.distance, r.metric),
+        (_, None, Some(i)) => format!("is directly connected, {i}"),
+        _ => String::new(),
+    };
+    format!("{lead}{body}\n")
+}
+
+fn route_entry(ios: &Ios, ip: Ipv4Addr) -> String {
+    let best = ios.stack.rib().routes().iter().filter(|r| r.prefix.contains(ip) && r.source != Source::Local).max_by_key(|r| r.prefix.len);
+    let Some(r) = best else { return "% Network not in table\n\n".into() };
+    let known = match r.source {
+        Source::Connected | Source::Local => "connected",
+        Source::Static => "static",
+    };
+    let mut out = format!("Routing entry for {}\n  Known via \"{known}\", distance {}, metric {}", r.prefix, r.distance, r.metric);
+    if r.source != Source::Static {
+        out.push_str(" (connected, via interface)");
+    } else if r.prefix == Prefix::DEFAULT {
+        out.push_str(", candidate default path");
+    }
+    out.push_str("\n  Routing Descriptor Blocks:\n");
+    let paths = ios.stack.rib().routes().iter().filter(|x| x.prefix == r.prefix && x.source == r.source);
+    for p in paths {
+        match (p.next_hop, p.iface) {
+            (Some(nh), _) => out.push_str(&format!("  * {nh}\n")),
+            (None, Some(i)) => out.push_str(&format!("  * directly connected, via {}\n", ios.stack.ifaces[i].name)),
+            _ => {}
+        }
+        out.push_str("      Route metric is 0, traffic share count is 1\n");
+    }
+    out.push('\n');
+    out
+}
+
+fn arp(cx: &mut Cx) {
+    let text = arp_text(cx.dev, cx.now);
+    cx.print(&text);
+}
+
+pub fn arp_text(dev: &Device, now: Time) -> String {
+    let ios = ios(dev);
+    let mut rows: Vec<(Ipv4Addr, String, String, String)> = Vec::new();
+    for f in &ios.stack.ifaces {
+        if let (Some((a, _)), true) = (f.addr, f.up) {
+            if f.name.kind != IfaceKind::Loopback && f.name.kind != IfaceKind::Serial {
+                rows.push((a, "-".into(), cisco_format(f.mac), f.name.to_string()));
+            }
+        }
+    }
+    for (ip, e) in ios.stack.arp.entries(now) {
+        let age = now.since(e.learned).secs() / 60;
+        rows.push((ip, age.to_string(), cisco_format(e.mac), ios.stack.ifaces[e.iface].name.to_string()));
+    }
+    rows.sort_by_key(|r| r.0);
+    let mut out = String::from("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n");
+    for (ip, age, mac, iface) in rows {
+        out.push_str(&format!("Internet  {:<17}{:>8}   {:<16}{:<7}{}\n", ip.to_string(), age, mac, "ARPA", iface));
+    }
+    out
+}
+
+fn interfaces(cx: &mut Cx) {
+    let only = cx.iface().cloned();
+    let ios = ios(cx.dev);
+    if let Some(n) = &only {
+        if ios.iface(n).is_none() {
+            let pad = cx.dev.prompt().len() + 16;
+            cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(pad)));
+            return;
+        }
+    }
+    let mut out = String::new();
+    for i in ios.ifaces.iter().filter(|i| only.as_ref().is_none_or(|n| *n == i.name)) {
+        out.push_str(&interface_detail(cx.dev, ios, &i.name));
+    }
+    cx.print(&out);
+}
+
+fn interface_detail(dev: &Device, ios: &Ios, name: &IfaceName) -> String {
+    let i = ios.iface(name).expect("caller checked");
+    let (st, proto) = status(ios, &dev.ports, name);
+    let stack = i.stack.map(|s| &ios.stack.ifaces[s]);
+    let mac = match (i.port, stack) {
+        (Some(p), _) => Some(dev.ports[p].mac),
+        (None, Some(s)) if name.kind != IfaceKind::Loopback => Some(s.mac),
+        _ => None,
+    };
+    let hardware = match name.kind {
+        IfaceKind::GigabitEthernet if ios.model == Model::Router => "ISR4321-2x1GE",
+        IfaceKind::GigabitEthernet => "Gigabit Ethernet",
+        IfaceKind::FastEthernet => "Fast Ethernet",
+        IfaceKind::Serial => "WIC MBRD Serial",
+        IfaceKind::Loopback => "Loopback",
+        IfaceKind::Vlan => "EtherSVI",
+        IfaceKind::PortChannel => "EtherChannel",
+    };
+    let mut out = format!("{name} is {st}, line protocol is {proto}\n");
+    match mac {
+        Some(m) => out.push_str(&format!("  Hardware is {hardware}, address is {} (bia {})\n", cisco_format(m), cisco_format(m))),
+        None => out.push_str(&format!("  Hardware is {hardware}\n")),
+    }
+    if let Some(d) = &i.description {
+        out.push_str(&format!("  Description: {d}\n"));
+    }
+    if let Some((a, len)) = stack.and_then(|s| s.addr) {
+        out.push_str(&format!("  Internet address is {a}/{len}\n"));
+    }
+    let bw = name.kind.bandwidth_bps() / 1000;
+    let (mtu, dly) = match name.kind {
+        IfaceKind::Loopback => (1514, 5000),
+        IfaceKind::Serial => (1500, 20000),
+        IfaceKind::FastEthernet => (1500, 100),
+        _ => (1500, 10),
+    };
+    out.push_str(&format!("  MTU {mtu} bytes, BW {bw} Kbit/sec, DLY {dly} usec,\n     reliability 255/255, txload 1/255, rxload 1/255\n"));
+    let encap = match name.kind {
+        IfaceKind::Serial => "HDLC",
+        IfaceKind::Loopback => "LOOPBACK",
+        _ => "ARPA",
+    };
+    out.push_str(&format!("  Encapsulation {encap}, loopback not set\n"));
+    if let Some(p) = i.port {
+        if name.kind != IfaceKind::Serial {
+            let speed = match name.kind {
+                IfaceKind::FastEthernet => "100Mb/s",
+                _ => "1000Mb/s",
+            };
+            let duplex = i.duplex.as_deref().map_or("Full-duplex", |d| if d == "half" { "Half-duplex" } else { "Full-duplex" });
+            out.push_str(&format!("  Keepalive set (10 sec)\n  {duplex}, {speed}, media type is RJ45\n"));
+        } else {
+            out.push_str("  Keepalive set (10 sec)\n");
+            if let Some(r) = i.clock_rate {
+                out.push_str(&format!("  DCE V.35, clock rate {r}\n"));
+            }
+        }
+        let port = &dev.ports[p];
+        out.push_str("  ARP type: ARPA, ARP Timeout 04:00:00\n");
+        out.push_str("  Last input never, output never, output hang never\n  Last clearing of \"show interface\" counters never\n");
+        out.push_str("  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0\n  Queueing strategy: fifo\n  Output queue: 0/40 (size/max)\n");
+        out.push_str("  5 minute input rate 0 bits/sec, 0 packets/sec\n  5 minute output rate 0 bits/sec, 0 packets/sec\n");
+        out.push_str(&format!(
+            "     {} packets input, {} bytes, 0 no buffer\n     Received {} broadcasts (0 IP multicasts)\n     0 runts, 0 giants, 0 throttles\n     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored, 0 abort\n     {} packets output, {} bytes, 0 underruns\n     0 output errors, 0 collisions, 0 interface resets\n",
+            port.counters.rx_frames, port.counters.rx_bytes, port.counters.rx_broadcasts, port.counters.tx_frames, port.counters.tx_bytes
+        ));
+    }
+    out
+}
+
+fn version(cx: &mut Cx) {
+    let text = version_text(cx.dev, cx.now);
+    cx.print(&text);
+}
+
+fn uptime(now: Time) -> String {
+    let mins = now.since(Time::ZERO).secs() / 60;
+    let (h, m) = (mins / 60, mins % 60);
+    let plural = |n: u64, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    if h > 0 {
+        format!("{}, {}", plural(h, "hour"), plural(m, "minute"))
+    } else {
+        plural(m, "minute")
+    }
+}
+
+fn version_text(dev: &Device, now: Time) -> String {
+    let ios = ios(dev);
+    let count = |k: IfaceKind| dev.ports.iter().filter(|p| p.name.kind == k).count();
+    match ios.model {
+        Model::Router => format!(
+            "Cisco IOS XE Software, Version 16.09.04\nCisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.4, RELEASE SOFTWARE (fc2)\nTechnical Support: http://www.cisco.com/techsupport\nCopyright (c) 1986-2019 by Cisco Systems, Inc.\n\nROM: IOS-XE ROMMON\n\n{} uptime is {}\nSystem image file is \"bootflash:/isr4300-universalk9.16.09.04.SPA.bin\"\n\ncisco ISR4321/K9 (1RU) processor with 1795979K/6147K bytes of memory.\n{} Gigabit Ethernet interfaces\n{} Serial interfaces\n32768K bytes of non-volatile configuration memory.\n4194304K bytes of physical memory.\n3223551K bytes of flash memory at bootflash:.\n\nConfiguration register is 0x2102\n\n",
+            ios.hostname,
+            uptime(now),
+            count(IfaceKind::GigabitEthernet),
+            count(IfaceKind::Serial)
+        ),
+        _ => format!(
+            "Cisco IOS Software, {} Software ({}), Version 15.0(2)SE4, RELEASE SOFTWARE (fc1)\nTechnical Support: http://www.cisco.com/techsupport\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\n\nROM: Bootstrap program is C2960 boot loader\n\n{} uptime is {}\nSystem image file is \"flash:c2960-lanbasek9-mz.150-2.SE4.bin\"\n\ncisco {} (PowerPC405) processor (revision B0) with 65536K bytes of memory.\n{} FastEthernet interfaces\n{} Gigabit Ethernet interfaces\n\n64K bytes of flash-simulated non-volatile configuration memory.\nBase ethernet MAC Address       : {}\nModel number                    : {}\n\nConfiguration register is 0xF\n\n",
+            if ios.model == Model::L3Switch { "C3650" } else { "C2960" },
+            if ios.model == Model::L3Switch { "C3650-IPSERVICESK9-M" } else { "C2960-LANBASEK9-M" },
+            ios.hostname,
+            uptime(now),
+            ios.model.platform(),
+            count(IfaceKind::FastEthernet),
+            count(IfaceKind::GigabitEthernet),
+            ios.bridge.as_ref().map(|b| b.svi_mac).map_or(String::new(), |m| crate::proto::ethernet::windows_format(m).replace('-', ":")),
+            ios.model.platform()
+        ),
+    }
+}
+
+fn clock(cx: &mut Cx) {
+    // The simulated clock starts at 00:00 UTC on 1 March 1993, as an unset IOS clock does.
+    let secs = cx.now.since(Time::ZERO).secs();
+    let ms = cx.now.since(Time::ZERO).millis() % 1000;
+    let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    let day = 1 + secs / 86400;
+    cx.print(&format!("*{h:02}:{m:02}:{s:02}.{ms:03} UTC Mon Mar {day} 1993\n"));
+}
+
+fn history(cx: &mut Cx) {
+    let text: String = ios(cx.dev).history.iter().map(|h| format!("  {h}\n")).collect();
+    cx.print(&text);
+}
+
+fn users(cx: &mut Cx) {
+    cx.print("    Line       User       Host(s)              Idle       Location\n*  0 con 0                idle                 00:00:00\n\n  Interface    User               Mode         Idle     Peer Address\n\n");
+}
+
+fn flash(cx: &mut Cx) {
+    let text = match ios(cx.dev).model {
+        Model::Router => "-#- --length-- -----date/time------ path\n1    517153193 Mar 1 1993 00:00:00 isr4300-universalk9.16.09.04.SPA.bin\n\n2716778496 bytes available (517153193 bytes used)\n\n",
+        _ => "Directory of flash:/\n\n    1  -rwx     4414921   Mar 1 1993 00:00:00 +00:00  c2960-lanbasek9-mz.150-2.SE4.bin\n\n64016384 bytes total (59601463 bytes free)\n\n",
+    };
+    cx.print(text);
+}
+
+fn mac_table(cx: &mut Cx) {
+    let text = mac_table_text(cx.dev, cx.now);
+    cx.print(&text);
+}
+
+pub fn mac_table_text(dev: &Device, now: Time) -> String {
+    let ios = ios(dev);
+    let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
+    let entries = ios.bridge.as_ref().map(|b| b.macs.entries(now)).unwrap_or_default();
+    for (vlan, mac, e) in &entries {
+        out.push_str(&format!("{:>4}    {}    {:<12}{}\n", vlan, cisco_format(*mac), "DYNAMIC", dev.ports[e.port].name.short()));
+    }
+    out.push_str(&format!("Total Mac Addresses for this criterion: {}\n", entries.len()));
+    out
+}
+

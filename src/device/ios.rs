@@ -1,0 +1,422 @@
+//! An IOS box (router, switch, multilayer switch): its configuration state,
+//! its interfaces, its IP stack and, on switches, its bridge. What the CLI
+//! configures lives here; how commands are parsed lives in [`crate::cli`].
+
+use std::net::Ipv4Addr;
+
+use super::bridge::{Bridge, Forwarded};
+use super::{IfaceKind, IfaceName, Model, Outbox, Port};
+use crate::proto::ip_stack::{Encap, IpStack, StackConfig};
+use crate::proto::rib::{Prefix, StaticRoute};
+use crate::proto::Mac;
+use crate::sim::Time;
+
+/// Where the terminal is in the IOS mode tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    UserExec,
+    PrivExec,
+    Config,
+    /// One interface (`config-if`) or, from `interface range`, several (`config-if-range`).
+    Interface { names: Vec<IfaceName>, range: bool },
+    Line { kind: LineKind, first: u8, last: u8 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LineKind {
+    Console,
+    Aux,
+    Vty,
+}
+
+impl LineKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            LineKind::Console => "con",
+            LineKind::Aux => "aux",
+            LineKind::Vty => "vty",
+        }
+    }
+}
+
+/// A question the terminal asked; the next typed line answers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Question {
+    EnablePassword { tries: u8 },
+    RsaModulus,
+    CopyDestination,
+    Confirm(Confirmable),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirmable {
+    EraseStartup,
+    Reload,
+}
+
+/// A password as stored: in clear (type 0), Cisco type 7, or hashed (type 5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Secret {
+    Clear(String),
+    Type7(String),
+    Type5(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Login {
+    #[default]
+    None,
+    Line,
+    Local,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineConfig {
+    pub kind: LineKind,
+    pub first: u8,
+    pub last: u8,
+    pub password: Option<Secret>,
+    pub login: Login,
+    pub exec_timeout: Option<(u32, u32)>,
+    pub logging_synchronous: bool,
+    pub transport_input: Option<String>,
+}
+
+impl LineConfig {
+    fn new(kind: LineKind, first: u8, last: u8) -> Self {
+        LineConfig {
+            kind,
+            first,
+            last,
+            password: None,
+            login: if kind == LineKind::Vty { Login::Line } else { Login::None },
+            exec_timeout: None,
+            logging_synchronous: false,
+            transport_input: None,
+        }
+    }
+}
+
+/// Per-interface configuration beyond its address (which the IP stack holds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IosIface {
+    pub name: IfaceName,
+    pub description: Option<String>,
+    pub shutdown: bool,
+    pub duplex: Option<String>,
+    pub speed: Option<String>,
+    pub clock_rate: Option<u32>,
+    /// The physical port, for physical interfaces.
+    pub port: Option<usize>,
+    /// The interface's index in the IP stack, for layer-3 interfaces.
+    pub stack: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub privilege: Option<u8>,
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug)]
+pub struct Ios {
+    pub model: Model,
+    pub hostname: String,
+    pub mode: Mode,
+    pub question: Option<Question>,
+    pub enable_secret: Option<Secret>,
+    pub enable_password: Option<Secret>,
+    pub password_encryption: bool,
+    pub banner_motd: Option<String>,
+    pub domain_name: Option<String>,
+    pub domain_lookup: bool,
+    pub ssh_version: Option<u8>,
+    pub rsa_modulus: Option<u32>,
+    pub users: Vec<User>,
+    pub lines: Vec<LineConfig>,
+    pub ifaces: Vec<IosIface>,
+    pub default_gateway: Option<Ipv4Addr>,
+    /// `ip route` statements, in the order they were entered.
+    pub static_routes: Vec<StaticRoute>,
+    pub stack: IpStack,
+    pub bridge: Option<Bridge>,
+    pub startup_config: Option<String>,
+    pub history: Vec<String>,
+    pub terminal_length: u32,
+    /// The ICMP ident (or UDP port) of the last ping or traceroute.
+    pub probe_ident: u16,
+    /// A multi-line `banner motd` being typed: its delimiter and the text so far.
+    pub banner_in_progress: Option<(String, String)>,
+    /// Frames the bridge switched, waiting to be handed to the engine.
+    pending_l2: Vec<(usize, Vec<u8>)>,
+}
+
+impl Ios {
+    pub fn new(model: Model, ports: &[Port], base_mac: Mac) -> Self {
+        // Only routers route until the switching issue brings `ip routing`.
+        let mut stack = IpStack::new(StackConfig { forwarding: model == Model::Router, ..StackConfig::IOS });
+        let mut ifaces = Vec::new();
+        let routed = model == Model::Router;
+        for (i, p) in ports.iter().enumerate() {
+            let encap = if p.name.kind == IfaceKind::Serial { Encap::Hdlc } else { Encap::Ethernet };
+            let stack_index = routed.then(|| stack.add_iface(p.name.clone(), encap, p.mac));
+            ifaces.push(IosIface {
+                name: p.name.clone(),
+                description: None,
+                // Router interfaces start shut down; switch ports start enabled.
+                shutdown: routed,
+                duplex: None,
+                speed: None,
+                clock_rate: None,
+                port: Some(i),
+                stack: stack_index,
+            });
+        }
+        let bridge = model.is_switch().then(|| Bridge::new(base_mac));
+        let mut ios = Ios {
+            model,
+            hostname: model.default_hostname().to_string(),
+            mode: Mode::UserExec,
+            question: None,
+            enable_secret: None,
+            enable_password: None,
+            password_encryption: false,
+            banner_motd: None,
+            domain_name: None,
+            domain_lookup: true,
+            ssh_version: None,
+            rsa_modulus: None,
+            users: Vec::new(),
+            lines: vec![
+                LineConfig::new(LineKind::Console, 0, 0),
+                LineConfig::new(LineKind::Aux, 0, 0),
+                LineConfig::new(LineKind::Vty, 0, 4),
+            ],
+            ifaces,
+            default_gateway: None,
+            static_routes: Vec::new(),
+            stack,
+            bridge,
+            startup_config: None,
+            history: Vec::new(),
+            terminal_length: 24,
+            probe_ident: 0,
+            banner_in_progress: None,
+            pending_l2: Vec::new(),
+        };
+        if model.is_switch() {
+            let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
+            let svi = ios.stack.add_iface(vlan1.clone(), Encap::Ethernet, base_mac);
+            ios.ifaces.push(IosIface {
+                name: vlan1,
+                description: None,
+                shutdown: true,
+                duplex: None,
+                speed: None,
+                clock_rate: None,
+                port: None,
+                stack: Some(svi),
+            });
+        }
+        if model == Model::Switch || model == Model::L3Switch {
+            ios.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
+            ios.lines.retain(|l| l.kind != LineKind::Aux);
+        }
+        ios
+    }
+
+    pub fn prompt(&self) -> String {
+        let suffix = match &self.mode {
+            Mode::UserExec => ">",
+            Mode::PrivExec => "#",
+            Mode::Config => "(config)#",
+            Mode::Interface { range: true, .. } => "(config-if-range)#",
+            Mode::Interface { names, .. } if names.first().is_some_and(|n| n.sub.is_some()) => "(config-subif)#",
+            Mode::Interface { .. } => "(config-if)#",
+            Mode::Line { .. } => "(config-line)#",
+        };
+        format!("{}{}", self.hostname, suffix)
+    }
+
+    pub fn is_router(&self) -> bool {
+        self.model == Model::Router
+    }
+
+    pub fn iface(&self, name: &IfaceName) -> Option<&IosIface> {
+        self.ifaces.iter().find(|i| &i.name == name)
+    }
+
+    pub fn iface_mut(&mut self, name: &IfaceName) -> Option<&mut IosIface> {
+        self.ifaces.iter_mut().find(|i| &i.name == name)
+    }
+
+    pub fn port_admin_up(&self, port: usize) -> bool {
+        self.ifaces.iter().find(|i| i.port == Some(port)).is_some_and(|i| !i.shutdown)
+    }
+
+    /// Create a logical interface (loopback, SVI, subinterface) on first mention.
+    /// Returns `None` for a name this box cannot have.
+    pub fn ensure_iface(&mut self, name: &IfaceName, ports: &[Port]) -> Option<&mut IosIface> {
+        if self.iface(name).is_none() {
+            let creatable = match name.kind {
+                IfaceKind::Loopback => name.numbers.len() == 1 && name.sub.is_none(),
+                IfaceKind::Vlan => {
+                    self.model.is_switch() && name.numbers.len() == 1 && (1..=4094).contains(&name.numbers[0])
+                }
+                _ => false,
+            };
+            if !creatable {
+                return None;
+            }
+            let encap = if name.kind == IfaceKind::Loopback { Encap::None } else { Encap::Ethernet };
+            let mac = self.bridge.as_ref().map_or_else(|| ports[0].mac, |b| b.svi_mac);
+            let stack = self.stack.add_iface(name.clone(), encap, mac);
+            let loopback = name.kind == IfaceKind::Loopback;
+            self.ifaces.push(IosIface {
+                name: name.clone(),
+                description: None,
+                shutdown: !loopback,
+                duplex: None,
+                speed: None,
+                clock_rate: None,
+                port: None,
+                stack: Some(stack),
+            });
+            self.ifaces.sort_by(|a, b| iface_order(&a.name).cmp(&iface_order(&b.name)));
+            self.refresh_logical(ports);
+        }
+        self.iface_mut(name)
+    }
+
+    /// Hand the configured routes to the IP stack. A switch that does not route
+    /// uses its `ip default-gateway` as a default route for its own traffic.
+    pub fn sync_routes(&mut self) {
+        let mut statics = self.static_routes.clone();
+        if self.model == Model::Switch {
+            statics.clear();
+            if let Some(gw) = self.default_gateway {
+                statics.push(StaticRoute { prefix: Prefix::DEFAULT, iface: None, next_hop: Some(gw), distance: 1 });
+            }
+        }
+        self.stack.statics = statics;
+        self.stack.rebuild_routes();
+    }
+
+    /// Create a subinterface (`interface g0/0/0.10`); it carries traffic once
+    /// it has an 802.1Q encapsulation.
+    pub fn ensure_subif(&mut self, name: &IfaceName, _ports: &[Port]) {
+        if self.iface(name).is_some() {
+            return;
+        }
+        self.ifaces.push(IosIface {
+            name: name.clone(),
+            description: None,
+            shutdown: false,
+            duplex: None,
+            speed: None,
+            clock_rate: None,
+            port: None,
+            stack: None,
+        });
+        self.ifaces.sort_by(|a, b| iface_order(&a.name).cmp(&iface_order(&b.name)));
+    }
+
+    /// Recompute the line protocol of interfaces that have no port of their own.
+    pub fn refresh_logical(&mut self, ports: &[Port]) {
+        let any_port_up = ports.iter().any(|p| p.link_up);
+        for i in &self.ifaces {
+            if i.port.is_some() {
+                continue;
+            }
+            let Some(s) = i.stack else { continue };
+            let up = !i.shutdown && (i.name.kind == IfaceKind::Loopback || any_port_up);
+            self.stack.set_up(s, up);
+        }
+    }
+
+    /// A port's link changed: update the stack and the bridge, and return the
+    /// log lines IOS prints.
+    pub fn link_changed(&mut self, port: usize, up: bool, ports: &[Port]) -> String {
+        let (name, stack, shut) = match self.ifaces.iter().find(|i| i.port == Some(port)) {
+            Some(i) => (i.name.clone(), i.stack, i.shutdown),
+            None => return String::new(),
+        };
+        if let Some(s) = stack {
+            self.stack.set_up(s, up);
+        }
+        if let Some(b) = self.bridge.as_mut() {
+            if !up {
+                b.macs.flush_port(port);
+            }
+        }
+        self.refresh_logical(ports);
+        let mut log = String::new();
+        if up {
+            log += &format!("\n%LINK-3-UPDOWN: Interface {name}, changed state to up\n");
+            log += &format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to up\n");
+        } else if shut {
+            log += &format!("\n%LINK-5-CHANGED: Interface {name}, changed state to administratively down\n");
+            log += &format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to down\n");
+        } else {
+            log += &format!("\n%LINK-3-UPDOWN: Interface {name}, changed state to down\n");
+            log += &format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to down\n");
+        }
+        log
+    }
+
+    /// A frame arrived on a port whose link is up.
+    pub fn receive(&mut self, now: Time, port: usize, frame: Vec<u8>, ports: &[Port]) {
+        match self.bridge.as_mut() {
+            None => {
+                if let Some(s) = self.ifaces.iter().find(|i| i.port == Some(port)).and_then(|i| i.stack) {
+                    self.stack.receive(now, s, frame);
+                }
+            }
+            Some(bridge) => {
+                let mut fwd = Forwarded::default();
+                bridge.receive(now, port, frame, ports, &mut fwd);
+                self.pending_l2.extend(fwd.to_ports);
+                if let Some(f) = fwd.to_svi {
+                    if let Some(svi) = self.svi_index() {
+                        self.stack.receive(now, svi, f);
+                    }
+                }
+            }
+        }
+    }
+
+    fn svi_index(&self) -> Option<usize> {
+        self.ifaces.iter().find(|i| i.name.kind == IfaceKind::Vlan && i.name.numbers == [1]).and_then(|i| i.stack)
+    }
+
+    /// Hand everything queued for the wire to the engine.
+    pub fn drain_output(&mut self, now: Time, ports: &[Port], out: &mut Outbox) {
+        out.frames.append(&mut self.pending_l2);
+        let frames: Vec<(usize, Vec<u8>)> = self.stack.out.drain(..).collect();
+        for (iface, frame) in frames {
+            let Some(owner) = self.ifaces.iter().find(|i| i.stack == Some(iface)) else { continue };
+            match (owner.port, self.bridge.as_mut()) {
+                (Some(port), _) => out.frames.push((port, frame)),
+                (None, Some(bridge)) if owner.name.kind == IfaceKind::Vlan => {
+                    let mut fwd = Forwarded::default();
+                    bridge.send_from_svi(now, frame, ports, &mut fwd);
+                    out.frames.extend(fwd.to_ports);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The order IOS lists interfaces in: physical by kind and number, then
+/// loopbacks, then VLAN interfaces.
+pub fn iface_order(name: &IfaceName) -> (u8, IfaceKind, Vec<u32>, Option<u32>) {
+    let group = match name.kind {
+        IfaceKind::Loopback => 1,
+        IfaceKind::PortChannel => 2,
+        IfaceKind::Vlan => 3,
+        _ => 0,
+    };
+    (group, name.kind, name.numbers.clone(), name.sub)
+}

@@ -1,0 +1,11 @@
+//! Lab files: the RON schema, loading with errors that name file, line and
+//! column, validation, building a [`Network`] from a lab (configs typed into
+//! each device's CLI), and saving a network back to a lab, atomically.
+
+mod load;
+mod save;
+mod schema;
+
+pub use load::{build, load_file, parse, parse_endpoint, BuildWarning, LabError};
+pub use save::{save_file, to_lab, to_ron};
+pub use schema::{Allowance, Check, DeviceSpec, Lab, Objective};

@@ -1,0 +1,121 @@
+//! Writing a network back to a lab file: every device's running
+//! configuration, positions and cables, in a stable layout (save → load → save
+//! is byte-identical), written atomically.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use ron::extensions::Extensions;
+use ron::ser::PrettyConfig;
+
+use super::schema::{DeviceSpec, Lab};
+use crate::device::Role;
+use crate::sim::Network;
+
+/// The lab as it stands now: `template`'s text and objectives, the network's
+/// devices, configurations and cables.
+pub fn to_lab(template: &Lab, net: &Network) -> Lab {
+    let devices = net
+        .devices()
+        .iter()
+        .map(|d| DeviceSpec {
+            name: d.name.clone(),
+            model: d.model,
+            at: d.at,
+            config: match &d.role {
+                Role::Ios(_) => crate::cli::ios::running_config::for_lab(d),
+                Role::Host(h) => h.config_lines().iter().map(|l| format!("{l}\n")).collect(),
+            },
+        })
+        .collect();
+    let links = net
+        .cables()
+        .into_iter()
+        .map(|c| (format!("{}:{}", c.a.0, c.a.1.short()), format!("{}:{}", c.b.0, c.b.1.short())))
+        .collect();
+    Lab { devices, links, ..template.clone() }
+}
+
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() && c != '\n' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn float(f: f32) -> String {
+    let s = format!("{f:?}");
+    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// The lab as RON text, laid out for people: one device, cable or objective per
+/// line, configurations as multi-line strings.
+pub fn to_ron(lab: &Lab) -> String {
+    let mut out = String::from("Lab(\n");
+    let _ = writeln!(out, "    title: {},", quote(&lab.title));
+    let _ = writeln!(out, "    instructions: {},", quote(&lab.instructions));
+    let _ = writeln!(out, "    seed: {},", lab.seed);
+    out.push_str("    devices: [\n");
+    for d in &lab.devices {
+        let _ = write!(out, "        Device(name: {}, model: {}, at: ({}, {})", quote(&d.name), d.model.name(), float(d.at.0), float(d.at.1));
+        if !d.config.is_empty() {
+            let _ = write!(out, ", config: {}", quote(&format!("\n{}", d.config)));
+        }
+        out.push_str("),\n");
+    }
+    out.push_str("    ],\n    links: [\n");
+    for (a, b) in &lab.links {
+        let _ = writeln!(out, "        ({}, {}),", quote(a), quote(b));
+    }
+    out.push_str("    ],\n    objectives: [\n");
+    let config = PrettyConfig::new().struct_names(true).compact_structs(true).compact_arrays(true).extensions(Extensions::IMPLICIT_SOME);
+    for o in &lab.objectives {
+        let text = ron::ser::to_string_pretty(o, config.clone()).unwrap_or_default();
+        let text: String = text.lines().filter(|l| !l.starts_with("#![")).collect::<Vec<_>>().join(" ");
+        let _ = writeln!(out, "        {},", text.trim());
+    }
+    out.push_str("    ],\n");
+    if !lab.allow.is_empty() {
+        let names: Vec<String> = lab.allow.iter().map(|a| format!("{a:?}")).collect();
+        let _ = writeln!(out, "    allow: [{}],", names.join(", "));
+    }
+    out.push_str(")\n");
+    out
+}
+
+/// Write `text` to `path` through a temporary file and a rename, so a crash
+/// leaves either the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "lab.ron".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+pub fn save_file(path: &Path, lab: &Lab) -> std::io::Result<()> {
+    write_atomic(path, &to_ron(lab))
+}

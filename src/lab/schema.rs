@@ -1,0 +1,98 @@
+//! The lab file schema (RON): devices, cables, starting configurations,
+//! instructions and objectives. Field names are a contract with instructors'
+//! files: fields may be added, never renamed.
+
+use ipnetwork::Ipv4Network;
+use serde::{Deserialize, Serialize};
+
+use crate::device::Model;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Lab", deny_unknown_fields)]
+pub struct Lab {
+    pub title: String,
+    #[serde(default)]
+    pub instructions: String,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub devices: Vec<DeviceSpec>,
+    /// Cables, each `("DEVICE:IFACE", "DEVICE:IFACE")`.
+    #[serde(default)]
+    pub links: Vec<(String, String)>,
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+    /// What a submission may change beyond configurations.
+    #[serde(default)]
+    pub allow: Vec<Allowance>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Device", deny_unknown_fields)]
+pub struct DeviceSpec {
+    pub name: String,
+    pub model: Model,
+    #[serde(default)]
+    pub at: (f32, f32),
+    /// Lines typed into the device's CLI at boot (IOS global configuration, or
+    /// the host prompt's `ipconfig` lines).
+    #[serde(default)]
+    pub config: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Allowance {
+    /// Students may recable (a cabling exercise).
+    Cabling,
+    /// Students may add or remove devices.
+    Devices,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Objective", deny_unknown_fields)]
+pub struct Objective {
+    pub points: u32,
+    pub check: Check,
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// A check on the network's behaviour or state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Check {
+    Ping { from: String, to: String },
+    NoPing { from: String, to: String },
+    Traceroute { from: String, to: String, hops: Vec<String> },
+    HostIp { device: String, network: Ipv4Network },
+    InterfaceIp { device: String, interface: String, address: Ipv4Network },
+    InterfaceUp { device: String, interface: String },
+    ConfigLine { device: String, line: String },
+    ShowContains { device: String, command: String, text: String },
+    Route { device: String, prefix: Ipv4Network, code: String, #[serde(default)] via: Option<String> },
+    Vlan { device: String, id: u16, #[serde(default)] name: Option<String> },
+    SwitchportMode { device: String, interface: String, mode: String, #[serde(default)] vlan: Option<u16> },
+    DhcpLease { device: String, network: Ipv4Network },
+    Resolves { from: String, name: String, address: String },
+    HttpGet { from: String, url: String, #[serde(default)] contains: Option<String> },
+    Link { a: String, b: String },
+}
+
+impl Check {
+    /// The devices a check refers to (for validation).
+    pub fn devices(&self) -> Vec<&str> {
+        match self {
+            Check::Ping { from, .. } | Check::NoPing { from, .. } | Check::Traceroute { from, .. } => vec![from],
+            Check::Resolves { from, .. } | Check::HttpGet { from, .. } => vec![from],
+            Check::HostIp { device, .. }
+            | Check::InterfaceIp { device, .. }
+            | Check::InterfaceUp { device, .. }
+            | Check::ConfigLine { device, .. }
+            | Check::ShowContains { device, .. }
+            | Check::Route { device, .. }
+            | Check::Vlan { device, .. }
+            | Check::SwitchportMode { device, .. }
+            | Check::DhcpLease { device, .. } => vec![device],
+            Check::Link { a, b } => vec![a.split(':').next().unwrap_or(a), b.split(':').next().unwrap_or(b)],
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The `wirelab` command line: the app, `run`, `validate`, `bench`.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use wirelab::lab::{self, Lab};
+use wirelab::script;
+use wirelab::sim::{Duration, Network, Time};
+
+#[derive(Parser)]
+#[command(name = "wirelab", version, about = "A packet-level network lab for CCNA-level coursework")]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A lab to open in the desktop app.
+    lab: Option<PathBuf>,
+    /// Render the lab, save a PNG and exit.
+    #[arg(long, value_name = "OUT.png")]
+    screenshot: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a lab headless, typing a script into its devices, and print the transcript.
+    Run {
+        lab: PathBuf,
+        /// The script to type (`-` for standard input).
+        #[arg(long)]
+        script: Option<String>,
+        /// Write the lab with every device's running configuration.
+        #[arg(long, value_name = "OUT")]
+        save: Option<PathBuf>,
+        /// Write one capture per cable into this folder.
+        #[arg(long, value_name = "DIR")]
+        pcap: Option<PathBuf>,
+        /// Run simulated time to this second (after the script).
+        #[arg(long, value_name = "SECONDS")]
+        until: Option<f64>,
+    },
+    /// Check a lab file and report every problem.
+    Validate { lab: PathBuf },
+    /// Measure the engine on generated topologies.
+    Bench {
+        #[command(subcommand)]
+        which: BenchKind,
+    },
+}
+
+#[derive(Subcommand, Clone, Copy)]
+enum BenchKind {
+    /// Host A – 10 routers – host B; A pings B every 10 µs for 10 simulated seconds.
+    Chain {
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        #[arg(long, default_value_t = 10)]
+        routers: usize,
+    },
+    /// 1,000 hosts behind a switch tree, each pinging its gateway once a second.
+    Lan {
+        #[arg(long, default_value_t = 1000)]
+        hosts: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+    },
+    /// A generated campus of about 10,000 devices: load, converge, ping.
+    Campus {
+        #[arg(long, default_value_t = 100)]
+        sites: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Run { lab, script, save, pcap, until }) => run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until),
+        Some(Command::Validate { lab }) => validate(&lab),
+        Some(Command::Bench { which }) => bench(which),
+        None => app(cli.lab.as_deref(), cli.screenshot.as_deref()),
+    }
+}
+
+fn app(_lab: Option<&Path>, _screenshot: Option<&Path>) -> ExitCode {
+    eprintln!("wirelab: this build has no desktop app yet; use `wirelab run LAB --script FILE` (see `wirelab --help`).");
+    ExitCode::from(2)
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("wirelab: {message}");
+    ExitCode::from(2)
+}
+
+fn load(path: &Path) -> Result<(Lab, Network), ExitCode> {
+    let (lab, _) = lab::load_file(path).map_err(fail)?;
+    let (net, warnings) = lab::build(&lab).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+    for w in warnings {
+        eprintln!("{}: warning: {} config line {}: `{}`: {}", path.display(), w.device, w.line, w.text, w.response.lines().last().unwrap_or(""));
+    }
+    Ok((lab, net))
+}
+
+fn run(path: &Path, script_path: Option<&str>, save: Option<&Path>, pcap: Option<&Path>, until: Option<f64>) -> ExitCode {
+    let (lab, mut net) = match load(path) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    if pcap.is_some() {
+        net.enable_capture();
+    }
+    let steps = match script_path {
+        None => Vec::new(),
+        Some(p) => {
+            let text = if p == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    return fail(format!("standard input: {e}"));
+                }
+                s
+            } else {
+                match std::fs::read_to_string(p) {
+                    Ok(s) => s,
+                    Err(e) => return fail(format!("{p}: {e}")),
+                }
+            };
+            match script::parse(&text, p, &net) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            }
+        }
+    };
+    let mut transcript = String::new();
+    script::run(&mut net, &steps, &mut transcript);
+    if let Some(s) = until {
+        if !(s.is_finite() && s >= 0.0) {
+            return fail(format!("--until {s}: not a number of seconds"));
+        }
+        let t = Time::ZERO + Duration::from_secs_f64(s);
+        if t > net.now() {
+            net.run_until(t);
+        }
+    }
+    print!("{transcript}");
+    if let Some(out) = save {
+        if let Err(e) = lab::save_file(out, &lab::to_lab(&lab, &net)) {
+            return fail(format!("{}: {e}", out.display()));
+        }
+    }
+    if let Some(dir) = pcap {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return fail(format!("{}: {e}", dir.display()));
+        }
+        for (name, capture) in net.captures() {
+            let file = dir.join(format!("{name}.pcap"));
+            if let Err(e) = std::fs::write(&file, capture.bytes()) {
+                return fail(format!("{}: {e}", file.display()));
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn validate(path: &Path) -> ExitCode {
+    let (lab, net) = match load(path) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    println!(
+        "{}: ok: \"{}\", {} devices, {} links, {} objectives",
+        path.display(),
+        lab.title,
+        net.devices().len(),
+        lab.links.len(),
+        lab.objectives.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn bench(which: BenchKind) -> ExitCode {
+    let start = Instant::now();
+    match which {
+        BenchKind::Chain { seconds, routers } => {
+            let count = (seconds * 100_000.0) as u32;
+            let (mut net, a) = wirelab::bench::chain(routers, Duration::from_micros(10), Duration::from_micros(10), count);
+            let built = start.elapsed();
+            net.run_until(Time::ZERO + Duration::from_secs_f64(seconds + 1.0));
+            let wall = start.elapsed();
+            let replies = net.device(a).session.as_ref().map_or(0, |s| s.replies);
+            report("chain", &net, built, wall, &format!("echoes sent {count}, replies {replies}"));
+        }
+        BenchKind::Lan { hosts, seconds } => {
+            let mut net = wirelab::bench::lan(hosts, seconds);
+            let built = start.elapsed();
+            net.run_until(Time::ZERO + Duration::from_secs(u64::from(seconds) + 2));
+            let wall = start.elapsed();
+            let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
+            report("lan", &net, built, wall, &format!("hosts {hosts}, replies {replies} of {}", hosts as u64 * u64::from(seconds)));
+        }
+        BenchKind::Campus { sites } => {
+            let lab = wirelab::bench::campus_lab(sites, 96);
+            let (mut net, _) = match lab::build(&lab) {
+                Ok(v) => v,
+                Err(e) => return fail(e),
+            };
+            let built = start.elapsed();
+            let hosts: Vec<usize> = (0..net.devices().len()).filter(|&i| net.device(i).model.is_host()).collect();
+            for &h in &hosts {
+                let gw = net.device(h).as_host().and_then(|x| x.gateway).expect("campus hosts have gateways");
+                net.start_probe(h, wirelab::proto::probe::Spec {
+                    dst: gw,
+                    kind: wirelab::proto::probe::Kind::Echo,
+                    count: 1,
+                    size: 32,
+                    timeout: Duration::from_secs(4),
+                    pace: wirelab::proto::probe::Pace::AfterOutcome { min_gap: Duration::from_secs(1) },
+                    ident: 1,
+                }, Box::new(wirelab::proto::probe::Silent));
+            }
+            net.run_for(Duration::from_secs(5));
+            let wall = start.elapsed();
+            report("campus", &net, built, wall, &format!("devices {}, hosts {}", net.devices().len(), hosts.len()));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn report(name: &str, net: &Network, built: std::time::Duration, wall: std::time::Duration, extra: &str) {
+    let run = wall.saturating_sub(built).as_secs_f64();
+    let s = net.stats;
+    println!("bench {name}: {extra}");
+    println!("  build        {:.3} s", built.as_secs_f64());
+    println!("  run          {:.3} s (simulated {:.3} s)", run, net.now().secs_f64());
+    println!("  events       {} ({:.0}/s)", s.events, s.events as f64 / run.max(1e-9));
+    println!("  frame-hops   {} ({:.0}/s)", s.frame_hops, s.frame_hops as f64 / run.max(1e-9));
+    println!("  drops        {}", s.drops);
+    println!("  peak memory  {:.1} MB", wirelab::bench::peak_memory_bytes() as f64 / 1e6);
+}

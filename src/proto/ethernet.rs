@@ -1,0 +1,87 @@
+//! Ethernet II framing (smoltcp's `EthernetFrame`), MAC addresses and the way
+//! Cisco prints them (`0060.5c2b.1a01`).
+
+use smoltcp::wire::{EthernetFrame, EthernetProtocol, EthernetRepr};
+
+pub use smoltcp::wire::EthernetAddress as Mac;
+
+pub const HEADER_LEN: usize = 14;
+/// Frames shorter than this (without FCS) are padded, as every NIC does.
+pub const MIN_FRAME_LEN: usize = 60;
+pub const BROADCAST: Mac = Mac([0xff; 6]);
+
+/// `0060.5c2b.1a01`
+pub fn cisco_format(mac: Mac) -> String {
+    let b = mac.0;
+    format!("{:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}", b[0], b[1], b[2], b[3], b[4], b[5])
+}
+
+/// `00-60-5C-2B-1A-01`, as Windows prints a physical address.
+pub fn windows_format(mac: Mac) -> String {
+    let b = mac.0;
+    format!("{:02X}-{:02X}-{:02X}-{:02X}-{:02X}-{:02X}", b[0], b[1], b[2], b[3], b[4], b[5])
+}
+
+/// Parse `H.H.H` (Cisco) notation.
+pub fn parse_cisco(text: &str) -> Option<Mac> {
+    let groups: Vec<&str> = text.split('.').collect();
+    if groups.len() != 3 || groups.iter().any(|g| g.is_empty() || g.len() > 4) {
+        return None;
+    }
+    let mut b = [0u8; 6];
+    for (i, g) in groups.iter().enumerate() {
+        let v = u16::from_str_radix(g, 16).ok()?;
+        b[i * 2..i * 2 + 2].copy_from_slice(&v.to_be_bytes());
+    }
+    Some(Mac(b))
+}
+
+/// Build an Ethernet II frame around a payload that `fill` writes, padded to the
+/// 60-byte minimum.
+pub fn build(dst: Mac, src: Mac, ethertype: EthernetProtocol, payload_len: usize, fill: impl FnOnce(&mut [u8])) -> Vec<u8> {
+    let len = (HEADER_LEN + payload_len).max(MIN_FRAME_LEN);
+    let mut bytes = vec![0u8; len];
+    let mut frame = EthernetFrame::new_unchecked(&mut bytes[..]);
+    EthernetRepr { src_addr: src, dst_addr: dst, ethertype }.emit(&mut frame);
+    fill(&mut frame.payload_mut()[..payload_len]);
+    bytes
+}
+
+/// The header fields of a frame, or `None` if it is too short to be one.
+pub fn parse(frame: &[u8]) -> Option<EthernetRepr> {
+    let f = EthernetFrame::new_checked(frame).ok()?;
+    EthernetRepr::parse(&f).ok()
+}
+
+/// Rewrite the addresses of a frame in place (a router forwarding a packet).
+pub fn set_addresses(frame: &mut [u8], dst: Mac, src: Mac) {
+    frame[0..6].copy_from_slice(&dst.0);
+    frame[6..12].copy_from_slice(&src.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cisco_notation_round_trips() {
+        let m = Mac([0x00, 0x60, 0x5c, 0x2b, 0x1a, 0x01]);
+        assert_eq!(cisco_format(m), "0060.5c2b.1a01");
+        assert_eq!(windows_format(m), "00-60-5C-2B-1A-01");
+        assert_eq!(parse_cisco("0060.5c2b.1a01"), Some(m));
+        assert_eq!(parse_cisco("60.5c2b.1a01"), Some(Mac([0, 0x60, 0x5c, 0x2b, 0x1a, 1])));
+        assert_eq!(parse_cisco("0060.5c2b"), None);
+        assert_eq!(parse_cisco("0060.5c2b.zz01"), None);
+    }
+
+    #[test]
+    fn short_frames_are_padded() {
+        let f = build(BROADCAST, Mac([2, 0, 0, 0, 0, 1]), EthernetProtocol::Arp, 28, |p| p.fill(7));
+        assert_eq!(f.len(), MIN_FRAME_LEN);
+        let repr = parse(&f).unwrap();
+        assert_eq!(repr.ethertype, EthernetProtocol::Arp);
+        assert_eq!(repr.dst_addr, BROADCAST);
+        assert_eq!(&f[14..42], &[7; 28]);
+        assert!(f[42..].iter().all(|&b| b == 0));
+    }
+}

@@ -1,0 +1,609 @@
+//! An IPv4 endpoint shared by every layer-3 device: interfaces with addresses,
+//! ARP resolution with a pending queue, the routing table, forwarding with TTL
+//! decrement, ICMP echo answers and ICMP errors. A host is an `IpStack` that
+//! does not forward; a router one that does; a switch's SVI one behind a bridge.
+//!
+//! The stack never transmits by itself: it appends `(interface, frame)` pairs to
+//! [`IpStack::out`] and the owning device decides which port (or bridge) they
+//! leave by. What it hands up to applications (ping, traceroute) goes to
+//! [`IpStack::delivered`].
+
+use std::net::Ipv4Addr;
+
+use smoltcp::wire::{EthernetProtocol, IpProtocol};
+
+use super::arp::{self, ArpCache};
+use super::ethernet::{self, Mac, BROADCAST};
+use super::hdlc;
+use super::icmp::{self, ErrorKind, Message};
+use super::ipv4::{self, Header};
+use super::rib::{ConnectedIface, Hop, Rib, StaticRoute};
+use super::udp;
+use crate::device::IfaceName;
+use crate::sim::{Duration, Time};
+
+/// How frames are framed on an interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encap {
+    Ethernet,
+    /// Cisco HDLC on serial links: point to point, no ARP.
+    Hdlc,
+    /// Loopbacks: nothing ever leaves.
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct IpIface {
+    pub name: IfaceName,
+    pub encap: Encap,
+    pub mac: Mac,
+    pub addr: Option<(Ipv4Addr, u8)>,
+    /// Line protocol up; kept current by the owning device.
+    pub up: bool,
+}
+
+/// How this stack behaves: the differences between a Windows host and IOS.
+#[derive(Clone, Copy, Debug)]
+pub struct StackConfig {
+    pub default_ttl: u8,
+    pub forwarding: bool,
+    /// Hosts hold a packet while ARP resolves; IOS drops it (hence `.!!!!`).
+    pub hold_on_arp_miss: bool,
+    pub arp_timeout: Duration,
+    pub arp_retry: Duration,
+    pub arp_tries: u8,
+    /// IOS sends at most one unreachable per interval (hence `U.U.U`).
+    pub unreachable_interval: Duration,
+    /// Routing tables list `L` routes on IOS only.
+    pub local_routes: bool,
+}
+
+impl StackConfig {
+    pub const HOST: StackConfig = StackConfig {
+        default_ttl: 128,
+        forwarding: false,
+        hold_on_arp_miss: true,
+        arp_timeout: arp::HOST_TIMEOUT,
+        arp_retry: Duration::from_secs(1),
+        arp_tries: 3,
+        unreachable_interval: Duration::ZERO,
+        local_routes: false,
+    };
+    pub const IOS: StackConfig = StackConfig {
+        default_ttl: 255,
+        forwarding: true,
+        hold_on_arp_miss: false,
+        arp_timeout: arp::IOS_TIMEOUT,
+        arp_retry: Duration::from_secs(2),
+        arp_tries: 2,
+        unreachable_interval: Duration::from_millis(500),
+        local_routes: true,
+    };
+}
+
+/// Something the stack hands to the device's applications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    EchoReply { from: Ipv4Addr, ident: u16, seq: u16, ttl: u8, data_len: usize },
+    IcmpError { from: Ipv4Addr, kind: ErrorKind, echo: Option<(u16, u16)>, udp_ports: Option<(u16, u16)> },
+    /// A locally sent packet was dropped because its next hop never answered ARP.
+    ArpFailed { next_hop: Ipv4Addr, echo: Option<(u16, u16)>, udp_ports: Option<(u16, u16)> },
+}
+
+/// Why the stack dropped a packet: counted, and kept for diagnosis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drop {
+    NoRoute { dst: Ipv4Addr },
+    TtlExpired { dst: Ipv4Addr },
+    ArpUnresolved { next_hop: Ipv4Addr, iface: usize },
+    IfaceDown { iface: usize },
+    Malformed,
+}
+
+/// Why a locally originated packet could not be sent at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    NoRoute,
+    NoSourceAddress,
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    iface: usize,
+    next_hop: Ipv4Addr,
+    tries: u8,
+    next_try: Time,
+    held: Vec<Vec<u8>>,
+}
+
+/// How many packets a host holds per unresolved neighbour (Windows holds a few).
+const MAX_HELD: usize = 8;
+/// Recent drops kept for diagnosis.
+const DROP_LOG: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct IpStack {
+    pub ifaces: Vec<IpIface>,
+    pub statics: Vec<StaticRoute>,
+    pub arp: ArpCache,
+    pub config: StackConfig,
+    rib: Rib,
+    pending: Vec<Pending>,
+    ident: u16,
+    last_unreachable: Option<Time>,
+    /// Frames to transmit, by interface index.
+    pub out: Vec<(usize, Vec<u8>)>,
+    /// Events for applications.
+    pub delivered: Vec<Delivery>,
+    /// Times at which [`IpStack::on_timer`] wants to run.
+    pub wakeups: Vec<Time>,
+    /// The most recent drops, oldest first.
+    pub drops: Vec<(Time, Drop)>,
+    pub forwarded: u64,
+}
+
+impl IpStack {
+    pub fn new(config: StackConfig) -> Self {
+        IpStack {
+            ifaces: Vec::new(),
+            statics: Vec::new(),
+            arp: ArpCache::new(config.arp_timeout),
+            config,
+            rib: Rib::default(),
+            pending: Vec::new(),
+            ident: 0,
+            last_unreachable: None,
+            out: Vec::new(),
+            delivered: Vec::new(),
+            wakeups: Vec::new(),
+            drops: Vec::new(),
+            forwarded: 0,
+        }
+    }
+
+    pub fn add_iface(&mut self, name: IfaceName, encap: Encap, mac: Mac) -> usize {
+        self.ifaces.push(IpIface { name, encap, mac, addr: None, up: false });
+        self.ifaces.len() - 1
+    }
+
+    pub fn iface_index(&self, name: &IfaceName) -> Option<usize> {
+        self.ifaces.iter().position(|i| &i.name == name)
+    }
+
+    pub fn rib(&self) -> &Rib {
+        &self.rib
+    }
+
+    /// Recompute the routing table; call after any address, link or route change.
+    pub fn rebuild_routes(&mut self) {
+        let connected: Vec<ConnectedIface> = self
+            .ifaces
+            .iter()
+            .enumerate()
+            .filter_map(|(index, i)| i.addr.map(|(addr, len)| ConnectedIface { index, addr, len, up: i.up }))
+            .collect();
+        self.rib = Rib::build(&connected, &self.statics, self.config.local_routes);
+        let ifaces = &self.ifaces;
+        self.pending.retain(|p| ifaces.get(p.iface).is_some_and(|i| i.up));
+    }
+
+    /// Set the line-protocol state of an interface.
+    pub fn set_up(&mut self, iface: usize, up: bool) {
+        if self.ifaces[iface].up != up {
+            self.ifaces[iface].up = up;
+            if !up {
+                self.arp.remove_iface(iface);
+            }
+            self.rebuild_routes();
+        }
+    }
+
+    pub fn set_addr(&mut self, iface: usize, addr: Option<(Ipv4Addr, u8)>) {
+        self.ifaces[iface].addr = addr;
+        self.arp.remove_iface(iface);
+        self.rebuild_routes();
+    }
+
+    /// Is `ip` one of this stack's own addresses (on an interface that is up)?
+    pub fn is_local(&self, ip: Ipv4Addr) -> bool {
+        self.ifaces.iter().any(|i| i.up && i.addr.is_some_and(|(a, _)| a == ip))
+    }
+
+    fn is_for_us(&self, iface: usize, dst: Ipv4Addr) -> bool {
+        if dst == Ipv4Addr::BROADCAST || self.is_local(dst) {
+            return true;
+        }
+        self.ifaces[iface].addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == dst)
+    }
+
+    fn log_drop(&mut self, now: Time, d: Drop) {
+        if self.drops.len() == DROP_LOG {
+            self.drops.remove(0);
+        }
+        self.drops.push((now, d));
+    }
+
+    fn next_ident(&mut self) -> u16 {
+        self.ident = self.ident.wrapping_add(1);
+        self.ident
+    }
+
+    /// Handle a frame received on an interface.
+    pub fn receive(&mut self, now: Time, iface: usize, mut frame: Vec<u8>) {
+        let Some(i) = self.ifaces.get(iface) else { return };
+        if !i.up {
+            return;
+        }
+        match i.encap {
+            Encap::Ethernet => {
+                let Some(eth) = ethernet::parse(&frame) else { return };
+                if eth.dst_addr != i.mac && eth.dst_addr != BROADCAST {
+                    return;
+                }
+                match eth.ethertype {
+                    EthernetProtocol::Arp => {
+                        if let Some(a) = arp::parse(&frame[ethernet::HEADER_LEN..]) {
+                            self.receive_arp(now, iface, a);
+                        }
+                    }
+                    EthernetProtocol::Ipv4 => {
+                        let Some(h) = ipv4::parse(&frame[ethernet::HEADER_LEN..]) else { return };
+                        // Drop Ethernet padding so the packet is exactly its length.
+                        frame.truncate(ethernet::HEADER_LEN + h.total_len);
+                        self.receive_ip(now, iface, frame, ethernet::HEADER_LEN, h);
+                    }
+                    _ => {}
+                }
+            }
+            Encap::Hdlc => {
+                let Some((hdlc::PROTOCOL_IPV4, payload)) = hdlc::parse(&frame) else { return };
+                let Some(h) = ipv4::parse(payload) else { return };
+                frame.truncate(hdlc::HEADER_LEN + h.total_len);
+                self.receive_ip(now, iface, frame, hdlc::HEADER_LEN, h);
+            }
+            Encap::None => {}
+        }
+    }
+
+    fn receive_arp(&mut self, now: Time, iface: usize, a: arp::Arp) {
+        let Some((my_ip, len)) = self.ifaces[iface].addr else { return };
+        let on_subnet = ipv4::network(a.sender_ip, len) == ipv4::network(my_ip, len);
+        let merged = self.arp.refresh(a.sender_ip, a.sender_mac, iface, now);
+        if a.target_ip != my_ip {
+            if merged {
+                self.flush_pending(now, a.sender_ip);
+            }
+            return;
+        }
+        if on_subnet && !merged {
+            self.arp.insert(a.sender_ip, a.sender_mac, iface, now);
+        }
+        if a.is_request {
+            let mac = self.ifaces[iface].mac;
+            self.out.push((iface, arp::reply(mac, my_ip, a.sender_mac, a.sender_ip)));
+        }
+        self.flush_pending(now, a.sender_ip);
+    }
+
+    /// Send what was held for a neighbour that just resolved.
+    fn flush_pending(&mut self, now: Time, ip: Ipv4Addr) {
+        let Some(pos) = self.pending.iter().position(|p| p.next_hop == ip) else { return };
+        let p = self.pending.swap_remove(pos);
+        for packet in p.held {
+            self.transmit(now, packet, Hop { iface: p.iface, next_hop: Some(ip) });
+        }
+    }
+
+    fn receive_ip(&mut self, now: Time, iface: usize, frame: Vec<u8>, l3: usize, h: Header) {
+        if self.is_for_us(iface, h.dst) {
+            self.deliver_local(now, &frame[l3..], h);
+        } else if self.config.forwarding {
+            self.forward(now, iface, frame, l3, h);
+        }
+    }
+
+    fn deliver_local(&mut self, now: Time, packet: &[u8], h: Header) {
+        let payload = &packet[h.header_len..h.total_len.min(packet.len())];
+        match h.protocol {
+            IpProtocol::Icmp => match icmp::parse(payload) {
+                Some(Message::EchoRequest { ident, seq, data }) => {
+                    if h.dst == Ipv4Addr::BROADCAST || !self.is_local(h.dst) {
+                        return; // no answer to broadcast pings
+                    }
+                    let data = data.to_vec();
+                    let len = icmp::echo_len(data.len());
+                    let _ = self.originate(now, h.dst, h.src, IpProtocol::Icmp, None, len, |b| {
+                        icmp::emit_echo(b, true, ident, seq, &data)
+                    });
+                }
+                Some(Message::EchoReply { ident, seq, data }) => {
+                    self.delivered.push(Delivery::EchoReply { from: h.src, ident, seq, ttl: h.ttl, data_len: data.len() })
+                }
+                Some(Message::Error { kind, quoted }) => self.delivered.push(Delivery::IcmpError {
+                    from: h.src,
+                    kind,
+                    echo: quoted.echo_ids(),
+                    udp_ports: (quoted.header.next_header == IpProtocol::Udp).then(|| udp::ports(quoted.payload)).flatten(),
+                }),
+                None => {}
+            },
+            IpProtocol::Udp if h.dst != Ipv4Addr::BROADCAST => {
+                // No UDP service listens yet: answer as every IP stack does.
+                self.send_error(now, packet, ErrorKind::PortUnreachable);
+            }
+            _ => {}
+        }
+    }
+
+    fn forward(&mut self, now: Time, in_iface: usize, mut frame: Vec<u8>, l3: usize, h: Header) {
+        if h.ttl <= 1 {
+            self.log_drop(now, Drop::TtlExpired { dst: h.dst });
+            self.send_error(now, &frame[l3..], ErrorKind::TtlExceeded);
+            return;
+        }
+        let Some(hop) = self.rib.lookup(h.dst) else {
+            self.log_drop(now, Drop::NoRoute { dst: h.dst });
+            self.send_error(now, &frame[l3..], ErrorKind::NetUnreachable);
+            return;
+        };
+        ipv4::decrement_ttl(&mut frame[l3..]);
+        self.forwarded += 1;
+        let out = &self.ifaces[hop.iface];
+        // The hot path: Ethernet in, Ethernet out, neighbour known: rewrite in place.
+        if l3 == ethernet::HEADER_LEN && out.encap == Encap::Ethernet && out.up {
+            let nh = hop.next_hop.unwrap_or(h.dst);
+            if let Some(e) = self.arp.lookup(nh, now) {
+                let (dst, src) = (e.mac, out.mac);
+                ethernet::set_addresses(&mut frame, dst, src);
+                pad(&mut frame);
+                self.out.push((hop.iface, frame));
+                return;
+            }
+        }
+        let _ = in_iface;
+        frame.drain(..l3);
+        self.transmit(now, frame, hop);
+    }
+
+    /// Send an ICMP error about `offending` back to its source.
+    pub fn send_error(&mut self, now: Time, offending: &[u8], kind: ErrorKind) {
+        let Some(h) = ipv4::parse(offending) else { return };
+        let payload = &offending[h.header_len.min(offending.len())..];
+        if icmp::is_error(payload) && h.protocol == IpProtocol::Icmp || h.src.is_unspecified() || h.src == Ipv4Addr::BROADCAST {
+            return;
+        }
+        if kind != ErrorKind::TtlExceeded && !self.config.unreachable_interval.nanos().eq(&0) {
+            if let Some(last) = self.last_unreachable {
+                if now.since(last) < self.config.unreachable_interval {
+                    return;
+                }
+            }
+            self.last_unreachable = Some(now);
+        }
+        let quoted = offending.to_vec();
+        let len = icmp::error_len(&quoted);
+        // The error leaves from the interface facing the offender.
+        let _ = self.originate(now, Ipv4Addr::UNSPECIFIED, h.src, IpProtocol::Icmp, None, len, |b| {
+            icmp::emit_error(b, kind, &quoted)
+        });
+    }
+
+    /// The source address a packet to `dst` leaves with: the exit interface's.
+    pub fn source_for(&self, dst: Ipv4Addr) -> Result<Ipv4Addr, SendError> {
+        let hop = self.rib.lookup(dst).ok_or(SendError::NoRoute)?;
+        self.ifaces[hop.iface].addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)
+    }
+
+    /// Build and send a packet from this stack. `src` unspecified means "the
+    /// address of the exit interface", as IOS and hosts choose it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn originate(
+        &mut self,
+        now: Time,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        protocol: IpProtocol,
+        ttl: Option<u8>,
+        payload_len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<(), SendError> {
+        let hop = if dst == Ipv4Addr::BROADCAST {
+            let iface = self.ifaces.iter().position(|i| i.up && i.addr.is_some()).ok_or(SendError::NoRoute)?;
+            Hop { iface, next_hop: None }
+        } else {
+            self.rib.lookup(dst).ok_or(SendError::NoRoute)?
+        };
+        let src = if src.is_unspecified() {
+            self.ifaces[hop.iface].addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)?
+        } else {
+            src
+        };
+        let ident = self.next_ident();
+        let ttl = ttl.unwrap_or(self.config.default_ttl);
+        let packet = ipv4::build(src, dst, protocol, ttl, ident, payload_len, fill);
+        if self.is_local(dst) {
+            // To ourselves: answered at once, as a loopback would.
+            if let Some(h) = ipv4::parse(&packet) {
+                self.deliver_local(now, &packet, h);
+            }
+            return Ok(());
+        }
+        self.transmit(now, packet, hop);
+        Ok(())
+    }
+
+    /// Encapsulate an IPv4 packet and queue it on `hop.iface`, resolving the
+    /// neighbour first where the medium needs it.
+    fn transmit(&mut self, now: Time, packet: Vec<u8>, hop: Hop) {
+        let Some(i) = self.ifaces.get(hop.iface) else { return };
+        if !i.up {
+            self.log_drop(now, Drop::IfaceDown { iface: hop.iface });
+            return;
+        }
+        match i.encap {
+            Encap::None => {}
+            Encap::Hdlc => self.out.push((hop.iface, hdlc::encapsulate_ipv4(&packet))),
+            Encap::Ethernet => {
+                let Some(h) = ipv4::parse(&packet) else {
+                    self.log_drop(now, Drop::Malformed);
+                    return;
+                };
+                let nh = hop.next_hop.unwrap_or(h.dst);
+                let directed_broadcast = i.addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == nh);
+                let dst_mac = if nh == Ipv4Addr::BROADCAST || directed_broadcast {
+                    Some(BROADCAST)
+                } else {
+                    self.arp.lookup(nh, now).map(|e| e.mac)
+                };
+                match dst_mac {
+                    Some(mac) => {
+                        let src = i.mac;
+                        let frame = ethernet::build(mac, src, EthernetProtocol::Ipv4, packet.len(), |b| {
+                            b.copy_from_slice(&packet)
+                        });
+                        self.out.push((hop.iface, frame));
+                    }
+                    None => self.resolve(now, hop.iface, nh, packet),
+                }
+            }
+        }
+    }
+
+    fn resolve(&mut self, now: Time, iface: usize, nh: Ipv4Addr, packet: Vec<u8>) {
+        let hold = self.config.hold_on_arp_miss;
+        if let Some(p) = self.pending.iter_mut().find(|p| p.next_hop == nh) {
+            if hold && p.held.len() < MAX_HELD {
+                p.held.push(packet);
+            }
+            return;
+        }
+        let held = if hold { vec![packet] } else { Vec::new() };
+        if !hold {
+            self.log_drop(now, Drop::ArpUnresolved { next_hop: nh, iface });
+        }
+        self.pending.push(Pending { iface, next_hop: nh, tries: 0, next_try: now, held });
+        self.on_timer(now);
+    }
+
+    /// Retry or give up on pending ARP resolutions that are due.
+    pub fn on_timer(&mut self, now: Time) {
+        let mut i = 0;
+        while i < self.pending.len() {
+            if self.pending[i].next_try > now {
+                i += 1;
+                continue;
+            }
+            if self.pending[i].tries >= self.config.arp_tries {
+                let p = self.pending.swap_remove(i);
+                self.log_drop(now, Drop::ArpUnresolved { next_hop: p.next_hop, iface: p.iface });
+                for packet in &p.held {
+                    self.report_arp_failure(p.next_hop, packet);
+                }
+                continue;
+            }
+            let p = &mut self.pending[i];
+            p.tries += 1;
+            p.next_try = now + self.config.arp_retry;
+            let (iface, nh, next) = (p.iface, p.next_hop, p.next_try);
+            let iface_ref = &self.ifaces[iface];
+            if let Some((src, _)) = iface_ref.addr {
+                let req = arp::request(iface_ref.mac, src, nh);
+                self.out.push((iface, req));
+            }
+            self.wakeups.push(next);
+            i += 1;
+        }
+    }
+
+    fn report_arp_failure(&mut self, next_hop: Ipv4Addr, packet: &[u8]) {
+        let Some(h) = ipv4::parse(packet) else { return };
+        if !self.is_local(h.src) {
+            return;
+        }
+        let payload = &packet[h.header_len..];
+        let echo = match (h.protocol, icmp::parse(payload)) {
+            (IpProtocol::Icmp, Some(Message::EchoRequest { ident, seq, .. })) => Some((ident, seq)),
+            _ => None,
+        };
+        let udp_ports = (h.protocol == IpProtocol::Udp).then(|| udp::ports(payload)).flatten();
+        self.delivered.push(Delivery::ArpFailed { next_hop, echo, udp_ports });
+    }
+
+    /// Forget everything learned (ARP, pending packets); keep the configuration.
+    pub fn clear_dynamic(&mut self) {
+        self.arp.clear();
+        self.pending.clear();
+    }
+}
+
+fn pad(frame: &mut Vec<u8>) {
+    if frame.len() < ethernet::MIN_FRAME_LEN {
+        frame.resize(ethernet::MIN_FRAME_LEN, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::IfaceKind;
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().unwrap()
+    }
+
+    fn host(mac: u8, addr: &str) -> IpStack {
+        let mut s = IpStack::new(StackConfig::HOST);
+        let i = s.add_iface(IfaceName::new(IfaceKind::FastEthernet, &[0]), Encap::Ethernet, Mac([0, 0, 0, 0, 0, mac]));
+        s.ifaces[i].up = true;
+        s.set_addr(i, Some((ip(addr), 24)));
+        s
+    }
+
+    /// Move every queued frame from one stack to the other until both are quiet.
+    fn exchange(a: &mut IpStack, b: &mut IpStack, now: Time) {
+        for _ in 0..10 {
+            let fa: Vec<_> = a.out.drain(..).collect();
+            let fb: Vec<_> = b.out.drain(..).collect();
+            if fa.is_empty() && fb.is_empty() {
+                return;
+            }
+            fa.into_iter().for_each(|(_, f)| b.receive(now, 0, f));
+            fb.into_iter().for_each(|(_, f)| a.receive(now, 0, f));
+        }
+    }
+
+    #[test]
+    fn ping_on_a_wire_resolves_arp_then_replies() {
+        let (mut a, mut b) = (host(1, "10.0.0.1"), host(2, "10.0.0.2"));
+        let echo = |buf: &mut [u8]| icmp::emit_echo(buf, false, 1, 1, &[0x61; 32]);
+        a.originate(Time::ZERO, Ipv4Addr::UNSPECIFIED, ip("10.0.0.2"), IpProtocol::Icmp, None, 40, echo).unwrap();
+        assert_eq!(a.out.len(), 1, "an ARP request, the echo is held");
+        exchange(&mut a, &mut b, Time::ZERO);
+        assert_eq!(
+            a.delivered,
+            [Delivery::EchoReply { from: ip("10.0.0.2"), ident: 1, seq: 1, ttl: 128, data_len: 32 }]
+        );
+        assert!(b.arp.lookup(ip("10.0.0.1"), Time::ZERO).is_some(), "learned from the request");
+    }
+
+    #[test]
+    fn unanswered_arp_gives_up_and_reports() {
+        let mut a = host(1, "10.0.0.1");
+        let echo = |buf: &mut [u8]| icmp::emit_echo(buf, false, 1, 9, &[0; 8]);
+        a.originate(Time::ZERO, Ipv4Addr::UNSPECIFIED, ip("10.0.0.99"), IpProtocol::Icmp, None, 16, echo).unwrap();
+        let mut now = Time::ZERO;
+        for _ in 0..5 {
+            now += Duration::from_secs(1);
+            a.on_timer(now);
+        }
+        assert_eq!(a.out.len(), 3, "three requests");
+        assert!(matches!(a.delivered[..], [Delivery::ArpFailed { echo: Some((1, 9)), .. }]));
+    }
+
+    #[test]
+    fn no_route_is_an_error_for_the_sender() {
+        let mut a = host(1, "10.0.0.1");
+        let r = a.originate(Time::ZERO, Ipv4Addr::UNSPECIFIED, ip("8.8.8.8"), IpProtocol::Icmp, None, 8, |_| {});
+        assert_eq!(r, Err(SendError::NoRoute));
+    }
+}

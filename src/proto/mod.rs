@@ -1,0 +1,16 @@
+//! Protocol pieces that devices are composed of. Each file owns one protocol:
+//! its frames (built and parsed with smoltcp's `wire` where smoltcp covers the
+//! format) and its state machine. Nothing here knows which device it runs in.
+
+pub mod arp;
+pub mod ethernet;
+pub mod hdlc;
+pub mod icmp;
+pub mod ip_stack;
+pub mod ipv4;
+pub mod mac_table;
+pub mod probe;
+pub mod rib;
+pub mod udp;
+
+pub use ethernet::Mac;

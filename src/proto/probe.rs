@@ -1,0 +1,290 @@
+//! Ping and traceroute as state machines over an [`IpStack`]: what to send
+//! when, which answer belongs to which probe, when a probe has timed out. How
+//! the results are printed (Windows or IOS wording) is a [`Report`] supplied by
+//! the command that started the session.
+
+use std::collections::VecDeque;
+use std::net::Ipv4Addr;
+
+use smoltcp::wire::IpProtocol;
+
+use super::icmp::{self, ErrorKind};
+use super::ip_stack::{Delivery, IpStack, SendError};
+use super::udp;
+use crate::sim::{Duration, Time};
+
+/// What one probe came back with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Reply { from: Ipv4Addr, rtt: Duration, ttl: u8, bytes: usize },
+    Error { from: Ipv4Addr, kind: ErrorKind, rtt: Duration },
+    /// The local stack could not resolve the next hop.
+    Unresolved { from: Ipv4Addr },
+    Timeout,
+    /// Never left: no route or no source address.
+    NotSent(SendError),
+}
+
+/// When the next probe goes out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// After the previous probe's outcome, but no sooner than `min_gap` after it was sent.
+    AfterOutcome { min_gap: Duration },
+    /// Every `interval`, whatever came back (a load generator).
+    Fixed { interval: Duration },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Echo,
+    /// TTL-limited probes, `per_hop` at each TTL, up to `max_hops`; ICMP echo
+    /// (Windows tracert) or UDP to high ports (IOS traceroute).
+    Trace { per_hop: u32, max_hops: u8, udp: bool },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    pub dst: Ipv4Addr,
+    pub kind: Kind,
+    /// Echo probes to send (for traces, the limit comes from `max_hops`).
+    pub count: u32,
+    /// Bytes of ICMP data (or UDP payload).
+    pub size: usize,
+    pub timeout: Duration,
+    pub pace: Pace,
+    pub ident: u16,
+}
+
+/// Prints a session's progress. Implemented by the Windows prompt and by IOS.
+pub trait Report: Send {
+    fn start(&mut self, spec: &Spec, out: &mut String);
+    /// Probe `index` (0-based) at `ttl` came back with `outcome`.
+    fn outcome(&mut self, index: u32, ttl: u8, outcome: &Outcome, out: &mut String);
+    fn finish(&mut self, outcomes: &[Outcome], out: &mut String);
+}
+
+/// A report that prints nothing (benchmarks, graders).
+pub struct Silent;
+impl Report for Silent {
+    fn start(&mut self, _: &Spec, _: &mut String) {}
+    fn outcome(&mut self, _: u32, _: u8, _: &Outcome, _: &mut String) {}
+    fn finish(&mut self, _: &[Outcome], _: &mut String) {}
+}
+
+struct InFlight {
+    index: u32,
+    seq: u16,
+    ttl: u8,
+    sent: Time,
+}
+
+pub struct Session {
+    pub spec: Spec,
+    report: Box<dyn Report>,
+    sent: u32,
+    next_send: Time,
+    in_flight: VecDeque<InFlight>,
+    /// Outcomes by probe index; `None` while in flight.
+    outcomes: Vec<Option<Outcome>>,
+    /// Count only, for long fixed-pace runs where keeping every outcome costs memory.
+    pub replies: u64,
+    done: bool,
+    trace_reached: bool,
+}
+
+const UDP_BASE_PORT: u16 = 33434;
+const FIXED_KEEP: u32 = 64;
+
+impl Session {
+    pub fn new(spec: Spec, report: Box<dyn Report>) -> Self {
+        Session {
+            spec,
+            report,
+            sent: 0,
+            next_send: Time::ZERO,
+            in_flight: VecDeque::new(),
+            outcomes: Vec::new(),
+            replies: 0,
+            done: false,
+            trace_reached: false,
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().flatten()
+    }
+
+    fn total(&self) -> u32 {
+        match self.spec.kind {
+            Kind::Echo => self.spec.count,
+            Kind::Trace { per_hop, max_hops, .. } => per_hop * u32::from(max_hops),
+        }
+    }
+
+    fn ttl_of(&self, index: u32) -> Option<u8> {
+        match self.spec.kind {
+            Kind::Echo => None,
+            Kind::Trace { per_hop, .. } => Some((index / per_hop + 1) as u8),
+        }
+    }
+
+    fn keeps_outcomes(&self) -> bool {
+        !matches!(self.spec.pace, Pace::Fixed { .. }) || self.total() <= FIXED_KEEP
+    }
+
+    pub fn start(&mut self, now: Time, stack: &mut IpStack, out: &mut String) -> Option<Time> {
+        self.report.start(&self.spec, out);
+        self.next_send = now;
+        self.step(now, stack, out)
+    }
+
+    /// Advance: expire timed-out probes, send what is due. Returns when to wake next.
+    pub fn step(&mut self, now: Time, stack: &mut IpStack, out: &mut String) -> Option<Time> {
+        if self.done {
+            return None;
+        }
+        while let Some(f) = self.in_flight.front() {
+            if now.since(f.sent) < self.spec.timeout {
+                break;
+            }
+            let f = self.in_flight.pop_front().expect("front exists");
+            self.record(f.index, f.ttl, Outcome::Timeout, out);
+        }
+        while !self.done && self.sent < self.total() && self.next_send <= now && self.may_send() {
+            self.send(now, stack, out);
+        }
+        self.check_done(out);
+        if self.done {
+            return None;
+        }
+        let timeout = self.in_flight.front().map(|f| f.sent + self.spec.timeout);
+        let send = (self.sent < self.total() && self.may_send()).then_some(self.next_send);
+        [timeout, send].into_iter().flatten().min()
+    }
+
+    fn may_send(&self) -> bool {
+        match self.spec.pace {
+            Pace::Fixed { .. } => true,
+            Pace::AfterOutcome { .. } => self.in_flight.is_empty() && !self.trace_over(),
+        }
+    }
+
+    fn send(&mut self, now: Time, stack: &mut IpStack, out: &mut String) {
+        let index = self.sent;
+        self.sent += 1;
+        let seq = (index as u16).wrapping_add(1);
+        let ttl = self.ttl_of(index);
+        let spec = self.spec;
+        let result = match spec.kind {
+            Kind::Trace { udp: true, .. } => {
+                let port = UDP_BASE_PORT.wrapping_add(index as u16);
+                let data = vec![0u8; spec.size];
+                stack.source_for(spec.dst).and_then(|src| {
+                    stack.originate(now, src, spec.dst, IpProtocol::Udp, ttl, udp::HEADER_LEN + spec.size, |b| {
+                        udp::emit(b, src, spec.dst, spec.ident, port, &data)
+                    })
+                })
+            }
+            _ => {
+                let data: Vec<u8> = (0..spec.size).map(|i| b'a' + (i % 23) as u8).collect();
+                stack.originate(now, Ipv4Addr::UNSPECIFIED, spec.dst, IpProtocol::Icmp, ttl, icmp::echo_len(spec.size), |b| {
+                    icmp::emit_echo(b, false, spec.ident, seq, &data)
+                })
+            }
+        };
+        let ttl = ttl.unwrap_or(0);
+        match result {
+            Ok(()) => self.in_flight.push_back(InFlight { index, seq, ttl, sent: now }),
+            Err(e) => self.record(index, ttl, Outcome::NotSent(e), out),
+        }
+        self.next_send = match spec.pace {
+            Pace::Fixed { interval } => now + interval,
+            Pace::AfterOutcome { min_gap } => now + min_gap,
+        };
+    }
+
+    /// Match something the stack delivered to this session's probes.
+    pub fn on_delivery(&mut self, now: Time, d: &Delivery, out: &mut String) -> bool {
+        let key = match *d {
+            Delivery::EchoReply { ident, seq, .. } if ident == self.spec.ident => Some(seq),
+            Delivery::IcmpError { echo: Some((ident, seq)), .. } if ident == self.spec.ident => Some(seq),
+            Delivery::ArpFailed { echo: Some((ident, seq)), .. } if ident == self.spec.ident => Some(seq),
+            Delivery::IcmpError { udp_ports: Some((sport, dport)), .. }
+            | Delivery::ArpFailed { udp_ports: Some((sport, dport)), .. }
+                if sport == self.spec.ident =>
+            {
+                Some(dport.wrapping_sub(UDP_BASE_PORT).wrapping_add(1))
+            }
+            _ => None,
+        };
+        let Some(seq) = key else { return false };
+        let Some(pos) = self.in_flight.iter().position(|f| f.seq == seq) else { return true };
+        let f = self.in_flight.remove(pos).expect("position is valid");
+        let rtt = now.since(f.sent);
+        let outcome = match *d {
+            Delivery::EchoReply { from, ttl, data_len, .. } => Outcome::Reply { from, rtt, ttl, bytes: data_len },
+            Delivery::IcmpError { from, kind, .. } => Outcome::Error { from, kind, rtt },
+            Delivery::ArpFailed { .. } => Outcome::Unresolved { from: Ipv4Addr::UNSPECIFIED },
+        };
+        let reached = match outcome {
+            Outcome::Reply { .. } => true,
+            Outcome::Error { from, kind: ErrorKind::PortUnreachable, .. } => from == self.spec.dst,
+            // Any other error but "time exceeded" means the trace can go no further.
+            Outcome::Error { kind, .. } => kind != ErrorKind::TtlExceeded,
+            _ => false,
+        };
+        if reached && matches!(self.spec.kind, Kind::Trace { .. }) {
+            self.trace_reached = true;
+        }
+        self.record(f.index, f.ttl, outcome, out);
+        if let Pace::AfterOutcome { .. } = self.spec.pace {
+            self.next_send = self.next_send.max(now);
+        }
+        true
+    }
+
+    fn record(&mut self, index: u32, ttl: u8, outcome: Outcome, out: &mut String) {
+        if matches!(outcome, Outcome::Reply { .. }) {
+            self.replies += 1;
+        }
+        if self.keeps_outcomes() {
+            let i = index as usize;
+            if self.outcomes.len() <= i {
+                self.outcomes.resize(i + 1, None);
+            }
+            self.outcomes[i] = Some(outcome);
+            self.report.outcome(index, ttl, &outcome, out);
+        }
+    }
+
+    /// A trace that reached its target still sends the rest of that hop's probes.
+    fn trace_over(&self) -> bool {
+        match self.spec.kind {
+            Kind::Trace { per_hop, .. } => self.trace_reached && self.sent % per_hop == 0,
+            Kind::Echo => false,
+        }
+    }
+
+    fn check_done(&mut self, out: &mut String) {
+        let all_sent = self.sent >= self.total() || self.trace_over();
+        if all_sent && self.in_flight.is_empty() && !self.done {
+            self.done = true;
+            let outcomes: Vec<Outcome> = self.outcomes.iter().flatten().copied().collect();
+            self.report.finish(&outcomes, out);
+        }
+    }
+
+    /// Stop now (Ctrl-Shift-6, or the simulation's time budget ran out).
+    pub fn abort(&mut self, out: &mut String) {
+        while let Some(f) = self.in_flight.pop_front() {
+            self.record(f.index, f.ttl, Outcome::Timeout, out);
+        }
+        self.sent = self.total();
+        self.check_done(out);
+    }
+}
+
