@@ -14,7 +14,15 @@ fn device(name: &str, model: Model, config: String) -> DeviceSpec {
 }
 
 fn lab(title: &str, devices: Vec<DeviceSpec>, links: Vec<(String, String)>) -> Lab {
-    Lab { title: title.into(), instructions: String::new(), seed: 1, devices, links, objectives: Vec::new(), allow: Vec::new() }
+    Lab {
+        title: title.into(),
+        instructions: String::new(),
+        seed: 1,
+        devices,
+        links,
+        objectives: Vec::new(),
+        allow: Vec::new(),
+    }
 }
 
 /// Host A – R1 … Rn – host B over GigabitEthernet, static routes everywhere.
@@ -68,7 +76,11 @@ pub fn chain(routers: usize, propagation: Duration, interval: Duration, count: u
 /// `hosts` PCs in one VLAN behind a core, distribution and access switches, and
 /// a router as their gateway.
 pub fn lan_lab(hosts: usize) -> Lab {
-    let mut devices = vec![device("R1", Model::Router, "interface g0/0/0\n ip address 10.0.0.1 255.255.252.0\n no shutdown\n".into())];
+    let mut devices = vec![device(
+        "R1",
+        Model::Router,
+        "interface g0/0/0\n ip address 10.0.0.1 255.255.252.0\n no shutdown\n".into(),
+    )];
     let mut links = vec![("R1:Gi0/0/0".to_string(), "CORE:Gi0/1".to_string())];
     devices.push(device("CORE", Model::Switch, String::new()));
     let access_count = hosts.div_ceil(24);
@@ -122,7 +134,8 @@ pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
             let v = k * 4 + host;
             format!("172.{}.{}.{}", 16 + v / 65536, (v / 256) % 256, v % 256)
         };
-        let mut cfg = format!("hostname S{s}R\ninterface g0/0/0\n ip address 10.{hi}.{lo}.1 255.255.255.0\n no shutdown\n");
+        let mut cfg =
+            format!("hostname S{s}R\ninterface g0/0/0\n ip address 10.{hi}.{lo}.1 255.255.255.0\n no shutdown\n");
         if s > 0 {
             let _ = write!(cfg, "interface s0/1/1\n ip address {} 255.255.255.252\n no shutdown\n", wan(s - 1, 2));
         }
@@ -143,7 +156,11 @@ pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
         }
         for h in 0..hosts_per_site.min(48) {
             let name = format!("S{s}PC{h}");
-            devices.push(device(&name, Model::Pc, format!("ipconfig 10.{hi}.{lo}.{} 255.255.255.0 10.{hi}.{lo}.1\n", 10 + h)));
+            devices.push(device(
+                &name,
+                Model::Pc,
+                format!("ipconfig 10.{hi}.{lo}.{} 255.255.255.0 10.{hi}.{lo}.1\n", 10 + h),
+            ));
             links.push((format!("S{s}ACC{}:Fa0/{}", h / per_switch, h % per_switch + 1), format!("{name}:Fa0")));
         }
     }
@@ -154,6 +171,8 @@ pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
 pub fn peak_memory_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .map_or(0, |kb| kb * 1024)
 }

@@ -67,17 +67,20 @@ enum BenchKind {
         #[arg(long, default_value_t = 10)]
         seconds: u32,
     },
-    /// A generated campus of about 10,000 devices: load, converge, ping.
+    /// A generated campus (sites of a router, 3 switches and 48 PCs): load, then
+    /// every PC pings its gateway.
     Campus {
-        #[arg(long, default_value_t = 100)]
-        sites: usize,
+        #[arg(long, default_value_t = 10_000)]
+        devices: usize,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Run { lab, script, save, pcap, until }) => run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until),
+        Some(Command::Run { lab, script, save, pcap, until }) => {
+            run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until)
+        }
         Some(Command::Validate { lab }) => validate(&lab),
         Some(Command::Bench { which }) => bench(which),
         None => app(cli.lab.as_deref(), cli.screenshot.as_deref()),
@@ -85,7 +88,9 @@ fn main() -> ExitCode {
 }
 
 fn app(_lab: Option<&Path>, _screenshot: Option<&Path>) -> ExitCode {
-    eprintln!("wirelab: this build has no desktop app yet; use `wirelab run LAB --script FILE` (see `wirelab --help`).");
+    eprintln!(
+        "wirelab: this build has no desktop app yet; use `wirelab run LAB --script FILE` (see `wirelab --help`)."
+    );
     ExitCode::from(2)
 }
 
@@ -98,12 +103,25 @@ fn load(path: &Path) -> Result<(Lab, Network), ExitCode> {
     let (lab, _) = lab::load_file(path).map_err(fail)?;
     let (net, warnings) = lab::build(&lab).map_err(|e| fail(format!("{}: {e}", path.display())))?;
     for w in warnings {
-        eprintln!("{}: warning: {} config line {}: `{}`: {}", path.display(), w.device, w.line, w.text, w.response.lines().last().unwrap_or(""));
+        eprintln!(
+            "{}: warning: {} config line {}: `{}`: {}",
+            path.display(),
+            w.device,
+            w.line,
+            w.text,
+            w.response.lines().last().unwrap_or("")
+        );
     }
     Ok((lab, net))
 }
 
-fn run(path: &Path, script_path: Option<&str>, save: Option<&Path>, pcap: Option<&Path>, until: Option<f64>) -> ExitCode {
+fn run(
+    path: &Path,
+    script_path: Option<&str>,
+    save: Option<&Path>,
+    pcap: Option<&Path>,
+    until: Option<f64>,
+) -> ExitCode {
     let (lab, mut net) = match load(path) {
         Ok(v) => v,
         Err(code) => return code,
@@ -184,7 +202,8 @@ fn bench(which: BenchKind) -> ExitCode {
     match which {
         BenchKind::Chain { seconds, routers } => {
             let count = (seconds * 100_000.0) as u32;
-            let (mut net, a) = wirelab::bench::chain(routers, Duration::from_micros(10), Duration::from_micros(10), count);
+            let (mut net, a) =
+                wirelab::bench::chain(routers, Duration::from_micros(10), Duration::from_micros(10), count);
             let built = start.elapsed();
             net.run_until(Time::ZERO + Duration::from_secs_f64(seconds + 1.0));
             let wall = start.elapsed();
@@ -197,10 +216,16 @@ fn bench(which: BenchKind) -> ExitCode {
             net.run_until(Time::ZERO + Duration::from_secs(u64::from(seconds) + 2));
             let wall = start.elapsed();
             let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
-            report("lan", &net, built, wall, &format!("hosts {hosts}, replies {replies} of {}", hosts as u64 * u64::from(seconds)));
+            report(
+                "lan",
+                &net,
+                built,
+                wall,
+                &format!("hosts {hosts}, replies {replies} of {}", hosts as u64 * u64::from(seconds)),
+            );
         }
-        BenchKind::Campus { sites } => {
-            let lab = wirelab::bench::campus_lab(sites, 96);
+        BenchKind::Campus { devices } => {
+            let lab = wirelab::bench::campus_lab(devices.div_ceil(52).max(1), 48);
             let (mut net, _) = match lab::build(&lab) {
                 Ok(v) => v,
                 Err(e) => return fail(e),
@@ -209,19 +234,30 @@ fn bench(which: BenchKind) -> ExitCode {
             let hosts: Vec<usize> = (0..net.devices().len()).filter(|&i| net.device(i).model.is_host()).collect();
             for &h in &hosts {
                 let gw = net.device(h).as_host().and_then(|x| x.gateway).expect("campus hosts have gateways");
-                net.start_probe(h, wirelab::proto::probe::Spec {
-                    dst: gw,
-                    kind: wirelab::proto::probe::Kind::Echo,
-                    count: 1,
-                    size: 32,
-                    timeout: Duration::from_secs(4),
-                    pace: wirelab::proto::probe::Pace::AfterOutcome { min_gap: Duration::from_secs(1) },
-                    ident: 1,
-                }, Box::new(wirelab::proto::probe::Silent));
+                net.start_probe(
+                    h,
+                    wirelab::proto::probe::Spec {
+                        dst: gw,
+                        kind: wirelab::proto::probe::Kind::Echo,
+                        count: 1,
+                        size: 32,
+                        timeout: Duration::from_secs(4),
+                        pace: wirelab::proto::probe::Pace::AfterOutcome { min_gap: Duration::from_secs(1) },
+                        ident: 1,
+                    },
+                    Box::new(wirelab::proto::probe::Silent),
+                );
             }
             net.run_for(Duration::from_secs(5));
             let wall = start.elapsed();
-            report("campus", &net, built, wall, &format!("devices {}, hosts {}", net.devices().len(), hosts.len()));
+            let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
+            report(
+                "campus",
+                &net,
+                built,
+                wall,
+                &format!("devices {}, hosts {}, replies {replies}", net.devices().len(), hosts.len()),
+            );
         }
     }
     ExitCode::SUCCESS

@@ -9,9 +9,16 @@ use crate::sim::{Duration, Network};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
     /// Type at this device from now on.
-    Select { device: DeviceId, line: usize },
-    Type { text: String },
-    Wait { seconds: f64 },
+    Select {
+        device: DeviceId,
+        line: usize,
+    },
+    Type {
+        text: String,
+    },
+    Wait {
+        seconds: f64,
+    },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -41,11 +48,10 @@ pub fn parse(text: &str, file: &str, net: &Network) -> Result<Vec<Step>, ScriptE
             let mut words = directive.split_whitespace();
             match (words.next(), words.next()) {
                 (Some(w), Some(secs)) if w.eq_ignore_ascii_case("wait") => {
-                    let seconds: f64 = secs
-                        .parse()
-                        .ok()
-                        .filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s <= 1e7)
-                        .ok_or_else(|| err(format!("`@wait {secs}`: seconds must be a number from 0 to 10000000")))?;
+                    let seconds: f64 =
+                        secs.parse().ok().filter(|s: &f64| s.is_finite() && *s >= 0.0 && *s <= 1e7).ok_or_else(
+                            || err(format!("`@wait {secs}`: seconds must be a number from 0 to 10000000")),
+                        )?;
                     steps.push(Step::Wait { seconds });
                 }
                 (Some(name), None) => {

@@ -76,21 +76,40 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
     };
     let gw = h.gateway.map_or("0.0.0.0".to_string(), |g| g.to_string());
     let b = mac.0;
-    let link_local = format!("FE80::{:X}:{:X}FF:FE{:X}:{:X}", (u16::from(b[0] ^ 2) << 8) | u16::from(b[1]), b[2], b[3], (u16::from(b[4]) << 8) | u16::from(b[5]));
+    let link_local = format!(
+        "FE80::{:X}:{:X}FF:FE{:X}:{:X}",
+        (u16::from(b[0] ^ 2) << 8) | u16::from(b[1]),
+        b[2],
+        b[3],
+        (u16::from(b[4]) << 8) | u16::from(b[5])
+    );
     let mut out = String::from("\nFastEthernet0 Connection:(default port)\n\n");
     if all {
         out.push_str("   Connection-specific DNS Suffix..: \n");
         out.push_str(&format!("   Physical Address................: {}\n", windows_format(mac)));
-        out.push_str(&format!("   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"));
-        out.push_str(&format!("   IPv4 Address....................: {ip}\n   Subnet Mask.....................: {mask}\n"));
+        out.push_str(&format!(
+            "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"
+        ));
+        out.push_str(&format!(
+            "   IPv4 Address....................: {ip}\n   Subnet Mask.....................: {mask}\n"
+        ));
         out.push_str(&format!("   Default Gateway.................: ::\n                                     {gw}\n"));
         out.push_str("   DHCP Servers....................: 0.0.0.0\n");
-        out.push_str(&format!("   DNS Servers.....................: ::\n                                     {}\n\n", h.dns.map_or("0.0.0.0".into(), |d| d.to_string())));
+        out.push_str(&format!(
+            "   DNS Servers.....................: ::\n                                     {}\n\n",
+            h.dns.map_or("0.0.0.0".into(), |d| d.to_string())
+        ));
     } else {
         out.push_str("   Connection-specific DNS Suffix..: \n");
-        out.push_str(&format!("   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"));
-        out.push_str(&format!("   IPv4 Address....................: {ip}\n   Subnet Mask.....................: {mask}\n"));
-        out.push_str(&format!("   Default Gateway.................: ::\n                                     {gw}\n\n"));
+        out.push_str(&format!(
+            "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"
+        ));
+        out.push_str(&format!(
+            "   IPv4 Address....................: {ip}\n   Subnet Mask.....................: {mask}\n"
+        ));
+        out.push_str(&format!(
+            "   Default Gateway.................: ::\n                                     {gw}\n\n"
+        ));
     }
     out
 }
@@ -111,11 +130,19 @@ fn ping_options(args: &[&str]) -> Result<(u32, usize, String), String> {
         let value = |i: usize| args.get(i + 1).ok_or_else(|| format!("Value must be supplied for option {a}."));
         match a.to_ascii_lowercase().as_str() {
             "-n" => {
-                count = value(i)?.parse().ok().filter(|&n| n >= 1).ok_or_else(|| format!("Bad value for option -n, valid range is from 1 to 4294967295."))?;
+                count = value(i)?
+                    .parse()
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .ok_or_else(|| format!("Bad value for option -n, valid range is from 1 to 4294967295."))?;
                 i += 1;
             }
             "-l" => {
-                size = value(i)?.parse().ok().filter(|&n| n <= 65500).ok_or_else(|| "Bad value for option -l, valid range is from 0 to 65500.".to_string())?;
+                size = value(i)?
+                    .parse()
+                    .ok()
+                    .filter(|&n| n <= 65500)
+                    .ok_or_else(|| "Bad value for option -l, valid range is from 0 to 65500.".to_string())?;
                 i += 1;
             }
             "-t" => count = u32::MAX,
@@ -136,7 +163,8 @@ fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) {
         }
     };
     let Ok(dst) = target.parse::<Ipv4Addr>() else {
-        dev.console.push_str(&format!("Ping request could not find host {target}. Please check the name and try again.\n\n"));
+        dev.console
+            .push_str(&format!("Ping request could not find host {target}. Please check the name and try again.\n\n"));
         return;
     };
     // Capped so that `-t` still ends within the run's time budget.
@@ -226,12 +254,18 @@ impl Report for WindowsPing {
 
     fn outcome(&mut self, _index: u32, _ttl: u8, outcome: &Outcome, out: &mut String) {
         let line = match *outcome {
-            Outcome::Reply { from, rtt, ttl, bytes } => format!("Reply from {from}: bytes={bytes} {} TTL={ttl}", rtt_text(rtt)),
-            Outcome::Error { from, kind: ErrorKind::TtlExceeded, .. } => format!("Reply from {from}: {WINDOWS_TTL_EXCEEDED}"),
+            Outcome::Reply { from, rtt, ttl, bytes } => {
+                format!("Reply from {from}: bytes={bytes} {} TTL={ttl}", rtt_text(rtt))
+            }
+            Outcome::Error { from, kind: ErrorKind::TtlExceeded, .. } => {
+                format!("Reply from {from}: {WINDOWS_TTL_EXCEEDED}")
+            }
             Outcome::Error { from, kind, .. } => format!("Reply from {from}: {}", unreachable_text(kind)),
-            Outcome::Unresolved { .. } => "Request timed out.".into(),
+            Outcome::Unresolved { from } => format!("Reply from {from}: Destination host unreachable."),
             Outcome::Timeout => "Request timed out.".into(),
-            Outcome::NotSent(SendError::NoRoute | SendError::NoSourceAddress) => "PING: transmit failed. General failure. ".into(),
+            Outcome::NotSent(SendError::NoRoute | SendError::NoSourceAddress) => {
+                "PING: transmit failed. General failure. ".into()
+            }
         };
         out.push_str(&line);
         out.push('\n');
@@ -240,12 +274,18 @@ impl Report for WindowsPing {
     fn finish(&mut self, outcomes: &[Outcome], out: &mut String) {
         let sent = outcomes.len();
         // Windows counts any reply, even an error, as received.
-        let received = outcomes.iter().filter(|o| matches!(o, Outcome::Reply { .. } | Outcome::Error { .. })).count();
+        let received = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Reply { .. } | Outcome::Error { .. } | Outcome::Unresolved { .. }))
+            .count();
         let lost = sent - received;
         let pct = if sent == 0 { 0 } else { lost * 100 / sent };
         let dst = self.dst.unwrap_or(Ipv4Addr::UNSPECIFIED);
         out.push_str(&format!("\nPing statistics for {dst}:\n    Packets: Sent = {sent}, Received = {received}, Lost = {lost} ({pct}% loss),\n"));
-        let rtts: Vec<u64> = outcomes.iter().filter_map(|o| if let Outcome::Reply { rtt, .. } = o { Some(rtt.millis()) } else { None }).collect();
+        let rtts: Vec<u64> = outcomes
+            .iter()
+            .filter_map(|o| if let Outcome::Reply { rtt, .. } = o { Some(rtt.millis()) } else { None })
+            .collect();
         if !rtts.is_empty() {
             let (min, max) = (rtts.iter().min().copied().unwrap_or(0), rtts.iter().max().copied().unwrap_or(0));
             let avg = rtts.iter().sum::<u64>() / rtts.len() as u64;

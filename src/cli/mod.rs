@@ -85,12 +85,16 @@ mod tests {
 
     #[test]
     fn filters() {
-        let text = "hostname R1\ninterface G0\n ip address 1.1.1.1 255.0.0.0\n shutdown\ninterface G1\n no ip address\nend\n";
+        let text =
+            "hostname R1\ninterface G0\n ip address 1.1.1.1 255.0.0.0\n shutdown\ninterface G1\n no ip address\nend\n";
         assert_eq!(filter_output(text, "include address").unwrap(), " ip address 1.1.1.1 255.0.0.0\n no ip address\n");
         assert_eq!(filter_output(text, "i shut").unwrap(), " shutdown\n");
         assert_eq!(filter_output(text, "exclude address").unwrap().lines().count(), 5);
         assert_eq!(filter_output(text, "begin G1").unwrap(), "interface G1\n no ip address\nend\n");
-        assert_eq!(filter_output(text, "section G0").unwrap(), "interface G0\n ip address 1.1.1.1 255.0.0.0\n shutdown\n");
+        assert_eq!(
+            filter_output(text, "section G0").unwrap(),
+            "interface G0\n ip address 1.1.1.1 255.0.0.0\n shutdown\n"
+        );
         assert!(filter_output(text, "frobnicate x").is_err());
         assert!(cut("héllo", 2).len() <= 2);
     }

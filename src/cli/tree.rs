@@ -62,7 +62,9 @@ impl Arg {
                     return Some((Value::Iface(n), 1));
                 }
                 let next = tokens.get(1)?;
-                if t.chars().all(|c| c.is_ascii_alphabetic() || c == '-') && next.text.starts_with(|c: char| c.is_ascii_digit()) {
+                if t.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                    && next.text.starts_with(|c: char| c.is_ascii_digit())
+                {
                     let n = IfaceName::parse(&format!("{t}{}", next.text)).ok()?;
                     return Some((Value::Iface(n), 2));
                 }
@@ -108,11 +110,29 @@ fn always(_: Model) -> bool {
 }
 
 pub fn kw<H>(word: &'static str, help: &'static str) -> Node<H> {
-    Node { word: Word::Key(word), help, children: Vec::new(), run: None, plain: false, negated: false, when: always, visible: true }
+    Node {
+        word: Word::Key(word),
+        help,
+        children: Vec::new(),
+        run: None,
+        plain: false,
+        negated: false,
+        when: always,
+        visible: true,
+    }
 }
 
 pub fn arg<H>(kind: Arg, help: &'static str) -> Node<H> {
-    Node { word: Word::Arg(kind), help, children: Vec::new(), run: None, plain: false, negated: false, when: always, visible: true }
+    Node {
+        word: Word::Arg(kind),
+        help,
+        children: Vec::new(),
+        run: None,
+        plain: false,
+        negated: false,
+        when: always,
+        visible: true,
+    }
 }
 
 impl<H: Copy> Node<H> {
@@ -189,12 +209,19 @@ pub fn tokenize(line: &str) -> Vec<Token<'_>> {
 
 /// What parsing a line came to.
 pub enum Parsed<H> {
-    Run { handler: H, values: Vec<Value> },
+    Run {
+        handler: H,
+        values: Vec<Value>,
+    },
     /// Invalid input; the caret goes under byte `at` of the line.
-    Invalid { at: usize },
+    Invalid {
+        at: usize,
+    },
     Incomplete,
     /// The line up to the end of the ambiguous word.
-    Ambiguous { upto: usize },
+    Ambiguous {
+        upto: usize,
+    },
     /// Nothing typed.
     Empty,
 }
@@ -279,7 +306,12 @@ pub fn parse<H: Copy>(roots: &[Node<H>], line: &str, negated: bool, model: Model
 
 /// The nodes reachable after the complete words of `line` (the part before a
 /// trailing partial word), or the byte where the line went wrong.
-fn walk<'t, H>(roots: &'t [Node<H>], tokens: &[Token], line: &str, model: Model) -> Result<(Option<&'t Node<H>>, &'t [Node<H>]), usize> {
+fn walk<'t, H>(
+    roots: &'t [Node<H>],
+    tokens: &[Token],
+    line: &str,
+    model: Model,
+) -> Result<(Option<&'t Node<H>>, &'t [Node<H>]), usize> {
     let mut nodes: &[Node<H>] = roots;
     let mut here = None;
     let mut i = 0;
@@ -302,7 +334,8 @@ fn walk<'t, H>(roots: &'t [Node<H>], tokens: &[Token], line: &str, model: Model)
 pub fn help<H: Copy>(roots: &[Node<H>], before: &str, negated: bool, model: Model) -> Result<String, usize> {
     let partial = !before.is_empty() && !before.ends_with(char::is_whitespace);
     let tokens = tokenize(before);
-    let (complete, last) = if partial { (&tokens[..tokens.len() - 1], tokens.last().copied()) } else { (&tokens[..], None) };
+    let (complete, last) =
+        if partial { (&tokens[..tokens.len() - 1], tokens.last().copied()) } else { (&tokens[..], None) };
     let (here, nodes) = walk(roots, complete, before, model)?;
     let live: Vec<&Node<H>> = nodes.iter().filter(|n| (n.when)(model) && n.visible).collect();
     if let Some(last) = last {
@@ -425,14 +458,18 @@ mod tests {
             kw("show", "Show running system information").sub(vec![
                 kw("ip", "IP information").sub(vec![
                     kw("interface", "IP interface status").sub(vec![kw("brief", "Brief summary").plain(rec as T)]),
-                    kw("route", "IP routing table").plain(rec as T).sub(vec![arg(Arg::Ipv4, "Network").plain(rec as T)]),
+                    kw("route", "IP routing table")
+                        .plain(rec as T)
+                        .sub(vec![arg(Arg::Ipv4, "Network").plain(rec as T)]),
                 ]),
                 kw("interfaces", "Interface status").plain(rec as T),
             ]),
             kw("shutdown", "Shutdown the selected interface").run(rec as T),
-            kw("ip", "IP config").sub(vec![kw("address", "Set the IP address").no(rec as T).sub(vec![
-                arg(Arg::Ipv4, "IP address").sub(vec![arg(Arg::Ipv4, "IP subnet mask").run(rec as T)]),
-            ])]),
+            kw("ip", "IP config").sub(vec![kw("address", "Set the IP address").no(rec as T).sub(vec![arg(
+                Arg::Ipv4,
+                "IP address",
+            )
+            .sub(vec![arg(Arg::Ipv4, "IP subnet mask").run(rec as T)])])]),
             kw("interface", "Select an interface").sub(vec![arg(Arg::Iface, "").plain(rec as T)]),
             kw("send", "Send a message").plain(rec as T),
         ]

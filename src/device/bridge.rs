@@ -53,7 +53,15 @@ impl Bridge {
         self.forward(now, None, eth.dst_addr, frame, ports, out);
     }
 
-    fn forward(&self, now: Time, in_port: Option<usize>, dst: Mac, frame: Vec<u8>, ports: &[Port], out: &mut Forwarded) {
+    fn forward(
+        &self,
+        now: Time,
+        in_port: Option<usize>,
+        dst: Mac,
+        frame: Vec<u8>,
+        ports: &[Port],
+        out: &mut Forwarded,
+    ) {
         if dst.is_unicast() {
             if let Some(port) = self.macs.lookup(DEFAULT_VLAN, dst, now) {
                 if Some(port) != in_port && ports[port].link_up {
@@ -62,8 +70,7 @@ impl Bridge {
                 return;
             }
         }
-        let targets: Vec<usize> =
-            (0..ports.len()).filter(|&p| Some(p) != in_port && ports[p].link_up).collect();
+        let targets: Vec<usize> = (0..ports.len()).filter(|&p| Some(p) != in_port && ports[p].link_up).collect();
         if let Some((&last, rest)) = targets.split_last() {
             for &p in rest {
                 out.to_ports.push((p, frame.clone()));

@@ -64,9 +64,7 @@ impl IfaceKind {
         if w.is_empty() {
             return None;
         }
-        let mut found = IfaceKind::ALL
-            .into_iter()
-            .filter(|k| k.long().to_ascii_lowercase().starts_with(&w));
+        let mut found = IfaceKind::ALL.into_iter().filter(|k| k.long().to_ascii_lowercase().starts_with(&w));
         let first = found.next()?;
         match found.next() {
             None => Some(first),

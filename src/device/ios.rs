@@ -18,8 +18,15 @@ pub enum Mode {
     PrivExec,
     Config,
     /// One interface (`config-if`) or, from `interface range`, several (`config-if-range`).
-    Interface { names: Vec<IfaceName>, range: bool },
-    Line { kind: LineKind, first: u8, last: u8 },
+    Interface {
+        names: Vec<IfaceName>,
+        range: bool,
+    },
+    Line {
+        kind: LineKind,
+        first: u8,
+        last: u8,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

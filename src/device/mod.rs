@@ -111,7 +111,13 @@ impl Device {
             .ports()
             .into_iter()
             .enumerate()
-            .map(|(i, name)| Port { name, mac: nth_mac(base_mac, i as u8 + 1), link_up: false, cabled: false, counters: PortCounters::default() })
+            .map(|(i, name)| Port {
+                name,
+                mac: nth_mac(base_mac, i as u8 + 1),
+                link_up: false,
+                cabled: false,
+                counters: PortCounters::default(),
+            })
             .collect();
         let role = if model.is_host() {
             Role::Host(Host::new(&ports))
@@ -235,7 +241,10 @@ impl Device {
     /// the answer is a password (not echoed).
     pub fn pending_question(&self) -> Option<bool> {
         match &self.role {
-            Role::Ios(i) => i.question.as_ref().map(|q| matches!(q, ios::Question::EnablePassword { .. } | ios::Question::Confirm(_))),
+            Role::Ios(i) => i
+                .question
+                .as_ref()
+                .map(|q| matches!(q, ios::Question::EnablePassword { .. } | ios::Question::Confirm(_))),
             Role::Host(_) => None,
         }
     }

@@ -38,10 +38,14 @@ pub fn load_file(path: &Path) -> Result<(Lab, String), LabError> {
     let io = |e: std::io::Error| LabError::Io { file: file.clone(), message: e.to_string() };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(LabError::Invalid { file, message: format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()) });
+        return Err(LabError::Invalid {
+            file,
+            message: format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()),
+        });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let text = String::from_utf8(bytes).map_err(|e| LabError::Invalid { file: file.clone(), message: format!("not UTF-8 text ({e})") })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| LabError::Invalid { file: file.clone(), message: format!("not UTF-8 text ({e})") })?;
     let lab = parse(&text, &file)?;
     Ok((lab, text))
 }
@@ -132,7 +136,14 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
 fn is_error_response(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim_start();
-        l.starts_with("% Invalid") || l.starts_with("% Incomplete") || l.starts_with("% Ambiguous") || l.starts_with("%Inconsistent") || l.starts_with("Bad mask") || l.contains("is not recognized") || l.contains("overlaps with") || l.starts_with("The following command was not valid")
+        l.starts_with("% Invalid")
+            || l.starts_with("% Incomplete")
+            || l.starts_with("% Ambiguous")
+            || l.starts_with("%Inconsistent")
+            || l.starts_with("Bad mask")
+            || l.contains("is not recognized")
+            || l.contains("overlaps with")
+            || l.starts_with("The following command was not valid")
     })
 }
 
@@ -157,6 +168,10 @@ pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
         let id = net.find(&d.name).expect("added above");
         warnings.extend(boot(&mut net, id, d.model, &d.config));
     }
+    // Links that came up while later devices booted logged on earlier consoles.
+    for id in 0..net.devices().len() {
+        net.take_console(id);
+    }
     Ok((net, warnings))
 }
 
@@ -173,7 +188,12 @@ fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str) -> Vec<Buil
         net.type_line(id, line);
         let response = net.take_console(id);
         if is_error_response(&response) {
-            warnings.push(BuildWarning { device: name.clone(), line: n + 1, text: line.to_string(), response: response.trim().to_string() });
+            warnings.push(BuildWarning {
+                device: name.clone(),
+                line: n + 1,
+                text: line.to_string(),
+                response: response.trim().to_string(),
+            });
         }
     }
     if !model.is_host() {

@@ -73,7 +73,14 @@ pub fn to_ron(lab: &Lab) -> String {
     let _ = writeln!(out, "    seed: {},", lab.seed);
     out.push_str("    devices: [\n");
     for d in &lab.devices {
-        let _ = write!(out, "        Device(name: {}, model: {}, at: ({}, {})", quote(&d.name), d.model.name(), float(d.at.0), float(d.at.1));
+        let _ = write!(
+            out,
+            "        Device(name: {}, model: {}, at: ({}, {})",
+            quote(&d.name),
+            d.model.name(),
+            float(d.at.0),
+            float(d.at.1)
+        );
         if !d.config.is_empty() {
             let _ = write!(out, ", config: {}", quote(&format!("\n{}", d.config)));
         }
@@ -84,7 +91,11 @@ pub fn to_ron(lab: &Lab) -> String {
         let _ = writeln!(out, "        ({}, {}),", quote(a), quote(b));
     }
     out.push_str("    ],\n    objectives: [\n");
-    let config = PrettyConfig::new().struct_names(true).compact_structs(true).compact_arrays(true).extensions(Extensions::IMPLICIT_SOME);
+    let config = PrettyConfig::new()
+        .struct_names(true)
+        .compact_structs(true)
+        .compact_arrays(true)
+        .extensions(Extensions::IMPLICIT_SOME);
     for o in &lab.objectives {
         let text = ron::ser::to_string_pretty(o, config.clone()).unwrap_or_default();
         let text: String = text.lines().filter(|l| !l.starts_with("#![")).collect::<Vec<_>>().join(" ");

@@ -53,28 +53,87 @@ pub enum Allowance {
 pub struct Objective {
     pub points: u32,
     pub check: Check,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
 /// A check on the network's behaviour or state.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Check {
-    Ping { from: String, to: String },
-    NoPing { from: String, to: String },
-    Traceroute { from: String, to: String, hops: Vec<String> },
-    HostIp { device: String, network: Ipv4Network },
-    InterfaceIp { device: String, interface: String, address: Ipv4Network },
-    InterfaceUp { device: String, interface: String },
-    ConfigLine { device: String, line: String },
-    ShowContains { device: String, command: String, text: String },
-    Route { device: String, prefix: Ipv4Network, code: String, #[serde(default)] via: Option<String> },
-    Vlan { device: String, id: u16, #[serde(default)] name: Option<String> },
-    SwitchportMode { device: String, interface: String, mode: String, #[serde(default)] vlan: Option<u16> },
-    DhcpLease { device: String, network: Ipv4Network },
-    Resolves { from: String, name: String, address: String },
-    HttpGet { from: String, url: String, #[serde(default)] contains: Option<String> },
-    Link { a: String, b: String },
+    Ping {
+        from: String,
+        to: String,
+    },
+    NoPing {
+        from: String,
+        to: String,
+    },
+    Traceroute {
+        from: String,
+        to: String,
+        hops: Vec<String>,
+    },
+    HostIp {
+        device: String,
+        network: Ipv4Network,
+    },
+    InterfaceIp {
+        device: String,
+        interface: String,
+        address: Ipv4Network,
+    },
+    InterfaceUp {
+        device: String,
+        interface: String,
+    },
+    ConfigLine {
+        device: String,
+        line: String,
+    },
+    ShowContains {
+        device: String,
+        command: String,
+        text: String,
+    },
+    Route {
+        device: String,
+        prefix: Ipv4Network,
+        code: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
+    },
+    Vlan {
+        device: String,
+        id: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    SwitchportMode {
+        device: String,
+        interface: String,
+        mode: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        vlan: Option<u16>,
+    },
+    DhcpLease {
+        device: String,
+        network: Ipv4Network,
+    },
+    Resolves {
+        from: String,
+        name: String,
+        address: String,
+    },
+    HttpGet {
+        from: String,
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contains: Option<String>,
+    },
+    Link {
+        a: String,
+        b: String,
+    },
 }
 
 impl Check {

@@ -125,14 +125,14 @@ pub struct Arp {
 pub fn parse(payload: &[u8]) -> Option<Arp> {
     let packet = ArpPacket::new_checked(payload).ok()?;
     match ArpRepr::parse(&packet).ok()? {
-        ArpRepr::EthernetIpv4 { operation, source_hardware_addr, source_protocol_addr, target_protocol_addr, .. } => {
-            Some(Arp {
-                is_request: operation == ArpOperation::Request,
-                sender_mac: source_hardware_addr,
-                sender_ip: source_protocol_addr,
-                target_ip: target_protocol_addr,
-            })
-        }
+        ArpRepr::EthernetIpv4 {
+            operation, source_hardware_addr, source_protocol_addr, target_protocol_addr, ..
+        } => Some(Arp {
+            is_request: operation == ArpOperation::Request,
+            sender_mac: source_hardware_addr,
+            sender_ip: source_protocol_addr,
+            target_ip: target_protocol_addr,
+        }),
         _ => None,
     }
 }

@@ -38,7 +38,13 @@ pub fn parse_cisco(text: &str) -> Option<Mac> {
 
 /// Build an Ethernet II frame around a payload that `fill` writes, padded to the
 /// 60-byte minimum.
-pub fn build(dst: Mac, src: Mac, ethertype: EthernetProtocol, payload_len: usize, fill: impl FnOnce(&mut [u8])) -> Vec<u8> {
+pub fn build(
+    dst: Mac,
+    src: Mac,
+    ethertype: EthernetProtocol,
+    payload_len: usize,
+    fill: impl FnOnce(&mut [u8]),
+) -> Vec<u8> {
     let len = (HEADER_LEN + payload_len).max(MIN_FRAME_LEN);
     let mut bytes = vec![0u8; len];
     let mut frame = EthernetFrame::new_unchecked(&mut bytes[..]);

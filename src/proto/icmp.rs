@@ -1,7 +1,9 @@
 //! ICMPv4 (smoltcp's `Icmpv4Packet`): echo, destination unreachable and time
 //! exceeded, as sent by hosts and routers.
 
-use smoltcp::wire::{Icmpv4DstUnreachable, Icmpv4Message, Icmpv4Packet, Icmpv4Repr, Icmpv4TimeExceeded, Ipv4Packet, Ipv4Repr};
+use smoltcp::wire::{
+    Icmpv4DstUnreachable, Icmpv4Message, Icmpv4Packet, Icmpv4Repr, Icmpv4TimeExceeded, Ipv4Packet, Ipv4Repr,
+};
 
 /// An ICMP error a router or host may send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,10 +20,21 @@ pub enum ErrorKind {
 /// A parsed ICMP message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Message<'a> {
-    EchoRequest { ident: u16, seq: u16, data: &'a [u8] },
-    EchoReply { ident: u16, seq: u16, data: &'a [u8] },
+    EchoRequest {
+        ident: u16,
+        seq: u16,
+        data: &'a [u8],
+    },
+    EchoReply {
+        ident: u16,
+        seq: u16,
+        data: &'a [u8],
+    },
     /// An error quoting the start of the packet that caused it.
-    Error { kind: ErrorKind, quoted: Quoted<'a> },
+    Error {
+        kind: ErrorKind,
+        quoted: Quoted<'a>,
+    },
 }
 
 /// The header of the offending packet quoted in an ICMP error, and the first
@@ -35,7 +48,8 @@ pub struct Quoted<'a> {
 impl Quoted<'_> {
     /// Ident and sequence of a quoted echo request.
     pub fn echo_ids(&self) -> Option<(u16, u16)> {
-        if self.header.next_header != smoltcp::wire::IpProtocol::Icmp || self.payload.len() < 8 || self.payload[0] != 8 {
+        if self.header.next_header != smoltcp::wire::IpProtocol::Icmp || self.payload.len() < 8 || self.payload[0] != 8
+        {
             return None;
         }
         let p = self.payload;
@@ -66,7 +80,9 @@ pub fn parse(bytes: &[u8]) -> Option<Message<'_>> {
             };
             Some(Message::Error { kind, quoted: quoted(&bytes[8..])? })
         }
-        (Icmpv4Message::TimeExceeded, _) => Some(Message::Error { kind: ErrorKind::TtlExceeded, quoted: quoted(&bytes[8..])? }),
+        (Icmpv4Message::TimeExceeded, _) => {
+            Some(Message::Error { kind: ErrorKind::TtlExceeded, quoted: quoted(&bytes[8..])? })
+        }
         _ => None,
     }
 }
@@ -159,10 +175,18 @@ mod tests {
     fn errors_quote_the_offending_echo() {
         let mut echo = vec![0u8; echo_len(32)];
         emit_echo(&mut echo, false, 1, 42, &[0x61; 32]);
-        let pkt = ipv4::build(Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 9, 9, 9), IpProtocol::Icmp, 1, 5, echo.len(), |b| {
-            b.copy_from_slice(&echo)
-        });
-        for kind in [ErrorKind::TtlExceeded, ErrorKind::HostUnreachable, ErrorKind::NetUnreachable, ErrorKind::PortUnreachable] {
+        let pkt = ipv4::build(
+            Ipv4Addr::new(10, 0, 0, 1),
+            Ipv4Addr::new(10, 9, 9, 9),
+            IpProtocol::Icmp,
+            1,
+            5,
+            echo.len(),
+            |b| b.copy_from_slice(&echo),
+        );
+        for kind in
+            [ErrorKind::TtlExceeded, ErrorKind::HostUnreachable, ErrorKind::NetUnreachable, ErrorKind::PortUnreachable]
+        {
             let mut err = vec![0u8; error_len(&pkt)];
             assert_eq!(err.len(), 8 + 20 + 8);
             emit_error(&mut err, kind, &pkt);

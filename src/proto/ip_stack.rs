@@ -84,10 +84,26 @@ impl StackConfig {
 /// Something the stack hands to the device's applications.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
-    EchoReply { from: Ipv4Addr, ident: u16, seq: u16, ttl: u8, data_len: usize },
-    IcmpError { from: Ipv4Addr, kind: ErrorKind, echo: Option<(u16, u16)>, udp_ports: Option<(u16, u16)> },
+    EchoReply {
+        from: Ipv4Addr,
+        ident: u16,
+        seq: u16,
+        ttl: u8,
+        data_len: usize,
+    },
+    IcmpError {
+        from: Ipv4Addr,
+        kind: ErrorKind,
+        echo: Option<(u16, u16)>,
+        udp_ports: Option<(u16, u16)>,
+    },
     /// A locally sent packet was dropped because its next hop never answered ARP.
-    ArpFailed { next_hop: Ipv4Addr, echo: Option<(u16, u16)>, udp_ports: Option<(u16, u16)> },
+    ArpFailed {
+        src: Ipv4Addr,
+        next_hop: Ipv4Addr,
+        echo: Option<(u16, u16)>,
+        udp_ports: Option<(u16, u16)>,
+    },
 }
 
 /// Why the stack dropped a packet: counted, and kept for diagnosis.
@@ -316,14 +332,20 @@ impl IpStack {
                         icmp::emit_echo(b, true, ident, seq, &data)
                     });
                 }
-                Some(Message::EchoReply { ident, seq, data }) => {
-                    self.delivered.push(Delivery::EchoReply { from: h.src, ident, seq, ttl: h.ttl, data_len: data.len() })
-                }
+                Some(Message::EchoReply { ident, seq, data }) => self.delivered.push(Delivery::EchoReply {
+                    from: h.src,
+                    ident,
+                    seq,
+                    ttl: h.ttl,
+                    data_len: data.len(),
+                }),
                 Some(Message::Error { kind, quoted }) => self.delivered.push(Delivery::IcmpError {
                     from: h.src,
                     kind,
                     echo: quoted.echo_ids(),
-                    udp_ports: (quoted.header.next_header == IpProtocol::Udp).then(|| udp::ports(quoted.payload)).flatten(),
+                    udp_ports: (quoted.header.next_header == IpProtocol::Udp)
+                        .then(|| udp::ports(quoted.payload))
+                        .flatten(),
                 }),
                 None => {}
             },
@@ -369,7 +391,10 @@ impl IpStack {
     pub fn send_error(&mut self, now: Time, offending: &[u8], kind: ErrorKind) {
         let Some(h) = ipv4::parse(offending) else { return };
         let payload = &offending[h.header_len.min(offending.len())..];
-        if icmp::is_error(payload) && h.protocol == IpProtocol::Icmp || h.src.is_unspecified() || h.src == Ipv4Addr::BROADCAST {
+        if icmp::is_error(payload) && h.protocol == IpProtocol::Icmp
+            || h.src.is_unspecified()
+            || h.src == Ipv4Addr::BROADCAST
+        {
             return;
         }
         if kind != ErrorKind::TtlExceeded && !self.config.unreachable_interval.nanos().eq(&0) {
@@ -526,7 +551,7 @@ impl IpStack {
             _ => None,
         };
         let udp_ports = (h.protocol == IpProtocol::Udp).then(|| udp::ports(payload)).flatten();
-        self.delivered.push(Delivery::ArpFailed { next_hop, echo, udp_ports });
+        self.delivered.push(Delivery::ArpFailed { src: h.src, next_hop, echo, udp_ports });
     }
 
     /// Forget everything learned (ARP, pending packets); keep the configuration.

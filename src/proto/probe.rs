@@ -16,10 +16,21 @@ use crate::sim::{Duration, Time};
 /// What one probe came back with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Reply { from: Ipv4Addr, rtt: Duration, ttl: u8, bytes: usize },
-    Error { from: Ipv4Addr, kind: ErrorKind, rtt: Duration },
-    /// The local stack could not resolve the next hop.
-    Unresolved { from: Ipv4Addr },
+    Reply {
+        from: Ipv4Addr,
+        rtt: Duration,
+        ttl: u8,
+        bytes: usize,
+    },
+    Error {
+        from: Ipv4Addr,
+        kind: ErrorKind,
+        rtt: Duration,
+    },
+    /// The local stack (at address `from`) could not resolve the next hop.
+    Unresolved {
+        from: Ipv4Addr,
+    },
     Timeout,
     /// Never left: no route or no source address.
     NotSent(SendError),
@@ -39,7 +50,11 @@ pub enum Kind {
     Echo,
     /// TTL-limited probes, `per_hop` at each TTL, up to `max_hops`; ICMP echo
     /// (Windows tracert) or UDP to high ports (IOS traceroute).
-    Trace { per_hop: u32, max_hops: u8, udp: bool },
+    Trace {
+        per_hop: u32,
+        max_hops: u8,
+        udp: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -191,9 +206,15 @@ impl Session {
             }
             _ => {
                 let data: Vec<u8> = (0..spec.size).map(|i| b'a' + (i % 23) as u8).collect();
-                stack.originate(now, Ipv4Addr::UNSPECIFIED, spec.dst, IpProtocol::Icmp, ttl, icmp::echo_len(spec.size), |b| {
-                    icmp::emit_echo(b, false, spec.ident, seq, &data)
-                })
+                stack.originate(
+                    now,
+                    Ipv4Addr::UNSPECIFIED,
+                    spec.dst,
+                    IpProtocol::Icmp,
+                    ttl,
+                    icmp::echo_len(spec.size),
+                    |b| icmp::emit_echo(b, false, spec.ident, seq, &data),
+                )
             }
         };
         let ttl = ttl.unwrap_or(0);
@@ -228,7 +249,7 @@ impl Session {
         let outcome = match *d {
             Delivery::EchoReply { from, ttl, data_len, .. } => Outcome::Reply { from, rtt, ttl, bytes: data_len },
             Delivery::IcmpError { from, kind, .. } => Outcome::Error { from, kind, rtt },
-            Delivery::ArpFailed { .. } => Outcome::Unresolved { from: Ipv4Addr::UNSPECIFIED },
+            Delivery::ArpFailed { src, .. } => Outcome::Unresolved { from: src },
         };
         let reached = match outcome {
             Outcome::Reply { .. } => true,
@@ -287,4 +308,3 @@ impl Session {
         self.check_done(out);
     }
 }
-

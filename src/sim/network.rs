@@ -256,7 +256,12 @@ impl Network {
                     let d = &self.devices[c.ends[i].device];
                     (d.name.clone(), d.ports[c.ends[i].port].name.clone())
                 };
-                CableInfo { id: e, a: end(0), b: end(1), up: self.devices[c.ends[0].device].ports[c.ends[0].port].link_up }
+                CableInfo {
+                    id: e,
+                    a: end(0),
+                    b: end(1),
+                    up: self.devices[c.ends[0].device].ports[c.ends[0].port].link_up,
+                }
             })
             .collect();
         v.sort_by_key(|c| c.id.index());
@@ -449,7 +454,12 @@ impl Network {
     }
 
     /// Start a ping from a device's IP stack without its CLI (benchmarks, graders).
-    pub fn start_probe(&mut self, id: DeviceId, spec: crate::proto::probe::Spec, report: Box<dyn crate::proto::probe::Report>) {
+    pub fn start_probe(
+        &mut self,
+        id: DeviceId,
+        spec: crate::proto::probe::Spec,
+        report: Box<dyn crate::proto::probe::Report>,
+    ) {
         self.with_device(id, |d, ctx| {
             d.start_session(ctx.now, spec, report);
             d.flush(ctx);

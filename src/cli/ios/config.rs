@@ -24,67 +24,94 @@ fn layer3(m: Model) -> bool {
 }
 
 fn exit_end() -> Tree {
-    vec![
-        kw("exit", "Exit from configure mode").plain(exit),
-        kw("end", "Exit from configure mode").plain(end),
-    ]
+    vec![kw("exit", "Exit from configure mode").plain(exit), kw("end", "Exit from configure mode").plain(end)]
 }
 
 pub fn global() -> Tree {
     vec![
-        kw("hostname", "Set system's network name").sub(vec![arg(Arg::Word, "This system's network name").plain(hostname)]).no(hostname),
+        kw("hostname", "Set system's network name")
+            .sub(vec![arg(Arg::Word, "This system's network name").plain(hostname)])
+            .no(hostname),
         kw("interface", "Select an interface to configure").sub(vec![
             kw("range", "interface range command").sub(vec![arg(Arg::Rest, "Interface list").plain(interface_range)]),
             arg(Arg::Iface, "").plain(select_interface),
         ]),
         kw("ip", "Global IP configuration subcommands").sub(vec![
-            kw("route", "Establish static routes").when(layer3).sub(vec![arg(Arg::Ipv4, "Destination prefix").sub(vec![
-                arg(Arg::Ipv4, "Destination prefix mask").sub(route_targets()),
-            ])]),
-            kw("domain-name", "Define the default domain name").sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)]).no(domain_name),
+            kw("route", "Establish static routes").when(layer3).sub(vec![arg(Arg::Ipv4, "Destination prefix")
+                .sub(vec![arg(Arg::Ipv4, "Destination prefix mask").sub(route_targets())])]),
+            kw("domain-name", "Define the default domain name")
+                .sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)])
+                .no(domain_name),
             kw("domain", "IP DNS Resolver").sub(vec![
-                kw("name", "Define the default domain name").sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)]).no(domain_name),
+                kw("name", "Define the default domain name")
+                    .sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)])
+                    .no(domain_name),
                 kw("lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
             ]),
             kw("domain-lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
-            kw("default-gateway", "Specify default gateway (if not routing IP)").when(switch).sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)]).no(default_gateway),
-            kw("ssh", "Configure ssh options").sub(vec![kw("version", "Specify protocol version to be supported").sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)]).no(ssh_version)]),
+            kw("default-gateway", "Specify default gateway (if not routing IP)")
+                .when(switch)
+                .sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)])
+                .no(default_gateway),
+            kw("ssh", "Configure ssh options").sub(vec![kw("version", "Specify protocol version to be supported")
+                .sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)])
+                .no(ssh_version)]),
             kw("classless", "Follow classless routing forwarding rules").run(noop),
             kw("cef", "Cisco Express Forwarding").run(noop),
             kw("subnet-zero", "Allow 'subnet zero' subnets").run(noop),
         ]),
         kw("enable", "Modify enable password parameters").sub(vec![
             kw("secret", "Assign the privileged level secret").sub(secret_forms(enable_secret)).no(enable_secret),
-            kw("password", "Assign the privileged level password").sub(secret_forms(enable_password)).no(enable_password),
+            kw("password", "Assign the privileged level password")
+                .sub(secret_forms(enable_password))
+                .no(enable_password),
         ]),
         kw("service", "Modify use of network based services").sub(vec![
             kw("password-encryption", "Encrypt system passwords").run(password_encryption),
             kw("timestamps", "Timestamp debug/log messages").run(noop).sub(vec![arg(Arg::Rest, "").run(noop)]),
         ]),
-        kw("banner", "Define a login banner").sub(vec![
-            kw("motd", "Set Message of the Day banner").sub(vec![arg(Arg::Rest, "c  banner-text c, where 'c' is a delimiting character").plain(banner_motd)]).no(banner_motd),
-        ]),
+        kw("banner", "Define a login banner").sub(vec![kw("motd", "Set Message of the Day banner")
+            .sub(vec![arg(Arg::Rest, "c  banner-text c, where 'c' is a delimiting character").plain(banner_motd)])
+            .no(banner_motd)]),
         kw("line", "Configure a terminal line").sub(vec![
-            kw("console", "Primary terminal line").sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_console)]),
-            kw("aux", "Auxiliary line").when(router).sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_aux)]),
-            kw("vty", "Virtual terminal").sub(vec![arg(Arg::Num(0, 15), "First Line number").plain(line_vty).sub(vec![arg(Arg::Num(0, 15), "Last Line number").plain(line_vty)])]),
+            kw("console", "Primary terminal line")
+                .sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_console)]),
+            kw("aux", "Auxiliary line")
+                .when(router)
+                .sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_aux)]),
+            kw("vty", "Virtual terminal").sub(vec![arg(Arg::Num(0, 15), "First Line number")
+                .plain(line_vty)
+                .sub(vec![arg(Arg::Num(0, 15), "Last Line number").plain(line_vty)])]),
         ]),
-        kw("username", "Establish User Name Authentication").sub(vec![arg(Arg::Word, "User name").no(username).sub(vec![
-            kw("privilege", "Set user privilege level").sub(vec![arg(Arg::Num(0, 15), "User privilege level").sub(vec![
+        kw("username", "Establish User Name Authentication").sub(vec![arg(Arg::Word, "User name").no(username).sub(
+            vec![
+                kw("privilege", "Set user privilege level").sub(vec![arg(Arg::Num(0, 15), "User privilege level")
+                    .sub(vec![
+                        kw("secret", "Specify the secret for the user").sub(secret_forms(username)),
+                        kw("password", "Specify the password for the user").sub(secret_forms(username)),
+                    ])]),
                 kw("secret", "Specify the secret for the user").sub(secret_forms(username)),
                 kw("password", "Specify the password for the user").sub(secret_forms(username)),
-            ])]),
-            kw("secret", "Specify the secret for the user").sub(secret_forms(username)),
-            kw("password", "Specify the password for the user").sub(secret_forms(username)),
-        ])]),
-        kw("crypto", "Encryption module").sub(vec![kw("key", "Long term key operations").sub(vec![kw("generate", "Generate new keys").sub(vec![
-            kw("rsa", "Generate RSA keys").plain(crypto_rsa).sub(vec![
-                kw("general-keys", "Generate a general purpose RSA key pair for signing and encryption").plain(crypto_rsa).sub(vec![
-                    kw("modulus", "Provide number of modulus bits on the command line").sub(vec![arg(Arg::Num(360, 4096), "size of the key modulus [360-4096]").plain(crypto_rsa)]),
-                ]),
-                kw("modulus", "Provide number of modulus bits on the command line").sub(vec![arg(Arg::Num(360, 4096), "size of the key modulus [360-4096]").plain(crypto_rsa)]),
-            ]),
-        ])])]),
+            ],
+        )]),
+        kw("crypto", "Encryption module").sub(vec![kw("key", "Long term key operations").sub(vec![kw(
+            "generate",
+            "Generate new keys",
+        )
+        .sub(vec![kw("rsa", "Generate RSA keys").plain(crypto_rsa).sub(vec![
+            kw("general-keys", "Generate a general purpose RSA key pair for signing and encryption")
+                .plain(crypto_rsa)
+                .sub(vec![kw("modulus", "Provide number of modulus bits on the command line").sub(vec![arg(
+                    Arg::Num(360, 4096),
+                    "size of the key modulus [360-4096]",
+                )
+                .plain(crypto_rsa)])]),
+            kw("modulus", "Provide number of modulus bits on the command line").sub(vec![arg(
+                Arg::Num(360, 4096),
+                "size of the key modulus [360-4096]",
+            )
+            .plain(crypto_rsa)]),
+        ])])])]),
         kw("version", "Version").hidden().sub(vec![arg(Arg::Word, "").run(noop)]),
         kw("boot-start-marker", "").hidden().run(noop),
         kw("boot-end-marker", "").hidden().run(noop),
@@ -97,22 +124,38 @@ fn noop(_: &mut Cx) {}
 
 fn secret_forms(h: Handler) -> Tree {
     vec![
-        arg(Arg::Num(0, 0), "Specifies an UNENCRYPTED password will follow").sub(vec![arg(Arg::Word, "The UNENCRYPTED (cleartext) password").plain(h)]),
-        arg(Arg::Num(5, 5), "Specifies a HIDDEN secret will follow").sub(vec![arg(Arg::Word, "The HIDDEN secret string").plain(h)]),
-        arg(Arg::Num(7, 7), "Specifies a HIDDEN password will follow").sub(vec![arg(Arg::Word, "The HIDDEN password string").plain(h)]),
+        arg(Arg::Num(0, 0), "Specifies an UNENCRYPTED password will follow").sub(vec![arg(
+            Arg::Word,
+            "The UNENCRYPTED (cleartext) password",
+        )
+        .plain(h)]),
+        arg(Arg::Num(5, 5), "Specifies a HIDDEN secret will follow").sub(vec![arg(
+            Arg::Word,
+            "The HIDDEN secret string",
+        )
+        .plain(h)]),
+        arg(Arg::Num(7, 7), "Specifies a HIDDEN password will follow").sub(vec![arg(
+            Arg::Word,
+            "The HIDDEN password string",
+        )
+        .plain(h)]),
         arg(Arg::Word, "The UNENCRYPTED (cleartext) password").plain(h),
     ]
 }
 
 /// The secret a `[0|5|7] WORD` argument pair describes, hashed as IOS would.
 fn secret_from(cx: &Cx, hash: bool, salt_seed: &str) -> Option<Secret> {
-    let word = cx.word(cx.values.iter().filter(|v| matches!(v, super::Value::Word(_))).count().checked_sub(1)?)?.to_string();
+    let word =
+        cx.word(cx.values.iter().filter(|v| matches!(v, super::Value::Word(_))).count().checked_sub(1)?)?.to_string();
     let kind = cx.values.iter().rev().find_map(|v| if let super::Value::Num(n) = v { Some(*n) } else { None });
-    let kind = if cx.values.iter().rev().nth(1).is_some_and(|v| matches!(v, super::Value::Num(_))) { kind } else { None };
+    let kind =
+        if cx.values.iter().rev().nth(1).is_some_and(|v| matches!(v, super::Value::Num(_))) { kind } else { None };
     Some(match kind {
         Some(5) => Secret::Type5(word),
         Some(7) => Secret::Type7(word),
-        _ if hash => Secret::Type5(secret::md5_crypt(&word, &secret::salt_from(hash_name(0, &format!("{salt_seed}{word}"))))),
+        _ if hash => {
+            Secret::Type5(secret::md5_crypt(&word, &secret::salt_from(hash_name(0, &format!("{salt_seed}{word}")))))
+        }
         _ => Secret::Clear(word),
     })
 }
@@ -120,23 +163,29 @@ fn secret_from(cx: &Cx, hash: bool, salt_seed: &str) -> Option<Secret> {
 fn route_targets() -> Tree {
     let distance = || arg(Arg::Num(1, 255), "Distance metric for this route").run(ip_route);
     vec![
-        arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(vec![distance(), kw("permanent", "permanent route").run(ip_route)]),
-        arg(Arg::Iface, "").run(ip_route).sub(vec![
-            arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(vec![distance()]),
-            distance(),
-        ]),
+        arg(Arg::Ipv4, "Forwarding router's address")
+            .run(ip_route)
+            .sub(vec![distance(), kw("permanent", "permanent route").run(ip_route)]),
+        arg(Arg::Iface, "")
+            .run(ip_route)
+            .sub(vec![arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(vec![distance()]), distance()]),
     ]
 }
 
 pub fn interface() -> Tree {
     let mut t: Tree = vec![
-        kw("ip", "Interface Internet Protocol config commands").sub(vec![
-            kw("address", "Set the IP address of an interface").no(ip_address).sub(vec![arg(Arg::Ipv4, "IP address").sub(vec![
-                arg(Arg::Ipv4, "IP subnet mask").run(ip_address).sub(vec![kw("secondary", "Make this IP address a secondary address").run(ip_address)]),
-            ])]),
-        ]),
+        kw("ip", "Interface Internet Protocol config commands").sub(vec![kw(
+            "address",
+            "Set the IP address of an interface",
+        )
+        .no(ip_address)
+        .sub(vec![arg(Arg::Ipv4, "IP address").sub(vec![arg(Arg::Ipv4, "IP subnet mask")
+            .run(ip_address)
+            .sub(vec![kw("secondary", "Make this IP address a secondary address").run(ip_address)])])])]),
         kw("shutdown", "Shutdown the selected interface").run(shutdown),
-        kw("description", "Interface specific description").sub(vec![arg(Arg::Rest, "Up to 240 characters describing this interface").plain(description)]).no(description),
+        kw("description", "Interface specific description")
+            .sub(vec![arg(Arg::Rest, "Up to 240 characters describing this interface").plain(description)])
+            .no(description),
         kw("duplex", "Configure duplex operation.").no(duplex).sub(vec![
             kw("auto", "Enable AUTO duplex configuration").run(duplex),
             kw("full", "Force full duplex operation").run(duplex),
@@ -148,12 +197,21 @@ pub fn interface() -> Tree {
             kw("1000", "Force 1000 Mbps operation").run(speed),
             kw("auto", "Enable AUTO speed configuration").run(speed),
         ]),
-        kw("clock", "Configure serial interface clock").when(router).sub(vec![kw("rate", "Configure serial interface clock speed").no(clock_rate).sub(vec![
-            arg(Arg::Num(1200, 8_000_000), "Choose clockrate from list above").run(clock_rate),
-        ])]),
-        kw("bandwidth", "Set bandwidth informational parameter").sub(vec![arg(Arg::Num(1, 10_000_000), "Bandwidth in kilobits").run(noop)]).no(noop),
+        kw("clock", "Configure serial interface clock").when(router).sub(vec![kw(
+            "rate",
+            "Configure serial interface clock speed",
+        )
+        .no(clock_rate)
+        .sub(vec![arg(Arg::Num(1200, 8_000_000), "Choose clockrate from list above").run(clock_rate)])]),
+        kw("bandwidth", "Set bandwidth informational parameter")
+            .sub(vec![arg(Arg::Num(1, 10_000_000), "Bandwidth in kilobits").run(noop)])
+            .no(noop),
         kw("negotiation", "Select Autonegotiation mode").sub(vec![kw("auto", "Enable link autonegotiation").run(noop)]),
-        kw("mdix", "Set Media Dependent Interface with Crossover").sub(vec![kw("auto", "Enable automatic MDI crossover detection on this interface").run(noop)]),
+        kw("mdix", "Set Media Dependent Interface with Crossover").sub(vec![kw(
+            "auto",
+            "Enable automatic MDI crossover detection on this interface",
+        )
+        .run(noop)]),
     ];
     t.extend(exit_end());
     t
@@ -162,23 +220,52 @@ pub fn interface() -> Tree {
 pub fn line() -> Tree {
     let mut t: Tree = vec![
         kw("password", "Set a password").no(line_password).sub(vec![
-            arg(Arg::Num(0, 0), "Specifies an UNENCRYPTED password will follow").sub(vec![arg(Arg::Word, "The UNENCRYPTED (cleartext) line password").plain(line_password)]),
-            arg(Arg::Num(7, 7), "Specifies a HIDDEN password will follow").sub(vec![arg(Arg::Word, "The HIDDEN line password").plain(line_password)]),
+            arg(Arg::Num(0, 0), "Specifies an UNENCRYPTED password will follow").sub(vec![arg(
+                Arg::Word,
+                "The UNENCRYPTED (cleartext) line password",
+            )
+            .plain(line_password)]),
+            arg(Arg::Num(7, 7), "Specifies a HIDDEN password will follow").sub(vec![arg(
+                Arg::Word,
+                "The HIDDEN line password",
+            )
+            .plain(line_password)]),
             arg(Arg::Word, "The UNENCRYPTED (cleartext) line password").plain(line_password),
         ]),
         kw("login", "Enable password checking").run(login).sub(vec![kw("local", "Local password checking").run(login)]),
-        kw("exec-timeout", "Set the EXEC timeout").no(exec_timeout).sub(vec![arg(Arg::Num(0, 35791), "Timeout in minutes").run(exec_timeout).sub(vec![
-            arg(Arg::Num(0, 2_147_483), "Timeout in seconds").run(exec_timeout),
-        ])]),
-        kw("logging", "Modify message logging facilities").sub(vec![kw("synchronous", "Synchronized message output").run(logging_sync)]),
-        kw("transport", "Define transport protocols for line").sub(vec![kw("input", "Define which protocols to use when connecting to the terminal server").no(transport_input).sub(vec![
+        kw("exec-timeout", "Set the EXEC timeout").no(exec_timeout).sub(vec![arg(
+            Arg::Num(0, 35791),
+            "Timeout in minutes",
+        )
+        .run(exec_timeout)
+        .sub(vec![arg(Arg::Num(0, 2_147_483), "Timeout in seconds").run(exec_timeout)])]),
+        kw("logging", "Modify message logging facilities")
+            .sub(vec![kw("synchronous", "Synchronized message output").run(logging_sync)]),
+        kw("transport", "Define transport protocols for line").sub(vec![kw(
+            "input",
+            "Define which protocols to use when connecting to the terminal server",
+        )
+        .no(transport_input)
+        .sub(vec![
             kw("all", "All protocols").run(transport_input),
             kw("none", "No protocols").run(transport_input),
-            kw("ssh", "TCP/IP SSH protocol").run(transport_input).sub(vec![kw("telnet", "TCP/IP Telnet protocol").run(transport_input)]),
-            kw("telnet", "TCP/IP Telnet protocol").run(transport_input).sub(vec![kw("ssh", "TCP/IP SSH protocol").run(transport_input)]),
+            kw("ssh", "TCP/IP SSH protocol")
+                .run(transport_input)
+                .sub(vec![kw("telnet", "TCP/IP Telnet protocol").run(transport_input)]),
+            kw("telnet", "TCP/IP Telnet protocol")
+                .run(transport_input)
+                .sub(vec![kw("ssh", "TCP/IP SSH protocol").run(transport_input)]),
         ])]),
-        kw("privilege", "Change privilege level for line").sub(vec![kw("level", "Assign default privilege level for line").sub(vec![arg(Arg::Num(0, 15), "Default privilege level for line").run(noop)])]),
-        kw("history", "Enable and control the command history function").sub(vec![kw("size", "Set history buffer size").sub(vec![arg(Arg::Num(0, 256), "Size of history buffer").run(noop)])]),
+        kw("privilege", "Change privilege level for line").sub(vec![kw(
+            "level",
+            "Assign default privilege level for line",
+        )
+        .sub(vec![arg(Arg::Num(0, 15), "Default privilege level for line").run(noop)])]),
+        kw("history", "Enable and control the command history function").sub(vec![kw(
+            "size",
+            "Set history buffer size",
+        )
+        .sub(vec![arg(Arg::Num(0, 256), "Size of history buffer").run(noop)])]),
     ];
     t.extend(exit_end());
     t
@@ -198,7 +285,11 @@ fn end(cx: &mut Cx) {
 }
 
 fn hostname(cx: &mut Cx) {
-    let name = if cx.negated { cx.dev.model.default_hostname().to_string() } else { cx.word(0).unwrap_or("Router").to_string() };
+    let name = if cx.negated {
+        cx.dev.model.default_hostname().to_string()
+    } else {
+        cx.word(0).unwrap_or("Router").to_string()
+    };
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         cx.print("% Hostname contains one or more illegal characters.\n");
         return;
@@ -298,7 +389,10 @@ fn ip_route(cx: &mut Cx) {
     };
     let route = StaticRoute { prefix: Prefix::new(prefix, len), iface, next_hop, distance };
     if negated {
-        ios.static_routes.retain(|r| !(r.prefix == route.prefix && (next_hop.is_none() && iface.is_none() || r.next_hop == next_hop && r.iface == iface)));
+        ios.static_routes.retain(|r| {
+            !(r.prefix == route.prefix
+                && (next_hop.is_none() && iface.is_none() || r.next_hop == next_hop && r.iface == iface))
+        });
     } else {
         if next_hop.is_some_and(|nh| ios.stack.is_local(nh)) {
             console.push_str("%Invalid next hop address (it's this router)\n");
@@ -378,7 +472,10 @@ fn banner_motd(cx: &mut Cx) {
     match body.find(&delim) {
         Some(end) => cx.ios().banner_motd = Some(body[..end].to_string()),
         None => {
-            cx.print(&format!("Enter TEXT message.  End with the character '{}'.\n", delim.chars().last().unwrap_or('^')));
+            cx.print(&format!(
+                "Enter TEXT message.  End with the character '{}'.\n",
+                delim.chars().last().unwrap_or('^')
+            ));
             cx.ios().banner_in_progress = Some((delim, body.to_string()));
         }
     }
@@ -431,7 +528,11 @@ fn line_vty(cx: &mut Cx) {
         // An ISR has vty 0-4 by default; more lines are created on demand.
         let ios = cx.ios();
         if !ios.lines.iter().any(|l| l.kind == LineKind::Vty && l.first == 5) {
-            ios.lines.push(LineConfig { first: 5, last: 15, ..ios.lines.iter().find(|l| l.kind == LineKind::Vty).cloned().expect("vty 0 4 exists") });
+            ios.lines.push(LineConfig {
+                first: 5,
+                last: 15,
+                ..ios.lines.iter().find(|l| l.kind == LineKind::Vty).cloned().expect("vty 0 4 exists")
+            });
         }
     }
     enter_line(cx, LineKind::Vty, first, last);
@@ -481,7 +582,8 @@ fn logging_sync(cx: &mut Cx) {
 }
 
 fn transport_input(cx: &mut Cx) {
-    let words: Vec<&str> = cx.values.iter().skip(2).filter_map(|v| if let super::Value::Key(k) = v { Some(*k) } else { None }).collect();
+    let words: Vec<&str> =
+        cx.values.iter().skip(2).filter_map(|v| if let super::Value::Key(k) = v { Some(*k) } else { None }).collect();
     let t = if cx.negated { None } else { Some(words.join(" ")) };
     each_line(cx, |l| l.transport_input = t.clone());
 }
@@ -493,9 +595,11 @@ fn username(cx: &mut Cx) {
         return;
     }
     let hash = cx.has("secret");
-    let privilege = cx.values.iter().position(|v| matches!(v, super::Value::Key("privilege"))).and_then(|p| match cx.values.get(p + 1) {
-        Some(super::Value::Num(n)) => Some(*n as u8),
-        _ => None,
+    let privilege = cx.values.iter().position(|v| matches!(v, super::Value::Key("privilege"))).and_then(|p| {
+        match cx.values.get(p + 1) {
+            Some(super::Value::Num(n)) => Some(*n as u8),
+            _ => None,
+        }
     });
     let secret = secret_from(cx, hash, &name);
     let encrypt = cx.ios().password_encryption;
@@ -545,7 +649,10 @@ fn ip_address(cx: &mut Cx) {
                 console.push_str("% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n");
             } else {
                 let _ = model;
-                console.push_str(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(ios.prompt().len() + 1)));
+                console.push_str(&format!(
+                    "{}^\n% Invalid input detected at '^' marker.\n\n",
+                    " ".repeat(ios.prompt().len() + 1)
+                ));
             }
             return;
         };
@@ -610,7 +717,9 @@ fn shutdown(cx: &mut Cx) {
                 Some(p) => {
                     changed_ports.push(p);
                     if shut && !ports[p].link_up {
-                        console.push_str(&format!("\n%LINK-5-CHANGED: Interface {name}, changed state to administratively down\n"));
+                        console.push_str(&format!(
+                            "\n%LINK-5-CHANGED: Interface {name}, changed state to administratively down\n"
+                        ));
                     }
                 }
                 None => {
@@ -620,7 +729,9 @@ fn shutdown(cx: &mut Cx) {
                     ios.refresh_logical(ports);
                     let proto_up = stack.is_some_and(|s| ios.stack.ifaces[s].up);
                     let word = if proto_up { "up" } else { "down" };
-                    console.push_str(&format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to {word}\n"));
+                    console.push_str(&format!(
+                        "\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to {word}\n"
+                    ));
                 }
             }
         }
@@ -656,7 +767,10 @@ fn speed(cx: &mut Cx) {
             _ => true,
         };
         if !fits {
-            cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(cx.dev.prompt().len() + 6)));
+            cx.print(&format!(
+                "{}^\n% Invalid input detected at '^' marker.\n\n",
+                " ".repeat(cx.dev.prompt().len() + 6)
+            ));
             return;
         }
         if let Some(i) = cx.ios().iface_mut(&name) {

@@ -5,8 +5,8 @@ use super::show;
 use super::tree::Arg;
 use super::{arg, kw};
 use super::{Cx, Handler, Tree};
-use crate::device::{Ctx, Device, Ios, Mode, Role};
 use crate::device::ios::{Confirmable, Question, Secret};
+use crate::device::{Ctx, Device, Ios, Mode, Role};
 use crate::proto::probe::{Kind, Pace, Spec};
 use crate::sim::Duration;
 
@@ -18,24 +18,41 @@ pub fn tree(privileged: bool) -> Tree {
         kw("exit", "Exit from the EXEC").plain(logout),
         kw("logout", "Exit from the EXEC").plain(logout),
         kw("ping", "Send echo messages").sub(ping_args()),
-        kw("traceroute", "Trace route to destination")
-            .sub(vec![arg(Arg::Ipv4, "Trace route to destination address or hostname").plain(traceroute), arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute)]),
+        kw("traceroute", "Trace route to destination").sub(vec![
+            arg(Arg::Ipv4, "Trace route to destination address or hostname").plain(traceroute),
+            arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute),
+        ]),
         kw("show", "Show running system information").sub(show::tree(privileged)),
         kw("terminal", "Set terminal line parameters").sub(vec![
-            kw("length", "Set number of lines on a screen").sub(vec![arg(Arg::Num(0, 512), "Number of lines on screen (0 for no pausing)").plain(terminal_length)]),
-            kw("no", "Negate a command or set its defaults").sub(vec![kw("monitor", "Copy debug output to the current terminal line").plain(noop)]),
+            kw("length", "Set number of lines on a screen").sub(vec![arg(
+                Arg::Num(0, 512),
+                "Number of lines on screen (0 for no pausing)",
+            )
+            .plain(terminal_length)]),
+            kw("no", "Negate a command or set its defaults").sub(vec![kw(
+                "monitor",
+                "Copy debug output to the current terminal line",
+            )
+            .plain(noop)]),
             kw("monitor", "Copy debug output to the current terminal line").plain(noop),
         ]),
     ];
     if privileged {
         t.extend(vec![
-            kw("configure", "Enter configuration mode").sub(vec![kw("terminal", "Configure from the terminal").plain(configure)]),
+            kw("configure", "Enter configuration mode")
+                .sub(vec![kw("terminal", "Configure from the terminal").plain(configure)]),
             kw("disable", "Turn off privileged commands").plain(disable),
             kw("copy", "Copy from one file to another").sub(vec![
-                kw("running-config", "Copy from current system configuration")
-                    .sub(vec![kw("startup-config", "Copy to startup configuration").plain(copy_run_start)]),
-                kw("startup-config", "Copy from startup configuration")
-                    .sub(vec![kw("running-config", "Update (merge with) current system configuration").plain(copy_start_run)]),
+                kw("running-config", "Copy from current system configuration").sub(vec![kw(
+                    "startup-config",
+                    "Copy to startup configuration",
+                )
+                .plain(copy_run_start)]),
+                kw("startup-config", "Copy from startup configuration").sub(vec![kw(
+                    "running-config",
+                    "Update (merge with) current system configuration",
+                )
+                .plain(copy_start_run)]),
             ]),
             kw("write", "Write running configuration to memory, network, or terminal").plain(write_memory).sub(vec![
                 kw("memory", "Write to NV memory").plain(write_memory),
@@ -49,9 +66,13 @@ pub fn tree(privileged: bool) -> Tree {
             kw("reload", "Halt and perform a cold restart").plain(reload),
             kw("clear", "Reset functions").sub(vec![
                 kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
-                kw("mac", "MAC forwarding table").sub(vec![kw("address-table", "MAC forwarding table").sub(vec![
-                    kw("dynamic", "dynamic entry type").plain(clear_mac),
-                ])]).when(|m| m.is_switch()),
+                kw("mac", "MAC forwarding table")
+                    .sub(vec![kw("address-table", "MAC forwarding table").sub(vec![kw(
+                        "dynamic",
+                        "dynamic entry type",
+                    )
+                    .plain(clear_mac)])])
+                    .when(|m| m.is_switch()),
             ]),
         ]);
     }
@@ -61,14 +82,21 @@ pub fn tree(privileged: bool) -> Tree {
 fn ping_args() -> Tree {
     let options = || -> Tree {
         vec![
-            kw("repeat", "specify repeat count").sub(vec![arg(Arg::Num(1, 2_147_483_647), "Repeat count").plain(ping).sub(vec![])]),
+            kw("repeat", "specify repeat count")
+                .sub(vec![arg(Arg::Num(1, 2_147_483_647), "Repeat count").plain(ping).sub(vec![])]),
             kw("size", "specify datagram size").sub(vec![arg(Arg::Num(36, 18024), "Datagram size").plain(ping)]),
-            kw("timeout", "specify timeout interval").sub(vec![arg(Arg::Num(0, 3600), "Timeout in seconds").plain(ping)]),
-            kw("source", "specify source address or name").sub(vec![arg(Arg::Ipv4, "Source address").plain(ping), arg(Arg::Iface, "").plain(ping)]),
+            kw("timeout", "specify timeout interval")
+                .sub(vec![arg(Arg::Num(0, 3600), "Timeout in seconds").plain(ping)]),
+            kw("source", "specify source address or name")
+                .sub(vec![arg(Arg::Ipv4, "Source address").plain(ping), arg(Arg::Iface, "").plain(ping)]),
         ]
     };
     // Options may come in any order: each option's value leads back to the options.
-    fn with_options(mut n: super::tree::Node<Handler>, depth: usize, options: &dyn Fn() -> Tree) -> super::tree::Node<Handler> {
+    fn with_options(
+        mut n: super::tree::Node<Handler>,
+        depth: usize,
+        options: &dyn Fn() -> Tree,
+    ) -> super::tree::Node<Handler> {
         if depth == 0 {
             return n;
         }
@@ -149,7 +177,10 @@ fn copy_start_run(cx: &mut Cx) {
     cx.out.timers.append(&mut out.timers);
     cx.out.admin_changed.append(&mut out.admin_changed);
     let name = cx.ios().hostname.clone();
-    cx.print(&format!("{} bytes copied in 0.416 secs\n{name}#\n%SYS-5-CONFIG_I: Configured from console by console\n", startup.len()));
+    cx.print(&format!(
+        "{} bytes copied in 0.416 secs\n{name}#\n%SYS-5-CONFIG_I: Configured from console by console\n",
+        startup.len()
+    ));
 }
 
 fn write_memory(cx: &mut Cx) {
@@ -243,7 +274,13 @@ pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crat
     }
     // Boot-time parsing is silent but for errors, which stay visible.
     let produced = dev.console.split_off(console_mark);
-    let errors: String = produced.lines().filter(|l| l.starts_with('%') && !l.starts_with("%LINK") && !l.starts_with("%LINEPROTO") && !l.starts_with("%SYS")).map(|l| format!("{l}\n")).collect();
+    let errors: String = produced
+        .lines()
+        .filter(|l| {
+            l.starts_with('%') && !l.starts_with("%LINK") && !l.starts_with("%LINEPROTO") && !l.starts_with("%SYS")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
     dev.console.push_str(&errors);
     if let Role::Ios(i) = &mut dev.role {
         i.mode = saved;
@@ -294,7 +331,9 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
             }
         }
         Question::Confirm(what) => {
-            let yes = line.trim().is_empty() || line.trim().eq_ignore_ascii_case("y") || line.trim().eq_ignore_ascii_case("yes");
+            let yes = line.trim().is_empty()
+                || line.trim().eq_ignore_ascii_case("y")
+                || line.trim().eq_ignore_ascii_case("yes");
             dev.console.push('\n');
             if !yes {
                 return;
@@ -302,7 +341,9 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
             match what {
                 Confirmable::EraseStartup => {
                     ios.startup_config = None;
-                    dev.console.push_str("[OK]\nErase of nvram: complete\n%SYS-7-NV_BLOCK_INIT: Initialized the geometry of nvram\n");
+                    dev.console.push_str(
+                        "[OK]\nErase of nvram: complete\n%SYS-7-NV_BLOCK_INIT: Initialized the geometry of nvram\n",
+                    );
                 }
                 Confirmable::Reload => reload_now(dev, ctx),
             }

@@ -197,11 +197,12 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
             }
             return run_piped(dev, ctx, &line[rest_start..], offset + rest_start, prompt_len, &Mode::PrivExec);
         }
-        let (negated, body_start) = if first_lower == "no" || (first_lower.len() >= 3 && "default".starts_with(&first_lower)) {
-            (true, tokens.get(1).map_or(line.len(), |t| t.start))
-        } else {
-            (false, 0)
-        };
+        let (negated, body_start) =
+            if first_lower == "no" || (first_lower.len() >= 3 && "default".starts_with(&first_lower)) {
+                (true, tokens.get(1).map_or(line.len(), |t| t.start))
+            } else {
+                (false, 0)
+            };
         if negated && tokens.len() == 1 {
             dev.console.push_str("% Incomplete command.\n\n");
             return;
@@ -270,7 +271,15 @@ fn invalid(dev: &mut Device, column: usize) {
     dev.console.push_str(&caret);
 }
 
-fn finish(dev: &mut Device, ctx: &mut Ctx, parsed: Parsed<Handler>, line: &str, offset: usize, prompt_len: usize, negated: bool) {
+fn finish(
+    dev: &mut Device,
+    ctx: &mut Ctx,
+    parsed: Parsed<Handler>,
+    line: &str,
+    offset: usize,
+    prompt_len: usize,
+    negated: bool,
+) {
     match parsed {
         Parsed::Run { handler, values } => {
             let mut cx = Cx { dev, now: ctx.now, out: ctx.out, negated, values };
@@ -322,7 +331,11 @@ fn show_help(dev: &mut Device, mode: &Mode, before: &str, prompt_len: usize) {
 fn add_prefix_words(help: String) -> String {
     let mut lines: Vec<String> = help.lines().filter(|l| !l.is_empty()).map(str::to_string).collect();
     let width = lines.iter().filter_map(|l| l.trim_start().find(' ')).max().unwrap_or(10).max(10) + 2;
-    for (w, h) in [("default", "Set a command to its defaults"), ("do", "To run exec commands in config mode"), ("no", "Negate a command or set its defaults")] {
+    for (w, h) in [
+        ("default", "Set a command to its defaults"),
+        ("do", "To run exec commands in config mode"),
+        ("no", "Negate a command or set its defaults"),
+    ] {
         lines.push(format!("  {w:<width$}{h}"));
     }
     lines.sort_by(|a, b| a.trim_start().cmp(b.trim_start()));

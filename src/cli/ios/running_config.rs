@@ -15,6 +15,12 @@ fn secret_text(s: &Secret) -> String {
 
 /// The configuration lines (no header, `!` separators included).
 pub fn lines(dev: &Device) -> Vec<String> {
+    render_lines(dev, false)
+}
+
+/// `typed`: the lines as typed commands rather than as IOS displays them:
+/// interfaces that are down by default say `no shutdown` when they are up.
+fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     let Role::Ios(ios) = &dev.role else { return Vec::new() };
     let mut out: Vec<String> = Vec::new();
     let bang = |out: &mut Vec<String>| {
@@ -94,6 +100,10 @@ pub fn lines(dev: &Device) -> Vec<String> {
         }
         if i.shutdown {
             out.push(" shutdown".into());
+        } else if typed
+            && (i.port.is_some() && ios.model == crate::device::Model::Router || i.name.kind == IfaceKind::Vlan)
+        {
+            out.push(" no shutdown".into());
         }
         out.push("!".into());
     }
@@ -164,8 +174,39 @@ pub fn render(dev: &Device) -> String {
     format!("Building configuration...\n\nCurrent configuration : {} bytes\n{body}", body.len())
 }
 
-/// The configuration as a lab file stores it: the lines a CLI accepts, without
-/// the `!` separators and the final `end`.
+/// The configuration as a lab file stores it: the commands that recreate the
+/// device's state when typed at its CLI, without what is default anyway
+/// (empty interface and line blocks, `ip classless` ...), `!` separators
+/// or the final `end`.
 pub fn for_lab(dev: &Device) -> String {
-    lines(dev).into_iter().filter(|l| l != "!" && l != "end").map(|l| format!("{l}\n")).collect()
+    const DEFAULT_LINES: [&str; 5] = ["no service password-encryption", "ip classless", "!", "end", "line aux 0"];
+    const DEFAULT_CHILDREN: [&str; 3] = [" duplex auto", " speed auto", " no ip address"];
+    let ios_router = dev.model == crate::device::Model::Router;
+    let lines = render_lines(dev, true);
+    let mut out = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let head = &lines[i];
+        let children: Vec<&String> = lines[i + 1..].iter().take_while(|l| l.starts_with(' ')).collect();
+        i += 1 + children.len();
+        let children: Vec<&String> = children.into_iter().filter(|c| !DEFAULT_CHILDREN.contains(&c.as_str())).collect();
+        let is_block = head.starts_with("interface ") || head.starts_with("line ");
+        let default_vty = head.starts_with("line vty") && children.iter().all(|c| c.as_str() == " login");
+        // Router ports and VLAN interfaces are shut until told otherwise.
+        let shut_by_default = head.starts_with("interface ") && (ios_router || head.starts_with("interface Vlan"));
+        let default_shut = shut_by_default && children.len() == 1 && children[0] == " shutdown";
+        if DEFAULT_LINES.contains(&head.as_str())
+            || head.starts_with("version ")
+            || (is_block && (children.is_empty() || default_vty || default_shut))
+        {
+            continue;
+        }
+        out.push_str(head);
+        out.push('\n');
+        for c in children {
+            out.push_str(c);
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -14,7 +14,11 @@ use crate::sim::Time;
 pub fn tree(privileged: bool) -> Tree {
     let mut t: Tree = vec![
         kw("ip", "IP information").sub(vec![
-            kw("interface", "IP interface status and configuration").sub(vec![kw("brief", "Brief summary of IP status and configuration").plain(ip_interface_brief)]),
+            kw("interface", "IP interface status and configuration").sub(vec![kw(
+                "brief",
+                "Brief summary of IP status and configuration",
+            )
+            .plain(ip_interface_brief)]),
             kw("route", "IP routing table").plain(ip_route).sub(vec![
                 arg(Arg::Ipv4, "Network to display information about or host").plain(ip_route),
                 kw("static", "Static routes").plain(ip_route),
@@ -23,22 +27,26 @@ pub fn tree(privileged: bool) -> Tree {
             kw("arp", "IP ARP table").plain(arp),
         ]),
         kw("arp", "ARP table").plain(arp),
-        kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![arg(Arg::Iface, "").plain(interfaces)]),
+        kw("interfaces", "Interface status and configuration")
+            .plain(interfaces)
+            .sub(vec![arg(Arg::Iface, "").plain(interfaces)]),
         kw("version", "System hardware and software status").plain(version),
         kw("clock", "Display the system clock").plain(clock),
         kw("history", "Display the session command history").plain(history),
         kw("users", "Display information about terminal lines").plain(users),
         kw("flash:", "display information about flash: file system").plain(flash),
-        kw("mac", "MAC configuration").when(|m| m.is_switch()).sub(vec![kw("address-table", "MAC forwarding table").plain(mac_table).sub(vec![
-            kw("dynamic", "dynamic entry type").plain(mac_table),
-        ])]),
+        kw("mac", "MAC configuration").when(|m| m.is_switch()).sub(vec![kw("address-table", "MAC forwarding table")
+            .plain(mac_table)
+            .sub(vec![kw("dynamic", "dynamic entry type").plain(mac_table)])]),
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
     if privileged {
         t.extend(vec![
-            kw("running-config", "Current operating configuration").plain(running_config_handler).sub(vec![
-                kw("interface", "Show interface configuration").sub(vec![arg(Arg::Iface, "").plain(running_config_interface)]),
-            ]),
+            kw("running-config", "Current operating configuration").plain(running_config_handler).sub(vec![kw(
+                "interface",
+                "Show interface configuration",
+            )
+            .sub(vec![arg(Arg::Iface, "").plain(running_config_interface)])]),
             kw("startup-config", "Contents of startup configuration").plain(startup_config),
         ]);
     }
@@ -69,14 +77,21 @@ fn running_config_interface(cx: &mut Cx) {
     let mut body: Vec<&String> = vec![&lines[start]];
     body.extend(lines[start + 1..].iter().take_while(|l| l.starts_with(' ')));
     let text: String = body.iter().map(|l| format!("{l}\n")).collect();
-    cx.print(&format!("Building configuration...\n\nCurrent configuration : {} bytes\n!\n{text}end\n\n", text.len() + 4));
+    cx.print(&format!(
+        "Building configuration...\n\nCurrent configuration : {} bytes\n!\n{text}end\n\n",
+        text.len() + 4
+    ));
 }
 
 fn startup_config(cx: &mut Cx) {
     match ios(cx.dev).startup_config.clone() {
         Some(s) => {
             let body = s.split_once("Building configuration...\n\n").map_or(s.as_str(), |(_, b)| b).to_string();
-            cx.print(&format!("Using {} out of 33554432 bytes\n{}\n", body.len(), body.replacen("Current configuration", "!\n! Last configuration change", 0)));
+            cx.print(&format!(
+                "Using {} out of 33554432 bytes\n{}\n",
+                body.len(),
+                body.replacen("Current configuration", "!\n! Last configuration change", 0)
+            ));
         }
         None => cx.print("startup-config is not present\n"),
     }
@@ -91,7 +106,9 @@ pub fn status(ios: &Ios, ports: &[Port], name: &IfaceName) -> (&'static str, &'s
     let up = match (i.port, i.stack) {
         (Some(p), _) => ports[p].link_up,
         (None, Some(s)) => ios.stack.ifaces[s].up,
-        (None, None) => i.name.sub.is_some() && ios.iface(&i.name.parent()).and_then(|p| p.port).is_some_and(|p| ports[p].link_up),
+        (None, None) => {
+            i.name.sub.is_some() && ios.iface(&i.name.parent()).and_then(|p| p.port).is_some_and(|p| ports[p].link_up)
+        }
     };
     if up {
         ("up", "up")
@@ -150,7 +167,8 @@ fn ip_route(cx: &mut Cx) {
 pub fn ip_route_text(dev: &Device, only: Option<Source>) -> String {
     let ios = ios(dev);
     if ios.model == Model::Switch {
-        let gw = ios.default_gateway.map_or("Default gateway is not set".to_string(), |g| format!("Default gateway is {g}"));
+        let gw =
+            ios.default_gateway.map_or("Default gateway is not set".to_string(), |g| format!("Default gateway is {g}"));
         return format!("{gw}\n\nHost               Gateway           Last Use    Total Uses  Interface\nICMP redirect cache is empty\n\n");
     }
     let mut out = String::from(ROUTE_CODES);
@@ -185,7 +203,11 @@ fn route_table(ios: &Ios, routes: &[&Route]) -> String {
             continue;
         }
         let major = Prefix::new(r.prefix.addr, major_len);
-        let group: Vec<&Route> = routes[i..].iter().take_while(|x| major.contains(x.prefix.addr) && x.prefix.len >= major_len).copied().collect();
+        let group: Vec<&Route> = routes[i..]
+            .iter()
+            .take_while(|x| major.contains(x.prefix.addr) && x.prefix.len >= major_len)
+            .copied()
+            .collect();
         let mut subnets: Vec<Prefix> = group.iter().map(|x| x.prefix).collect();
         subnets.dedup();
         let mut masks: Vec<u8> = subnets.iter().map(|p| p.len).collect();
@@ -204,7 +226,13 @@ fn route_table(ios: &Ios, routes: &[&Route]) -> String {
                 out.push_str(&format!("      {major} is variably subnetted, {n} {plural}, {} masks\n", masks.len()));
             }
             for (k, x) in group.iter().enumerate() {
-                out.push_str(&route_line(ios, x, false, masks.len() > 1, if k > 0 { Some(group[k - 1]) } else { None }));
+                out.push_str(&route_line(
+                    ios,
+                    x,
+                    false,
+                    masks.len() > 1,
+                    if k > 0 { Some(group[k - 1]) } else { None },
+                ));
             }
         }
         i += group.len();
@@ -233,13 +261,22 @@ fn route_line(ios: &Ios, r: &Route, top: bool, with_len: bool, prev: Option<&Rou
 }
 
 fn route_entry(ios: &Ios, ip: Ipv4Addr) -> String {
-    let best = ios.stack.rib().routes().iter().filter(|r| r.prefix.contains(ip) && r.source != Source::Local).max_by_key(|r| r.prefix.len);
+    let best = ios
+        .stack
+        .rib()
+        .routes()
+        .iter()
+        .filter(|r| r.prefix.contains(ip) && r.source != Source::Local)
+        .max_by_key(|r| r.prefix.len);
     let Some(r) = best else { return "% Network not in table\n\n".into() };
     let known = match r.source {
         Source::Connected | Source::Local => "connected",
         Source::Static => "static",
     };
-    let mut out = format!("Routing entry for {}\n  Known via \"{known}\", distance {}, metric {}", r.prefix, r.distance, r.metric);
+    let mut out = format!(
+        "Routing entry for {}\n  Known via \"{known}\", distance {}, metric {}",
+        r.prefix, r.distance, r.metric
+    );
     if r.source != Source::Static {
         out.push_str(" (connected, via interface)");
     } else if r.prefix == Prefix::DEFAULT {
@@ -323,7 +360,11 @@ fn interface_detail(dev: &Device, ios: &Ios, name: &IfaceName) -> String {
     };
     let mut out = format!("{name} is {st}, line protocol is {proto}\n");
     match mac {
-        Some(m) => out.push_str(&format!("  Hardware is {hardware}, address is {} (bia {})\n", cisco_format(m), cisco_format(m))),
+        Some(m) => out.push_str(&format!(
+            "  Hardware is {hardware}, address is {} (bia {})\n",
+            cisco_format(m),
+            cisco_format(m)
+        )),
         None => out.push_str(&format!("  Hardware is {hardware}\n")),
     }
     if let Some(d) = &i.description {
@@ -339,7 +380,9 @@ fn interface_detail(dev: &Device, ios: &Ios, name: &IfaceName) -> String {
         IfaceKind::FastEthernet => (1500, 100),
         _ => (1500, 10),
     };
-    out.push_str(&format!("  MTU {mtu} bytes, BW {bw} Kbit/sec, DLY {dly} usec,\n     reliability 255/255, txload 1/255, rxload 1/255\n"));
+    out.push_str(&format!(
+        "  MTU {mtu} bytes, BW {bw} Kbit/sec, DLY {dly} usec,\n     reliability 255/255, txload 1/255, rxload 1/255\n"
+    ));
     let encap = match name.kind {
         IfaceKind::Serial => "HDLC",
         IfaceKind::Loopback => "LOOPBACK",
@@ -352,7 +395,8 @@ fn interface_detail(dev: &Device, ios: &Ios, name: &IfaceName) -> String {
                 IfaceKind::FastEthernet => "100Mb/s",
                 _ => "1000Mb/s",
             };
-            let duplex = i.duplex.as_deref().map_or("Full-duplex", |d| if d == "half" { "Half-duplex" } else { "Full-duplex" });
+            let duplex =
+                i.duplex.as_deref().map_or("Full-duplex", |d| if d == "half" { "Half-duplex" } else { "Full-duplex" });
             out.push_str(&format!("  Keepalive set (10 sec)\n  {duplex}, {speed}, media type is RJ45\n"));
         } else {
             out.push_str("  Keepalive set (10 sec)\n");
@@ -364,7 +408,9 @@ fn interface_detail(dev: &Device, ios: &Ios, name: &IfaceName) -> String {
         out.push_str("  ARP type: ARPA, ARP Timeout 04:00:00\n");
         out.push_str("  Last input never, output never, output hang never\n  Last clearing of \"show interface\" counters never\n");
         out.push_str("  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0\n  Queueing strategy: fifo\n  Output queue: 0/40 (size/max)\n");
-        out.push_str("  5 minute input rate 0 bits/sec, 0 packets/sec\n  5 minute output rate 0 bits/sec, 0 packets/sec\n");
+        out.push_str(
+            "  5 minute input rate 0 bits/sec, 0 packets/sec\n  5 minute output rate 0 bits/sec, 0 packets/sec\n",
+        );
         out.push_str(&format!(
             "     {} packets input, {} bytes, 0 no buffer\n     Received {} broadcasts (0 IP multicasts)\n     0 runts, 0 giants, 0 throttles\n     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored, 0 abort\n     {} packets output, {} bytes, 0 underruns\n     0 output errors, 0 collisions, 0 interface resets\n",
             port.counters.rx_frames, port.counters.rx_bytes, port.counters.rx_broadcasts, port.counters.tx_frames, port.counters.tx_bytes
@@ -451,9 +497,14 @@ pub fn mac_table_text(dev: &Device, now: Time) -> String {
     let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
     let entries = ios.bridge.as_ref().map(|b| b.macs.entries(now)).unwrap_or_default();
     for (vlan, mac, e) in &entries {
-        out.push_str(&format!("{:>4}    {}    {:<12}{}\n", vlan, cisco_format(*mac), "DYNAMIC", dev.ports[e.port].name.short()));
+        out.push_str(&format!(
+            "{:>4}    {}    {:<12}{}\n",
+            vlan,
+            cisco_format(*mac),
+            "DYNAMIC",
+            dev.ports[e.port].name.short()
+        ));
     }
     out.push_str(&format!("Total Mac Addresses for this criterion: {}\n", entries.len()));
     out
 }
-

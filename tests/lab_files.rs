@@ -1,0 +1,150 @@
+//! Lab files: errors that name file, line and column; exit codes of the
+//! command line; save → load → save byte-identical; atomic saves.
+
+mod common;
+use common::*;
+
+use std::process::Command;
+
+use wirelab::lab::{self, LabError};
+
+fn parse_err(text: &str) -> LabError {
+    lab::parse(text, "bad.ron").expect_err("should be rejected")
+}
+
+const GOOD: &str = r#"Lab(
+    title: "t",
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0)),
+        Device(name: "PC1", model: Pc),
+    ],
+    links: [("R1:G0/0/0", "PC1:F0")],
+)"#;
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    let e = parse_err("Lab(\n    title: \"t\",\n    devices: [ Device(name: \"R1\", model: Rooter) ],\n)");
+    match e {
+        LabError::At { line, col, ref message, .. } => {
+            assert_eq!(line, 3, "{e}");
+            assert!(col > 10, "{e}");
+            assert!(message.contains("Rooter") || message.contains("variant"), "{e}");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(parse_err("").to_string().starts_with("bad.ron:1:1:"));
+    assert!(matches!(parse_err("Lab(title: \"t\", devices: [], nonsense: 3)"), LabError::At { .. }));
+}
+
+#[test]
+fn semantic_errors_name_the_offender_and_where_it_is() {
+    let cases = [
+        (GOOD.replace("\"PC1:F0\"", "\"PC1:G0/9\""), "PC1 (Pc) has no interface GigabitEthernet0/9", 7),
+        (GOOD.replace("name: \"PC1\"", "name: \"R1\""), "duplicate device name `R1`", 4),
+        (GOOD.replace("\"PC1:F0\"", "\"R1:G0/0/0\""), "cannot connect R1:G0/0/0 to itself", 7),
+        (
+            GOOD.replace(
+                "[(\"R1:G0/0/0\", \"PC1:F0\")]",
+                "[(\"R1:G0/0/0\", \"PC1:F0\"), (\"R1:gi0/0/0\", \"R1:G0/0/1\")]",
+            ),
+            "R1 GigabitEthernet0/0/0 is cabled twice",
+            7,
+        ),
+        (GOOD.replace("\"PC1:F0\"", "\"PC9:F0\""), "unknown device `PC9`", 7),
+        (
+            GOOD.replace(
+                "[(\"R1:G0/0/0\", \"PC1:F0\")]",
+                "[(\"R1:G0/0/0\", \"PC1:F0\"), (\"R1:G0/0/1\", \"R1:g0/0/1\")]",
+            ),
+            "cannot connect R1:G0/0/1 to itself",
+            7,
+        ),
+    ];
+    for (text, want, line) in cases {
+        let e = parse_err(&text);
+        let s = e.to_string();
+        assert!(s.contains(want), "{s}");
+        assert!(matches!(e, LabError::At { line: l, .. } if l == line), "{s}");
+    }
+}
+
+#[test]
+fn save_load_save_is_byte_identical() {
+    for (l, s) in [
+        ("labs/two-lans.ron", "labs/two-lans.solution.txt"),
+        ("tests/labs/three-routers.ron", "tests/labs/three-routers.script"),
+    ] {
+        let (template, net, _) = run_files(l, s);
+        let first = lab::to_ron(&lab::to_lab(&template, &net));
+        let (reloaded_lab, reloaded) = boot(&first);
+        let second = lab::to_ron(&lab::to_lab(&reloaded_lab, &reloaded));
+        assert_eq!(first, second, "{l}");
+        assert!(
+            first.contains("ip address 192.168.1.1 255.255.255.0")
+                || first.contains("ip route 10.3.3.0 255.255.255.0 10.0.12.2")
+        );
+    }
+}
+
+#[test]
+fn command_line_exit_codes() {
+    let dir = tempdir("exit");
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, GOOD.replace("\"PC1:F0\"", "\"PC1:G0/9\"")).unwrap();
+    let out = Command::new(bin()).args(["validate"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.ron:7:") && err.contains("G0/9") || err.contains("GigabitEthernet0/9"), "{err}");
+
+    let good = dir.join("good.ron");
+    std::fs::write(&good, GOOD).unwrap();
+    let out = Command::new(bin()).args(["validate"]).arg(&good).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let script = dir.join("s.txt");
+    std::fs::write(&script, "@R1\nenable\n@R9\nshow version\n").unwrap();
+    let out = Command::new(bin()).arg("run").arg(&good).arg("--script").arg(&script).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("s.txt:3: unknown device `R9`"));
+
+    let out = Command::new(bin()).args(["run", "/nonexistent/lab.ron"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    // IOS errors are output, not failures of `run`.
+    std::fs::write(&script, "@R1\nfrobnicate the router\nshow ip int brief\n").unwrap();
+    let saved = dir.join("saved.ron");
+    let out = Command::new(bin())
+        .arg("run")
+        .arg(&good)
+        .arg("--script")
+        .arg(&script)
+        .arg("--save")
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("R1>frobnicate the router\nTranslating \"frobnicate\"")
+            || stdout.contains("% Invalid input detected at '^' marker."),
+        "{stdout}"
+    );
+    assert!(lab::load_file(&saved).is_ok());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn huge_and_hostile_files_are_refused_cleanly() {
+    let dir = tempdir("hostile");
+    let deep = dir.join("deep.ron");
+    std::fs::write(&deep, format!("Lab(title: \"t\", devices: {}{})", "[".repeat(10_000), "]".repeat(10_000))).unwrap();
+    assert!(lab::load_file(&deep).is_err());
+    let binary = dir.join("binary.ron");
+    std::fs::write(&binary, [0xffu8, 0xfe, 0, 1, 2, 3]).unwrap();
+    assert!(lab::load_file(&binary).is_err());
+}
