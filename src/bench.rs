@@ -25,10 +25,15 @@ fn lab(title: &str, devices: Vec<DeviceSpec>, links: Vec<(String, String)>) -> L
     }
 }
 
-/// Host A – R1 … Rn – host B over GigabitEthernet, static routes everywhere.
+/// End system A – R1 … Rn – end system B over GigabitEthernet, static routes
+/// everywhere. A and B are routers used as end systems: PCs have only a
+/// FastEthernet port, and at 100 Mb/s a 64-byte echo every 10 µs would queue.
 pub fn chain_lab(routers: usize) -> Lab {
     let net = |j: usize| format!("10.{}.{}", j / 256, j % 256);
-    let mut devices = vec![device("A", Model::Pc, format!("ipconfig {}.1 255.255.255.0 {}.2\n", net(0), net(0)))];
+    let end_system = |ip: String, gw: String| {
+        format!("interface g0/0/0\n ip address {ip} 255.255.255.0\n no shutdown\nip route 0.0.0.0 0.0.0.0 {gw}\n")
+    };
+    let mut devices = vec![device("A", Model::Router, end_system(format!("{}.1", net(0)), format!("{}.2", net(0))))];
     let mut links = Vec::new();
     for i in 1..=routers {
         let mut cfg = format!(
@@ -44,11 +49,11 @@ pub fn chain_lab(routers: usize) -> Lab {
             }
         }
         devices.push(device(&format!("R{i}"), Model::Router, cfg));
-        let left = if i == 1 { "A:Fa0".to_string() } else { format!("R{}:Gi0/0/1", i - 1) };
+        let left = if i == 1 { "A:Gi0/0/0".to_string() } else { format!("R{}:Gi0/0/1", i - 1) };
         links.push((left, format!("R{i}:Gi0/0/0")));
     }
-    devices.push(device("B", Model::Pc, format!("ipconfig {}.2 255.255.255.0 {}.1\n", net(routers), net(routers))));
-    links.push((format!("R{routers}:Gi0/0/1"), "B:Fa0".into()));
+    devices.push(device("B", Model::Router, end_system(format!("{}.2", net(routers)), format!("{}.1", net(routers)))));
+    links.push((format!("R{routers}:Gi0/0/1"), "B:Gi0/0/0".into()));
     lab("chain", devices, links)
 }
 

@@ -53,7 +53,7 @@ enum Command {
 
 #[derive(Subcommand, Clone, Copy)]
 enum BenchKind {
-    /// Host A – 10 routers – host B; A pings B every 10 µs for 10 simulated seconds.
+    /// A – 10 routers – B over GigabitEthernet; A pings B every 10 µs for 10 simulated seconds.
     Chain {
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
