@@ -15,6 +15,8 @@ pub enum Value {
     Num(u32),
     Word(String),
     Iface(IfaceName),
+    /// A.B.C.D/N
+    Prefix(Ipv4Addr, u8),
     /// The rest of the line, as typed.
     Rest(String),
 }
@@ -32,6 +34,8 @@ pub enum Arg {
     Rest,
     /// An interface name, as one token (`g0/0/0`) or two (`GigabitEthernet 0/0/0`).
     Iface,
+    /// A.B.C.D/N
+    Prefix,
 }
 
 impl Arg {
@@ -43,6 +47,7 @@ impl Arg {
             Arg::Word => "WORD".into(),
             Arg::Rest => "LINE".into(),
             Arg::Iface => "interface".into(),
+            Arg::Prefix => "A.B.C.D/nn".into(),
         }
     }
 
@@ -56,6 +61,11 @@ impl Arg {
                 (lo..=hi).contains(&n).then_some((Value::Num(n), 1))
             }
             Arg::Word => Some((Value::Word(t.to_string()), 1)),
+            Arg::Prefix => {
+                let (a, l) = t.split_once('/')?;
+                let len: u8 = l.parse().ok().filter(|&l| l <= 32)?;
+                Some((Value::Prefix(parse_ipv4(a)?, len), 1))
+            }
             Arg::Rest => Some((Value::Rest(line[tokens[0].start..].trim_end().to_string()), tokens.len())),
             Arg::Iface => {
                 if let Ok(n) = IfaceName::parse(t) {
@@ -72,6 +82,12 @@ impl Arg {
             }
         }
     }
+}
+
+/// Keywords match whatever the case (`dot1Q`, `DOT1Q`, `Dot1q`).
+fn starts_with_ci(keyword: &str, typed_lower: &str) -> bool {
+    keyword.len() >= typed_lower.len()
+        && keyword.as_bytes()[..typed_lower.len()].eq_ignore_ascii_case(typed_lower.as_bytes())
 }
 
 /// IOS takes dotted quads only (no `10.1`, no leading `+`).
@@ -209,9 +225,11 @@ pub fn tokenize(line: &str) -> Vec<Token<'_>> {
 
 /// What parsing a line came to.
 pub enum Parsed<H> {
+    /// `starts[i]` is the byte where `values[i]` began in the line.
     Run {
         handler: H,
         values: Vec<Value>,
+        starts: Vec<usize>,
     },
     /// Invalid input; the caret goes under byte `at` of the line.
     Invalid {
@@ -236,8 +254,8 @@ fn step<'t, H>(nodes: &'t [Node<H>], tokens: &[Token], line: &str, model: Model)
     let t = tokens[0];
     let lower = t.text.to_ascii_lowercase();
     let live = || nodes.iter().filter(|n| (n.when)(model));
-    let keys: Vec<&Node<H>> = live().filter(|n| matches!(n.word, Word::Key(k) if k.starts_with(&lower))).collect();
-    if let Some(exact) = keys.iter().find(|n| matches!(n.word, Word::Key(k) if k == lower)) {
+    let keys: Vec<&Node<H>> = live().filter(|n| matches!(n.word, Word::Key(k) if starts_with_ci(k, &lower))).collect();
+    if let Some(exact) = keys.iter().find(|n| matches!(n.word, Word::Key(k) if k.eq_ignore_ascii_case(&lower))) {
         return key_step(exact, t);
     }
     if keys.len() == 1 {
@@ -261,7 +279,7 @@ fn step<'t, H>(nodes: &'t [Node<H>], tokens: &[Token], line: &str, model: Model)
     // The caret goes under the first character no keyword could continue with.
     let best = live()
         .filter_map(|n| match n.word {
-            Word::Key(k) => Some(k.bytes().zip(lower.bytes()).take_while(|(a, b)| a == b).count()),
+            Word::Key(k) => Some(k.bytes().zip(lower.bytes()).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count()),
             Word::Arg(_) => None,
         })
         .max()
@@ -285,11 +303,13 @@ pub fn parse<H: Copy>(roots: &[Node<H>], line: &str, negated: bool, model: Model
     let mut nodes: &[Node<H>] = roots;
     let mut here: Option<&Node<H>> = None;
     let mut values = Vec::new();
+    let mut starts = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         match step(nodes, &tokens[i..], line, model) {
             Step::To(n, v, used) => {
                 values.push(v);
+                starts.push(tokens[i].start);
                 here = Some(n);
                 nodes = &n.children;
                 i += used;
@@ -299,7 +319,9 @@ pub fn parse<H: Copy>(roots: &[Node<H>], line: &str, negated: bool, model: Model
         }
     }
     match here {
-        Some(n) if n.ends_here(negated) => Parsed::Run { handler: n.run.expect("ends_here checks run"), values },
+        Some(n) if n.ends_here(negated) => {
+            Parsed::Run { handler: n.run.expect("ends_here checks run"), values, starts }
+        }
         _ => Parsed::Incomplete,
     }
 }
@@ -343,7 +365,7 @@ pub fn help<H: Copy>(roots: &[Node<H>], before: &str, negated: bool, model: Mode
         let mut words: Vec<String> = live
             .iter()
             .filter_map(|n| match n.word {
-                Word::Key(k) if k.starts_with(&lower) => Some(k.to_string()),
+                Word::Key(k) if starts_with_ci(k, &lower) => Some(k.to_string()),
                 Word::Arg(a) if a.accept(&[last], before).is_some() => Some(a.placeholder()),
                 _ => None,
             })
@@ -396,7 +418,7 @@ pub fn help<H: Copy>(roots: &[Node<H>], before: &str, negated: bool, model: Mode
 }
 
 fn is_placeholder(s: &str) -> bool {
-    s.starts_with('<') && s != "<cr>" || s == "A.B.C.D" || s == "WORD" || s == "LINE"
+    s.starts_with('<') && s != "<cr>" || s == "A.B.C.D" || s == "WORD" || s == "LINE" || s == "A.B.C.D/nn"
 }
 
 fn iface_kind_on(k: IfaceKind, model: Model) -> bool {
@@ -433,11 +455,11 @@ pub fn complete<H>(roots: &[Node<H>], line: &str, model: Model) -> Option<String
         .iter()
         .filter(|n| (n.when)(model))
         .filter_map(|n| match n.word {
-            Word::Key(k) if k.starts_with(&lower) => Some(k),
+            Word::Key(k) if starts_with_ci(k, &lower) => Some(k),
             _ => None,
         })
         .collect();
-    let exact = keys.iter().find(|k| **k == lower);
+    let exact = keys.iter().find(|k| k.eq_ignore_ascii_case(&lower));
     let word = match (exact, keys.as_slice()) {
         (Some(k), _) => *k,
         (None, [k]) => *k,

@@ -6,10 +6,17 @@ use std::net::Ipv4Addr;
 
 use super::bridge::{Bridge, Forwarded};
 use super::{IfaceKind, IfaceName, Model, Outbox, Port};
+use crate::proto::acl::{Acl, AclId, AclKind};
+use crate::proto::dhcp;
 use crate::proto::ip_stack::{Encap, IpStack, StackConfig};
+use crate::proto::nat::{NatConfig, Side};
+use crate::proto::ospf::{OspfIface, OspfProcess};
 use crate::proto::rib::{Prefix, StaticRoute};
+use crate::proto::vlan::{StpConfig, Switchport};
 use crate::proto::Mac;
 use crate::sim::Time;
+use std::collections::BTreeMap;
+use std::net::Ipv6Addr;
 
 /// Where the terminal is in the IOS mode tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +33,23 @@ pub enum Mode {
         kind: LineKind,
         first: u8,
         last: u8,
+    },
+    /// `router ospf N` (`config-router`).
+    RouterOspf {
+        pid: u32,
+    },
+    /// `vlan N` (`config-vlan`).
+    Vlan {
+        ids: Vec<u16>,
+    },
+    /// `ip dhcp pool NAME` (`dhcp-config`).
+    DhcpPool {
+        name: String,
+    },
+    /// `ip access-list standard|extended NAME` (`config-std-nacl`, `config-ext-nacl`).
+    Acl {
+        id: AclId,
+        kind: AclKind,
     },
 }
 
@@ -44,6 +68,12 @@ impl LineKind {
             LineKind::Vty => "vty",
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BannerKind {
+    Motd,
+    Login,
 }
 
 /// A question the terminal asked; the next typed line answers it.
@@ -67,6 +97,8 @@ pub enum Secret {
     Clear(String),
     Type7(String),
     Type5(String),
+    /// Type 8 (PBKDF2) or 9 (scrypt), kept as given.
+    Hashed(u8, String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -87,6 +119,8 @@ pub struct LineConfig {
     pub exec_timeout: Option<(u32, u32)>,
     pub logging_synchronous: bool,
     pub transport_input: Option<String>,
+    pub access_class_in: Option<AclId>,
+    pub access_class_out: Option<AclId>,
 }
 
 impl LineConfig {
@@ -100,6 +134,8 @@ impl LineConfig {
             exec_timeout: None,
             logging_synchronous: false,
             transport_input: None,
+            access_class_in: None,
+            access_class_out: None,
         }
     }
 }
@@ -117,6 +153,56 @@ pub struct IosIface {
     pub port: Option<usize>,
     /// The interface's index in the IP stack, for layer-3 interfaces.
     pub stack: Option<usize>,
+    /// Layer-2 settings of a switch port (`None` on routed ports).
+    pub switchport: Option<Switchport>,
+    /// `encapsulation dot1Q VLAN [native]` on a subinterface.
+    pub dot1q: Option<(u16, bool)>,
+    pub access_group_in: Option<AclId>,
+    pub access_group_out: Option<AclId>,
+    pub nat: Option<Side>,
+    pub helpers: Vec<Ipv4Addr>,
+    pub ospf: OspfIface,
+    pub ipv6: Vec<Ipv6Address>,
+    pub ipv6_enable: bool,
+}
+
+/// An IPv6 address as configured on an interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ipv6Address {
+    pub addr: Ipv6Addr,
+    pub len: u8,
+    pub kind: Ipv6Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ipv6Kind {
+    Global,
+    LinkLocal,
+    Eui64,
+}
+
+impl IosIface {
+    pub fn new(name: IfaceName, port: Option<usize>, stack: Option<usize>, shutdown: bool) -> Self {
+        IosIface {
+            name,
+            description: None,
+            shutdown,
+            duplex: None,
+            speed: None,
+            clock_rate: None,
+            port,
+            stack,
+            switchport: None,
+            dot1q: None,
+            access_group_in: None,
+            access_group_out: None,
+            nat: None,
+            helpers: Vec::new(),
+            ospf: OspfIface::default(),
+            ipv6: Vec::new(),
+            ipv6_enable: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -146,6 +232,24 @@ pub struct Ios {
     pub default_gateway: Option<Ipv4Addr>,
     /// `ip route` statements, in the order they were entered.
     pub static_routes: Vec<StaticRoute>,
+    /// `name`, `tag`, `permanent` and `track` options of static routes, by route.
+    pub static_route_options: Vec<(StaticRoute, String)>,
+    pub acls: Vec<Acl>,
+    pub ospf: Vec<OspfProcess>,
+    pub dhcp_pools: Vec<dhcp::Pool>,
+    pub dhcp_excluded: Vec<dhcp::Excluded>,
+    pub nat: NatConfig,
+    /// VLAN database of a switch: id → name (absent: the default name).
+    pub vlans: BTreeMap<u16, Option<String>>,
+    pub stp: StpConfig,
+    /// `ip routing` on a multilayer switch (always on for routers).
+    pub ip_routing: bool,
+    pub ipv6_routing: bool,
+    pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
+    pub cdp_run: bool,
+    pub lldp_run: bool,
+    pub banner_login: Option<String>,
+    pub http_server: bool,
     pub stack: IpStack,
     pub bridge: Option<Bridge>,
     pub startup_config: Option<String>,
@@ -153,8 +257,8 @@ pub struct Ios {
     pub terminal_length: u32,
     /// The ICMP ident (or UDP port) of the last ping or traceroute.
     pub probe_ident: u16,
-    /// A multi-line `banner motd` being typed: its delimiter and the text so far.
-    pub banner_in_progress: Option<(String, String)>,
+    /// A multi-line banner being typed: which banner, its delimiter and the text so far.
+    pub banner_in_progress: Option<(BannerKind, String, String)>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
 }
@@ -168,17 +272,12 @@ impl Ios {
         for (i, p) in ports.iter().enumerate() {
             let encap = if p.name.kind == IfaceKind::Serial { Encap::Hdlc } else { Encap::Ethernet };
             let stack_index = routed.then(|| stack.add_iface(p.name.clone(), encap, p.mac));
-            ifaces.push(IosIface {
-                name: p.name.clone(),
-                description: None,
-                // Router interfaces start shut down; switch ports start enabled.
-                shutdown: routed,
-                duplex: None,
-                speed: None,
-                clock_rate: None,
-                port: Some(i),
-                stack: stack_index,
-            });
+            // Router interfaces start shut down; switch ports start enabled.
+            let mut iface = IosIface::new(p.name.clone(), Some(i), stack_index, routed);
+            if !routed {
+                iface.switchport = Some(Switchport::default());
+            }
+            ifaces.push(iface);
         }
         let bridge = model.is_switch().then(|| Bridge::new(base_mac));
         let mut ios = Ios {
@@ -203,6 +302,21 @@ impl Ios {
             ifaces,
             default_gateway: None,
             static_routes: Vec::new(),
+            static_route_options: Vec::new(),
+            acls: Vec::new(),
+            ospf: Vec::new(),
+            dhcp_pools: Vec::new(),
+            dhcp_excluded: Vec::new(),
+            nat: NatConfig::default(),
+            vlans: if model.is_switch() { BTreeMap::from([(1, None)]) } else { BTreeMap::new() },
+            stp: StpConfig::default(),
+            ip_routing: model == Model::Router,
+            ipv6_routing: false,
+            ipv6_routes: Vec::new(),
+            cdp_run: true,
+            lldp_run: false,
+            banner_login: None,
+            http_server: false,
             stack,
             bridge,
             startup_config: None,
@@ -215,16 +329,7 @@ impl Ios {
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
             let svi = ios.stack.add_iface(vlan1.clone(), Encap::Ethernet, base_mac);
-            ios.ifaces.push(IosIface {
-                name: vlan1,
-                description: None,
-                shutdown: true,
-                duplex: None,
-                speed: None,
-                clock_rate: None,
-                port: None,
-                stack: Some(svi),
-            });
+            ios.ifaces.push(IosIface::new(vlan1, None, Some(svi), true));
         }
         if model == Model::Switch || model == Model::L3Switch {
             ios.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
@@ -242,6 +347,11 @@ impl Ios {
             Mode::Interface { names, .. } if names.first().is_some_and(|n| n.sub.is_some()) => "(config-subif)#",
             Mode::Interface { .. } => "(config-if)#",
             Mode::Line { .. } => "(config-line)#",
+            Mode::RouterOspf { .. } => "(config-router)#",
+            Mode::Vlan { .. } => "(config-vlan)#",
+            Mode::DhcpPool { .. } => "(dhcp-config)#",
+            Mode::Acl { kind: AclKind::Standard, .. } => "(config-std-nacl)#",
+            Mode::Acl { kind: AclKind::Extended, .. } => "(config-ext-nacl)#",
         };
         format!("{}{}", self.hostname, suffix)
     }
@@ -271,25 +381,25 @@ impl Ios {
                 IfaceKind::Vlan => {
                     self.model.is_switch() && name.numbers.len() == 1 && (1..=4094).contains(&name.numbers[0])
                 }
+                IfaceKind::PortChannel => {
+                    self.model.is_switch() && name.numbers.len() == 1 && (1..=48).contains(&name.numbers[0])
+                }
                 _ => false,
             };
             if !creatable {
                 return None;
             }
-            let encap = if name.kind == IfaceKind::Loopback { Encap::None } else { Encap::Ethernet };
-            let mac = self.bridge.as_ref().map_or_else(|| ports[0].mac, |b| b.svi_mac);
-            let stack = self.stack.add_iface(name.clone(), encap, mac);
             let loopback = name.kind == IfaceKind::Loopback;
-            self.ifaces.push(IosIface {
-                name: name.clone(),
-                description: None,
-                shutdown: !loopback,
-                duplex: None,
-                speed: None,
-                clock_rate: None,
-                port: None,
-                stack: Some(stack),
-            });
+            if name.kind == IfaceKind::PortChannel {
+                let mut po = IosIface::new(name.clone(), None, None, false);
+                po.switchport = Some(Switchport::default());
+                self.ifaces.push(po);
+            } else {
+                let encap = if loopback { Encap::None } else { Encap::Ethernet };
+                let mac = self.bridge.as_ref().map_or_else(|| ports[0].mac, |b| b.svi_mac);
+                let stack = self.stack.add_iface(name.clone(), encap, mac);
+                self.ifaces.push(IosIface::new(name.clone(), None, Some(stack), !loopback));
+            }
             self.ifaces.sort_by(|a, b| iface_order(&a.name).cmp(&iface_order(&b.name)));
             self.refresh_logical(ports);
         }
@@ -316,16 +426,7 @@ impl Ios {
         if self.iface(name).is_some() {
             return;
         }
-        self.ifaces.push(IosIface {
-            name: name.clone(),
-            description: None,
-            shutdown: false,
-            duplex: None,
-            speed: None,
-            clock_rate: None,
-            port: None,
-            stack: None,
-        });
+        self.ifaces.push(IosIface::new(name.clone(), None, None, false));
         self.ifaces.sort_by(|a, b| iface_order(&a.name).cmp(&iface_order(&b.name)));
     }
 

@@ -2,15 +2,20 @@
 //! its frames (built and parsed with smoltcp's `wire` where smoltcp covers the
 //! format) and its state machine. Nothing here knows which device it runs in.
 
+pub mod acl;
 pub mod arp;
+pub mod dhcp;
 pub mod ethernet;
 pub mod hdlc;
 pub mod icmp;
 pub mod ip_stack;
 pub mod ipv4;
 pub mod mac_table;
+pub mod nat;
+pub mod ospf;
 pub mod probe;
 pub mod rib;
 pub mod udp;
+pub mod vlan;
 
 pub use ethernet::Mac;

@@ -5,9 +5,9 @@ use std::net::Ipv4Addr;
 
 use super::tree::Arg;
 use super::{arg, kw};
-use super::{Cx, Handler, Tree};
+use super::{Cx, Handler, Tree, Value};
 use crate::cli::secret;
-use crate::device::ios::{LineConfig, LineKind, Login, Secret, User};
+use crate::device::ios::{BannerKind, LineConfig, LineKind, Login, Secret, User};
 use crate::device::{Device, IfaceKind, IfaceName, Mode, Model, Role};
 use crate::proto::ipv4::prefix_len;
 use crate::proto::rib::{Prefix, StaticRoute};
@@ -36,30 +36,46 @@ pub fn global() -> Tree {
             kw("range", "interface range command").sub(vec![arg(Arg::Rest, "Interface list").plain(interface_range)]),
             arg(Arg::Iface, "").plain(select_interface),
         ]),
-        kw("ip", "Global IP configuration subcommands").sub(vec![
-            kw("route", "Establish static routes").when(layer3).sub(vec![arg(Arg::Ipv4, "Destination prefix")
-                .sub(vec![arg(Arg::Ipv4, "Destination prefix mask").sub(route_targets())])]),
-            kw("domain-name", "Define the default domain name")
-                .sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)])
-                .no(domain_name),
-            kw("domain", "IP DNS Resolver").sub(vec![
-                kw("name", "Define the default domain name")
+        kw("ip", "Global IP configuration subcommands").sub(
+            vec![
+                kw("route", "Establish static routes").when(layer3).sub(vec![arg(Arg::Ipv4, "Destination prefix")
+                    .sub(vec![arg(Arg::Ipv4, "Destination prefix mask").sub(route_targets())])]),
+                kw("domain-name", "Define the default domain name")
                     .sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)])
                     .no(domain_name),
-                kw("lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
-            ]),
-            kw("domain-lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
-            kw("default-gateway", "Specify default gateway (if not routing IP)")
-                .when(switch)
-                .sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)])
-                .no(default_gateway),
-            kw("ssh", "Configure ssh options").sub(vec![kw("version", "Specify protocol version to be supported")
-                .sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)])
-                .no(ssh_version)]),
-            kw("classless", "Follow classless routing forwarding rules").run(noop),
-            kw("cef", "Cisco Express Forwarding").run(noop),
-            kw("subnet-zero", "Allow 'subnet zero' subnets").run(noop),
-        ]),
+                kw("domain", "IP DNS Resolver").sub(vec![
+                    kw("name", "Define the default domain name")
+                        .sub(vec![arg(Arg::Word, "Default domain name").run(domain_name)])
+                        .no(domain_name),
+                    kw("lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
+                ]),
+                kw("domain-lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
+                kw("default-gateway", "Specify default gateway (if not routing IP)")
+                    .when(switch)
+                    .sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)])
+                    .no(default_gateway),
+                kw("ssh", "Configure ssh options").sub(vec![kw("version", "Specify protocol version to be supported")
+                    .sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)])
+                    .no(ssh_version)]),
+                kw("classless", "Follow classless routing forwarding rules").run(noop),
+                kw("cef", "Cisco Express Forwarding").run(noop),
+                kw("subnet-zero", "Allow 'subnet zero' subnets").run(noop),
+                kw("http", "HTTP server configuration").sub(vec![
+                    kw("server", "Enable HTTP server").run(http_server),
+                    kw("secure-server", "Enable HTTPS server").run(noop),
+                ]),
+                kw("forward-protocol", "Controls forwarding of physical and directed IP broadcasts").sub(vec![kw(
+                    "nd",
+                    "Sun's Network Disk protocol",
+                )
+                .run(noop)]),
+                super::acl::ip_access_list(),
+                super::routing::ip_routing(),
+            ]
+            .into_iter()
+            .chain(super::services::ip_global())
+            .collect(),
+        ),
         kw("enable", "Modify enable password parameters").sub(vec![
             kw("secret", "Assign the privileged level secret").sub(secret_forms(enable_secret)).no(enable_secret),
             kw("password", "Assign the privileged level password")
@@ -69,10 +85,24 @@ pub fn global() -> Tree {
         kw("service", "Modify use of network based services").sub(vec![
             kw("password-encryption", "Encrypt system passwords").run(password_encryption),
             kw("timestamps", "Timestamp debug/log messages").run(noop).sub(vec![arg(Arg::Rest, "").run(noop)]),
+            kw("pad", "Enable PAD commands").run(noop),
+            kw("dhcp", "Enable DHCP server and relay agent").run(noop),
         ]),
-        kw("banner", "Define a login banner").sub(vec![kw("motd", "Set Message of the Day banner")
-            .sub(vec![arg(Arg::Rest, "c  banner-text c, where 'c' is a delimiting character").plain(banner_motd)])
-            .no(banner_motd)]),
+        kw("banner", "Define a login banner").sub(vec![
+            kw("motd", "Set Message of the Day banner")
+                .sub(vec![arg(Arg::Rest, "c  banner-text c, where 'c' is a delimiting character").plain(banner)])
+                .no(banner),
+            kw("login", "Set login banner")
+                .sub(vec![arg(Arg::Rest, "c  banner-text c, where 'c' is a delimiting character").plain(banner)])
+                .no(banner),
+        ]),
+        kw("aaa", "Authentication, Authorization and Accounting.").sub(vec![kw(
+            "new-model",
+            "Enable NEW access control commands and functions.",
+        )
+        .no(noop)]),
+        kw("cdp", "Global CDP configuration subcommands").sub(vec![kw("run", "").run(cdp_run)]),
+        kw("lldp", "Global LLDP configuration subcommands").sub(vec![kw("run", "Enable LLDP").run(lldp_run)]),
         kw("line", "Configure a terminal line").sub(vec![
             kw("console", "Primary terminal line")
                 .sub(vec![arg(Arg::Num(0, 0), "First Line number").plain(line_console)]),
@@ -118,9 +148,14 @@ pub fn global() -> Tree {
         kw("end", "Exit from configure mode").plain(end),
         kw("exit", "Exit from configure mode").plain(exit),
     ]
+    .into_iter()
+    .chain(super::acl::global())
+    .chain(super::routing::global())
+    .chain(super::switching::global())
+    .collect()
 }
 
-fn noop(_: &mut Cx) {}
+pub(super) fn noop(_: &mut Cx) {}
 
 fn secret_forms(h: Handler) -> Tree {
     vec![
@@ -139,6 +174,11 @@ fn secret_forms(h: Handler) -> Tree {
             "The HIDDEN password string",
         )
         .plain(h)]),
+        arg(Arg::Num(8, 9), "Specifies a scrypt or PBKDF2 hashed secret will follow").sub(vec![arg(
+            Arg::Word,
+            "The hashed secret string",
+        )
+        .plain(h)]),
         arg(Arg::Word, "The UNENCRYPTED (cleartext) password").plain(h),
     ]
 }
@@ -153,6 +193,7 @@ fn secret_from(cx: &Cx, hash: bool, salt_seed: &str) -> Option<Secret> {
     Some(match kind {
         Some(5) => Secret::Type5(word),
         Some(7) => Secret::Type7(word),
+        Some(n @ (8 | 9)) => Secret::Hashed(n as u8, word),
         _ if hash => {
             Secret::Type5(secret::md5_crypt(&word, &secret::salt_from(hash_name(0, &format!("{salt_seed}{word}")))))
         }
@@ -161,27 +202,75 @@ fn secret_from(cx: &Cx, hash: bool, salt_seed: &str) -> Option<Secret> {
 }
 
 fn route_targets() -> Tree {
-    let distance = || arg(Arg::Num(1, 255), "Distance metric for this route").run(ip_route);
+    // After the target and an optional distance, options come in any order.
+    fn options(depth: usize) -> Tree {
+        if depth == 0 {
+            return Vec::new();
+        }
+        vec![
+            kw("name", "Specify name of the next hop")
+                .sub(vec![arg(Arg::Word, "Name of the next hop").run(ip_route).sub(options(depth - 1))]),
+            kw("tag", "Set tag for this route")
+                .sub(vec![arg(Arg::Num(1, 4_294_967_295), "Tag value").run(ip_route).sub(options(depth - 1))]),
+            kw("track", "Install route depending on tracked item").sub(vec![arg(
+                Arg::Num(1, 1000),
+                "tracked object number",
+            )
+            .run(ip_route)
+            .sub(options(depth - 1))]),
+            kw("permanent", "permanent route").run(ip_route).sub(options(depth - 1)),
+        ]
+    }
+    let tail = || {
+        let mut t = vec![arg(Arg::Num(1, 255), "Distance metric for this route").run(ip_route).sub(options(3))];
+        t.extend(options(3));
+        t
+    };
     vec![
-        arg(Arg::Ipv4, "Forwarding router's address")
-            .run(ip_route)
-            .sub(vec![distance(), kw("permanent", "permanent route").run(ip_route)]),
-        arg(Arg::Iface, "")
-            .run(ip_route)
-            .sub(vec![arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(vec![distance()]), distance()]),
+        arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(tail()),
+        arg(Arg::Iface, "").run(ip_route).sub(
+            std::iter::once(arg(Arg::Ipv4, "Forwarding router's address").run(ip_route).sub(tail()))
+                .chain(tail())
+                .collect(),
+        ),
     ]
+}
+
+/// The `name`, `tag`, `track` and `permanent` options of an `ip route` line, as IOS prints them.
+fn route_options(cx: &Cx) -> String {
+    let mut opts = String::new();
+    for (k, v) in cx.values.iter().zip(cx.values.iter().skip(1).map(Some).chain([None])) {
+        match (k, v) {
+            (Value::Key("permanent"), _) => opts += " permanent",
+            (Value::Key(k @ ("tag" | "track")), Some(Value::Num(n))) => opts += &format!(" {k} {n}"),
+            (Value::Key("name"), Some(Value::Word(w))) => opts += &format!(" name {w}"),
+            _ => {}
+        }
+    }
+    opts
 }
 
 pub fn interface() -> Tree {
     let mut t: Tree = vec![
-        kw("ip", "Interface Internet Protocol config commands").sub(vec![kw(
-            "address",
-            "Set the IP address of an interface",
-        )
-        .no(ip_address)
-        .sub(vec![arg(Arg::Ipv4, "IP address").sub(vec![arg(Arg::Ipv4, "IP subnet mask")
-            .run(ip_address)
-            .sub(vec![kw("secondary", "Make this IP address a secondary address").run(ip_address)])])])]),
+        kw("ip", "Interface Internet Protocol config commands").sub(
+            vec![
+                kw("address", "Set the IP address of an interface").no(ip_address).sub(vec![
+                    arg(Arg::Ipv4, "IP address").sub(vec![arg(Arg::Ipv4, "IP subnet mask")
+                        .run(ip_address)
+                        .sub(vec![kw("secondary", "Make this IP address a secondary address").run(ip_address)])]),
+                    arg(Arg::Prefix, "IP address and prefix length").hidden().run(ip_address),
+                ]),
+                super::acl::access_group(),
+                super::routing::interface_ospf(),
+                kw("proxy-arp", "Enable proxy ARP").run(noop),
+                kw("redirects", "Enable sending ICMP Redirect messages").run(noop),
+                kw("unreachables", "Enable sending ICMP Unreachable messages").run(noop),
+            ]
+            .into_iter()
+            .chain(super::services::interface_ip())
+            .collect(),
+        ),
+        super::routing::interface_ipv6(),
         kw("shutdown", "Shutdown the selected interface").run(shutdown),
         kw("description", "Interface specific description")
             .sub(vec![arg(Arg::Rest, "Up to 240 characters describing this interface").plain(description)])
@@ -213,6 +302,7 @@ pub fn interface() -> Tree {
         )
         .run(noop)]),
     ];
+    t.extend(super::switching::interface());
     t.extend(exit_end());
     t
 }
@@ -266,12 +356,14 @@ pub fn line() -> Tree {
             "Set history buffer size",
         )
         .sub(vec![arg(Arg::Num(0, 256), "Size of history buffer").run(noop)])]),
+        kw("stopbits", "Set async line stop bits").hidden().sub(vec![arg(Arg::Num(1, 2), "").run(noop)]),
+        super::acl::access_class(),
     ];
     t.extend(exit_end());
     t
 }
 
-fn exit(cx: &mut Cx) {
+pub(super) fn exit(cx: &mut Cx) {
     let ios = cx.ios();
     ios.mode = match ios.mode {
         Mode::Config => Mode::PrivExec,
@@ -279,7 +371,7 @@ fn exit(cx: &mut Cx) {
     };
 }
 
-fn end(cx: &mut Cx) {
+pub(super) fn end(cx: &mut Cx) {
     cx.ios().mode = Mode::PrivExec;
     cx.print("\n%SYS-5-CONFIG_I: Configured from console by console\n");
 }
@@ -374,7 +466,18 @@ fn ip_route(cx: &mut Cx) {
     }
     let next_hop = cx.ip(2);
     let iface_name = cx.iface().cloned();
-    let distance = cx.num(0).unwrap_or(1).min(255) as u8;
+    // The distance is the number right after the target, not a tag or track number.
+    let distance = cx
+        .values
+        .iter()
+        .zip(cx.values.iter().skip(1))
+        .find_map(|(a, b)| match (a, b) {
+            (Value::Ip(_) | Value::Iface(_), Value::Num(n)) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(1)
+        .min(255) as u8;
+    let options = route_options(cx);
     let negated = cx.negated;
     let (ios, console, _) = cx.parts();
     let iface = match &iface_name {
@@ -400,6 +503,11 @@ fn ip_route(cx: &mut Cx) {
         }
         // The same route again replaces its distance, as on IOS.
         ios.static_routes.retain(|r| !(r.prefix == route.prefix && r.next_hop == next_hop && r.iface == iface));
+        ios.static_route_options
+            .retain(|(r, _)| !(r.prefix == route.prefix && r.next_hop == next_hop && r.iface == iface));
+        if !options.is_empty() {
+            ios.static_route_options.push((route.clone(), options));
+        }
         ios.static_routes.push(route);
     }
     ios.sync_routes();
@@ -460,9 +568,10 @@ fn password_encryption(cx: &mut Cx) {
     }
 }
 
-fn banner_motd(cx: &mut Cx) {
+fn banner(cx: &mut Cx) {
+    let kind = if cx.has("login") { BannerKind::Login } else { BannerKind::Motd };
     if cx.negated {
-        cx.ios().banner_motd = None;
+        set_banner(cx.ios(), kind, None);
         return;
     }
     let text = cx.rest().unwrap_or("").to_string();
@@ -470,30 +579,52 @@ fn banner_motd(cx: &mut Cx) {
     let delim: String = if text.starts_with("^C") { "^C".into() } else { text.chars().take(1).collect() };
     let body = &text[delim.len()..];
     match body.find(&delim) {
-        Some(end) => cx.ios().banner_motd = Some(body[..end].to_string()),
+        Some(end) => set_banner(cx.ios(), kind, Some(body[..end].to_string())),
         None => {
             cx.print(&format!(
                 "Enter TEXT message.  End with the character '{}'.\n",
                 delim.chars().last().unwrap_or('^')
             ));
-            cx.ios().banner_in_progress = Some((delim, body.to_string()));
+            cx.ios().banner_in_progress = Some((kind, delim, body.to_string()));
         }
     }
+}
+
+fn set_banner(ios: &mut crate::device::Ios, kind: BannerKind, text: Option<String>) {
+    match kind {
+        BannerKind::Motd => ios.banner_motd = text,
+        BannerKind::Login => ios.banner_login = text,
+    }
+}
+
+fn http_server(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().http_server = on;
+}
+
+fn cdp_run(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().cdp_run = on;
+}
+
+fn lldp_run(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().lldp_run = on;
 }
 
 /// A line of a multi-line banner.
 pub fn banner_line(dev: &mut Device, line: &str) {
     let Role::Ios(ios) = &mut dev.role else { return };
-    let Some((delim, mut text)) = ios.banner_in_progress.take() else { return };
+    let Some((kind, delim, mut text)) = ios.banner_in_progress.take() else { return };
     text.push('\n');
     match line.find(&delim) {
         Some(end) => {
             text.push_str(&line[..end]);
-            ios.banner_motd = Some(text.trim_start_matches('\n').to_string());
+            set_banner(ios, kind, Some(text.trim_start_matches('\n').to_string()));
         }
         None => {
             text.push_str(line);
-            ios.banner_in_progress = Some((delim, text));
+            ios.banner_in_progress = Some((kind, delim, text));
         }
     }
 }
@@ -539,7 +670,7 @@ fn line_vty(cx: &mut Cx) {
 }
 
 /// Apply a change to every line block the current `line` mode covers.
-fn each_line(cx: &mut Cx, f: impl Fn(&mut LineConfig)) {
+pub(super) fn each_line(cx: &mut Cx, f: impl Fn(&mut LineConfig)) {
     let ios = cx.ios();
     let Mode::Line { kind, first, last } = ios.mode else { return };
     for l in ios.lines.iter_mut().filter(|l| l.kind == kind && l.first <= last && first <= l.last) {
@@ -629,7 +760,7 @@ fn crypto_rsa(cx: &mut Cx) {
 }
 
 /// The interfaces the current `interface` mode applies to.
-fn selected(cx: &mut Cx) -> Vec<IfaceName> {
+pub(super) fn selected(cx: &mut Cx) -> Vec<IfaceName> {
     match &cx.ios().mode {
         Mode::Interface { names, .. } => names.clone(),
         _ => Vec::new(),
@@ -638,7 +769,11 @@ fn selected(cx: &mut Cx) -> Vec<IfaceName> {
 
 fn ip_address(cx: &mut Cx) {
     let names = selected(cx);
-    let (addr, mask) = (cx.ip(0), cx.ip(1));
+    let prefix = cx.values.iter().find_map(|v| if let super::Value::Prefix(a, l) = v { Some((*a, *l)) } else { None });
+    let (addr, mask) = match prefix {
+        Some((a, l)) => (Some(a), Some(crate::proto::ipv4::mask_of(l))),
+        None => (cx.ip(0), cx.ip(1)),
+    };
     let negated = cx.negated;
     let model = cx.dev.model;
     for name in names {
@@ -647,6 +782,8 @@ fn ip_address(cx: &mut Cx) {
         let Some(stack) = i.stack else {
             if name.sub.is_some() {
                 console.push_str("% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n");
+            } else if i.switchport.is_some() && model == crate::device::Model::L3Switch {
+                console.push_str("% IP addresses may not be configured on L2 links.\n\n");
             } else {
                 let _ = model;
                 console.push_str(&format!(

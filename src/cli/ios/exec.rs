@@ -359,6 +359,8 @@ fn secret_matches(secret: &Secret, typed: &str) -> bool {
             let salt = h.split('$').nth(2).unwrap_or("");
             &crate::cli::secret::md5_crypt(typed, salt) == h
         }
+        // scrypt and PBKDF2 hashes are kept as given, not verified.
+        Secret::Hashed(..) => false,
     }
 }
 

@@ -2,11 +2,15 @@
 //! parsed against it (with `no`, `default` and `do` handled here, once for all
 //! modes) and its handler changes the device's state or prints.
 
+mod acl;
 mod config;
 mod exec;
 mod report;
+mod routing;
 pub mod running_config;
+mod services;
 pub mod show;
+mod switching;
 
 use std::sync::OnceLock;
 
@@ -23,6 +27,8 @@ pub struct Cx<'a> {
     pub out: &'a mut Outbox,
     pub negated: bool,
     pub values: Vec<Value>,
+    /// The terminal column where each value's word began (prompt included).
+    pub columns: Vec<usize>,
 }
 
 pub type Handler = for<'a, 'b> fn(&'a mut Cx<'b>);
@@ -82,6 +88,25 @@ impl Cx<'_> {
         self.values.iter().find_map(|v| if let Value::Rest(r) = v { Some(r.as_str()) } else { None })
     }
 
+    /// The terminal column of the last free-form argument (for a caret under it).
+    pub fn rest_column(&self) -> Option<usize> {
+        self.values
+            .iter()
+            .zip(&self.columns)
+            .rev()
+            .find(|(v, _)| matches!(v, Value::Rest(_) | Value::Word(_)))
+            .map(|(_, c)| *c)
+    }
+
+    /// The keyword right after the first number (`access-list 10 permit`).
+    pub fn key_after_num(&self) -> Option<&'static str> {
+        let pos = self.values.iter().position(|v| matches!(v, Value::Num(_)))?;
+        match self.values.get(pos + 1) {
+            Some(Value::Key(k)) => Some(k),
+            _ => None,
+        }
+    }
+
     /// The keyword that followed `after` in the line (e.g. the mode after `duplex`).
     pub fn key_after(&self, after: &str) -> Option<&'static str> {
         let pos = self.values.iter().position(|v| matches!(v, Value::Key(k) if *k == after))?;
@@ -99,6 +124,10 @@ struct Trees {
     config: Tree,
     interface: Tree,
     line: Tree,
+    router_ospf: Tree,
+    vlan: Tree,
+    dhcp_pool: Tree,
+    acl: Tree,
 }
 
 fn trees() -> &'static Trees {
@@ -109,6 +138,10 @@ fn trees() -> &'static Trees {
         config: config::global(),
         interface: config::interface(),
         line: config::line(),
+        router_ospf: routing::router_ospf(),
+        vlan: switching::vlan_mode(),
+        dhcp_pool: services::dhcp_pool(),
+        acl: acl::entries(),
     })
 }
 
@@ -120,6 +153,10 @@ fn tree_for(mode: &Mode) -> &'static Tree {
         Mode::Config => &t.config,
         Mode::Interface { .. } => &t.interface,
         Mode::Line { .. } => &t.line,
+        Mode::RouterOspf { .. } => &t.router_ospf,
+        Mode::Vlan { .. } => &t.vlan,
+        Mode::DhcpPool { .. } => &t.dhcp_pool,
+        Mode::Acl { .. } => &t.acl,
     }
 }
 
@@ -211,7 +248,7 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
         let parsed = tree::parse(tree_for(mode), body, negated, model);
         // A global command typed in a sub-mode leaves the sub-mode, as IOS does.
         let parsed = match (parsed, mode) {
-            (Parsed::Invalid { at }, Mode::Interface { .. } | Mode::Line { .. }) => {
+            (Parsed::Invalid { at }, m) if *m != Mode::Config => {
                 match tree::parse(tree_for(&Mode::Config), body, negated, model) {
                     p @ Parsed::Run { .. } => {
                         ios(dev).mode = Mode::Config;
@@ -281,8 +318,9 @@ fn finish(
     negated: bool,
 ) {
     match parsed {
-        Parsed::Run { handler, values } => {
-            let mut cx = Cx { dev, now: ctx.now, out: ctx.out, negated, values };
+        Parsed::Run { handler, values, starts } => {
+            let columns = starts.iter().map(|s| prompt_len + offset + s).collect();
+            let mut cx = Cx { dev, now: ctx.now, out: ctx.out, negated, values, columns };
             handler(&mut cx);
         }
         Parsed::Invalid { at } => invalid(dev, prompt_len + offset + at),

@@ -1,15 +1,18 @@
 //! `show running-config`: the configuration rendered from device state, in
 //! the order IOS prints it.
 
-use crate::device::ios::{LineKind, Login, Secret};
-use crate::device::{Device, IfaceKind, Role};
+use super::routing::v6_text;
+use crate::device::ios::{Ipv6Kind, LineKind, Login, Secret};
+use crate::device::{Device, IfaceKind, Model, Role};
 use crate::proto::ipv4::mask_of;
+use crate::proto::nat::Side;
 
 fn secret_text(s: &Secret) -> String {
     match s {
         Secret::Clear(p) => p.clone(),
         Secret::Type7(e) => format!("7 {e}"),
         Secret::Type5(h) => format!("5 {h}"),
+        Secret::Hashed(n, h) => format!("{n} {h}"),
     }
 }
 
@@ -22,6 +25,7 @@ pub fn lines(dev: &Device) -> Vec<String> {
 /// interfaces that are down by default say `no shutdown` when they are up.
 fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     let Role::Ios(ios) = &dev.role else { return Vec::new() };
+    let router = ios.model == Model::Router;
     let mut out: Vec<String> = Vec::new();
     let bang = |out: &mut Vec<String>| {
         if out.last().map(String::as_str) != Some("!") {
@@ -29,12 +33,10 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
     };
     out.push("!".into());
-    out.push(format!("version {}", if ios.model == crate::device::Model::Router { "16.9" } else { "15.0" }));
-    if ios.password_encryption {
-        out.push("service password-encryption".into());
-    } else {
-        out.push("no service password-encryption".into());
-    }
+    out.push(format!("version {}", if router { "16.9" } else { "15.0" }));
+    out.push(
+        if ios.password_encryption { "service password-encryption" } else { "no service password-encryption" }.into(),
+    );
     bang(&mut out);
     out.push(format!("hostname {}", ios.hostname));
     bang(&mut out);
@@ -45,19 +47,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.push(format!("enable password {}", secret_text(s)));
     }
     bang(&mut out);
-    for u in &ios.users {
-        let mut l = format!("username {}", u.name);
-        if let Some(p) = u.privilege {
-            l += &format!(" privilege {p}");
-        }
-        match &u.secret {
-            Some(s @ Secret::Type5(_)) => l += &format!(" secret {}", secret_text(s)),
-            Some(s) => l += &format!(" password {}", secret_text(s)),
-            None => {}
-        }
-        out.push(l);
+    for e in &ios.dhcp_excluded {
+        out.push(e.config_line());
     }
-    if !ios.users.is_empty() {
+    bang(&mut out);
+    for p in &ios.dhcp_pools {
+        out.extend(p.config_lines());
         bang(&mut out);
     }
     if !ios.domain_lookup {
@@ -66,55 +61,123 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     if let Some(d) = &ios.domain_name {
         out.push(format!("ip domain-name {d}"));
     }
-    if let Some(v) = ios.ssh_version {
-        out.push(format!("ip ssh version {v}"));
+    if ios.model == Model::L3Switch && ios.ip_routing {
+        out.push("ip routing".into());
+    }
+    if ios.ipv6_routing {
+        out.push("ipv6 unicast-routing".into());
     }
     bang(&mut out);
-    for i in &ios.ifaces {
-        if i.name.kind == IfaceKind::Vlan && i.name.numbers != [1] && i.stack.is_none() {
-            continue;
+    for u in &ios.users {
+        let mut l = format!("username {}", u.name);
+        if let Some(p) = u.privilege {
+            l += &format!(" privilege {p}");
         }
+        match &u.secret {
+            Some(s @ (Secret::Type5(_) | Secret::Hashed(..))) => l += &format!(" secret {}", secret_text(s)),
+            Some(s) => l += &format!(" password {}", secret_text(s)),
+            None => {}
+        }
+        out.push(l);
+    }
+    bang(&mut out);
+    if ios.model.is_switch() {
+        out.extend(ios.stp.config_lines());
+        bang(&mut out);
+        for (id, name) in ios.vlans.iter().filter(|(id, _)| **id != 1) {
+            out.push(format!("vlan {id}"));
+            if let Some(n) = name {
+                out.push(format!(" name {n}"));
+            }
+            bang(&mut out);
+        }
+    }
+    for i in &ios.ifaces {
         out.push(format!("interface {}", i.name));
         if let Some(d) = &i.description {
             out.push(format!(" description {d}"));
         }
-        let addr = i.stack.and_then(|s| ios.stack.ifaces[s].addr);
-        let routed_port = i.stack.is_some();
-        match addr {
-            Some((a, len)) => out.push(format!(" ip address {a} {}", mask_of(len))),
-            None if routed_port => out.push(" no ip address".into()),
+        if let Some((vlan, native)) = i.dot1q {
+            out.push(format!(" encapsulation dot1Q {vlan}{}", if native { " native" } else { "" }));
+        }
+        let (l2_head, l2_tail) = match &i.switchport {
+            Some(sp) => split_switchport(sp.config_lines()),
+            None => (Vec::new(), Vec::new()),
+        };
+        if i.switchport.is_none() && ios.model == Model::L3Switch && i.port.is_some() {
+            out.push(" no switchport".into());
+        }
+        out.extend(l2_head);
+        if let Some(s) = i.stack {
+            match ios.stack.ifaces[s].addr {
+                Some((a, len)) => out.push(format!(" ip address {a} {}", mask_of(len))),
+                None => out.push(" no ip address".into()),
+            }
+        }
+        out.extend(i.helpers.iter().map(|h| format!(" ip helper-address {h}")));
+        if let Some(a) = &i.access_group_in {
+            out.push(format!(" ip access-group {a} in"));
+        }
+        if let Some(a) = &i.access_group_out {
+            out.push(format!(" ip access-group {a} out"));
+        }
+        match i.nat {
+            Some(Side::Inside) => out.push(" ip nat inside".into()),
+            Some(Side::Outside) => out.push(" ip nat outside".into()),
             None => {}
         }
-        if let Some(d) = &i.duplex {
-            out.push(format!(" duplex {d}"));
-        } else if i.port.is_some() && i.name.kind != IfaceKind::Serial && ios.model == crate::device::Model::Router {
-            out.push(" duplex auto".into());
+        out.extend(i.ospf.config_lines());
+        if i.ipv6_enable {
+            out.push(" ipv6 enable".into());
         }
-        if let Some(s) = &i.speed {
-            out.push(format!(" speed {s}"));
-        } else if i.port.is_some() && i.name.kind != IfaceKind::Serial && ios.model == crate::device::Model::Router {
-            out.push(" speed auto".into());
+        for a in &i.ipv6 {
+            out.push(match a.kind {
+                Ipv6Kind::Global => format!(" ipv6 address {}/{}", v6_text(a.addr), a.len),
+                Ipv6Kind::Eui64 => format!(" ipv6 address {}/{} eui-64", v6_text(a.addr), a.len),
+                Ipv6Kind::LinkLocal => format!(" ipv6 address {} link-local", v6_text(a.addr)),
+            });
+        }
+        out.extend(l2_tail.iter().filter(|l| l.starts_with(" channel-group")).cloned());
+        if i.shutdown {
+            out.push(" shutdown".into());
+        } else if typed && (i.port.is_some() && router || i.name.kind == IfaceKind::Vlan) {
+            out.push(" no shutdown".into());
         }
         if let Some(r) = i.clock_rate {
             out.push(format!(" clock rate {r}"));
         }
-        if i.shutdown {
-            out.push(" shutdown".into());
-        } else if typed
-            && (i.port.is_some() && ios.model == crate::device::Model::Router || i.name.kind == IfaceKind::Vlan)
-        {
-            out.push(" no shutdown".into());
+        let physical_ethernet = i.port.is_some() && i.name.kind != IfaceKind::Serial && router;
+        match &i.duplex {
+            Some(d) => out.push(format!(" duplex {d}")),
+            None if physical_ethernet => out.push(" duplex auto".into()),
+            None => {}
         }
+        match &i.speed {
+            Some(s) => out.push(format!(" speed {s}")),
+            None if physical_ethernet => out.push(" speed auto".into()),
+            None => {}
+        }
+        out.extend(l2_tail.into_iter().filter(|l| !l.starts_with(" channel-group")));
         out.push("!".into());
     }
-    if ios.model == crate::device::Model::Switch {
+    for p in &ios.ospf {
+        out.extend(p.config_lines());
+        bang(&mut out);
+    }
+    if ios.model == Model::Switch {
         if let Some(gw) = ios.default_gateway {
             out.push(format!("ip default-gateway {gw}"));
         }
-    }
-    if ios.model != crate::device::Model::Switch {
+    } else {
         out.push("ip classless".into());
     }
+    if ios.http_server {
+        out.push("ip http server".into());
+    }
+    if let Some(v) = ios.ssh_version {
+        out.push(format!("ip ssh version {v}"));
+    }
+    out.extend(ios.nat.config_lines());
     let mut routes = ios.static_routes.clone();
     routes.sort_by(|a, b| (a.prefix, a.iface.is_none(), a.next_hop).cmp(&(b.prefix, b.iface.is_none(), b.next_hop)));
     for r in &routes {
@@ -128,13 +191,37 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if r.distance != 1 {
             l += &format!(" {}", r.distance);
         }
+        if let Some((_, opts)) = ios.static_route_options.iter().find(|(x, _)| x == r) {
+            l += opts;
+        }
         out.push(l);
     }
     bang(&mut out);
+    for acl in ios.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Name(_))) {
+        out.extend(acl.config_lines());
+    }
+    bang(&mut out);
+    for acl in ios.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Number(_))) {
+        out.extend(acl.config_lines());
+    }
+    bang(&mut out);
+    for (a, len, via) in &ios.ipv6_routes {
+        out.push(format!("ipv6 route {}/{len} {via}", v6_text(*a)));
+    }
+    if ios.lldp_run {
+        out.push("lldp run".into());
+    }
+    if !ios.cdp_run {
+        out.push("no cdp run".into());
+    }
+    bang(&mut out);
+    if let Some(b) = &ios.banner_login {
+        out.push(format!("banner login ^C{b}^C"));
+    }
     if let Some(b) = &ios.banner_motd {
         out.push(format!("banner motd ^C{b}^C"));
-        bang(&mut out);
     }
+    bang(&mut out);
     for l in &ios.lines {
         let head = match l.kind {
             LineKind::Console => "line con 0".to_string(),
@@ -142,6 +229,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             LineKind::Vty => format!("line vty {} {}", l.first, l.last),
         };
         out.push(head);
+        if let Some(a) = &l.access_class_in {
+            out.push(format!(" access-class {a} in"));
+        }
+        if let Some(a) = &l.access_class_out {
+            out.push(format!(" access-class {a} out"));
+        }
         if let Some((m, s)) = l.exec_timeout {
             out.push(format!(" exec-timeout {m} {s}"));
         }
@@ -153,10 +246,8 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         match (l.kind, l.login) {
             (_, Login::Local) => out.push(" login local".into()),
-            (LineKind::Vty, Login::Line) if l.password.is_some() => out.push(" login".into()),
-            (LineKind::Vty, Login::Line) => out.push(" login".into()),
-            (LineKind::Vty, Login::None) => out.push(" no login".into()),
             (_, Login::Line) => out.push(" login".into()),
+            (LineKind::Vty, Login::None) => out.push(" no login".into()),
             (_, Login::None) => {}
         }
         if let Some(t) = &l.transport_input {
@@ -166,6 +257,11 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     out.push("!".into());
     out.push("end".into());
     out
+}
+
+/// Switchport lines before the addresses, and spanning-tree/channel lines after.
+fn split_switchport(lines: Vec<String>) -> (Vec<String>, Vec<String>) {
+    lines.into_iter().partition(|l| l.starts_with(" switchport"))
 }
 
 /// The full `show running-config` output.
@@ -181,7 +277,7 @@ pub fn render(dev: &Device) -> String {
 pub fn for_lab(dev: &Device) -> String {
     const DEFAULT_LINES: [&str; 5] = ["no service password-encryption", "ip classless", "!", "end", "line aux 0"];
     const DEFAULT_CHILDREN: [&str; 3] = [" duplex auto", " speed auto", " no ip address"];
-    let ios_router = dev.model == crate::device::Model::Router;
+    let ios_router = dev.model == Model::Router;
     let lines = render_lines(dev, true);
     let mut out = String::new();
     let mut i = 0;

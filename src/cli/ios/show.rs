@@ -40,6 +40,14 @@ pub fn tree(privileged: bool) -> Tree {
             .sub(vec![kw("dynamic", "dynamic entry type").plain(mac_table)])]),
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
+    t.extend(super::acl::show());
+    t.push(
+        kw("vlan", "VTP VLAN status").when(|m| m.is_switch()).plain(vlan).sub(vec![kw(
+            "brief",
+            "VTP all VLAN status in brief",
+        )
+        .plain(vlan)]),
+    );
     if privileged {
         t.extend(vec![
             kw("running-config", "Current operating configuration").plain(running_config_handler).sub(vec![kw(
@@ -506,5 +514,70 @@ pub fn mac_table_text(dev: &Device, now: Time) -> String {
         ));
     }
     out.push_str(&format!("Total Mac Addresses for this criterion: {}\n", entries.len()));
+    out
+}
+
+fn vlan(cx: &mut Cx) {
+    let brief = cx.has("brief");
+    let text = vlan_text(cx.dev, brief);
+    cx.print(&text);
+}
+
+/// `show vlan [brief]`: access ports listed under their VLAN, trunks left out.
+pub fn vlan_text(dev: &Device, brief: bool) -> String {
+    let ios = ios(dev);
+    let mut out = String::from("\nVLAN Name                             Status    Ports\n---- -------------------------------- --------- -------------------------------\n");
+    for (&id, name) in &ios.vlans {
+        let name = name.clone().unwrap_or_else(|| if id == 1 { "default".into() } else { format!("VLAN{id:04}") });
+        let ports: Vec<String> = ios
+            .ifaces
+            .iter()
+            .filter(|i| i.port.is_some())
+            .filter(|i| {
+                i.switchport.as_ref().is_some_and(|s| {
+                    s.access_vlan == id
+                        && s.mode != Some(crate::proto::vlan::PortMode::Trunk)
+                        && s.channel_group.is_none()
+                })
+            })
+            .map(|i| i.name.short())
+            .collect();
+        let mut lines: Vec<String> = ports.chunks(4).map(|c| c.join(", ")).collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        out.push_str(&format!("{:<5}{:<33}{:<10}{}\n", id, name, "active", lines[0]));
+        for l in &lines[1..] {
+            out.push_str(&format!("{:48}{l}\n", ""));
+        }
+    }
+    for (id, name) in
+        [(1002, "fddi-default"), (1003, "token-ring-default"), (1004, "fddinet-default"), (1005, "trnet-default")]
+    {
+        out.push_str(&format!("{:<5}{:<33}act/unsup \n", id, name));
+    }
+    if !brief {
+        out.push_str("\nVLAN Type  SAID       MTU   Parent RingNo BridgeNo Stp  BrdgMode Trans1 Trans2\n---- ----- ---------- ----- ------ ------ -------- ---- -------- ------ ------\n");
+        for &id in ios.vlans.keys() {
+            out.push_str(&format!(
+                "{:<5}enet  {:<10} 1500  -      -      -        -    -        0      0   \n",
+                id,
+                100000 + u32::from(id)
+            ));
+        }
+        for (id, t, stp, mode) in [
+            (1002, "fddi ", "-   ", "-   "),
+            (1003, "tr   ", "-   ", "srb "),
+            (1004, "fdnet", "ieee", "-   "),
+            (1005, "trnet", "ibm ", "-   "),
+        ] {
+            out.push_str(&format!(
+                "{id} {t} {:<10} 1500  -      -      -        {stp} {mode}     0      0   \n",
+                100000 + id
+            ));
+        }
+        out.push_str("\nRemote SPAN VLANs\n------------------------------------------------------------------------------\n\n\nPrimary Secondary Type              Ports\n------- --------- ----------------- ------------------------------------------\n");
+    }
+    out.push('\n');
     out
 }

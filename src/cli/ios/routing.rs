@@ -1,0 +1,330 @@
+//! Routing configuration beyond static routes: `router ospf` and its
+//! interface settings, `ip routing`, IPv6 addresses and routes.
+
+use std::net::Ipv6Addr;
+
+use super::tree::{Arg, Node};
+use super::{arg, kw, Cx, Handler, Tree};
+use crate::device::ios::{Ipv6Address, Ipv6Kind};
+use crate::device::{Mode, Model};
+use crate::proto::ospf::{Area, NetworkStatement, OspfProcess};
+
+fn layer3(m: Model) -> bool {
+    m != Model::Switch
+}
+
+pub fn global() -> Tree {
+    vec![
+        kw("router", "Enable a routing process").when(layer3).sub(vec![kw("ospf", "Open Shortest Path First (OSPF)")
+            .sub(vec![arg(Arg::Num(1, 65535), "Process ID").run(enter_router_ospf)])]),
+        kw("ipv6", "Global IPv6 configuration commands").when(layer3).sub(vec![
+            kw("unicast-routing", "Enable unicast routing").run(ipv6_unicast_routing),
+            kw("route", "Configure static routes").sub(vec![arg(Arg::Word, "IPv6 prefix").sub(vec![
+                arg(Arg::Iface, "")
+                    .run(ipv6_route)
+                    .sub(vec![arg(Arg::Word, "IPv6 address of next-hop").run(ipv6_route)]),
+                arg(Arg::Word, "IPv6 address of next-hop").run(ipv6_route),
+            ])]),
+        ]),
+    ]
+}
+
+/// Under `ip` in global configuration.
+pub fn ip_routing() -> Node<Handler> {
+    kw("routing", "Enable IP routing").when(layer3).run(ip_routing_handler)
+}
+
+pub fn router_ospf() -> Tree {
+    vec![
+        kw("router-id", "router-id for this OSPF process").no(router_id).sub(vec![arg(
+            Arg::Ipv4,
+            "OSPF router-id in IP address format",
+        )
+        .run(router_id)]),
+        kw("network", "Enable routing on an IP network").sub(vec![arg(Arg::Ipv4, "Network number").sub(vec![arg(
+            Arg::Ipv4,
+            "OSPF wild card bits",
+        )
+        .sub(vec![kw("area", "Set the OSPF area ID").sub(vec![arg(
+            Arg::Word,
+            "OSPF area ID as a decimal value or in IP address format",
+        )
+        .run(network)])])])]),
+        kw("passive-interface", "Suppress routing updates on an interface").sub(vec![
+            kw("default", "Suppress routing updates on all interfaces").run(passive),
+            arg(Arg::Iface, "").run(passive),
+        ]),
+        kw("auto-cost", "Calculate OSPF interface cost according to bandwidth").sub(vec![kw(
+            "reference-bandwidth",
+            "Use reference bandwidth method to assign OSPF cost",
+        )
+        .no(reference_bandwidth)
+        .sub(vec![arg(Arg::Num(1, 4_294_967), "The reference bandwidth in terms of Mbits per second")
+            .run(reference_bandwidth)])]),
+        kw("default-information", "Control distribution of default information").sub(vec![kw(
+            "originate",
+            "Distribute a default route",
+        )
+        .run(default_originate)
+        .sub(vec![kw("always", "Always advertise default route").run(default_originate)])]),
+        kw("log-adjacency-changes", "Log changes in adjacency state").run(super::config::noop).sub(vec![kw(
+            "detail",
+            "Log all state changes",
+        )
+        .run(super::config::noop)]),
+        kw("exit", "Exit from routing protocol configuration mode").plain(super::config::exit),
+        kw("end", "Exit from configure mode").plain(super::config::end),
+    ]
+}
+
+/// `ip ospf ...` under an interface.
+pub fn interface_ospf() -> Node<Handler> {
+    kw("ospf", "OSPF interface commands").when(layer3).sub(vec![
+        arg(Arg::Num(1, 65535), "Process ID")
+            .sub(vec![kw("area", "Set the OSPF area ID").sub(vec![arg(
+                Arg::Word,
+                "OSPF area ID as a decimal value or in IP address format",
+            )
+            .run(if_ospf)])])
+            .no(if_ospf),
+        kw("cost", "Interface cost").no(if_ospf).sub(vec![arg(Arg::Num(1, 65535), "Cost").run(if_ospf)]),
+        kw("priority", "Router priority").no(if_ospf).sub(vec![arg(Arg::Num(0, 255), "Priority").run(if_ospf)]),
+        kw("hello-interval", "Time between HELLO packets")
+            .no(if_ospf)
+            .sub(vec![arg(Arg::Num(1, 65535), "Seconds").run(if_ospf)]),
+        kw("dead-interval", "Interval after which a neighbor is declared dead").no(if_ospf).sub(vec![arg(
+            Arg::Num(1, 65535),
+            "Seconds",
+        )
+        .run(if_ospf)]),
+        kw("network", "Network type")
+            .sub(vec![kw("point-to-point", "Specify OSPF point-to-point network").run(if_ospf)]),
+    ])
+}
+
+/// `ipv6 ...` under an interface.
+pub fn interface_ipv6() -> Node<Handler> {
+    kw("ipv6", "IPv6 interface subcommands").when(layer3).sub(vec![
+        kw("address", "Configure IPv6 address on interface").no(ipv6_address).sub(vec![arg(
+            Arg::Word,
+            "IPv6 address / prefix",
+        )
+        .run(ipv6_address)
+        .sub(vec![
+            kw("link-local", "Use link-local address").run(ipv6_address),
+            kw("eui-64", "Use eui-64 interface identifier").run(ipv6_address),
+        ])]),
+        kw("enable", "Enable IPv6 on interface").run(ipv6_enable),
+    ])
+}
+
+fn process<'a>(cx: &'a mut Cx) -> Option<&'a mut OspfProcess> {
+    let Mode::RouterOspf { pid } = cx.ios().mode else { return None };
+    cx.ios().ospf.iter_mut().find(|p| p.pid == pid)
+}
+
+fn enter_router_ospf(cx: &mut Cx) {
+    let Some(pid) = cx.num(0) else { return };
+    if cx.negated {
+        cx.ios().ospf.retain(|p| p.pid != pid);
+        return;
+    }
+    let ios = cx.ios();
+    if !ios.ospf.iter().any(|p| p.pid == pid) {
+        ios.ospf.push(OspfProcess { pid, ..Default::default() });
+        ios.ospf.sort_by_key(|p| p.pid);
+    }
+    ios.mode = Mode::RouterOspf { pid };
+}
+
+fn router_id(cx: &mut Cx) {
+    let id = if cx.negated { None } else { cx.ip(0) };
+    if let Some(p) = process(cx) {
+        p.router_id = id;
+    }
+}
+
+fn parse_area(cx: &mut Cx) -> Option<Area> {
+    let w = cx.word(0)?.to_string();
+    let area = Area::parse(&w);
+    if area.is_none() {
+        let col = cx.rest_column().unwrap_or(0);
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+    }
+    area
+}
+
+fn network(cx: &mut Cx) {
+    let (Some(addr), Some(wildcard)) = (cx.ip(0), cx.ip(1)) else { return };
+    let Some(area) = parse_area(cx) else { return };
+    let negated = cx.negated;
+    let Some(p) = process(cx) else { return };
+    let addr = std::net::Ipv4Addr::from(u32::from(addr) & !u32::from(wildcard));
+    let st = NetworkStatement { addr, wildcard, area };
+    p.networks.retain(|n| !(n.addr == st.addr && n.wildcard == st.wildcard));
+    if !negated {
+        p.networks.push(st);
+    }
+}
+
+fn passive(cx: &mut Cx) {
+    let iface = cx.iface().cloned();
+    let negated = cx.negated;
+    let Some(p) = process(cx) else { return };
+    match iface {
+        None => {
+            p.passive_default = !negated;
+            p.not_passive.clear();
+            p.passive.clear();
+        }
+        Some(i) => {
+            p.passive.retain(|x| *x != i);
+            p.not_passive.retain(|x| *x != i);
+            match (p.passive_default, negated) {
+                (true, true) => p.not_passive.push(i),
+                (false, false) => p.passive.push(i),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn reference_bandwidth(cx: &mut Cx) {
+    let bw = if cx.negated { None } else { cx.num(0) };
+    if let Some(p) = process(cx) {
+        p.reference_bandwidth = bw;
+    }
+    if bw.is_some() {
+        cx.print("% OSPF: Reference bandwidth is changed.\n        Please ensure reference bandwidth is consistent across all routers.\n");
+    }
+}
+
+fn default_originate(cx: &mut Cx) {
+    let v = if cx.negated { None } else { Some(cx.has("always")) };
+    if let Some(p) = process(cx) {
+        p.default_originate = v;
+    }
+}
+
+fn if_ospf(cx: &mut Cx) {
+    let negated = cx.negated;
+    let area = if cx.has("area") { parse_area(cx) } else { None };
+    if cx.has("area") && area.is_none() {
+        return;
+    }
+    let (num, pid) = (cx.num(0), cx.num(0));
+    let which =
+        ["cost", "priority", "hello-interval", "dead-interval", "point-to-point"].into_iter().find(|k| cx.has(k));
+    for name in super::config::selected(cx) {
+        let Some(i) = cx.ios().iface_mut(&name) else { continue };
+        let o = &mut i.ospf;
+        match which {
+            Some("cost") => o.cost = num.filter(|_| !negated),
+            Some("priority") => o.priority = num.filter(|_| !negated).map(|n| n as u8),
+            Some("hello-interval") => o.hello = num.filter(|_| !negated),
+            Some("dead-interval") => o.dead = num.filter(|_| !negated),
+            Some(_) => o.point_to_point = !negated,
+            None => o.process_area = if negated { None } else { pid.zip(area) },
+        }
+    }
+}
+
+fn ip_routing_handler(cx: &mut Cx) {
+    let on = !cx.negated;
+    let ios = cx.ios();
+    ios.ip_routing = on || ios.model == Model::Router;
+    ios.stack.config.forwarding = ios.ip_routing;
+}
+
+fn ipv6_unicast_routing(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().ipv6_routing = on;
+}
+
+/// `2001:DB8::1/64` → (address, 64)
+fn parse_v6(text: &str, needs_len: bool) -> Option<(Ipv6Addr, u8)> {
+    match text.split_once('/') {
+        Some((a, l)) => Some((a.parse().ok()?, l.parse::<u8>().ok().filter(|&l| l <= 128)?)),
+        None if !needs_len => Some((text.parse().ok()?, 128)),
+        None => None,
+    }
+}
+
+/// IOS prints IPv6 addresses in capitals.
+pub fn v6_text(a: Ipv6Addr) -> String {
+    a.to_string().to_uppercase()
+}
+
+fn ipv6_address(cx: &mut Cx) {
+    let negated = cx.negated;
+    let kind = if cx.has("link-local") {
+        Ipv6Kind::LinkLocal
+    } else if cx.has("eui-64") {
+        Ipv6Kind::Eui64
+    } else {
+        Ipv6Kind::Global
+    };
+    let parsed = match cx.word(0) {
+        Some(w) => parse_v6(w, kind != Ipv6Kind::LinkLocal),
+        None => None,
+    };
+    if parsed.is_none() && cx.word(0).is_some() {
+        let col = cx.rest_column().unwrap_or(0);
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        return;
+    }
+    for name in super::config::selected(cx) {
+        let Some(i) = cx.ios().iface_mut(&name) else { continue };
+        match parsed {
+            None if negated => i.ipv6.clear(),
+            Some((addr, len)) => {
+                let a = Ipv6Address { addr, len, kind };
+                i.ipv6.retain(|x| {
+                    !(x.addr == addr && x.kind == kind)
+                        && !(kind == Ipv6Kind::LinkLocal && x.kind == Ipv6Kind::LinkLocal)
+                });
+                if !negated {
+                    i.ipv6.push(a);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+fn ipv6_enable(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in super::config::selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.ipv6_enable = on;
+        }
+    }
+}
+
+fn ipv6_route(cx: &mut Cx) {
+    let Some(prefix) = cx.word(0).and_then(|w| parse_v6(w, true)) else {
+        let col = cx.rest_column().unwrap_or(0);
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        return;
+    };
+    let mut via = Vec::new();
+    if let Some(i) = cx.iface() {
+        via.push(i.to_string());
+    }
+    if let Some(nh) = cx.word(1) {
+        match nh.parse::<Ipv6Addr>() {
+            Ok(a) => via.push(v6_text(a)),
+            Err(_) => {
+                cx.print("% Invalid IPv6 next hop\n");
+                return;
+            }
+        }
+    }
+    let via = via.join(" ");
+    let negated = cx.negated;
+    let ios = cx.ios();
+    ios.ipv6_routes.retain(|(a, l, v)| !(*a == prefix.0 && *l == prefix.1 && (negated || *v == via)));
+    if !negated {
+        ios.ipv6_routes.push((prefix.0, prefix.1, via));
+    }
+}

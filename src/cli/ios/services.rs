@@ -1,0 +1,269 @@
+//! DHCP server pools and NAT at the CLI: `ip dhcp pool`, excluded ranges,
+//! `ip helper-address`, `ip nat pool`, `ip nat inside source ...`,
+//! `ip nat inside|outside` on interfaces.
+
+use super::tree::Arg;
+use super::{arg, kw, Cx, Handler, Tree};
+use crate::device::{Mode, Model};
+use crate::proto::dhcp::{Excluded, Lease, Pool};
+use crate::proto::ipv4::prefix_len;
+use crate::proto::nat::{NatPool, Rule, Side, Target};
+
+fn layer3(m: Model) -> bool {
+    m != Model::Switch
+}
+
+/// Under `ip` in global configuration.
+pub fn ip_global() -> Tree {
+    vec![
+        kw("dhcp", "Configure DHCP server and relay parameters").when(layer3).sub(vec![
+            kw("excluded-address", "Prevent DHCP from assigning certain addresses").sub(vec![arg(
+                Arg::Ipv4,
+                "Low IP address",
+            )
+            .run(excluded)
+            .sub(vec![arg(Arg::Ipv4, "High IP address").run(excluded)])]),
+            kw("pool", "Configure DHCP address pools").sub(vec![arg(Arg::Word, "Pool name").run(pool)]),
+        ]),
+        kw("nat", "NAT configuration commands").when(layer3).sub(vec![
+            kw("pool", "Define pool of addresses").sub(vec![arg(Arg::Word, "Pool name").no(nat_pool).sub(vec![arg(
+                Arg::Ipv4,
+                "Start IP address",
+            )
+            .sub(vec![arg(Arg::Ipv4, "End IP address").sub(vec![
+                kw("netmask", "Specify the network mask").sub(vec![arg(Arg::Ipv4, "Network mask").run(nat_pool)]),
+                kw("prefix-length", "Specify the prefix length")
+                    .sub(vec![arg(Arg::Num(1, 32), "Prefix length").run(nat_pool)]),
+            ])])])]),
+            kw("inside", "Inside address translation").sub(vec![kw("source", "Source address translation").sub(vec![
+                kw("list", "Specify access list describing local addresses").sub(vec![arg(
+                    Arg::Word,
+                    "Access list name or number",
+                )
+                .sub(vec![
+                    kw("interface", "Specify interface for global address").sub(vec![arg(Arg::Iface, "")
+                        .run(nat_rule)
+                        .sub(vec![kw("overload", "Overload an address translation").run(nat_rule)])]),
+                    kw("pool", "Name pool of global addresses").sub(vec![arg(
+                        Arg::Word,
+                        "Pool name for global addresses",
+                    )
+                    .run(nat_rule)
+                    .sub(vec![kw("overload", "Overload an address translation").run(nat_rule)])]),
+                ])]),
+                kw("static", "Specify static local->global mapping").sub(vec![
+                    arg(Arg::Ipv4, "Inside local IP address")
+                        .sub(vec![arg(Arg::Ipv4, "Inside global IP address").run(nat_rule)]),
+                    kw("tcp", "Transmission Control Protocol").sub(static_port()),
+                    kw("udp", "User Datagram Protocol").sub(static_port()),
+                ]),
+            ])]),
+        ]),
+    ]
+}
+
+fn static_port() -> Tree {
+    vec![arg(Arg::Ipv4, "Inside local IP address")
+        .sub(vec![arg(Arg::Num(1, 65535), "Local UDP/TCP port").sub(vec![arg(Arg::Ipv4, "Inside global IP address")
+            .sub(vec![arg(Arg::Num(1, 65535), "Global UDP/TCP port").run(nat_rule)])])])]
+}
+
+pub fn dhcp_pool() -> Tree {
+    let addresses = |h: Handler| {
+        let mut n = arg(Arg::Ipv4, "IP address").run(h);
+        for _ in 0..7 {
+            n = arg(Arg::Ipv4, "IP address").run(h).sub(vec![n]);
+        }
+        n
+    };
+    vec![
+        kw("network", "Network number and mask").no(pool_network).sub(vec![arg(
+            Arg::Ipv4,
+            "Network number in dotted-decimal notation",
+        )
+        .sub(vec![arg(Arg::Ipv4, "Network mask").run(pool_network)])]),
+        kw("default-router", "Default routers").no(default_router).sub(vec![addresses(default_router)]),
+        kw("dns-server", "DNS servers").no(dns_server).sub(vec![addresses(dns_server)]),
+        kw("domain-name", "Domain name").no(domain).sub(vec![arg(Arg::Word, "Domain name").run(domain)]),
+        kw("lease", "Address lease time").no(lease).sub(vec![
+            kw("infinite", "Infinite lease").run(lease),
+            arg(Arg::Num(0, 365), "Days").run(lease).sub(vec![arg(Arg::Num(0, 23), "Hours")
+                .run(lease)
+                .sub(vec![arg(Arg::Num(0, 59), "Minutes").run(lease)])]),
+        ]),
+        kw("exit", "Exit from DHCP pool configuration mode").plain(super::config::exit),
+        kw("end", "Exit from configure mode").plain(super::config::end),
+    ]
+}
+
+/// `ip helper-address` and `ip nat inside|outside` under an interface.
+pub fn interface_ip() -> Tree {
+    vec![
+        kw("helper-address", "Specify a destination address for UDP broadcasts")
+            .when(layer3)
+            .no(helper)
+            .sub(vec![arg(Arg::Ipv4, "IP destination address").run(helper)]),
+        kw("nat", "NAT interface commands").when(layer3).sub(vec![
+            kw("inside", "Inside interface for address translation").run(nat_side),
+            kw("outside", "Outside interface for address translation").run(nat_side),
+        ]),
+    ]
+}
+
+fn excluded(cx: &mut Cx) {
+    let Some(low) = cx.ip(0) else { return };
+    let e = Excluded { low, high: cx.ip(1) };
+    let negated = cx.negated;
+    let ios = cx.ios();
+    ios.dhcp_excluded.retain(|x| *x != e);
+    if !negated {
+        ios.dhcp_excluded.push(e);
+    }
+}
+
+fn pool(cx: &mut Cx) {
+    let Some(name) = cx.word(0).map(str::to_string) else { return };
+    if cx.negated {
+        cx.ios().dhcp_pools.retain(|p| p.name != name);
+        return;
+    }
+    let ios = cx.ios();
+    if !ios.dhcp_pools.iter().any(|p| p.name == name) {
+        ios.dhcp_pools.push(Pool { name: name.clone(), ..Default::default() });
+    }
+    ios.mode = Mode::DhcpPool { name };
+}
+
+fn current_pool<'a>(cx: &'a mut Cx) -> Option<&'a mut Pool> {
+    let Mode::DhcpPool { name } = cx.ios().mode.clone() else { return None };
+    cx.ios().dhcp_pools.iter_mut().find(|p| p.name == name)
+}
+
+fn pool_network(cx: &mut Cx) {
+    let negated = cx.negated;
+    let net = match (cx.ip(0), cx.ip(1).and_then(prefix_len)) {
+        (Some(a), Some(len)) => Some((crate::proto::ipv4::network(a, len), len)),
+        (Some(_), None) => {
+            cx.print("% Invalid network mask\n");
+            return;
+        }
+        _ => None,
+    };
+    if let Some(p) = current_pool(cx) {
+        p.network = if negated { None } else { net };
+    }
+}
+
+fn all_ips(cx: &Cx) -> Vec<std::net::Ipv4Addr> {
+    (0..8).map_while(|i| cx.ip(i)).collect()
+}
+
+fn default_router(cx: &mut Cx) {
+    let ips = if cx.negated { Vec::new() } else { all_ips(cx) };
+    if let Some(p) = current_pool(cx) {
+        p.default_routers = ips;
+    }
+}
+
+fn dns_server(cx: &mut Cx) {
+    let ips = if cx.negated { Vec::new() } else { all_ips(cx) };
+    if let Some(p) = current_pool(cx) {
+        p.dns_servers = ips;
+    }
+}
+
+fn domain(cx: &mut Cx) {
+    let d = if cx.negated { None } else { cx.word(0).map(str::to_string) };
+    if let Some(p) = current_pool(cx) {
+        p.domain_name = d;
+    }
+}
+
+fn lease(cx: &mut Cx) {
+    let l = if cx.negated {
+        None
+    } else if cx.has("infinite") {
+        Some(Lease::Infinite)
+    } else {
+        Some(Lease::Days {
+            days: cx.num(0).unwrap_or(1),
+            hours: cx.num(1).unwrap_or(0),
+            minutes: cx.num(2).unwrap_or(0),
+        })
+    };
+    if let Some(p) = current_pool(cx) {
+        p.lease = l;
+    }
+}
+
+fn helper(cx: &mut Cx) {
+    let ip = cx.ip(0);
+    let negated = cx.negated;
+    for name in super::config::selected(cx) {
+        let Some(i) = cx.ios().iface_mut(&name) else { continue };
+        match (negated, ip) {
+            (true, None) => i.helpers.clear(),
+            (true, Some(a)) => i.helpers.retain(|h| *h != a),
+            (false, Some(a)) if !i.helpers.contains(&a) => i.helpers.push(a),
+            _ => {}
+        }
+    }
+}
+
+fn nat_side(cx: &mut Cx) {
+    let side = if cx.negated {
+        None
+    } else if cx.has("inside") {
+        Some(Side::Inside)
+    } else {
+        Some(Side::Outside)
+    };
+    for name in super::config::selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.nat = side;
+        }
+    }
+}
+
+fn nat_pool(cx: &mut Cx) {
+    let Some(name) = cx.word(0).map(str::to_string) else { return };
+    if cx.negated {
+        cx.ios().nat.pools.retain(|p| p.name != name);
+        return;
+    }
+    let (Some(start), Some(end)) = (cx.ip(0), cx.ip(1)) else { return };
+    let prefix_form = cx.has("prefix-length");
+    let len = if prefix_form { cx.num(0).map(|n| n as u8) } else { cx.ip(2).and_then(prefix_len) };
+    let Some(len) = len else {
+        cx.print("%Invalid netmask\n");
+        return;
+    };
+    let ios = cx.ios();
+    ios.nat.pools.retain(|p| p.name != name);
+    ios.nat.pools.push(NatPool { name, start, end, len, prefix_form });
+}
+
+fn nat_rule(cx: &mut Cx) {
+    let rule = if cx.has("list") {
+        let Some(list) = cx.word(0).map(str::to_string) else { return };
+        let target = match cx.iface() {
+            Some(i) => Target::Interface(i.clone()),
+            None => Target::Pool(cx.word(1).unwrap_or("").to_string()),
+        };
+        Rule::Dynamic { list, target, overload: cx.has("overload") }
+    } else if cx.has("tcp") || cx.has("udp") {
+        let (Some(local), Some(global), Some(lp), Some(gp)) = (cx.ip(0), cx.ip(1), cx.num(0), cx.num(1)) else {
+            return;
+        };
+        Rule::StaticPort { tcp: cx.has("tcp"), local, local_port: lp as u16, global, global_port: gp as u16 }
+    } else {
+        let (Some(local), Some(global)) = (cx.ip(0), cx.ip(1)) else { return };
+        Rule::Static { local, global }
+    };
+    let negated = cx.negated;
+    let rules = &mut cx.ios().nat.rules;
+    rules.retain(|r| *r != rule);
+    if !negated {
+        rules.push(rule);
+    }
+}

@@ -1,0 +1,535 @@
+//! Switching configuration at the CLI: the VLAN database, switchport modes
+//! and VLANs, trunks, port security, spanning tree, EtherChannel membership,
+//! and 802.1Q subinterfaces on routers.
+
+use super::tree::Arg;
+use super::{arg, kw, Cx, Handler, Tree};
+use crate::device::{IfaceKind, Mode, Model};
+use crate::proto::ethernet::parse_cisco;
+use crate::proto::ip_stack::Encap;
+use crate::proto::vlan::{ChannelMode, PortMode, Switchport, Violation, VlanSet};
+
+fn switch(m: Model) -> bool {
+    m.is_switch()
+}
+
+pub fn global() -> Tree {
+    vec![
+        kw("vlan", "Vlan commands").when(switch).sub(vec![
+            arg(Arg::Word, "ISL VLAN IDs 1-4094").run(vlan),
+            kw("internal", "internal VLAN").sub(vec![kw("allocation", "internal VLAN allocation").sub(vec![kw(
+                "policy",
+                "internal VLAN allocation policy",
+            )
+            .sub(vec![
+                kw("ascending", "ascending allocation").run(super::config::noop),
+                kw("descending", "descending allocation").run(super::config::noop),
+            ])])]),
+        ]),
+        kw("spanning-tree", "Spanning Tree Subsystem").when(switch).sub(vec![
+            kw("mode", "Spanning tree operating mode").sub(vec![
+                kw("pvst", "Per-Vlan spanning tree mode").run(stp_mode),
+                kw("rapid-pvst", "Per-Vlan rapid spanning tree mode").run(stp_mode),
+            ]),
+            kw("vlan", "VLAN Switch Spanning Tree").sub(vec![arg(Arg::Word, "VLAN IDs").sub(vec![
+                kw("priority", "Set the bridge priority for the spanning tree").no(stp_priority).sub(vec![arg(
+                    Arg::Num(0, 61440),
+                    "bridge priority in increments of 4096",
+                )
+                .run(stp_priority)]),
+                kw("root", "Configure switch as root").sub(vec![
+                    kw("primary", "Configure this switch as primary root for this spanning tree").run(stp_priority),
+                    kw("secondary", "Configure switch as secondary root").run(stp_priority),
+                ]),
+            ])]),
+            kw("portfast", "Spanning tree portfast options").sub(vec![
+                kw("default", "Enable portfast by default on all access ports").run(stp_defaults),
+                kw("bpduguard", "Enable portfast bpdu guard on this switch").sub(vec![kw(
+                    "default",
+                    "Enable bdpu guard by default on all portfast edge ports",
+                )
+                .run(stp_defaults)]),
+            ]),
+            kw("extend", "Spanning Tree 802.1t extensions").sub(vec![kw(
+                "system-id",
+                "Extend system-id into priority portion of the bridge id (PVST & Rapid PVST only)",
+            )
+            .run(super::config::noop)]),
+        ]),
+    ]
+}
+
+pub fn vlan_mode() -> Tree {
+    vec![
+        kw("name", "Ascii name of the VLAN")
+            .no(vlan_name)
+            .sub(vec![arg(Arg::Word, "The ascii name for the VLAN").run(vlan_name)]),
+        kw("exit", "Apply changes, bump revision number, and exit mode").plain(super::config::exit),
+        kw("end", "Apply changes, bump revision number, and exit mode").plain(super::config::end),
+    ]
+}
+
+/// Switch-port commands under an interface.
+pub fn interface() -> Tree {
+    let vlan_id = |h: Handler| arg(Arg::Num(1, 4094), "VLAN ID of the VLAN when this port is in access mode").run(h);
+    vec![
+        kw("switchport", "Set switching mode characteristics").when(switch).run(switchport_toggle).sub(vec![
+            kw("mode", "Set trunking mode of the interface").no(port_mode).sub(vec![
+                kw("access", "Set trunking mode to ACCESS unconditionally").run(port_mode),
+                kw("trunk", "Set trunking mode to TRUNK unconditionally").run(port_mode),
+                kw("dynamic", "Set trunking mode to dynamically negotiate access or trunk mode").sub(vec![
+                    kw("auto", "Set trunking mode dynamic negotiation parameter to AUTO").run(port_mode),
+                    kw("desirable", "Set trunking mode dynamic negotiation parameter to DESIRABLE").run(port_mode),
+                ]),
+            ]),
+            kw("access", "Set access mode characteristics of the interface").sub(vec![kw(
+                "vlan",
+                "Set VLAN when interface is in access mode",
+            )
+            .no(access_vlan)
+            .sub(vec![vlan_id(access_vlan)])]),
+            kw("voice", "Voice appliance attributes")
+                .sub(vec![kw("vlan", "Vlan for voice traffic").no(voice_vlan).sub(vec![vlan_id(voice_vlan)])]),
+            kw("trunk", "Set trunking characteristics of the interface").sub(vec![
+                kw("native", "Set trunking native characteristics when interface is in trunking mode").sub(vec![kw(
+                    "vlan",
+                    "Set native VLAN when interface is in trunking mode",
+                )
+                .no(native_vlan)
+                .sub(vec![vlan_id(native_vlan)])]),
+                kw("allowed", "Set allowed VLAN characteristics when interface is in trunking mode").sub(vec![kw(
+                    "vlan",
+                    "Set allowed VLANs when interface is in trunking mode",
+                )
+                .no(allowed)
+                .sub(vec![
+                    kw("add", "add VLANs to the current list").sub(vec![arg(
+                        Arg::Word,
+                        "VLAN IDs of the allowed VLANs when this port is in trunking mode",
+                    )
+                    .run(allowed)]),
+                    kw("remove", "remove VLANs from the current list").sub(vec![arg(
+                        Arg::Word,
+                        "VLAN IDs of disallowed VLANS when this port is in trunking mode",
+                    )
+                    .run(allowed)]),
+                    kw("except", "all VLANs except the following").sub(vec![arg(
+                        Arg::Word,
+                        "VLAN IDs of disallowed VLANS when this port is in trunking mode",
+                    )
+                    .run(allowed)]),
+                    kw("all", "all VLANs").run(allowed),
+                    kw("none", "no VLANs").run(allowed),
+                    arg(Arg::Word, "VLAN IDs of the allowed VLANs when this port is in trunking mode").run(allowed),
+                ])]),
+                kw("encapsulation", "Set trunking encapsulation when interface is in trunking mode").sub(vec![kw(
+                    "dot1q",
+                    "Interface uses only 802.1q trunking encapsulation when trunking",
+                )
+                .run(super::config::noop)]),
+            ]),
+            kw("nonegotiate", "Device will not engage in negotiation protocol on this interface").run(nonegotiate),
+            kw("port-security", "Security related command").run(port_security).sub(vec![
+                kw("maximum", "Max secure addresses").no(port_security).sub(vec![arg(
+                    Arg::Num(1, 132),
+                    "Maximum addresses",
+                )
+                .run(port_security)]),
+                kw("violation", "Security violation mode").no(port_security).sub(vec![
+                    kw("protect", "Security violation protect mode").run(port_security),
+                    kw("restrict", "Security violation restrict mode").run(port_security),
+                    kw("shutdown", "Security violation shutdown mode").run(port_security),
+                ]),
+                kw("mac-address", "Secure mac address").sub(vec![
+                    kw("sticky", "Configure dynamic secure addresses as sticky").run(port_security).sub(vec![arg(
+                        Arg::Word,
+                        "48 bit mac address",
+                    )
+                    .run(port_security)]),
+                    arg(Arg::Word, "48 bit mac address").run(port_security),
+                ]),
+                kw("aging", "Port-security aging commands").sub(vec![kw("time", "Port-security aging time")
+                    .sub(vec![arg(Arg::Num(1, 1440), "Aging time in minutes").run(super::config::noop)])]),
+            ]),
+        ]),
+        kw("spanning-tree", "Spanning Tree Subsystem").when(switch).sub(vec![
+            kw("portfast", "Portfast options for the interface").run(portfast).sub(vec![
+                kw("disable", "Disable portfast for this interface").run(portfast),
+                kw("trunk", "Enable portfast on the interface even in trunk mode").run(portfast),
+                kw("network", "Enable portfast network on the interface").run(portfast),
+                kw("edge", "Enable portfast edge on the interface").run(portfast).sub(vec![kw(
+                    "trunk",
+                    "Enable portfast edge on the interface even in trunk mode",
+                )
+                .run(portfast)]),
+            ]),
+            kw("bpduguard", "Don't accept BPDUs on this interface").no(bpduguard).sub(vec![
+                kw("enable", "Enable BPDU guard for this interface").run(bpduguard),
+                kw("disable", "Disable BPDU guard for this interface").run(bpduguard),
+            ]),
+        ]),
+        kw("channel-group", "Etherchannel/port bundling configuration").when(switch).no(channel_group).sub(vec![arg(
+            Arg::Num(1, 48),
+            "Channel group number",
+        )
+        .sub(vec![kw("mode", "Etherchannel Mode of the interface").sub(vec![
+            kw("active", "Enable LACP unconditionally").run(channel_group),
+            kw("passive", "Enable LACP only if a LACP device is detected").run(channel_group),
+            kw("desirable", "Enable PAgP unconditionally").run(channel_group).sub(vec![
+                kw("non-silent", "Start negotiation only after data packets received").run(channel_group),
+                kw("silent", "").hidden().run(channel_group),
+            ]),
+            kw("auto", "Enable PAgP only if a PAgP device is detected").run(channel_group).sub(vec![
+                kw("non-silent", "Start negotiation only after data packets received").run(channel_group),
+                kw("silent", "").hidden().run(channel_group),
+            ]),
+            kw("on", "Enable Etherchannel only").run(channel_group),
+        ])])]),
+        kw("encapsulation", "Set encapsulation type for an interface").when(|m| m == Model::Router).sub(vec![kw(
+            "dot1Q",
+            "IEEE 802.1Q Virtual LAN",
+        )
+        .sub(vec![arg(Arg::Num(1, 4094), "IEEE 802.1Q VLAN ID required").run(encapsulation).sub(vec![kw(
+            "native",
+            "Make this as native vlan",
+        )
+        .run(encapsulation)])])]),
+    ]
+}
+
+fn vlan(cx: &mut Cx) {
+    let Some(text) = cx.word(0).map(str::to_string) else { return };
+    let Some(set) = VlanSet::parse(&text) else {
+        let col = cx.rest_column().unwrap_or(0);
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        return;
+    };
+    let ids: Vec<u16> = set.iter().collect();
+    let negated = cx.negated;
+    let ios = cx.ios();
+    for &id in &ids {
+        if (1002..=1005).contains(&id) || id == 1 {
+            if negated {
+                cx.print(&format!("%Default VLAN {id} may not be deleted.\n"));
+                return;
+            }
+            continue;
+        }
+        if negated {
+            ios.vlans.remove(&id);
+        } else {
+            ios.vlans.entry(id).or_insert(None);
+        }
+    }
+    if !negated {
+        cx.ios().mode = Mode::Vlan { ids };
+    }
+}
+
+fn vlan_name(cx: &mut Cx) {
+    let name = if cx.negated { None } else { cx.word(0).map(|w| w.chars().take(32).collect()) };
+    let Mode::Vlan { ids } = cx.ios().mode.clone() else { return };
+    for id in ids {
+        if let Some(n) = cx.ios().vlans.get_mut(&id) {
+            *n = name.clone();
+        }
+    }
+}
+
+fn stp_mode(cx: &mut Cx) {
+    let rapid = cx.has("rapid-pvst") && !cx.negated;
+    cx.ios().stp.rapid = rapid;
+}
+
+fn stp_priority(cx: &mut Cx) {
+    let Some(set) = cx.word(0).and_then(VlanSet::parse) else {
+        cx.print("% Invalid VLAN list\n");
+        return;
+    };
+    let priority = if cx.has("primary") {
+        Some(24576)
+    } else if cx.has("secondary") {
+        Some(28672)
+    } else {
+        cx.num(0)
+    };
+    if let Some(p) = priority {
+        if p % 4096 != 0 {
+            cx.print("% Bridge Priority must be in increments of 4096.\n% Allowed values are:\n  0     4096  8192  12288 16384 20480 24576 28672\n  32768 36864 40960 45056 49152 53248 57344 61440\n");
+            return;
+        }
+    }
+    let negated = cx.negated;
+    let stp = &mut cx.ios().stp;
+    for v in set.iter() {
+        stp.priorities.retain(|(vl, _)| *vl != v);
+        if let (false, Some(p)) = (negated, priority) {
+            stp.priorities.push((v, p));
+        }
+    }
+    stp.priorities.sort();
+}
+
+fn stp_defaults(cx: &mut Cx) {
+    let on = !cx.negated;
+    let bpdu = cx.has("bpduguard");
+    let stp = &mut cx.ios().stp;
+    if bpdu {
+        stp.bpduguard_default = on;
+    } else {
+        stp.portfast_default = on;
+    }
+}
+
+/// Apply a change to the switchport settings of every selected interface.
+fn each_port(cx: &mut Cx, f: impl Fn(&mut Switchport)) {
+    for name in super::config::selected(cx) {
+        let ios = cx.ios();
+        let Some(i) = ios.iface_mut(&name) else { continue };
+        match i.switchport.as_mut() {
+            Some(sp) => f(sp),
+            None => {
+                cx.print("% Command rejected: interface is not a switchport.\n");
+                return;
+            }
+        }
+    }
+}
+
+fn switchport_toggle(cx: &mut Cx) {
+    let l2 = !cx.negated;
+    if cx.dev.model != Model::L3Switch && !l2 {
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(cx.dev.prompt().len() + 3)));
+        return;
+    }
+    let ports = cx.dev.ports.clone();
+    for name in super::config::selected(cx) {
+        let ios = cx.ios();
+        let Some(idx) = ios.ifaces.iter().position(|i| i.name == name && i.port.is_some()) else { continue };
+        if l2 {
+            if ios.ifaces[idx].switchport.is_none() {
+                ios.ifaces[idx].switchport = Some(Switchport::default());
+                ios.ifaces[idx].stack = None;
+            }
+        } else if ios.ifaces[idx].switchport.is_some() {
+            // A routed port: it gets its own IP interface.
+            let port = ios.ifaces[idx].port.expect("physical");
+            let s = ios.stack.add_iface(name.clone(), Encap::Ethernet, ports[port].mac);
+            ios.stack.set_up(s, ports[port].link_up && !ios.ifaces[idx].shutdown);
+            ios.ifaces[idx].switchport = None;
+            ios.ifaces[idx].stack = Some(s);
+        }
+    }
+}
+
+fn port_mode(cx: &mut Cx) {
+    let mode = if cx.negated {
+        None
+    } else if cx.has("access") {
+        Some(PortMode::Access)
+    } else if cx.has("trunk") {
+        Some(PortMode::Trunk)
+    } else if cx.has("desirable") {
+        Some(PortMode::DynamicDesirable)
+    } else {
+        Some(PortMode::DynamicAuto)
+    };
+    each_port(cx, |sp| sp.mode = mode);
+}
+
+/// Make sure a VLAN exists, as IOS does when a port is put in it.
+fn ensure_vlan(cx: &mut Cx, id: u16) {
+    if !cx.ios().vlans.contains_key(&id) {
+        cx.print(&format!("% Access VLAN does not exist. Creating vlan {id}\n"));
+        cx.ios().vlans.insert(id, None);
+    }
+}
+
+fn access_vlan(cx: &mut Cx) {
+    let v = if cx.negated { 1 } else { cx.num(0).unwrap_or(1) as u16 };
+    if !cx.negated {
+        ensure_vlan(cx, v);
+    }
+    each_port(cx, |sp| sp.access_vlan = v);
+}
+
+fn voice_vlan(cx: &mut Cx) {
+    let v = if cx.negated { None } else { cx.num(0).map(|n| n as u16) };
+    each_port(cx, |sp| sp.voice_vlan = v);
+}
+
+fn native_vlan(cx: &mut Cx) {
+    let v = if cx.negated { 1 } else { cx.num(0).unwrap_or(1) as u16 };
+    each_port(cx, |sp| sp.native_vlan = v);
+}
+
+fn allowed(cx: &mut Cx) {
+    let list = cx.word(0).map(|w| VlanSet::parse(w));
+    if let Some(None) = list {
+        let col = cx.rest_column().unwrap_or(0);
+        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        return;
+    }
+    let list = list.flatten();
+    let (negated, add, remove, except, all, none) =
+        (cx.negated, cx.has("add"), cx.has("remove"), cx.has("except"), cx.has("all"), cx.has("none"));
+    each_port(cx, |sp| {
+        let current = sp.allowed.clone().unwrap_or_else(VlanSet::all);
+        sp.allowed = if negated || all {
+            None
+        } else if none {
+            Some(VlanSet::none())
+        } else if let Some(l) = &list {
+            let mut s = current;
+            if add {
+                s.union(l);
+            } else if remove {
+                s.subtract(l);
+            } else if except {
+                s = VlanSet::all();
+                s.subtract(l);
+            } else {
+                s = l.clone();
+            }
+            (!s.is_all()).then_some(s)
+        } else {
+            sp.allowed.clone()
+        };
+    });
+}
+
+fn nonegotiate(cx: &mut Cx) {
+    let on = !cx.negated;
+    each_port(cx, |sp| sp.nonegotiate = on);
+}
+
+fn port_security(cx: &mut Cx) {
+    let negated = cx.negated;
+    let max = cx.num(0);
+    let violation = if cx.has("protect") {
+        Some(Violation::Protect)
+    } else if cx.has("restrict") {
+        Some(Violation::Restrict)
+    } else if cx.has("shutdown") {
+        Some(Violation::Shutdown)
+    } else {
+        None
+    };
+    let mac_word = cx.word(0).map(str::to_string);
+    let mac = match &mac_word {
+        Some(w) => match parse_cisco(w) {
+            Some(m) => Some(m),
+            None => {
+                let col = cx.rest_column().unwrap_or(0);
+                cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+                return;
+            }
+        },
+        None => None,
+    };
+    let (sticky, has_max, has_violation, has_mac) =
+        (cx.has("sticky"), cx.has("maximum"), cx.has("violation"), cx.has("mac-address"));
+    // Port security needs a port that is statically access or trunk.
+    let selected = super::config::selected(cx);
+    let dynamic = selected.iter().find(|n| {
+        cx.ios()
+            .iface(n)
+            .and_then(|i| i.switchport.as_ref())
+            .is_some_and(|s| !matches!(s.mode, Some(PortMode::Access | PortMode::Trunk)))
+    });
+    if let (false, false, false, false, Some(name)) = (negated, has_max, has_violation, has_mac, dynamic) {
+        cx.print(&format!("Command rejected: {name} is a dynamic port.\n"));
+        return;
+    }
+    each_port(cx, |sp| {
+        let ps = &mut sp.port_security;
+        if has_max {
+            ps.maximum = if negated { None } else { max };
+        } else if has_violation {
+            ps.violation = if negated { None } else { violation.filter(|v| *v != Violation::Shutdown) };
+        } else if has_mac {
+            match mac {
+                Some(m) => {
+                    ps.macs.retain(|(x, _)| *x != m);
+                    if !negated {
+                        ps.macs.push((m, sticky));
+                    }
+                }
+                None => {
+                    ps.sticky = !negated;
+                    if negated {
+                        ps.macs.retain(|(_, s)| !s);
+                    }
+                }
+            }
+        } else {
+            ps.enabled = !negated;
+        }
+    });
+}
+
+fn portfast(cx: &mut Cx) {
+    let v = if cx.negated { None } else { Some(!cx.has("disable")) };
+    each_port(cx, |sp| sp.portfast = v);
+    if v == Some(true) {
+        cx.print("%Warning: portfast should only be enabled on ports connected to a single\n host. Connecting hubs, concentrators, switches, bridges, etc... to this\n interface  when portfast is enabled, can cause temporary bridging loops.\n Use with CAUTION\n\n");
+    }
+}
+
+fn bpduguard(cx: &mut Cx) {
+    let v = if cx.negated { None } else { Some(cx.has("enable")) };
+    each_port(cx, |sp| sp.bpduguard = v);
+}
+
+fn channel_group(cx: &mut Cx) {
+    let group = if cx.negated {
+        None
+    } else {
+        let Some(n) = cx.num(0) else { return };
+        let mode = ["active", "passive", "desirable", "auto", "on"].into_iter().find(|m| cx.has(m)).unwrap_or("on");
+        let mode = match mode {
+            "active" => ChannelMode::Active,
+            "passive" => ChannelMode::Passive,
+            "desirable" => ChannelMode::Desirable,
+            "auto" => ChannelMode::Auto,
+            _ => ChannelMode::On,
+        };
+        Some((n, mode))
+    };
+    if let Some((n, _)) = group {
+        let po = crate::device::IfaceName::new(IfaceKind::PortChannel, &[n]);
+        let ports = cx.dev.ports.clone();
+        let ios = cx.ios();
+        if ios.iface(&po).is_none() {
+            ios.ensure_iface(&po, &ports);
+            cx.print(&format!("Creating a port-channel interface Port-channel {n}\n\n"));
+        }
+    }
+    each_port(cx, |sp| sp.channel_group = group);
+}
+
+fn encapsulation(cx: &mut Cx) {
+    let Some(vlan) = cx.num(0).map(|n| n as u16) else { return };
+    let native = cx.has("native");
+    let negated = cx.negated;
+    let ports = cx.dev.ports.clone();
+    for name in super::config::selected(cx) {
+        if name.sub.is_none() {
+            cx.print("% Configuring IEEE 802.1Q encapsulation on the main interface is not supported\n");
+            continue;
+        }
+        let ios = cx.ios();
+        let parent_port = ios.iface(&name.parent()).and_then(|p| p.port);
+        let Some(i) = ios.ifaces.iter().position(|i| i.name == name) else { continue };
+        if negated {
+            ios.ifaces[i].dot1q = None;
+            continue;
+        }
+        ios.ifaces[i].dot1q = Some((vlan, native));
+        if ios.ifaces[i].stack.is_none() {
+            let mac = parent_port.map_or(ports[0].mac, |p| ports[p].mac);
+            let s = ios.stack.add_iface(name.clone(), Encap::Ethernet, mac);
+            ios.ifaces[i].stack = Some(s);
+        }
+    }
+}
