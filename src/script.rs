@@ -109,7 +109,8 @@ pub fn type_and_show(net: &mut Network, id: DeviceId, text: &str, transcript: &m
         None => {
             let prompt = net.device(id).prompt();
             transcript.push_str(&prompt);
-            transcript.push_str(text);
+            // Ctrl-Z shows as ^Z, as terminals echo it.
+            transcript.push_str(&text.replace('\u{1a}', "^Z"));
             transcript.push('\n');
         }
     }

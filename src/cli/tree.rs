@@ -184,6 +184,11 @@ impl<H: Copy> Node<H> {
         self
     }
 
+    /// Can a `no` form end at this node or below it?
+    fn negatable(&self) -> bool {
+        self.negated || self.children.iter().any(Node::negatable)
+    }
+
     fn ends_here(&self, negated: bool) -> bool {
         self.run.is_some() && if negated { self.negated } else { self.plain }
     }
@@ -359,7 +364,8 @@ pub fn help<H: Copy>(roots: &[Node<H>], before: &str, negated: bool, model: Mode
     let (complete, last) =
         if partial { (&tokens[..tokens.len() - 1], tokens.last().copied()) } else { (&tokens[..], None) };
     let (here, nodes) = walk(roots, complete, before, model)?;
-    let live: Vec<&Node<H>> = nodes.iter().filter(|n| (n.when)(model) && n.visible).collect();
+    let live: Vec<&Node<H>> =
+        nodes.iter().filter(|n| (n.when)(model) && n.visible && (!negated || n.negatable())).collect();
     if let Some(last) = last {
         let lower = last.text.to_ascii_lowercase();
         let mut words: Vec<String> = live

@@ -229,7 +229,7 @@ impl Device {
     /// The configuration typed at boot becomes the startup-config, and the
     /// terminal waits at user EXEC, as after a real boot.
     pub fn boot_complete(&mut self) {
-        let startup = crate::cli::ios::running_config::render(self);
+        let startup = crate::cli::ios::running_config::startup_text(self);
         if let Role::Ios(i) = &mut self.role {
             i.startup_config = Some(startup);
             i.mode = Mode::UserExec;
@@ -241,6 +241,8 @@ impl Device {
     /// the answer is a password (not echoed).
     pub fn pending_question(&self) -> Option<bool> {
         match &self.role {
+            // A banner being typed shows no prompt but echoes its lines.
+            Role::Ios(i) if i.banner_in_progress.is_some() => Some(false),
             Role::Ios(i) => i
                 .question
                 .as_ref()

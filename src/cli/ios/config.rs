@@ -620,7 +620,7 @@ pub fn banner_line(dev: &mut Device, line: &str) {
     match line.find(&delim) {
         Some(end) => {
             text.push_str(&line[..end]);
-            set_banner(ios, kind, Some(text.trim_start_matches('\n').to_string()));
+            set_banner(ios, kind, Some(text));
         }
         None => {
             text.push_str(line);

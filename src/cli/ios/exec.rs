@@ -189,7 +189,7 @@ fn write_memory(cx: &mut Cx) {
 }
 
 fn save_startup(dev: &mut Device) {
-    let text = super::running_config::render(dev);
+    let text = super::running_config::startup_text(dev);
     if let Role::Ios(ios) = &mut dev.role {
         ios.startup_config = Some(text);
     }
@@ -276,9 +276,7 @@ pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crat
     let produced = dev.console.split_off(console_mark);
     let errors: String = produced
         .lines()
-        .filter(|l| {
-            l.starts_with('%') && !l.starts_with("%LINK") && !l.starts_with("%LINEPROTO") && !l.starts_with("%SYS")
-        })
+        .filter(|l| l.starts_with("% Invalid") || l.starts_with("% Incomplete") || l.starts_with("% Ambiguous"))
         .map(|l| format!("{l}\n"))
         .collect();
     dev.console.push_str(&errors);

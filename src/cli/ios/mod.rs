@@ -277,7 +277,7 @@ fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_
             return unknown_host(dev, tokens[0].text);
         }
     }
-    let Some(filter) = filter else {
+    let (Some(filter), Parsed::Run { .. }) = (filter, &parsed) else {
         return finish(dev, ctx, parsed, line, offset, prompt_len, false);
     };
     let mark = dev.console.len();
@@ -350,8 +350,12 @@ fn show_help(dev: &mut Device, mode: &Mode, before: &str, prompt_len: usize) {
     }
     match tree::help(tree, &before[offset..], negated, dev.model) {
         Ok(mut help) => {
-            if !is_exec(mode) && before.trim().is_empty() {
-                help = add_prefix_words(help);
+            if before.trim().is_empty() {
+                if !is_exec(mode) {
+                    help = add_prefix_words(help);
+                }
+                dev.console.push_str(mode_heading(mode));
+                dev.console.push('\n');
             }
             dev.console.push_str(&help);
         }
@@ -360,9 +364,23 @@ fn show_help(dev: &mut Device, mode: &Mode, before: &str, prompt_len: usize) {
         }
         Err(at) => invalid(dev, prompt_len + offset + at),
     }
-    // The terminal shows the prompt again with what was typed.
-    let prompt = dev.prompt();
-    dev.console.push_str(&format!("{prompt}{before}\n"));
+    // The terminal then shows the prompt again with what was typed; that is
+    // the front end's to draw (it owns the line being edited).
+}
+
+/// The heading IOS prints above the commands of a mode.
+fn mode_heading(mode: &Mode) -> &'static str {
+    match mode {
+        Mode::UserExec | Mode::PrivExec => "Exec commands:",
+        Mode::Config => "Configure commands:",
+        Mode::Interface { .. } => "Interface configuration commands:",
+        Mode::Line { .. } => "Line configuration commands:",
+        Mode::RouterOspf { .. } => "Router configuration commands:",
+        Mode::Vlan { .. } => "VLAN configuration commands:",
+        Mode::DhcpPool { .. } => "DHCP pool configuration commands:",
+        Mode::Acl { kind: crate::proto::acl::AclKind::Standard, .. } => "Standard Access List configuration commands:",
+        Mode::Acl { .. } => "Extended Access List configuration commands:",
+    }
 }
 
 /// `do`, `no` and `default` are listed by `?` in every configuration mode.

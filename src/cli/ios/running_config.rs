@@ -264,6 +264,12 @@ fn split_switchport(lines: Vec<String>) -> (Vec<String>, Vec<String>) {
     lines.into_iter().partition(|l| l.starts_with(" switchport"))
 }
 
+/// What `copy running-config startup-config` stores: the configuration
+/// without the "Building configuration..." banner.
+pub fn startup_text(dev: &Device) -> String {
+    lines(dev).iter().map(|l| format!("{l}\n")).collect()
+}
+
 /// The full `show running-config` output.
 pub fn render(dev: &Device) -> String {
     let body: String = lines(dev).iter().map(|l| format!("{l}\n")).collect();

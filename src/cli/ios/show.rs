@@ -34,6 +34,7 @@ pub fn tree(privileged: bool) -> Tree {
         kw("clock", "Display the system clock").plain(clock),
         kw("history", "Display the session command history").plain(history),
         kw("users", "Display information about terminal lines").plain(users),
+        kw("privilege", "Show current privilege level").plain(privilege),
         kw("flash:", "display information about flash: file system").plain(flash),
         kw("mac", "MAC configuration").when(|m| m.is_switch()).sub(vec![kw("address-table", "MAC forwarding table")
             .plain(mac_table)
@@ -93,16 +94,14 @@ fn running_config_interface(cx: &mut Cx) {
 
 fn startup_config(cx: &mut Cx) {
     match ios(cx.dev).startup_config.clone() {
-        Some(s) => {
-            let body = s.split_once("Building configuration...\n\n").map_or(s.as_str(), |(_, b)| b).to_string();
-            cx.print(&format!(
-                "Using {} out of 33554432 bytes\n{}\n",
-                body.len(),
-                body.replacen("Current configuration", "!\n! Last configuration change", 0)
-            ));
-        }
+        Some(body) => cx.print(&format!("Using {} out of 33554432 bytes\n{body}\n", body.len())),
         None => cx.print("startup-config is not present\n"),
     }
+}
+
+fn privilege(cx: &mut Cx) {
+    let level = if ios(cx.dev).mode == crate::device::Mode::UserExec { 1 } else { 15 };
+    cx.print(&format!("Current privilege level is {level}\n"));
 }
 
 /// Status and protocol of an interface, as `show ip interface brief` words them.
