@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod console;
+
 use wirelab::lab::{self, Lab};
 use wirelab::script;
 use wirelab::sim::{Duration, Network, Time};
@@ -41,6 +43,14 @@ enum Command {
         /// Run simulated time to this second (after the script).
         #[arg(long, value_name = "SECONDS")]
         until: Option<f64>,
+    },
+    /// An interactive terminal on one device of a lab, as over a console cable.
+    Console {
+        lab: PathBuf,
+        device: String,
+        /// Write the lab with every device's running configuration on exit.
+        #[arg(long, value_name = "OUT")]
+        save: Option<PathBuf>,
     },
     /// Check a lab file and report every problem.
     Validate { lab: PathBuf },
@@ -81,6 +91,7 @@ fn main() -> ExitCode {
         Some(Command::Run { lab, script, save, pcap, until }) => {
             run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until)
         }
+        Some(Command::Console { lab, device, save }) => console_command(&lab, &device, save.as_deref()),
         Some(Command::Validate { lab }) => validate(&lab),
         Some(Command::Bench { which }) => bench(which),
         None => app(cli.lab.as_deref(), cli.screenshot.as_deref()),
@@ -177,6 +188,28 @@ fn run(
                 return fail(format!("{}: {e}", file.display()));
             }
         }
+    }
+    ExitCode::SUCCESS
+}
+
+fn console_command(path: &Path, device: &str, save: Option<&Path>) -> ExitCode {
+    let (lab, net) = match load(path) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let Some(id) = net.find(device) else {
+        let names: Vec<&str> = net.devices().iter().map(|d| d.name.as_str()).collect();
+        return fail(format!("{}: no device named `{device}` (the lab has {})", path.display(), names.join(", ")));
+    };
+    let net = match console::run(net, id) {
+        Ok(net) => net,
+        Err(e) => return fail(format!("terminal: {e}")),
+    };
+    if let Some(out) = save {
+        if let Err(e) = lab::save_file(out, &lab::to_lab(&lab, &net)) {
+            return fail(format!("{}: {e}", out.display()));
+        }
+        eprintln!("saved {}", out.display());
     }
     ExitCode::SUCCESS
 }

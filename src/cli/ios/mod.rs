@@ -15,7 +15,7 @@ mod switching;
 use std::sync::OnceLock;
 
 use super::tree::{self, Node, Parsed, Value};
-use crate::device::{Ctx, Device, IfaceName, Ios, Mode, Outbox, Port, Role};
+use crate::device::{Ctx, Device, IfaceName, Ios, Mode, Model, Outbox, Port, Role};
 use crate::sim::Time;
 
 pub use report::{IosPing, IosTrace};
@@ -196,7 +196,8 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
         return;
     }
     if let Some(before) = line.strip_suffix('?') {
-        show_help(dev, &mode, before, prompt_len);
+        let text = help_text(dev.model, &mode, before, prompt_len);
+        dev.console.push_str(&text);
         return;
     }
     if is_exec(&mode) {
@@ -304,8 +305,7 @@ fn unknown_host(dev: &mut Device, word: &str) {
 }
 
 fn invalid(dev: &mut Device, column: usize) {
-    let caret = format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(column));
-    dev.console.push_str(&caret);
+    dev.console.push_str(&caret(column));
 }
 
 fn finish(
@@ -333,7 +333,9 @@ fn finish(
     }
 }
 
-fn show_help(dev: &mut Device, mode: &Mode, before: &str, prompt_len: usize) {
+/// What `?` prints after `before` in `mode` on a device of `model`, with the
+/// prompt `prompt_len` columns wide (for the caret of an error).
+pub fn help_text(model: Model, mode: &Mode, before: &str, prompt_len: usize) -> String {
     let tokens = tree::tokenize(before);
     let (mut tree, mut negated, mut offset) = (tree_for(mode), false, 0);
     if let (false, Some(first)) = (is_exec(mode), tokens.first()) {
@@ -348,24 +350,39 @@ fn show_help(dev: &mut Device, mode: &Mode, before: &str, prompt_len: usize) {
             }
         }
     }
-    match tree::help(tree, &before[offset..], negated, dev.model) {
-        Ok(mut help) => {
-            if before.trim().is_empty() {
-                if !is_exec(mode) {
-                    help = add_prefix_words(help);
-                }
-                dev.console.push_str(mode_heading(mode));
-                dev.console.push('\n');
+    match tree::help(tree, &before[offset..], negated, model) {
+        Ok(mut help) if before.trim().is_empty() => {
+            if !is_exec(mode) {
+                help = add_prefix_words(help);
             }
-            dev.console.push_str(&help);
+            format!("{}\n{help}", mode_heading(mode))
         }
-        Err(_) if tokens.len() <= 1 && !before.ends_with(char::is_whitespace) => {
-            dev.console.push_str("% Unrecognized command\n");
-        }
-        Err(at) => invalid(dev, prompt_len + offset + at),
+        Ok(help) => help,
+        Err(_) if tokens.len() <= 1 && !before.ends_with(char::is_whitespace) => "% Unrecognized command\n".into(),
+        Err(at) => caret(prompt_len + offset + at),
     }
     // The terminal then shows the prompt again with what was typed; that is
     // the front end's to draw (it owns the line being edited).
+}
+
+/// Tab completion in `mode` on a device of `model`.
+pub fn complete_in(model: Model, mode: &Mode, line: &str) -> Option<String> {
+    let tokens = tree::tokenize(line);
+    if !is_exec(mode) {
+        if let Some(first) = tokens.first() {
+            let w = first.text.to_ascii_lowercase();
+            if (w == "no" || w == "do") && tokens.len() > 1 {
+                let start = tokens[1].start;
+                let tree = if w == "do" { tree_for(&Mode::PrivExec) } else { tree_for(mode) };
+                return tree::complete(tree, &line[start..], model).map(|c| format!("{}{c}", &line[..start]));
+            }
+        }
+    }
+    tree::complete(tree_for(mode), line, model)
+}
+
+fn caret(column: usize) -> String {
+    format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(column))
 }
 
 /// The heading IOS prints above the commands of a mode.
@@ -403,16 +420,5 @@ fn add_prefix_words(help: String) -> String {
 /// Tab completion of the line typed so far.
 pub fn complete(dev: &Device, line: &str) -> Option<String> {
     let Role::Ios(i) = &dev.role else { return None };
-    let tokens = tree::tokenize(line);
-    if !is_exec(&i.mode) {
-        if let Some(first) = tokens.first() {
-            let w = first.text.to_ascii_lowercase();
-            if (w == "no" || w == "do") && tokens.len() > 1 {
-                let start = tokens[1].start;
-                let tree = if w == "do" { tree_for(&Mode::PrivExec) } else { tree_for(&i.mode) };
-                return tree::complete(tree, &line[start..], dev.model).map(|c| format!("{}{c}", &line[..start]));
-            }
-        }
-    }
-    tree::complete(tree_for(&i.mode), line, dev.model)
+    complete_in(dev.model, &i.mode, line)
 }
