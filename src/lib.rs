@@ -13,6 +13,8 @@
 //!   the Windows-style host prompt.
 //! - [`lab`]: the RON lab format: load with positions, validate, build a
 //!   network, save atomically.
+//! - [`grade`]: objectives checked against a converged network, diagnosis of
+//!   failures, limits for hostile submissions, reports.
 //! - [`script`]: `run --script` files and their transcripts.
 //! - [`bench`]: generated topologies for measuring the engine.
 //!
@@ -21,6 +23,7 @@
 pub mod bench;
 pub mod cli;
 pub mod device;
+pub mod grade;
 pub mod lab;
 pub mod proto;
 pub mod script;

@@ -52,6 +52,21 @@ enum Command {
         #[arg(long, value_name = "OUT")]
         save: Option<PathBuf>,
     },
+    /// Grade submissions against a lab's objectives.
+    Grade {
+        lab: PathBuf,
+        #[arg(required = true)]
+        submissions: Vec<PathBuf>,
+        /// Print the reports as JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print one CSV row per submission.
+        #[arg(long)]
+        csv: bool,
+        /// Submissions graded at once (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Check a lab file and report every problem.
     Validate { lab: PathBuf },
     /// Measure the engine on generated topologies.
@@ -92,6 +107,7 @@ fn main() -> ExitCode {
             run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until)
         }
         Some(Command::Console { lab, device, save }) => console_command(&lab, &device, save.as_deref()),
+        Some(Command::Grade { lab, submissions, json, csv, jobs }) => grade(&lab, &submissions, json, csv, jobs),
         Some(Command::Validate { lab }) => validate(&lab),
         Some(Command::Bench { which }) => bench(which),
         None => app(cli.lab.as_deref(), cli.screenshot.as_deref()),
@@ -214,11 +230,58 @@ fn console_command(path: &Path, device: &str, save: Option<&Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn grade(lab_path: &Path, submissions: &[PathBuf], json: bool, csv: bool, jobs: Option<usize>) -> ExitCode {
+    let (lab, _) = match lab::load_file(lab_path) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let results = wirelab::grade::grade_all(&lab, submissions, &wirelab::grade::GradeLimits::default(), threads);
+    let mut reports = Vec::new();
+    let mut bad_input = false;
+    for r in results {
+        match r {
+            Ok(report) => reports.push(report),
+            Err(e) => {
+                eprintln!("wirelab: {e}");
+                bad_input = true;
+            }
+        }
+    }
+    let out = if json {
+        wirelab::grade::json(&reports)
+    } else if csv {
+        wirelab::grade::csv(&reports)
+    } else {
+        wirelab::grade::text(&reports)
+    };
+    print!("{out}");
+    if json {
+        println!();
+    }
+    if bad_input {
+        ExitCode::from(2)
+    } else if reports.iter().all(|r| r.is_full_marks()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn validate(path: &Path) -> ExitCode {
     let (lab, net) = match load(path) {
         Ok(v) => v,
         Err(code) => return code,
     };
+    for (i, o) in lab.objectives.iter().enumerate() {
+        if let Some(protocol) = o.check.not_yet_gradable() {
+            eprintln!(
+                "{}: warning: objective {} needs {protocol}, which this version does not simulate yet: it will score 0",
+                path.display(),
+                i + 1
+            );
+        }
+    }
     println!(
         "{}: ok: \"{}\", {} devices, {} links, {} objectives",
         path.display(),

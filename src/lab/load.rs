@@ -6,7 +6,7 @@ use std::path::Path;
 use ron::extensions::Extensions;
 
 use super::schema::Lab;
-use crate::device::{DeviceId, IfaceName, Model};
+use crate::device::{DeviceId, IfaceKind, IfaceName, Model};
 use crate::sim::{Network, NetworkError};
 
 /// A problem with a lab file, with the place it comes from where one is known.
@@ -127,6 +127,22 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
         for dev in o.check.devices() {
             if model_of(dev).is_none() {
                 return Err(error_at(text, file, dev, format!("objective names unknown device `{dev}`")));
+            }
+        }
+        for (dev, iface) in o.check.interfaces() {
+            let Some(model) = model_of(dev) else { continue };
+            let name = IfaceName::parse(iface)
+                .map_err(|_| error_at(text, file, iface, format!("`{iface}` is not an interface name")))?;
+            // Physical ports must exist on the model; logical ones are created by configuration.
+            let physical =
+                matches!(name.kind, IfaceKind::FastEthernet | IfaceKind::GigabitEthernet | IfaceKind::Serial);
+            if physical && model.port_index(&name.parent()).is_none() {
+                return Err(error_at(
+                    text,
+                    file,
+                    iface,
+                    format!("objective names {dev} {name}, which a {} does not have", model.name()),
+                ));
             }
         }
     }

@@ -137,6 +137,27 @@ pub enum Check {
 }
 
 impl Check {
+    /// The (device, interface) pairs a check refers to.
+    pub fn interfaces(&self) -> Vec<(&str, &str)> {
+        match self {
+            Check::InterfaceIp { device, interface, .. }
+            | Check::InterfaceUp { device, interface }
+            | Check::SwitchportMode { device, interface, .. } => vec![(device, interface)],
+            Check::Link { a, b } => [a, b].into_iter().filter_map(|e| e.split_once(':')).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Checks this version cannot evaluate yet (their protocol is not simulated).
+    pub fn not_yet_gradable(&self) -> Option<&'static str> {
+        match self {
+            Check::DhcpLease { .. } => Some("DHCP"),
+            Check::Resolves { .. } => Some("DNS"),
+            Check::HttpGet { .. } => Some("HTTP"),
+            _ => None,
+        }
+    }
+
     /// The devices a check refers to (for validation).
     pub fn devices(&self) -> Vec<&str> {
         match self {

@@ -502,10 +502,9 @@ impl IpStack {
             }
             return;
         }
+        // IOS drops the packet that started the resolution; that is normal and
+        // not logged. Giving up on the neighbour is.
         let held = if hold { vec![packet] } else { Vec::new() };
-        if !hold {
-            self.log_drop(now, Drop::ArpUnresolved { next_hop: nh, iface });
-        }
         self.pending.push(Pending { iface, next_hop: nh, tries: 0, next_try: now, held });
         self.on_timer(now);
     }

@@ -365,6 +365,36 @@ pub fn help_text(model: Model, mode: &Mode, before: &str, prompt_len: usize) -> 
     // the front end's to draw (it owns the line being edited).
 }
 
+/// A configuration line in its canonical form: abbreviations expanded,
+/// interface names in full, spacing normalised (`int g0/0/0` becomes
+/// `interface GigabitEthernet0/0/0`). Lines no tree knows come back trimmed.
+pub fn normalize(model: Model, line: &str) -> String {
+    let t = trees();
+    let trimmed = line.trim();
+    let (negated, body) = match trimmed.split_once(char::is_whitespace) {
+        Some((first, rest)) if first.eq_ignore_ascii_case("no") => (true, rest.trim()),
+        _ => (false, trimmed),
+    };
+    for tree in [&t.config, &t.interface, &t.line, &t.router_ospf, &t.vlan, &t.dhcp_pool, &t.acl, &t.privileged] {
+        if let Parsed::Run { values, .. } = tree::parse(tree, body, negated, model) {
+            let words: Vec<String> = values
+                .iter()
+                .map(|v| match v {
+                    Value::Key(k) => k.to_string(),
+                    Value::Ip(ip) => ip.to_string(),
+                    Value::Num(n) => n.to_string(),
+                    Value::Word(w) | Value::Rest(w) => w.clone(),
+                    Value::Iface(i) => i.to_string(),
+                    Value::Prefix(a, l) => format!("{a}/{l}"),
+                })
+                .collect();
+            let joined = words.join(" ");
+            return if negated { format!("no {joined}") } else { joined };
+        }
+    }
+    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Tab completion in `mode` on a device of `model`.
 pub fn complete_in(model: Model, mode: &Mode, line: &str) -> Option<String> {
     let tokens = tree::tokenize(line);

@@ -1,0 +1,341 @@
+//! Evaluating one objective against a converged network.
+
+use std::net::Ipv4Addr;
+
+use crate::device::{DeviceId, IfaceName, Mode, Role};
+use crate::lab::{parse_endpoint, Check};
+use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
+use crate::sim::{Duration, Network, Time};
+
+/// The verdict on one objective.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub passed: bool,
+    pub why: Option<String>,
+}
+
+fn pass() -> Verdict {
+    Verdict { passed: true, why: None }
+}
+
+fn fail(why: impl Into<String>) -> Verdict {
+    Verdict { passed: false, why: Some(why.into()) }
+}
+
+/// The check in a few words, for reports.
+pub fn describe(check: &Check) -> String {
+    match check {
+        Check::Ping { from, to } => format!("Ping {from} -> {to}"),
+        Check::NoPing { from, to } => format!("NoPing {from} -> {to}"),
+        Check::Traceroute { from, to, hops } => format!("Traceroute {from} -> {to} via {}", hops.join(", ")),
+        Check::HostIp { device, network } => format!("HostIp {device} in {network}"),
+        Check::InterfaceIp { device, interface, address } => format!("InterfaceIp {device} {interface} {address}"),
+        Check::InterfaceUp { device, interface } => format!("InterfaceUp {device} {interface}"),
+        Check::ConfigLine { device, line } => format!("ConfigLine {device} \"{line}\""),
+        Check::ShowContains { device, command, text } => format!("ShowContains {device} \"{command}\" has \"{text}\""),
+        Check::Route { device, prefix, code, via } => {
+            format!("Route {device} {code} {prefix}{}", via.as_ref().map_or(String::new(), |v| format!(" via {v}")))
+        }
+        Check::Vlan { device, id, name } => {
+            format!("Vlan {device} {id}{}", name.as_ref().map_or(String::new(), |n| format!(" {n}")))
+        }
+        Check::SwitchportMode { device, interface, mode, vlan } => {
+            format!(
+                "SwitchportMode {device} {interface} {mode}{}",
+                vlan.map_or(String::new(), |v| format!(" vlan {v}"))
+            )
+        }
+        Check::DhcpLease { device, network } => format!("DhcpLease {device} in {network}"),
+        Check::Resolves { from, name, address } => format!("Resolves {from} {name} -> {address}"),
+        Check::HttpGet { from, url, .. } => format!("HttpGet {from} {url}"),
+        Check::Link { a, b } => format!("Link {a} -- {b}"),
+    }
+}
+
+/// An address, or a device's primary address (a host's, or an IOS device's
+/// first interface that has one).
+pub fn resolve_target(net: &Network, to: &str) -> Option<Ipv4Addr> {
+    if let Ok(ip) = to.parse::<Ipv4Addr>() {
+        return Some(ip);
+    }
+    let id = net.find(to)?;
+    net.device(id).stack().ifaces.iter().find_map(|i| i.addr.map(|(a, _)| a))
+}
+
+fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
+    net.find(name).ok_or_else(|| fail(format!("there is no device {name}")))
+}
+
+/// Send probes from a device and wait for them; returns the outcomes and the
+/// time the first probe left.
+pub fn probe(net: &mut Network, from: DeviceId, dst: Ipv4Addr, trace: bool) -> (Vec<Outcome>, Time) {
+    let host = net.device(from).model.is_host();
+    let spec = Spec {
+        dst,
+        kind: if trace { Kind::Trace { per_hop: 3, max_hops: 30, udp: !host } } else { Kind::Echo },
+        count: if host { 4 } else { 5 },
+        size: if host { 32 } else { 72 },
+        timeout: Duration::from_secs(if host { 4 } else { 2 }),
+        pace: Pace::AfterOutcome { min_gap: if host && !trace { Duration::from_secs(1) } else { Duration::ZERO } },
+        ident: if host { 7 } else { 49_999 },
+    };
+    let start = net.now();
+    net.start_probe(from, spec, Box::new(Silent));
+    net.run_while_busy(from, Duration::from_secs(600));
+    let outcomes = net.device(from).session.as_ref().map(|s| s.outcomes().copied().collect()).unwrap_or_default();
+    (outcomes, start)
+}
+
+/// The responding address at each TTL of a trace.
+fn hops(outcomes: &[Outcome]) -> Vec<Option<Ipv4Addr>> {
+    outcomes
+        .chunks(3)
+        .map(|hop| {
+            hop.iter().find_map(|o| match o {
+                Outcome::Reply { from, .. } | Outcome::Error { from, .. } => Some(*from),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+fn iface_of(net: &Network, id: DeviceId, name: &str) -> Result<IfaceName, Verdict> {
+    let parsed = IfaceName::parse(name).map_err(|_| fail(format!("`{name}` is not an interface name")))?;
+    Ok(parsed).and_then(|p| {
+        let dev = net.device(id);
+        let known = dev.ports.iter().any(|x| x.name == p)
+            || dev.stack().iface_index(&p).is_some()
+            || dev.as_ios().is_some_and(|i| i.iface(&p).is_some());
+        if known {
+            Ok(p)
+        } else {
+            Err(fail(format!("{} has no interface {p}", dev.name)))
+        }
+    })
+}
+
+pub fn evaluate(net: &mut Network, check: &Check) -> Verdict {
+    match evaluate_inner(net, check) {
+        Ok(v) | Err(v) => v,
+    }
+}
+
+fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> {
+    Ok(match check {
+        Check::Ping { from, to } | Check::NoPing { from, to } => {
+            let id = device(net, from)?;
+            let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to ping")))?;
+            let (outcomes, start) = probe(net, id, dst, false);
+            let replied = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
+            match (check, replied) {
+                (Check::Ping { .. }, true) | (Check::NoPing { .. }, false) => pass(),
+                (Check::Ping { .. }, false) => fail(super::diagnose::ping_failed(net, id, dst, start, &outcomes)),
+                _ => fail(format!("{from} can reach {dst}, and should not")),
+            }
+        }
+        Check::Traceroute { from, to, hops: expected } => {
+            let id = device(net, from)?;
+            let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to trace")))?;
+            let (outcomes, start) = probe(net, id, dst, true);
+            let got = hops(&outcomes);
+            let want: Vec<Option<Ipv4Addr>> = expected.iter().map(|h| resolve_target(net, h)).collect();
+            let got_text: Vec<String> = got.iter().map(|h| h.map_or("*".to_string(), |a| a.to_string())).collect();
+            let mut with_dst = want.clone();
+            with_dst.push(Some(dst));
+            if got == want || got == with_dst {
+                pass()
+            } else if !got.contains(&Some(dst)) {
+                fail(format!(
+                    "the trace went {} and did not reach {dst}: {}",
+                    got_text.join(", "),
+                    super::diagnose::ping_failed(net, id, dst, start, &outcomes)
+                ))
+            } else {
+                fail(format!("the trace went {}, not {}", got_text.join(", "), expected.join(", ")))
+            }
+        }
+        Check::HostIp { device: d, network } => {
+            let id = device(net, d)?;
+            let addrs: Vec<Ipv4Addr> =
+                net.device(id).stack().ifaces.iter().filter_map(|i| i.addr.map(|(a, _)| a)).collect();
+            if addrs.iter().any(|a| network.contains(*a)) {
+                pass()
+            } else if addrs.is_empty() {
+                fail(format!("{d} has no IPv4 address"))
+            } else {
+                let list: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
+                fail(format!("{d} has {}, not an address in {network}", list.join(", ")))
+            }
+        }
+        Check::InterfaceIp { device: d, interface, address } => {
+            let id = device(net, d)?;
+            let name = iface_of(net, id, interface)?;
+            let stack = net.device(id).stack();
+            let have = stack.iface_index(&name).and_then(|i| stack.ifaces[i].addr);
+            match have {
+                Some((a, len)) if a == address.ip() && len == address.prefix() => pass(),
+                Some((a, len)) => fail(format!("{d} {name} has {a}/{len}, not {address}")),
+                None => fail(format!("{d} {name} has no IPv4 address")),
+            }
+        }
+        Check::InterfaceUp { device: d, interface } => {
+            let id = device(net, d)?;
+            let name = iface_of(net, id, interface)?;
+            let dev = net.device(id);
+            let (status, protocol) = match dev.as_ios() {
+                Some(ios) => crate::cli::ios::show::status(ios, &dev.ports, &name),
+                None if dev.ports[0].link_up => ("up", "up"),
+                None => ("down", "down"),
+            };
+            if (status, protocol) == ("up", "up") {
+                pass()
+            } else {
+                let cause = if status == "down" && dev.model.port_index(&name).is_some_and(|p| !dev.ports[p].cabled) {
+                    " (no cable is plugged in)"
+                } else {
+                    ""
+                };
+                fail(format!("{d} {name} is {status}, line protocol is {protocol}{cause}"))
+            }
+        }
+        Check::ConfigLine { device: d, line } => {
+            let id = device(net, d)?;
+            let dev = net.device(id);
+            let model = dev.model;
+            let lines: Vec<String> = match &dev.role {
+                Role::Ios(_) => crate::cli::ios::running_config::lines(dev),
+                Role::Host(h) => h.config_lines(),
+            };
+            let want = crate::cli::ios::normalize(model, line);
+            if lines.iter().any(|l| crate::cli::ios::normalize(model, l) == want) {
+                pass()
+            } else {
+                fail(format!("{d}'s running-config has no line `{want}`"))
+            }
+        }
+        Check::ShowContains { device: d, command, text } => {
+            let id = device(net, d)?;
+            let output = run_privileged(net, id, command);
+            if output.contains(text.as_str()) {
+                pass()
+            } else {
+                fail(format!("`{command}` on {d} does not show \"{text}\""))
+            }
+        }
+        Check::Route { device: d, prefix, code, via } => {
+            let id = device(net, d)?;
+            let want = crate::proto::rib::Prefix::new(prefix.ip(), prefix.prefix());
+            let code = code.trim_end_matches('*');
+            let stack = net.device(id).stack();
+            let routes: Vec<_> = stack.rib().routes().iter().filter(|r| r.prefix == want).collect();
+            let matching = routes.iter().filter(|r| r.source.code().eq_ignore_ascii_case(code)).find(|r| match via {
+                None => true,
+                Some(v) => {
+                    r.next_hop.is_some_and(|nh| v.parse::<Ipv4Addr>().ok() == Some(nh))
+                        || r.iface.is_some_and(|i| IfaceName::parse(v).is_ok_and(|n| stack.ifaces[i].name == n))
+                }
+            });
+            match (matching, routes.first()) {
+                (Some(_), _) => pass(),
+                (None, Some(r)) => {
+                    let how = match (r.next_hop, r.iface) {
+                        (Some(n), _) => format!("via {n}"),
+                        (None, Some(i)) => format!("out {}", stack.ifaces[i].name),
+                        (None, None) => String::new(),
+                    };
+                    let wanted = via.as_ref().map_or(format!("as a {code} route"), |v| format!("{code} via {v}"));
+                    fail(format!("{d} routes {want} {how} ({}), not {wanted}", r.source.code()))
+                }
+                (None, None) if want == crate::proto::rib::Prefix::DEFAULT => fail(format!("{d} has no default route")),
+                (None, None) => fail(format!("{d} has no route to {want}")),
+            }
+        }
+        Check::Vlan { device: d, id: vlan, name } => {
+            let id = device(net, d)?;
+            let Some(ios) = net.device(id).as_ios() else { return Err(fail(format!("{d} is not a switch"))) };
+            match (ios.vlans.get(vlan), name) {
+                (None, _) => fail(format!("VLAN {vlan} does not exist on {d}")),
+                (Some(have), Some(want)) => {
+                    let have = have.clone().unwrap_or_else(|| format!("VLAN{vlan:04}"));
+                    if have.eq_ignore_ascii_case(want) {
+                        pass()
+                    } else {
+                        fail(format!("VLAN {vlan} on {d} is named {have}, not {want}"))
+                    }
+                }
+                (Some(_), None) => pass(),
+            }
+        }
+        Check::SwitchportMode { device: d, interface, mode, vlan } => {
+            let id = device(net, d)?;
+            let name = iface_of(net, id, interface)?;
+            let Some(sp) = net.device(id).as_ios().and_then(|i| i.iface(&name)).and_then(|i| i.switchport.clone())
+            else {
+                return Err(fail(format!("{d} {name} is not a switch port")));
+            };
+            use crate::proto::vlan::PortMode;
+            let have = match sp.mode {
+                Some(PortMode::Access) => "access",
+                Some(PortMode::Trunk) => "trunk",
+                Some(PortMode::DynamicDesirable) => "dynamic desirable",
+                Some(PortMode::DynamicAuto) | None => "dynamic auto",
+            };
+            if !have.eq_ignore_ascii_case(mode.trim()) {
+                fail(format!("{d} {name} is in {have} mode, not {mode}"))
+            } else if let Some(v) = vlan {
+                let have_vlan = if have == "trunk" { sp.native_vlan } else { sp.access_vlan };
+                if have_vlan == *v {
+                    pass()
+                } else {
+                    fail(format!("{d} {name} is in VLAN {have_vlan}, not {v}"))
+                }
+            } else {
+                pass()
+            }
+        }
+        Check::Link { a, b } => {
+            let end = |s: &str| -> Result<(DeviceId, Option<usize>), Verdict> {
+                match parse_endpoint(s) {
+                    Some((d, i)) => {
+                        let id = device(net, d)?;
+                        let port = net
+                            .device(id)
+                            .model
+                            .port_index(&i)
+                            .ok_or_else(|| fail(format!("{d} has no interface {i}")))?;
+                        Ok((id, Some(port)))
+                    }
+                    None => Ok((device(net, s)?, None)),
+                }
+            };
+            let (da, pa) = end(a)?;
+            let (db, pb) = end(b)?;
+            let linked = (0..net.device(da).ports.len())
+                .filter(|p| pa.is_none_or(|x| x == *p))
+                .any(|p| net.peer(da, p).is_some_and(|peer| peer.device == db && pb.is_none_or(|x| x == peer.port)));
+            if linked {
+                pass()
+            } else {
+                fail(format!("there is no cable between {a} and {b}"))
+            }
+        }
+        Check::DhcpLease { .. } => fail("not gradable yet: this version does not simulate DHCP"),
+        Check::Resolves { .. } => fail("not gradable yet: this version does not simulate DNS"),
+        Check::HttpGet { .. } => fail("not gradable yet: this version does not simulate HTTP"),
+    })
+}
+
+/// Run a command at privileged EXEC (whatever mode the terminal was left in) and return its output.
+fn run_privileged(net: &mut Network, id: DeviceId, command: &str) -> String {
+    let saved = match &mut net.device_mut(id).role {
+        Role::Ios(i) => Some(std::mem::replace(&mut i.mode, Mode::PrivExec)),
+        Role::Host(_) => None,
+    };
+    let before = net.take_console(id);
+    let output = net.exec(id, command);
+    if let (Some(mode), Role::Ios(i)) = (saved, &mut net.device_mut(id).role) {
+        i.mode = mode;
+    }
+    net.device_mut(id).console = before;
+    output
+}

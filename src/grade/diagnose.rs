@@ -1,0 +1,247 @@
+//! Why a ping failed, in a sentence a student can act on. The evidence comes
+//! from the simulation itself: what the probes came back with, and the drops
+//! each IP stack logged while they were in flight; the device state then
+//! explains the drop (a shut interface, a missing route, a host on the wrong
+//! segment).
+
+use std::collections::VecDeque;
+use std::net::Ipv4Addr;
+
+use crate::device::{DeviceId, Role};
+use crate::proto::icmp::ErrorKind;
+use crate::proto::ip_stack::{Drop, SendError};
+use crate::proto::probe::Outcome;
+use crate::proto::rib::Prefix;
+use crate::sim::{Network, Time};
+
+/// The device and interface that own an address.
+struct Owner {
+    device: DeviceId,
+    iface: usize,
+}
+
+fn owner(net: &Network, ip: Ipv4Addr) -> Option<Owner> {
+    net.devices().iter().enumerate().find_map(|(device, d)| {
+        d.stack().ifaces.iter().position(|i| i.addr.is_some_and(|(a, _)| a == ip)).map(|iface| Owner { device, iface })
+    })
+}
+
+/// "route to 10.3.3.0/24" (or "default route"), and why the device at
+/// `at` lacks it when one of its own interfaces is on that network but down.
+fn route_to(net: &Network, at: DeviceId, ip: Ipv4Addr) -> String {
+    let subnet = subnet_of(net, ip);
+    if subnet == "0.0.0.0/0" {
+        return "default route".into();
+    }
+    let d = net.device(at);
+    let down = d
+        .stack()
+        .ifaces
+        .iter()
+        .enumerate()
+        .find(|(_, i)| !i.up && i.addr.is_some_and(|(a, l)| Prefix::new(a, l).contains(ip)));
+    match down {
+        Some((idx, i)) => {
+            let shut =
+                d.as_ios().and_then(|ios| ios.ifaces.iter().find(|x| x.stack == Some(idx))).is_some_and(|x| x.shutdown);
+            let state = if shut { "administratively down" } else { "down" };
+            format!("route to {subnet}: {}, which is on that network, is {state}", i.name)
+        }
+        None => format!("route to {subnet}"),
+    }
+}
+
+/// The subnet an address belongs to, as its owner (or anyone routing to it) sees it.
+fn subnet_of(net: &Network, ip: Ipv4Addr) -> String {
+    let from_owner = owner(net, ip)
+        .and_then(|o| net.device(o.device).stack().ifaces[o.iface].addr)
+        .map(|(a, len)| Prefix::new(a, len));
+    let from_any = || {
+        net.devices()
+            .iter()
+            .flat_map(|d| d.stack().ifaces.iter())
+            .filter_map(|i| i.addr)
+            .map(|(a, l)| Prefix::new(a, l))
+            .find(|p| p.contains(ip) && p.len < 32)
+    };
+    from_owner.or_else(from_any).map_or(ip.to_string(), |p| p.to_string())
+}
+
+fn name(net: &Network, id: DeviceId) -> &str {
+    &net.device(id).name
+}
+
+fn iface_name(net: &Network, id: DeviceId, iface: usize) -> String {
+    net.device(id).stack().ifaces[iface].name.to_string()
+}
+
+/// The physical port an IP interface uses, if it has one of its own.
+fn port_of(net: &Network, id: DeviceId, iface: usize) -> Option<usize> {
+    let d = net.device(id);
+    match &d.role {
+        Role::Host(_) => Some(0),
+        Role::Ios(ios) => ios.ifaces.iter().find(|i| i.stack == Some(iface)).and_then(|i| i.port),
+    }
+}
+
+/// The (device, port) pairs a frame from `start` can reach through live
+/// cables and switches.
+fn segment(net: &Network, id: DeviceId, port: usize) -> Vec<(DeviceId, usize)> {
+    let mut seen = vec![(id, port)];
+    let mut queue = VecDeque::from([(id, port)]);
+    while let Some((d, p)) = queue.pop_front() {
+        if !net.device(d).ports[p].link_up {
+            continue;
+        }
+        let Some(peer) = net.peer(d, p) else { continue };
+        let far = (peer.device, peer.port);
+        if seen.contains(&far) {
+            continue;
+        }
+        seen.push(far);
+        if net.device(peer.device).model.is_switch() {
+            for q in 0..net.device(peer.device).ports.len() {
+                if !seen.contains(&(peer.device, q)) {
+                    seen.push((peer.device, q));
+                    queue.push_back((peer.device, q));
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// Why nobody answered ARP for `nh` asked by `asker` on its interface `iface`.
+fn arp_reason(net: &Network, asker: DeviceId, iface: usize, nh: Ipv4Addr) -> String {
+    let Some(o) = owner(net, nh) else {
+        return format!("no device has the address {nh}");
+    };
+    let od = net.device(o.device);
+    let oname = iface_name(net, o.device, o.iface);
+    if let Some(i) = od.as_ios().and_then(|ios| ios.ifaces.iter().find(|i| i.stack == Some(o.iface))) {
+        if i.shutdown {
+            return format!("{} {oname} is administratively down", od.name);
+        }
+    }
+    let port = port_of(net, o.device, o.iface);
+    if let Some(p) = port {
+        if !od.ports[p].cabled {
+            return format!("{} {oname} has no cable plugged in", od.name);
+        }
+        if !od.ports[p].link_up {
+            return format!("{} {oname} is down: the device at the other end of its cable has shut its port", od.name);
+        }
+    }
+    let asker_port = port_of(net, asker, iface);
+    let reachable = match (asker_port, port) {
+        (Some(ap), Some(op)) => segment(net, asker, ap).contains(&(o.device, op)),
+        (Some(ap), None) => segment(net, asker, ap).iter().any(|(d, _)| *d == o.device),
+        _ => true,
+    };
+    if !reachable {
+        return format!(
+            "{} {oname} ({nh}) is not on the same LAN as {} {}",
+            od.name,
+            name(net, asker),
+            iface_name(net, asker, iface)
+        );
+    }
+    format!("{} {oname} did not answer", od.name)
+}
+
+/// Explain the first drop the stacks logged after `start` for this flow.
+fn explain_drop(net: &Network, src: Option<Ipv4Addr>, dst: Ipv4Addr, start: Time) -> Option<String> {
+    let mut drops: Vec<(Time, DeviceId, Drop)> = Vec::new();
+    for (id, d) in net.devices().iter().enumerate() {
+        for (t, drop) in &d.stack().drops {
+            if *t >= start {
+                drops.push((*t, id, *drop));
+            }
+        }
+    }
+    drops.sort_by_key(|(t, id, _)| (*t, *id));
+    for (_, at, drop) in drops {
+        let here = name(net, at);
+        match drop {
+            Drop::NoRoute { dst: d } if d == dst => return Some(format!("{here} has no {}", route_to(net, at, dst))),
+            Drop::NoRoute { dst: d } if Some(d) == src => {
+                return Some(format!("the echo reply was dropped at {here}: no route back to {}", subnet_of(net, d)));
+            }
+            Drop::TtlExpired { dst: d } if d == dst || Some(d) == src => {
+                return Some(format!(
+                    "the packet went round in circles until its TTL ran out at {here}: a routing loop"
+                ));
+            }
+            Drop::ArpUnresolved { next_hop, iface } => {
+                return Some(format!("ARP for {next_hop} got no reply: {}", arp_reason(net, at, iface, next_hop)));
+            }
+            Drop::IfaceDown { iface } => {
+                return Some(format!("{here} {} is down", iface_name(net, at, iface)));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Why a ping from `from` to `dst` got no reply.
+pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, start: Time, outcomes: &[Outcome]) -> String {
+    let d = net.device(from);
+    let me = d.name.clone();
+    let stack = d.stack();
+    let Some((src, len)) = stack.ifaces.iter().find_map(|i| i.addr) else {
+        return format!("{me} has no IP address");
+    };
+    if let Some(h) = d.as_host() {
+        if !d.ports[0].cabled {
+            return format!("{me} has no cable plugged in");
+        }
+        if !d.ports[0].link_up {
+            return format!("{me}'s link is down: the switch port it is plugged into is shut down");
+        }
+        let local = Prefix::new(src, len);
+        if !local.contains(dst) {
+            match h.gateway {
+                None => return format!("{me} has no default gateway"),
+                Some(gw) if !local.contains(gw) => {
+                    return format!("{me}'s default gateway {gw} is not in its subnet {local}");
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for o in outcomes {
+        match *o {
+            Outcome::NotSent(SendError::NoRoute) => return format!("{me} has no {}", route_to(net, from, dst)),
+            Outcome::NotSent(SendError::NoSourceAddress) => return format!("{me} has no address on the way to {dst}"),
+            Outcome::Error { from: r, kind: ErrorKind::NetUnreachable, .. } => {
+                return match owner(net, r) {
+                    Some(o) => format!("{} has no {}", name(net, o.device), route_to(net, o.device, dst)),
+                    None => format!("{r} has no route to {}", subnet_of(net, dst)),
+                };
+            }
+            Outcome::Error { from: r, kind: ErrorKind::AdminProhibited, .. } => {
+                let who = owner(net, r).map_or(r.to_string(), |o| name(net, o.device).to_string());
+                return format!("an access list on {who} blocks the packets");
+            }
+            _ => {}
+        }
+    }
+    if let Some(why) = explain_drop(net, Some(src), dst, start) {
+        return why;
+    }
+    if let Some(o) = outcomes.iter().find_map(|o| {
+        if let Outcome::Error { from, kind: ErrorKind::TtlExceeded, .. } = o {
+            Some(*from)
+        } else {
+            None
+        }
+    }) {
+        let who = owner(net, o).map_or(o.to_string(), |o| name(net, o.device).to_string());
+        return format!("the packet went round in circles until its TTL ran out at {who}: a routing loop");
+    }
+    match owner(net, dst) {
+        None => format!("no device has the address {dst}"),
+        Some(o) => format!("no echo reply came back from {} ({dst})", name(net, o.device)),
+    }
+}
