@@ -36,3 +36,19 @@ fn campus_load_1k_devices() -> usize {
     let (net, _) = wirelab::lab::build(divan::black_box(&lab)).expect("valid");
     net.devices().len()
 }
+
+/// Grading the static-routing sample lab's reference solution (boot, converge, six objectives).
+#[divan::bench(sample_count = 10)]
+fn grade_static_routing(bencher: divan::Bencher) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lab =
+        wirelab::lab::parse(&std::fs::read_to_string(root.join("labs/static-routing.ron")).unwrap(), "lab").unwrap();
+    let (mut net, _) = wirelab::lab::build(&lab).unwrap();
+    let script = std::fs::read_to_string(root.join("labs/static-routing.solution.txt")).unwrap();
+    let steps = wirelab::script::parse(&script, "solution", &net).unwrap();
+    wirelab::script::run(&mut net, &steps, &mut String::new());
+    let submission = wirelab::lab::to_lab(&lab, &net);
+    bencher.bench_local(|| {
+        wirelab::grade::grade_lab(&lab, &submission, "s", &wirelab::grade::GradeLimits::default()).points
+    });
+}
