@@ -172,6 +172,15 @@ pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
     lab("campus", devices, links)
 }
 
+/// Place a generated lab's devices on a grid, each site in its own block, so
+/// the app can draw it.
+pub fn lay_out(lab: &mut Lab) {
+    let cols = (lab.devices.len() as f32).sqrt().ceil().max(1.0) as usize;
+    for (i, d) in lab.devices.iter_mut().enumerate() {
+        d.at = ((i % cols) as f32 * 110.0, (i / cols) as f32 * 110.0);
+    }
+}
+
 /// Peak resident memory of this process, in bytes (Linux; 0 elsewhere).
 pub fn peak_memory_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -18,12 +18,18 @@
 //! - [`script`]: `run --script` files and their transcripts.
 //! - [`bench`]: generated topologies for measuring the engine.
 //!
+//! - [`app`]: the document the desktop app edits (actions, undo, autosave),
+//!   free of any GUI; [`gui`] (feature `gui`) draws it with bevy and egui.
+//!
 //! The desktop app, `wirelab run` and `wirelab grade` all drive this same API.
 
+pub mod app;
 pub mod bench;
 pub mod cli;
 pub mod device;
 pub mod grade;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod lab;
 pub mod proto;
 pub mod script;

@@ -24,6 +24,12 @@ struct Cli {
     /// Render the lab, save a PNG and exit.
     #[arg(long, value_name = "OUT.png")]
     screenshot: Option<PathBuf>,
+    /// UI steps to carry out at start (`open R1`, `type R1 show ip int brief`, `check`).
+    #[arg(long, value_name = "FILE")]
+    steps: Option<PathBuf>,
+    /// Measure the mean frame time over N frames, print it and exit.
+    #[arg(long, value_name = "N")]
+    measure_frames: Option<u32>,
 }
 
 #[derive(Subcommand)]
@@ -76,7 +82,7 @@ enum Command {
     },
 }
 
-#[derive(Subcommand, Clone, Copy)]
+#[derive(Subcommand, Clone)]
 enum BenchKind {
     /// A – 10 routers – B over GigabitEthernet; A pings B every 10 µs for 10 simulated seconds.
     Chain {
@@ -91,6 +97,14 @@ enum BenchKind {
         hosts: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u32,
+    },
+    /// Write a generated campus lab of about N devices (laid out on a grid) to a file,
+    /// for measuring the app's frame time.
+    WriteLab {
+        #[arg(long, default_value_t = 1000)]
+        devices: usize,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// A generated campus (sites of a router, 3 switches and 48 PCs): load, then
     /// every PC pings its gateway.
@@ -110,15 +124,37 @@ fn main() -> ExitCode {
         Some(Command::Grade { lab, submissions, json, csv, jobs }) => grade(&lab, &submissions, json, csv, jobs),
         Some(Command::Validate { lab }) => validate(&lab),
         Some(Command::Bench { which }) => bench(which),
-        None => app(cli.lab.as_deref(), cli.screenshot.as_deref()),
+        None => app(cli.lab, cli.screenshot, cli.steps, cli.measure_frames),
     }
 }
 
-fn app(_lab: Option<&Path>, _screenshot: Option<&Path>) -> ExitCode {
-    eprintln!(
-        "wirelab: this build has no desktop app yet; use `wirelab run LAB --script FILE` (see `wirelab --help`)."
-    );
-    ExitCode::from(2)
+#[cfg(feature = "gui")]
+fn app(
+    lab: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    steps: Option<PathBuf>,
+    measure_frames: Option<u32>,
+) -> ExitCode {
+    // A lab that does not load is reported here, with its position, before any window opens.
+    if let Some(path) = &lab {
+        if let Err(code) = load(path) {
+            return code;
+        }
+    }
+    match wirelab::gui::run(wirelab::gui::Options { lab, screenshot, steps, measure_frames }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn app(
+    _lab: Option<PathBuf>,
+    _screenshot: Option<PathBuf>,
+    _steps: Option<PathBuf>,
+    _measure_frames: Option<u32>,
+) -> ExitCode {
+    fail("this build has no desktop app (it was built without the `gui` feature); use `wirelab run LAB --script FILE`")
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -319,6 +355,16 @@ fn bench(which: BenchKind) -> ExitCode {
                 wall,
                 &format!("hosts {hosts}, replies {replies} of {}", hosts as u64 * u64::from(seconds)),
             );
+        }
+        BenchKind::WriteLab { devices, out } => {
+            let mut lab =
+                wirelab::bench::campus_lab(devices.div_ceil(52).max(1), 48.min(devices.saturating_sub(4).max(1)));
+            wirelab::bench::lay_out(&mut lab);
+            if let Err(e) = lab::save_file(&out, &lab) {
+                return fail(format!("{}: {e}", out.display()));
+            }
+            println!("wrote {} devices to {}", lab.devices.len(), out.display());
+            return ExitCode::SUCCESS;
         }
         BenchKind::Campus { devices } => {
             let lab = wirelab::bench::campus_lab(devices.div_ceil(52).max(1), 48);

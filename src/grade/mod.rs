@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::lab::{self, Lab};
 use crate::sim::{Duration, Limits, Network, Time};
 
-pub use check::{evaluate, resolve_target};
+pub use check::{describe, evaluate, resolve_target};
 pub use report::{csv, json, text};
 
 /// Bounds on one submission.

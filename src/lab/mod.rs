@@ -3,7 +3,7 @@
 //! each device's CLI), and saving a network back to a lab, atomically.
 
 mod load;
-mod save;
+pub mod save;
 mod schema;
 
 pub use load::{build, load_file, parse, parse_endpoint, BuildWarning, LabError};

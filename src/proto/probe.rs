@@ -71,7 +71,7 @@ pub struct Spec {
 }
 
 /// Prints a session's progress. Implemented by the Windows prompt and by IOS.
-pub trait Report: Send {
+pub trait Report: Send + Sync {
     fn start(&mut self, spec: &Spec, out: &mut String);
     /// Probe `index` (0-based) at `ttl` came back with `outcome`.
     fn outcome(&mut self, index: u32, ttl: u8, outcome: &Outcome, out: &mut String);

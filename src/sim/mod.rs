@@ -9,7 +9,7 @@ mod rng;
 mod time;
 
 pub use capture::Pcap;
-pub use network::{CableInfo, Limits, Network, NetworkError, Stats};
+pub use network::{CableInfo, End, Limits, Network, NetworkError, Stats};
 pub use queue::EventQueue;
 pub use rng::{hash_name, mix, Rng};
 pub use time::{Duration, Time};

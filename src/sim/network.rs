@@ -50,6 +50,8 @@ pub struct CableInfo {
     pub id: EdgeIndex,
     pub a: (String, IfaceName),
     pub b: (String, IfaceName),
+    /// The same ends as device and port indices.
+    pub ends: [End; 2],
     pub up: bool,
 }
 
@@ -260,6 +262,7 @@ impl Network {
                     id: e,
                     a: end(0),
                     b: end(1),
+                    ends: c.ends,
                     up: self.devices[c.ends[0].device].ports[c.ends[0].port].link_up,
                 }
             })
@@ -290,6 +293,11 @@ impl Network {
                 c.capture = Some(Pcap::new(if c.serial { LINKTYPE_C_HDLC } else { LINKTYPE_ETHERNET }));
             }
         }
+    }
+
+    /// The cables as device/port pairs, cheaply (no names): for drawing every frame.
+    pub fn cable_ends(&self) -> impl Iterator<Item = [End; 2]> + '_ {
+        self.graph.edge_indices().map(|e| self.graph[e].ends)
     }
 
     /// Each cable's capture, named after its two ends (`R1-Gi0-0-0_SW1-Gi0-1`).

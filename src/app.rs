@@ -1,0 +1,441 @@
+//! The document behind the desktop app, free of any GUI: a lab being edited
+//! and its running network, changed only through [`Action`]s (which is what
+//! makes undo/redo, autosave and scripted UI tests possible). The bevy app in
+//! [`crate::gui`] turns clicks and keys into actions and draws the result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::device::{DeviceId, IfaceName, Model};
+use crate::grade::{self, GradeLimits, Report};
+use crate::lab::{self, DeviceSpec, Lab};
+use crate::sim::{Duration, Network};
+
+/// Something a user does to the workspace.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Place a new device; it gets the next free name (`R1`, `S2`, `PC3` ...).
+    AddDevice {
+        model: Model,
+        at: (f32, f32),
+    },
+    MoveDevice {
+        device: String,
+        to: (f32, f32),
+    },
+    RenameDevice {
+        device: String,
+        to: String,
+    },
+    DeleteDevice {
+        device: String,
+    },
+    /// Cable two devices; `None` picks the first free port (fastest first).
+    Connect {
+        a: String,
+        a_iface: Option<String>,
+        b: String,
+        b_iface: Option<String>,
+    },
+    /// Unplug the cable at a port.
+    Disconnect {
+        device: String,
+        iface: String,
+    },
+    /// Type a line at a device's terminal.
+    Type {
+        device: String,
+        line: String,
+    },
+    Undo,
+    Redo,
+}
+
+/// What went wrong with an action, in words for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ActionError(pub String);
+
+fn err<T>(msg: impl Into<String>) -> Result<T, ActionError> {
+    Err(ActionError(msg.into()))
+}
+
+/// A lab open for editing, with its network running.
+pub struct Workspace {
+    /// Title, instructions, objectives, seed; devices and cables are read
+    /// back from the network when saving.
+    pub template: Lab,
+    pub net: Network,
+    pub path: Option<PathBuf>,
+    pub dirty: bool,
+    /// Everything each terminal has shown, by device name.
+    pub scrollback: BTreeMap<String, String>,
+    undo: Vec<Lab>,
+    redo: Vec<Lab>,
+    /// Simulation speed: 0 is paused.
+    pub speed: f64,
+    /// The last "Check results".
+    pub last_report: Option<Report>,
+    /// Bumped whenever devices or cables come or go, so views know to redraw.
+    pub generation: u64,
+}
+
+const UNDO_DEPTH: usize = 100;
+
+impl Workspace {
+    /// An empty, untitled workspace.
+    pub fn new() -> Self {
+        let template = Lab {
+            title: "Untitled".into(),
+            instructions: String::new(),
+            seed: 1,
+            devices: Vec::new(),
+            links: Vec::new(),
+            objectives: Vec::new(),
+            allow: Vec::new(),
+        };
+        Self::from_lab(template, None).expect("an empty lab builds")
+    }
+
+    pub fn from_lab(lab: Lab, path: Option<PathBuf>) -> Result<Self, ActionError> {
+        let (net, _) = lab::build(&lab).map_err(|e| ActionError(e.to_string()))?;
+        let mut ws = Workspace {
+            template: lab,
+            net,
+            path,
+            dirty: false,
+            scrollback: BTreeMap::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            speed: 1.0,
+            last_report: None,
+            generation: 0,
+        };
+        ws.greet_all();
+        Ok(ws)
+    }
+
+    pub fn open(path: &Path) -> Result<Self, ActionError> {
+        let (lab, _) = lab::load_file(path).map_err(|e| ActionError(e.to_string()))?;
+        Self::from_lab(lab, Some(path.to_path_buf()))
+    }
+
+    /// Each terminal starts with its prompt, as a console cable shows it.
+    fn greet_all(&mut self) {
+        for d in self.net.devices() {
+            let text = self.scrollback.entry(d.name.clone()).or_default();
+            if text.is_empty() {
+                text.push_str(&d.prompt());
+            }
+        }
+    }
+
+    /// The lab as it stands: template plus the network's devices, configs and cables.
+    pub fn lab(&self) -> Lab {
+        lab::to_lab(&self.template, &self.net)
+    }
+
+    pub fn title(&self) -> String {
+        let name = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or("untitled".into(), |n| n.to_string_lossy().to_string());
+        format!("{}{name} - wirelab", if self.dirty { "*" } else { "" })
+    }
+
+    fn find(&self, name: &str) -> Result<DeviceId, ActionError> {
+        self.net.find(name).ok_or_else(|| ActionError(format!("there is no device {name}")))
+    }
+
+    fn snapshot(&mut self) {
+        self.undo.push(self.lab());
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    /// Rebuild the network from a lab (configurations carry the state over).
+    /// The template (the lab as handed out) stays as it was, for grading.
+    fn rebuild(&mut self, lab: Lab) -> Result<(), ActionError> {
+        let (net, _) = lab::build(&lab).map_err(|e| ActionError(e.to_string()))?;
+        self.net = net;
+        self.scrollback.retain(|name, _| self.net.find(name).is_some());
+        self.greet_all();
+        Ok(())
+    }
+
+    /// The next free name for a model: R1, S1, MLS1, PC1, L1, SRV1.
+    pub fn next_name(&self, model: Model) -> String {
+        let prefix = match model {
+            Model::Router => "R",
+            Model::Switch => "S",
+            Model::L3Switch => "MLS",
+            Model::Pc => "PC",
+            Model::Laptop => "L",
+            Model::Server => "SRV",
+        };
+        (1..).map(|n| format!("{prefix}{n}")).find(|n| self.net.find(n).is_none()).expect("names are endless")
+    }
+
+    /// The first port without a cable, preferring the fastest kind (uplinks first on switches).
+    pub fn free_port(&self, device: DeviceId) -> Option<IfaceName> {
+        let d = self.net.device(device);
+        let mut ports: Vec<(usize, &IfaceName)> =
+            d.ports.iter().enumerate().filter(|(_, p)| !p.cabled).map(|(i, p)| (i, &p.name)).collect();
+        if d.model.is_switch() {
+            // Access ports for hosts first on a switch: keep the uplinks free.
+            ports.sort_by_key(|(i, p)| {
+                (p.kind != crate::device::IfaceKind::FastEthernet && d.model == Model::Switch, *i)
+            });
+        }
+        ports.first().map(|(_, n)| (*n).clone())
+    }
+
+    /// Carry out an action.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        match action {
+            Action::AddDevice { model, at } => {
+                self.snapshot();
+                let name = self.next_name(model);
+                let id = self.net.add_device(&name, model).map_err(|e| ActionError(e.to_string()))?;
+                self.net.device_mut(id).at = at;
+                self.net.type_line(id, "");
+                self.net.take_console(id);
+                self.scrollback.insert(name, self.net.device(id).prompt());
+            }
+            Action::MoveDevice { device, to } => {
+                let id = self.find(&device)?;
+                self.snapshot();
+                self.net.device_mut(id).at = to;
+            }
+            Action::RenameDevice { device, to } => {
+                let to = to.trim().to_string();
+                if to.is_empty() || to.contains(|c: char| c.is_whitespace() || c == ':') {
+                    return err(format!("`{to}` cannot be a device name (no spaces or colons)"));
+                }
+                self.find(&device)?;
+                if !to.eq_ignore_ascii_case(&device) && self.net.find(&to).is_some() {
+                    return err(format!("there is already a device named {to}"));
+                }
+                self.snapshot();
+                let mut lab = self.lab();
+                for d in &mut lab.devices {
+                    if d.name == device {
+                        d.name = to.clone();
+                    }
+                }
+                for (a, b) in &mut lab.links {
+                    for end in [a, b] {
+                        if let Some((dev, iface)) = end.split_once(':') {
+                            if dev == device {
+                                *end = format!("{to}:{iface}");
+                            }
+                        }
+                    }
+                }
+                if let Some(text) = self.scrollback.remove(&device) {
+                    self.scrollback.insert(to.clone(), text);
+                }
+                self.rebuild(lab)?;
+            }
+            Action::DeleteDevice { device } => {
+                self.find(&device)?;
+                self.snapshot();
+                let mut lab = self.lab();
+                lab.devices.retain(|d| d.name != device);
+                lab.links
+                    .retain(|(a, b)| !a.starts_with(&format!("{device}:")) && !b.starts_with(&format!("{device}:")));
+                self.scrollback.remove(&device);
+                self.rebuild(lab)?;
+            }
+            Action::Connect { a, a_iface, b, b_iface } => {
+                let (ida, idb) = (self.find(&a)?, self.find(&b)?);
+                let pick = |ws: &Self, id: DeviceId, iface: &Option<String>| -> Result<IfaceName, ActionError> {
+                    match iface {
+                        Some(i) => IfaceName::parse(i).map_err(|e| ActionError(e.to_string())),
+                        None => ws
+                            .free_port(id)
+                            .ok_or_else(|| ActionError(format!("{} has no free port", ws.net.device(id).name))),
+                    }
+                };
+                let (ia, ib) = (pick(self, ida, &a_iface)?, pick(self, idb, &b_iface)?);
+                self.snapshot();
+                if let Err(e) = self.net.connect((ida, &ia), (idb, &ib)) {
+                    self.undo.pop();
+                    return err(e.to_string());
+                }
+            }
+            Action::Disconnect { device, iface } => {
+                let id = self.find(&device)?;
+                let name = IfaceName::parse(&iface).map_err(|e| ActionError(e.to_string()))?;
+                let port = self
+                    .net
+                    .device(id)
+                    .model
+                    .port_index(&name)
+                    .ok_or_else(|| ActionError(format!("{device} has no interface {name}")))?;
+                let cable =
+                    self.net.cable_at(id, port).ok_or_else(|| ActionError(format!("{device} {name} has no cable")))?;
+                self.snapshot();
+                self.net.disconnect(cable);
+            }
+            Action::Type { device, line } => {
+                let id = self.find(&device)?;
+                let echo = match self.net.device(id).pending_question() {
+                    Some(true) => String::new(),
+                    _ => line.replace('\u{1a}', "^Z"),
+                };
+                let text = self.scrollback.entry(device.clone()).or_default();
+                text.push_str(&echo);
+                text.push('\n');
+                self.net.type_line(id, &line);
+                self.collect_output();
+                // Configuration is part of the document; a `show` is not, but
+                // telling them apart is not worth a wrong "unsaved" marker.
+                self.dirty = true;
+                return Ok(());
+            }
+            Action::Undo => {
+                let Some(previous) = self.undo.pop() else { return err("nothing to undo") };
+                self.redo.push(self.lab());
+                self.rebuild(previous)?;
+            }
+            Action::Redo => {
+                let Some(next) = self.redo.pop() else { return err("nothing to redo") };
+                self.undo.push(self.lab());
+                self.rebuild(next)?;
+            }
+        }
+        self.dirty = true;
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Move what the terminals printed into their scrollback, with a prompt
+    /// after it when the terminal is waiting for input.
+    pub fn collect_output(&mut self) {
+        for id in 0..self.net.devices().len() {
+            let out = self.net.take_console(id);
+            let d = self.net.device(id);
+            let waiting = !d.busy();
+            let text = self.scrollback.entry(d.name.clone()).or_default();
+            let had_prompt_pending = text.ends_with('\n') || text.is_empty();
+            if out.is_empty() && !(waiting && had_prompt_pending) {
+                continue;
+            }
+            text.push_str(&out);
+            if waiting && (text.ends_with('\n') || text.is_empty()) && d.pending_question().is_none() {
+                text.push_str(&d.prompt());
+            }
+            // Keep the scrollback bounded, as a terminal's is.
+            if text.len() > 200_000 {
+                let cut = text.len() - 150_000;
+                let cut = (cut..text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                text.drain(..cut);
+            }
+        }
+    }
+
+    /// Let simulated time pass with the wall clock, at the workspace's speed.
+    pub fn advance(&mut self, wall_seconds: f64) {
+        if self.speed > 0.0 {
+            // Never more than a second of simulation per frame, so a slow frame
+            // does not turn into a long freeze.
+            let dt = (wall_seconds * self.speed).min(1.0);
+            self.net.run_for(Duration::from_secs_f64(dt));
+            self.collect_output();
+        }
+    }
+
+    /// Save to `path` (or the current path), atomically.
+    pub fn save(&mut self, path: Option<&Path>) -> Result<PathBuf, ActionError> {
+        let path = path
+            .map(Path::to_path_buf)
+            .or_else(|| self.path.clone())
+            .ok_or_else(|| ActionError("choose a file name first".into()))?;
+        lab::save_file(&path, &self.lab()).map_err(|e| ActionError(format!("{}: {e}", path.display())))?;
+        self.path = Some(path.clone());
+        self.dirty = false;
+        Ok(path)
+    }
+
+    /// Where autosave keeps unsaved work: next to the lab, or in the temp folder.
+    pub fn recovery_path(&self) -> PathBuf {
+        match &self.path {
+            Some(p) => {
+                let name = p.file_name().map_or("lab.ron".into(), |n| n.to_string_lossy().to_string());
+                p.with_file_name(format!(".{name}.recovery"))
+            }
+            None => std::env::temp_dir().join("wirelab-untitled.ron.recovery"),
+        }
+    }
+
+    /// Write the recovery file (only when there is unsaved work).
+    pub fn autosave(&self) -> Result<(), ActionError> {
+        if !self.dirty {
+            return Ok(());
+        }
+        lab::save::write_atomic(&self.recovery_path(), &lab::to_ron(&self.lab()))
+            .map_err(|e| ActionError(e.to_string()))
+    }
+
+    /// The same grader as `wirelab grade`, on the lab as it stands now.
+    pub fn check_results(&mut self) -> &Report {
+        let report = grade::grade_lab(&self.template, &self.lab(), "this network", &GradeLimits::default());
+        self.last_report.insert(report)
+    }
+
+    /// The objectives' lab for grading keeps its own devices; without any
+    /// (an untitled workspace) the current network is the lab.
+    pub fn has_objectives(&self) -> bool {
+        !self.template.objectives.is_empty()
+    }
+
+    /// Add the devices of a spec list (used when opening a lab from the app).
+    pub fn device_specs(&self) -> Vec<DeviceSpec> {
+        self.lab().devices
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The view that fits every device of a lab in a window: the world point to
+/// centre on and the world units per pixel. Side panels cover `left` and
+/// `right` pixels and the menu and status bars `top` and `bottom`.
+pub fn fit_view(
+    points: &[(f32, f32)],
+    window: (f32, f32),
+    left: f32,
+    right: f32,
+    top: f32,
+    bottom: f32,
+) -> ((f32, f32), f32) {
+    if points.is_empty() {
+        return ((0.0, 0.0), 1.0);
+    }
+    const MARGIN: f32 = 80.0;
+    // World coordinates: lab y points down, world y up.
+    let xs = points.iter().map(|p| p.0);
+    let ys = points.iter().map(|p| -p.1);
+    let (min_x, max_x) = (xs.clone().fold(f32::MAX, f32::min) - MARGIN, xs.fold(f32::MIN, f32::max) + MARGIN);
+    let (min_y, max_y) = (ys.clone().fold(f32::MAX, f32::min) - MARGIN, ys.fold(f32::MIN, f32::max) + MARGIN);
+    let usable = ((window.0 - left - right).max(200.0), (window.1 - top - bottom).max(200.0));
+    let scale = ((max_x - min_x) / usable.0).max((max_y - min_y) / usable.1).max(0.2);
+    let centre = ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0);
+    // The free area's centre is off the window's centre by half the panels' difference.
+    let camera = (centre.0 - (left - right) / 2.0 * scale, centre.1 + (top - bottom) / 2.0 * scale);
+    (camera, scale)
+}
+
+/// Where a lab point lands on screen (pixels from the top-left) for a view
+/// from [`fit_view`].
+pub fn to_screen(at: (f32, f32), camera: (f32, f32), scale: f32, window: (f32, f32)) -> (f32, f32) {
+    let world = (at.0, -at.1);
+    (window.0 / 2.0 + (world.0 - camera.0) / scale, window.1 / 2.0 - (world.1 - camera.1) / scale)
+}

@@ -1,0 +1,400 @@
+//! The topology canvas (bevy): devices as icons with their names, cables as
+//! lines with a link light at each end, a grid; pan, zoom, select, drag,
+//! place and cable. Input becomes [`Action`]s on the workspace.
+
+use std::collections::HashMap;
+
+use bevy::input::mouse::{MouseMotion, MouseWheel};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+use bevy_egui::input::EguiWantsInput;
+
+use super::icons::{self, Shape};
+use super::{Tool, UiState, Ws};
+use crate::app::Action;
+
+/// The entities drawn for the current generation of the workspace.
+#[derive(Resource, Default)]
+pub struct Scene {
+    generation: Option<u64>,
+    cable_count: usize,
+    devices: HashMap<String, Entity>,
+    lights: Vec<(Entity, Entity)>,
+    labels: Vec<(Entity, Entity)>,
+    /// Shared meshes and materials, so icons of a kind batch into one draw.
+    meshes: HashMap<(u32, u32, bool), Handle<Mesh>>,
+    materials: HashMap<[u8; 4], Handle<ColorMaterial>>,
+    /// The state each light was last drawn in.
+    light_state: Vec<(bool, bool)>,
+}
+
+impl Scene {
+    fn mesh(&mut self, meshes: &mut Assets<Mesh>, shape: &Shape) -> Handle<Mesh> {
+        let key = match *shape {
+            Shape::Circle(r) => ((r * 10.0) as u32, 0, true),
+            Shape::Rect(w, h) => ((w * 10.0) as u32, (h * 10.0) as u32, false),
+        };
+        self.meshes
+            .entry(key)
+            .or_insert_with(|| match *shape {
+                Shape::Circle(r) => meshes.add(Circle::new(r)),
+                Shape::Rect(w, h) => meshes.add(Rectangle::new(w, h)),
+            })
+            .clone()
+    }
+
+    fn material(&mut self, materials: &mut Assets<ColorMaterial>, color: Color) -> Handle<ColorMaterial> {
+        let key = color.to_srgba().to_u8_array();
+        self.materials.entry(key).or_insert_with(|| materials.add(ColorMaterial::from_color(color))).clone()
+    }
+}
+
+#[derive(Component)]
+pub struct DeviceIcon;
+
+#[derive(Component)]
+pub struct WorldCamera;
+
+pub const BACKGROUND: Color = Color::srgb(0.11, 0.13, 0.16);
+const GREEN: Color = Color::srgb(0.2, 0.85, 0.3);
+const RED: Color = Color::srgb(0.9, 0.2, 0.2);
+const LIGHT_DISTANCE: f32 = 50.0;
+/// Cables start at the edge of an icon, not under it.
+const ICON_EDGE: f32 = 30.0;
+
+/// Lab coordinates (y down) to world coordinates (y up).
+pub fn world(at: (f32, f32)) -> Vec2 {
+    Vec2::new(at.0, -at.1)
+}
+
+pub fn lab_point(w: Vec2) -> (f32, f32) {
+    (w.x.round(), (-w.y).round())
+}
+
+pub fn setup(mut commands: Commands) {
+    // No multisampling: school computers often render in software, where it costs most.
+    commands.spawn((Camera2d, WorldCamera, Msaa::Off));
+}
+
+/// Respawn the scene when devices or cables came or went; otherwise move
+/// icons and recolour lights.
+pub fn sync(
+    mut commands: Commands,
+    ws: Res<Ws>,
+    ui: Res<UiState>,
+    mut scene: ResMut<Scene>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+    mut transforms: Query<&mut Transform>,
+    mut light_colors: Query<&mut MeshMaterial2d<ColorMaterial>>,
+    mut visibility: Query<&mut Visibility>,
+) {
+    let net = &ws.0.net;
+    let cable_count = net.graph().edge_count();
+    if scene.generation != Some(ws.0.generation) || scene.cable_count != cable_count {
+        let cables = net.cables();
+        for (_, e) in scene.devices.drain() {
+            commands.entity(e).despawn();
+        }
+        let scene = &mut *scene;
+        for (a, b) in scene.lights.drain(..).chain(scene.labels.drain(..)) {
+            commands.entity(a).despawn();
+            commands.entity(b).despawn();
+        }
+        for d in net.devices() {
+            let parent = commands
+                .spawn((DeviceIcon, Transform::from_translation(world(d.at).extend(1.0)), Visibility::default()))
+                .with_children(|c| {
+                    for (z, p) in icons::parts(d.model).into_iter().enumerate() {
+                        let mesh = scene.mesh(&mut meshes, &p.shape);
+                        let material = scene.material(&mut materials, p.color);
+                        c.spawn((
+                            Mesh2d(mesh),
+                            MeshMaterial2d(material),
+                            Transform::from_translation(p.offset.extend(z as f32 * 0.01)),
+                        ));
+                    }
+                    c.spawn((
+                        Text2d::new(d.name.clone()),
+                        TextFont { font_size: FontSize::Px(14.0), ..default() },
+                        TextColor(Color::srgb(0.9, 0.92, 0.95)),
+                        Transform::from_translation(Vec3::new(0.0, -40.0, 0.2)),
+                    ));
+                })
+                .id();
+            scene.devices.insert(d.name.clone(), parent);
+        }
+        let mesh = scene.mesh(&mut meshes, &Shape::Circle(5.0));
+        let red = scene.material(&mut materials, RED);
+        for c in &cables {
+            let mut pair = Vec::new();
+            let mut label_pair = Vec::new();
+            for (_, iface) in [&c.a, &c.b] {
+                pair.push(
+                    commands
+                        .spawn((Mesh2d(mesh.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(0.0, 0.0, 0.5)))
+                        .id(),
+                );
+                label_pair.push(
+                    commands
+                        .spawn((
+                            Text2d::new(iface.short()),
+                            TextFont { font_size: FontSize::Px(11.0), ..default() },
+                            TextColor(Color::srgb(0.75, 0.8, 0.85)),
+                            Transform::from_xyz(0.0, 0.0, 0.6),
+                            Visibility::Hidden,
+                        ))
+                        .id(),
+                );
+            }
+            scene.lights.push((pair[0], pair[1]));
+            scene.labels.push((label_pair[0], label_pair[1]));
+        }
+        scene.light_state = vec![(false, false); cables.len()];
+        scene.generation = Some(ws.0.generation);
+        scene.cable_count = cables.len();
+        return;
+    }
+    let green = scene.material(&mut materials, GREEN);
+    let red = scene.material(&mut materials, RED);
+    let labels_visible = if ui.show_labels { Visibility::Visible } else { Visibility::Hidden };
+    let place = |id: usize| {
+        let d = net.device(id);
+        world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
+    };
+    for (id, d) in net.devices().iter().enumerate() {
+        if let Some(&e) = scene.devices.get(&d.name) {
+            if let Ok(mut t) = transforms.get_mut(e) {
+                let want = place(id).extend(1.0);
+                if t.translation != want {
+                    t.translation = want;
+                }
+            }
+        }
+    }
+    for (i, ends) in net.cable_ends().enumerate() {
+        let (Some(&(la, lb)), Some(&(ta, tb))) = (scene.lights.get(i), scene.labels.get(i)) else { continue };
+        let (pa, pb) = (place(ends[0].device), place(ends[1].device));
+        let dir = (pb - pa).normalize_or_zero();
+        let state = (
+            net.device(ends[0].device).ports[ends[0].port].link_up,
+            net.device(ends[1].device).ports[ends[1].port].link_up,
+        );
+        let recolour = scene.light_state.get(i) != Some(&state);
+        for (light, label, at, sign, is_up) in [(la, ta, pa, 1.0, state.0), (lb, tb, pb, -1.0, state.1)] {
+            let spot = at + dir * sign * LIGHT_DISTANCE;
+            if let Ok(mut t) = transforms.get_mut(light) {
+                t.translation = spot.extend(0.5);
+            }
+            if recolour {
+                if let Ok(mut m) = light_colors.get_mut(light) {
+                    m.0 = if is_up { green.clone() } else { red.clone() };
+                }
+            }
+            if ui.show_labels {
+                if let Ok(mut t) = transforms.get_mut(label) {
+                    let normal = Vec2::new(-dir.y, dir.x) * 12.0;
+                    t.translation = (at + dir * sign * (LIGHT_DISTANCE + 18.0) + normal).extend(0.6);
+                }
+            }
+            if let Ok(mut v) = visibility.get_mut(label) {
+                v.set_if_neq(labels_visible);
+            }
+        }
+        if recolour {
+            if let Some(s) = scene.light_state.get_mut(i) {
+                *s = state;
+            }
+        }
+    }
+}
+
+/// Cables, the grid and the selection, drawn every frame.
+pub fn draw(
+    mut gizmos: Gizmos,
+    ws: Res<Ws>,
+    ui: Res<UiState>,
+    camera: Single<(&Camera, &GlobalTransform), With<WorldCamera>>,
+) {
+    let (cam, cam_t) = *camera;
+    // The grid, only where it can be seen.
+    if let (Ok(min), Ok(max)) = (
+        cam.viewport_to_world_2d(cam_t, Vec2::ZERO),
+        cam.viewport_to_world_2d(cam_t, cam.logical_viewport_size().unwrap_or(Vec2::splat(1000.0))),
+    ) {
+        let (lo, hi) = (min.min(max), min.max(max));
+        // Coarser when zoomed out, so the grid never turns into a haze.
+        let mut step = 50.0;
+        while (hi.x - lo.x) / step + (hi.y - lo.y) / step > 80.0 {
+            step *= 2.0;
+        }
+        let grid = Color::srgba(1.0, 1.0, 1.0, 0.04);
+        {
+            let mut x = (lo.x / step).floor() * step;
+            while x < hi.x {
+                gizmos.line_2d(Vec2::new(x, lo.y), Vec2::new(x, hi.y), grid);
+                x += step;
+            }
+            let mut y = (lo.y / step).floor() * step;
+            while y < hi.y {
+                gizmos.line_2d(Vec2::new(lo.x, y), Vec2::new(hi.x, y), grid);
+                y += step;
+            }
+        }
+    }
+    let net = &ws.0.net;
+    let place = |id: usize| {
+        let d = net.device(id);
+        world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
+    };
+    let pos = |name: &str| net.find(name).map(place);
+    for ends in net.cable_ends() {
+        let (a, b) = (place(ends[0].device), place(ends[1].device));
+        let serial = net.device(ends[0].device).ports[ends[0].port].name.kind == crate::device::IfaceKind::Serial;
+        let color = if serial { Color::srgb(0.9, 0.35, 0.3) } else { Color::srgb(0.7, 0.72, 0.75) };
+        let dir = (b - a).normalize_or_zero();
+        if a.distance(b) > 2.0 * ICON_EDGE {
+            gizmos.line_2d(a + dir * ICON_EDGE, b - dir * ICON_EDGE, color);
+        }
+    }
+    if let Some(p) = ui.selected.as_deref().and_then(pos) {
+        gizmos.rect_2d(Isometry2d::from_translation(p), Vec2::new(72.0, 64.0), Color::srgb(1.0, 0.85, 0.2));
+    }
+    if let Tool::Cable { first: Some((ref dev, _)) } = ui.tool {
+        if let Some(p) = pos(dev) {
+            gizmos.circle_2d(Isometry2d::from_translation(p), 36.0, Color::srgb(1.0, 0.85, 0.2));
+        }
+    }
+}
+
+/// The device under a world point, if any (the nearest within reach).
+pub fn device_at(ws: &Ws, point: Vec2) -> Option<String> {
+    ws.0.net
+        .devices()
+        .iter()
+        .map(|d| (d, world(d.at).distance(point)))
+        .filter(|(_, dist)| *dist <= icons::HIT_RADIUS)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(d, _)| d.name.clone())
+}
+
+/// Mouse on the canvas: zoom, pan, select, drag, double-click, place, cable.
+#[allow(clippy::too_many_arguments)]
+pub fn input(
+    mut ws: ResMut<Ws>,
+    mut ui: ResMut<UiState>,
+    buttons: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
+    mut wheel: MessageReader<MouseWheel>,
+    mut motion: MessageReader<MouseMotion>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection), With<WorldCamera>>,
+    egui_wants: Res<EguiWantsInput>,
+    time: Res<Time>,
+) {
+    let over_ui = egui_wants.wants_any_pointer_input();
+    let moved: Vec2 = motion.read().map(|m| m.delta).sum();
+    let scrolled: f32 = wheel.read().map(|w| w.y).sum();
+    let (cam, cam_gt, ref mut cam_t, ref mut projection) = *camera;
+    let scale = match &**projection {
+        Projection::Orthographic(o) => o.scale,
+        _ => 1.0,
+    };
+    if !over_ui && scrolled != 0.0 {
+        if let Projection::Orthographic(o) = &mut **projection {
+            o.scale = (o.scale * (1.0 - scrolled.signum() * 0.1)).clamp(0.1, 20.0);
+        }
+    }
+    if (buttons.pressed(MouseButton::Right) || buttons.pressed(MouseButton::Middle)) && !over_ui {
+        cam_t.translation.x -= moved.x * scale;
+        cam_t.translation.y += moved.y * scale;
+    }
+    let Some(cursor) = window.cursor_position() else { return };
+    let Ok(point) = cam.viewport_to_world_2d(cam_gt, cursor) else { return };
+
+    if buttons.just_pressed(MouseButton::Left) && !over_ui {
+        let hit = device_at(&ws, point);
+        match ui.tool.clone() {
+            Tool::Place(model) => {
+                let _ = ws.0.apply(Action::AddDevice { model, at: lab_point(point) });
+                ui.tool = Tool::Select;
+            }
+            Tool::Cable { first: None } => {
+                if let Some(d) = hit {
+                    ui.port_menu = Some(super::PortMenu { device: d, screen: cursor, second: false });
+                }
+            }
+            Tool::Cable { first: Some(_) } => {
+                if let Some(d) = hit {
+                    ui.port_menu = Some(super::PortMenu { device: d, screen: cursor, second: true });
+                }
+            }
+            Tool::Select => {
+                ui.selected = hit.clone();
+                if let Some(d) = hit {
+                    let now = time.elapsed_secs_f64();
+                    let double = ui.last_click.as_ref().is_some_and(|(n, t)| *n == d && now - t < 0.4);
+                    ui.last_click = Some((d.clone(), now));
+                    if double {
+                        ui.open_device(&d);
+                    } else if let Some(id) = ws.0.net.find(&d) {
+                        let at = ws.0.net.device(id).at;
+                        ui.drag = Some(super::Drag { device: d, start: at, at, grab: point - world(at), moved: false });
+                    }
+                }
+            }
+        }
+    }
+    if buttons.pressed(MouseButton::Left) {
+        if let Some(drag) = ui.drag.as_mut() {
+            let at = lab_point(point - drag.grab);
+            if at != drag.at {
+                drag.at = at;
+                drag.moved = true;
+            }
+        }
+    }
+    if buttons.just_released(MouseButton::Left) {
+        if let Some(drag) = ui.drag.take() {
+            if drag.moved {
+                let _ = ws.0.apply(Action::MoveDevice { device: drag.device, to: drag.at });
+            }
+        }
+    }
+    if !egui_wants.wants_any_keyboard_input()
+        && (keys.just_pressed(KeyCode::Delete) || keys.just_pressed(KeyCode::Backspace))
+    {
+        if let Some(d) = ui.selected.take() {
+            ui.close_device(&d);
+            let _ = ws.0.apply(Action::DeleteDevice { device: d });
+        }
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        ui.tool = Tool::Select;
+        ui.port_menu = None;
+    }
+}
+
+/// The pixels the egui panels cover around the canvas.
+pub const PANELS: (f32, f32, f32, f32) = (190.0, 300.0, 22.0, 24.0);
+
+/// Centre the camera on the devices and zoom so they all fit.
+pub fn fit(
+    ws: Res<Ws>,
+    mut ui: ResMut<UiState>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut camera: Single<(&mut Transform, &mut Projection), With<WorldCamera>>,
+) {
+    if !ui.fit_request {
+        return;
+    }
+    ui.fit_request = false;
+    let points: Vec<(f32, f32)> = ws.0.net.devices().iter().map(|d| d.at).collect();
+    let (left, right, top, bottom) = PANELS;
+    let (centre, scale) = crate::app::fit_view(&points, (window.width(), window.height()), left, right, top, bottom);
+    let (ref mut t, ref mut projection) = *camera;
+    t.translation = Vec3::new(centre.0, centre.1, t.translation.z);
+    if let Projection::Orthographic(o) = &mut **projection {
+        o.scale = scale;
+    }
+}

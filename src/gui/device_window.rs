@@ -1,0 +1,288 @@
+//! A device's window: its terminal (CLI, with `?`, Tab and history), a
+//! Config tab whose forms issue the equivalent IOS commands, and for hosts a
+//! Desktop tab with IP configuration and the command prompt.
+
+use bevy_egui::egui;
+
+use super::i18n::tr;
+use super::UiState;
+use crate::app::{Action, Workspace};
+use crate::device::{addr_mask, Role};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Cli,
+    Config,
+    Desktop,
+}
+
+/// The state of one open device window.
+#[derive(Clone, Debug)]
+pub struct DeviceWindow {
+    pub device: String,
+    pub tab: Tab,
+    pub input: String,
+    pub history: Vec<String>,
+    pub history_pos: Option<usize>,
+    pub form: Form,
+    /// The IOS commands the Config tab issued, shown as Packet Tracer does.
+    pub equivalent: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Form {
+    pub hostname: String,
+    pub iface: usize,
+    pub address: String,
+    pub mask: String,
+    pub gateway: String,
+    pub port_on: bool,
+    pub loaded_for: Option<(String, usize)>,
+}
+
+impl DeviceWindow {
+    pub fn new(device: &str) -> Self {
+        DeviceWindow {
+            device: device.into(),
+            tab: Tab::Cli,
+            input: String::new(),
+            history: Vec::new(),
+            history_pos: None,
+            form: Form::default(),
+            equivalent: Vec::new(),
+        }
+    }
+}
+
+/// Show every open device window; returns the windows still open.
+pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
+    let lang = ui_state.lang;
+    let mut windows = std::mem::take(&mut ui_state.windows);
+    windows.retain_mut(|w| {
+        let Some(id) = ws.net.find(&w.device) else { return false };
+        let is_host = ws.net.device(id).model.is_host();
+        let mut open = true;
+        egui::Window::new(format!("{} ({})", w.device, ws.net.device(id).model.platform()))
+            .id(egui::Id::new(("device", w.device.clone())))
+            .open(&mut open)
+            .default_size([620.0, 440.0])
+            .default_pos([210.0 + 24.0 * (w.device.len() % 5) as f32, 60.0])
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    if !is_host {
+                        ui.selectable_value(&mut w.tab, Tab::Cli, tr(lang, "cli"));
+                    }
+                    ui.selectable_value(&mut w.tab, Tab::Config, tr(lang, "config"));
+                    if is_host {
+                        ui.selectable_value(&mut w.tab, Tab::Desktop, tr(lang, "desktop"));
+                    }
+                });
+                if is_host && w.tab == Tab::Cli {
+                    w.tab = Tab::Desktop;
+                }
+                ui.separator();
+                match w.tab {
+                    Tab::Cli => terminal(ui, ws, w),
+                    Tab::Config => config(ui, ws, w, lang),
+                    Tab::Desktop => desktop(ui, ws, w, lang),
+                }
+            });
+        open
+    });
+    ui_state.windows = windows;
+}
+
+/// The terminal: scrollback and the line being typed.
+fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow) {
+    let text = ws.scrollback.get(&w.device).cloned().unwrap_or_default();
+    let height = (ui.available_height() - 8.0).max(120.0);
+    egui::ScrollArea::vertical().max_height(height).stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
+        ui.add(
+            egui::Label::new(egui::RichText::new(&text).monospace().color(egui::Color32::from_rgb(220, 225, 230)))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
+        let edit = egui::TextEdit::singleline(&mut w.input)
+            .font(egui::TextStyle::Monospace)
+            .frame(egui::Frame::NONE)
+            .desired_width(f32::INFINITY)
+            .lock_focus(true)
+            .id(egui::Id::new(("terminal-input", w.device.clone())));
+        let response = ui.add(edit);
+        if !response.has_focus() && ui.ctx().memory(|m| m.focused().is_none()) {
+            response.request_focus();
+        }
+        let id = ws.net.find(&w.device);
+        // `?` is answered at once, as on a console.
+        if let Some(before) = w.input.strip_suffix('?') {
+            if let Some(id) = id {
+                let d = ws.net.device(id);
+                if let Role::Ios(ios) = &d.role {
+                    let help = crate::cli::ios::help_text(d.model, &ios.mode, before, d.prompt().len());
+                    let entry = ws.scrollback.entry(w.device.clone()).or_default();
+                    entry.push_str(&format!("{before}?\n{help}{}", d.prompt()));
+                    w.input = before.to_string();
+                }
+            }
+        }
+        let (enter, tab, up, down, ctrl_z) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::Enter),
+                i.key_pressed(egui::Key::Tab),
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+                i.modifiers.ctrl && i.key_pressed(egui::Key::Z),
+            )
+        });
+        if response.has_focus() || response.lost_focus() {
+            if tab {
+                if let Some(completed) = id.and_then(|id| crate::cli::complete(ws.net.device(id), &w.input)) {
+                    w.input = completed;
+                    move_cursor_to_end(ui, &w.device, w.input.len());
+                }
+            }
+            if ctrl_z {
+                let _ = ws.apply(Action::Type { device: w.device.clone(), line: "\u{1a}".into() });
+            }
+            if up && !w.history.is_empty() {
+                let pos = w.history_pos.map_or(w.history.len() - 1, |p| p.saturating_sub(1));
+                w.history_pos = Some(pos);
+                w.input = w.history[pos].clone();
+                move_cursor_to_end(ui, &w.device, w.input.len());
+            }
+            if down {
+                if let Some(p) = w.history_pos {
+                    if p + 1 < w.history.len() {
+                        w.history_pos = Some(p + 1);
+                        w.input = w.history[p + 1].clone();
+                    } else {
+                        w.history_pos = None;
+                        w.input.clear();
+                    }
+                }
+            }
+            if enter {
+                let line = std::mem::take(&mut w.input);
+                if !line.trim().is_empty() {
+                    w.history.push(line.clone());
+                }
+                w.history_pos = None;
+                let _ = ws.apply(Action::Type { device: w.device.clone(), line });
+                response.request_focus();
+            }
+        }
+    });
+}
+
+fn move_cursor_to_end(ui: &egui::Ui, device: &str, len: usize) {
+    let id = egui::Id::new(("terminal-input", device.to_string()));
+    if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), id) {
+        state.cursor.set_char_range(Some(egui::text::CCursorRange::one(egui::text::CCursor::new(len))));
+        state.store(ui.ctx(), id);
+    }
+}
+
+/// Type a list of commands at a device, recording them as the equivalent IOS.
+fn issue(ws: &mut Workspace, w: &mut DeviceWindow, lines: &[String]) {
+    for l in lines {
+        let _ = ws.apply(Action::Type { device: w.device.clone(), line: l.clone() });
+        w.equivalent.push(l.clone());
+    }
+}
+
+fn config(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: super::i18n::Lang) {
+    let Some(id) = ws.net.find(&w.device) else { return };
+    let d = ws.net.device(id);
+    let ports: Vec<String> = d.ports.iter().map(|p| p.name.to_string()).collect();
+    let is_host = d.model.is_host();
+    if w.form.loaded_for.as_ref() != Some(&(w.device.clone(), w.form.iface)) {
+        let iface = w.form.iface.min(ports.len().saturating_sub(1));
+        w.form.iface = iface;
+        w.form.hostname = match &d.role {
+            Role::Ios(i) => i.hostname.clone(),
+            Role::Host(_) => d.name.clone(),
+        };
+        let addr = d.stack().iface_index(&d.ports[iface].name).and_then(|s| addr_mask(d.stack().ifaces[s].addr));
+        w.form.address = addr.map_or(String::new(), |(a, _)| a.to_string());
+        w.form.mask = addr.map_or(String::new(), |(_, m)| m.to_string());
+        w.form.port_on = d.port_admin_up(iface);
+        w.form.gateway = d.as_host().and_then(|h| h.gateway).map_or(String::new(), |g| g.to_string());
+        w.form.loaded_for = Some((w.device.clone(), iface));
+    }
+    egui::Grid::new("config-form").num_columns(2).show(ui, |ui| {
+        if !is_host {
+            ui.label(tr(lang, "hostname"));
+            ui.horizontal(|ui| {
+                ui.text_edit_singleline(&mut w.form.hostname);
+                if ui.button(tr(lang, "apply")).clicked() {
+                    let name = w.form.hostname.clone();
+                    issue(
+                        ws,
+                        w,
+                        &["enable".into(), "configure terminal".into(), format!("hostname {name}"), "end".into()],
+                    );
+                }
+            });
+            ui.end_row();
+        }
+        ui.label(tr(lang, "interface"));
+        egui::ComboBox::from_id_salt("iface")
+            .selected_text(ports.get(w.form.iface).cloned().unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for (i, p) in ports.iter().enumerate() {
+                    ui.selectable_value(&mut w.form.iface, i, p);
+                }
+            });
+        ui.end_row();
+        ui.label(tr(lang, "address"));
+        ui.text_edit_singleline(&mut w.form.address);
+        ui.end_row();
+        ui.label(tr(lang, "mask"));
+        ui.text_edit_singleline(&mut w.form.mask);
+        ui.end_row();
+        if is_host {
+            ui.label(tr(lang, "gateway"));
+            ui.text_edit_singleline(&mut w.form.gateway);
+            ui.end_row();
+        } else {
+            ui.label("");
+            ui.checkbox(&mut w.form.port_on, tr(lang, "port_on"));
+            ui.end_row();
+        }
+    });
+    if ui.button(tr(lang, "apply")).clicked() {
+        let f = w.form.clone();
+        if is_host {
+            let line = if f.gateway.trim().is_empty() {
+                format!("ipconfig {} {}", f.address, f.mask)
+            } else {
+                format!("ipconfig {} {} {}", f.address, f.mask, f.gateway)
+            };
+            issue(ws, w, &[line]);
+        } else {
+            let iface = ports.get(f.iface).cloned().unwrap_or_default();
+            let mut lines = vec!["enable".to_string(), "configure terminal".into(), format!("interface {iface}")];
+            if f.address.trim().is_empty() {
+                lines.push("no ip address".into());
+            } else {
+                lines.push(format!("ip address {} {}", f.address.trim(), f.mask.trim()));
+            }
+            lines.push(if f.port_on { "no shutdown".into() } else { "shutdown".into() });
+            lines.push("end".into());
+            issue(ws, w, &lines);
+        }
+        w.form.loaded_for = None;
+    }
+    ui.separator();
+    ui.label(tr(lang, "equivalent"));
+    egui::ScrollArea::vertical().max_height(140.0).stick_to_bottom(true).show(ui, |ui| {
+        for l in &w.equivalent {
+            ui.monospace(l);
+        }
+    });
+}
+
+fn desktop(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: super::i18n::Lang) {
+    ui.collapsing(tr(lang, "ip_config"), |ui| config(ui, ws, w, lang));
+    ui.label(tr(lang, "command_prompt"));
+    terminal(ui, ws, w);
+}

@@ -1,0 +1,124 @@
+//! The app's own words in English and French, from one catalog. What devices
+//! print (IOS, the Windows prompt) stays as the real devices print it.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// The system's language, from the usual environment variables.
+    pub fn from_env() -> Lang {
+        let v = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_default();
+        if v.to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// (key, English, French)
+const CATALOG: &[(&str, &str, &str)] = &[
+    ("file", "File", "Fichier"),
+    ("new", "New", "Nouveau"),
+    ("open", "Open…", "Ouvrir…"),
+    ("save", "Save", "Enregistrer"),
+    ("save_as", "Save as…", "Enregistrer sous…"),
+    ("quit", "Quit", "Quitter"),
+    ("edit", "Edit", "Édition"),
+    ("undo", "Undo", "Annuler"),
+    ("redo", "Redo", "Rétablir"),
+    ("delete", "Delete", "Supprimer"),
+    ("rename", "Rename", "Renommer"),
+    ("view", "View", "Affichage"),
+    ("fit", "Fit to view", "Tout afficher"),
+    ("labels", "Interface labels", "Noms des interfaces"),
+    ("simulation", "Simulation", "Simulation"),
+    ("pause", "Pause", "Pause"),
+    ("speed", "Speed", "Vitesse"),
+    ("language", "Language", "Langue"),
+    ("devices", "Devices", "Équipements"),
+    ("tools", "Tools", "Outils"),
+    ("select", "Select", "Sélection"),
+    ("cable", "Cable", "Câble"),
+    ("auto", "Automatic", "Automatique"),
+    ("lab", "Lab", "TP"),
+    ("instructions", "Instructions", "Consignes"),
+    ("objectives", "Objectives", "Objectifs"),
+    ("check", "Check results", "Vérifier les résultats"),
+    ("score", "Score", "Note"),
+    ("points", "points", "points"),
+    ("hint", "Hint", "Indice"),
+    ("why", "Why", "Pourquoi"),
+    ("cli", "CLI", "CLI"),
+    ("config", "Config", "Config"),
+    ("desktop", "Desktop", "Bureau"),
+    ("hostname", "Hostname", "Nom d'hôte"),
+    ("apply", "Apply", "Appliquer"),
+    ("interface", "Interface", "Interface"),
+    ("address", "IP address", "Adresse IP"),
+    ("mask", "Subnet mask", "Masque"),
+    ("gateway", "Default gateway", "Passerelle par défaut"),
+    ("port_on", "Port on", "Port activé"),
+    ("equivalent", "Equivalent IOS commands", "Commandes IOS équivalentes"),
+    ("ip_config", "IP configuration", "Configuration IP"),
+    ("command_prompt", "Command prompt", "Invite de commandes"),
+    ("file_name", "File name", "Nom du fichier"),
+    ("cancel", "Cancel", "Annuler"),
+    ("ok", "OK", "OK"),
+    (
+        "unsaved",
+        "There are unsaved changes. Save them before closing?",
+        "Des modifications ne sont pas enregistrées. Les enregistrer avant de fermer ?",
+    ),
+    ("discard", "Close without saving", "Fermer sans enregistrer"),
+    (
+        "recover",
+        "Unsaved work from an earlier session was found. Recover it?",
+        "Un travail non enregistré d'une session précédente a été trouvé. Le récupérer ?",
+    ),
+    ("recover_yes", "Recover", "Récupérer"),
+    ("recover_no", "Ignore", "Ignorer"),
+    ("no_objectives", "This lab has no objectives.", "Ce TP n'a pas d'objectifs."),
+    ("pick_port", "Choose a port", "Choisir un port"),
+    ("place_hint", "Click the canvas to place the device", "Cliquez sur le plan pour placer l'équipement"),
+    (
+        "cable_hint",
+        "Click a device, choose a port, then the other device",
+        "Cliquez un équipement, choisissez un port, puis l'autre équipement",
+    ),
+    ("saved", "Saved", "Enregistré"),
+    ("time", "Time", "Temps"),
+    ("english", "English", "English"),
+    ("french", "Français", "Français"),
+];
+
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    match CATALOG.iter().find(|(k, _, _)| *k == key) {
+        Some((_, en, fr)) => match lang {
+            Lang::En => en,
+            Lang::Fr => fr,
+        },
+        None => "?",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_translated_and_unique() {
+        for (i, (k, en, fr)) in CATALOG.iter().enumerate() {
+            assert!(!en.is_empty() && !fr.is_empty(), "{k}");
+            assert!(!CATALOG[i + 1..].iter().any(|(k2, _, _)| k2 == k), "duplicate key {k}");
+        }
+        assert_eq!(tr(Lang::Fr, "save"), "Enregistrer");
+        assert_eq!(tr(Lang::En, "nonexistent"), "?");
+    }
+}

@@ -1,0 +1,363 @@
+//! The desktop app (feature `gui`): bevy draws the topology ([`canvas`]),
+//! egui the tool panels ([`panels`], [`device_window`]). Everything the app
+//! does goes through [`crate::app::Workspace`] actions, the same document
+//! API the tests drive; no logic lives only here.
+
+mod canvas;
+mod device_window;
+pub mod i18n;
+mod icons;
+mod panels;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{save_to_disk, Screenshot, ScreenshotCaptured};
+use bevy::window::{PrimaryWindow, WindowCloseRequested};
+use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+
+use crate::app::{Action, Workspace};
+use crate::device::Model;
+pub use icons::body_color;
+
+/// The workspace, as a bevy resource.
+#[derive(Resource)]
+pub struct Ws(pub Workspace);
+
+/// What the canvas tool does on a click.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tool {
+    Select,
+    Place(Model),
+    /// Cabling: the first end once chosen (device, port or automatic).
+    Cable {
+        first: Option<(String, Option<String>)>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Drag {
+    pub device: String,
+    pub start: (f32, f32),
+    pub at: (f32, f32),
+    pub grab: Vec2,
+    pub moved: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PortMenu {
+    pub device: String,
+    pub screen: Vec2,
+    pub second: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Dialog {
+    None,
+    Open(String),
+    SaveAs(String),
+    ConfirmClose,
+    ConfirmNew,
+    Recover(PathBuf),
+}
+
+/// The state of the interface that is not part of the document.
+#[derive(Resource)]
+pub struct UiState {
+    pub lang: i18n::Lang,
+    pub selected: Option<String>,
+    pub windows: Vec<device_window::DeviceWindow>,
+    pub tool: Tool,
+    pub show_labels: bool,
+    pub dialog: Option<Dialog>,
+    pub status: String,
+    pub drag: Option<Drag>,
+    pub last_click: Option<(String, f64)>,
+    pub fit_request: bool,
+    pub port_menu: Option<PortMenu>,
+    pub rename: String,
+    /// Actions chosen inside a panel, carried out after it is drawn.
+    pub pending: Vec<Action>,
+    pub quit_requested: bool,
+    pub quit_now: bool,
+}
+
+impl UiState {
+    fn new() -> Self {
+        UiState {
+            lang: i18n::Lang::from_env(),
+            selected: None,
+            windows: Vec::new(),
+            tool: Tool::Select,
+            show_labels: false,
+            dialog: None,
+            status: String::new(),
+            drag: None,
+            last_click: None,
+            fit_request: true,
+            port_menu: None,
+            rename: String::new(),
+            pending: Vec::new(),
+            quit_requested: false,
+            quit_now: false,
+        }
+    }
+
+    pub fn open_device(&mut self, name: &str) {
+        if !self.windows.iter().any(|w| w.device == name) {
+            self.windows.push(device_window::DeviceWindow::new(name));
+        }
+    }
+
+    pub fn close_device(&mut self, name: &str) {
+        self.windows.retain(|w| w.device != name);
+    }
+
+    fn reset_view(&mut self) {
+        self.selected = None;
+        self.windows.clear();
+        self.tool = Tool::Select;
+        self.fit_request = true;
+    }
+}
+
+/// How the app was started.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub lab: Option<PathBuf>,
+    /// Render, save a PNG and exit.
+    pub screenshot: Option<PathBuf>,
+    /// A file of UI steps to carry out at start (docs, tests).
+    pub steps: Option<PathBuf>,
+    /// Measure the frame time over this many frames, print it and exit.
+    pub measure_frames: Option<u32>,
+}
+
+/// Startup steps: `open DEV`, `type DEV LINE`, `select DEV`, `check`,
+/// `wait SECONDS`, `lang fr|en`, `labels on`.
+#[derive(Resource, Default)]
+struct Steps(Vec<String>);
+
+#[derive(Resource)]
+struct Run {
+    options: Options,
+    frames: u32,
+    screenshot_requested: bool,
+    screenshot_done: bool,
+    exit_in: Option<u32>,
+    autosave_at: Instant,
+}
+
+#[derive(Resource, Default)]
+struct ScreenshotSaved(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+/// Run the app. Returns an error message if the lab could not be opened.
+pub fn run(options: Options) -> Result<(), String> {
+    let mut ws = match &options.lab {
+        Some(p) => Workspace::open(p).map_err(|e| e.to_string())?,
+        None => Workspace::new(),
+    };
+    ws.speed = 1.0;
+    let steps = match &options.steps {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: {e}", p.display()))?
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut ui = UiState::new();
+    let recovery = ws.recovery_path();
+    if options.screenshot.is_none() && options.measure_frames.is_none() && recovery.exists() {
+        ui.dialog = Some(Dialog::Recover(recovery));
+    }
+    let title = ws.title();
+    App::new()
+        .insert_resource(ClearColor(canvas::BACKGROUND))
+        .add_plugins(DefaultPlugins.set(WindowPlugin {
+            primary_window: Some(Window { title, resolution: (1600, 900).into(), ..default() }),
+            close_when_requested: false,
+            ..default()
+        }))
+        .add_plugins(FrameTimeDiagnosticsPlugin::default())
+        .add_plugins(EguiPlugin::default())
+        .insert_resource(Ws(ws))
+        .insert_resource(ui)
+        .insert_resource(Steps(steps))
+        .insert_resource(Run {
+            options,
+            frames: 0,
+            screenshot_requested: false,
+            screenshot_done: false,
+            exit_in: None,
+            autosave_at: Instant::now(),
+        })
+        .insert_resource(ScreenshotSaved::default())
+        .init_resource::<canvas::Scene>()
+        .add_systems(Startup, canvas::setup)
+        .add_systems(
+            Update,
+            (
+                run_steps,
+                simulate,
+                canvas::input,
+                canvas::fit,
+                canvas::sync,
+                canvas::draw,
+                window_title,
+                closing,
+                lifecycle,
+            )
+                .chain(),
+        )
+        .add_systems(EguiPrimaryContextPass, draw_ui)
+        .run();
+    Ok(())
+}
+
+fn draw_ui(mut contexts: EguiContexts, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    panels::show(&ctx, &mut ws.0, &mut ui);
+    device_window::show(&ctx, &mut ws.0, &mut ui);
+    for action in std::mem::take(&mut ui.pending) {
+        if let Err(e) = ws.0.apply(action) {
+            ui.status = e.to_string();
+        }
+    }
+    Ok(())
+}
+
+/// Simulated time follows the wall clock at the chosen speed.
+fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, run: Res<Run>) {
+    // Screenshots and measurements are of a still network: no time passes.
+    if run.options.screenshot.is_none() {
+        ws.0.advance(f64::from(time.delta_secs()));
+    }
+}
+
+fn run_steps(mut steps: ResMut<Steps>, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>) {
+    for step in std::mem::take(&mut steps.0) {
+        let mut words = step.splitn(3, ' ');
+        let (verb, a, rest) = (words.next().unwrap_or(""), words.next().unwrap_or(""), words.next().unwrap_or(""));
+        let result = match verb {
+            "open" => {
+                ui.open_device(a);
+                Ok(())
+            }
+            "select" => {
+                ui.selected = Some(a.to_string());
+                Ok(())
+            }
+            "type" => ws.0.apply(Action::Type { device: a.to_string(), line: rest.to_string() }),
+            "check" => {
+                ws.0.check_results();
+                Ok(())
+            }
+            "wait" => {
+                let secs: f64 = a.parse().unwrap_or(0.0);
+                ws.0.net.run_for(crate::sim::Duration::from_secs_f64(secs));
+                ws.0.collect_output();
+                Ok(())
+            }
+            "lang" => {
+                ui.lang = if a == "fr" { i18n::Lang::Fr } else { i18n::Lang::En };
+                Ok(())
+            }
+            "labels" => {
+                ui.show_labels = a != "off";
+                Ok(())
+            }
+            "" | "#" => Ok(()),
+            other => Err(crate::app::ActionError(format!("unknown step `{other}`"))),
+        };
+        if let Err(e) = result {
+            warn!("step `{step}`: {e}");
+        }
+    }
+}
+
+fn window_title(ws: Res<Ws>, mut window: Single<&mut Window, With<PrimaryWindow>>) {
+    let title = ws.0.title();
+    if window.title != title {
+        window.title = title;
+    }
+}
+
+/// Closing with unsaved work asks first; autosave every minute.
+fn closing(
+    mut requests: MessageReader<WindowCloseRequested>,
+    mut ui: ResMut<UiState>,
+    ws: Res<Ws>,
+    mut exit: MessageWriter<AppExit>,
+    mut run: ResMut<Run>,
+) {
+    for _ in requests.read() {
+        ui.quit_requested = true;
+    }
+    if ui.quit_requested {
+        ui.quit_requested = false;
+        if ws.0.dirty {
+            ui.dialog = Some(Dialog::ConfirmClose);
+        } else {
+            ui.quit_now = true;
+        }
+    }
+    if ui.quit_now {
+        exit.write(AppExit::Success);
+    }
+    if run.autosave_at.elapsed().as_secs() >= 60 {
+        run.autosave_at = Instant::now();
+        if let Err(e) = ws.0.autosave() {
+            warn!("autosave: {e}");
+        }
+    }
+}
+
+/// Screenshots and frame-time measurements: render, capture, exit.
+fn lifecycle(
+    mut commands: Commands,
+    mut run: ResMut<Run>,
+    saved: Res<ScreenshotSaved>,
+    diagnostics: Res<DiagnosticsStore>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    run.frames += 1;
+    if let Some(n) = run.options.measure_frames {
+        // The first frames build pipelines; measure after them.
+        if run.frames == n + 30 {
+            let ft = diagnostics.get(&FrameTimeDiagnosticsPlugin::FRAME_TIME).and_then(|d| d.average()).unwrap_or(0.0);
+            let fps = diagnostics.get(&FrameTimeDiagnosticsPlugin::FPS).and_then(|d| d.average()).unwrap_or(0.0);
+            println!("frames {n}: mean frame time {ft:.2} ms ({fps:.1} fps)");
+            exit.write(AppExit::Success);
+        }
+        return;
+    }
+    let Some(path) = run.options.screenshot.clone() else { return };
+    if run.frames == 20 && !run.screenshot_requested {
+        run.screenshot_requested = true;
+        let flag = saved.0.clone();
+        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path)).observe(
+            move |_: On<ScreenshotCaptured>| {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            },
+        );
+    }
+    if saved.0.load(std::sync::atomic::Ordering::SeqCst) && !run.screenshot_done {
+        run.screenshot_done = true;
+        run.exit_in = Some(3);
+    }
+    if let Some(n) = run.exit_in.as_mut() {
+        if *n == 0 {
+            exit.write(AppExit::Success);
+        } else {
+            *n -= 1;
+        }
+    }
+}
+
+/// The world position at which a device of the lab is drawn, for tests.
+pub fn lab_to_world(at: (f32, f32)) -> Vec2 {
+    canvas::world(at)
+}
