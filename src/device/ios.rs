@@ -279,7 +279,7 @@ impl Ios {
             }
             ifaces.push(iface);
         }
-        let bridge = model.is_switch().then(|| Bridge::new(base_mac));
+        let bridge = model.is_switch().then(|| Bridge::new(base_mac, ports.len()));
         let mut ios = Ios {
             model,
             hostname: model.default_hostname().to_string(),
@@ -430,17 +430,60 @@ impl Ios {
         self.ifaces.sort_by(|a, b| iface_order(&a.name).cmp(&iface_order(&b.name)));
     }
 
-    /// Recompute the line protocol of interfaces that have no port of their own.
+    /// Recompute the line protocol of interfaces that have no port of their
+    /// own: loopbacks (up unless shut), VLAN interfaces (up when a live port
+    /// carries their VLAN), subinterfaces (up with their parent port).
     pub fn refresh_logical(&mut self, ports: &[Port]) {
-        let any_port_up = ports.iter().any(|p| p.link_up);
+        let mut states = Vec::new();
         for i in &self.ifaces {
             if i.port.is_some() {
                 continue;
             }
             let Some(s) = i.stack else { continue };
-            let up = !i.shutdown && (i.name.kind == IfaceKind::Loopback || any_port_up);
+            let up = !i.shutdown
+                && match i.name.kind {
+                    IfaceKind::Loopback => true,
+                    IfaceKind::Vlan => {
+                        let vlan = i.name.numbers[0] as u16;
+                        self.bridge.as_ref().is_some_and(|b| b.vlan_active(vlan, ports))
+                    }
+                    _ => {
+                        let parent = self.iface(&i.name.parent());
+                        i.dot1q.is_some()
+                            && parent.is_some_and(|p| !p.shutdown && p.port.is_some_and(|port| ports[port].link_up))
+                    }
+                };
+            states.push((s, up));
+        }
+        for (s, up) in states {
             self.stack.set_up(s, up);
         }
+    }
+
+    /// Bring the bridge's view of ports and VLANs in step with the configuration.
+    pub fn sync_bridge(&mut self, ports: &[Port]) {
+        let Some(bridge) = self.bridge.as_mut() else { return };
+        use super::bridge::PortVlans;
+        use crate::proto::vlan::{PortMode, VlanSet};
+        for i in &self.ifaces {
+            let Some(p) = i.port else { continue };
+            bridge.ports[p] = match &i.switchport {
+                None => PortVlans::Routed,
+                Some(sp) if sp.mode == Some(PortMode::Trunk) || sp.mode == Some(PortMode::DynamicDesirable) => {
+                    PortVlans::Trunk {
+                        native: sp.native_vlan,
+                        allowed: sp.allowed.clone().unwrap_or_else(VlanSet::all),
+                    }
+                }
+                Some(sp) => PortVlans::Access(sp.access_vlan),
+            };
+        }
+        let mut vlans = VlanSet::none();
+        for &v in self.vlans.keys() {
+            vlans.insert(v);
+        }
+        bridge.vlans = vlans;
+        self.refresh_logical(ports);
     }
 
     /// A port's link changed: update the stack and the bridge, and return the
@@ -475,27 +518,50 @@ impl Ios {
 
     /// A frame arrived on a port whose link is up.
     pub fn receive(&mut self, now: Time, port: usize, frame: Vec<u8>, ports: &[Port]) {
-        match self.bridge.as_mut() {
-            None => {
-                if let Some(s) = self.ifaces.iter().find(|i| i.port == Some(port)).and_then(|i| i.stack) {
-                    self.stack.receive(now, s, frame);
-                }
-            }
-            Some(bridge) => {
-                let mut fwd = Forwarded::default();
-                bridge.receive(now, port, frame, ports, &mut fwd);
-                self.pending_l2.extend(fwd.to_ports);
-                if let Some(f) = fwd.to_svi {
-                    if let Some(svi) = self.svi_index() {
-                        self.stack.receive(now, svi, f);
+        let routed = self.bridge.as_ref().is_none_or(|b| b.ports[port] == super::bridge::PortVlans::Routed);
+        if routed {
+            // A router port, or a multilayer switch's routed port; a tag picks
+            // the subinterface that carries its VLAN.
+            let tag = crate::proto::dot1q::vlan_of(&frame);
+            let sub = self.ifaces.iter().find(|i| {
+                i.stack.is_some()
+                    && i.port.is_none()
+                    && i.name.sub.is_some()
+                    && self.iface(&i.name.parent()).and_then(|p| p.port) == Some(port)
+                    && match (i.dot1q, tag) {
+                        (Some((v, _)), Some(t)) => v == t,
+                        (Some((_, native)), None) => native,
+                        _ => false,
                     }
-                }
+            });
+            let target = match (sub, tag) {
+                (Some(s), _) => s.stack,
+                (None, None) => self.ifaces.iter().find(|i| i.port == Some(port)).and_then(|i| i.stack),
+                (None, Some(_)) => None,
+            };
+            if let Some(s) = target {
+                let frame = if tag.is_some() { crate::proto::dot1q::untag(&frame) } else { frame };
+                self.stack.receive(now, s, frame);
+            }
+            return;
+        }
+        let Some(bridge) = self.bridge.as_mut() else { return };
+        let mut fwd = Forwarded::default();
+        bridge.receive(now, port, frame, ports, &mut fwd);
+        self.pending_l2.extend(fwd.to_ports);
+        for (vlan, f) in fwd.to_svi {
+            if let Some(s) = self.svi_for(vlan) {
+                self.stack.receive(now, s, f);
             }
         }
     }
 
-    fn svi_index(&self) -> Option<usize> {
-        self.ifaces.iter().find(|i| i.name.kind == IfaceKind::Vlan && i.name.numbers == [1]).and_then(|i| i.stack)
+    /// The IP interface of a VLAN's SVI.
+    fn svi_for(&self, vlan: u16) -> Option<usize> {
+        self.ifaces
+            .iter()
+            .find(|i| i.name.kind == IfaceKind::Vlan && i.name.numbers == [u32::from(vlan)])
+            .and_then(|i| i.stack)
     }
 
     /// Hand everything queued for the wire to the engine.
@@ -504,14 +570,20 @@ impl Ios {
         let frames: Vec<(usize, Vec<u8>)> = self.stack.out.drain(..).collect();
         for (iface, frame) in frames {
             let Some(owner) = self.ifaces.iter().find(|i| i.stack == Some(iface)) else { continue };
-            match (owner.port, self.bridge.as_mut()) {
-                (Some(port), _) => out.frames.push((port, frame)),
-                (None, Some(bridge)) if owner.name.kind == IfaceKind::Vlan => {
+            if let Some(port) = owner.port {
+                out.frames.push((port, frame));
+            } else if owner.name.kind == IfaceKind::Vlan {
+                let vlan = owner.name.numbers[0] as u16;
+                if let Some(bridge) = self.bridge.as_mut() {
                     let mut fwd = Forwarded::default();
-                    bridge.send_from_svi(now, frame, ports, &mut fwd);
+                    bridge.send_from_svi(now, vlan, frame, ports, &mut fwd);
                     out.frames.extend(fwd.to_ports);
                 }
-                _ => {}
+            } else if let (Some(_), Some((vlan, native))) = (owner.name.sub, owner.dot1q) {
+                if let Some(port) = self.iface(&owner.name.parent()).and_then(|p| p.port) {
+                    let frame = if native { frame } else { crate::proto::dot1q::tag(&frame, vlan) };
+                    out.frames.push((port, frame));
+                }
             }
         }
     }

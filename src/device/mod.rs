@@ -4,7 +4,7 @@
 //! CLI configures. Devices never touch the event queue: they receive frames,
 //! timers and typed lines, and answer through an [`Outbox`].
 
-mod bridge;
+pub mod bridge;
 mod host;
 mod iface;
 pub mod ios;

@@ -5,6 +5,7 @@
 pub mod acl;
 pub mod arp;
 pub mod dhcp;
+pub mod dot1q;
 pub mod ethernet;
 pub mod hdlc;
 pub mod icmp;

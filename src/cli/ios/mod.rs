@@ -208,6 +208,14 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
         }
     }
     run_line(dev, ctx, line, 0, prompt_len, &mode);
+    // Keep the data plane in step with what the command changed.
+    if let Role::Ios(ios) = &mut dev.role {
+        if ios.bridge.is_some() {
+            ios.sync_bridge(&dev.ports);
+        } else {
+            ios.refresh_logical(&dev.ports);
+        }
+    }
 }
 
 /// `end` and Ctrl-Z: back to privileged EXEC.

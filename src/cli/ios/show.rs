@@ -27,9 +27,12 @@ pub fn tree(privileged: bool) -> Tree {
             kw("arp", "IP ARP table").plain(arp),
         ]),
         kw("arp", "ARP table").plain(arp),
-        kw("interfaces", "Interface status and configuration")
-            .plain(interfaces)
-            .sub(vec![arg(Arg::Iface, "").plain(interfaces)]),
+        kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![
+            kw("trunk", "Show interface trunk information").when(|m| m.is_switch()).plain(trunk),
+            arg(Arg::Iface, "").plain(interfaces).sub(vec![kw("switchport", "Show interface switchport information")
+                .when(|m| m.is_switch())
+                .plain(switchport)]),
+        ]),
         kw("version", "System hardware and software status").plain(version),
         kw("clock", "Display the system clock").plain(clock),
         kw("history", "Display the session command history").plain(history),
@@ -38,7 +41,11 @@ pub fn tree(privileged: bool) -> Tree {
         kw("flash:", "display information about flash: file system").plain(flash),
         kw("mac", "MAC configuration").when(|m| m.is_switch()).sub(vec![kw("address-table", "MAC forwarding table")
             .plain(mac_table)
-            .sub(vec![kw("dynamic", "dynamic entry type").plain(mac_table)])]),
+            .sub(vec![
+                kw("dynamic", "dynamic entry type").plain(mac_table),
+                kw("vlan", "VLAN keyword").sub(vec![arg(Arg::Num(1, 4094), "Vlan id number").plain(mac_table)]),
+                kw("interface", "interface keyword").sub(vec![arg(Arg::Iface, "").plain(mac_table)]),
+            ])]),
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
     t.extend(super::acl::show());
@@ -139,7 +146,16 @@ pub fn ip_interface_brief_text(dev: &Device) -> String {
             None => ("unassigned".to_string(), "unset"),
         };
         let (st, proto) = status(ios, &dev.ports, &i.name);
-        out.push_str(&format!("{:<23}{:<16}{:<4}{:<7}{:<22}{}\n", i.name.to_string(), ip, "YES", method, st, proto));
+        // One space at least between columns, as IOS keeps for long names.
+        out.push_str(&format!(
+            "{:<22} {:<15} {:<3} {:<6} {:<21} {}\n",
+            i.name.to_string(),
+            ip,
+            "YES",
+            method,
+            st,
+            proto
+        ));
     }
     out
 }
@@ -495,27 +511,168 @@ fn flash(cx: &mut Cx) {
 }
 
 fn mac_table(cx: &mut Cx) {
-    let text = mac_table_text(cx.dev, cx.now);
+    let filter =
+        MacFilter { dynamic_only: cx.has("dynamic"), vlan: cx.num(0).map(|v| v as u16), iface: cx.iface().cloned() };
+    let text = mac_table_text(cx.dev, cx.now, &filter);
     cx.print(&text);
 }
 
-pub fn mac_table_text(dev: &Device, now: Time) -> String {
+#[derive(Default)]
+pub struct MacFilter {
+    pub dynamic_only: bool,
+    pub vlan: Option<u16>,
+    pub iface: Option<IfaceName>,
+}
+
+/// The addresses a Catalyst switch keeps for its own CPU.
+const CPU_MACS: [[u8; 6]; 20] = {
+    let mut m = [[0u8; 6]; 20];
+    m[0] = [0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc];
+    m[1] = [0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcd];
+    let mut i = 0;
+    while i < 17 {
+        m[2 + i] = [0x01, 0x80, 0xc2, 0x00, 0x00, i as u8];
+        i += 1;
+    }
+    m[19] = [0xff; 6];
+    m
+};
+
+pub fn mac_table_text(dev: &Device, now: Time, filter: &MacFilter) -> String {
     let ios = ios(dev);
     let mut out = String::from("          Mac Address Table\n-------------------------------------------\n\nVlan    Mac Address       Type        Ports\n----    -----------       --------    -----\n");
+    let mut count = 0;
+    if !filter.dynamic_only && filter.vlan.is_none() && filter.iface.is_none() {
+        for m in CPU_MACS {
+            out.push_str(&format!(
+                "{:>4}    {}    {:<12}{}\n",
+                "All",
+                cisco_format(crate::proto::Mac(m)),
+                "STATIC",
+                "CPU"
+            ));
+            count += 1;
+        }
+    }
     let entries = ios.bridge.as_ref().map(|b| b.macs.entries(now)).unwrap_or_default();
     for (vlan, mac, e) in &entries {
-        out.push_str(&format!(
-            "{:>4}    {}    {:<12}{}\n",
-            vlan,
-            cisco_format(*mac),
-            "DYNAMIC",
-            dev.ports[e.port].name.short()
-        ));
+        let port = &dev.ports[e.port].name;
+        if filter.vlan.is_some_and(|v| v != *vlan) || filter.iface.as_ref().is_some_and(|i| i != port) {
+            continue;
+        }
+        out.push_str(&format!("{:>4}    {}    {:<12}{}\n", vlan, cisco_format(*mac), "DYNAMIC", port.short()));
+        count += 1;
     }
-    out.push_str(&format!("Total Mac Addresses for this criterion: {}\n", entries.len()));
+    out.push_str(&format!("Total Mac Addresses for this criterion: {count}\n"));
     out
 }
 
+fn trunk(cx: &mut Cx) {
+    let text = trunk_text(cx.dev);
+    cx.print(&text);
+}
+
+/// `show interfaces trunk`: the ports trunking now.
+pub fn trunk_text(dev: &Device) -> String {
+    use crate::device::bridge::PortVlans;
+    use crate::proto::vlan::PortMode;
+    let ios = ios(dev);
+    let Some(bridge) = &ios.bridge else { return String::new() };
+    let trunks: Vec<(&crate::device::IosIface, usize)> = ios
+        .ifaces
+        .iter()
+        .filter_map(|i| i.port.map(|p| (i, p)))
+        .filter(|(_, p)| dev.ports[*p].link_up && matches!(bridge.ports[*p], PortVlans::Trunk { .. }))
+        .collect();
+    if trunks.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nPort        Mode             Encapsulation  Status        Native vlan\n");
+    for (i, p) in &trunks {
+        let mode = match i.switchport.as_ref().and_then(|s| s.mode) {
+            Some(PortMode::DynamicDesirable) => "desirable",
+            Some(PortMode::DynamicAuto) => "auto",
+            _ => "on",
+        };
+        let native = if let PortVlans::Trunk { native, .. } = &bridge.ports[*p] { *native } else { 1 };
+        out.push_str(&format!("{:<12}{:<17}{:<15}{:<14}{}\n", i.name.short(), mode, "802.1q", "trunking", native));
+    }
+    let allowed = |p: usize| {
+        if let PortVlans::Trunk { allowed, .. } = &bridge.ports[p] {
+            allowed.clone()
+        } else {
+            crate::proto::vlan::VlanSet::none()
+        }
+    };
+    out.push_str("\nPort        Vlans allowed on trunk\n");
+    for (i, p) in &trunks {
+        out.push_str(&format!("{:<12}{}\n", i.name.short(), allowed(*p).render()));
+    }
+    out.push_str("\nPort        Vlans allowed and active in management domain\n");
+    for (i, p) in &trunks {
+        let mut active = allowed(*p);
+        let mut s = crate::proto::vlan::VlanSet::none();
+        for v in active.iter().filter(|v| bridge.vlans.contains(*v)) {
+            s.insert(v);
+        }
+        active = s;
+        out.push_str(&format!("{:<12}{}\n", i.name.short(), active.render()));
+    }
+    out.push_str("\nPort        Vlans in spanning tree forwarding state and not pruned\n");
+    for (i, p) in &trunks {
+        let mut s = crate::proto::vlan::VlanSet::none();
+        for v in allowed(*p).iter().filter(|v| bridge.vlans.contains(*v)) {
+            s.insert(v);
+        }
+        out.push_str(&format!("{:<12}{}\n", i.name.short(), s.render()));
+    }
+    out.push('\n');
+    out
+}
+
+fn switchport(cx: &mut Cx) {
+    use crate::proto::vlan::PortMode;
+    let Some(name) = cx.iface().cloned() else { return };
+    let ios = ios(cx.dev);
+    let Some(i) = ios.iface(&name) else { return };
+    let vlan_name = |v: u16| {
+        ios.vlans
+            .get(&v)
+            .map(|n| n.clone().unwrap_or_else(|| if v == 1 { "default".into() } else { format!("VLAN{v:04}") }))
+            .unwrap_or_else(|| "Inactive".into())
+    };
+    let text = match &i.switchport {
+        None => format!("Name: {}\nSwitchport: Disabled\n\n", name.short()),
+        Some(sp) => {
+            let admin = match sp.mode {
+                Some(PortMode::Access) => "static access",
+                Some(PortMode::Trunk) => "trunk",
+                Some(PortMode::DynamicDesirable) => "dynamic desirable",
+                Some(PortMode::DynamicAuto) | None => "dynamic auto",
+            };
+            let trunking = matches!(sp.mode, Some(PortMode::Trunk | PortMode::DynamicDesirable));
+            let up = i.port.is_some_and(|p| cx.dev.ports[p].link_up);
+            let oper = match (up, trunking) {
+                (false, _) => "down",
+                (true, true) => "trunk",
+                (true, false) => "static access",
+            };
+            let allowed = sp.allowed.as_ref().map_or("ALL".to_string(), |a| a.render());
+            format!(
+                "Name: {}\nSwitchport: Enabled\nAdministrative Mode: {admin}\nOperational Mode: {oper}\nAdministrative Trunking Encapsulation: dot1q\nOperational Trunking Encapsulation: {}\nNegotiation of Trunking: {}\nAccess Mode VLAN: {} ({})\nTrunking Native Mode VLAN: {} ({})\nAdministrative Native VLAN tagging: enabled\nVoice VLAN: {}\nAdministrative private-vlan host-association: none\nAdministrative private-vlan mapping: none\nOperational private-vlan: none\nTrunking VLANs Enabled: {allowed}\nPruning VLANs Enabled: 2-1001\nCapture Mode Disabled\nCapture VLANs Allowed: ALL\n\nProtected: false\nUnknown unicast blocked: disabled\nUnknown multicast blocked: disabled\nAppliance trust: none\n\n",
+                name.short(),
+                if oper == "trunk" { "dot1q" } else { "native" },
+                if sp.nonegotiate { "Off" } else { "On" },
+                sp.access_vlan,
+                vlan_name(sp.access_vlan),
+                sp.native_vlan,
+                vlan_name(sp.native_vlan),
+                sp.voice_vlan.map_or("none".to_string(), |v| v.to_string()),
+            )
+        }
+    };
+    cx.print(&text);
+}
 fn vlan(cx: &mut Cx) {
     let brief = cx.has("brief");
     let text = vlan_text(cx.dev, brief);

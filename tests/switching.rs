@@ -1,0 +1,108 @@
+//! Switching across devices: VLAN isolation, 802.1Q tags on the wire,
+//! router-on-a-stick, SVIs on a switch and routing between SVIs on a
+//! multilayer switch.
+
+mod common;
+use common::*;
+
+use std::process::Command;
+
+fn vlans() -> (wirelab::lab::Lab, wirelab::sim::Network, String) {
+    let (lab, mut net) = boot(&read("tests/labs/vlans.ron"));
+    net.enable_capture();
+    let t = transcript(&mut net, &read("tests/labs/vlans.script"));
+    (lab, net, t)
+}
+
+#[test]
+fn vlans_isolate_and_router_on_a_stick_routes_between_them() {
+    let (_, _, t) = vlans();
+    let same_vlan = section(&t, "C:\\>ping 192.168.10.13");
+    assert!(same_vlan.contains("Reply from 192.168.10.13: bytes=32 time<1ms TTL=128"), "across the trunk: {same_vlan}");
+    // PC4 has a VLAN 10 address but sits on a VLAN 20 port: nothing reaches it.
+    let isolated = section(&t, "C:\\>ping 192.168.10.14");
+    assert!(isolated.contains("Reply from 192.168.10.11: Destination host unreachable."), "{isolated}");
+    let routed = section(&t, "C:\\>ping 192.168.20.12");
+    assert!(
+        routed.contains("Reply from 192.168.20.12: bytes=32 time<1ms TTL=127"),
+        "through R1's subinterfaces: {routed}"
+    );
+    let brief = section(&t, "Router#show ip interface brief");
+    assert!(brief.contains("GigabitEthernet0/0/0.10 192.168.10.1    YES manual up                    up"), "{brief}");
+    let vlan = section(&t, "Switch#show vlan brief");
+    assert!(vlan.contains("10   STAFF                            active    Fa0/1\n"), "{vlan}");
+    let trunk = section(&t, "Switch#show interfaces trunk");
+    assert!(trunk.contains("Gi0/2       on               802.1q         trunking      1\n"), "{trunk}");
+    let macs = section(&t, "Switch#show mac address-table");
+    assert!(macs.contains("  20    ") && macs.contains("DYNAMIC     Fa0/2"), "{macs}");
+}
+
+#[test]
+fn tags_are_on_the_trunk_and_nowhere_else() {
+    let (_, net, _) = vlans();
+    let caps = net.captures();
+    let trunk = caps.iter().find(|(n, _)| n == "S1-Gi0-2_S2-Gi0-2").expect("trunk capture");
+    let access = caps.iter().find(|(n, _)| n == "S1-Fa0-1_PC1-Fa0").expect("access capture");
+    let count_tags = |bytes: &[u8]| {
+        // Walk the pcap records and count 802.1Q frames.
+        let mut i = 24;
+        let mut n = 0;
+        while i + 16 <= bytes.len() {
+            let len = u32::from_le_bytes(bytes[i + 8..i + 12].try_into().unwrap()) as usize;
+            let frame = &bytes[i + 16..i + 16 + len];
+            if wirelab::proto::dot1q::vlan_of(frame).is_some() {
+                n += 1;
+            }
+            i += 16 + len;
+        }
+        n
+    };
+    assert!(count_tags(trunk.1.bytes()) > 0, "VLAN 10 and 20 frames are tagged on the trunk");
+    assert_eq!(count_tags(access.1.bytes()), 0, "access ports carry untagged frames");
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("tshark is not installed: skipping the decode check");
+        return;
+    }
+    let dir = tempdir("vlan-pcap");
+    let file = dir.join("trunk.pcap");
+    std::fs::write(&file, trunk.1.bytes()).unwrap();
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "vlan", "-T", "fields", "-e", "vlan.id"])
+        .output()
+        .unwrap();
+    let ids = String::from_utf8_lossy(&out.stdout);
+    assert!(ids.lines().any(|l| l == "10"), "{ids}");
+    assert!(ids.lines().any(|l| l == "20"), "{ids}");
+}
+
+#[test]
+fn a_switch_answers_on_its_svi_and_a_multilayer_switch_routes_between_svis() {
+    let lab = r#"Lab(title: "svi", devices: [
+        Device(name: "MLS", model: L3Switch, at: (0.0, 0.0)),
+        Device(name: "S1", model: Switch, at: (0.0, 100.0)),
+        Device(name: "PC1", model: Pc, at: (0.0, 200.0), config: "ipconfig 10.10.0.10 255.255.255.0 10.10.0.1"),
+        Device(name: "PC2", model: Pc, at: (100.0, 200.0), config: "ipconfig 10.20.0.10 255.255.255.0 10.20.0.1"),
+    ], links: [("MLS:G1/0/1", "S1:G0/1"), ("S1:F0/1", "PC1:F0"), ("S1:F0/2", "PC2:F0")])"#;
+    let (_, mut net) = boot(lab);
+    let t = transcript(
+        &mut net,
+        "@S1\nen\nconf t\nvlan 10\nvlan 20\nint f0/1\nswitchport mode access\nswitchport access vlan 10\nint f0/2\nswitchport mode access\nswitchport access vlan 20\nint g0/1\nswitchport mode trunk\nint vlan 10\nip address 10.10.0.2 255.255.255.0\nno shut\nexit\nip default-gateway 10.10.0.1\nend\n\
+@MLS\nen\nconf t\nip routing\nvlan 10\nvlan 20\nint g1/0/1\nswitchport mode trunk\nint vlan 10\nip address 10.10.0.1 255.255.255.0\nno shut\nint vlan 20\nip address 10.20.0.1 255.255.255.0\nno shut\nend\nshow ip route connected\n\
+@PC1\nping 10.10.0.2\nping 10.20.0.10\n@PC2\nping 10.10.0.2\n",
+    );
+    let svi = section(&t, "C:\\>ping 10.10.0.2");
+    assert!(svi.contains("Reply from 10.10.0.2: bytes=32"), "the switch's SVI answers: {svi}");
+    assert!(
+        section(&t, "C:\\>ping 10.20.0.10").contains("Reply from 10.20.0.10: bytes=32 time<1ms TTL=127"),
+        "routed by the multilayer switch"
+    );
+    let back = section(&t, "@PC2");
+    assert!(
+        back.contains("Reply from 10.10.0.2: bytes=32"),
+        "the switch's default gateway routes replies to another VLAN: {back}"
+    );
+    let routes = section(&t, "Switch#show ip route connected");
+    assert!(routes.contains("C        10.20.0.0/24 is directly connected, Vlan20"), "{routes}");
+}
