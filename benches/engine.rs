@@ -3,7 +3,7 @@
 //! paths at sizes that run in seconds.
 
 use wirelab::bench;
-use wirelab::sim::{Duration, Time};
+use wirelab::sim::Duration;
 
 fn main() {
     divan::main();
@@ -15,7 +15,7 @@ fn chain_10k_echoes(bencher: divan::Bencher) {
     bencher
         .with_inputs(|| bench::chain(10, Duration::from_micros(10), Duration::from_micros(10), 10_000))
         .bench_local_values(|(mut net, _)| {
-            net.run_until(Time::ZERO + Duration::from_millis(200));
+            net.run_for(Duration::from_millis(200));
             net.stats.frame_hops
         });
 }
@@ -24,7 +24,7 @@ fn chain_10k_echoes(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 10)]
 fn lan_200_hosts(bencher: divan::Bencher) {
     bencher.with_inputs(|| bench::lan(200, 3)).bench_local_values(|mut net| {
-        net.run_until(Time::ZERO + Duration::from_secs(5));
+        net.run_for(Duration::from_secs(5));
         net.stats.frame_hops
     });
 }

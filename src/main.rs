@@ -337,7 +337,7 @@ fn bench(which: BenchKind) -> ExitCode {
             let (mut net, a) =
                 wirelab::bench::chain(routers, Duration::from_micros(10), Duration::from_micros(10), count);
             let built = start.elapsed();
-            net.run_until(Time::ZERO + Duration::from_secs_f64(seconds + 1.0));
+            net.run_for(Duration::from_secs_f64(seconds + 1.0));
             let wall = start.elapsed();
             let replies = net.device(a).session.as_ref().map_or(0, |s| s.replies);
             report("chain", &net, built, wall, &format!("echoes sent {count}, replies {replies}"));
@@ -345,7 +345,7 @@ fn bench(which: BenchKind) -> ExitCode {
         BenchKind::Lan { hosts, seconds } => {
             let mut net = wirelab::bench::lan(hosts, seconds);
             let built = start.elapsed();
-            net.run_until(Time::ZERO + Duration::from_secs(u64::from(seconds) + 2));
+            net.run_for(Duration::from_secs(u64::from(seconds) + 2));
             let wall = start.elapsed();
             let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
             report(

@@ -53,6 +53,12 @@ fn build_a_network_with_ui_actions_and_save_it() {
     ws.apply(Action::MoveDevice { device: "PC2".into(), to: (450.0, 420.0) }).unwrap();
     ws.apply(Action::RenameDevice { device: "PC2".into(), to: "Teacher".into() }).unwrap();
 
+    // Spanning tree brings the new switch ports to forwarding in 30 s; at
+    // 10x that passes in a few seconds of frames.
+    ws.speed = 10.0;
+    for _ in 0..60 {
+        ws.advance(1.0 / 16.0);
+    }
     // A ping typed at a PC completes as simulated time passes, frame by frame.
     typed(&mut ws, "PC1", &["ping 192.168.1.1"]);
     for _ in 0..120 {

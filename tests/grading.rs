@@ -140,15 +140,18 @@ fn hostile_submissions_are_graded_within_their_limits() {
     many.push_str("])");
     let many = write(&dir, "many.ron", &many);
 
-    // A broadcast storm: the lab's topology plus a loop between the switches,
-    // declared as the same devices with an extra cable (a cabling change, so
-    // behaviour checks are not graded) — and a storm lab that allows cabling.
+    // A broadcast storm: two cables between the switches (the lab allows
+    // recabling) with spanning tree turned off on both.
     let mut storm_lab = lab.clone();
     storm_lab.allow = vec![lab::Allowance::Cabling];
-    let looped = read("labs/two-lans.ron").replace(
-        "(\"SW2:Fa0/1\", \"PC2:Fa0\"),",
-        "(\"SW2:Fa0/1\", \"PC2:Fa0\"),\n        (\"SW1:Fa0/23\", \"SW2:Fa0/23\"),\n        (\"SW1:Fa0/24\", \"SW2:Fa0/24\"),",
-    );
+    let looped = solved("labs/two-lans.ron", "labs/two-lans.solution.txt")
+        .replace(
+            "(\"SW2:Fa0/1\", \"PC2:Fa0\"),",
+            "(\"SW2:Fa0/1\", \"PC2:Fa0\"),\n        (\"SW1:Fa0/23\", \"SW2:Fa0/23\"),\n        (\"SW1:Fa0/24\", \"SW2:Fa0/24\"),",
+        )
+        .replace("hostname SW1\n", "hostname SW1\nno spanning-tree vlan 1\n")
+        .replace("hostname SW2\n", "hostname SW2\nno spanning-tree vlan 1\n");
+    assert!(looped.contains("no spanning-tree vlan 1"));
     let storm = write(&dir, "storm.ron", &looped);
 
     let limits = GradeLimits { max_events: 2_000_000, ..GradeLimits::default() };

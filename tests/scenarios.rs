@@ -22,7 +22,7 @@ fn first_routed_ping_from_ios_loses_one_echo_to_arp() {
     let (_, mut net) = boot(&read("labs/two-lans.ron"));
     let t = transcript(
         &mut net,
-        "@R1\nen\nconf t\nint g0/0/0\nip add 192.168.1.1 255.255.255.0\nno shut\nint g0/0/1\nip add 192.168.2.1 255.255.255.0\nno shut\nend\nping 192.168.2.10\nping 192.168.2.10\n",
+        "@R1\nen\nconf t\nint g0/0/0\nip add 192.168.1.1 255.255.255.0\nno shut\nint g0/0/1\nip add 192.168.2.1 255.255.255.0\nno shut\nend\n@wait 35\n@R1\nping 192.168.2.10\nping 192.168.2.10\n",
     );
     let first = section(&t, "R1#ping 192.168.2.10");
     assert!(first.contains("\n.!!!!\nSuccess rate is 80 percent (4/5)"), "{first}");

@@ -89,7 +89,7 @@ fn a_switch_answers_on_its_svi_and_a_multilayer_switch_routes_between_svis() {
     let t = transcript(
         &mut net,
         "@S1\nen\nconf t\nvlan 10\nvlan 20\nint f0/1\nswitchport mode access\nswitchport access vlan 10\nint f0/2\nswitchport mode access\nswitchport access vlan 20\nint g0/1\nswitchport mode trunk\nint vlan 10\nip address 10.10.0.2 255.255.255.0\nno shut\nexit\nip default-gateway 10.10.0.1\nend\n\
-@MLS\nen\nconf t\nip routing\nvlan 10\nvlan 20\nint g1/0/1\nswitchport mode trunk\nint vlan 10\nip address 10.10.0.1 255.255.255.0\nno shut\nint vlan 20\nip address 10.20.0.1 255.255.255.0\nno shut\nend\nshow ip route connected\n\
+@MLS\nen\nconf t\nip routing\nvlan 10\nvlan 20\nint g1/0/1\nswitchport mode trunk\nint vlan 10\nip address 10.10.0.1 255.255.255.0\nno shut\nint vlan 20\nip address 10.20.0.1 255.255.255.0\nno shut\nend\n@wait 35\n@MLS\nshow ip route connected\n\
 @PC1\nping 10.10.0.2\nping 10.20.0.10\n@PC2\nping 10.10.0.2\n",
     );
     let svi = section(&t, "C:\\>ping 10.10.0.2");

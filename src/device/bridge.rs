@@ -2,10 +2,14 @@
 //! flooding between its ports, 802.1Q tags on trunks (untagged on the native
 //! VLAN), and the path to and from its VLAN interfaces (SVIs).
 
+use std::collections::BTreeMap;
+
 use super::Port;
 use crate::proto::dot1q;
 use crate::proto::ethernet::{self, BROADCAST};
 use crate::proto::mac_table::MacTable;
+use crate::proto::stp::{self, Bpdu, State, Tree};
+use crate::proto::vlan::StpConfig;
 use crate::proto::vlan::VlanSet;
 use crate::proto::Mac;
 use crate::sim::Time;
@@ -51,6 +55,11 @@ pub struct Bridge {
     pub vlans: VlanSet,
     /// Frames dropped for a VLAN the port does not carry or that does not exist.
     pub vlan_drops: u64,
+    /// One spanning tree per VLAN.
+    pub trees: BTreeMap<u16, Tree>,
+    /// MAC of the bridge (the base of its ports' addresses).
+    pub bridge_mac: Mac,
+    ticks: u64,
 }
 
 pub const DEFAULT_VLAN: u16 = 1;
@@ -65,7 +74,162 @@ impl Bridge {
             ports: vec![PortVlans::Access(DEFAULT_VLAN); ports],
             vlans,
             vlan_drops: 0,
+            trees: BTreeMap::new(),
+            bridge_mac: svi_mac,
+            ticks: 0,
         }
+    }
+
+    /// May data frames of `vlan` go in and out of `port` (spanning tree forwarding)?
+    pub fn forwarding(&self, port: usize, vlan: u16) -> bool {
+        self.trees.get(&vlan).is_none_or(|t| t.state(port) == State::Forwarding)
+    }
+
+    fn learning(&self, port: usize, vlan: u16) -> bool {
+        self.trees.get(&vlan).is_none_or(|t| t.state(port) >= State::Learning)
+    }
+
+    /// Bring each VLAN's tree in step with ports and configuration, run its
+    /// timers, and return the BPDUs to send as frames.
+    pub fn run_stp(
+        &mut self,
+        now: crate::sim::Time,
+        ports: &[Port],
+        config: &StpConfig,
+        edges: &[bool],
+    ) -> Vec<(usize, Vec<u8>)> {
+        self.ticks += 1;
+        let hello_due = self.ticks % 2 == 1;
+        let mut out = Vec::new();
+        let vlans_now = self.vlans.clone();
+        self.trees.retain(|v, _| vlans_now.contains(*v));
+        let vlans: Vec<u16> = self
+            .vlans
+            .iter()
+            .filter(|v| ((1..=1001).contains(v) || *v > 1005) && !config.disabled.contains(v))
+            .collect();
+        self.trees.retain(|v, _| !config.disabled.contains(v));
+        for vlan in vlans {
+            let priority =
+                config.priorities.iter().find(|(v, _)| *v == vlan).map_or(stp::DEFAULT_PRIORITY, |(_, p)| *p as u16);
+            let me = stp::BridgeId { priority: priority.saturating_add(vlan), mac: self.bridge_mac.0 };
+            let bridge_mac = self.bridge_mac.0;
+            let tree = self.trees.entry(vlan).or_insert_with(|| Tree::new(vlan, priority, bridge_mac, config.rapid));
+            if tree.me != me || tree.rapid != config.rapid {
+                *tree = Tree::new(vlan, priority, bridge_mac, config.rapid);
+            }
+            let mut changed = false;
+            for (p, port) in ports.iter().enumerate() {
+                let member = port.link_up && self.ports[p].carries(vlan);
+                let present = tree.ports.contains_key(&p);
+                if member {
+                    let cost = stp::port_cost(port.name.kind.bandwidth_bps());
+                    tree.port_up(now, p, cost, edges.get(p).copied().unwrap_or(false));
+                    changed |= !present;
+                } else if present {
+                    tree.port_down(p);
+                    changed = true;
+                }
+            }
+            if changed {
+                tree.recompute(now);
+            }
+            let before: Vec<(usize, State)> = tree.ports.iter().map(|(p, i)| (*p, i.state)).collect();
+            let outgoing = tree.tick(now, hello_due);
+            for o in outgoing {
+                if let Some(frame) = self.bpdu_frame(o.port, o.vlan, &o.bpdu, ports) {
+                    out.push((o.port, frame));
+                }
+            }
+            // A port that stops forwarding forgets the addresses learned on it.
+            let after: Vec<(usize, State)> = self.trees[&vlan].ports.iter().map(|(p, i)| (*p, i.state)).collect();
+            for (p, s) in before {
+                let now_state = after.iter().find(|(q, _)| *q == p).map_or(State::Blocking, |(_, s)| *s);
+                if s == State::Forwarding && now_state != State::Forwarding {
+                    self.macs.flush_port(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// A BPDU as a frame: IEEE for an access port's VLAN or a trunk's native
+    /// VLAN (untagged), Cisco PVST+ (tagged) for the other VLANs of a trunk.
+    fn bpdu_frame(&self, port: usize, vlan: u16, bpdu: &Bpdu, ports: &[Port]) -> Option<Vec<u8>> {
+        let src = ports[port].mac;
+        let body = stp::encode(bpdu);
+        let native = match &self.ports[port] {
+            PortVlans::Access(v) => *v == vlan,
+            PortVlans::Trunk { native, .. } => *native == vlan,
+            PortVlans::Routed => return None,
+        };
+        let mut payload = Vec::new();
+        let dst = if native {
+            payload.extend_from_slice(&[0x42, 0x42, 0x03]);
+            payload.extend_from_slice(&body);
+            stp::IEEE_DST
+        } else {
+            payload.extend_from_slice(&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x0b]);
+            payload.extend_from_slice(&body);
+            payload.extend_from_slice(&[0x00, 0x00, 0x00, 0x02]);
+            payload.extend_from_slice(&vlan.to_be_bytes());
+            stp::PVST_DST
+        };
+        let len = payload.len() as u16;
+        let mut frame = Vec::with_capacity(64);
+        frame.extend_from_slice(&dst.0);
+        frame.extend_from_slice(&src.0);
+        frame.extend_from_slice(&len.to_be_bytes());
+        frame.extend_from_slice(&payload);
+        if frame.len() < ethernet::MIN_FRAME_LEN {
+            frame.resize(ethernet::MIN_FRAME_LEN, 0);
+        }
+        Some(if native { frame } else { dot1q::tag(&frame, vlan) })
+    }
+
+    /// A BPDU arrived on a port; returns the BPDUs to answer with at once.
+    pub fn receive_bpdu(
+        &mut self,
+        now: crate::sim::Time,
+        port: usize,
+        frame: &[u8],
+        ports: &[Port],
+    ) -> Vec<(usize, Vec<u8>)> {
+        let Some((vlan, bpdu)) = self.parse_bpdu(port, frame) else { return Vec::new() };
+        let Some(tree) = self.trees.get_mut(&vlan) else { return Vec::new() };
+        tree.receive(now, port, &bpdu);
+        let urgent = tree.urgent();
+        urgent
+            .into_iter()
+            .filter_map(|o| self.bpdu_frame(o.port, o.vlan, &o.bpdu, ports).map(|f| (o.port, f)))
+            .collect()
+    }
+
+    fn parse_bpdu(&self, port: usize, frame: &[u8]) -> Option<(u16, Bpdu)> {
+        let tag = dot1q::vlan_of(frame);
+        let frame: Vec<u8> = if tag.is_some() { dot1q::untag(frame) } else { frame.to_vec() };
+        if frame.len() < 17 {
+            return None;
+        }
+        let len = usize::from(u16::from_be_bytes([frame[12], frame[13]])).min(frame.len() - 14);
+        let llc = &frame[14..14 + len];
+        let (body, vlan) = if llc.starts_with(&[0x42, 0x42, 0x03]) {
+            let vlan = match &self.ports[port] {
+                PortVlans::Access(v) => *v,
+                PortVlans::Trunk { native, .. } => *native,
+                PortVlans::Routed => return None,
+            };
+            (&llc[3..], vlan)
+        } else if llc.starts_with(&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x0b]) {
+            let body = &llc[8..];
+            let vlan = tag.or_else(|| {
+                (body.len() >= 6).then(|| u16::from_be_bytes([body[body.len() - 2], body[body.len() - 1]]))
+            });
+            (body, vlan?)
+        } else {
+            return None;
+        };
+        Some((vlan, stp::decode(body)?))
     }
 
     /// The VLAN a frame arriving on `port` belongs to, and the frame untagged.
@@ -93,8 +257,14 @@ impl Bridge {
         }
         let Some((vlan, frame)) = self.classify(in_port, frame) else { return };
         let Some(eth) = ethernet::parse(&frame) else { return };
+        if !self.learning(in_port, vlan) {
+            return;
+        }
         if eth.src_addr.is_unicast() {
             self.macs.learn(vlan, eth.src_addr, in_port, now);
+        }
+        if !self.forwarding(in_port, vlan) {
+            return;
         }
         let dst = eth.dst_addr;
         if dst == self.svi_mac {
@@ -132,7 +302,9 @@ impl Bridge {
         ports: &[Port],
         out: &mut Forwarded,
     ) {
-        let usable = |p: usize| Some(p) != in_port && ports[p].link_up && self.ports[p].carries(vlan);
+        let usable = |p: usize| {
+            Some(p) != in_port && ports[p].link_up && self.ports[p].carries(vlan) && self.forwarding(p, vlan)
+        };
         if dst.is_unicast() {
             if let Some(port) = self.macs.lookup(vlan, dst, now) {
                 if usable(port) {
@@ -148,7 +320,8 @@ impl Bridge {
 
     /// Does any live port carry this VLAN (so its VLAN interface can be up)?
     pub fn vlan_active(&self, vlan: u16, ports: &[Port]) -> bool {
-        self.vlans.contains(vlan) && (0..ports.len()).any(|p| ports[p].link_up && self.ports[p].carries(vlan))
+        self.vlans.contains(vlan)
+            && (0..ports.len()).any(|p| ports[p].link_up && self.ports[p].carries(vlan) && self.forwarding(p, vlan))
     }
 }
 

@@ -164,6 +164,8 @@ pub struct IosIface {
     pub ospf: OspfIface,
     pub ipv6: Vec<Ipv6Address>,
     pub ipv6_enable: bool,
+    /// Shut down by a protection (BPDU guard, port security) until `shutdown` / `no shutdown`.
+    pub err_disabled: bool,
 }
 
 /// An IPv6 address as configured on an interface.
@@ -201,6 +203,7 @@ impl IosIface {
             ospf: OspfIface::default(),
             ipv6: Vec::new(),
             ipv6_enable: false,
+            err_disabled: false,
         }
     }
 }
@@ -261,6 +264,10 @@ pub struct Ios {
     pub banner_in_progress: Option<(BannerKind, String, String)>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
+    /// Log lines produced while handling frames, for the console.
+    pub pending_log: String,
+    /// Ports err-disabled since the engine last looked (it takes their links down).
+    pub err_disabled_now: Vec<usize>,
 }
 
 impl Ios {
@@ -325,6 +332,8 @@ impl Ios {
             probe_ident: 0,
             banner_in_progress: None,
             pending_l2: Vec::new(),
+            err_disabled_now: Vec::new(),
+            pending_log: String::new(),
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
@@ -369,7 +378,7 @@ impl Ios {
     }
 
     pub fn port_admin_up(&self, port: usize) -> bool {
-        self.ifaces.iter().find(|i| i.port == Some(port)).is_some_and(|i| !i.shutdown)
+        self.ifaces.iter().find(|i| i.port == Some(port)).is_some_and(|i| !i.shutdown && !i.err_disabled)
     }
 
     /// Create a logical interface (loopback, SVI, subinterface) on first mention.
@@ -545,6 +554,19 @@ impl Ios {
             }
             return;
         }
+        if crate::proto::ethernet::parse(&frame)
+            .is_some_and(|e| e.dst_addr == crate::proto::stp::IEEE_DST || e.dst_addr == crate::proto::stp::PVST_DST)
+        {
+            if let Some(log) = self.bpdu_guard(port) {
+                self.pending_log.push_str(&log);
+                return;
+            }
+            if let Some(bridge) = self.bridge.as_mut() {
+                let answers = bridge.receive_bpdu(now, port, &frame, ports);
+                self.pending_l2.extend(answers);
+            }
+            return;
+        }
         let Some(bridge) = self.bridge.as_mut() else { return };
         let mut fwd = Forwarded::default();
         bridge.receive(now, port, frame, ports, &mut fwd);
@@ -554,6 +576,62 @@ impl Ios {
                 self.stack.receive(now, s, f);
             }
         }
+    }
+
+    /// Once a second: run each VLAN's spanning tree and send its BPDUs.
+    /// Returns what the console logs.
+    pub fn tick(&mut self, now: Time, ports: &[Port]) -> String {
+        let Some(bridge) = self.bridge.as_mut() else { return String::new() };
+        let edges: Vec<bool> = (0..ports.len())
+            .map(|p| {
+                self.ifaces.iter().find(|i| i.port == Some(p)).and_then(|i| i.switchport.as_ref()).is_some_and(|sp| {
+                    sp.portfast == Some(true)
+                        || (self.stp.portfast_default
+                            && sp.portfast.is_none()
+                            && sp.mode != Some(crate::proto::vlan::PortMode::Trunk))
+                })
+            })
+            .collect();
+        let bpdus = bridge.run_stp(now, ports, &self.stp, &edges);
+        self.pending_l2.extend(bpdus);
+        // A VLAN interface comes up when a port of its VLAN starts forwarding.
+        let svis: Vec<(IfaceName, usize)> = self
+            .ifaces
+            .iter()
+            .filter(|i| i.name.kind == IfaceKind::Vlan)
+            .filter_map(|i| Some((i.name.clone(), i.stack?)))
+            .collect();
+        let before: Vec<bool> = svis.iter().map(|(_, s)| self.stack.ifaces[*s].up).collect();
+        self.refresh_logical(ports);
+        let mut log = String::new();
+        for ((name, s), was) in svis.iter().zip(before) {
+            let up = self.stack.ifaces[*s].up;
+            if up != was {
+                let word = if up { "up" } else { "down" };
+                log.push_str(&format!(
+                    "\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to {word}\n"
+                ));
+            }
+        }
+        log
+    }
+
+    /// A BPDU arrived on an edge port with BPDU guard: err-disable the port.
+    fn bpdu_guard(&mut self, port: usize) -> Option<String> {
+        let default_guard = self.stp.bpduguard_default;
+        let i = self.ifaces.iter_mut().find(|i| i.port == Some(port))?;
+        let sp = i.switchport.as_ref()?;
+        let guarded =
+            sp.bpduguard == Some(true) || (default_guard && sp.portfast == Some(true) && sp.bpduguard.is_none());
+        if !guarded || i.err_disabled {
+            return None;
+        }
+        i.err_disabled = true;
+        self.err_disabled_now.push(port);
+        let short = i.name.short();
+        Some(format!(
+            "\n%SPANTREE-2-BLOCK_BPDUGUARD: Received BPDU on port {short} with BPDU Guard enabled. Disabling port.\n\n%PM-4-ERR_DISABLE: bpduguard error detected on {short}, putting {short} in err-disable state\n"
+        ))
     }
 
     /// The IP interface of a VLAN's SVI.

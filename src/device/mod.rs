@@ -33,6 +33,8 @@ pub enum Timer {
     Arp,
     /// The running ping or traceroute.
     Probe,
+    /// The switch's once-a-second housekeeping (spanning tree).
+    Tick,
 }
 
 /// What a device hands back to the engine while handling an input.
@@ -194,6 +196,14 @@ impl Device {
     pub fn timer(&mut self, ctx: &mut Ctx, timer: Timer) {
         match timer {
             Timer::Arp => self.stack_mut().on_timer(ctx.now),
+            Timer::Tick => {
+                if let Role::Ios(i) = &mut self.role {
+                    let log = i.tick(ctx.now, &self.ports);
+                    self.console.push_str(&log);
+                    ctx.out.timers.push((ctx.now + crate::sim::Duration::from_secs(1), Timer::Tick));
+                    ctx.out.admin_changed.append(&mut i.err_disabled_now);
+                }
+            }
             Timer::Probe => {
                 if self.scheduled_probe == Some(ctx.now) {
                     self.scheduled_probe = None;
@@ -204,6 +214,13 @@ impl Device {
         self.flush(ctx);
     }
 
+    /// Power on: start the periodic timers the device needs.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        if self.model.is_switch() {
+            ctx.out.timers.push((ctx.now + crate::sim::Duration::from_secs(1), Timer::Tick));
+        }
+    }
+
     /// The engine changed a port's link state.
     pub fn link_changed(&mut self, ctx: &mut Ctx, port: usize, up: bool) {
         self.ports[port].link_up = up;
@@ -212,7 +229,14 @@ impl Device {
                 h.stack.set_up(0, up);
                 None
             }
-            Role::Ios(i) => Some(i.link_changed(port, up, &self.ports)),
+            Role::Ios(i) => {
+                let mut log = i.link_changed(port, up, &self.ports);
+                // A switch takes a new link into its spanning trees at once.
+                if i.bridge.is_some() {
+                    log.push_str(&i.tick(ctx.now, &self.ports));
+                }
+                Some(log)
+            }
         };
         if let Some(text) = log {
             self.console.push_str(&text);
@@ -322,7 +346,13 @@ impl Device {
                     ctx.out.frames.push((0, frame));
                 }
             }
-            Role::Ios(i) => i.drain_output(now, &self.ports, ctx.out),
+            Role::Ios(i) => {
+                i.drain_output(now, &self.ports, ctx.out);
+                if !i.pending_log.is_empty() {
+                    self.console.push_str(&std::mem::take(&mut i.pending_log));
+                }
+                ctx.out.admin_changed.append(&mut i.err_disabled_now);
+            }
         }
     }
 }

@@ -182,7 +182,8 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
     };
     net.limits = Limits { max_events: limits.max_events };
     let started = Instant::now();
-    let converged = run_bounded(&mut net, Time::ZERO + limits.converge, started, limits);
+    let until = net.now() + limits.converge;
+    let converged = run_bounded(&mut net, until, started, limits);
     report.problems.extend(differences.iter().map(|d| d.to_string()));
     if let Err(limit) = &converged {
         report.problems.push(limit.clone());

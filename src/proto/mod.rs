@@ -16,6 +16,7 @@ pub mod nat;
 pub mod ospf;
 pub mod probe;
 pub mod rib;
+pub mod stp;
 pub mod udp;
 pub mod vlan;
 

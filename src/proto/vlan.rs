@@ -254,6 +254,8 @@ pub struct StpConfig {
     pub priorities: Vec<(u16, u32)>,
     pub portfast_default: bool,
     pub bpduguard_default: bool,
+    /// VLANs with spanning tree turned off (`no spanning-tree vlan N`).
+    pub disabled: Vec<u16>,
 }
 
 impl StpConfig {
@@ -280,6 +282,13 @@ impl StpConfig {
         }
         for (prio, set) in by_prio {
             v.push(format!("spanning-tree vlan {} priority {prio}", set.render()));
+        }
+        if !self.disabled.is_empty() {
+            let mut off = VlanSet::none();
+            for &d in &self.disabled {
+                off.insert(d);
+            }
+            v.push(format!("no spanning-tree vlan {}", off.render()));
         }
         v
     }

@@ -185,6 +185,7 @@ impl Network {
         self.port_cables.push(vec![None; device.ports.len()]);
         self.devices.push(device);
         self.nodes.push(self.graph.add_node(id));
+        self.with_device(id, |d, ctx| d.start(ctx));
         Ok(id)
     }
 

@@ -846,7 +846,10 @@ fn shutdown(cx: &mut Cx) {
         let (ios, console, ports) = cx.parts();
         for name in &names {
             let Some(i) = ios.iface_mut(name) else { continue };
-            if i.shutdown == shut {
+            // `shutdown` is also how an err-disabled port is recovered.
+            let was_err_disabled = i.err_disabled;
+            i.err_disabled = was_err_disabled && !shut;
+            if i.shutdown == shut && !was_err_disabled {
                 continue;
             }
             i.shutdown = shut;

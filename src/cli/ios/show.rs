@@ -49,6 +49,9 @@ pub fn tree(privileged: bool) -> Tree {
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
     t.extend(super::acl::show());
+    t.push(kw("spanning-tree", "Spanning tree topology").when(|m| m.is_switch()).plain(spanning_tree).sub(vec![
+        kw("vlan", "VLAN Switch Spanning Trees").sub(vec![arg(Arg::Num(1, 4094), "vlan number").plain(spanning_tree)]),
+    ]));
     t.push(
         kw("vlan", "VTP VLAN status").when(|m| m.is_switch()).plain(vlan).sub(vec![kw(
             "brief",
@@ -116,6 +119,9 @@ pub fn status(ios: &Ios, ports: &[Port], name: &IfaceName) -> (&'static str, &'s
     let Some(i) = ios.iface(name) else { return ("deleted", "down") };
     if i.shutdown {
         return ("administratively down", "down");
+    }
+    if i.err_disabled {
+        return ("down", "down");
     }
     let up = match (i.port, i.stack) {
         (Some(p), _) => ports[p].link_up,
@@ -735,5 +741,80 @@ pub fn vlan_text(dev: &Device, brief: bool) -> String {
         out.push_str("\nRemote SPAN VLANs\n------------------------------------------------------------------------------\n\n\nPrimary Secondary Type              Ports\n------- --------- ----------------- ------------------------------------------\n");
     }
     out.push('\n');
+    out
+}
+
+fn spanning_tree(cx: &mut Cx) {
+    let only = cx.num(0).map(|v| v as u16);
+    let text = spanning_tree_text(cx.dev, only);
+    cx.print(&text);
+}
+
+/// `show spanning-tree [vlan N]`, in the IOS layout.
+pub fn spanning_tree_text(dev: &Device, only: Option<u16>) -> String {
+    use crate::proto::stp::{Role, State};
+    let ios = ios(dev);
+    let Some(bridge) = &ios.bridge else { return String::new() };
+    let mut out = String::new();
+    for (vlan, tree) in bridge.trees.iter().filter(|(v, _)| only.is_none_or(|o| o == **v)) {
+        if tree.ports.is_empty() {
+            continue;
+        }
+        let protocol = if tree.rapid { "rstp" } else { "ieee" };
+        out.push_str(&format!("VLAN{vlan:04}\n  Spanning tree enabled protocol {protocol}\n"));
+        let root = tree.root.root;
+        out.push_str(&format!(
+            "  Root ID    Priority    {}\n             Address     {}\n",
+            root.priority,
+            cisco_format(crate::proto::Mac(root.mac))
+        ));
+        match tree.root_port {
+            None => out.push_str("             This bridge is the root\n"),
+            Some(p) => {
+                let id = tree.ports[&p].id & 0x0fff;
+                out.push_str(&format!(
+                    "             Cost        {}\n             Port        {} ({})\n",
+                    tree.root.cost, id, dev.ports[p].name
+                ));
+            }
+        }
+        out.push_str("             Hello Time   2 sec  Max Age 20 sec  Forward Delay 15 sec\n\n");
+        let me = tree.me;
+        out.push_str(&format!(
+            "  Bridge ID  Priority    {:<6} (priority {} sys-id-ext {vlan})\n             Address     {}\n             Hello Time   2 sec  Max Age 20 sec  Forward Delay 15 sec\n             Aging Time  300 sec\n\n",
+            me.priority,
+            me.priority - vlan,
+            cisco_format(crate::proto::Mac(me.mac))
+        ));
+        out.push_str("Interface           Role Sts Cost      Prio.Nbr Type\n------------------- ---- --- --------- -------- --------------------------------\n");
+        for (p, info) in &tree.ports {
+            let role = match info.role {
+                Role::Root => "Root",
+                Role::Designated => "Desg",
+                Role::Alternate => "Altn",
+                Role::Disabled => "Disa",
+            };
+            let state = match info.state {
+                State::Forwarding => "FWD",
+                State::Learning => "LRN",
+                State::Listening => "LIS",
+                State::Blocking => "BLK",
+            };
+            let kind = if info.edge { "P2p Edge" } else { "P2p" };
+            out.push_str(&format!(
+                "{:<20}{role} {state} {:<9} 128.{:<4} {kind}\n",
+                dev.ports[*p].name.short(),
+                info.cost,
+                info.id & 0x0fff
+            ));
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        if let Some(v) = only {
+            return format!("Spanning tree instance(s) for vlan {v} does not exist.\n");
+        }
+        return "No spanning tree instance exists.\n".into();
+    }
     out
 }

@@ -31,17 +31,19 @@ pub fn global() -> Tree {
                 kw("pvst", "Per-Vlan spanning tree mode").run(stp_mode),
                 kw("rapid-pvst", "Per-Vlan rapid spanning tree mode").run(stp_mode),
             ]),
-            kw("vlan", "VLAN Switch Spanning Tree").sub(vec![arg(Arg::Word, "VLAN IDs").sub(vec![
-                kw("priority", "Set the bridge priority for the spanning tree").no(stp_priority).sub(vec![arg(
-                    Arg::Num(0, 61440),
-                    "bridge priority in increments of 4096",
-                )
-                .run(stp_priority)]),
-                kw("root", "Configure switch as root").sub(vec![
-                    kw("primary", "Configure this switch as primary root for this spanning tree").run(stp_priority),
-                    kw("secondary", "Configure switch as secondary root").run(stp_priority),
-                ]),
-            ])]),
+            kw("vlan", "VLAN Switch Spanning Tree").sub(vec![arg(Arg::Word, "VLAN IDs").run(stp_vlan_enable).sub(
+                vec![
+                    kw("priority", "Set the bridge priority for the spanning tree").no(stp_priority).sub(vec![arg(
+                        Arg::Num(0, 61440),
+                        "bridge priority in increments of 4096",
+                    )
+                    .run(stp_priority)]),
+                    kw("root", "Configure switch as root").sub(vec![
+                        kw("primary", "Configure this switch as primary root for this spanning tree").run(stp_priority),
+                        kw("secondary", "Configure switch as secondary root").run(stp_priority),
+                    ]),
+                ],
+            )]),
             kw("portfast", "Spanning tree portfast options").sub(vec![
                 kw("default", "Enable portfast by default on all access ports").run(stp_defaults),
                 kw("bpduguard", "Enable portfast bpdu guard on this switch").sub(vec![kw(
@@ -239,6 +241,23 @@ fn vlan_name(cx: &mut Cx) {
 fn stp_mode(cx: &mut Cx) {
     let rapid = cx.has("rapid-pvst") && !cx.negated;
     cx.ios().stp.rapid = rapid;
+}
+
+/// `spanning-tree vlan N` / `no spanning-tree vlan N`: run or stop a VLAN's tree.
+fn stp_vlan_enable(cx: &mut Cx) {
+    let Some(set) = cx.word(0).and_then(VlanSet::parse) else {
+        cx.print("% Invalid VLAN list\n");
+        return;
+    };
+    let off = cx.negated;
+    let stp = &mut cx.ios().stp;
+    for v in set.iter() {
+        stp.disabled.retain(|x| *x != v);
+        if off {
+            stp.disabled.push(v);
+        }
+    }
+    stp.disabled.sort_unstable();
 }
 
 fn stp_priority(cx: &mut Cx) {
