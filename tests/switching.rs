@@ -106,3 +106,16 @@ fn a_switch_answers_on_its_svi_and_a_multilayer_switch_routes_between_svis() {
     let routes = section(&t, "Switch#show ip route connected");
     assert!(routes.contains("C        10.20.0.0/24 is directly connected, Vlan20"), "{routes}");
 }
+
+#[test]
+fn port_security_learns_sticky_addresses_and_err_disables_on_violation() {
+    let (_, _, t) = run_files("tests/labs/access.ron", "tests/labs/port-security.script");
+    assert!(t.contains("%PM-4-ERR_DISABLE: psecure-violation error detected on Fa0/2, putting Fa0/2 in err-disable state"), "{t}");
+    assert!(t.contains("%PORT_SECURITY-2-PSECURE_VIOLATION: Security violation occurred, caused by MAC address"), "{t}");
+    let sticky = section(&t, "S1#show running-config interface fa0/1");
+    assert!(sticky.contains(" switchport port-security mac-address sticky 0001."), "the learned address is in the configuration: {sticky}");
+    let table = section(&t, "S1#show port-security\n");
+    assert!(table.contains("      Fa0/2              1            1                  1         Shutdown"), "{table}");
+    assert!(section(&t, "S1#show port-security interface fa0/1").contains("Sticky MAC Addresses       : 1"));
+    assert!(section(&t, "S1#show ip interface brief | include 0/2").contains("FastEthernet0/2        unassigned      YES unset  down                  down"));
+}

@@ -166,6 +166,12 @@ pub struct IosIface {
     pub ipv6_enable: bool,
     /// Shut down by a protection (BPDU guard, port security) until `shutdown` / `no shutdown`.
     pub err_disabled: bool,
+    /// Why, and when (for `errdisable recovery`).
+    pub err_disabled_at: Option<(Time, &'static str)>,
+    /// Port security at run time: addresses learned (not sticky), violations, last source.
+    pub secure_learned: Vec<Mac>,
+    pub violations: u64,
+    pub last_source: Option<(Mac, u16)>,
 }
 
 /// An IPv6 address as configured on an interface.
@@ -204,6 +210,10 @@ impl IosIface {
             ipv6: Vec::new(),
             ipv6_enable: false,
             err_disabled: false,
+            err_disabled_at: None,
+            secure_learned: Vec::new(),
+            violations: 0,
+            last_source: None,
         }
     }
 }
@@ -245,6 +255,8 @@ pub struct Ios {
     /// VLAN database of a switch: id → name (absent: the default name).
     pub vlans: BTreeMap<u16, Option<String>>,
     pub stp: StpConfig,
+    /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
+    pub errdisable_recovery: Option<u32>,
     /// `ip routing` on a multilayer switch (always on for routers).
     pub ip_routing: bool,
     pub ipv6_routing: bool,
@@ -317,6 +329,7 @@ impl Ios {
             nat: NatConfig::default(),
             vlans: if model.is_switch() { BTreeMap::from([(1, None)]) } else { BTreeMap::new() },
             stp: StpConfig::default(),
+            errdisable_recovery: None,
             ip_routing: model == Model::Router,
             ipv6_routing: false,
             ipv6_routes: Vec::new(),
@@ -554,6 +567,9 @@ impl Ios {
             }
             return;
         }
+        if !self.port_security_admits(now, port, &frame) {
+            return;
+        }
         if crate::proto::ethernet::parse(&frame)
             .is_some_and(|e| e.dst_addr == crate::proto::stp::IEEE_DST || e.dst_addr == crate::proto::stp::PVST_DST)
         {
@@ -594,6 +610,19 @@ impl Ios {
             .collect();
         let bpdus = bridge.run_stp(now, ports, &self.stp, &edges);
         self.pending_l2.extend(bpdus);
+        // errdisable recovery: bring a port back after the interval.
+        if let Some(interval) = self.errdisable_recovery {
+            for i in self.ifaces.iter_mut().filter(|i| i.err_disabled) {
+                if let (Some((at, "psecure-violation")), Some(p)) = (i.err_disabled_at, i.port) {
+                    if now.since(at) >= crate::sim::Duration::from_secs(u64::from(interval)) {
+                        i.err_disabled = false;
+                        i.err_disabled_at = None;
+                        i.secure_learned.clear();
+                        self.err_disabled_now.push(p);
+                    }
+                }
+            }
+        }
         // A VLAN interface comes up when a port of its VLAN starts forwarding.
         let svis: Vec<(IfaceName, usize)> = self
             .ifaces
@@ -616,6 +645,55 @@ impl Ios {
         log
     }
 
+    /// Port security on an access port: admit the frame's source, learn it
+    /// (sticky addresses go into the configuration), or act on a violation.
+    fn port_security_admits(&mut self, now: Time, port: usize, frame: &[u8]) -> bool {
+        use crate::proto::vlan::Violation;
+        let Some(eth) = crate::proto::ethernet::parse(frame) else { return true };
+        let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) else { return true };
+        let Some(sp) = i.switchport.as_mut() else { return true };
+        if !sp.port_security.enabled || eth.dst_addr == crate::proto::stp::IEEE_DST || eth.dst_addr == crate::proto::stp::PVST_DST {
+            return true;
+        }
+        let src = eth.src_addr;
+        i.last_source = Some((src, sp.access_vlan));
+        let ps = &mut sp.port_security;
+        let known = ps.macs.iter().any(|(m, _)| *m == src) || i.secure_learned.contains(&src);
+        if known {
+            return true;
+        }
+        let max = ps.maximum.unwrap_or(1) as usize;
+        if ps.macs.len() + i.secure_learned.len() < max {
+            if ps.sticky {
+                ps.macs.push((src, true));
+            } else {
+                i.secure_learned.push(src);
+            }
+            return true;
+        }
+        i.violations += 1;
+        let short = i.name.short();
+        let long = i.name.to_string();
+        let mac = crate::proto::ethernet::cisco_format(src);
+        match ps.violation.unwrap_or(Violation::Shutdown) {
+            Violation::Protect => {}
+            Violation::Restrict => self.pending_log.push_str(&format!(
+                "\n%PORT_SECURITY-2-PSECURE_VIOLATION: Security violation occurred, caused by MAC address {mac} on port {long}.\n"
+            )),
+            Violation::Shutdown => {
+                if !i.err_disabled {
+                    i.err_disabled = true;
+                    i.err_disabled_at = Some((now, "psecure-violation"));
+                    self.err_disabled_now.push(port);
+                    self.pending_log.push_str(&format!(
+                        "\n%PM-4-ERR_DISABLE: psecure-violation error detected on {short}, putting {short} in err-disable state\n\n%PORT_SECURITY-2-PSECURE_VIOLATION: Security violation occurred, caused by MAC address {mac} on port {long}.\n"
+                    ));
+                }
+            }
+        }
+        false
+    }
+
     /// A BPDU arrived on an edge port with BPDU guard: err-disable the port.
     fn bpdu_guard(&mut self, port: usize) -> Option<String> {
         let default_guard = self.stp.bpduguard_default;
@@ -627,6 +705,7 @@ impl Ios {
             return None;
         }
         i.err_disabled = true;
+        i.err_disabled_at = None;
         self.err_disabled_now.push(port);
         let short = i.name.short();
         Some(format!(

@@ -152,6 +152,7 @@ pub fn global() -> Tree {
     .chain(super::acl::global())
     .chain(super::routing::global())
     .chain(super::switching::global())
+    .chain([super::switching::errdisable()])
     .collect()
 }
 

@@ -82,6 +82,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     }
     bang(&mut out);
     if ios.model.is_switch() {
+        if let Some(interval) = ios.errdisable_recovery {
+            out.push("errdisable recovery cause psecure-violation".into());
+            if interval != 300 {
+                out.push(format!("errdisable recovery interval {interval}"));
+            }
+        }
         out.extend(ios.stp.config_lines());
         bang(&mut out);
         for (id, name) in ios.vlans.iter().filter(|(id, _)| **id != 1) {

@@ -49,6 +49,7 @@ pub fn tree(privileged: bool) -> Tree {
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
     t.extend(super::acl::show());
+    t.push(kw("port-security", "Show secure port information").when(|m| m.is_switch()).plain(port_security).sub(vec![kw("interface", "Show secure interface").sub(vec![arg(Arg::Iface, "").plain(port_security)])]));
     t.push(kw("spanning-tree", "Spanning tree topology").when(|m| m.is_switch()).plain(spanning_tree).sub(vec![
         kw("vlan", "VLAN Switch Spanning Trees").sub(vec![arg(Arg::Num(1, 4094), "vlan number").plain(spanning_tree)]),
     ]));
@@ -817,4 +818,66 @@ pub fn spanning_tree_text(dev: &Device, only: Option<u16>) -> String {
         return "No spanning tree instance exists.\n".into();
     }
     out
+}
+
+fn port_security(cx: &mut Cx) {
+    let text = match cx.iface().cloned() {
+        Some(name) => port_security_interface(cx.dev, &name),
+        None => port_security_text(cx.dev),
+    };
+    cx.print(&text);
+}
+
+fn violation_word(v: Option<crate::proto::vlan::Violation>) -> &'static str {
+    use crate::proto::vlan::Violation;
+    match v.unwrap_or(Violation::Shutdown) {
+        Violation::Protect => "Protect",
+        Violation::Restrict => "Restrict",
+        Violation::Shutdown => "Shutdown",
+    }
+}
+
+/// `show port-security`: one row per secured port.
+pub fn port_security_text(dev: &Device) -> String {
+    let ios = ios(dev);
+    let mut out = String::from("Secure Port  MaxSecureAddr  CurrentAddr  SecurityViolation  Security Action\n                (Count)       (Count)          (Count)\n---------------------------------------------------------------------------\n");
+    for i in &ios.ifaces {
+        let Some(sp) = &i.switchport else { continue };
+        let ps = &sp.port_security;
+        if !ps.enabled {
+            continue;
+        }
+        let current = ps.macs.len() + i.secure_learned.len();
+        out.push_str(&format!("{:>11}{:>15}{:>13}{:>19}{:>17}\n", i.name.short(), ps.maximum.unwrap_or(1), current, i.violations, violation_word(ps.violation)));
+    }
+    out.push_str("---------------------------------------------------------------------------\nTotal Addresses in System (excluding one mac per port)     : 0\nMax Addresses limit in System (excluding one mac per port) : 8192\n");
+    out
+}
+
+/// `show port-security interface X`, as the reference layout gives it.
+pub fn port_security_interface(dev: &Device, name: &IfaceName) -> String {
+    let ios = ios(dev);
+    let Some(i) = ios.iface(name) else { return String::new() };
+    let Some(sp) = &i.switchport else { return String::new() };
+    let ps = &sp.port_security;
+    let status = if !ps.enabled {
+        "Secure-down"
+    } else if i.err_disabled {
+        "Secure-shutdown"
+    } else if i.port.is_some_and(|p| dev.ports[p].link_up) {
+        "Secure-up"
+    } else {
+        "Secure-down"
+    };
+    let sticky = ps.macs.iter().filter(|(_, s)| *s).count();
+    let configured = ps.macs.len() - sticky;
+    let last = i.last_source.map_or("0000.0000.0000:0".to_string(), |(m, v)| format!("{}:{v}", cisco_format(m)));
+    format!(
+        "Port Security              : {}\nPort Status                : {status}\nViolation Mode             : {}\nAging Time                 : 0 mins\nAging Type                 : Absolute\nSecureStatic Address Aging : Disabled\nMaximum MAC Addresses      : {}\nTotal MAC Addresses        : {}\nConfigured MAC Addresses   : {configured}\nSticky MAC Addresses       : {sticky}\nLast Source Address:Vlan   : {last}\nSecurity Violation Count   : {}\n\n",
+        if ps.enabled { "Enabled" } else { "Disabled" },
+        violation_word(ps.violation),
+        ps.maximum.unwrap_or(1),
+        ps.macs.len() + i.secure_learned.len(),
+        i.violations
+    )
 }

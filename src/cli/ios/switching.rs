@@ -52,6 +52,7 @@ pub fn global() -> Tree {
                 )
                 .run(stp_defaults)]),
             ]),
+            kw("loopguard", "Spanning tree loopguard options").hidden().sub(vec![kw("default", "").run(super::config::noop)]),
             kw("extend", "Spanning Tree 802.1t extensions").sub(vec![kw(
                 "system-id",
                 "Extend system-id into priority portion of the bridge id (PVST & Rapid PVST only)",
@@ -59,6 +60,31 @@ pub fn global() -> Tree {
             .run(super::config::noop)]),
         ]),
     ]
+}
+
+/// `errdisable recovery ...` in global configuration.
+pub fn errdisable() -> super::super::tree::Node<super::Handler> {
+    kw("errdisable", "Error disable").when(switch).sub(vec![kw("recovery", "Error disable recovery").sub(vec![
+        kw("cause", "Enable error disable recovery for application").sub(vec![
+            kw("psecure-violation", "Enable timer to recover from psecure violation error").run(errdisable_recovery),
+            kw("bpduguard", "Enable timer to recover from BPDU Guard error").run(super::config::noop),
+        ]),
+        kw("interval", "Error disable recovery timer value").sub(vec![arg(Arg::Num(30, 86400), "timer-interval(sec)").run(errdisable_interval)]),
+    ])])
+}
+
+fn errdisable_recovery(cx: &mut Cx) {
+    let on = !cx.negated;
+    let ios = cx.ios();
+    ios.errdisable_recovery = if on { Some(ios.errdisable_recovery.unwrap_or(300)) } else { None };
+}
+
+fn errdisable_interval(cx: &mut Cx) {
+    let n = if cx.negated { 300 } else { cx.num(0).unwrap_or(300) };
+    let ios = cx.ios();
+    if ios.errdisable_recovery.is_some() {
+        ios.errdisable_recovery = Some(n);
+    }
 }
 
 pub fn vlan_mode() -> Tree {
