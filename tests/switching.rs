@@ -110,12 +110,40 @@ fn a_switch_answers_on_its_svi_and_a_multilayer_switch_routes_between_svis() {
 #[test]
 fn port_security_learns_sticky_addresses_and_err_disables_on_violation() {
     let (_, _, t) = run_files("tests/labs/access.ron", "tests/labs/port-security.script");
-    assert!(t.contains("%PM-4-ERR_DISABLE: psecure-violation error detected on Fa0/2, putting Fa0/2 in err-disable state"), "{t}");
-    assert!(t.contains("%PORT_SECURITY-2-PSECURE_VIOLATION: Security violation occurred, caused by MAC address"), "{t}");
+    assert!(
+        t.contains("%PM-4-ERR_DISABLE: psecure-violation error detected on Fa0/2, putting Fa0/2 in err-disable state"),
+        "{t}"
+    );
+    assert!(
+        t.contains("%PORT_SECURITY-2-PSECURE_VIOLATION: Security violation occurred, caused by MAC address"),
+        "{t}"
+    );
     let sticky = section(&t, "S1#show running-config interface fa0/1");
-    assert!(sticky.contains(" switchport port-security mac-address sticky 0001."), "the learned address is in the configuration: {sticky}");
+    assert!(
+        sticky.contains(" switchport port-security mac-address sticky 0001."),
+        "the learned address is in the configuration: {sticky}"
+    );
     let table = section(&t, "S1#show port-security\n");
     assert!(table.contains("      Fa0/2              1            1                  1         Shutdown"), "{table}");
     assert!(section(&t, "S1#show port-security interface fa0/1").contains("Sticky MAC Addresses       : 1"));
-    assert!(section(&t, "S1#show ip interface brief | include 0/2").contains("FastEthernet0/2        unassigned      YES unset  down                  down"));
+    assert!(section(&t, "S1#show ip interface brief | include 0/2")
+        .contains("FastEthernet0/2        unassigned      YES unset  down                  down"));
+}
+
+#[test]
+fn cdp_lists_neighbours_and_reports_a_native_vlan_mismatch() {
+    let (_, mut net) = boot(&read("tests/labs/vlans.ron"));
+    let t = transcript(
+        &mut net,
+        "@R1\nen\nconf t\nhostname R1\nint g0/0/0\nno shut\nend\n@S1\nen\nconf t\nhostname S1\nint g0/2\nswitchport mode trunk\nswitchport trunk native vlan 99\nend\n@S2\nen\nconf t\nhostname S2\nint g0/2\nswitchport mode trunk\nend\n@wait 65\n@S2\nshow cdp neighbors\n@S1\nshow cdp neighbors\n",
+    );
+    let s2 = section(&t, "S2#show cdp neighbors");
+    assert!(s2.contains("Device ID         Local Intrfce Holdtme    Capability   Platform   Port ID\nS1                Gig 0/2       "), "{s2}");
+    assert!(s2.contains("WS-C2960-2 Gig 0/2\n"), "{s2}");
+    let s1 = section(&t, "S1#show cdp neighbors");
+    assert!(s1.contains("R1                Gig 0/1") && s1.contains("R          ISR4321/K9 Gig 0/0/0"), "{s1}");
+    assert!(
+        t.contains("%CDP-4-NATIVE_VLAN_MISMATCH: Native VLAN mismatch discovered on GigabitEthernet0/2 (1), with S1 GigabitEthernet0/2 (99)."),
+        "{t}"
+    );
 }

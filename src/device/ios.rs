@@ -166,6 +166,8 @@ pub struct IosIface {
     pub ipv6_enable: bool,
     /// Shut down by a protection (BPDU guard, port security) until `shutdown` / `no shutdown`.
     pub err_disabled: bool,
+    /// CDP on this interface (`no cdp enable` turns it off).
+    pub cdp_enable: bool,
     /// Why, and when (for `errdisable recovery`).
     pub err_disabled_at: Option<(Time, &'static str)>,
     /// Port security at run time: addresses learned (not sticky), violations, last source.
@@ -210,6 +212,7 @@ impl IosIface {
             ipv6: Vec::new(),
             ipv6_enable: false,
             err_disabled: false,
+            cdp_enable: true,
             err_disabled_at: None,
             secure_learned: Vec::new(),
             violations: 0,
@@ -255,6 +258,9 @@ pub struct Ios {
     /// VLAN database of a switch: id → name (absent: the default name).
     pub vlans: BTreeMap<u16, Option<String>>,
     pub stp: StpConfig,
+    /// CDP neighbours: local port, what they said, when it expires.
+    pub cdp_neighbors: Vec<(usize, crate::proto::cdp::Advert, Time)>,
+    cdp_clock: u64,
     /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
     pub errdisable_recovery: Option<u32>,
     /// `ip routing` on a multilayer switch (always on for routers).
@@ -330,6 +336,8 @@ impl Ios {
             vlans: if model.is_switch() { BTreeMap::from([(1, None)]) } else { BTreeMap::new() },
             stp: StpConfig::default(),
             errdisable_recovery: None,
+            cdp_neighbors: Vec::new(),
+            cdp_clock: 0,
             ip_routing: model == Model::Router,
             ipv6_routing: false,
             ipv6_routes: Vec::new(),
@@ -540,6 +548,10 @@ impl Ios {
 
     /// A frame arrived on a port whose link is up.
     pub fn receive(&mut self, now: Time, port: usize, frame: Vec<u8>, ports: &[Port]) {
+        if frame.len() > 6 && frame[..6] == crate::proto::cdp::DST.0 {
+            self.cdp_heard(now, port, &frame);
+            return;
+        }
         let routed = self.bridge.as_ref().is_none_or(|b| b.ports[port] == super::bridge::PortVlans::Routed);
         if routed {
             // A router port, or a multilayer switch's routed port; a tag picks
@@ -597,6 +609,12 @@ impl Ios {
     /// Once a second: run each VLAN's spanning tree and send its BPDUs.
     /// Returns what the console logs.
     pub fn tick(&mut self, now: Time, ports: &[Port]) -> String {
+        // CDP: advertise every 60 seconds, forget neighbours past their holdtime.
+        if self.cdp_clock % 60 == 0 {
+            self.cdp_announce(ports, None);
+        }
+        self.cdp_clock += 1;
+        self.cdp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
         let Some(bridge) = self.bridge.as_mut() else { return String::new() };
         let edges: Vec<bool> = (0..ports.len())
             .map(|p| {
@@ -645,6 +663,83 @@ impl Ios {
         log
     }
 
+    /// Send CDP advertisements out of every enabled, live port (or just one).
+    pub fn cdp_announce(&mut self, ports: &[Port], only: Option<usize>) {
+        use crate::proto::cdp;
+        if !self.cdp_run {
+            return;
+        }
+        let address = self.stack.ifaces.iter().find(|i| i.up).and_then(|i| i.addr).map(|(a, _)| a);
+        let caps = match self.model {
+            Model::Router => cdp::ROUTER,
+            Model::Switch => cdp::SWITCH | cdp::IGMP,
+            _ => cdp::ROUTER | cdp::SWITCH | cdp::IGMP,
+        };
+        let version = match self.model {
+            Model::Router => "Cisco IOS XE Software, Version 16.09.04",
+            _ => "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE4, RELEASE SOFTWARE (fc1)",
+        };
+        let mut frames = Vec::new();
+        for i in &self.ifaces {
+            let Some(p) = i.port else { continue };
+            if !i.cdp_enable || !ports[p].link_up || only.is_some_and(|o| o != p) {
+                continue;
+            }
+            let native_vlan = i.switchport.as_ref().map(|sp| {
+                if sp.mode == Some(crate::proto::vlan::PortMode::Trunk) {
+                    sp.native_vlan
+                } else {
+                    sp.access_vlan
+                }
+            });
+            let advert = cdp::Advert {
+                device_id: self.hostname.clone(),
+                address,
+                port_id: i.name.to_string(),
+                capabilities: caps,
+                version: version.into(),
+                platform: format!("cisco {}", self.model.platform()),
+                native_vlan,
+                holdtime: cdp::HOLDTIME,
+            };
+            frames.push((p, cdp::frame(ports[p].mac, &advert)));
+        }
+        self.pending_l2.extend(frames);
+    }
+
+    /// A CDP advertisement heard on a port.
+    fn cdp_heard(&mut self, now: Time, port: usize, frame: &[u8]) {
+        let Some(advert) = crate::proto::cdp::parse(frame) else { return };
+        if !self.cdp_run {
+            return;
+        }
+        let Some(local) = self.ifaces.iter().find(|i| i.port == Some(port)) else { return };
+        if !local.cdp_enable {
+            return;
+        }
+        let mine = local
+            .switchport
+            .as_ref()
+            .filter(|sp| sp.mode == Some(crate::proto::vlan::PortMode::Trunk))
+            .map(|sp| sp.native_vlan);
+        let known = self
+            .cdp_neighbors
+            .iter()
+            .any(|(p, a, _)| *p == port && a.device_id == advert.device_id && a.native_vlan == advert.native_vlan);
+        if let (Some(m), Some(theirs), false) = (mine, advert.native_vlan, known) {
+            if m != theirs {
+                self.pending_log.push_str(&format!(
+                    "\n%CDP-4-NATIVE_VLAN_MISMATCH: Native VLAN mismatch discovered on {} ({m}), with {} {} ({theirs}).\n",
+                    local.name, advert.device_id, advert.port_id
+                ));
+            }
+        }
+        let expires = now + crate::sim::Duration::from_secs(u64::from(advert.holdtime));
+        self.cdp_neighbors.retain(|(p, a, _)| !(*p == port && a.device_id == advert.device_id));
+        self.cdp_neighbors.push((port, advert, expires));
+        self.cdp_neighbors.sort_by(|a, b| (&a.1.device_id, a.0).cmp(&(&b.1.device_id, b.0)));
+    }
+
     /// Port security on an access port: admit the frame's source, learn it
     /// (sticky addresses go into the configuration), or act on a violation.
     fn port_security_admits(&mut self, now: Time, port: usize, frame: &[u8]) -> bool {
@@ -652,7 +747,10 @@ impl Ios {
         let Some(eth) = crate::proto::ethernet::parse(frame) else { return true };
         let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) else { return true };
         let Some(sp) = i.switchport.as_mut() else { return true };
-        if !sp.port_security.enabled || eth.dst_addr == crate::proto::stp::IEEE_DST || eth.dst_addr == crate::proto::stp::PVST_DST {
+        if !sp.port_security.enabled
+            || eth.dst_addr == crate::proto::stp::IEEE_DST
+            || eth.dst_addr == crate::proto::stp::PVST_DST
+        {
             return true;
         }
         let src = eth.src_addr;

@@ -216,7 +216,7 @@ impl Device {
 
     /// Power on: start the periodic timers the device needs.
     pub fn start(&mut self, ctx: &mut Ctx) {
-        if self.model.is_switch() {
+        if !self.model.is_host() {
             ctx.out.timers.push((ctx.now + crate::sim::Duration::from_secs(1), Timer::Tick));
         }
     }
@@ -231,9 +231,13 @@ impl Device {
             }
             Role::Ios(i) => {
                 let mut log = i.link_changed(port, up, &self.ports);
-                // A switch takes a new link into its spanning trees at once.
+                // A switch takes a new link into its spanning trees at once,
+                // and CDP says hello on it.
                 if i.bridge.is_some() {
                     log.push_str(&i.tick(ctx.now, &self.ports));
+                }
+                if up {
+                    i.cdp_announce(&self.ports, Some(port));
                 }
                 Some(log)
             }

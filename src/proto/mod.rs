@@ -4,6 +4,7 @@
 
 pub mod acl;
 pub mod arp;
+pub mod cdp;
 pub mod dhcp;
 pub mod dot1q;
 pub mod ethernet;

@@ -304,6 +304,7 @@ pub fn interface() -> Tree {
         .run(noop)]),
     ];
     t.extend(super::switching::interface());
+    t.push(kw("cdp", "CDP interface subcommands").sub(vec![kw("enable", "Enable CDP on interface").run(cdp_enable)]));
     t.extend(exit_end());
     t
 }
@@ -605,7 +606,25 @@ fn http_server(cx: &mut Cx) {
 
 fn cdp_run(cx: &mut Cx) {
     let on = !cx.negated;
-    cx.ios().cdp_run = on;
+    let ios = cx.ios();
+    ios.cdp_run = on;
+    if !on {
+        ios.cdp_neighbors.clear();
+    }
+}
+
+fn cdp_enable(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in selected(cx) {
+        let ios = cx.ios();
+        let port = ios.iface(&name).and_then(|i| i.port);
+        if let Some(i) = ios.iface_mut(&name) {
+            i.cdp_enable = on;
+        }
+        if let (false, Some(p)) = (on, port) {
+            ios.cdp_neighbors.retain(|(q, _, _)| *q != p);
+        }
+    }
 }
 
 fn lldp_run(cx: &mut Cx) {

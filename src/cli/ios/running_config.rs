@@ -144,6 +144,9 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             });
         }
         out.extend(l2_tail.iter().filter(|l| l.starts_with(" channel-group")).cloned());
+        if !i.cdp_enable {
+            out.push(" no cdp enable".into());
+        }
         if i.shutdown {
             out.push(" shutdown".into());
         } else if typed && (i.port.is_some() && router || i.name.kind == IfaceKind::Vlan) {

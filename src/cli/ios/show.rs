@@ -49,7 +49,18 @@ pub fn tree(privileged: bool) -> Tree {
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
     t.extend(super::acl::show());
-    t.push(kw("port-security", "Show secure port information").when(|m| m.is_switch()).plain(port_security).sub(vec![kw("interface", "Show secure interface").sub(vec![arg(Arg::Iface, "").plain(port_security)])]));
+    t.push(
+        kw("cdp", "CDP information").plain(cdp_global).sub(vec![kw("neighbors", "CDP neighbor entries")
+            .plain(cdp_neighbors)
+            .sub(vec![kw("detail", "Show detailed information").plain(cdp_neighbors)])]),
+    );
+    t.push(
+        kw("port-security", "Show secure port information").when(|m| m.is_switch()).plain(port_security).sub(vec![kw(
+            "interface",
+            "Show secure interface",
+        )
+        .sub(vec![arg(Arg::Iface, "").plain(port_security)])]),
+    );
     t.push(kw("spanning-tree", "Spanning tree topology").when(|m| m.is_switch()).plain(spanning_tree).sub(vec![
         kw("vlan", "VLAN Switch Spanning Trees").sub(vec![arg(Arg::Num(1, 4094), "vlan number").plain(spanning_tree)]),
     ]));
@@ -848,7 +859,14 @@ pub fn port_security_text(dev: &Device) -> String {
             continue;
         }
         let current = ps.macs.len() + i.secure_learned.len();
-        out.push_str(&format!("{:>11}{:>15}{:>13}{:>19}{:>17}\n", i.name.short(), ps.maximum.unwrap_or(1), current, i.violations, violation_word(ps.violation)));
+        out.push_str(&format!(
+            "{:>11}{:>15}{:>13}{:>19}{:>17}\n",
+            i.name.short(),
+            ps.maximum.unwrap_or(1),
+            current,
+            i.violations,
+            violation_word(ps.violation)
+        ));
     }
     out.push_str("---------------------------------------------------------------------------\nTotal Addresses in System (excluding one mac per port)     : 0\nMax Addresses limit in System (excluding one mac per port) : 8192\n");
     out
@@ -880,4 +898,79 @@ pub fn port_security_interface(dev: &Device, name: &IfaceName) -> String {
         ps.macs.len() + i.secure_learned.len(),
         i.violations
     )
+}
+
+fn cdp_global(cx: &mut Cx) {
+    let text = if ios(cx.dev).cdp_run {
+        "Global CDP information:\n\tSending CDP packets every 60 seconds\n\tSending a holdtime value of 180 seconds\n\tSending CDPv2 advertisements is  enabled\n".to_string()
+    } else {
+        "% CDP is not enabled\n".to_string()
+    };
+    cx.print(&text);
+}
+
+fn cdp_neighbors(cx: &mut Cx) {
+    let detail = cx.has("detail");
+    let text = cdp_neighbors_text(cx.dev, cx.now, detail);
+    cx.print(&text);
+}
+
+fn cdp_caps(caps: u32) -> String {
+    let mut v = Vec::new();
+    if caps & crate::proto::cdp::ROUTER != 0 {
+        v.push("R");
+    }
+    if caps & crate::proto::cdp::SWITCH != 0 {
+        v.push("S");
+    }
+    if caps & crate::proto::cdp::IGMP != 0 {
+        v.push("I");
+    }
+    v.join(" ")
+}
+
+/// `show cdp neighbors [detail]`.
+pub fn cdp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
+    use crate::proto::cdp::short_port;
+    let ios = ios(dev);
+    if !ios.cdp_run {
+        return "% CDP is not enabled\n".into();
+    }
+    let mut out = String::new();
+    if !detail {
+        out.push_str("Capability Codes: R - Router, T - Trans Bridge, B - Source Route Bridge\n                  S - Switch, H - Host, I - IGMP, r - Repeater, P - Phone,\n                  D - Remote, C - CVTA, M - Two-port Mac Relay\n\n");
+        out.push_str("Device ID         Local Intrfce Holdtme    Capability   Platform   Port ID\n");
+    }
+    for (port, a, expires) in &ios.cdp_neighbors {
+        let hold = expires.since(now).secs();
+        let local = dev.ports[*port].name.to_string();
+        let platform = a.platform.trim_start_matches("cisco ").to_string();
+        if detail {
+            out.push_str(&format!(
+                "-------------------------\nDevice ID: {}\nEntry address(es): \n{}Platform: {},  Capabilities: {}\nInterface: {local},  Port ID (outgoing port): {}\nHoldtime : {hold} sec\n\nVersion :\n{}\n\nadvertisement version: 2\n{}Duplex: full\n\n",
+                a.device_id,
+                a.address.map_or(String::new(), |ip| format!("  IP address: {ip}\n")),
+                a.platform,
+                cdp_caps(a.capabilities).replace('R', "Router").replace('S', "Switch").replace('I', "IGMP"),
+                a.port_id,
+                a.version,
+                a.native_vlan.map_or(String::new(), |v| format!("Native VLAN: {v}\n")),
+            ));
+        } else {
+            let platform: String = platform.chars().take(10).collect();
+            out.push_str(&format!(
+                "{:<18}{:<14}{:<13}{:<11}{:<11}{}\n",
+                a.device_id,
+                short_port(&local),
+                hold,
+                cdp_caps(a.capabilities),
+                platform,
+                short_port(&a.port_id)
+            ));
+        }
+    }
+    if !detail {
+        out.push_str(&format!("\nTotal cdp entries displayed : {}\n", ios.cdp_neighbors.len()));
+    }
+    out
 }

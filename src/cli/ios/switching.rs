@@ -52,7 +52,9 @@ pub fn global() -> Tree {
                 )
                 .run(stp_defaults)]),
             ]),
-            kw("loopguard", "Spanning tree loopguard options").hidden().sub(vec![kw("default", "").run(super::config::noop)]),
+            kw("loopguard", "Spanning tree loopguard options")
+                .hidden()
+                .sub(vec![kw("default", "").run(super::config::noop)]),
             kw("extend", "Spanning Tree 802.1t extensions").sub(vec![kw(
                 "system-id",
                 "Extend system-id into priority portion of the bridge id (PVST & Rapid PVST only)",
@@ -69,7 +71,8 @@ pub fn errdisable() -> super::super::tree::Node<super::Handler> {
             kw("psecure-violation", "Enable timer to recover from psecure violation error").run(errdisable_recovery),
             kw("bpduguard", "Enable timer to recover from BPDU Guard error").run(super::config::noop),
         ]),
-        kw("interval", "Error disable recovery timer value").sub(vec![arg(Arg::Num(30, 86400), "timer-interval(sec)").run(errdisable_interval)]),
+        kw("interval", "Error disable recovery timer value")
+            .sub(vec![arg(Arg::Num(30, 86400), "timer-interval(sec)").run(errdisable_interval)]),
     ])])
 }
 
