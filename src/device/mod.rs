@@ -167,6 +167,19 @@ impl Device {
         }
     }
 
+    /// Does spanning tree forward on this port in every VLAN it carries?
+    /// (Always, on devices without a bridge.)
+    pub fn port_forwarding(&self, port: usize) -> bool {
+        match &self.role {
+            Role::Ios(i) => i.bridge.as_ref().is_none_or(|b| {
+                b.trees
+                    .values()
+                    .all(|t| !t.ports.contains_key(&port) || t.state(port) == crate::proto::stp::State::Forwarding)
+            }),
+            Role::Host(_) => true,
+        }
+    }
+
     /// Is the port administratively up (not `shutdown`)?
     pub fn port_admin_up(&self, port: usize) -> bool {
         match &self.role {

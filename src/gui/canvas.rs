@@ -17,6 +17,8 @@ use crate::app::Action;
 #[derive(Resource, Default)]
 pub struct Scene {
     generation: Option<u64>,
+    /// Interface labels are only spawned while they are shown.
+    labels_shown: bool,
     cable_count: usize,
     devices: HashMap<String, Entity>,
     lights: Vec<(Entity, Entity)>,
@@ -25,7 +27,7 @@ pub struct Scene {
     meshes: HashMap<(u32, u32, bool), Handle<Mesh>>,
     materials: HashMap<[u8; 4], Handle<ColorMaterial>>,
     /// The state each light was last drawn in.
-    light_state: Vec<(bool, bool)>,
+    light_state: Vec<(u8, u8)>,
 }
 
 impl Scene {
@@ -58,6 +60,8 @@ pub struct WorldCamera;
 pub const BACKGROUND: Color = Color::srgb(0.11, 0.13, 0.16);
 const GREEN: Color = Color::srgb(0.2, 0.85, 0.3);
 const RED: Color = Color::srgb(0.9, 0.2, 0.2);
+/// Up, but spanning tree is not forwarding on it (listening, learning, blocking).
+const AMBER: Color = Color::srgb(0.95, 0.65, 0.1);
 const LIGHT_DISTANCE: f32 = 50.0;
 /// Cables start at the edge of an icon, not under it.
 const ICON_EDGE: f32 = 30.0;
@@ -73,7 +77,7 @@ pub fn lab_point(w: Vec2) -> (f32, f32) {
 
 pub fn setup(mut commands: Commands) {
     // No multisampling: school computers often render in software, where it costs most.
-    commands.spawn((Camera2d, WorldCamera, Msaa::Off));
+    commands.spawn((Camera2d, WorldCamera, Msaa::Off, bevy::core_pipeline::tonemapping::DebandDither::Disabled));
 }
 
 /// Respawn the scene when devices or cables came or went; otherwise move
@@ -87,11 +91,13 @@ pub fn sync(
     mut materials: ResMut<Assets<ColorMaterial>>,
     mut transforms: Query<&mut Transform>,
     mut light_colors: Query<&mut MeshMaterial2d<ColorMaterial>>,
-    mut visibility: Query<&mut Visibility>,
 ) {
     let net = &ws.0.net;
     let cable_count = net.graph().edge_count();
-    if scene.generation != Some(ws.0.generation) || scene.cable_count != cable_count {
+    if scene.generation != Some(ws.0.generation)
+        || scene.cable_count != cable_count
+        || scene.labels_shown != ui.show_labels
+    {
         let cables = net.cables();
         for (_, e) in scene.devices.drain() {
             commands.entity(e).despawn();
@@ -135,29 +141,34 @@ pub fn sync(
                         .spawn((Mesh2d(mesh.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(0.0, 0.0, 0.5)))
                         .id(),
                 );
-                label_pair.push(
+                let label = if ui.show_labels {
                     commands
                         .spawn((
                             Text2d::new(iface.short()),
                             TextFont { font_size: FontSize::Px(11.0), ..default() },
                             TextColor(Color::srgb(0.75, 0.8, 0.85)),
                             Transform::from_xyz(0.0, 0.0, 0.6),
-                            Visibility::Hidden,
                         ))
-                        .id(),
-                );
+                        .id()
+                } else {
+                    commands.spawn(Transform::default()).id()
+                };
+                label_pair.push(label);
             }
             scene.lights.push((pair[0], pair[1]));
             scene.labels.push((label_pair[0], label_pair[1]));
         }
-        scene.light_state = vec![(false, false); cables.len()];
+        scene.light_state = vec![(0, 0); cables.len()];
+        scene.labels_shown = ui.show_labels;
         scene.generation = Some(ws.0.generation);
         scene.cable_count = cables.len();
         return;
     }
-    let green = scene.material(&mut materials, GREEN);
-    let red = scene.material(&mut materials, RED);
-    let labels_visible = if ui.show_labels { Visibility::Visible } else { Visibility::Hidden };
+    let lights = [
+        scene.material(&mut materials, RED),
+        scene.material(&mut materials, AMBER),
+        scene.material(&mut materials, GREEN),
+    ];
     let place = |id: usize| {
         let d = net.device(id);
         world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
@@ -176,10 +187,16 @@ pub fn sync(
         let (Some(&(la, lb)), Some(&(ta, tb))) = (scene.lights.get(i), scene.labels.get(i)) else { continue };
         let (pa, pb) = (place(ends[0].device), place(ends[1].device));
         let dir = (pb - pa).normalize_or_zero();
-        let state = (
-            net.device(ends[0].device).ports[ends[0].port].link_up,
-            net.device(ends[1].device).ports[ends[1].port].link_up,
-        );
+        // 0 down (red), 1 up but not forwarding (amber), 2 forwarding (green).
+        let light = |e: crate::sim::End| {
+            let d = net.device(e.device);
+            match (d.ports[e.port].link_up, d.port_forwarding(e.port)) {
+                (false, _) => 0u8,
+                (true, false) => 1,
+                (true, true) => 2,
+            }
+        };
+        let state = (light(ends[0]), light(ends[1]));
         let recolour = scene.light_state.get(i) != Some(&state);
         for (light, label, at, sign, is_up) in [(la, ta, pa, 1.0, state.0), (lb, tb, pb, -1.0, state.1)] {
             let spot = at + dir * sign * LIGHT_DISTANCE;
@@ -188,7 +205,7 @@ pub fn sync(
             }
             if recolour {
                 if let Ok(mut m) = light_colors.get_mut(light) {
-                    m.0 = if is_up { green.clone() } else { red.clone() };
+                    m.0 = lights[usize::from(is_up)].clone();
                 }
             }
             if ui.show_labels {
@@ -196,9 +213,6 @@ pub fn sync(
                     let normal = Vec2::new(-dir.y, dir.x) * 12.0;
                     t.translation = (at + dir * sign * (LIGHT_DISTANCE + 18.0) + normal).extend(0.6);
                 }
-            }
-            if let Ok(mut v) = visibility.get_mut(label) {
-                v.set_if_neq(labels_visible);
             }
         }
         if recolour {
