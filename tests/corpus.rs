@@ -253,22 +253,6 @@ fn replace_word(line: &str, from: &str, to: &str) -> String {
     out
 }
 
-fn is_error(response: &str) -> bool {
-    response.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("% Invalid")
-            || l.starts_with("% Incomplete")
-            || l.starts_with("% Ambiguous")
-            || l.starts_with("%Inconsistent")
-            || l.starts_with("Bad mask")
-            || l.starts_with("% Invalid")
-            || l.contains("overlaps with")
-            || l.starts_with("Command rejected")
-            || l.starts_with("%Invalid")
-            || l.starts_with("% Bad")
-    })
-}
-
 #[test]
 fn corpus_configs_are_accepted_and_rerendered() {
     let Some(dir) = corpus_dir() else {
@@ -323,7 +307,7 @@ fn corpus_configs_are_accepted_and_rerendered() {
                 accepted += 1;
                 continue;
             }
-            if is_error(&response) {
+            if wirelab::cli::is_rejection(&response) {
                 rejected += 1;
                 if is_curriculum(line, block.as_deref(), model, &defined)
                     && !response.contains("may not be configured on L2 links")

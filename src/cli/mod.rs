@@ -27,6 +27,26 @@ pub fn complete(dev: &Device, line: &str) -> Option<String> {
     }
 }
 
+/// Whether a terminal's answer to a line says the line was rejected: the
+/// IOS error banners and the host prompt's complaints. Lab loading reports
+/// such lines as warnings; tests use it to check configs are accepted.
+pub fn is_rejection(response: &str) -> bool {
+    response.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("% Invalid")
+            || l.starts_with("%Invalid")
+            || l.starts_with("% Incomplete")
+            || l.starts_with("% Ambiguous")
+            || l.starts_with("% Bad")
+            || l.starts_with("%Inconsistent")
+            || l.starts_with("Bad mask")
+            || l.contains("is not recognized")
+            || l.contains("overlaps with")
+            || l.contains("Command rejected")
+            || l.starts_with("The following command was not valid")
+    })
+}
+
 fn cut(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;

@@ -126,29 +126,15 @@ fn always(_: Model) -> bool {
 }
 
 pub fn kw<H>(word: &'static str, help: &'static str) -> Node<H> {
-    Node {
-        word: Word::Key(word),
-        help,
-        children: Vec::new(),
-        run: None,
-        plain: false,
-        negated: false,
-        when: always,
-        visible: true,
-    }
+    node(Word::Key(word), help)
 }
 
 pub fn arg<H>(kind: Arg, help: &'static str) -> Node<H> {
-    Node {
-        word: Word::Arg(kind),
-        help,
-        children: Vec::new(),
-        run: None,
-        plain: false,
-        negated: false,
-        when: always,
-        visible: true,
-    }
+    node(Word::Arg(kind), help)
+}
+
+fn node<H>(word: Word, help: &'static str) -> Node<H> {
+    Node { word, help, children: Vec::new(), run: None, plain: false, negated: false, when: always, visible: true }
 }
 
 impl<H: Copy> Node<H> {

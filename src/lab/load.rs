@@ -153,20 +153,6 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
     Ok(())
 }
 
-fn is_error_response(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("% Invalid")
-            || l.starts_with("% Incomplete")
-            || l.starts_with("% Ambiguous")
-            || l.starts_with("%Inconsistent")
-            || l.starts_with("Bad mask")
-            || l.contains("is not recognized")
-            || l.contains("overlaps with")
-            || l.starts_with("The following command was not valid")
-    })
-}
-
 /// Build a network from a lab: devices, cables, then each configuration typed
 /// into its device's CLI. Returns the lines that were rejected.
 pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
@@ -210,7 +196,7 @@ fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str) -> Vec<Buil
     for (n, line) in config.lines().enumerate() {
         net.type_line(id, line);
         let response = net.take_console(id);
-        if is_error_response(&response) {
+        if crate::cli::is_rejection(&response) {
             warnings.push(BuildWarning {
                 device: name.clone(),
                 line: n + 1,
