@@ -822,8 +822,9 @@ impl Ios {
     /// Hand everything queued for the wire to the engine.
     pub fn drain_output(&mut self, now: Time, ports: &[Port], out: &mut Outbox) {
         out.frames.append(&mut self.pending_l2);
-        let frames: Vec<(usize, Vec<u8>)> = self.stack.out.drain(..).collect();
-        for (iface, frame) in frames {
+        // Taken and handed back so the queue keeps its allocation across frames.
+        let mut frames = std::mem::take(&mut self.stack.out);
+        for (iface, frame) in frames.drain(..) {
             let Some(owner) = self.ifaces.iter().find(|i| i.stack == Some(iface)) else { continue };
             if let Some(port) = owner.port {
                 out.frames.push((port, frame));
@@ -841,6 +842,7 @@ impl Ios {
                 }
             }
         }
+        self.stack.out = frames;
     }
 }
 

@@ -336,6 +336,10 @@ impl Network {
         for (at, timer) in out.timers.drain(..) {
             self.queue.push(at.max(self.now), Event::Timer { device: id, timer });
         }
+        if out.admin_changed.is_empty() {
+            self.scratch.push(out);
+            return;
+        }
         let changed: Vec<usize> = out.admin_changed.drain(..).collect();
         self.scratch.push(out);
         for port in changed {
