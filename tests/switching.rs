@@ -147,3 +147,55 @@ fn cdp_lists_neighbours_and_reports_a_native_vlan_mismatch() {
         "{t}"
     );
 }
+
+#[test]
+fn lldp_runs_only_where_enabled_and_its_frames_decode() {
+    let (_, mut net) = boot(&read("tests/labs/vlans.ron"));
+    net.enable_capture();
+    let t = transcript(
+        &mut net,
+        "@S1\nen\nshow lldp neighbors\nconf t\nhostname S1\nlldp run\nend\n@R1\nen\nconf t\nhostname R1\nlldp run\nint g0/0/0\nno shut\nend\n@S2\nen\nconf t\nhostname S2\nlldp run\nint g0/2\nno lldp transmit\nend\n@wait 35\n@S1\nshow lldp neighbors\n@R1\nshow lldp neighbors detail\n@S2\nshow lldp neighbors\nshow running-config | include lldp\n",
+    );
+    assert!(t.contains("Switch#show lldp neighbors\n% LLDP is not enabled\n"), "{t}");
+    let s1 = section(&t, "S1#show lldp neighbors\nCapability");
+    assert!(
+        s1.contains("Device ID           Local Intf     Hold-time  Capability      Port ID\nR1                  Gi0/1          120        R               Gi0/0/0\n"),
+        "{s1}"
+    );
+    assert!(!s1.contains("S2 "), "S2 does not transmit on Gi0/2: {s1}");
+    assert!(s1.contains("Total entries displayed: 1\n"), "{s1}");
+    let r1 = section(&t, "R1#show lldp neighbors detail");
+    assert!(
+        r1.contains("Local Intf: Gi0/0/0\n") && r1.contains("Port id: Gi0/1\n") && r1.contains("System Name: S1\n"),
+        "{r1}"
+    );
+    assert!(r1.contains("Enabled Capabilities: B\n"), "{r1}");
+    let s2 = section(&t, "S2#show lldp neighbors");
+    assert!(s2.contains("S1                  Gi0/2          120        B               Gi0/2\n"), "{s2}");
+    assert!(t.contains("lldp run\n") && t.contains(" no lldp transmit\n"), "{t}");
+
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("tshark is not installed: skipping the decode check");
+        return;
+    }
+    let caps = net.captures();
+    let trunk = caps.iter().find(|(n, _)| n == "S1-Gi0-2_S2-Gi0-2").expect("trunk capture");
+    let dir = tempdir("lldp-pcap");
+    let file = dir.join("trunk.pcap");
+    std::fs::write(&file, trunk.1.bytes()).unwrap();
+    let names = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "lldp", "-T", "fields", "-e", "lldp.tlv.system.name", "-e", "lldp.port.id"])
+        .output()
+        .unwrap();
+    let names = String::from_utf8_lossy(&names.stdout);
+    assert!(names.lines().any(|l| l == "S1\tGi0/2"), "{names}");
+    let malformed = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "_ws.malformed || _ws.expert.severity >= warning"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "LLDP frames decode cleanly");
+}

@@ -168,6 +168,9 @@ pub struct IosIface {
     pub err_disabled: bool,
     /// CDP on this interface (`no cdp enable` turns it off).
     pub cdp_enable: bool,
+    /// LLDP on this interface, each way (`no lldp transmit`, `no lldp receive`).
+    pub lldp_transmit: bool,
+    pub lldp_receive: bool,
     /// Why, and when (for `errdisable recovery`).
     pub err_disabled_at: Option<(Time, &'static str)>,
     /// Port security at run time: addresses learned (not sticky), violations, last source.
@@ -213,6 +216,8 @@ impl IosIface {
             ipv6_enable: false,
             err_disabled: false,
             cdp_enable: true,
+            lldp_transmit: true,
+            lldp_receive: true,
             err_disabled_at: None,
             secure_learned: Vec::new(),
             violations: 0,
@@ -261,6 +266,10 @@ pub struct Ios {
     /// CDP neighbours: local port, what they said, when it expires.
     pub cdp_neighbors: Vec<(usize, crate::proto::cdp::Advert, Time)>,
     cdp_clock: u64,
+    /// LLDP neighbours: local port, what they said, when it expires.
+    pub lldp_neighbors: Vec<(usize, crate::proto::lldp::Advert, Time)>,
+    /// Seconds until the next LLDP advertisement.
+    pub lldp_countdown: u64,
     /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
     pub errdisable_recovery: Option<u32>,
     /// `ip routing` on a multilayer switch (always on for routers).
@@ -338,6 +347,8 @@ impl Ios {
             errdisable_recovery: None,
             cdp_neighbors: Vec::new(),
             cdp_clock: 0,
+            lldp_neighbors: Vec::new(),
+            lldp_countdown: 0,
             ip_routing: model == Model::Router,
             ipv6_routing: false,
             ipv6_routes: Vec::new(),
@@ -552,6 +563,11 @@ impl Ios {
             self.cdp_heard(now, port, &frame);
             return;
         }
+        // The nearest-bridge address is never forwarded, whether LLDP runs or not.
+        if frame.len() > 6 && frame[..6] == crate::proto::lldp::DST.0 {
+            self.lldp_heard(now, port, &frame);
+            return;
+        }
         let routed = self.bridge.as_ref().is_none_or(|b| b.ports[port] == super::bridge::PortVlans::Routed);
         if routed {
             // A router port, or a multilayer switch's routed port; a tag picks
@@ -615,6 +631,14 @@ impl Ios {
         }
         self.cdp_clock += 1;
         self.cdp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
+        if self.lldp_run {
+            if self.lldp_countdown == 0 {
+                self.lldp_announce(ports, None);
+                self.lldp_countdown = crate::proto::lldp::TIMER_SECS;
+            }
+            self.lldp_countdown -= 1;
+        }
+        self.lldp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
         let Some(bridge) = self.bridge.as_mut() else { return String::new() };
         let edges: Vec<bool> = (0..ports.len())
             .map(|p| {
@@ -705,6 +729,63 @@ impl Ios {
             frames.push((p, cdp::frame(ports[p].mac, &advert)));
         }
         self.pending_l2.extend(frames);
+    }
+
+    /// Send LLDP advertisements out of every live port that transmits them (or just one).
+    pub fn lldp_announce(&mut self, ports: &[Port], only: Option<usize>) {
+        use crate::proto::lldp;
+        if !self.lldp_run {
+            return;
+        }
+        let address = self.stack.ifaces.iter().find(|i| i.up).and_then(|i| i.addr).map(|(a, _)| a);
+        let (supported, enabled) = match self.model {
+            Model::Router => (lldp::ROUTER, lldp::ROUTER),
+            Model::Switch => (lldp::BRIDGE, lldp::BRIDGE),
+            _ => {
+                (lldp::BRIDGE | lldp::ROUTER, if self.ip_routing { lldp::BRIDGE | lldp::ROUTER } else { lldp::BRIDGE })
+            }
+        };
+        let description = match self.model {
+            Model::Router => "Cisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.4, RELEASE SOFTWARE (fc2)",
+            _ => "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE4, RELEASE SOFTWARE (fc1)",
+        };
+        let chassis = ports.first().map_or(crate::proto::Mac([0; 6]), |p| p.mac);
+        let mut frames = Vec::new();
+        for i in &self.ifaces {
+            let Some(p) = i.port else { continue };
+            if !i.lldp_transmit || !ports[p].link_up || only.is_some_and(|o| o != p) {
+                continue;
+            }
+            let advert = lldp::Advert {
+                chassis,
+                port_id: i.name.short(),
+                ttl: lldp::HOLDTIME,
+                port_description: i.name.to_string(),
+                system_name: self.hostname.clone(),
+                system_description: description.into(),
+                capabilities: (supported, enabled),
+                address,
+            };
+            frames.push((p, lldp::frame(ports[p].mac, &advert)));
+        }
+        self.pending_l2.extend(frames);
+    }
+
+    /// An LLDP advertisement heard on a port.
+    fn lldp_heard(&mut self, now: Time, port: usize, frame: &[u8]) {
+        if !self.lldp_run {
+            return;
+        }
+        let Some(advert) = crate::proto::lldp::parse(frame) else { return };
+        if !self.ifaces.iter().find(|i| i.port == Some(port)).is_some_and(|i| i.lldp_receive) {
+            return;
+        }
+        let expires = now + crate::sim::Duration::from_secs(u64::from(advert.ttl));
+        self.lldp_neighbors.retain(|(p, a, _)| !(*p == port && a.chassis == advert.chassis));
+        if advert.ttl > 0 {
+            self.lldp_neighbors.push((port, advert, expires));
+        }
+        self.lldp_neighbors.sort_by(|a, b| (&a.1.system_name, a.0).cmp(&(&b.1.system_name, b.0)));
     }
 
     /// A CDP advertisement heard on a port.

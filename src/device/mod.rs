@@ -251,6 +251,7 @@ impl Device {
                 }
                 if up {
                     i.cdp_announce(&self.ports, Some(port));
+                    i.lldp_announce(&self.ports, Some(port));
                 }
                 Some(log)
             }

@@ -12,6 +12,7 @@ pub mod hdlc;
 pub mod icmp;
 pub mod ip_stack;
 pub mod ipv4;
+pub mod lldp;
 pub mod mac_table;
 pub mod nat;
 pub mod ospf;

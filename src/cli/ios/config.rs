@@ -305,6 +305,10 @@ pub fn interface() -> Tree {
     ];
     t.extend(super::switching::interface());
     t.push(kw("cdp", "CDP interface subcommands").sub(vec![kw("enable", "Enable CDP on interface").run(cdp_enable)]));
+    t.push(kw("lldp", "LLDP interface subcommands").sub(vec![
+        kw("receive", "Enable LLDP reception on interface").run(lldp_receive),
+        kw("transmit", "Enable LLDP transmission on interface").run(lldp_transmit),
+    ]));
     t.extend(exit_end());
     t
 }
@@ -629,7 +633,38 @@ fn cdp_enable(cx: &mut Cx) {
 
 fn lldp_run(cx: &mut Cx) {
     let on = !cx.negated;
-    cx.ios().lldp_run = on;
+    let ios = cx.ios();
+    if on && !ios.lldp_run {
+        // The first advertisements go out on the next tick.
+        ios.lldp_countdown = 0;
+    }
+    ios.lldp_run = on;
+    if !on {
+        ios.lldp_neighbors.clear();
+    }
+}
+
+fn lldp_receive(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in selected(cx) {
+        let ios = cx.ios();
+        let port = ios.iface(&name).and_then(|i| i.port);
+        if let Some(i) = ios.iface_mut(&name) {
+            i.lldp_receive = on;
+        }
+        if let (false, Some(p)) = (on, port) {
+            ios.lldp_neighbors.retain(|(q, _, _)| *q != p);
+        }
+    }
+}
+
+fn lldp_transmit(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.lldp_transmit = on;
+        }
+    }
 }
 
 /// A line of a multi-line banner.

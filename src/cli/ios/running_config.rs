@@ -147,6 +147,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if !i.cdp_enable {
             out.push(" no cdp enable".into());
         }
+        if !i.lldp_transmit {
+            out.push(" no lldp transmit".into());
+        }
+        if !i.lldp_receive {
+            out.push(" no lldp receive".into());
+        }
         if i.shutdown {
             out.push(" shutdown".into());
         } else if typed && (i.port.is_some() && router || i.name.kind == IfaceKind::Vlan) {

@@ -52,6 +52,9 @@ pub fn tree(privileged: bool) -> Tree {
     t.push(kw("cdp", "CDP information").plain(cdp_global).sub(vec![kw("neighbors", "CDP neighbor entries")
             .plain(cdp_neighbors)
             .sub(vec![kw("detail", "Show detailed information").plain(cdp_neighbors)])]));
+    t.push(kw("lldp", "LLDP information").plain(lldp_global).sub(vec![kw("neighbors", "LLDP neighbor entries")
+        .plain(lldp_neighbors)
+        .sub(vec![kw("detail", "Show detailed information").plain(lldp_neighbors)])]));
     t.push(
         kw("port-security", "Show secure port information").when(|m| m.is_switch()).plain(port_security).sub(vec![kw(
             "interface",
@@ -925,6 +928,68 @@ fn cdp_caps(caps: u32) -> String {
         v.push("I");
     }
     v.join(" ")
+}
+
+fn lldp_global(cx: &mut Cx) {
+    let text = if ios(cx.dev).lldp_run {
+        format!(
+            "\nGlobal LLDP Information:\n    Status: ACTIVE\n    LLDP advertisements are sent every {} seconds\n    LLDP hold time advertised is {} seconds\n    LLDP interface reinitialisation delay is 2 seconds\n",
+            crate::proto::lldp::TIMER_SECS,
+            crate::proto::lldp::HOLDTIME
+        )
+    } else {
+        "% LLDP is not enabled\n".to_string()
+    };
+    cx.print(&text);
+}
+
+fn lldp_neighbors(cx: &mut Cx) {
+    let detail = cx.has("detail");
+    let text = lldp_neighbors_text(cx.dev, cx.now, detail);
+    cx.print(&text);
+}
+
+/// `show lldp neighbors [detail]`.
+pub fn lldp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
+    use crate::proto::lldp::{capability_codes, Advert};
+    let ios = ios(dev);
+    if !ios.lldp_run {
+        return "% LLDP is not enabled\n".into();
+    }
+    let mut out = String::new();
+    if !detail {
+        out.push_str("Capability codes:\n    (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n    (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n\n");
+        out.push_str("Device ID           Local Intf     Hold-time  Capability      Port ID\n");
+    }
+    let names = |bits: u16| {
+        let codes = capability_codes(bits);
+        if codes.is_empty() {
+            "not advertised".to_string()
+        } else {
+            codes
+        }
+    };
+    for (port, a, expires) in &ios.lldp_neighbors {
+        let Advert { chassis, port_id, ttl, port_description, system_name, system_description, capabilities, address } =
+            a;
+        let local = dev.ports[*port].name.short();
+        if detail {
+            let m = chassis.0;
+            out.push_str(&format!(
+                "------------------------------------------------\nLocal Intf: {local}\nChassis id: {:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}\nPort id: {port_id}\nPort Description: {port_description}\nSystem Name: {system_name}\n\nSystem Description: \n{system_description}\n\nTime remaining: {} seconds\nSystem Capabilities: {}\nEnabled Capabilities: {}\nManagement Addresses:\n{}Auto Negotiation - not supported\nPhysical media capabilities - not advertised\nMedia Attachment Unit type - not advertised\nVlan ID: - not advertised\n\n",
+                m[0], m[1], m[2], m[3], m[4], m[5],
+                expires.since(now).secs(),
+                names(capabilities.0),
+                names(capabilities.1),
+                address.map_or("    not advertised\n".to_string(), |ip| format!("    IP: {ip}\n")),
+            ));
+        } else {
+            let id: String = system_name.chars().take(20).collect();
+            out.push_str(&format!("{id:<20}{local:<15}{ttl:<11}{:<16}{port_id}\n", capability_codes(capabilities.1)));
+        }
+    }
+    out.push_str(&format!("\nTotal entries displayed: {}\n", ios.lldp_neighbors.len()));
+    out
 }
 
 /// `show cdp neighbors [detail]`.
