@@ -199,3 +199,93 @@ fn lldp_runs_only_where_enabled_and_its_frames_decode() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "LLDP frames decode cleanly");
 }
+
+/// Two switches, two links; each end's channel-group mode for both links.
+fn channel(s1_mode: &str, s2_mode: &str) -> (wirelab::sim::Network, String) {
+    let (_, mut net) = boot(&read("tests/labs/pair.ron"));
+    net.enable_capture();
+    let side = |dev: &str, mode: &str| {
+        format!("@{dev}\nen\nconf t\ninterface range g0/1 - 2\nchannel-group 1 mode {mode}\nexit\ninterface port-channel 1\nswitchport mode trunk\nend\n")
+    };
+    let script = format!(
+        "{}{}@wait 40\n@S1\nshow etherchannel summary\nshow spanning-tree\nshow interfaces trunk\n@S2\nshow spanning-tree\n@PC1\nping 10.0.0.2\n",
+        side("S1", s1_mode),
+        side("S2", s2_mode)
+    );
+    let t = transcript(&mut net, &script);
+    (net, t)
+}
+
+#[test]
+fn etherchannel_bundles_with_lacp_and_pagp_and_spanning_tree_sees_one_port() {
+    for (a, b, protocol) in [("active", "passive", "LACP"), ("active", "active", "LACP"), ("desirable", "auto", "PAgP")]
+    {
+        let (_, t) = channel(a, b);
+        let summary = section(&t, "S1#show etherchannel summary");
+        assert!(
+            summary.contains(&format!("1      Po1(SU)         {protocol:<10}Gi0/1(P)    Gi0/2(P)\n")),
+            "{a}/{b}: {summary}"
+        );
+        let stp = section(&t, "S1#show spanning-tree");
+        assert!(
+            stp.contains("Po1                 Desg FWD 3 ") || stp.contains("Po1                 Root FWD 3 "),
+            "{stp}"
+        );
+        assert!(!stp.contains("Gi0/1 ") && !stp.contains("Gi0/2 "), "members are not ports of their own: {stp}");
+        assert!(section(&t, "S1#show interfaces trunk").contains("Po1         on               802.1q"), "{t}");
+        assert!(t.contains("Received = 4, Lost = 0"), "{t}");
+        assert!(t.contains("%LINK-3-UPDOWN: Interface Port-channel1, changed state to up"), "{t}");
+    }
+}
+
+#[test]
+fn etherchannel_modes_that_do_not_agree_leave_the_links_to_spanning_tree() {
+    for (a, b) in [("passive", "passive"), ("auto", "auto"), ("active", "desirable")] {
+        let (_, t) = channel(a, b);
+        let summary = section(&t, "S1#show etherchannel summary");
+        assert!(summary.contains("Po1(SD)"), "{a}/{b}: {summary}");
+        assert!(!summary.contains("(P)"), "{a}/{b}: {summary}");
+        // The two links are a loop again: one of the four ends blocks.
+        let both = section(&t, "S1#show spanning-tree");
+        let both = &both[..both.find("@PC1").unwrap()];
+        assert_eq!(both.matches(" BLK ").count(), 1, "{a}/{b}: {both}");
+        assert!(t.contains("Received = 4, Lost = 0"), "{t}");
+    }
+}
+
+#[test]
+fn etherchannel_fails_over_without_loss_and_takes_a_member_back() {
+    let (mut net, _) = channel("active", "passive");
+    let t = transcript(
+        &mut net,
+        "@S1\nconf t\nint g0/1\nshutdown\nend\n@PC1\nping -n 10 10.0.0.2\n@S1\nshow etherchannel summary\nconf t\nint g0/1\nno shutdown\nend\n@wait 5\n@S1\nshow etherchannel summary\n",
+    );
+    assert!(t.contains("Received = 10, Lost = 0"), "{t}");
+    assert!(!t.contains("Port-channel1, changed state to down"), "{t}");
+    assert!(t.contains("Po1(SU)         LACP      Gi0/1(D)    Gi0/2(P)\n"), "{t}");
+    assert!(t.contains("Po1(SU)         LACP      Gi0/1(P)    Gi0/2(P)\n"), "{t}");
+
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("tshark is not installed: skipping the decode check");
+        return;
+    }
+    let caps = net.captures();
+    let link = caps.iter().find(|(n, _)| n == "S1-Gi0-2_S2-Gi0-2").expect("member capture");
+    let dir = tempdir("lacp-pcap");
+    let file = dir.join("member.pcap");
+    std::fs::write(&file, link.1.bytes()).unwrap();
+    let actors = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "lacp", "-T", "fields", "-e", "lacp.actor.key"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&actors.stdout).lines().any(|l| l == "1"), "LACPDUs carry key 1");
+    let malformed = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "_ws.malformed || _ws.expert.severity >= warning"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "frames decode cleanly");
+}

@@ -59,6 +59,11 @@ pub struct Bridge {
     pub trees: BTreeMap<u16, Tree>,
     /// MAC of the bridge (the base of its ports' addresses).
     pub bridge_mac: Mac,
+    /// EtherChannel: for each bundled port, the port that stands for its
+    /// port-channel. Spanning tree, learning and forwarding see only that one.
+    bundles: Vec<Option<usize>>,
+    /// Ports that stand for a port-channel.
+    channel_ports: Vec<bool>,
     ticks: u64,
 }
 
@@ -76,7 +81,68 @@ impl Bridge {
             vlan_drops: 0,
             trees: BTreeMap::new(),
             bridge_mac: svi_mac,
+            bundles: vec![None; ports],
+            channel_ports: vec![false; ports],
             ticks: 0,
+        }
+    }
+
+    /// Bundle ports: `(member, channel port)` pairs; every other port stands alone.
+    pub fn set_bundles(&mut self, bundles: &[(usize, usize)]) {
+        self.bundles.iter_mut().for_each(|b| *b = None);
+        self.channel_ports.iter_mut().for_each(|c| *c = false);
+        for &(member, channel) in bundles {
+            self.bundles[member] = Some(channel);
+            self.channel_ports[channel] = true;
+        }
+    }
+
+    /// The port a frame arriving on `port` is seen on: its port-channel's, if bundled.
+    pub fn logical(&self, port: usize) -> usize {
+        self.bundles[port].unwrap_or(port)
+    }
+
+    /// Does `port` stand for a port-channel?
+    pub fn is_channel(&self, port: usize) -> bool {
+        self.channel_ports[port]
+    }
+
+    /// The bundled members of the port-channel `port` stands for.
+    pub fn members(&self, port: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.bundles.len()).filter(move |&m| self.bundles[m] == Some(port))
+    }
+
+    /// Is the port up as spanning tree and forwarding see it? A port-channel is
+    /// up while any bundled member is; its other members are not ports of their own.
+    pub fn up(&self, port: usize, ports: &[Port]) -> bool {
+        if self.channel_ports[port] {
+            self.members(port).any(|m| ports[m].link_up)
+        } else {
+            self.bundles[port].is_none() && ports[port].link_up
+        }
+    }
+
+    /// The physical port a frame for `port` leaves by: for a port-channel, a
+    /// live member picked by the source MAC address (the 2960 default,
+    /// `port-channel load-balance src-mac`), so one flow stays on one link.
+    fn exit(&self, port: usize, frame: &[u8], ports: &[Port]) -> Option<usize> {
+        if !self.channel_ports[port] {
+            return Some(port);
+        }
+        let live: Vec<usize> = self.members(port).filter(|&m| ports[m].link_up).collect();
+        if live.is_empty() {
+            return None;
+        }
+        let src = frame.get(6..12).map_or(0, |m| m.iter().fold(0u8, |a, b| a ^ b));
+        Some(live[usize::from(src) % live.len()])
+    }
+
+    /// The bandwidth spanning tree prices a port at: a port-channel's is its live members' sum.
+    fn bandwidth(&self, port: usize, ports: &[Port]) -> u64 {
+        if self.channel_ports[port] {
+            self.members(port).filter(|&m| ports[m].link_up).map(|m| ports[m].name.kind.bandwidth_bps()).sum()
+        } else {
+            ports[port].name.kind.bandwidth_bps()
         }
     }
 
@@ -109,6 +175,8 @@ impl Bridge {
             .filter(|v| ((1..=1001).contains(v) || *v > 1005) && !config.disabled.contains(v))
             .collect();
         self.trees.retain(|v, _| !config.disabled.contains(v));
+        let live: Vec<(bool, u32)> =
+            (0..ports.len()).map(|p| (self.up(p, ports), stp::port_cost(self.bandwidth(p, ports)))).collect();
         for vlan in vlans {
             let priority =
                 config.priorities.iter().find(|(v, _)| *v == vlan).map_or(stp::DEFAULT_PRIORITY, |(_, p)| *p as u16);
@@ -119,11 +187,11 @@ impl Bridge {
                 *tree = Tree::new(vlan, priority, bridge_mac, config.rapid);
             }
             let mut changed = false;
-            for (p, port) in ports.iter().enumerate() {
-                let member = port.link_up && self.ports[p].carries(vlan);
+            for p in 0..ports.len() {
+                let (up, cost) = live[p];
+                let member = up && self.ports[p].carries(vlan);
                 let present = tree.ports.contains_key(&p);
                 if member {
-                    let cost = stp::port_cost(port.name.kind.bandwidth_bps());
                     tree.port_up(now, p, cost, edges.get(p).copied().unwrap_or(false));
                     changed |= !present;
                 } else if present {
@@ -138,7 +206,7 @@ impl Bridge {
             let outgoing = tree.tick(now, hello_due);
             for o in outgoing {
                 if let Some(frame) = self.bpdu_frame(o.port, o.vlan, &o.bpdu, ports) {
-                    out.push((o.port, frame));
+                    out.extend(self.exit(o.port, &frame, ports).map(|p| (p, frame)));
                 }
             }
             // A port that stops forwarding forgets the addresses learned on it.
@@ -195,13 +263,17 @@ impl Bridge {
         frame: &[u8],
         ports: &[Port],
     ) -> Vec<(usize, Vec<u8>)> {
+        let port = self.logical(port);
         let Some((vlan, bpdu)) = self.parse_bpdu(port, frame) else { return Vec::new() };
         let Some(tree) = self.trees.get_mut(&vlan) else { return Vec::new() };
         tree.receive(now, port, &bpdu);
         let urgent = tree.urgent();
         urgent
             .into_iter()
-            .filter_map(|o| self.bpdu_frame(o.port, o.vlan, &o.bpdu, ports).map(|f| (o.port, f)))
+            .filter_map(|o| {
+                let frame = self.bpdu_frame(o.port, o.vlan, &o.bpdu, ports)?;
+                Some((self.exit(o.port, &frame, ports)?, frame))
+            })
             .collect()
     }
 
@@ -255,6 +327,7 @@ impl Bridge {
         if ethernet::parse(&frame).is_none() {
             return;
         }
+        let in_port = self.logical(in_port);
         let Some((vlan, frame)) = self.classify(in_port, frame) else { return };
         let Some(eth) = ethernet::parse(&frame) else { return };
         if !self.learning(in_port, vlan) {
@@ -303,25 +376,30 @@ impl Bridge {
         out: &mut Forwarded,
     ) {
         let usable = |p: usize| {
-            Some(p) != in_port && ports[p].link_up && self.ports[p].carries(vlan) && self.forwarding(p, vlan)
+            Some(p) != in_port && self.up(p, ports) && self.ports[p].carries(vlan) && self.forwarding(p, vlan)
+        };
+        let mut send = |p: usize| {
+            if let Some(exit) = self.exit(p, &frame, ports) {
+                out.to_ports.push((exit, self.egress(p, vlan, &frame)));
+            }
         };
         if dst.is_unicast() {
             if let Some(port) = self.macs.lookup(vlan, dst, now) {
                 if usable(port) {
-                    out.to_ports.push((port, self.egress(port, vlan, &frame)));
+                    send(port);
                 }
                 return;
             }
         }
         for p in (0..ports.len()).filter(|&p| usable(p)) {
-            out.to_ports.push((p, self.egress(p, vlan, &frame)));
+            send(p);
         }
     }
 
     /// Does any live port carry this VLAN (so its VLAN interface can be up)?
     pub fn vlan_active(&self, vlan: u16, ports: &[Port]) -> bool {
         self.vlans.contains(vlan)
-            && (0..ports.len()).any(|p| ports[p].link_up && self.ports[p].carries(vlan) && self.forwarding(p, vlan))
+            && (0..ports.len()).any(|p| self.up(p, ports) && self.ports[p].carries(vlan) && self.forwarding(p, vlan))
     }
 }
 

@@ -135,7 +135,10 @@ pub fn decode(body: &[u8]) -> Option<Bpdu> {
 pub fn port_cost(bits_per_sec: u64) -> u32 {
     match bits_per_sec {
         b if b >= 10_000_000_000 => 2,
+        // Port-channels: Cisco prices bundles between the standard steps.
+        b if b >= 2_000_000_000 => 3,
         b if b >= 1_000_000_000 => 4,
+        b if b >= 200_000_000 => 12,
         b if b >= 100_000_000 => 19,
         _ => 100,
     }

@@ -62,6 +62,13 @@ pub fn tree(privileged: bool) -> Tree {
         )
         .sub(vec![arg(Arg::Iface, "").plain(port_security)])]),
     );
+    t.push(
+        kw("etherchannel", "EtherChannel information").when(|m| m.is_switch()).sub(vec![kw(
+            "summary",
+            "One-line summary per channel-group",
+        )
+        .plain(etherchannel_summary)]),
+    );
     t.push(kw("spanning-tree", "Spanning tree topology").when(|m| m.is_switch()).plain(spanning_tree).sub(vec![
         kw("vlan", "VLAN Switch Spanning Trees").sub(vec![arg(Arg::Num(1, 4094), "vlan number").plain(spanning_tree)]),
     ]));
@@ -575,7 +582,7 @@ pub fn mac_table_text(dev: &Device, now: Time, filter: &MacFilter) -> String {
     }
     let entries = ios.bridge.as_ref().map(|b| b.macs.entries(now)).unwrap_or_default();
     for (vlan, mac, e) in &entries {
-        let port = &dev.ports[e.port].name;
+        let port = &ios.logical_port_name(e.port, &dev.ports);
         if filter.vlan.is_some_and(|v| v != *vlan) || filter.iface.as_ref().is_some_and(|i| i != port) {
             continue;
         }
@@ -601,8 +608,12 @@ pub fn trunk_text(dev: &Device) -> String {
         .ifaces
         .iter()
         .filter_map(|i| i.port.map(|p| (i, p)))
-        .filter(|(_, p)| dev.ports[*p].link_up && matches!(bridge.ports[*p], PortVlans::Trunk { .. }))
+        // A port-channel is listed once, under its own name.
+        .filter(|(_, p)| {
+            bridge.logical(*p) == *p && bridge.up(*p, &dev.ports) && matches!(bridge.ports[*p], PortVlans::Trunk { .. })
+        })
         .collect();
+    let label = |p: usize| ios.logical_port_name(p, &dev.ports).short();
     if trunks.is_empty() {
         return String::new();
     }
@@ -614,7 +625,7 @@ pub fn trunk_text(dev: &Device) -> String {
             _ => "on",
         };
         let native = if let PortVlans::Trunk { native, .. } = &bridge.ports[*p] { *native } else { 1 };
-        out.push_str(&format!("{:<12}{:<17}{:<15}{:<14}{}\n", i.name.short(), mode, "802.1q", "trunking", native));
+        out.push_str(&format!("{:<12}{:<17}{:<15}{:<14}{}\n", label(*p), mode, "802.1q", "trunking", native));
     }
     let allowed = |p: usize| {
         if let PortVlans::Trunk { allowed, .. } = &bridge.ports[p] {
@@ -624,26 +635,26 @@ pub fn trunk_text(dev: &Device) -> String {
         }
     };
     out.push_str("\nPort        Vlans allowed on trunk\n");
-    for (i, p) in &trunks {
-        out.push_str(&format!("{:<12}{}\n", i.name.short(), allowed(*p).render()));
+    for (_, p) in &trunks {
+        out.push_str(&format!("{:<12}{}\n", label(*p), allowed(*p).render()));
     }
     out.push_str("\nPort        Vlans allowed and active in management domain\n");
-    for (i, p) in &trunks {
+    for (_, p) in &trunks {
         let mut active = allowed(*p);
         let mut s = crate::proto::vlan::VlanSet::none();
         for v in active.iter().filter(|v| bridge.vlans.contains(*v)) {
             s.insert(v);
         }
         active = s;
-        out.push_str(&format!("{:<12}{}\n", i.name.short(), active.render()));
+        out.push_str(&format!("{:<12}{}\n", label(*p), active.render()));
     }
     out.push_str("\nPort        Vlans in spanning tree forwarding state and not pruned\n");
-    for (i, p) in &trunks {
+    for (_, p) in &trunks {
         let mut s = crate::proto::vlan::VlanSet::none();
         for v in allowed(*p).iter().filter(|v| bridge.vlans.contains(*v)) {
             s.insert(v);
         }
-        out.push_str(&format!("{:<12}{}\n", i.name.short(), s.render()));
+        out.push_str(&format!("{:<12}{}\n", label(*p), s.render()));
     }
     out.push('\n');
     out
@@ -787,7 +798,9 @@ pub fn spanning_tree_text(dev: &Device, only: Option<u16>) -> String {
                 let id = tree.ports[&p].id & 0x0fff;
                 out.push_str(&format!(
                     "             Cost        {}\n             Port        {} ({})\n",
-                    tree.root.cost, id, dev.ports[p].name
+                    tree.root.cost,
+                    id,
+                    ios.logical_port_name(p, &dev.ports)
                 ));
             }
         }
@@ -816,7 +829,7 @@ pub fn spanning_tree_text(dev: &Device, only: Option<u16>) -> String {
             let kind = if info.edge { "P2p Edge" } else { "P2p" };
             out.push_str(&format!(
                 "{:<20}{role} {state} {:<9} 128.{:<4} {kind}\n",
-                dev.ports[*p].name.short(),
+                ios.logical_port_name(*p, &dev.ports).short(),
                 info.cost,
                 info.id & 0x0fff
             ));
@@ -928,6 +941,54 @@ fn cdp_caps(caps: u32) -> String {
         v.push("I");
     }
     v.join(" ")
+}
+
+fn etherchannel_summary(cx: &mut Cx) {
+    let text = etherchannel_summary_text(cx.dev);
+    cx.print(&text);
+}
+
+/// `show etherchannel summary`: each group, its port-channel's flags and its members'.
+pub fn etherchannel_summary_text(dev: &Device) -> String {
+    use crate::proto::etherchannel::Protocol;
+    let ios = ios(dev);
+    let mut out = String::from(
+        "Flags:  D - down        P - bundled in port-channel\n        I - stand-alone s - suspended\n        H - Hot-standby (LACP only)\n        R - Layer3      S - Layer2\n        U - in use      f - failed to allocate aggregator\n\n        M - not in use, minimum links not met\n        u - unsuitable for bundling\n        w - waiting to be aggregated\n        d - default port\n\n\n",
+    );
+    let groups = ios.channel_groups_up(&dev.ports);
+    out.push_str(&format!(
+        "Number of channel-groups in use: {}\nNumber of aggregators:           {}\n\n",
+        groups.len(),
+        groups.len()
+    ));
+    out.push_str("Group  Port-channel  Protocol    Ports\n------+-------------+-----------+-----------------------------------------------\n");
+    for (group, up) in &groups {
+        let members: Vec<(usize, &crate::proto::etherchannel::Member)> =
+            ios.channels.iter().filter(|(_, m)| m.group == *group).map(|(p, m)| (*p, m)).collect();
+        let protocol = match members.first().and_then(|(_, m)| m.mode.protocol()) {
+            Some(Protocol::Lacp) => "LACP",
+            Some(Protocol::Pagp) => "PAgP",
+            None => "-",
+        };
+        let flags: Vec<String> = members
+            .iter()
+            .map(|(p, m)| {
+                let flag = if !dev.ports[*p].link_up {
+                    "D"
+                } else if m.bundled {
+                    "P"
+                } else if m.partner.is_some() {
+                    "s"
+                } else {
+                    "I"
+                };
+                format!("{:<12}", format!("{}({flag})", dev.ports[*p].name.short()))
+            })
+            .collect();
+        let po = format!("Po{group}(S{})", if *up { "U" } else { "D" });
+        out.push_str(&format!("{:<7}{:<16}{:<10}{}\n", group, po, protocol, flags.concat().trim_end()));
+    }
+    out
 }
 
 fn lldp_global(cx: &mut Cx) {
