@@ -289,3 +289,49 @@ fn etherchannel_fails_over_without_loss_and_takes_a_member_back() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "frames decode cleanly");
 }
+
+#[test]
+fn dtp_negotiates_trunks_as_a_2960_does() {
+    let (_, mut net) = boot(&read("tests/labs/pair.ron"));
+    net.enable_capture();
+    let t = transcript(
+        &mut net,
+        "@S2\nen\nshow interfaces gi0/1 switchport\n@S1\nen\nconf t\nint g0/1\nswitchport mode dynamic desirable\nend\n@wait 3\n@S2\nshow interfaces trunk\nshow interfaces gi0/1 switchport\n@S1\nconf t\nint g0/1\nswitchport mode dynamic auto\nint g0/2\nswitchport mode trunk\nend\n@wait 3\n@S2\nshow interfaces trunk\nshow vlan brief\n",
+    );
+    let first = section(&t, "S2#show interfaces gi0/1 switchport");
+    assert!(first.contains("Administrative Mode: dynamic auto\nOperational Mode: static access\n"), "{first}");
+    let negotiated = section(&t, "S2#show interfaces trunk");
+    assert!(negotiated.contains("Gi0/1       auto             802.1q         trunking      1\n"), "{negotiated}");
+    assert!(negotiated.contains("Administrative Mode: dynamic auto\nOperational Mode: trunk\n"), "{negotiated}");
+    // auto with auto falls back to access; auto facing a trunk trunks.
+    let last = t.rsplit("S2#show interfaces trunk").next().unwrap();
+    assert!(!last.contains("Gi0/1       auto"), "{last}");
+    assert!(last.contains("Gi0/2       auto             802.1q         trunking      1\n"), "{last}");
+    let vlan = section(&t, "S2#show vlan brief");
+    assert!(vlan.contains("Gi0/1") && !vlan.contains("Gi0/2"), "a trunk is not listed under a VLAN: {vlan}");
+
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("tshark is not installed: skipping the decode check");
+        return;
+    }
+    let caps = net.captures();
+    let link = caps.iter().find(|(n, _)| n == "S1-Gi0-1_S2-Gi0-1").expect("capture");
+    let dir = tempdir("dtp-pcap");
+    let file = dir.join("link.pcap");
+    std::fs::write(&file, link.1.bytes()).unwrap();
+    let statuses = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "dtp", "-T", "fields", "-e", "dtp.tas"])
+        .output()
+        .unwrap();
+    let statuses = String::from_utf8_lossy(&statuses.stdout);
+    assert!(statuses.lines().any(|l| l == "0x03"), "a desirable hello on the wire: {statuses}");
+    let malformed = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-Y", "_ws.malformed || _ws.expert.severity >= warning"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "frames decode cleanly");
+}

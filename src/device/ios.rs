@@ -168,6 +168,9 @@ pub struct IosIface {
     pub err_disabled: bool,
     /// CDP on this interface (`no cdp enable` turns it off).
     pub cdp_enable: bool,
+    /// DTP: what the neighbour last said and when; what this port last said and when.
+    pub dtp_heard: Option<(crate::proto::dtp::Admin, Time)>,
+    pub dtp_said: Option<(crate::proto::dtp::Admin, bool, Time)>,
     /// LLDP on this interface, each way (`no lldp transmit`, `no lldp receive`).
     pub lldp_transmit: bool,
     pub lldp_receive: bool,
@@ -216,6 +219,8 @@ impl IosIface {
             ipv6_enable: false,
             err_disabled: false,
             cdp_enable: true,
+            dtp_heard: None,
+            dtp_said: None,
             lldp_transmit: true,
             lldp_receive: true,
             err_disabled_at: None,
@@ -508,7 +513,7 @@ impl Ios {
     pub fn sync_bridge(&mut self, ports: &[Port]) {
         let Some(bridge) = self.bridge.as_mut() else { return };
         use super::bridge::PortVlans;
-        use crate::proto::vlan::{PortMode, VlanSet};
+        use crate::proto::vlan::VlanSet;
         for i in &self.ifaces {
             let Some(p) = i.port else { continue };
             // A channel member carries what its port-channel interface is configured for.
@@ -519,14 +524,13 @@ impl Ios {
                 Some(po) if i.switchport.is_some() => &po.switchport,
                 _ => &i.switchport,
             };
+            let neighbour = i.dtp_heard.map(|(a, _)| a);
             bridge.ports[p] = match switchport {
                 None => PortVlans::Routed,
-                Some(sp) if sp.mode == Some(PortMode::Trunk) || sp.mode == Some(PortMode::DynamicDesirable) => {
-                    PortVlans::Trunk {
-                        native: sp.native_vlan,
-                        allowed: sp.allowed.clone().unwrap_or_else(VlanSet::all),
-                    }
-                }
+                Some(sp) if crate::proto::dtp::trunks(sp.mode, sp.nonegotiate, neighbour) => PortVlans::Trunk {
+                    native: sp.native_vlan,
+                    allowed: sp.allowed.clone().unwrap_or_else(VlanSet::all),
+                },
                 Some(sp) => PortVlans::Access(sp.access_vlan),
             };
         }
@@ -549,6 +553,10 @@ impl Ios {
             self.stack.set_up(s, up);
         }
         if !up {
+            if let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) {
+                i.dtp_heard = None;
+                i.dtp_said = None;
+            }
             if let Some(m) = self.channels.get_mut(&port) {
                 // The partner is heard afresh when the link returns.
                 m.partner = None;
@@ -561,7 +569,12 @@ impl Ios {
                 b.macs.flush_port(port);
             }
         }
-        self.refresh_logical(ports);
+        if self.bridge.is_some() {
+            // A negotiated trunk falls back to access with its link.
+            self.sync_bridge(ports);
+        } else {
+            self.refresh_logical(ports);
+        }
         let mut log = String::new();
         if up {
             log += &format!("\n%LINK-3-UPDOWN: Interface {name}, changed state to up\n");
@@ -579,9 +592,12 @@ impl Ios {
     /// A frame arrived on a port whose link is up.
     pub fn receive(&mut self, now: Time, port: usize, frame: Vec<u8>, ports: &[Port]) {
         if frame.len() > 6 && frame[..6] == crate::proto::cdp::DST.0 {
-            match crate::proto::pagp::parse(&frame) {
-                Some(info) => self.pagp_heard(now, port, &info, ports),
-                None => self.cdp_heard(now, port, &frame),
+            if let Some(info) = crate::proto::pagp::parse(&frame) {
+                self.pagp_heard(now, port, &info, ports);
+            } else if let Some(hello) = crate::proto::dtp::parse(&frame) {
+                self.dtp_heard(now, port, &hello, ports);
+            } else {
+                self.cdp_heard(now, port, &frame);
             }
             return;
         }
@@ -667,6 +683,7 @@ impl Ios {
             self.lldp_countdown -= 1;
         }
         self.lldp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
+        self.run_dtp(now, ports);
         let mut log = self.run_channels(now, ports);
         let Some(bridge) = self.bridge.as_mut() else { return log };
         let edges: Vec<bool> = (0..ports.len())
@@ -795,6 +812,51 @@ impl Ios {
             }
         }
         log
+    }
+
+    /// DTP, once a second: say what each switch port is, when it changed or
+    /// every 30 s; forget silent neighbours; follow what was heard.
+    fn run_dtp(&mut self, now: Time, ports: &[Port]) {
+        use crate::proto::dtp::{self, Admin, Hello};
+        let mut changed = false;
+        let mut frames = Vec::new();
+        let bridge = self.bridge.as_ref();
+        for i in &mut self.ifaces {
+            let (Some(p), Some(sp)) = (i.port, i.switchport.as_ref()) else { continue };
+            if i.dtp_heard.is_some_and(|(_, at)| now.since(at).secs() >= dtp::TIMEOUT_SECS) {
+                i.dtp_heard = None;
+                changed = true;
+            }
+            if sp.nonegotiate || !ports[p].link_up {
+                continue;
+            }
+            let admin = Admin::of(sp.mode);
+            let trunking = bridge.is_some_and(|b| matches!(b.ports[p], super::bridge::PortVlans::Trunk { .. }));
+            let due = match i.dtp_said {
+                None => true,
+                Some((a, t, at)) => a != admin || t != trunking || now.since(at).secs() >= dtp::HELLO_SECS,
+            };
+            if due {
+                i.dtp_said = Some((admin, trunking, now));
+                frames.push((p, dtp::frame(ports[p].mac, &Hello { admin, trunking, sender: ports[p].mac })));
+            }
+        }
+        self.pending_l2.extend(frames);
+        if changed {
+            self.sync_bridge(ports);
+        }
+    }
+
+    fn dtp_heard(&mut self, now: Time, port: usize, hello: &crate::proto::dtp::Hello, ports: &[Port]) {
+        let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) else { return };
+        if i.switchport.is_none() {
+            return;
+        }
+        let before = i.dtp_heard.map(|(a, _)| a);
+        i.dtp_heard = Some((hello.admin, now));
+        if before != Some(hello.admin) {
+            self.sync_bridge(ports);
+        }
     }
 
     /// The name a port goes by in tables: `Port-channel1` for the port that

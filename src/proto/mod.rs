@@ -7,6 +7,7 @@ pub mod arp;
 pub mod cdp;
 pub mod dhcp;
 pub mod dot1q;
+pub mod dtp;
 pub mod etherchannel;
 pub mod ethernet;
 pub mod hdlc;

@@ -619,9 +619,12 @@ pub fn trunk_text(dev: &Device) -> String {
     }
     let mut out = String::from("\nPort        Mode             Encapsulation  Status        Native vlan\n");
     for (i, p) in &trunks {
-        let mode = match i.switchport.as_ref().and_then(|s| s.mode) {
+        // A port-channel's members carry its interface's configuration.
+        let sp = ios.iface(&ios.logical_port_name(*p, &dev.ports)).unwrap_or(i).switchport.as_ref();
+        let mode = match sp.and_then(|s| s.mode) {
             Some(PortMode::DynamicDesirable) => "desirable",
-            Some(PortMode::DynamicAuto) => "auto",
+            Some(PortMode::DynamicAuto) | None => "auto",
+            _ if sp.is_some_and(|s| s.nonegotiate) => "nonegotiate",
             _ => "on",
         };
         let native = if let PortVlans::Trunk { native, .. } = &bridge.ports[*p] { *native } else { 1 };
@@ -680,7 +683,11 @@ fn switchport(cx: &mut Cx) {
                 Some(PortMode::DynamicDesirable) => "dynamic desirable",
                 Some(PortMode::DynamicAuto) | None => "dynamic auto",
             };
-            let trunking = matches!(sp.mode, Some(PortMode::Trunk | PortMode::DynamicDesirable));
+            let trunking = i.port.is_some_and(|p| {
+                ios.bridge
+                    .as_ref()
+                    .is_some_and(|b| matches!(b.ports[p], crate::device::bridge::PortVlans::Trunk { .. }))
+            });
             let up = i.port.is_some_and(|p| cx.dev.ports[p].link_up);
             let oper = match (up, trunking) {
                 (false, _) => "down",
@@ -720,11 +727,12 @@ pub fn vlan_text(dev: &Device, brief: bool) -> String {
             .iter()
             .filter(|i| i.port.is_some())
             .filter(|i| {
-                i.switchport.as_ref().is_some_and(|s| {
-                    s.access_vlan == id
-                        && s.mode != Some(crate::proto::vlan::PortMode::Trunk)
-                        && s.channel_group.is_none()
-                })
+                let trunk = i.port.is_some_and(|p| {
+                    ios.bridge
+                        .as_ref()
+                        .is_some_and(|b| matches!(b.ports[p], crate::device::bridge::PortVlans::Trunk { .. }))
+                });
+                i.switchport.as_ref().is_some_and(|s| s.access_vlan == id && !trunk && s.channel_group.is_none())
             })
             .map(|i| i.name.short())
             .collect();
