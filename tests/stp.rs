@@ -127,3 +127,51 @@ fn bpdu_guard_err_disables_a_portfast_port_that_hears_a_bpdu() {
     let (id, p) = port_of(&net, "S1", "fa0/1");
     assert!(net.device(id).as_ios().unwrap().ifaces.iter().find(|i| i.port == Some(p)).unwrap().err_disabled);
 }
+
+#[test]
+fn a_loop_without_spanning_tree_storms_within_bounds_and_stops_when_it_returns() {
+    let text = read("tests/labs/triangle.ron");
+    let (_, mut net) = boot(&text);
+    for s in ["S1", "S2", "S3"] {
+        transcript(&mut net, &format!("@{s}\nen\nconf t\nno spanning-tree vlan 1\nend\n"));
+    }
+    net.run_for(Duration::from_secs(2));
+    // One broadcast (PC1's ARP for an address nobody has) is enough.
+    use wirelab::proto::probe::{Kind, Pace, Silent, Spec};
+    let spec = Spec {
+        dst: "10.0.0.99".parse().unwrap(),
+        kind: Kind::Echo,
+        count: 1,
+        size: 32,
+        timeout: Duration::from_secs(1),
+        pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
+        ident: 1,
+    };
+    net.start_probe(net.find("PC1").unwrap(), spec, Box::new(Silent));
+    let mut peak_events = 0;
+    let hops_before = net.stats.frame_hops;
+    for _ in 0..5 {
+        net.run_for(Duration::from_millis(100));
+        peak_events = peak_events.max(net.pending_events());
+    }
+    let storm_hops = net.stats.frame_hops - hops_before;
+    eprintln!(
+        "storm: {storm_hops} frame hops in 0.5 s, {} drops, at most {peak_events} events pending",
+        net.stats.drops
+    );
+    assert!(storm_hops > 20_000, "the broadcast circles forever: {storm_hops} hops in 0.5 s");
+    assert!(net.stats.drops > 0, "full cable queues drop frames");
+    // Each cable holds at most 1 MB of backlog: a bounded number of frames in flight.
+    assert!(peak_events < 200_000, "{peak_events} events pending");
+    // The switches still answer their consoles in the middle of it.
+    let s1 = net.find("S1").unwrap();
+    assert!(net.exec(s1, "show spanning-tree vlan 1").contains("Spanning tree instance(s) for vlan 1 does not exist."));
+
+    for s in ["S1", "S2", "S3"] {
+        transcript(&mut net, &format!("@{s}\nconf t\nspanning-tree vlan 1\nend\n"));
+    }
+    net.run_for(Duration::from_secs(40));
+    let settled = net.stats.frame_hops;
+    net.run_for(Duration::from_secs(10));
+    assert!(net.stats.frame_hops - settled < 1_000, "spanning tree ends the storm");
+}
