@@ -87,3 +87,25 @@ fn rows_line_up_with_the_corpus_columns() {
         assert!(vlan.contains(line) && t.contains(line), "{line}");
     }
 }
+
+#[test]
+fn etherchannel_summary_matches_the_reference_line_for_line() {
+    if corpus("reference-layouts.md").is_none() {
+        eprintln!("../shared/corpus is not beside the checkout: skipped");
+        return;
+    }
+    let lab = read("tests/labs/pair.ron")
+        .replace("(\"S1:Gi0/1\", \"S2:Gi0/1\")", "(\"S1:Fa0/23\", \"S2:Fa0/23\")")
+        .replace("(\"S1:Gi0/2\", \"S2:Gi0/2\")", "(\"S1:Fa0/24\", \"S2:Fa0/24\")");
+    let (_, mut net) = boot(&lab);
+    let t = transcript(
+        &mut net,
+        "@S1\nen\nconf t\nint range fa0/23 - 24\nchannel-group 1 mode active\nend\n@S2\nen\nconf t\nint range fa0/23 - 24\nchannel-group 1 mode active\nend\n@wait 5\n@S1\nshow etherchannel summary\n",
+    );
+    let ours: Vec<&str> = section(&t, "S1#show etherchannel summary").lines().skip(1).collect();
+    let reference = reference_block("Flags:  D - down", 17);
+    assert_eq!(ours.len(), reference.len(), "{t}");
+    for (o, r) in ours.iter().zip(&reference) {
+        assert_eq!(o.trim_end(), r.trim_end());
+    }
+}

@@ -29,6 +29,7 @@ pub fn tree(privileged: bool) -> Tree {
         kw("arp", "ARP table").plain(arp),
         kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![
             kw("trunk", "Show interface trunk information").when(|m| m.is_switch()).plain(trunk),
+            kw("status", "Show interface line status").when(|m| m.is_switch()).plain(interfaces_status),
             arg(Arg::Iface, "").plain(interfaces).sub(vec![kw("switchport", "Show interface switchport information")
                 .when(|m| m.is_switch())
                 .plain(switchport)]),
@@ -951,6 +952,53 @@ fn cdp_caps(caps: u32) -> String {
     v.join(" ")
 }
 
+fn interfaces_status(cx: &mut Cx) {
+    let text = interfaces_status_text(cx.dev);
+    cx.print(&text);
+}
+
+/// `show interfaces status`: one line per switch port.
+pub fn interfaces_status_text(dev: &Device) -> String {
+    use crate::device::bridge::PortVlans;
+    let ios = ios(dev);
+    let mut out = String::from("\nPort      Name               Status       Vlan       Duplex  Speed Type\n");
+    for i in ios.ifaces.iter() {
+        let Some(p) = i.port else { continue };
+        let port = &dev.ports[p];
+        let status = if i.err_disabled {
+            "err-disabled"
+        } else if i.shutdown {
+            "disabled"
+        } else if port.link_up {
+            "connected"
+        } else {
+            "notconnect"
+        };
+        let vlan = match ios.bridge.as_ref().map(|b| &b.ports[p]) {
+            Some(PortVlans::Trunk { .. }) => "trunk".to_string(),
+            Some(PortVlans::Access(v)) => v.to_string(),
+            Some(PortVlans::Routed) | None => "routed".to_string(),
+        };
+        let (duplex, speed, kind) = match (port.name.kind, port.link_up) {
+            (IfaceKind::FastEthernet, true) => ("a-full", "a-100", "10/100BaseTX"),
+            (IfaceKind::FastEthernet, false) => ("auto", "auto", "10/100BaseTX"),
+            (_, true) => ("a-full", "a-1000", "10/100/1000BaseTX"),
+            (_, false) => ("auto", "auto", "10/100/1000BaseTX"),
+        };
+        let name: String = i.description.as_deref().unwrap_or("").chars().take(18).collect();
+        out.push_str(&format!(
+            "{:<10}{:<19}{:<13}{:<11}{:>6} {:>6} {kind}\n",
+            port.name.short(),
+            name,
+            status,
+            vlan,
+            duplex,
+            speed
+        ));
+    }
+    out
+}
+
 fn etherchannel_summary(cx: &mut Cx) {
     let text = etherchannel_summary_text(cx.dev);
     cx.print(&text);
@@ -961,7 +1009,7 @@ pub fn etherchannel_summary_text(dev: &Device) -> String {
     use crate::proto::etherchannel::Protocol;
     let ios = ios(dev);
     let mut out = String::from(
-        "Flags:  D - down        P - bundled in port-channel\n        I - stand-alone s - suspended\n        H - Hot-standby (LACP only)\n        R - Layer3      S - Layer2\n        U - in use      f - failed to allocate aggregator\n\n        M - not in use, minimum links not met\n        u - unsuitable for bundling\n        w - waiting to be aggregated\n        d - default port\n\n\n",
+        "Flags:  D - down        P - bundled in port-channel\n        I - stand-alone s - suspended\n        H - Hot-standby (LACP only)\n        R - Layer3      S - Layer2\n        U - in use      f - failed to allocate aggregator\n\n        M - not in use, minimum links not met\n        u - unsuitable for bundling\n        w - waiting to be aggregated\n        d - default port\n\n",
     );
     let groups = ios.channel_groups_up(&dev.ports);
     out.push_str(&format!(
