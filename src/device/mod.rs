@@ -172,6 +172,8 @@ impl Device {
     pub fn port_forwarding(&self, port: usize) -> bool {
         match &self.role {
             Role::Ios(i) => i.bridge.as_ref().is_none_or(|b| {
+                // A channel member forwards when its port-channel does.
+                let port = b.logical(port);
                 b.trees
                     .values()
                     .all(|t| !t.ports.contains_key(&port) || t.state(port) == crate::proto::stp::State::Forwarding)
