@@ -183,9 +183,11 @@ pub fn sync(
             }
         }
     }
+    let offsets = parallel_offsets(net, &place);
     for (i, ends) in net.cable_ends().enumerate() {
         let (Some(&(la, lb)), Some(&(ta, tb))) = (scene.lights.get(i), scene.labels.get(i)) else { continue };
-        let (pa, pb) = (place(ends[0].device), place(ends[1].device));
+        let shift = offsets.get(i).copied().unwrap_or(Vec2::ZERO);
+        let (pa, pb) = (place(ends[0].device) + shift, place(ends[1].device) + shift);
         let dir = (pb - pa).normalize_or_zero();
         // 0 down (red), 1 up but not forwarding (amber), 2 forwarding (green).
         let light = |e: crate::sim::End| {
@@ -221,6 +223,38 @@ pub fn sync(
             }
         }
     }
+}
+
+/// Space between cables that join the same two devices.
+const PARALLEL_GAP: f32 = 14.0;
+
+/// How far each cable is drawn beside the straight line between its
+/// devices, so parallel cables (an EtherChannel, a redundant link) show as
+/// separate lines with their own lights. In `cable_ends` order.
+fn parallel_offsets(net: &crate::sim::Network, place: &impl Fn(usize) -> Vec2) -> Vec<Vec2> {
+    let pairs: Vec<(usize, usize)> =
+        net.cable_ends().map(|e| (e[0].device.min(e[1].device), e[0].device.max(e[1].device))).collect();
+    let mut count: std::collections::BTreeMap<(usize, usize), usize> = std::collections::BTreeMap::new();
+    for p in &pairs {
+        *count.entry(*p).or_default() += 1;
+    }
+    let mut seen: std::collections::BTreeMap<(usize, usize), usize> = std::collections::BTreeMap::new();
+    pairs
+        .iter()
+        .map(|pair| {
+            let n = count[pair];
+            if n < 2 {
+                return Vec2::ZERO;
+            }
+            let index = seen.entry(*pair).or_default();
+            let k = *index;
+            *index += 1;
+            // The normal of the pair taken in device order, whichever way each cable runs.
+            let dir = (place(pair.1) - place(pair.0)).normalize_or_zero();
+            let normal = Vec2::new(-dir.y, dir.x);
+            normal * (k as f32 - (n - 1) as f32 / 2.0) * PARALLEL_GAP
+        })
+        .collect()
 }
 
 /// Cables, the grid and the selection, drawn every frame.
@@ -262,8 +296,10 @@ pub fn draw(
         world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
     };
     let pos = |name: &str| net.find(name).map(place);
-    for ends in net.cable_ends() {
-        let (a, b) = (place(ends[0].device), place(ends[1].device));
+    let offsets = parallel_offsets(net, &place);
+    for (i, ends) in net.cable_ends().enumerate() {
+        let shift = offsets.get(i).copied().unwrap_or(Vec2::ZERO);
+        let (a, b) = (place(ends[0].device) + shift, place(ends[1].device) + shift);
         let serial = net.device(ends[0].device).ports[ends[0].port].name.kind == crate::device::IfaceKind::Serial;
         let color = if serial { Color::srgb(0.9, 0.35, 0.3) } else { Color::srgb(0.7, 0.72, 0.75) };
         let dir = (b - a).normalize_or_zero();
