@@ -5,8 +5,6 @@
 mod common;
 use common::*;
 
-use std::process::Command;
-
 fn vlans() -> (wirelab::lab::Lab, wirelab::sim::Network, String) {
     let (lab, mut net) = boot(&read("tests/labs/vlans.ron"));
     net.enable_capture();
@@ -59,20 +57,7 @@ fn tags_are_on_the_trunk_and_nowhere_else() {
     };
     assert!(count_tags(trunk.1.bytes()) > 0, "VLAN 10 and 20 frames are tagged on the trunk");
     assert_eq!(count_tags(access.1.bytes()), 0, "access ports carry untagged frames");
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("tshark is not installed: skipping the decode check");
-        return;
-    }
-    let dir = tempdir("vlan-pcap");
-    let file = dir.join("trunk.pcap");
-    std::fs::write(&file, trunk.1.bytes()).unwrap();
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "vlan", "-T", "fields", "-e", "vlan.id"])
-        .output()
-        .unwrap();
-    let ids = String::from_utf8_lossy(&out.stdout);
+    let Some(ids) = tshark_fields(trunk.1.bytes(), "vlan", &["vlan.id"]) else { return };
     assert!(ids.lines().any(|l| l == "10"), "{ids}");
     assert!(ids.lines().any(|l| l == "20"), "{ids}");
 }
@@ -174,30 +159,11 @@ fn lldp_runs_only_where_enabled_and_its_frames_decode() {
     assert!(s2.contains("S1                  Gi0/2          120        B               Gi0/2\n"), "{s2}");
     assert!(t.contains("lldp run\n") && t.contains(" no lldp transmit\n"), "{t}");
 
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("tshark is not installed: skipping the decode check");
-        return;
-    }
     let caps = net.captures();
     let trunk = caps.iter().find(|(n, _)| n == "S1-Gi0-2_S2-Gi0-2").expect("trunk capture");
-    let dir = tempdir("lldp-pcap");
-    let file = dir.join("trunk.pcap");
-    std::fs::write(&file, trunk.1.bytes()).unwrap();
-    let names = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "lldp", "-T", "fields", "-e", "lldp.tlv.system.name", "-e", "lldp.port.id"])
-        .output()
-        .unwrap();
-    let names = String::from_utf8_lossy(&names.stdout);
+    let Some(names) = tshark_fields(trunk.1.bytes(), "lldp", &["lldp.tlv.system.name", "lldp.port.id"]) else { return };
     assert!(names.lines().any(|l| l == "S1\tGi0/2"), "{names}");
-    let malformed = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "_ws.malformed || _ws.expert.severity >= warning"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "LLDP frames decode cleanly");
+    assert_decodes_cleanly(trunk.1.bytes());
 }
 
 /// Two switches, two links; each end's channel-group mode for both links.
@@ -220,7 +186,13 @@ fn channel(s1_mode: &str, s2_mode: &str) -> (wirelab::sim::Network, String) {
 fn etherchannel_bundles_with_lacp_and_pagp_and_spanning_tree_sees_one_port() {
     for (a, b, protocol) in [("active", "passive", "LACP"), ("active", "active", "LACP"), ("desirable", "auto", "PAgP")]
     {
-        let (_, t) = channel(a, b);
+        let (net, t) = channel(a, b);
+        let caps = net.captures();
+        let member = caps.iter().find(|(n, _)| n == "S1-Gi0-1_S2-Gi0-1").expect("member capture");
+        if let Some(frames) = tshark_fields(member.1.bytes(), &protocol.to_lowercase(), &["frame.number"]) {
+            assert!(!frames.is_empty(), "{protocol} frames on the wire");
+            assert_decodes_cleanly(member.1.bytes());
+        }
         let summary = section(&t, "S1#show etherchannel summary");
         assert!(
             summary.contains(&format!("1      Po1(SU)         {protocol:<10}Gi0/1(P)    Gi0/2(P)\n")),
@@ -265,29 +237,11 @@ fn etherchannel_fails_over_without_loss_and_takes_a_member_back() {
     assert!(t.contains("Po1(SU)         LACP      Gi0/1(D)    Gi0/2(P)\n"), "{t}");
     assert!(t.contains("Po1(SU)         LACP      Gi0/1(P)    Gi0/2(P)\n"), "{t}");
 
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("tshark is not installed: skipping the decode check");
-        return;
-    }
     let caps = net.captures();
     let link = caps.iter().find(|(n, _)| n == "S1-Gi0-2_S2-Gi0-2").expect("member capture");
-    let dir = tempdir("lacp-pcap");
-    let file = dir.join("member.pcap");
-    std::fs::write(&file, link.1.bytes()).unwrap();
-    let actors = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "lacp", "-T", "fields", "-e", "lacp.actor.key"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&actors.stdout).lines().any(|l| l == "1"), "LACPDUs carry key 1");
-    let malformed = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "_ws.malformed || _ws.expert.severity >= warning"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "frames decode cleanly");
+    let Some(keys) = tshark_fields(link.1.bytes(), "lacp", &["lacp.actor.key"]) else { return };
+    assert!(keys.lines().any(|l| l == "1"), "LACPDUs carry key 1: {keys}");
+    assert_decodes_cleanly(link.1.bytes());
 }
 
 #[test]
@@ -310,28 +264,9 @@ fn dtp_negotiates_trunks_as_a_2960_does() {
     let vlan = section(&t, "S2#show vlan brief");
     assert!(vlan.contains("Gi0/1") && !vlan.contains("Gi0/2"), "a trunk is not listed under a VLAN: {vlan}");
 
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("tshark is not installed: skipping the decode check");
-        return;
-    }
     let caps = net.captures();
     let link = caps.iter().find(|(n, _)| n == "S1-Gi0-1_S2-Gi0-1").expect("capture");
-    let dir = tempdir("dtp-pcap");
-    let file = dir.join("link.pcap");
-    std::fs::write(&file, link.1.bytes()).unwrap();
-    let statuses = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "dtp", "-T", "fields", "-e", "dtp.tas"])
-        .output()
-        .unwrap();
-    let statuses = String::from_utf8_lossy(&statuses.stdout);
+    let Some(statuses) = tshark_fields(link.1.bytes(), "dtp", &["dtp.tas"]) else { return };
     assert!(statuses.lines().any(|l| l == "0x03"), "a desirable hello on the wire: {statuses}");
-    let malformed = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-Y", "_ws.malformed || _ws.expert.severity >= warning"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&malformed.stdout), "", "frames decode cleanly");
+    assert_decodes_cleanly(link.1.bytes());
 }

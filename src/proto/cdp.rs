@@ -7,6 +7,7 @@ use std::net::Ipv4Addr;
 use super::Mac;
 
 pub const DST: Mac = Mac([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
+const PID: u16 = 0x2000;
 pub const HOLDTIME: u8 = 180;
 /// Capability bits.
 pub const ROUTER: u32 = 0x01;
@@ -68,24 +69,11 @@ pub fn frame(src: Mac, a: &Advert) -> Vec<u8> {
     }
     let sum = checksum(&pdu);
     pdu[2..4].copy_from_slice(&sum.to_be_bytes());
-    let mut f = Vec::with_capacity(pdu.len() + 22);
-    f.extend_from_slice(&DST.0);
-    f.extend_from_slice(&src.0);
-    f.extend_from_slice(&((pdu.len() + 8) as u16).to_be_bytes());
-    f.extend_from_slice(&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00]);
-    f.extend_from_slice(&pdu);
-    if f.len() < super::ethernet::MIN_FRAME_LEN {
-        f.resize(super::ethernet::MIN_FRAME_LEN, 0);
-    }
-    f
+    super::ethernet::cisco_snap_frame(DST, src, PID, &pdu)
 }
 
 pub fn parse(frame: &[u8]) -> Option<Advert> {
-    if frame.len() < 26 || frame[..6] != DST.0 || frame[14..22] != [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00] {
-        return None;
-    }
-    let len = usize::from(u16::from_be_bytes([frame[12], frame[13]])).checked_sub(8)?;
-    let pdu = frame.get(22..22 + len)?;
+    let pdu = super::ethernet::cisco_snap_payload(frame, DST, PID)?;
     if pdu.len() < 4 || checksum(pdu) != 0 {
         return None;
     }

@@ -6,7 +6,7 @@ use super::vlan::PortMode;
 use super::Mac;
 
 pub const DST: Mac = Mac([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
-const SNAP: [u8; 8] = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x04];
+const PID: u16 = 0x2004;
 const VERSION: u8 = 1;
 /// Hellos every 30 s; a neighbour unheard for 300 s is forgotten.
 pub const HELLO_SECS: u64 = 30;
@@ -86,24 +86,14 @@ pub fn frame(src: Mac, hello: &Hello) -> Vec<u8> {
     // 802.1Q operational and administrative trunk type.
     tlv(&mut pdu, 3, &[0xa5]);
     tlv(&mut pdu, 4, &hello.sender.0);
-    let mut f = Vec::with_capacity(64);
-    f.extend_from_slice(&DST.0);
-    f.extend_from_slice(&src.0);
-    f.extend_from_slice(&((pdu.len() + SNAP.len()) as u16).to_be_bytes());
-    f.extend_from_slice(&SNAP);
-    f.extend_from_slice(&pdu);
-    if f.len() < super::ethernet::MIN_FRAME_LEN {
-        f.resize(super::ethernet::MIN_FRAME_LEN, 0);
-    }
-    f
+    super::ethernet::cisco_snap_frame(DST, src, PID, &pdu)
 }
 
 pub fn parse(frame: &[u8]) -> Option<Hello> {
-    if frame.len() < 23 || frame[..6] != DST.0 || frame[14..22] != SNAP || frame[22] != VERSION {
+    let pdu = super::ethernet::cisco_snap_payload(frame, DST, PID)?;
+    if pdu.first() != Some(&VERSION) {
         return None;
     }
-    let len = usize::from(u16::from_be_bytes([frame[12], frame[13]])).checked_sub(SNAP.len())?;
-    let pdu = frame.get(22..22 + len)?;
     let (mut admin, mut trunking, mut sender) = (None, false, None);
     let mut i = 1;
     while i + 4 <= pdu.len() {

@@ -36,6 +36,36 @@ pub fn parse_cisco(text: &str) -> Option<Mac> {
     Some(Mac(b))
 }
 
+/// An IEEE 802.3 frame carrying LLC/SNAP with Cisco's OUI and protocol id
+/// `pid` (CDP 0x2000, DTP 0x2004, PAgP 0x0104), padded to the minimum.
+pub fn cisco_snap_frame(dst: Mac, src: Mac, pid: u16, pdu: &[u8]) -> Vec<u8> {
+    let mut f = Vec::with_capacity((HEADER_LEN + 8 + pdu.len()).max(MIN_FRAME_LEN));
+    f.extend_from_slice(&dst.0);
+    f.extend_from_slice(&src.0);
+    f.extend_from_slice(&((pdu.len() + 8) as u16).to_be_bytes());
+    f.extend_from_slice(&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c]);
+    f.extend_from_slice(&pid.to_be_bytes());
+    f.extend_from_slice(pdu);
+    if f.len() < MIN_FRAME_LEN {
+        f.resize(MIN_FRAME_LEN, 0);
+    }
+    f
+}
+
+/// The PDU of a Cisco SNAP frame to `dst` with protocol id `pid` (padding
+/// cut off by the 802.3 length), or `None` if the frame is something else.
+pub fn cisco_snap_payload(frame: &[u8], dst: Mac, pid: u16) -> Option<&[u8]> {
+    let [p0, p1] = pid.to_be_bytes();
+    if frame.len() < HEADER_LEN + 8
+        || frame[..6] != dst.0
+        || frame[14..22] != [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, p0, p1]
+    {
+        return None;
+    }
+    let len = usize::from(u16::from_be_bytes([frame[12], frame[13]])).checked_sub(8)?;
+    frame.get(22..22 + len)
+}
+
 /// Build an Ethernet II frame around a payload that `fill` writes, padded to the
 /// 60-byte minimum.
 pub fn build(

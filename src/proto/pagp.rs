@@ -5,7 +5,7 @@
 use super::Mac;
 
 pub const DST: Mac = Mac([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
-const SNAP: [u8; 8] = [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x04];
+const PID: u16 = 0x0104;
 const INFO_VERSION: u8 = 1;
 /// Flags: the sender is in `auto` mode (it waits for a partner).
 pub const AUTO: u8 = 0x02;
@@ -43,24 +43,11 @@ pub fn frame(src: Mac, info: &Info) -> Vec<u8> {
         pdu.extend_from_slice(&((text.len() + 4) as u16).to_be_bytes());
         pdu.extend_from_slice(text.as_bytes());
     }
-    let mut f = Vec::with_capacity(pdu.len() + 22);
-    f.extend_from_slice(&DST.0);
-    f.extend_from_slice(&src.0);
-    f.extend_from_slice(&((pdu.len() + SNAP.len()) as u16).to_be_bytes());
-    f.extend_from_slice(&SNAP);
-    f.extend_from_slice(&pdu);
-    if f.len() < super::ethernet::MIN_FRAME_LEN {
-        f.resize(super::ethernet::MIN_FRAME_LEN, 0);
-    }
-    f
+    super::ethernet::cisco_snap_frame(DST, src, PID, &pdu)
 }
 
 pub fn parse(frame: &[u8]) -> Option<Info> {
-    if frame.len() < 22 || frame[..6] != DST.0 || frame[14..22] != SNAP {
-        return None;
-    }
-    let len = usize::from(u16::from_be_bytes([frame[12], frame[13]])).checked_sub(SNAP.len())?;
-    let p = frame.get(22..22 + len)?;
+    let p = super::ethernet::cisco_snap_payload(frame, DST, PID)?;
     if p.len() < 46 || p[0] != INFO_VERSION {
         return None;
     }

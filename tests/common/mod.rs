@@ -58,3 +58,34 @@ pub fn tempdir(name: &str) -> PathBuf {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// tshark's `fields` (tab-separated, one line per frame) for the frames of a
+/// pcap that match `filter`; `None` when tshark is not installed (CI installs it).
+#[allow(dead_code)]
+pub fn tshark_fields(pcap: &[u8], filter: &str, fields: &[&str]) -> Option<String> {
+    use std::process::Command;
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("tshark is not installed: skipping the decode check");
+        return None;
+    }
+    // Tests run on several threads: each call gets its own folder.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = tempdir(&format!("tshark-{}", CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    let file = dir.join("capture.pcap");
+    std::fs::write(&file, pcap).expect("write capture");
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(&file).args(["-Y", filter, "-T", "fields"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().expect("tshark runs");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// No frame of the capture is malformed or draws a warning from tshark.
+#[allow(dead_code)]
+pub fn assert_decodes_cleanly(pcap: &[u8]) {
+    if let Some(flagged) = tshark_fields(pcap, "_ws.malformed || _ws.expert.severity >= warning", &["frame.number"]) {
+        assert_eq!(flagged, "", "frames tshark flags");
+    }
+}
