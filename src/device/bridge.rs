@@ -187,8 +187,7 @@ impl Bridge {
                 *tree = Tree::new(vlan, priority, bridge_mac, config.rapid);
             }
             let mut changed = false;
-            for p in 0..ports.len() {
-                let (up, cost) = live[p];
+            for (p, &(up, cost)) in live.iter().enumerate() {
                 let member = up && self.ports[p].carries(vlan);
                 let present = tree.ports.contains_key(&p);
                 if member {
