@@ -6,9 +6,10 @@
 //!   cables (serialization and propagation delay, bounded backlogs), pcap
 //!   captures, and [`sim::Network`], the engine that owns the devices.
 //! - [`proto`]: one protocol per file (Ethernet, ARP, IPv4, ICMP, UDP, HDLC,
-//!   the MAC table, the routing table, the IP stack, ping/traceroute).
-//! - [`device`]: models and interface names; hosts and IOS boxes composed of
-//!   protocol pieces.
+//!   the MAC table, the routing table, the IP stack, ping/traceroute; 802.1Q,
+//!   STP/PVST+, CDP, LLDP, DTP, LACP, PAgP and EtherChannel membership).
+//! - [`device`]: models and interface names; the switching fabric (bridge);
+//!   hosts and IOS boxes composed of protocol pieces.
 //! - [`cli`]: the IOS command trees, modes, `show` output and running-config;
 //!   the Windows-style host prompt.
 //! - [`lab`]: the RON lab format: load with positions, validate, build a
