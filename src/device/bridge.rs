@@ -89,11 +89,19 @@ impl Bridge {
 
     /// Bundle ports: `(member, channel port)` pairs; every other port stands alone.
     pub fn set_bundles(&mut self, bundles: &[(usize, usize)]) {
-        self.bundles.iter_mut().for_each(|b| *b = None);
+        let ports = self.bundles.len();
+        let before = std::mem::replace(&mut self.bundles, vec![None; ports]);
         self.channel_ports.iter_mut().for_each(|c| *c = false);
         for &(member, channel) in bundles {
             self.bundles[member] = Some(channel);
             self.channel_ports[channel] = true;
+        }
+        // An address learned on a port that joined or left a bundle now points
+        // at the wrong port (a hidden member would swallow its frames): forget it.
+        for (port, was) in before.into_iter().enumerate() {
+            if was != self.bundles[port] {
+                self.macs.flush_port(port);
+            }
         }
     }
 
@@ -442,6 +450,27 @@ mod tests {
         let mut out = Forwarded::default();
         b.receive(Time::ZERO, 2, frame(A, B), &p, &mut out);
         assert_eq!(out.to_ports.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [0]);
+    }
+
+    #[test]
+    fn a_bundle_is_one_port_that_forgets_what_its_members_learned_alone() {
+        let p = ports(4);
+        let mut b = bridge(4);
+        // A is learned on port 2 while it stands alone.
+        b.receive(Time::ZERO, 2, frame(B, A), &p, &mut Forwarded::default());
+        b.set_bundles(&[(1, 1), (2, 1)]);
+        // Towards A: the channel (one of its members), not the hidden member's old entry.
+        let mut out = Forwarded::default();
+        b.receive(Time::ZERO, 0, frame(A, B), &p, &mut out);
+        let to: Vec<usize> = out.to_ports.iter().map(|(p, _)| *p).collect();
+        assert_eq!(to.len(), 2, "flooded once to the channel and once to port 3: {to:?}");
+        assert!(to.contains(&3) && (to.contains(&1) || to.contains(&2)), "{to:?}");
+        // A frame in on either member is seen on the channel, and never sent back into it.
+        let mut out = Forwarded::default();
+        b.receive(Time::ZERO, 2, frame(BROADCAST, A), &p, &mut out);
+        let to: Vec<usize> = out.to_ports.iter().map(|(p, _)| *p).collect();
+        assert_eq!(to, [0, 3]);
+        assert_eq!(b.macs.lookup(1, A, Time::ZERO), Some(1));
     }
 
     #[test]
