@@ -105,6 +105,11 @@ impl Bridge {
         }
     }
 
+    /// Is the port trunking now (configured or negotiated)?
+    pub fn is_trunk(&self, port: usize) -> bool {
+        matches!(self.ports[port], PortVlans::Trunk { .. })
+    }
+
     /// The port a frame arriving on `port` is seen on: its port-channel's, if bundled.
     pub fn logical(&self, port: usize) -> usize {
         self.bundles[port].unwrap_or(port)

@@ -7,7 +7,7 @@ use super::tree::Arg;
 use super::{arg, kw};
 use super::{Cx, Handler, Tree, Value};
 use crate::cli::secret;
-use crate::device::ios::{BannerKind, LineConfig, LineKind, Login, Secret, User};
+use crate::device::ios::{BannerKind, Ios, IosIface, LineConfig, LineKind, Login, Secret, User};
 use crate::device::{Device, IfaceKind, IfaceName, Mode, Model, Role};
 use crate::proto::ipv4::prefix_len;
 use crate::proto::rib::{Prefix, StaticRoute};
@@ -618,15 +618,22 @@ fn cdp_run(cx: &mut Cx) {
 }
 
 fn cdp_enable(cx: &mut Cx) {
+    discovery_switch(cx, |i, on| i.cdp_enable = on, |ios, p| ios.cdp_neighbors.retain(|(q, _, _)| *q != p));
+}
+
+/// A per-interface discovery switch (`cdp enable`, `lldp receive`, `lldp
+/// transmit`): set on each selected interface; when it goes off, `forget`
+/// what was heard on that port.
+fn discovery_switch(cx: &mut Cx, set: fn(&mut IosIface, bool), forget: fn(&mut Ios, usize)) {
     let on = !cx.negated;
     for name in selected(cx) {
         let ios = cx.ios();
         let port = ios.iface(&name).and_then(|i| i.port);
         if let Some(i) = ios.iface_mut(&name) {
-            i.cdp_enable = on;
+            set(i, on);
         }
         if let (false, Some(p)) = (on, port) {
-            ios.cdp_neighbors.retain(|(q, _, _)| *q != p);
+            forget(ios, p);
         }
     }
 }
@@ -645,26 +652,11 @@ fn lldp_run(cx: &mut Cx) {
 }
 
 fn lldp_receive(cx: &mut Cx) {
-    let on = !cx.negated;
-    for name in selected(cx) {
-        let ios = cx.ios();
-        let port = ios.iface(&name).and_then(|i| i.port);
-        if let Some(i) = ios.iface_mut(&name) {
-            i.lldp_receive = on;
-        }
-        if let (false, Some(p)) = (on, port) {
-            ios.lldp_neighbors.retain(|(q, _, _)| *q != p);
-        }
-    }
+    discovery_switch(cx, |i, on| i.lldp_receive = on, |ios, p| ios.lldp_neighbors.retain(|(q, _, _)| *q != p));
 }
 
 fn lldp_transmit(cx: &mut Cx) {
-    let on = !cx.negated;
-    for name in selected(cx) {
-        if let Some(i) = cx.ios().iface_mut(&name) {
-            i.lldp_transmit = on;
-        }
-    }
+    discovery_switch(cx, |i, on| i.lldp_transmit = on, |_, _| {});
 }
 
 /// A line of a multi-line banner.

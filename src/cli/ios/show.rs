@@ -610,9 +610,7 @@ pub fn trunk_text(dev: &Device) -> String {
         .iter()
         .filter_map(|i| i.port.map(|p| (i, p)))
         // A port-channel is listed once, under its own name.
-        .filter(|(_, p)| {
-            bridge.logical(*p) == *p && bridge.up(*p, &dev.ports) && matches!(bridge.ports[*p], PortVlans::Trunk { .. })
-        })
+        .filter(|(_, p)| bridge.logical(*p) == *p && bridge.up(*p, &dev.ports) && bridge.is_trunk(*p))
         .collect();
     let label = |p: usize| ios.logical_port_name(p, &dev.ports).short();
     if trunks.is_empty() {
@@ -684,11 +682,7 @@ fn switchport(cx: &mut Cx) {
                 Some(PortMode::DynamicDesirable) => "dynamic desirable",
                 Some(PortMode::DynamicAuto) | None => "dynamic auto",
             };
-            let trunking = i.port.is_some_and(|p| {
-                ios.bridge
-                    .as_ref()
-                    .is_some_and(|b| matches!(b.ports[p], crate::device::bridge::PortVlans::Trunk { .. }))
-            });
+            let trunking = i.port.is_some_and(|p| ios.bridge.as_ref().is_some_and(|b| b.is_trunk(p)));
             let up = i.port.is_some_and(|p| cx.dev.ports[p].link_up);
             let oper = match (up, trunking) {
                 (false, _) => "down",
@@ -728,11 +722,7 @@ pub fn vlan_text(dev: &Device, brief: bool) -> String {
             .iter()
             .filter(|i| i.port.is_some())
             .filter(|i| {
-                let trunk = i.port.is_some_and(|p| {
-                    ios.bridge
-                        .as_ref()
-                        .is_some_and(|b| matches!(b.ports[p], crate::device::bridge::PortVlans::Trunk { .. }))
-                });
+                let trunk = i.port.is_some_and(|p| ios.bridge.as_ref().is_some_and(|b| b.is_trunk(p)));
                 i.switchport.as_ref().is_some_and(|s| s.access_vlan == id && !trunk && s.channel_group.is_none())
             })
             .map(|i| i.name.short())

@@ -21,7 +21,7 @@ impl Ios {
                 continue;
             }
             let admin = Admin::of(sp.mode);
-            let trunking = bridge.is_some_and(|b| matches!(b.ports[p], crate::device::bridge::PortVlans::Trunk { .. }));
+            let trunking = bridge.is_some_and(|b| b.is_trunk(p));
             let due = match i.dtp_said {
                 None => true,
                 Some((a, t, at)) => a != admin || t != trunking || now.since(at).secs() >= dtp::HELLO_SECS,
