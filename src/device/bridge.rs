@@ -62,8 +62,9 @@ pub struct Bridge {
     /// EtherChannel: for each bundled port, the port that stands for its
     /// port-channel. Spanning tree, learning and forwarding see only that one.
     bundles: Vec<Option<usize>>,
-    /// Ports that stand for a port-channel.
-    channel_ports: Vec<bool>,
+    /// For a port that stands for a port-channel, its bundled members (empty
+    /// for every other port); kept with `bundles` so forwarding need not search.
+    channel_members: Vec<Vec<usize>>,
     ticks: u64,
 }
 
@@ -82,7 +83,7 @@ impl Bridge {
             trees: BTreeMap::new(),
             bridge_mac: svi_mac,
             bundles: vec![None; ports],
-            channel_ports: vec![false; ports],
+            channel_members: vec![Vec::new(); ports],
             ticks: 0,
         }
     }
@@ -91,10 +92,10 @@ impl Bridge {
     pub fn set_bundles(&mut self, bundles: &[(usize, usize)]) {
         let ports = self.bundles.len();
         let before = std::mem::replace(&mut self.bundles, vec![None; ports]);
-        self.channel_ports.iter_mut().for_each(|c| *c = false);
+        self.channel_members.iter_mut().for_each(Vec::clear);
         for &(member, channel) in bundles {
             self.bundles[member] = Some(channel);
-            self.channel_ports[channel] = true;
+            self.channel_members[channel].push(member);
         }
         // An address learned on a port that joined or left a bundle now points
         // at the wrong port (a hidden member would swallow its frames): forget it.
@@ -117,18 +118,18 @@ impl Bridge {
 
     /// Does `port` stand for a port-channel?
     pub fn is_channel(&self, port: usize) -> bool {
-        self.channel_ports[port]
+        !self.channel_members[port].is_empty()
     }
 
     /// The bundled members of the port-channel `port` stands for.
     pub fn members(&self, port: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.bundles.len()).filter(move |&m| self.bundles[m] == Some(port))
+        self.channel_members[port].iter().copied()
     }
 
     /// Is the port up as spanning tree and forwarding see it? A port-channel is
     /// up while any bundled member is; its other members are not ports of their own.
     pub fn up(&self, port: usize, ports: &[Port]) -> bool {
-        if self.channel_ports[port] {
+        if self.is_channel(port) {
             self.members(port).any(|m| ports[m].link_up)
         } else {
             self.bundles[port].is_none() && ports[port].link_up
@@ -139,20 +140,20 @@ impl Bridge {
     /// live member picked by the source MAC address (the 2960 default,
     /// `port-channel load-balance src-mac`), so one flow stays on one link.
     fn exit(&self, port: usize, frame: &[u8], ports: &[Port]) -> Option<usize> {
-        if !self.channel_ports[port] {
+        if !self.is_channel(port) {
             return Some(port);
         }
-        let live: Vec<usize> = self.members(port).filter(|&m| ports[m].link_up).collect();
-        if live.is_empty() {
+        let live = self.members(port).filter(|&m| ports[m].link_up).count();
+        if live == 0 {
             return None;
         }
         let src = frame.get(6..12).map_or(0, |m| m.iter().fold(0u8, |a, b| a ^ b));
-        Some(live[usize::from(src) % live.len()])
+        self.members(port).filter(|&m| ports[m].link_up).nth(usize::from(src) % live)
     }
 
     /// The bandwidth spanning tree prices a port at: a port-channel's is its live members' sum.
     fn bandwidth(&self, port: usize, ports: &[Port]) -> u64 {
-        if self.channel_ports[port] {
+        if self.is_channel(port) {
             self.members(port).filter(|&m| ports[m].link_up).map(|m| ports[m].name.kind.bandwidth_bps()).sum()
         } else {
             ports[port].name.kind.bandwidth_bps()
