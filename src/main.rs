@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 mod console;
 
@@ -19,6 +19,13 @@ use wirelab::sim::{Duration, Network, Time};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    app: AppArgs,
+}
+
+/// The desktop app's arguments (used when no subcommand is given).
+#[derive(Args)]
+struct AppArgs {
     /// A lab to open in the desktop app.
     lab: Option<PathBuf>,
     /// Render the lab, save a PNG and exit.
@@ -27,9 +34,22 @@ struct Cli {
     /// UI steps to carry out at start (`open R1`, `type R1 show ip int brief`, `check`).
     #[arg(long, value_name = "FILE")]
     steps: Option<PathBuf>,
-    /// Measure the mean frame time over N frames, print it and exit.
+    /// Measure the frame time over N frames (mean, median, 95th percentile), print it and exit.
     #[arg(long, value_name = "N")]
     measure_frames: Option<u32>,
+    /// The window's size in pixels.
+    #[arg(long, value_name = "WIDTHxHEIGHT", default_value = "1600x900", value_parser = window_size)]
+    window: (u32, u32),
+}
+
+fn window_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{text}` is not a size like 1280x720");
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h) = (w.trim().parse::<u32>().map_err(|_| bad())?, h.trim().parse::<u32>().map_err(|_| bad())?);
+    if !(320..=16384).contains(&w) || !(240..=16384).contains(&h) {
+        return Err(format!("`{text}`: a window is from 320x240 to 16384x16384 pixels"));
+    }
+    Ok((w, h))
 }
 
 #[derive(Subcommand)]
@@ -124,36 +144,27 @@ fn main() -> ExitCode {
         Some(Command::Grade { lab, submissions, json, csv, jobs }) => grade(&lab, &submissions, json, csv, jobs),
         Some(Command::Validate { lab }) => validate(&lab),
         Some(Command::Bench { which }) => bench(which),
-        None => app(cli.lab, cli.screenshot, cli.steps, cli.measure_frames),
+        None => app(cli.app),
     }
 }
 
 #[cfg(feature = "gui")]
-fn app(
-    lab: Option<PathBuf>,
-    screenshot: Option<PathBuf>,
-    steps: Option<PathBuf>,
-    measure_frames: Option<u32>,
-) -> ExitCode {
+fn app(args: AppArgs) -> ExitCode {
     // A lab that does not load is reported here, with its position, before any window opens.
-    if let Some(path) = &lab {
+    if let Some(path) = &args.lab {
         if let Err(code) = load(path) {
             return code;
         }
     }
-    match wirelab::gui::run(wirelab::gui::Options { lab, screenshot, steps, measure_frames }) {
+    let AppArgs { lab, screenshot, steps, measure_frames, window } = args;
+    match wirelab::gui::run(wirelab::gui::Options { lab, screenshot, steps, measure_frames, window }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
 }
 
 #[cfg(not(feature = "gui"))]
-fn app(
-    _lab: Option<PathBuf>,
-    _screenshot: Option<PathBuf>,
-    _steps: Option<PathBuf>,
-    _measure_frames: Option<u32>,
-) -> ExitCode {
+fn app(_: AppArgs) -> ExitCode {
     fail("this build has no desktop app (it was built without the `gui` feature); use `wirelab run LAB --script FILE`")
 }
 

@@ -124,7 +124,7 @@ impl UiState {
 }
 
 /// How the app was started.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     pub lab: Option<PathBuf>,
     /// Render, save a PNG and exit.
@@ -133,6 +133,8 @@ pub struct Options {
     pub steps: Option<PathBuf>,
     /// Measure the frame time over this many frames, print it and exit.
     pub measure_frames: Option<u32>,
+    /// The window's size in pixels.
+    pub window: (u32, u32),
 }
 
 /// Startup steps: `open DEV`, `type DEV LINE`, `select DEV`, `check`,
@@ -177,11 +179,12 @@ pub fn run(options: Options) -> Result<(), String> {
     App::new()
         .insert_resource(ClearColor(canvas::BACKGROUND))
         .add_plugins(DefaultPlugins.set(WindowPlugin {
-            primary_window: Some(Window { title, resolution: (1600, 900).into(), ..default() }),
+            primary_window: Some(Window { title, resolution: options.window.into(), ..default() }),
             close_when_requested: false,
             ..default()
         }))
-        .add_plugins(FrameTimeDiagnosticsPlugin::default())
+        // The history holds every measured frame, so the figures printed are over all of them.
+        .add_plugins(FrameTimeDiagnosticsPlugin::new(options.measure_frames.map_or(120, |n| n as usize)))
         .add_plugins(EguiPlugin::default())
         .insert_resource(Ws(ws))
         .insert_resource(ui)
@@ -327,9 +330,11 @@ fn lifecycle(
     if let Some(n) = run.options.measure_frames {
         // The first frames build pipelines; measure after them.
         if run.frames == n + 30 {
-            let ft = diagnostics.get(&FrameTimeDiagnosticsPlugin::FRAME_TIME).and_then(|d| d.average()).unwrap_or(0.0);
-            let fps = diagnostics.get(&FrameTimeDiagnosticsPlugin::FPS).and_then(|d| d.average()).unwrap_or(0.0);
-            println!("frames {n}: mean frame time {ft:.2} ms ({fps:.1} fps)");
+            let mut ms: Vec<f64> = diagnostics
+                .get(&FrameTimeDiagnosticsPlugin::FRAME_TIME)
+                .map(|d| d.values().copied().collect())
+                .unwrap_or_default();
+            println!("{}", FrameTimes::of(&mut ms));
             exit.write(AppExit::Success);
         }
         return;
@@ -354,6 +359,34 @@ fn lifecycle(
         } else {
             *n -= 1;
         }
+    }
+}
+
+/// Frame-time figures over a run of frames, in milliseconds.
+struct FrameTimes {
+    frames: usize,
+    mean: f64,
+    median: f64,
+    p95: f64,
+}
+
+impl FrameTimes {
+    fn of(ms: &mut [f64]) -> Self {
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms.get(((ms.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+        let mean = if ms.is_empty() { 0.0 } else { ms.iter().sum::<f64>() / ms.len() as f64 };
+        FrameTimes { frames: ms.len(), mean, median: at(0.5), p95: at(0.95) }
+    }
+}
+
+impl std::fmt::Display for FrameTimes {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let fps = if self.mean > 0.0 { 1000.0 / self.mean } else { 0.0 };
+        write!(
+            f,
+            "frames {}: mean frame time {:.2} ms ({fps:.1} fps), median {:.2} ms, 95th percentile {:.2} ms",
+            self.frames, self.mean, self.median, self.p95
+        )
     }
 }
 
