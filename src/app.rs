@@ -405,17 +405,10 @@ impl Default for Workspace {
     }
 }
 
-/// The view that fits every device of a lab in a window: the world point to
-/// centre on and the world units per pixel. Side panels cover `left` and
-/// `right` pixels and the menu and status bars `top` and `bottom`.
-pub fn fit_view(
-    points: &[(f32, f32)],
-    window: (f32, f32),
-    left: f32,
-    right: f32,
-    top: f32,
-    bottom: f32,
-) -> ((f32, f32), f32) {
+/// The view that fits every device of a lab in the canvas (the part of the
+/// window the panels leave free, `canvas` pixels wide and high): the world
+/// point at the canvas's centre and the world units per pixel.
+pub fn fit_view(points: &[(f32, f32)], canvas: (f32, f32)) -> ((f32, f32), f32) {
     if points.is_empty() {
         return ((0.0, 0.0), 1.0);
     }
@@ -425,17 +418,14 @@ pub fn fit_view(
     let ys = points.iter().map(|p| -p.1);
     let (min_x, max_x) = (xs.clone().fold(f32::MAX, f32::min) - MARGIN, xs.fold(f32::MIN, f32::max) + MARGIN);
     let (min_y, max_y) = (ys.clone().fold(f32::MAX, f32::min) - MARGIN, ys.fold(f32::MIN, f32::max) + MARGIN);
-    let usable = ((window.0 - left - right).max(200.0), (window.1 - top - bottom).max(200.0));
+    let usable = (canvas.0.max(200.0), canvas.1.max(200.0));
     let scale = ((max_x - min_x) / usable.0).max((max_y - min_y) / usable.1).max(0.2);
-    let centre = ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0);
-    // The free area's centre is off the window's centre by half the panels' difference.
-    let camera = (centre.0 - (left - right) / 2.0 * scale, centre.1 + (top - bottom) / 2.0 * scale);
-    (camera, scale)
+    (((min_x + max_x) / 2.0, (min_y + max_y) / 2.0), scale)
 }
 
-/// Where a lab point lands on screen (pixels from the top-left) for a view
-/// from [`fit_view`].
-pub fn to_screen(at: (f32, f32), camera: (f32, f32), scale: f32, window: (f32, f32)) -> (f32, f32) {
+/// Where a lab point lands on screen (pixels from the window's top-left) for a
+/// view from [`fit_view`] of the canvas at `origin` (its top-left) and `size`.
+pub fn to_screen(at: (f32, f32), centre: (f32, f32), scale: f32, origin: (f32, f32), size: (f32, f32)) -> (f32, f32) {
     let world = (at.0, -at.1);
-    (window.0 / 2.0 + (world.0 - camera.0) / scale, window.1 / 2.0 - (world.1 - camera.1) / scale)
+    (origin.0 + size.0 / 2.0 + (world.0 - centre.0) / scale, origin.1 + size.1 / 2.0 - (world.1 - centre.1) / scale)
 }

@@ -12,9 +12,10 @@ use wirelab::app::{fit_view, to_screen};
 use wirelab::device::Model;
 use wirelab::lab;
 
-const WINDOW: (f32, f32) = (1600.0, 900.0);
-/// The panels the app draws around the canvas (left, right, top, bottom).
-const PANELS: (f32, f32, f32, f32) = (190.0, 300.0, 22.0, 24.0);
+/// The canvas the panels leave free in the 1600x900 window: the palette is
+/// 190 pixels wide, the lab panel 300, the menu bar 22 high, the status bar 24.
+const CANVAS_ORIGIN: (f32, f32) = (190.0, 22.0);
+const CANVAS_SIZE: (f32, f32) = (1600.0 - 190.0 - 300.0, 900.0 - 22.0 - 24.0);
 
 fn xvfb() -> bool {
     Command::new("xvfb-run").arg("--help").output().is_ok()
@@ -90,11 +91,11 @@ fn sample_lab_renders_its_devices_where_the_lab_places_them() {
 
     let lab = lab::load_file(&root().join("labs/two-lans.ron")).unwrap().0;
     let points: Vec<(f32, f32)> = lab.devices.iter().map(|d| d.at).collect();
-    let (camera, scale) = fit_view(&points, WINDOW, PANELS.0, PANELS.1, PANELS.2, PANELS.3);
+    let (centre, scale) = fit_view(&points, CANVAS_SIZE);
     for d in &lab.devices {
         let (ox, oy) = sample_offset(d.model);
         let at = (d.at.0 + ox, d.at.1 - oy);
-        let (x, y) = to_screen(at, camera, scale, WINDOW);
+        let (x, y) = to_screen(at, centre, scale, CANVAS_ORIGIN, CANVAS_SIZE);
         let got = pixel(&img, x, y);
         let want = body(d.model);
         let close = got.iter().zip(want).all(|(g, w)| (i16::from(*g) - i16::from(w)).abs() <= 12);

@@ -75,9 +75,50 @@ pub fn lab_point(w: Vec2) -> (f32, f32) {
     (w.x.round(), (-w.y).round())
 }
 
-pub fn setup(mut commands: Commands) {
-    // No multisampling: school computers often render in software, where it costs most.
-    commands.spawn((Camera2d, WorldCamera, Msaa::Off, bevy::core_pipeline::tonemapping::DebandDither::Disabled));
+/// Two cameras share one frame: the world camera draws the topology into the
+/// canvas (the viewport the panels leave free) after clearing the whole frame,
+/// then the UI camera draws egui on top, with transparent panels that let that
+/// clear colour through. School computers often render in software, where
+/// every pixel filled costs: this way the panels cost no fill of their own and
+/// the topology none under the panels. No multisampling, for the same reason.
+pub fn setup(mut commands: Commands, mut egui_settings: ResMut<bevy_egui::EguiGlobalSettings>) {
+    use bevy::camera::visibility::RenderLayers;
+    use bevy::camera::CameraOutputMode;
+    use bevy::core_pipeline::tonemapping::DebandDither;
+    egui_settings.auto_create_primary_context = false;
+    commands.spawn((
+        Camera2d,
+        WorldCamera,
+        Camera { order: 0, output_mode: CameraOutputMode::Skip, ..default() },
+        Msaa::Off,
+        DebandDither::Disabled,
+    ));
+    commands.spawn((
+        Camera2d,
+        bevy_egui::PrimaryEguiContext,
+        RenderLayers::none(),
+        Camera { order: 1, clear_color: ClearColorConfig::None, ..default() },
+        Msaa::Off,
+        DebandDither::Disabled,
+    ));
+}
+
+/// The world camera's viewport follows the canvas rectangle egui left free.
+pub fn viewport(
+    ui: Res<UiState>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    mut camera: Single<&mut Camera, With<WorldCamera>>,
+) {
+    let Some(rect) = ui.canvas else { return };
+    let scale = window.scale_factor();
+    let (w, h) = (window.physical_width(), window.physical_height());
+    let min = (rect.min * scale).round().as_uvec2().min(UVec2::new(w, h).saturating_sub(UVec2::ONE));
+    let max = (rect.max * scale).round().as_uvec2().min(UVec2::new(w, h));
+    let size = max.saturating_sub(min).max(UVec2::ONE);
+    let want = bevy::camera::Viewport { physical_position: min, physical_size: size, ..default() };
+    if camera.viewport.as_ref().is_none_or(|v| v.physical_position != min || v.physical_size != size) {
+        camera.viewport = Some(want);
+    }
 }
 
 /// Respawn the scene when devices or cables came or went; otherwise move
@@ -266,10 +307,8 @@ pub fn draw(
 ) {
     let (cam, cam_t) = *camera;
     // The grid, only where it can be seen.
-    if let (Ok(min), Ok(max)) = (
-        cam.viewport_to_world_2d(cam_t, Vec2::ZERO),
-        cam.viewport_to_world_2d(cam_t, cam.logical_viewport_size().unwrap_or(Vec2::splat(1000.0))),
-    ) {
+    let seen = cam.logical_viewport_rect().unwrap_or(Rect::new(0.0, 0.0, 1000.0, 1000.0));
+    if let (Ok(min), Ok(max)) = (cam.viewport_to_world_2d(cam_t, seen.min), cam.viewport_to_world_2d(cam_t, seen.max)) {
         let (lo, hi) = (min.min(max), min.max(max));
         // Coarser when zoomed out, so the grid never turns into a haze.
         let mut step = 50.0;
@@ -425,23 +464,20 @@ pub fn input(
     }
 }
 
-/// The pixels the egui panels cover around the canvas.
-pub const PANELS: (f32, f32, f32, f32) = (190.0, 300.0, 22.0, 24.0);
+/// The widths of the side panels (palette, lab) in logical pixels.
+pub const PANELS: (f32, f32) = (190.0, 300.0);
 
-/// Centre the camera on the devices and zoom so they all fit.
+/// Centre the camera on the devices and zoom so they all fit the canvas.
 pub fn fit(
     ws: Res<Ws>,
     mut ui: ResMut<UiState>,
-    window: Single<&Window, With<PrimaryWindow>>,
     mut camera: Single<(&mut Transform, &mut Projection), With<WorldCamera>>,
 ) {
-    if !ui.fit_request {
-        return;
-    }
+    // The canvas's size is known once egui has laid out the panels.
+    let Some(canvas) = ui.canvas.filter(|_| ui.fit_request) else { return };
     ui.fit_request = false;
     let points: Vec<(f32, f32)> = ws.0.net.devices().iter().map(|d| d.at).collect();
-    let (left, right, top, bottom) = PANELS;
-    let (centre, scale) = crate::app::fit_view(&points, (window.width(), window.height()), left, right, top, bottom);
+    let (centre, scale) = crate::app::fit_view(&points, (canvas.width(), canvas.height()));
     let (ref mut t, ref mut projection) = *camera;
     t.translation = Vec3::new(centre.0, centre.1, t.translation.z);
     if let Projection::Orthographic(o) = &mut **projection {

@@ -16,7 +16,7 @@ use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{save_to_disk, Screenshot, ScreenshotCaptured};
 use bevy::window::{PrimaryWindow, WindowCloseRequested};
-use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass};
+use bevy_egui::{egui, EguiContexts, EguiPlugin, EguiPrimaryContextPass};
 
 use crate::app::{Action, Workspace};
 use crate::device::Model;
@@ -76,6 +76,8 @@ pub struct UiState {
     pub drag: Option<Drag>,
     pub last_click: Option<(String, f64)>,
     pub fit_request: bool,
+    /// Where the canvas is (logical pixels): what the panels leave free.
+    pub canvas: Option<Rect>,
     pub port_menu: Option<PortMenu>,
     pub rename: String,
     /// Actions chosen inside a panel, carried out after it is drawn.
@@ -97,6 +99,7 @@ impl UiState {
             drag: None,
             last_click: None,
             fit_request: true,
+            canvas: None,
             port_menu: None,
             rename: String::new(),
             pending: Vec::new(),
@@ -206,6 +209,7 @@ pub fn run(options: Options) -> Result<(), String> {
                 run_steps,
                 simulate,
                 canvas::input,
+                canvas::viewport,
                 canvas::fit,
                 canvas::sync,
                 canvas::draw,
@@ -222,7 +226,14 @@ pub fn run(options: Options) -> Result<(), String> {
 
 fn draw_ui(mut contexts: EguiContexts, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    panels::show(&ctx, &mut ws.0, &mut ui);
+    // Panels are see-through: the frame's clear colour is their background (see canvas::setup).
+    if ctx.global_style().visuals.panel_fill != egui::Color32::TRANSPARENT {
+        let mut visuals = ctx.global_style().visuals.clone();
+        visuals.panel_fill = egui::Color32::TRANSPARENT;
+        ctx.set_visuals(visuals);
+    }
+    let canvas = panels::show(&ctx, &mut ws.0, &mut ui);
+    ui.canvas = Some(Rect::new(canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y));
     device_window::show(&ctx, &mut ws.0, &mut ui);
     for action in std::mem::take(&mut ui.pending) {
         if let Err(e) = ws.0.apply(action) {

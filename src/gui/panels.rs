@@ -10,7 +10,8 @@ use crate::app::{Action, Workspace};
 use crate::device::{IfaceName, Model};
 
 /// Everything drawn with egui, on the root `Ui` that covers the window.
-pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
+/// Returns the rectangle the panels leave to the canvas.
+pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) -> egui::Rect {
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
@@ -31,8 +32,10 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
             });
         });
     });
+    let canvas = root.available_rect_before_wrap();
     port_menu(ctx, ws, ui_state);
     dialogs(ctx, ws, ui_state);
+    canvas
 }
 
 fn report(ui_state: &mut UiState, r: Result<(), crate::app::ActionError>) {
