@@ -28,6 +28,30 @@ pub struct Scene {
     materials: HashMap<[u8; 4], Handle<ColorMaterial>>,
     /// The state each light was last drawn in.
     light_state: Vec<(u8, u8)>,
+    /// Device names, and the icon parts drawn over each body: hidden when
+    /// zoomed out too far to make them out.
+    names: Vec<Entity>,
+    details: Vec<Entity>,
+    /// The level of detail the scene was last shown at.
+    detail: Option<Detail>,
+}
+
+/// How much of the scene is worth drawing at a zoom. A software renderer pays
+/// for every triangle, and a thousand names two pixels high say nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Detail {
+    names: bool,
+    icons: bool,
+}
+
+impl Detail {
+    /// At `scale` world units per pixel.
+    fn at(scale: f32) -> Self {
+        // Names 14 units high stay readable down to about 7 pixels; icons
+        // 40-56 units wide keep their shape down to about 12 pixels, lights
+        // (radius 5) last as long as the icons.
+        Detail { names: scale <= 2.0, icons: scale <= 4.0 }
+    }
 }
 
 impl Scene {
@@ -39,7 +63,8 @@ impl Scene {
         self.meshes
             .entry(key)
             .or_insert_with(|| match *shape {
-                Shape::Circle(r) => meshes.add(Circle::new(r)),
+                // Enough segments to look round at the largest zoom, and no more.
+                Shape::Circle(r) => meshes.add(Circle::new(r).mesh().resolution((r as u32 * 2).clamp(12, 32))),
                 Shape::Rect(w, h) => meshes.add(Rectangle::new(w, h)),
             })
             .clone()
@@ -144,6 +169,9 @@ pub fn sync(
             commands.entity(e).despawn();
         }
         let scene = &mut *scene;
+        scene.names.clear();
+        scene.details.clear();
+        scene.detail = None;
         for (a, b) in scene.lights.drain(..).chain(scene.labels.drain(..)) {
             commands.entity(a).despawn();
             commands.entity(b).despawn();
@@ -152,21 +180,30 @@ pub fn sync(
             let parent = commands
                 .spawn((DeviceIcon, Transform::from_translation(world(d.at).extend(1.0)), Visibility::default()))
                 .with_children(|c| {
+                    let essential = icons::essential_parts(d.model);
                     for (z, p) in icons::parts(d.model).into_iter().enumerate() {
                         let mesh = scene.mesh(&mut meshes, &p.shape);
                         let material = scene.material(&mut materials, p.color);
-                        c.spawn((
-                            Mesh2d(mesh),
-                            MeshMaterial2d(material),
-                            Transform::from_translation(p.offset.extend(z as f32 * 0.01)),
-                        ));
+                        let part = c
+                            .spawn((
+                                Mesh2d(mesh),
+                                MeshMaterial2d(material),
+                                Transform::from_translation(p.offset.extend(z as f32 * 0.01)),
+                            ))
+                            .id();
+                        if z >= essential {
+                            scene.details.push(part);
+                        }
                     }
-                    c.spawn((
-                        Text2d::new(d.name.clone()),
-                        TextFont { font_size: FontSize::Px(14.0), ..default() },
-                        TextColor(Color::srgb(0.9, 0.92, 0.95)),
-                        Transform::from_translation(Vec3::new(0.0, -40.0, 0.2)),
-                    ));
+                    let name = c
+                        .spawn((
+                            Text2d::new(d.name.clone()),
+                            TextFont { font_size: FontSize::Px(14.0), ..default() },
+                            TextColor(Color::srgb(0.9, 0.92, 0.95)),
+                            Transform::from_translation(Vec3::new(0.0, -40.0, 0.2)),
+                        ))
+                        .id();
+                    scene.names.push(name);
                 })
                 .id();
             scene.devices.insert(d.name.clone(), parent);
@@ -242,9 +279,12 @@ pub fn sync(
         let state = (light(ends[0]), light(ends[1]));
         let recolour = scene.light_state.get(i) != Some(&state);
         for (light, label, at, sign, is_up) in [(la, ta, pa, 1.0, state.0), (lb, tb, pb, -1.0, state.1)] {
-            let spot = at + dir * sign * LIGHT_DISTANCE;
+            let spot = (at + dir * sign * LIGHT_DISTANCE).extend(0.5);
+            // Only a light that moved is touched: a changed transform is re-sent to the renderer.
             if let Ok(mut t) = transforms.get_mut(light) {
-                t.translation = spot.extend(0.5);
+                if t.translation != spot {
+                    t.translation = spot;
+                }
             }
             if recolour {
                 if let Ok(mut m) = light_colors.get_mut(light) {
@@ -262,6 +302,37 @@ pub fn sync(
             if let Some(s) = scene.light_state.get_mut(i) {
                 *s = state;
             }
+        }
+    }
+}
+
+/// Show or hide names, icon details and lights as the zoom crosses a
+/// [`Detail`] level.
+pub fn level_of_detail(
+    mut scene: ResMut<Scene>,
+    camera: Single<&Projection, With<WorldCamera>>,
+    mut visibility: Query<&mut Visibility>,
+) {
+    let scale = match *camera {
+        Projection::Orthographic(o) => o.scale,
+        _ => 1.0,
+    };
+    let detail = Detail::at(scale);
+    if scene.detail == Some(detail) {
+        return;
+    }
+    scene.detail = Some(detail);
+    let shown = |on: bool| if on { Visibility::Inherited } else { Visibility::Hidden };
+    let lights = scene.lights.iter().flat_map(|&(a, b)| [a, b]);
+    for (entity, on) in scene
+        .names
+        .iter()
+        .map(|&e| (e, detail.names))
+        .chain(scene.details.iter().map(|&e| (e, detail.icons)))
+        .chain(lights.map(|e| (e, detail.icons)))
+    {
+        if let Ok(mut v) = visibility.get_mut(entity) {
+            *v = shown(on);
         }
     }
 }

@@ -76,6 +76,16 @@ pub fn parts(model: Model) -> Vec<Part> {
     }
 }
 
+/// How many of a model's first parts still show when zoomed out too far for
+/// details: enough to tell the model by its shape and colour.
+pub fn essential_parts(model: Model) -> usize {
+    match model {
+        // The frame alone is a dark square; the screen says "computer".
+        Model::Pc | Model::Laptop => 2,
+        Model::Router | Model::Switch | Model::L3Switch | Model::Server => 1,
+    }
+}
+
 /// How far from its centre a click still hits a device.
 pub const HIT_RADIUS: f32 = 30.0;
 

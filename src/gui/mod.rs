@@ -212,6 +212,7 @@ pub fn run(options: Options) -> Result<(), String> {
                 canvas::viewport,
                 canvas::fit,
                 canvas::sync,
+                canvas::level_of_detail,
                 canvas::draw,
                 window_title,
                 closing,
