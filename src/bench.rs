@@ -172,12 +172,52 @@ pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
     lab("campus", devices, links)
 }
 
-/// Place a generated lab's devices on a grid, each site in its own block, so
-/// the app can draw it.
+/// Place a campus lab's devices as a teacher would draw them, so the app can
+/// draw it: each site in its own block, the router above its core switch,
+/// the access switches below, and each access switch's PCs in rows under it.
+/// The blocks tile the plane in a square.
 pub fn lay_out(lab: &mut Lab) {
-    let cols = (lab.devices.len() as f32).sqrt().ceil().max(1.0) as usize;
-    for (i, d) in lab.devices.iter_mut().enumerate() {
-        d.at = ((i % cols) as f32 * 110.0, (i / cols) as f32 * 110.0);
+    const COLUMN: f32 = 90.0;
+    const ROW: f32 = 100.0;
+    const PCS_ACROSS: usize = 6;
+    const BLOCK: (f32, f32) = (2.0 * PCS_ACROSS as f32 * COLUMN + 2.0 * COLUMN, 8.0 * ROW + ROW);
+    let sites = lab.devices.iter().filter(|d| d.model == Model::Router).count().max(1);
+    let across = (sites as f32).sqrt().ceil() as usize;
+    // The PCs on each access switch, in cable order.
+    let mut pcs_of: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (a, b) in &lab.links {
+        let (a, b) = (a.split(':').next().unwrap_or(""), b.split(':').next().unwrap_or(""));
+        if b.contains("PC") && a.contains("ACC") {
+            pcs_of.entry(a.to_string()).or_default().push(b.to_string());
+        }
+    }
+    let mut at: std::collections::BTreeMap<String, (f32, f32)> = std::collections::BTreeMap::new();
+    let mut site = 0;
+    for d in lab.devices.iter().filter(|d| d.model == Model::Router) {
+        let origin = ((site % across) as f32 * BLOCK.0, (site / across) as f32 * BLOCK.1);
+        let centre = origin.0 + BLOCK.0 / 2.0 - COLUMN;
+        let prefix = d.name.trim_end_matches('R');
+        at.insert(d.name.clone(), (centre, origin.1));
+        at.insert(format!("{prefix}CORE"), (centre, origin.1 + ROW));
+        for a in 0..2 {
+            let acc = format!("{prefix}ACC{a}");
+            let left = origin.0 + a as f32 * (PCS_ACROSS as f32 * COLUMN + COLUMN);
+            at.insert(acc.clone(), (left + (PCS_ACROSS - 1) as f32 * COLUMN / 2.0, origin.1 + 2.0 * ROW));
+            for (i, pc) in pcs_of.get(&acc).into_iter().flatten().enumerate() {
+                let (col, row) = (i % PCS_ACROSS, i / PCS_ACROSS);
+                at.insert(pc.clone(), (left + col as f32 * COLUMN, origin.1 + (3 + row) as f32 * ROW));
+            }
+        }
+        site += 1;
+    }
+    // Anything the campus plan does not name goes on a grid below it.
+    let below = (sites.div_ceil(across)) as f32 * BLOCK.1;
+    let mut spare = 0;
+    for d in &mut lab.devices {
+        d.at = at.get(&d.name).copied().unwrap_or_else(|| {
+            spare += 1;
+            ((spare - 1) as f32 % 20.0 * COLUMN, below + ((spare - 1) / 20) as f32 * ROW)
+        });
     }
 }
 

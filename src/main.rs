@@ -118,7 +118,7 @@ enum BenchKind {
         #[arg(long, default_value_t = 10)]
         seconds: u32,
     },
-    /// Write a generated campus lab of about N devices (laid out on a grid) to a file,
+    /// Write a generated campus lab of about N devices (laid out site by site) to a file,
     /// for measuring the app's frame time.
     WriteLab {
         #[arg(long, default_value_t = 1000)]
