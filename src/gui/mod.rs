@@ -8,6 +8,7 @@ mod device_window;
 pub mod i18n;
 mod icons;
 mod panels;
+mod redraw;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -16,6 +17,7 @@ use bevy::diagnostic::{DiagnosticsStore, FrameTimeDiagnosticsPlugin};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{save_to_disk, Screenshot, ScreenshotCaptured};
 use bevy::window::{PrimaryWindow, WindowCloseRequested};
+use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{egui, EguiContexts, EguiPlugin, EguiPrimaryContextPass};
 
 use crate::app::{Action, Workspace};
@@ -158,6 +160,10 @@ struct Run {
 #[derive(Resource, Default)]
 struct ScreenshotSaved(std::sync::Arc<std::sync::atomic::AtomicBool>);
 
+/// How often a frame is drawn with no input, so the simulation's output,
+/// clock and link lights keep up with it.
+const SIMULATION_REFRESH: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Run the app. Returns an error message if the lab could not be opened.
 pub fn run(options: Options) -> Result<(), String> {
     let mut ws = match &options.lab {
@@ -179,7 +185,20 @@ pub fn run(options: Options) -> Result<(), String> {
         ui.dialog = Some(Dialog::Recover(recovery));
     }
     let title = ws.title();
+    // Screenshots and measurements render every frame; otherwise a frame is
+    // drawn on input, when egui asks, and a few times a second so a running
+    // simulation shows its output and lights: an idle app leaves the CPU alone.
+    let still = options.screenshot.is_some() || options.measure_frames.is_some();
+    let winit = if still {
+        WinitSettings { focused_mode: UpdateMode::Continuous, unfocused_mode: UpdateMode::Continuous }
+    } else {
+        WinitSettings {
+            focused_mode: UpdateMode::reactive(SIMULATION_REFRESH),
+            unfocused_mode: UpdateMode::reactive_low_power(SIMULATION_REFRESH),
+        }
+    };
     App::new()
+        .insert_resource(winit)
         .insert_resource(ClearColor(canvas::BACKGROUND))
         .add_plugins(DefaultPlugins.set(WindowPlugin {
             primary_window: Some(Window { title, resolution: options.window.into(), ..default() }),
@@ -187,6 +206,7 @@ pub fn run(options: Options) -> Result<(), String> {
             ..default()
         }))
         // The history holds every measured frame, so the figures printed are over all of them.
+        .add_plugins(redraw::RedrawPlugin { continuous: still })
         .add_plugins(FrameTimeDiagnosticsPlugin::new(options.measure_frames.map_or(120, |n| n as usize)))
         .add_plugins(EguiPlugin::default())
         .insert_resource(Ws(ws))
