@@ -31,7 +31,9 @@ struct AppArgs {
     /// Render the lab, save a PNG and exit.
     #[arg(long, value_name = "OUT.png")]
     screenshot: Option<PathBuf>,
-    /// UI steps to carry out at start (`open R1`, `type R1 show ip int brief`, `check`).
+    /// UI steps to carry out at start: mouse and keyboard (`click-ui palette:Router`,
+    /// `click 600 300`, `double-click-device R1`, `text enable`, `key Enter`) and
+    /// document steps (`open R1`, `type R1 show ip int brief`, `check`, `quit`).
     #[arg(long, value_name = "FILE")]
     steps: Option<PathBuf>,
     /// Measure the frame time over N frames (mean, median, 95th percentile), print it and exit.

@@ -17,20 +17,30 @@ use wirelab::lab;
 const CANVAS_ORIGIN: (f32, f32) = (190.0, 22.0);
 const CANVAS_SIZE: (f32, f32) = (1600.0 - 190.0 - 300.0, 900.0 - 22.0 - 24.0);
 
-fn xvfb() -> bool {
-    Command::new("xvfb-run").arg("--help").output().is_ok()
+/// True, with a note, where there is no X server to start.
+fn skipped() -> bool {
+    let missing = Command::new("xvfb-run").arg("--help").output().is_err();
+    if missing {
+        eprintln!("SKIPPED: xvfb-run is not installed (CI installs xvfb and mesa-vulkan-drivers)");
+    }
+    missing
+}
+
+/// The app in a 1600x900 virtual display, with these arguments.
+fn app(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new("timeout")
+        .args(["300", "xvfb-run", "-a", "-s", "-screen 0 1600x900x24"])
+        .arg(bin())
+        .args(args)
+        .output()
+        .expect("timeout and xvfb-run run")
 }
 
 fn screenshot(lab_rel: &str, out: &std::path::Path, extra: &[&str]) -> Result<(), String> {
-    let status = Command::new("timeout")
-        .args(["180", "xvfb-run", "-a", "-s", "-screen 0 1600x900x24"])
-        .arg(bin())
-        .arg(root().join(lab_rel))
-        .arg("--screenshot")
-        .arg(out)
-        .args(extra)
-        .output()
-        .map_err(|e| e.to_string())?;
+    let lab = root().join(lab_rel);
+    let mut args = vec![lab.as_os_str(), "--screenshot".as_ref(), out.as_os_str()];
+    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+    let status = app(&args);
     if !out.exists() {
         return Err(format!("no screenshot; stderr:\n{}", String::from_utf8_lossy(&status.stderr)));
     }
@@ -71,8 +81,7 @@ fn sample_offset(model: Model) -> (f32, f32) {
 
 #[test]
 fn sample_lab_renders_its_devices_where_the_lab_places_them() {
-    if !xvfb() {
-        eprintln!("SKIPPED: xvfb-run is not installed (CI installs xvfb and mesa-vulkan-drivers)");
+    if skipped() {
         return;
     }
     let dir = tempdir("gui");
@@ -105,8 +114,7 @@ fn sample_lab_renders_its_devices_where_the_lab_places_them() {
 
 #[test]
 fn device_cli_and_check_results_render() {
-    if !xvfb() {
-        eprintln!("SKIPPED: xvfb-run is not installed");
+    if skipped() {
         return;
     }
     let dir = tempdir("gui-cli");
@@ -126,4 +134,73 @@ fn device_cli_and_check_results_render() {
     };
     assert!(bright(20, 80, 700, 400) > 200, "terminal text drawn");
     assert!(bright(1300, 300, 1600, 900) > 100, "lab panel text drawn");
+}
+
+/// The app driven by mouse and keyboard events (bevy's input messages, as a
+/// real mouse and keyboard produce them): place a router and a PC from the
+/// palette, cable them with the cable tool's port menu, configure both at
+/// their consoles, save through File > Save as. The saved lab is then booted
+/// and the PC pings the router.
+#[test]
+fn the_app_driven_by_mouse_and_keyboard_builds_a_working_network_and_saves_it() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-driven");
+    let saved = dir.join("built.ron");
+    let steps = dir.join("steps.txt");
+    std::fs::write(
+        &steps,
+        format!(
+            "click-ui palette:Router
+click 600 300
+click-ui palette:Pc
+click 900 500
+click-ui tool:cable
+click-device R1
+click-ui port:Gi0/0/0
+click-device PC1
+click-ui port:auto
+click-ui tool:select
+double-click-device R1
+text enable
+key Enter
+text configure terminal
+key Enter
+text interface g0/0/0
+key Enter
+text ip address 192.168.1.1 255.255.255.0
+key Enter
+text no shutdown
+key Enter
+text end
+key Enter
+double-click-device PC1
+click-ui terminal:PC1
+text ipconfig 192.168.1.10 255.255.255.0 192.168.1.1
+key Enter
+click-ui menu:file
+click-ui file:save_as
+click-ui dialog:file_name
+key Ctrl+A
+text {}
+click-ui dialog:ok
+quit
+",
+            saved.display()
+        ),
+    )
+    .unwrap();
+    let out = app(&["--steps".as_ref(), steps.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the app failed ({:?}):\n{stderr}", out.status);
+    assert!(!stderr.contains("step failed"), "{stderr}");
+
+    let text = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("nothing saved ({e}):\n{stderr}"));
+    let (lab, mut net) = boot(&text);
+    let models: Vec<(&str, Model)> = lab.devices.iter().map(|d| (d.name.as_str(), d.model)).collect();
+    assert_eq!(models, [("R1", Model::Router), ("PC1", Model::Pc)]);
+    assert_eq!(lab.links, [("R1:Gi0/0/0".to_string(), "PC1:Fa0".to_string())]);
+    let ping = transcript(&mut net, "@PC1\nping 192.168.1.1\n");
+    assert!(ping.contains("Reply from 192.168.1.1"), "{ping}");
 }

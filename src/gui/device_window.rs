@@ -58,6 +58,7 @@ impl DeviceWindow {
 pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
     let lang = ui_state.lang;
     let mut windows = std::mem::take(&mut ui_state.windows);
+    let targets = &mut ui_state.targets;
     windows.retain_mut(|w| {
         let Some(id) = ws.net.find(&w.device) else { return false };
         let is_host = ws.net.device(id).model.is_host();
@@ -82,9 +83,9 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
                 }
                 ui.separator();
                 match w.tab {
-                    Tab::Cli => terminal(ui, ws, w),
+                    Tab::Cli => terminal(ui, ws, w, targets),
                     Tab::Config => config(ui, ws, w, lang),
-                    Tab::Desktop => desktop(ui, ws, w, lang),
+                    Tab::Desktop => desktop(ui, ws, w, lang, targets),
                 }
             });
         open
@@ -93,7 +94,7 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
 }
 
 /// The terminal: scrollback and the line being typed.
-fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow) {
+fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, targets: &mut super::steps::Targets) {
     let text = ws.scrollback.get(&w.device).cloned().unwrap_or_default();
     let height = (ui.available_height() - 8.0).max(120.0);
     egui::ScrollArea::vertical().max_height(height).stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
@@ -106,8 +107,10 @@ fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow) {
             .frame(egui::Frame::NONE)
             .desired_width(f32::INFINITY)
             .lock_focus(true)
+            // A terminal keeps the keyboard after Enter; the line is sent below.
+            .return_key(None)
             .id(egui::Id::new(("terminal-input", w.device.clone())));
-        let response = ui.add(edit);
+        let response = targets.mark(format!("terminal:{}", w.device), ui.add(edit));
         if !response.has_focus() && ui.ctx().memory(|m| m.focused().is_none()) {
             response.request_focus();
         }
@@ -281,8 +284,14 @@ fn config(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: sup
     });
 }
 
-fn desktop(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: super::i18n::Lang) {
+fn desktop(
+    ui: &mut egui::Ui,
+    ws: &mut Workspace,
+    w: &mut DeviceWindow,
+    lang: super::i18n::Lang,
+    targets: &mut super::steps::Targets,
+) {
     ui.collapsing(tr(lang, "ip_config"), |ui| config(ui, ws, w, lang));
     ui.label(tr(lang, "command_prompt"));
-    terminal(ui, ws, w);
+    terminal(ui, ws, w, targets);
 }

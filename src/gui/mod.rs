@@ -9,6 +9,7 @@ pub mod i18n;
 mod icons;
 mod panels;
 mod redraw;
+mod steps;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -82,6 +83,8 @@ pub struct UiState {
     pub canvas: Option<Rect>,
     pub port_menu: Option<PortMenu>,
     pub rename: String,
+    /// Where named widgets were drawn, for scripted steps.
+    pub targets: steps::Targets,
     /// Actions chosen inside a panel, carried out after it is drawn.
     pub pending: Vec<Action>,
     pub quit_requested: bool,
@@ -104,6 +107,7 @@ impl UiState {
             canvas: None,
             port_menu: None,
             rename: String::new(),
+            targets: steps::Targets::default(),
             pending: Vec::new(),
             quit_requested: false,
             quit_now: false,
@@ -142,11 +146,6 @@ pub struct Options {
     pub window: (u32, u32),
 }
 
-/// Startup steps: `open DEV`, `type DEV LINE`, `select DEV`, `check`,
-/// `wait SECONDS`, `lang fr|en`, `labels on`.
-#[derive(Resource, Default)]
-struct Steps(Vec<String>);
-
 #[derive(Resource)]
 struct Run {
     options: Options,
@@ -181,7 +180,9 @@ pub fn run(options: Options) -> Result<(), String> {
     };
     let mut ui = UiState::new();
     let recovery = ws.recovery_path();
-    if options.screenshot.is_none() && options.measure_frames.is_none() && recovery.exists() {
+    // Scripted, captured and measured runs never stop to offer a recovery.
+    let scripted = options.steps.is_some() || options.screenshot.is_some() || options.measure_frames.is_some();
+    if !scripted && recovery.exists() {
         ui.dialog = Some(Dialog::Recover(recovery));
     }
     let title = ws.title();
@@ -211,7 +212,7 @@ pub fn run(options: Options) -> Result<(), String> {
         .add_plugins(EguiPlugin::default())
         .insert_resource(Ws(ws))
         .insert_resource(ui)
-        .insert_resource(Steps(steps))
+        .insert_resource(steps::Steps::new(steps))
         .insert_resource(Run {
             options,
             frames: 0,
@@ -223,10 +224,10 @@ pub fn run(options: Options) -> Result<(), String> {
         .insert_resource(ScreenshotSaved::default())
         .init_resource::<canvas::Scene>()
         .add_systems(Startup, canvas::setup)
+        .add_systems(PreUpdate, steps::drive.before(bevy::input::InputSystems))
         .add_systems(
             Update,
             (
-                run_steps,
                 simulate,
                 canvas::input,
                 canvas::viewport,
@@ -253,6 +254,7 @@ fn draw_ui(mut contexts: EguiContexts, mut ws: ResMut<Ws>, mut ui: ResMut<UiStat
         visuals.panel_fill = egui::Color32::TRANSPARENT;
         ctx.set_visuals(visuals);
     }
+    ui.targets.clear();
     let canvas = panels::show(&ctx, &mut ws.0, &mut ui);
     ui.canvas = Some(Rect::new(canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y));
     device_window::show(&ctx, &mut ws.0, &mut ui);
@@ -272,47 +274,6 @@ fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, run: Res<Run>) {
     }
 }
 
-fn run_steps(mut steps: ResMut<Steps>, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>) {
-    for step in std::mem::take(&mut steps.0) {
-        let mut words = step.splitn(3, ' ');
-        let (verb, a, rest) = (words.next().unwrap_or(""), words.next().unwrap_or(""), words.next().unwrap_or(""));
-        let result = match verb {
-            "open" => {
-                ui.open_device(a);
-                Ok(())
-            }
-            "select" => {
-                ui.selected = Some(a.to_string());
-                Ok(())
-            }
-            "type" => ws.0.apply(Action::Type { device: a.to_string(), line: rest.to_string() }),
-            "check" => {
-                ws.0.check_results();
-                Ok(())
-            }
-            "wait" => {
-                let secs: f64 = a.parse().unwrap_or(0.0);
-                ws.0.net.run_for(crate::sim::Duration::from_secs_f64(secs));
-                ws.0.collect_output();
-                Ok(())
-            }
-            "lang" => {
-                ui.lang = if a == "fr" { i18n::Lang::Fr } else { i18n::Lang::En };
-                Ok(())
-            }
-            "labels" => {
-                ui.show_labels = a != "off";
-                Ok(())
-            }
-            "" | "#" => Ok(()),
-            other => Err(crate::app::ActionError(format!("unknown step `{other}`"))),
-        };
-        if let Err(e) = result {
-            warn!("step `{step}`: {e}");
-        }
-    }
-}
-
 fn window_title(ws: Res<Ws>, mut window: Single<&mut Window, With<PrimaryWindow>>) {
     let title = ws.0.title();
     if window.title != title {
@@ -327,6 +288,7 @@ fn closing(
     ws: Res<Ws>,
     mut exit: MessageWriter<AppExit>,
     mut run: ResMut<Run>,
+    steps: Res<steps::Steps>,
 ) {
     for _ in requests.read() {
         ui.quit_requested = true;
@@ -340,7 +302,7 @@ fn closing(
         }
     }
     if ui.quit_now {
-        exit.write(AppExit::Success);
+        exit.write(steps.exit());
     }
     if run.autosave_at.elapsed().as_secs() >= 60 {
         run.autosave_at = Instant::now();
@@ -357,6 +319,7 @@ fn lifecycle(
     saved: Res<ScreenshotSaved>,
     diagnostics: Res<DiagnosticsStore>,
     mut exit: MessageWriter<AppExit>,
+    steps: Res<steps::Steps>,
 ) {
     run.frames += 1;
     if let Some(n) = run.options.measure_frames {
@@ -372,7 +335,8 @@ fn lifecycle(
         return;
     }
     let Some(path) = run.options.screenshot.clone() else { return };
-    if run.frames == 20 && !run.screenshot_requested {
+    // The picture is of what the steps, if any, left on screen.
+    if run.frames >= 20 && steps.done() && !run.screenshot_requested {
         run.screenshot_requested = true;
         let flag = saved.0.clone();
         commands.spawn(Screenshot::primary_window()).observe(save_to_disk(path)).observe(
@@ -387,7 +351,7 @@ fn lifecycle(
     }
     if let Some(n) = run.exit_in.as_mut() {
         if *n == 0 {
-            exit.write(AppExit::Success);
+            exit.write(steps.exit());
         } else {
             *n -= 1;
         }

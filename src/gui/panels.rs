@@ -47,29 +47,30 @@ fn report(ui_state: &mut UiState, r: Result<(), crate::app::ActionError>) {
 fn menu_bar(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
     egui::MenuBar::new().ui(ui, |ui| {
-        ui.menu_button(tr(lang, "file"), |ui| {
-            if ui.button(tr(lang, "new")).clicked() {
+        let file = ui.menu_button(tr(lang, "file"), |ui| {
+            if s.targets.mark("file:new", ui.button(tr(lang, "new"))).clicked() {
                 s.dialog = Some(if ws.dirty { Dialog::ConfirmNew } else { Dialog::None });
                 if !ws.dirty {
                     *ws = Workspace::new();
                     s.reset_view();
                 }
             }
-            if ui.button(tr(lang, "open")).clicked() {
+            if s.targets.mark("file:open", ui.button(tr(lang, "open"))).clicked() {
                 s.dialog = Some(Dialog::Open(String::new()));
             }
-            if ui.button(tr(lang, "save")).clicked() {
+            if s.targets.mark("file:save", ui.button(tr(lang, "save"))).clicked() {
                 save(ws, s, None);
             }
-            if ui.button(tr(lang, "save_as")).clicked() {
+            if s.targets.mark("file:save_as", ui.button(tr(lang, "save_as"))).clicked() {
                 let name = ws.path.as_ref().map_or("lab.ron".into(), |p| p.display().to_string());
                 s.dialog = Some(Dialog::SaveAs(name));
             }
             ui.separator();
-            if ui.button(tr(lang, "quit")).clicked() {
+            if s.targets.mark("file:quit", ui.button(tr(lang, "quit"))).clicked() {
                 s.quit_requested = true;
             }
         });
+        s.targets.mark("menu:file", file.response);
         ui.menu_button(tr(lang, "edit"), |ui| {
             if ui.button(tr(lang, "undo")).clicked() {
                 report(s, ws.apply(Action::Undo));
@@ -140,17 +141,17 @@ fn palette(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     ui.heading(tr(lang, "devices"));
     for model in Model::ALL {
         let selected = s.tool == Tool::Place(model);
-        if ui.selectable_label(selected, model_label(model)).clicked() {
+        if s.targets.mark(format!("palette:{model:?}"), ui.selectable_label(selected, model_label(model))).clicked() {
             s.tool = if selected { Tool::Select } else { Tool::Place(model) };
         }
     }
     ui.separator();
     ui.heading(tr(lang, "tools"));
-    if ui.selectable_label(s.tool == Tool::Select, tr(lang, "select")).clicked() {
+    if s.targets.mark("tool:select", ui.selectable_label(s.tool == Tool::Select, tr(lang, "select"))).clicked() {
         s.tool = Tool::Select;
     }
     let cabling = matches!(s.tool, Tool::Cable { .. });
-    if ui.selectable_label(cabling, tr(lang, "cable")).clicked() {
+    if s.targets.mark("tool:cable", ui.selectable_label(cabling, tr(lang, "cable"))).clicked() {
         s.tool = if cabling { Tool::Select } else { Tool::Cable { first: None } };
     }
     if let Some(sel) = s.selected.clone() {
@@ -255,7 +256,7 @@ fn lab_panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         });
         if ws.has_objectives() {
             ui.separator();
-            if ui.button(egui::RichText::new(tr(lang, "check")).strong()).clicked() {
+            if s.targets.mark("lab:check", ui.button(egui::RichText::new(tr(lang, "check")).strong())).clicked() {
                 ws.check_results();
             }
             if let Some(r) = &ws.last_report {
@@ -294,17 +295,17 @@ fn port_menu(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.label(egui::RichText::new(format!("{} — {}", menu.device, tr(s.lang, "pick_port"))).strong());
-                if ui.button(tr(s.lang, "auto")).clicked() {
+                if s.targets.mark("port:auto", ui.button(tr(s.lang, "auto"))).clicked() {
                     chosen = Some(None);
                 }
                 egui::ScrollArea::vertical().max_height(260.0).show(ui, |ui| {
                     for p in &free {
-                        if ui.button(p.to_string()).clicked() {
+                        if s.targets.mark(format!("port:{}", p.short()), ui.button(p.to_string())).clicked() {
                             chosen = Some(Some(p.to_string()));
                         }
                     }
                 });
-                if ui.button(tr(s.lang, "cancel")).clicked() {
+                if s.targets.mark("port:cancel", ui.button(tr(s.lang, "cancel"))).clicked() {
                     close = true;
                 }
             });
@@ -343,7 +344,7 @@ fn dialogs(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
             window(tr(lang, if opening { "open" } else { "save_as" })).show(ctx, |ui| {
                 ui.horizontal(|ui| {
                     ui.label(tr(lang, "file_name"));
-                    ui.text_edit_singleline(&mut path);
+                    s.targets.mark("dialog:file_name", ui.text_edit_singleline(&mut path));
                 });
                 if opening {
                     egui::ScrollArea::vertical().max_height(200.0).show(ui, |ui| {
@@ -366,7 +367,7 @@ fn dialogs(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
                     });
                 }
                 ui.horizontal(|ui| {
-                    if ui.button(tr(lang, "ok")).clicked() {
+                    if s.targets.mark("dialog:ok", ui.button(tr(lang, "ok"))).clicked() {
                         if opening {
                             match Workspace::open(std::path::Path::new(&path)) {
                                 Ok(new) => {
