@@ -338,12 +338,11 @@ impl Workspace {
         }
     }
 
-    /// Let simulated time pass with the wall clock, at the workspace's speed.
+    /// Let simulated time pass with the wall clock, at the workspace's speed,
+    /// at most [`MAX_STEP_SECONDS`] at a time.
     pub fn advance(&mut self, wall_seconds: f64) {
         if self.speed > 0.0 {
-            // Never more than a second of simulation per frame, so a slow frame
-            // does not turn into a long freeze.
-            let dt = (wall_seconds * self.speed).min(1.0);
+            let dt = (wall_seconds * self.speed).min(MAX_STEP_SECONDS);
             self.net.run_for(Duration::from_secs_f64(dt));
             self.collect_output();
         }
@@ -404,6 +403,11 @@ impl Default for Workspace {
         Self::new()
     }
 }
+
+/// The most simulated time one frame lets pass, so a slow frame does not turn
+/// into a long freeze. A view that wants a speed kept draws frames at least
+/// `speed / MAX_STEP_SECONDS` times a second.
+pub const MAX_STEP_SECONDS: f64 = 1.0;
 
 /// The view that fits every device of a lab in the canvas (the part of the
 /// window the panels leave free, `canvas` pixels wide and high): the world

@@ -53,6 +53,7 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("check", "Check results", "Vérifier les résultats"),
     ("score", "Score", "Note"),
     ("points", "points", "points"),
+    ("point", "point", "point"),
     ("hint", "Hint", "Indice"),
     ("why", "Why", "Pourquoi"),
     ("cli", "CLI", "CLI"),

@@ -238,7 +238,8 @@ fn lab_panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                 };
                 ui.horizontal_wrapped(|ui| {
                     ui.label(mark);
-                    ui.label(format!("{} ({} {})", crate::grade::describe(&o.check), o.points, tr(lang, "points")));
+                    let unit = tr(lang, if o.points == 1 { "point" } else { "points" });
+                    ui.label(format!("{} ({} {unit})", crate::grade::describe(&o.check), o.points));
                 });
                 if let Some(r) = r.filter(|r| !r.passed) {
                     if let Some(why) = &r.why {

@@ -11,7 +11,8 @@ use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{egui, EguiContext, EguiInput, EguiPreUpdateSet};
 
-/// How often a frame is drawn with no input while the simulation runs.
+/// How often a frame is drawn with no input while the simulation runs (more
+/// often at high speeds: see [`crate::app::MAX_STEP_SECONDS`]).
 const SIMULATION_REFRESH: Duration = Duration::from_millis(200);
 /// ... and while it is paused, when nothing changes without input.
 const PAUSED_REFRESH: Duration = Duration::from_secs(10);
@@ -42,7 +43,12 @@ impl Plugin for RedrawPlugin {
 }
 
 fn follow_simulation(ws: Res<super::Ws>, mut settings: ResMut<WinitSettings>) {
-    let wait = if ws.0.speed > 0.0 { SIMULATION_REFRESH } else { PAUSED_REFRESH };
+    let speed = ws.0.speed;
+    let wait = if speed > 0.0 {
+        SIMULATION_REFRESH.min(Duration::from_secs_f64(crate::app::MAX_STEP_SECONDS / speed))
+    } else {
+        PAUSED_REFRESH
+    };
     let want = (UpdateMode::reactive(wait), UpdateMode::reactive_low_power(wait));
     if (settings.focused_mode, settings.unfocused_mode) != want {
         settings.focused_mode = want.0;
