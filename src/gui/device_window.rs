@@ -98,10 +98,12 @@ fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, targets
     let text = ws.scrollback.get(&w.device).cloned().unwrap_or_default();
     let height = (ui.available_height() - 8.0).max(120.0);
     egui::ScrollArea::vertical().max_height(height).stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
-        ui.add(
-            egui::Label::new(egui::RichText::new(&text).monospace().color(egui::Color32::from_rgb(220, 225, 230)))
-                .wrap_mode(egui::TextWrapMode::Extend),
-        );
+        // The prompt is the scrollback's last line; the line being typed follows it, as on a console.
+        let (earlier, prompt) = text.rsplit_once('\n').unwrap_or(("", text.as_str()));
+        let console = |t: &str| egui::RichText::new(t).monospace().color(egui::Color32::from_rgb(220, 225, 230));
+        if !earlier.is_empty() {
+            ui.add(egui::Label::new(console(earlier)).wrap_mode(egui::TextWrapMode::Extend));
+        }
         let edit = egui::TextEdit::singleline(&mut w.input)
             .font(egui::TextStyle::Monospace)
             .frame(egui::Frame::NONE)
@@ -110,7 +112,14 @@ fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, targets
             // A terminal keeps the keyboard after Enter; the line is sent below.
             .return_key(None)
             .id(egui::Id::new(("terminal-input", w.device.clone())));
-        let response = targets.mark(format!("terminal:{}", w.device), ui.add(edit));
+        let response = ui
+            .horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 0.0;
+                ui.add(egui::Label::new(console(prompt)).wrap_mode(egui::TextWrapMode::Extend));
+                ui.add(edit)
+            })
+            .inner;
+        let response = targets.mark(format!("terminal:{}", w.device), response);
         if !response.has_focus() && ui.ctx().memory(|m| m.focused().is_none()) {
             response.request_focus();
         }
