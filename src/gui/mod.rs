@@ -1,7 +1,8 @@
 //! The desktop app (feature `gui`): bevy draws the topology ([`canvas`]),
-//! egui the tool panels ([`panels`], [`device_window`]). Everything the app
-//! does goes through [`crate::app::Workspace`] actions, the same document
-//! API the tests drive; no logic lives only here.
+//! egui the tool panels ([`panels`], [`device_window`]); [`redraw`] decides
+//! when a frame is drawn and [`steps`] drives the app from a script of clicks
+//! and keys. Everything the app does goes through [`crate::app::Workspace`]
+//! actions, the same document API the tests drive; no logic lives only here.
 
 mod canvas;
 mod device_window;
