@@ -39,6 +39,9 @@ struct AppArgs {
     /// Measure the frame time over N frames (mean, median, 95th percentile), print it and exit.
     #[arg(long, value_name = "N")]
     measure_frames: Option<u32>,
+    /// Leave the app idle for this many seconds, print how many frames it drew, and exit.
+    #[arg(long, value_name = "SECONDS")]
+    measure_idle: Option<f64>,
     /// The window's size in pixels.
     #[arg(long, value_name = "WIDTHxHEIGHT", default_value = "1600x900", value_parser = window_size)]
     window: (u32, u32),
@@ -158,8 +161,8 @@ fn app(args: AppArgs) -> ExitCode {
             return code;
         }
     }
-    let AppArgs { lab, screenshot, steps, measure_frames, window } = args;
-    match wirelab::gui::run(wirelab::gui::Options { lab, screenshot, steps, measure_frames, window }) {
+    let AppArgs { lab, screenshot, steps, measure_frames, measure_idle, window } = args;
+    match wirelab::gui::run(wirelab::gui::Options { lab, screenshot, steps, measure_frames, measure_idle, window }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }

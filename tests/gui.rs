@@ -204,3 +204,23 @@ quit
     let ping = transcript(&mut net, "@PC1\nping 192.168.1.1\n");
     assert!(ping.contains("Reply from 192.168.1.1"), "{ping}");
 }
+
+/// An idle app draws a few frames a second (for the running simulation's
+/// clock and output), not as many as it can: under a software renderer that
+/// would keep a school computer's cores busy.
+#[test]
+fn an_idle_app_draws_only_a_few_frames_a_second() {
+    if skipped() {
+        return;
+    }
+    let lab = root().join("labs/two-lans.ron");
+    let out = app(&[lab.as_os_str(), "--measure-idle".as_ref(), "4".as_ref()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let per_second: f64 = stdout
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no idle figure:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(per_second <= 12.0, "{stdout}");
+    assert!(per_second >= 1.0, "the running simulation's clock is not shown: {stdout}");
+}

@@ -143,6 +143,8 @@ pub struct Options {
     pub steps: Option<PathBuf>,
     /// Measure the frame time over this many frames, print it and exit.
     pub measure_frames: Option<u32>,
+    /// Count the frames drawn over this many idle seconds, print them and exit.
+    pub measure_idle: Option<f64>,
     /// The window's size in pixels.
     pub window: (u32, u32),
 }
@@ -155,6 +157,8 @@ struct Run {
     screenshot_done: bool,
     exit_in: Option<u32>,
     autosave_at: Instant,
+    started: Instant,
+    idle_frames: u32,
 }
 
 #[derive(Resource, Default)]
@@ -182,7 +186,10 @@ pub fn run(options: Options) -> Result<(), String> {
     let mut ui = UiState::new();
     let recovery = ws.recovery_path();
     // Scripted, captured and measured runs never stop to offer a recovery.
-    let scripted = options.steps.is_some() || options.screenshot.is_some() || options.measure_frames.is_some();
+    let scripted = options.steps.is_some()
+        || options.screenshot.is_some()
+        || options.measure_frames.is_some()
+        || options.measure_idle.is_some();
     if !scripted && recovery.exists() {
         ui.dialog = Some(Dialog::Recover(recovery));
     }
@@ -221,6 +228,8 @@ pub fn run(options: Options) -> Result<(), String> {
             screenshot_done: false,
             exit_in: None,
             autosave_at: Instant::now(),
+            started: Instant::now(),
+            idle_frames: 0,
         })
         .insert_resource(ScreenshotSaved::default())
         .init_resource::<canvas::Scene>()
@@ -323,6 +332,21 @@ fn lifecycle(
     steps: Res<steps::Steps>,
 ) {
     run.frames += 1;
+    if let Some(seconds) = run.options.measure_idle {
+        // Counted from the first frame after start-up has settled.
+        const SETTLE_SECONDS: f64 = 2.0;
+        let since = run.started.elapsed().as_secs_f64() - SETTLE_SECONDS;
+        if since < 0.0 {
+            run.idle_frames = 0;
+        } else if since < seconds {
+            run.idle_frames += 1;
+        } else {
+            let n = run.idle_frames;
+            println!("idle {seconds} s: {n} frames drawn ({:.1} per second)", f64::from(n) / seconds);
+            exit.write(AppExit::Success);
+        }
+        return;
+    }
     if let Some(n) = run.options.measure_frames {
         // The first frames build pipelines; measure after them.
         if run.frames == n + 30 {

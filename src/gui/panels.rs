@@ -71,26 +71,29 @@ fn menu_bar(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
             }
         });
         s.targets.mark("menu:file", file.response);
-        ui.menu_button(tr(lang, "edit"), |ui| {
-            if ui.button(tr(lang, "undo")).clicked() {
+        let edit = ui.menu_button(tr(lang, "edit"), |ui| {
+            if s.targets.mark("edit:undo", ui.button(tr(lang, "undo"))).clicked() {
                 report(s, ws.apply(Action::Undo));
             }
-            if ui.button(tr(lang, "redo")).clicked() {
+            if s.targets.mark("edit:redo", ui.button(tr(lang, "redo"))).clicked() {
                 report(s, ws.apply(Action::Redo));
             }
-            if ui.button(tr(lang, "delete")).clicked() {
+            if s.targets.mark("edit:delete", ui.button(tr(lang, "delete"))).clicked() {
                 if let Some(d) = s.selected.take() {
                     s.close_device(&d);
                     report(s, ws.apply(Action::DeleteDevice { device: d }));
                 }
             }
         });
-        ui.menu_button(tr(lang, "view"), |ui| {
-            if ui.button(tr(lang, "fit")).clicked() {
+        s.targets.mark("menu:edit", edit.response);
+        let view = ui.menu_button(tr(lang, "view"), |ui| {
+            if s.targets.mark("view:fit", ui.button(tr(lang, "fit"))).clicked() {
                 s.fit_request = true;
             }
-            ui.checkbox(&mut s.show_labels, tr(lang, "labels"));
+            let labels = ui.checkbox(&mut s.show_labels, tr(lang, "labels"));
+            s.targets.mark("view:labels", labels);
         });
+        s.targets.mark("menu:view", view.response);
         ui.menu_button(tr(lang, "simulation"), |ui| {
             for (label, speed) in [(tr(lang, "pause"), 0.0), ("1×", 1.0), ("2×", 2.0), ("10×", 10.0)] {
                 if ui.radio(ws.speed == speed, label).clicked() {
@@ -104,7 +107,7 @@ fn menu_bar(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         });
         ui.separator();
         for (label, speed) in [("⏸", 0.0), ("1×", 1.0), ("2×", 2.0), ("10×", 10.0)] {
-            if ui.selectable_label(ws.speed == speed, label).clicked() {
+            if s.targets.mark(format!("speed:{speed}"), ui.selectable_label(ws.speed == speed, label)).clicked() {
                 ws.speed = speed;
             }
         }
@@ -158,10 +161,11 @@ fn palette(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         ui.separator();
         ui.label(egui::RichText::new(&sel).strong());
         ui.horizontal(|ui| {
-            ui.text_edit_singleline(&mut s.rename);
+            s.targets.mark("selected:name", ui.text_edit_singleline(&mut s.rename));
         });
         ui.horizontal(|ui| {
-            if ui.button(tr(lang, "rename")).clicked() && !s.rename.trim().is_empty() {
+            if s.targets.mark("selected:rename", ui.button(tr(lang, "rename"))).clicked() && !s.rename.trim().is_empty()
+            {
                 let to = s.rename.trim().to_string();
                 match ws.apply(Action::RenameDevice { device: sel.clone(), to: to.clone() }) {
                     Ok(()) => {
@@ -171,7 +175,7 @@ fn palette(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                     Err(e) => s.status = e.to_string(),
                 }
             }
-            if ui.button(tr(lang, "delete")).clicked() {
+            if s.targets.mark("selected:delete", ui.button(tr(lang, "delete"))).clicked() {
                 s.close_device(&sel);
                 s.selected = None;
                 report(s, ws.apply(Action::DeleteDevice { device: sel.clone() }));

@@ -3,9 +3,12 @@
 //! canvas handle them exactly as they handle a user's mouse and keyboard:
 //!
 //! - `click X Y`, `double-click X Y`: the left button at window pixel (X, Y);
-//! - `click-ui TARGET`: the middle of a named widget (`palette:Router`,
-//!   `tool:cable`, `port:auto`, `menu:file`, `file:save_as`, `dialog:ok` …,
-//!   see [`Targets`]), waiting for it to be shown;
+//! - `click-ui TARGET`: the middle of a named widget, waiting for it to be
+//!   shown: `palette:<Model>`, `tool:select|cable`, `port:auto|<port>|cancel`,
+//!   `menu:file|edit|view`, `file:new|open|save|save_as|quit`,
+//!   `edit:undo|redo|delete`, `view:fit|labels`, `speed:0|1|2|10`,
+//!   `selected:name|rename|delete`, `dialog:file_name|ok`, `lab:check`,
+//!   `terminal:<device>` (see [`Targets`]);
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
 //!   Backspace, Delete, ArrowUp, ArrowDown, Ctrl+A);
