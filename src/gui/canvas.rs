@@ -164,82 +164,7 @@ pub fn sync(
         || scene.cable_count != cable_count
         || scene.labels_shown != ui.show_labels
     {
-        let cables = net.cables();
-        for (_, e) in scene.devices.drain() {
-            commands.entity(e).despawn();
-        }
-        let scene = &mut *scene;
-        scene.names.clear();
-        scene.details.clear();
-        scene.detail = None;
-        for (a, b) in scene.lights.drain(..).chain(scene.labels.drain(..)) {
-            commands.entity(a).despawn();
-            commands.entity(b).despawn();
-        }
-        for d in net.devices() {
-            let parent = commands
-                .spawn((DeviceIcon, Transform::from_translation(world(d.at).extend(1.0)), Visibility::default()))
-                .with_children(|c| {
-                    let essential = icons::essential_parts(d.model);
-                    for (z, p) in icons::parts(d.model).into_iter().enumerate() {
-                        let mesh = scene.mesh(&mut meshes, &p.shape);
-                        let material = scene.material(&mut materials, p.color);
-                        let part = c
-                            .spawn((
-                                Mesh2d(mesh),
-                                MeshMaterial2d(material),
-                                Transform::from_translation(p.offset.extend(z as f32 * 0.01)),
-                            ))
-                            .id();
-                        if z >= essential {
-                            scene.details.push(part);
-                        }
-                    }
-                    let name = c
-                        .spawn((
-                            Text2d::new(d.name.clone()),
-                            TextFont { font_size: FontSize::Px(14.0), ..default() },
-                            TextColor(Color::srgb(0.9, 0.92, 0.95)),
-                            Transform::from_translation(Vec3::new(0.0, -40.0, 0.2)),
-                        ))
-                        .id();
-                    scene.names.push(name);
-                })
-                .id();
-            scene.devices.insert(d.name.clone(), parent);
-        }
-        let mesh = scene.mesh(&mut meshes, &Shape::Circle(5.0));
-        let red = scene.material(&mut materials, RED);
-        for c in &cables {
-            let mut pair = Vec::new();
-            let mut label_pair = Vec::new();
-            for (_, iface) in [&c.a, &c.b] {
-                pair.push(
-                    commands
-                        .spawn((Mesh2d(mesh.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(0.0, 0.0, 0.5)))
-                        .id(),
-                );
-                let label = if ui.show_labels {
-                    commands
-                        .spawn((
-                            Text2d::new(iface.short()),
-                            TextFont { font_size: FontSize::Px(11.0), ..default() },
-                            TextColor(Color::srgb(0.75, 0.8, 0.85)),
-                            Transform::from_xyz(0.0, 0.0, 0.6),
-                        ))
-                        .id()
-                } else {
-                    commands.spawn(Transform::default()).id()
-                };
-                label_pair.push(label);
-            }
-            scene.lights.push((pair[0], pair[1]));
-            scene.labels.push((label_pair[0], label_pair[1]));
-        }
-        scene.light_state = vec![(0, 0); cables.len()];
-        scene.labels_shown = ui.show_labels;
-        scene.generation = Some(ws.0.generation);
-        scene.cable_count = cables.len();
+        respawn(&mut commands, net, ws.0.generation, ui.show_labels, &mut scene, &mut meshes, &mut materials);
         return;
     }
     let lights = [
@@ -304,6 +229,94 @@ pub fn sync(
             }
         }
     }
+}
+
+/// Despawn everything drawn for the network and draw it afresh: each device's
+/// icon and name, a light (and, when shown, a label) at each cable end.
+fn respawn(
+    commands: &mut Commands,
+    net: &crate::sim::Network,
+    generation: u64,
+    show_labels: bool,
+    scene: &mut Scene,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+) {
+    let cables = net.cables();
+    for (_, e) in scene.devices.drain() {
+        commands.entity(e).despawn();
+    }
+    scene.names.clear();
+    scene.details.clear();
+    scene.detail = None;
+    for (a, b) in scene.lights.drain(..).chain(scene.labels.drain(..)) {
+        commands.entity(a).despawn();
+        commands.entity(b).despawn();
+    }
+    for d in net.devices() {
+        let parent = commands
+            .spawn((DeviceIcon, Transform::from_translation(world(d.at).extend(1.0)), Visibility::default()))
+            .with_children(|c| {
+                let essential = icons::essential_parts(d.model);
+                for (z, p) in icons::parts(d.model).into_iter().enumerate() {
+                    let mesh = scene.mesh(meshes, &p.shape);
+                    let material = scene.material(materials, p.color);
+                    let part = c
+                        .spawn((
+                            Mesh2d(mesh),
+                            MeshMaterial2d(material),
+                            Transform::from_translation(p.offset.extend(z as f32 * 0.01)),
+                        ))
+                        .id();
+                    if z >= essential {
+                        scene.details.push(part);
+                    }
+                }
+                let name = c
+                    .spawn((
+                        Text2d::new(d.name.clone()),
+                        TextFont { font_size: FontSize::Px(14.0), ..default() },
+                        TextColor(Color::srgb(0.9, 0.92, 0.95)),
+                        Transform::from_translation(Vec3::new(0.0, -40.0, 0.2)),
+                    ))
+                    .id();
+                scene.names.push(name);
+            })
+            .id();
+        scene.devices.insert(d.name.clone(), parent);
+    }
+    let mesh = scene.mesh(meshes, &Shape::Circle(5.0));
+    let red = scene.material(materials, RED);
+    for c in &cables {
+        let mut pair = Vec::new();
+        let mut label_pair = Vec::new();
+        for (_, iface) in [&c.a, &c.b] {
+            pair.push(
+                commands
+                    .spawn((Mesh2d(mesh.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(0.0, 0.0, 0.5)))
+                    .id(),
+            );
+            let label = if show_labels {
+                commands
+                    .spawn((
+                        Text2d::new(iface.short()),
+                        TextFont { font_size: FontSize::Px(11.0), ..default() },
+                        TextColor(Color::srgb(0.75, 0.8, 0.85)),
+                        Transform::from_xyz(0.0, 0.0, 0.6),
+                    ))
+                    .id()
+            } else {
+                commands.spawn(Transform::default()).id()
+            };
+            label_pair.push(label);
+        }
+        scene.lights.push((pair[0], pair[1]));
+        scene.labels.push((label_pair[0], label_pair[1]));
+    }
+    scene.light_state = vec![(0, 0); cables.len()];
+    scene.labels_shown = show_labels;
+    scene.generation = Some(generation);
+    scene.cable_count = cables.len();
 }
 
 /// Show or hide names, icon details and lights as the zoom crosses a
