@@ -27,7 +27,7 @@ pub struct Scene {
     meshes: HashMap<(u32, u32, bool), Handle<Mesh>>,
     materials: HashMap<[u8; 4], Handle<ColorMaterial>>,
     /// The state each light was last drawn in.
-    light_state: Vec<(u8, u8)>,
+    light_state: Vec<(LinkLight, LinkLight)>,
     /// Device names, and the icon parts drawn over each body: hidden when
     /// zoomed out too far to make them out.
     names: Vec<Entity>,
@@ -83,10 +83,39 @@ pub struct DeviceIcon;
 pub struct WorldCamera;
 
 pub const BACKGROUND: Color = Color::srgb(0.11, 0.13, 0.16);
-const GREEN: Color = Color::srgb(0.2, 0.85, 0.3);
-const RED: Color = Color::srgb(0.9, 0.2, 0.2);
-/// Up, but spanning tree is not forwarding on it (listening, learning, blocking).
-const AMBER: Color = Color::srgb(0.95, 0.65, 0.1);
+
+/// The light at a cable end, as on a real switch's port LED.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkLight {
+    Down,
+    /// Up, but spanning tree is not forwarding on it (listening, learning, blocking).
+    Blocked,
+    Forwarding,
+}
+
+impl LinkLight {
+    pub fn of(device: &crate::device::Device, port: usize) -> Self {
+        match (device.ports[port].link_up, device.port_forwarding(port)) {
+            (false, _) => LinkLight::Down,
+            (true, false) => LinkLight::Blocked,
+            (true, true) => LinkLight::Forwarding,
+        }
+    }
+
+    /// Red, amber, green, in 8-bit sRGB.
+    pub fn rgb(self) -> [u8; 3] {
+        match self {
+            LinkLight::Down => [230, 51, 51],
+            LinkLight::Blocked => [242, 166, 26],
+            LinkLight::Forwarding => [51, 217, 77],
+        }
+    }
+
+    fn color(self) -> Color {
+        let [r, g, b] = self.rgb();
+        Color::srgb_u8(r, g, b)
+    }
+}
 const LIGHT_DISTANCE: f32 = 50.0;
 /// Cables start at the edge of an icon, not under it.
 const ICON_EDGE: f32 = 30.0;
@@ -167,11 +196,13 @@ pub fn sync(
         respawn(&mut commands, net, ws.0.generation, ui.show_labels, &mut scene, &mut meshes, &mut materials);
         return;
     }
-    let lights = [
-        scene.material(&mut materials, RED),
-        scene.material(&mut materials, AMBER),
-        scene.material(&mut materials, GREEN),
-    ];
+    let [down, blocked, forwarding] =
+        [LinkLight::Down, LinkLight::Blocked, LinkLight::Forwarding].map(|l| scene.material(&mut materials, l.color()));
+    let light_material = |light: LinkLight| match light {
+        LinkLight::Down => down.clone(),
+        LinkLight::Blocked => blocked.clone(),
+        LinkLight::Forwarding => forwarding.clone(),
+    };
     let place = |id: usize| {
         let d = net.device(id);
         world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
@@ -192,18 +223,10 @@ pub fn sync(
         let shift = offsets.get(i).copied().unwrap_or(Vec2::ZERO);
         let (pa, pb) = (place(ends[0].device) + shift, place(ends[1].device) + shift);
         let dir = (pb - pa).normalize_or_zero();
-        // 0 down (red), 1 up but not forwarding (amber), 2 forwarding (green).
-        let light = |e: crate::sim::End| {
-            let d = net.device(e.device);
-            match (d.ports[e.port].link_up, d.port_forwarding(e.port)) {
-                (false, _) => 0u8,
-                (true, false) => 1,
-                (true, true) => 2,
-            }
-        };
+        let light = |e: crate::sim::End| LinkLight::of(net.device(e.device), e.port);
         let state = (light(ends[0]), light(ends[1]));
         let recolour = scene.light_state.get(i) != Some(&state);
-        for (light, label, at, sign, is_up) in [(la, ta, pa, 1.0, state.0), (lb, tb, pb, -1.0, state.1)] {
+        for (light, label, at, sign, shown) in [(la, ta, pa, 1.0, state.0), (lb, tb, pb, -1.0, state.1)] {
             let spot = (at + dir * sign * LIGHT_DISTANCE).extend(0.5);
             // Only a light that moved is touched: a changed transform is re-sent to the renderer.
             if let Ok(mut t) = transforms.get_mut(light) {
@@ -213,7 +236,7 @@ pub fn sync(
             }
             if recolour {
                 if let Ok(mut m) = light_colors.get_mut(light) {
-                    m.0 = lights[usize::from(is_up)].clone();
+                    m.0 = light_material(shown);
                 }
             }
             if ui.show_labels {
@@ -286,7 +309,7 @@ fn respawn(
         scene.devices.insert(d.name.clone(), parent);
     }
     let mesh = scene.mesh(meshes, &Shape::Circle(5.0));
-    let red = scene.material(materials, RED);
+    let red = scene.material(materials, LinkLight::Down.color());
     for c in &cables {
         let mut pair = Vec::new();
         let mut label_pair = Vec::new();
@@ -313,7 +336,7 @@ fn respawn(
         scene.lights.push((pair[0], pair[1]));
         scene.labels.push((label_pair[0], label_pair[1]));
     }
-    scene.light_state = vec![(0, 0); cables.len()];
+    scene.light_state = vec![(LinkLight::Down, LinkLight::Down); cables.len()];
     scene.labels_shown = show_labels;
     scene.generation = Some(generation);
     scene.cable_count = cables.len();

@@ -193,15 +193,16 @@ fn palette(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                             ws.net.device(e.device).ports[e.port].name.short()
                         )
                     });
-                    let light = if port.link_up {
-                        "🟢"
-                    } else if port.cabled {
-                        "🔴"
-                    } else {
-                        "⚪"
-                    };
                     ui.horizontal(|ui| {
-                        ui.label(format!("{light} {}", port.name.short()));
+                        // The port's light, as on the canvas; hollow when no cable is plugged in.
+                        let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                        if port.cabled {
+                            let [r, g, b] = super::canvas::LinkLight::of(d, p).rgb();
+                            ui.painter().circle_filled(dot.center(), 4.0, egui::Color32::from_rgb(r, g, b));
+                        } else {
+                            ui.painter().circle_stroke(dot.center(), 3.5, (1.0, ui.visuals().weak_text_color()));
+                        }
+                        ui.label(port.name.short());
                         if let Some(peer) = peer {
                             ui.weak(peer);
                             if ui.small_button("✂").on_hover_text("Unplug").clicked() {

@@ -150,6 +150,11 @@ pub fn drive(
         }
         return;
     }
+    // Steps start once the panels are laid out and the view fitted, so the
+    // positions they click are the ones a user would see.
+    if ui.canvas.is_none() || ui.fit_request {
+        return;
+    }
     let Some(line) = steps.lines.front().cloned() else { return };
     let (verb, rest) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
     let rest = rest.trim();
