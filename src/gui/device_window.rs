@@ -70,12 +70,20 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
             .default_pos([210.0 + 24.0 * (w.device.len() % 5) as f32, 60.0])
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
+                    let dev = &w.device;
                     if !is_host {
-                        ui.selectable_value(&mut w.tab, Tab::Cli, tr(lang, "cli"));
+                        targets
+                            .mark(format!("tab:{dev}:cli"), ui.selectable_value(&mut w.tab, Tab::Cli, tr(lang, "cli")));
                     }
-                    ui.selectable_value(&mut w.tab, Tab::Config, tr(lang, "config"));
+                    targets.mark(
+                        format!("tab:{dev}:config"),
+                        ui.selectable_value(&mut w.tab, Tab::Config, tr(lang, "config")),
+                    );
                     if is_host {
-                        ui.selectable_value(&mut w.tab, Tab::Desktop, tr(lang, "desktop"));
+                        targets.mark(
+                            format!("tab:{dev}:desktop"),
+                            ui.selectable_value(&mut w.tab, Tab::Desktop, tr(lang, "desktop")),
+                        );
                     }
                 });
                 if is_host && w.tab == Tab::Cli {
@@ -84,7 +92,7 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
                 ui.separator();
                 match w.tab {
                     Tab::Cli => terminal(ui, ws, w, targets),
-                    Tab::Config => config(ui, ws, w, lang),
+                    Tab::Config => config(ui, ws, w, lang, targets),
                     Tab::Desktop => desktop(ui, ws, w, lang, targets),
                 }
             });
@@ -201,7 +209,14 @@ fn issue(ws: &mut Workspace, w: &mut DeviceWindow, lines: &[String]) {
     }
 }
 
-fn config(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: super::i18n::Lang) {
+fn config(
+    ui: &mut egui::Ui,
+    ws: &mut Workspace,
+    w: &mut DeviceWindow,
+    lang: super::i18n::Lang,
+    targets: &mut super::steps::Targets,
+) {
+    let dev = w.device.clone();
     let Some(id) = ws.net.find(&w.device) else { return };
     let d = ws.net.device(id);
     let ports: Vec<String> = d.ports.iter().map(|p| p.name.to_string()).collect();
@@ -224,8 +239,8 @@ fn config(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: sup
         if !is_host {
             ui.label(tr(lang, "hostname"));
             ui.horizontal(|ui| {
-                ui.text_edit_singleline(&mut w.form.hostname);
-                if ui.button(tr(lang, "apply")).clicked() {
+                targets.mark(format!("config:{dev}:hostname"), ui.text_edit_singleline(&mut w.form.hostname));
+                if targets.mark(format!("config:{dev}:apply_hostname"), ui.button(tr(lang, "apply"))).clicked() {
                     let name = w.form.hostname.clone();
                     issue(
                         ws,
@@ -246,22 +261,22 @@ fn config(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: sup
             });
         ui.end_row();
         ui.label(tr(lang, "address"));
-        ui.text_edit_singleline(&mut w.form.address);
+        targets.mark(format!("config:{dev}:address"), ui.text_edit_singleline(&mut w.form.address));
         ui.end_row();
         ui.label(tr(lang, "mask"));
-        ui.text_edit_singleline(&mut w.form.mask);
+        targets.mark(format!("config:{dev}:mask"), ui.text_edit_singleline(&mut w.form.mask));
         ui.end_row();
         if is_host {
             ui.label(tr(lang, "gateway"));
-            ui.text_edit_singleline(&mut w.form.gateway);
+            targets.mark(format!("config:{dev}:gateway"), ui.text_edit_singleline(&mut w.form.gateway));
             ui.end_row();
         } else {
             ui.label("");
-            ui.checkbox(&mut w.form.port_on, tr(lang, "port_on"));
+            targets.mark(format!("config:{dev}:port_on"), ui.checkbox(&mut w.form.port_on, tr(lang, "port_on")));
             ui.end_row();
         }
     });
-    if ui.button(tr(lang, "apply")).clicked() {
+    if targets.mark(format!("config:{dev}:apply"), ui.button(tr(lang, "apply"))).clicked() {
         let f = w.form.clone();
         if is_host {
             let line = if f.gateway.trim().is_empty() {
@@ -285,7 +300,8 @@ fn config(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, lang: sup
         w.form.loaded_for = None;
     }
     ui.separator();
-    ui.label(tr(lang, "equivalent"));
+    // A PC's form stands for its command prompt, not for IOS.
+    ui.label(tr(lang, if is_host { "equivalent_host" } else { "equivalent" }));
     egui::ScrollArea::vertical().max_height(140.0).stick_to_bottom(true).show(ui, |ui| {
         for l in &w.equivalent {
             ui.monospace(l);
@@ -300,7 +316,8 @@ fn desktop(
     lang: super::i18n::Lang,
     targets: &mut super::steps::Targets,
 ) {
-    ui.collapsing(tr(lang, "ip_config"), |ui| config(ui, ws, w, lang));
+    let header = ui.collapsing(tr(lang, "ip_config"), |ui| config(ui, ws, w, lang, targets)).header_response;
+    targets.mark(format!("desktop:{}:ip_config", w.device), header);
     ui.label(tr(lang, "command_prompt"));
     terminal(ui, ws, w, targets);
 }

@@ -67,6 +67,7 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("gateway", "Default gateway", "Passerelle par défaut"),
     ("port_on", "Port on", "Port activé"),
     ("equivalent", "Equivalent IOS commands", "Commandes IOS équivalentes"),
+    ("equivalent_host", "Equivalent commands", "Commandes équivalentes"),
     ("ip_config", "IP configuration", "Configuration IP"),
     ("command_prompt", "Command prompt", "Invite de commandes"),
     ("file_name", "File name", "Nom du fichier"),
