@@ -166,8 +166,7 @@ pub fn drive(
         cam.world_to_viewport(cam_t, world(ws.0.net.device(id).at).extend(0.0)).ok()
     };
     let result: Result<Vec<Input>, String> = match verb {
-        "" | "#" => Ok(Vec::new()),
-        _ if verb.starts_with('#') => Ok(Vec::new()),
+        _ if verb.is_empty() || verb.starts_with('#') => Ok(Vec::new()),
         "click" | "double-click" => point(rest).map(|p| clicks(p, verb == "double-click")),
         "click-ui" => match ui.targets.centre(rest) {
             Some(p) => Ok(clicks(p, false)),
