@@ -192,8 +192,7 @@ pub fn lay_out(lab: &mut Lab) {
         }
     }
     let mut at: std::collections::BTreeMap<String, (f32, f32)> = std::collections::BTreeMap::new();
-    let mut site = 0;
-    for d in lab.devices.iter().filter(|d| d.model == Model::Router) {
+    for (site, d) in lab.devices.iter().filter(|d| d.model == Model::Router).enumerate() {
         let origin = ((site % across) as f32 * BLOCK.0, (site / across) as f32 * BLOCK.1);
         let centre = origin.0 + BLOCK.0 / 2.0 - COLUMN;
         let prefix = d.name.trim_end_matches('R');
@@ -208,7 +207,6 @@ pub fn lay_out(lab: &mut Lab) {
                 at.insert(pc.clone(), (left + col as f32 * COLUMN, origin.1 + (3 + row) as f32 * ROW));
             }
         }
-        site += 1;
     }
     // Anything the campus plan does not name goes on a grid below it.
     let below = (sites.div_ceil(across)) as f32 * BLOCK.1;

@@ -39,7 +39,7 @@ fn app(args: &[&std::ffi::OsStr]) -> std::process::Output {
 fn screenshot(lab_rel: &str, out: &std::path::Path, extra: &[&str]) -> Result<(), String> {
     let lab = root().join(lab_rel);
     let mut args = vec![lab.as_os_str(), "--screenshot".as_ref(), out.as_os_str()];
-    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     let status = app(&args);
     if !out.exists() {
         return Err(format!("no screenshot; stderr:\n{}", String::from_utf8_lossy(&status.stderr)));

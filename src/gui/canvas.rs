@@ -166,6 +166,10 @@ pub fn viewport(
     let Some(rect) = ui.canvas else { return };
     let scale = window.scale_factor();
     let (w, h) = (window.physical_width(), window.physical_height());
+    // A minimised window has no pixels to give the canvas.
+    if w == 0 || h == 0 {
+        return;
+    }
     let min = (rect.min * scale).round().as_uvec2().min(UVec2::new(w, h).saturating_sub(UVec2::ONE));
     let max = (rect.max * scale).round().as_uvec2().min(UVec2::new(w, h));
     let size = max.saturating_sub(min).max(UVec2::ONE);
