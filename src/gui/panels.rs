@@ -128,15 +128,19 @@ fn save(ws: &mut Workspace, s: &mut UiState, path: Option<std::path::PathBuf>) {
     }
 }
 
-fn model_label(model: Model) -> &'static str {
-    match model {
-        Model::Router => "Router (ISR 4321)",
-        Model::Switch => "Switch (2960)",
-        Model::L3Switch => "Multilayer switch (3650)",
-        Model::Pc => "PC",
-        Model::Laptop => "Laptop",
-        Model::Server => "Server",
-    }
+/// The palette's name for a model, in the app's language.
+fn model_label(lang: Lang, model: Model) -> &'static str {
+    tr(
+        lang,
+        match model {
+            Model::Router => "model_router",
+            Model::Switch => "model_switch",
+            Model::L3Switch => "model_l3switch",
+            Model::Pc => "model_pc",
+            Model::Laptop => "model_laptop",
+            Model::Server => "model_server",
+        },
+    )
 }
 
 fn palette(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
@@ -144,7 +148,10 @@ fn palette(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     ui.heading(tr(lang, "devices"));
     for model in Model::ALL {
         let selected = s.tool == Tool::Place(model);
-        if s.targets.mark(format!("palette:{model:?}"), ui.selectable_label(selected, model_label(model))).clicked() {
+        if s.targets
+            .mark(format!("palette:{model:?}"), ui.selectable_label(selected, model_label(lang, model)))
+            .clicked()
+        {
             s.tool = if selected { Tool::Select } else { Tool::Place(model) };
         }
     }
