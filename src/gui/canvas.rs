@@ -34,6 +34,9 @@ pub struct Scene {
     details: Vec<Entity>,
     /// The level of detail the scene was last shown at.
     detail: Option<Detail>,
+    /// Each cable's two drawn ends this frame, in `cable_ends` order: worked
+    /// out once by [`sync`] for its lights and used by [`draw`] for its lines.
+    cable_spans: Vec<(Vec2, Vec2)>,
 }
 
 /// How much of the scene is worth drawing at a zoom. A software renderer pays
@@ -192,6 +195,8 @@ pub fn sync(
     mut light_colors: Query<&mut MeshMaterial2d<ColorMaterial>>,
 ) {
     let net = &ws.0.net;
+    let place = |id: usize| drawn_at(net, &ui, id);
+    scene.cable_spans = cable_spans(net, &place);
     let cable_count = net.graph().edge_count();
     if scene.generation != Some(ws.0.generation)
         || scene.cable_count != cable_count
@@ -207,10 +212,6 @@ pub fn sync(
         LinkLight::Blocked => blocked.clone(),
         LinkLight::Forwarding => forwarding.clone(),
     };
-    let place = |id: usize| {
-        let d = net.device(id);
-        world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
-    };
     for (id, d) in net.devices().iter().enumerate() {
         if let Some(&e) = scene.devices.get(&d.name) {
             if let Ok(mut t) = transforms.get_mut(e) {
@@ -221,11 +222,12 @@ pub fn sync(
             }
         }
     }
-    let offsets = parallel_offsets(net, &place);
     for (i, ends) in net.cable_ends().enumerate() {
-        let (Some(&(la, lb)), Some(&(ta, tb))) = (scene.lights.get(i), scene.labels.get(i)) else { continue };
-        let shift = offsets.get(i).copied().unwrap_or(Vec2::ZERO);
-        let (pa, pb) = (place(ends[0].device) + shift, place(ends[1].device) + shift);
+        let (Some(&(la, lb)), Some(&(ta, tb)), Some(&(pa, pb))) =
+            (scene.lights.get(i), scene.labels.get(i), scene.cable_spans.get(i))
+        else {
+            continue;
+        };
         let dir = (pb - pa).normalize_or_zero();
         let light = |e: crate::sim::End| LinkLight::of(net.device(e.device), e.port);
         let state = (light(ends[0]), light(ends[1]));
@@ -377,6 +379,21 @@ pub fn level_of_detail(
     }
 }
 
+/// Where a device is drawn: where it is being dragged to, or where it stands.
+fn drawn_at(net: &crate::sim::Network, ui: &UiState, id: usize) -> Vec2 {
+    let d = net.device(id);
+    world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
+}
+
+/// Each cable's two drawn ends, parallel cables beside each other, in
+/// `cable_ends` order.
+fn cable_spans(net: &crate::sim::Network, place: &impl Fn(usize) -> Vec2) -> Vec<(Vec2, Vec2)> {
+    net.cable_ends()
+        .zip(parallel_offsets(net, place))
+        .map(|(ends, shift)| (place(ends[0].device) + shift, place(ends[1].device) + shift))
+        .collect()
+}
+
 /// Space between cables that join the same two devices.
 const PARALLEL_GAP: f32 = 14.0;
 
@@ -414,6 +431,7 @@ pub fn draw(
     mut gizmos: Gizmos,
     ws: Res<Ws>,
     ui: Res<UiState>,
+    scene: Res<Scene>,
     camera: Single<(&Camera, &GlobalTransform), With<WorldCamera>>,
 ) {
     let (cam, cam_t) = *camera;
@@ -441,15 +459,8 @@ pub fn draw(
         }
     }
     let net = &ws.0.net;
-    let place = |id: usize| {
-        let d = net.device(id);
-        world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
-    };
-    let pos = |name: &str| net.find(name).map(place);
-    let offsets = parallel_offsets(net, &place);
-    for (i, ends) in net.cable_ends().enumerate() {
-        let shift = offsets.get(i).copied().unwrap_or(Vec2::ZERO);
-        let (a, b) = (place(ends[0].device) + shift, place(ends[1].device) + shift);
+    let pos = |name: &str| net.find(name).map(|id| drawn_at(net, &ui, id));
+    for (ends, &(a, b)) in net.cable_ends().zip(&scene.cable_spans) {
         let serial = net.device(ends[0].device).ports[ends[0].port].name.kind == crate::device::IfaceKind::Serial;
         let color = if serial { Color::srgb(0.9, 0.35, 0.3) } else { Color::srgb(0.7, 0.72, 0.75) };
         let dir = (b - a).normalize_or_zero();
