@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::device::{DeviceId, IfaceName, Model};
+use crate::base::{DeviceId, IfaceName, Model};
 use crate::grade::{self, GradeLimits, Report};
 use crate::lab::{self, DeviceSpec, Lab};
 use crate::sim::{Duration, Network};
@@ -186,9 +186,8 @@ impl Workspace {
             d.ports.iter().enumerate().filter(|(_, p)| !p.cabled).map(|(i, p)| (i, &p.name)).collect();
         if d.model.is_switch() {
             // Access ports for hosts first on a switch: keep the uplinks free.
-            ports.sort_by_key(|(i, p)| {
-                (p.kind != crate::device::IfaceKind::FastEthernet && d.model == Model::Switch, *i)
-            });
+            ports
+                .sort_by_key(|(i, p)| (p.kind != crate::base::IfaceKind::FastEthernet && d.model == Model::Switch, *i));
         }
         ports.first().map(|(_, n)| (*n).clone())
     }

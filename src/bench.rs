@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
-use crate::device::{DeviceId, Model};
+use crate::base::{DeviceId, Model};
 use crate::lab::{build, DeviceSpec, Lab};
 use crate::proto::probe::{Kind, Pace, Silent, Spec};
 use crate::sim::{Duration, Network};

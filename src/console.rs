@@ -14,8 +14,9 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Cmd, ConditionalEventHandler, Editor, Event, EventContext, EventHandler, KeyEvent, RepeatCount};
 
+use wirelab::base::{DeviceId, Model};
 use wirelab::cli::ios::{complete_in, help_text};
-use wirelab::device::{DeviceId, Mode, Model, Role};
+use wirelab::device::{Mode, Role};
 use wirelab::script::COMMAND_BUDGET;
 use wirelab::sim::{Duration, Network, Time};
 

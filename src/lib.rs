@@ -25,6 +25,7 @@
 //! The desktop app, `wirelab run` and `wirelab grade` all drive this same API.
 
 pub mod app;
+pub mod base;
 pub mod bench;
 pub mod cli;
 pub mod device;

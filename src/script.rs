@@ -2,7 +2,7 @@
 //! switch), `@wait SECONDS` to let simulated time pass, `#` comments. Running a
 //! script produces the transcript a terminal would show.
 
-use crate::device::DeviceId;
+use crate::base::DeviceId;
 use crate::sim::{Duration, Network};
 
 /// One step of a script.

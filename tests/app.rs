@@ -6,7 +6,7 @@ mod common;
 use common::*;
 
 use wirelab::app::{Action, Workspace};
-use wirelab::device::Model;
+use wirelab::base::Model;
 use wirelab::lab;
 
 fn typed(ws: &mut Workspace, device: &str, lines: &[&str]) {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use wirelab::device::{IfaceKind, IfaceName, Model};
+use wirelab::base::{IfaceKind, IfaceName, Model};
 use wirelab::lab;
 
 fn corpus_dir() -> Option<PathBuf> {

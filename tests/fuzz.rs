@@ -5,7 +5,8 @@ mod common;
 
 use proptest::prelude::*;
 
-use wirelab::device::{Ctx, Device, Model, Outbox};
+use wirelab::base::Model;
+use wirelab::device::{Ctx, Device, Outbox};
 use wirelab::lab;
 use wirelab::proto::Mac;
 use wirelab::sim::{Network, Time};

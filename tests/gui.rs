@@ -9,7 +9,7 @@ use common::*;
 use std::process::Command;
 
 use wirelab::app::{fit_view, to_screen};
-use wirelab::device::Model;
+use wirelab::base::Model;
 use wirelab::lab;
 
 /// The canvas the panels leave free in the 1600x900 window: the palette is

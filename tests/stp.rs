@@ -10,7 +10,7 @@ use wirelab::sim::{Duration, Network};
 
 fn port_of(net: &Network, dev: &str, iface: &str) -> (usize, usize) {
     let id = net.find(dev).unwrap();
-    let p = net.device(id).model.port_index(&wirelab::device::IfaceName::parse(iface).unwrap()).unwrap();
+    let p = net.device(id).model.port_index(&wirelab::base::IfaceName::parse(iface).unwrap()).unwrap();
     (id, p)
 }
 

@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::device::{Ctx, Device, Role};
+use crate::device::{Ctx, Device, Host, Role};
 use crate::proto::ethernet::{cisco_format, windows_format};
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::SendError;
@@ -351,4 +351,20 @@ impl Report for WindowsTrace {
     fn finish(&mut self, _outcomes: &[Outcome], out: &mut String) {
         out.push_str("\nTrace complete.\n\n");
     }
+}
+
+/// The lines that recreate a host's settings at its prompt.
+pub fn config_lines(h: &Host) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some((addr, len)) = h.addr() {
+        let mask = crate::proto::ipv4::mask_of(len);
+        match h.gateway {
+            Some(gw) => lines.push(format!("ipconfig {addr} {mask} {gw}")),
+            None => lines.push(format!("ipconfig {addr} {mask}")),
+        }
+    }
+    if let Some(dns) = h.dns {
+        lines.push(format!("dns {dns}"));
+    }
+    lines
 }

@@ -5,7 +5,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::device::{IfaceKind, IfaceName, Model};
+use crate::base::{IfaceKind, IfaceName, Model};
 
 /// What a handler receives: the matched keywords and argument values, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,14 +90,7 @@ fn starts_with_ci(keyword: &str, typed_lower: &str) -> bool {
         && keyword.as_bytes()[..typed_lower.len()].eq_ignore_ascii_case(typed_lower.as_bytes())
 }
 
-/// IOS takes dotted quads only (no `10.1`, no leading `+`).
-pub fn parse_ipv4(t: &str) -> Option<Ipv4Addr> {
-    let parts: Vec<&str> = t.split('.').collect();
-    if parts.len() != 4 || parts.iter().any(|p| p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit())) {
-        return None;
-    }
-    t.parse().ok()
-}
+pub use crate::base::parse_ipv4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Word {

@@ -419,7 +419,7 @@ impl Bridge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::IfaceName;
+    use crate::base::IfaceName;
     use smoltcp::wire::EthernetProtocol;
 
     fn ports(n: usize) -> Vec<Port> {

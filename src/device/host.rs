@@ -35,20 +35,4 @@ impl Host {
         self.stack.set_addr(0, addr);
         self.stack.clear_dynamic();
     }
-
-    /// The lines that recreate this host's settings at its prompt.
-    pub fn config_lines(&self) -> Vec<String> {
-        let mut lines = Vec::new();
-        if let Some((addr, len)) = self.addr() {
-            let mask = crate::proto::ipv4::mask_of(len);
-            match self.gateway {
-                Some(gw) => lines.push(format!("ipconfig {addr} {mask} {gw}")),
-                None => lines.push(format!("ipconfig {addr} {mask}")),
-            }
-        }
-        if let Some(dns) = self.dns {
-            lines.push(format!("dns {dns}"));
-        }
-        lines
-    }
 }

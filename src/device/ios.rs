@@ -10,7 +10,8 @@ mod trunking;
 use std::net::Ipv4Addr;
 
 use super::bridge::{Bridge, Forwarded};
-use super::{IfaceKind, IfaceName, Model, Outbox, Port};
+use super::{Outbox, Port};
+use crate::base::{IfaceKind, IfaceName, Model};
 use crate::proto::acl::{Acl, AclId, AclKind};
 use crate::proto::dhcp;
 use crate::proto::ip_stack::{Encap, IpStack, StackConfig};

@@ -6,25 +6,19 @@
 
 pub mod bridge;
 mod host;
-mod iface;
 pub mod ios;
-mod model;
 
 use std::net::Ipv4Addr;
 
 pub use bridge::Bridge;
 pub use host::Host;
-pub use iface::{BadIfaceName, IfaceKind, IfaceName};
 pub use ios::{Ios, IosIface, LineConfig, Mode};
-pub use model::Model;
 
+use crate::base::{IfaceName, Model};
 use crate::proto::ip_stack::IpStack;
 use crate::proto::probe::{self, Session};
 use crate::proto::Mac;
 use crate::sim::Time;
-
-/// Index of a device in its network.
-pub type DeviceId = usize;
 
 /// What a device asks the engine to wake it for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,7 +2,8 @@
 
 use std::net::Ipv4Addr;
 
-use crate::device::{DeviceId, IfaceName, Mode, Role};
+use crate::base::{DeviceId, IfaceName};
+use crate::device::{Mode, Role};
 use crate::lab::{parse_endpoint, Check};
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
 use crate::sim::{Duration, Network, Time};
@@ -204,7 +205,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
             let model = dev.model;
             let lines: Vec<String> = match &dev.role {
                 Role::Ios(_) => crate::cli::ios::running_config::lines(dev),
-                Role::Host(h) => h.config_lines(),
+                Role::Host(h) => crate::cli::host::config_lines(h),
             };
             let want = crate::cli::ios::normalize(model, line);
             if lines.iter().any(|l| crate::cli::ios::normalize(model, l) == want) {

@@ -7,7 +7,8 @@
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 
-use crate::device::{DeviceId, Role};
+use crate::base::DeviceId;
+use crate::device::Role;
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::{Drop, SendError};
 use crate::proto::probe::Outcome;

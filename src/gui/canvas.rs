@@ -461,7 +461,7 @@ pub fn draw(
     let net = &ws.0.net;
     let pos = |name: &str| net.find(name).map(|id| drawn_at(net, &ui, id));
     for (ends, &(a, b)) in net.cable_ends().zip(&scene.cable_spans) {
-        let serial = net.device(ends[0].device).ports[ends[0].port].name.kind == crate::device::IfaceKind::Serial;
+        let serial = net.device(ends[0].device).ports[ends[0].port].name.kind == crate::base::IfaceKind::Serial;
         let color = if serial { Color::srgb(0.9, 0.35, 0.3) } else { Color::srgb(0.7, 0.72, 0.75) };
         let dir = (b - a).normalize_or_zero();
         if a.distance(b) > 2.0 * ICON_EDGE {

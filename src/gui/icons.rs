@@ -3,7 +3,7 @@
 
 use bevy::prelude::*;
 
-use crate::device::Model;
+use crate::base::Model;
 
 /// One coloured shape of an icon, relative to the device's centre.
 pub struct Part {

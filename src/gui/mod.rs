@@ -23,7 +23,7 @@ use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{egui, EguiContexts, EguiPlugin, EguiPrimaryContextPass};
 
 use crate::app::{Action, Workspace};
-use crate::device::Model;
+use crate::base::Model;
 pub use icons::body_color;
 
 /// The workspace, as a bevy resource.

@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use super::i18n::{tr, Lang};
 use super::{Dialog, Tool, UiState};
 use crate::app::{Action, Workspace};
-use crate::device::{IfaceName, Model};
+use crate::base::{IfaceName, Model};
 
 /// Everything drawn with egui, on the root `Ui` that covers the window.
 /// Returns the rectangle the panels leave to the canvas.

@@ -6,7 +6,7 @@ use std::path::Path;
 use ron::extensions::Extensions;
 
 use super::schema::Lab;
-use crate::device::{DeviceId, IfaceKind, IfaceName, Model};
+use crate::base::{DeviceId, IfaceKind, IfaceName, Model};
 use crate::sim::{Network, NetworkError};
 
 /// A problem with a lab file, with the place it comes from where one is known.

@@ -24,7 +24,7 @@ pub fn to_lab(template: &Lab, net: &Network) -> Lab {
             at: d.at,
             config: match &d.role {
                 Role::Ios(_) => crate::cli::ios::running_config::for_lab(d),
-                Role::Host(h) => h.config_lines().iter().map(|l| format!("{l}\n")).collect(),
+                Role::Host(h) => crate::cli::host::config_lines(h).iter().map(|l| format!("{l}\n")).collect(),
             },
         })
         .collect();

@@ -5,7 +5,7 @@
 use ipnetwork::Ipv4Network;
 use serde::{Deserialize, Serialize};
 
-use crate::device::Model;
+use crate::base::Model;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename = "Lab", deny_unknown_fields)]

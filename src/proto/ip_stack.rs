@@ -19,7 +19,7 @@ use super::icmp::{self, ErrorKind, Message};
 use super::ipv4::{self, Header};
 use super::rib::{ConnectedIface, Hop, Rib, StaticRoute};
 use super::udp;
-use crate::device::IfaceName;
+use crate::base::IfaceName;
 use crate::sim::{Duration, Time};
 
 /// How frames are framed on an interface.
@@ -569,7 +569,7 @@ fn pad(frame: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::IfaceKind;
+    use crate::base::IfaceKind;
 
     fn ip(s: &str) -> Ipv4Addr {
         s.parse().unwrap()

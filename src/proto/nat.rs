@@ -4,8 +4,6 @@
 
 use std::net::Ipv4Addr;
 
-use super::ipv4::mask_of;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
     Inside,
@@ -24,7 +22,7 @@ pub struct NatPool {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    Interface(crate::device::IfaceName),
+    Interface(crate::base::IfaceName),
     Pool(String),
 }
 
@@ -39,32 +37,4 @@ pub enum Rule {
 pub struct NatConfig {
     pub pools: Vec<NatPool>,
     pub rules: Vec<Rule>,
-}
-
-impl NatConfig {
-    pub fn config_lines(&self) -> Vec<String> {
-        let mut v = Vec::new();
-        for p in &self.pools {
-            let tail =
-                if p.prefix_form { format!("prefix-length {}", p.len) } else { format!("netmask {}", mask_of(p.len)) };
-            v.push(format!("ip nat pool {} {} {} {tail}", p.name, p.start, p.end));
-        }
-        for r in &self.rules {
-            v.push(match r {
-                Rule::Static { local, global } => format!("ip nat inside source static {local} {global}"),
-                Rule::StaticPort { tcp, local, local_port, global, global_port } => {
-                    let proto = if *tcp { "tcp" } else { "udp" };
-                    format!("ip nat inside source static {proto} {local} {local_port} {global} {global_port}")
-                }
-                Rule::Dynamic { list, target, overload } => {
-                    let t = match target {
-                        Target::Interface(i) => format!("interface {i}"),
-                        Target::Pool(p) => format!("pool {p}"),
-                    };
-                    format!("ip nat inside source list {list} {t}{}", if *overload { " overload" } else { "" })
-                }
-            });
-        }
-        v
-    }
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use crate::device::IfaceName;
+use crate::base::IfaceName;
 
 /// An area as the user wrote it: `0` or `0.0.0.0`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ impl Area {
         if let Ok(n) = w.parse::<u32>() {
             return Some(Area::Number(n));
         }
-        crate::cli::tree::parse_ipv4(w).map(Area::Dotted)
+        crate::base::parse_ipv4(w).map(Area::Dotted)
     }
 
     pub fn id(self) -> u32 {
@@ -60,30 +60,6 @@ pub struct OspfProcess {
     pub default_originate: Option<bool>,
 }
 
-impl OspfProcess {
-    pub fn config_lines(&self) -> Vec<String> {
-        let mut v = vec![format!("router ospf {}", self.pid)];
-        if let Some(id) = self.router_id {
-            v.push(format!(" router-id {id}"));
-        }
-        if let Some(bw) = self.reference_bandwidth {
-            v.push(format!(" auto-cost reference-bandwidth {bw}"));
-        }
-        if self.passive_default {
-            v.push(" passive-interface default".into());
-            v.extend(self.not_passive.iter().map(|i| format!(" no passive-interface {i}")));
-        }
-        v.extend(self.passive.iter().map(|i| format!(" passive-interface {i}")));
-        v.extend(self.networks.iter().map(|n| format!(" network {} {} area {}", n.addr, n.wildcard, n.area)));
-        match self.default_originate {
-            Some(true) => v.push(" default-information originate always".into()),
-            Some(false) => v.push(" default-information originate".into()),
-            None => {}
-        }
-        v
-    }
-}
-
 /// `ip ospf ...` on an interface.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct OspfIface {
@@ -93,29 +69,4 @@ pub struct OspfIface {
     pub hello: Option<u32>,
     pub dead: Option<u32>,
     pub point_to_point: bool,
-}
-
-impl OspfIface {
-    pub fn config_lines(&self) -> Vec<String> {
-        let mut v = Vec::new();
-        if let Some((p, a)) = self.process_area {
-            v.push(format!(" ip ospf {p} area {a}"));
-        }
-        if let Some(c) = self.cost {
-            v.push(format!(" ip ospf cost {c}"));
-        }
-        if let Some(p) = self.priority {
-            v.push(format!(" ip ospf priority {p}"));
-        }
-        if let Some(h) = self.hello {
-            v.push(format!(" ip ospf hello-interval {h}"));
-        }
-        if let Some(d) = self.dead {
-            v.push(format!(" ip ospf dead-interval {d}"));
-        }
-        if self.point_to_point {
-            v.push(" ip ospf network point-to-point".into());
-        }
-        v
-    }
 }

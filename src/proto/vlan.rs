@@ -185,67 +185,6 @@ impl Default for Switchport {
     }
 }
 
-impl Switchport {
-    pub fn config_lines(&self) -> Vec<String> {
-        let mut v = Vec::new();
-        if self.access_vlan != 1 {
-            v.push(format!(" switchport access vlan {}", self.access_vlan));
-        }
-        if self.native_vlan != 1 {
-            v.push(format!(" switchport trunk native vlan {}", self.native_vlan));
-        }
-        if let Some(a) = &self.allowed {
-            v.push(format!(" switchport trunk allowed vlan {}", a.render()));
-        }
-        if let Some(vv) = self.voice_vlan {
-            v.push(format!(" switchport voice vlan {vv}"));
-        }
-        match self.mode {
-            Some(PortMode::Access) => v.push(" switchport mode access".into()),
-            Some(PortMode::Trunk) => v.push(" switchport mode trunk".into()),
-            Some(PortMode::DynamicAuto) => v.push(" switchport mode dynamic auto".into()),
-            Some(PortMode::DynamicDesirable) => v.push(" switchport mode dynamic desirable".into()),
-            None => {}
-        }
-        if self.nonegotiate {
-            v.push(" switchport nonegotiate".into());
-        }
-        let ps = &self.port_security;
-        if let Some(m) = ps.maximum {
-            v.push(format!(" switchport port-security maximum {m}"));
-        }
-        match ps.violation {
-            Some(Violation::Protect) => v.push(" switchport port-security violation protect".into()),
-            Some(Violation::Restrict) => v.push(" switchport port-security violation restrict".into()),
-            Some(Violation::Shutdown) | None => {}
-        }
-        if ps.sticky {
-            v.push(" switchport port-security mac-address sticky".into());
-        }
-        for (mac, sticky) in &ps.macs {
-            let s = if *sticky { "sticky " } else { "" };
-            v.push(format!(" switchport port-security mac-address {s}{}", crate::proto::ethernet::cisco_format(*mac)));
-        }
-        if ps.enabled {
-            v.push(" switchport port-security".into());
-        }
-        if let Some((n, m)) = self.channel_group {
-            v.push(format!(" channel-group {n} mode {}", m.word()));
-        }
-        match self.portfast {
-            Some(true) => v.push(" spanning-tree portfast".into()),
-            Some(false) => v.push(" spanning-tree portfast disable".into()),
-            None => {}
-        }
-        match self.bpduguard {
-            Some(true) => v.push(" spanning-tree bpduguard enable".into()),
-            Some(false) => v.push(" spanning-tree bpduguard disable".into()),
-            None => {}
-        }
-        v
-    }
-}
-
 /// Global spanning-tree settings.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct StpConfig {
@@ -256,42 +195,6 @@ pub struct StpConfig {
     pub bpduguard_default: bool,
     /// VLANs with spanning tree turned off (`no spanning-tree vlan N`).
     pub disabled: Vec<u16>,
-}
-
-impl StpConfig {
-    pub fn config_lines(&self) -> Vec<String> {
-        let mut v = vec![format!("spanning-tree mode {}", if self.rapid { "rapid-pvst" } else { "pvst" })];
-        if self.portfast_default {
-            v.push("spanning-tree portfast default".into());
-        }
-        if self.bpduguard_default {
-            v.push("spanning-tree portfast bpduguard default".into());
-        }
-        v.push("spanning-tree extend system-id".into());
-        // VLANs with the same priority share a line, as IOS prints them.
-        let mut by_prio: Vec<(u32, VlanSet)> = Vec::new();
-        for &(vlan, prio) in &self.priorities {
-            match by_prio.iter_mut().find(|(p, _)| *p == prio) {
-                Some((_, set)) => set.insert(vlan),
-                None => {
-                    let mut s = VlanSet::none();
-                    s.insert(vlan);
-                    by_prio.push((prio, s));
-                }
-            }
-        }
-        for (prio, set) in by_prio {
-            v.push(format!("spanning-tree vlan {} priority {prio}", set.render()));
-        }
-        if !self.disabled.is_empty() {
-            let mut off = VlanSet::none();
-            for &d in &self.disabled {
-                off.insert(d);
-            }
-            v.push(format!("no spanning-tree vlan {}", off.render()));
-        }
-        v
-    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableUnGraph};
 use super::capture::{Pcap, LINKTYPE_C_HDLC, LINKTYPE_ETHERNET};
 use super::rng::hash_name;
 use super::{Duration, EventQueue, Rng, Time};
-use crate::device::{Ctx, Device, DeviceId, IfaceKind, IfaceName, Model, Outbox, Timer};
+use crate::base::{DeviceId, IfaceKind, IfaceName, Model};
+use crate::device::{Ctx, Device, Outbox, Timer};
 use crate::proto::Mac;
 
 /// Default propagation delay of a cable (about 100 m of copper).

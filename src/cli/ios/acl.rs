@@ -2,10 +2,11 @@
 //! extended NAME` and its entries, `ip access-group` on interfaces,
 //! `access-class` on lines, `show access-lists`.
 
+use super::acl_syntax::{self, EntryError};
 use super::tree::Arg;
 use super::{arg, kw, Cx, Tree};
 use crate::device::Mode;
-use crate::proto::acl::{self, Acl, AclId, AclKind, Entry, EntryError};
+use crate::proto::acl::{Acl, AclId, AclKind, Entry};
 
 pub fn global() -> Tree {
     vec![kw("access-list", "Add an access list entry").sub(vec![arg(Arg::Num(1, 2699), "IP access list number")
@@ -97,7 +98,7 @@ fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: 
     }
     let text = format!("{action} {rest}");
     let words: Vec<&str> = text.split_whitespace().collect();
-    match acl::parse_rule(&words, kind) {
+    match acl_syntax::parse_rule(&words, kind) {
         Ok(rule) => {
             let acl = list_mut(&mut cx.ios().acls, &id, kind);
             if negated {
@@ -211,6 +212,6 @@ fn access_class_handler(cx: &mut Cx) {
 fn show_lists(cx: &mut Cx) {
     let only = cx.word(0).map(AclId::parse);
     let text: String =
-        cx.ios().acls.iter().filter(|a| only.as_ref().is_none_or(|o| *o == a.id)).map(|a| a.show()).collect();
+        cx.ios().acls.iter().filter(|a| only.as_ref().is_none_or(|o| *o == a.id)).map(acl_syntax::show_list).collect();
     cx.print(&text);
 }

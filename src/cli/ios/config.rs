@@ -6,9 +6,10 @@ use std::net::Ipv4Addr;
 use super::tree::Arg;
 use super::{arg, kw};
 use super::{Cx, Handler, Tree, Value};
+use crate::base::{IfaceKind, IfaceName, Model};
 use crate::cli::secret;
 use crate::device::ios::{BannerKind, Ios, IosIface, LineConfig, LineKind, Login, Secret, User};
-use crate::device::{Device, IfaceKind, IfaceName, Mode, Model, Role};
+use crate::device::{Device, Mode, Role};
 use crate::proto::ipv4::prefix_len;
 use crate::proto::rib::{Prefix, StaticRoute};
 use crate::sim::hash_name;
@@ -829,7 +830,7 @@ fn ip_address(cx: &mut Cx) {
         let Some(stack) = i.stack else {
             if name.sub.is_some() {
                 console.push_str("% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n");
-            } else if i.switchport.is_some() && model == crate::device::Model::L3Switch {
+            } else if i.switchport.is_some() && model == crate::base::Model::L3Switch {
                 console.push_str("% IP addresses may not be configured on L2 links.\n\n");
             } else {
                 let _ = model;

@@ -3,6 +3,7 @@
 //! modes) and its handler changes the device's state or prints.
 
 mod acl;
+mod acl_syntax;
 mod config;
 mod exec;
 mod report;
@@ -15,7 +16,8 @@ mod switching;
 use std::sync::OnceLock;
 
 use super::tree::{self, Node, Parsed, Value};
-use crate::device::{Ctx, Device, IfaceName, Ios, Mode, Model, Outbox, Port, Role};
+use crate::base::{IfaceName, Model};
+use crate::device::{Ctx, Device, Ios, Mode, Outbox, Port, Role};
 use crate::sim::Time;
 
 pub use report::{IosPing, IosTrace};

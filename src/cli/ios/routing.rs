@@ -5,9 +5,10 @@ use std::net::Ipv6Addr;
 
 use super::tree::{Arg, Node};
 use super::{arg, kw, Cx, Handler, Tree};
+use crate::base::Model;
 use crate::device::ios::{Ipv6Address, Ipv6Kind};
-use crate::device::{Mode, Model};
-use crate::proto::ospf::{Area, NetworkStatement, OspfProcess};
+use crate::device::Mode;
+use crate::proto::ospf::{Area, NetworkStatement, OspfIface, OspfProcess};
 
 fn layer3(m: Model) -> bool {
     m != Model::Switch
@@ -327,4 +328,51 @@ fn ipv6_route(cx: &mut Cx) {
     if !negated {
         ios.ipv6_routes.push((prefix.0, prefix.1, via));
     }
+}
+
+/// A `router ospf` block.
+pub(super) fn ospf_process_lines(p: &OspfProcess) -> Vec<String> {
+    let mut v = vec![format!("router ospf {}", p.pid)];
+    if let Some(id) = p.router_id {
+        v.push(format!(" router-id {id}"));
+    }
+    if let Some(bw) = p.reference_bandwidth {
+        v.push(format!(" auto-cost reference-bandwidth {bw}"));
+    }
+    if p.passive_default {
+        v.push(" passive-interface default".into());
+        v.extend(p.not_passive.iter().map(|i| format!(" no passive-interface {i}")));
+    }
+    v.extend(p.passive.iter().map(|i| format!(" passive-interface {i}")));
+    v.extend(p.networks.iter().map(|n| format!(" network {} {} area {}", n.addr, n.wildcard, n.area)));
+    match p.default_originate {
+        Some(true) => v.push(" default-information originate always".into()),
+        Some(false) => v.push(" default-information originate".into()),
+        None => {}
+    }
+    v
+}
+
+/// The `ip ospf` lines of an interface.
+pub(super) fn ospf_iface_lines(o: &OspfIface) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some((p, a)) = o.process_area {
+        v.push(format!(" ip ospf {p} area {a}"));
+    }
+    if let Some(c) = o.cost {
+        v.push(format!(" ip ospf cost {c}"));
+    }
+    if let Some(p) = o.priority {
+        v.push(format!(" ip ospf priority {p}"));
+    }
+    if let Some(h) = o.hello {
+        v.push(format!(" ip ospf hello-interval {h}"));
+    }
+    if let Some(d) = o.dead {
+        v.push(format!(" ip ospf dead-interval {d}"));
+    }
+    if o.point_to_point {
+        v.push(" ip ospf network point-to-point".into());
+    }
+    v
 }

@@ -2,8 +2,9 @@
 //! the order IOS prints it.
 
 use super::routing::v6_text;
+use crate::base::{IfaceKind, Model};
 use crate::device::ios::{Ipv6Kind, LineKind, Login, Secret};
-use crate::device::{Device, IfaceKind, Model, Role};
+use crate::device::{Device, Role};
 use crate::proto::ipv4::mask_of;
 use crate::proto::nat::Side;
 
@@ -48,11 +49,11 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     }
     bang(&mut out);
     for e in &ios.dhcp_excluded {
-        out.push(e.config_line());
+        out.push(super::services::excluded_line(e));
     }
     bang(&mut out);
     for p in &ios.dhcp_pools {
-        out.extend(p.config_lines());
+        out.extend(super::services::dhcp_pool_lines(p));
         bang(&mut out);
     }
     if !ios.domain_lookup {
@@ -88,7 +89,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
                 out.push(format!("errdisable recovery interval {interval}"));
             }
         }
-        out.extend(ios.stp.config_lines());
+        out.extend(super::switching::stp_lines(&ios.stp));
         bang(&mut out);
         for (id, name) in ios.vlans.iter().filter(|(id, _)| **id != 1) {
             out.push(format!("vlan {id}"));
@@ -107,7 +108,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             out.push(format!(" encapsulation dot1Q {vlan}{}", if native { " native" } else { "" }));
         }
         let (l2_head, l2_tail) = match &i.switchport {
-            Some(sp) => split_switchport(sp.config_lines()),
+            Some(sp) => split_switchport(super::switching::switchport_lines(sp)),
             None => (Vec::new(), Vec::new()),
         };
         if i.switchport.is_none() && ios.model == Model::L3Switch && i.port.is_some() {
@@ -132,7 +133,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             Some(Side::Outside) => out.push(" ip nat outside".into()),
             None => {}
         }
-        out.extend(i.ospf.config_lines());
+        out.extend(super::routing::ospf_iface_lines(&i.ospf));
         if i.ipv6_enable {
             out.push(" ipv6 enable".into());
         }
@@ -176,7 +177,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.push("!".into());
     }
     for p in &ios.ospf {
-        out.extend(p.config_lines());
+        out.extend(super::routing::ospf_process_lines(p));
         bang(&mut out);
     }
     if ios.model == Model::Switch {
@@ -192,7 +193,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     if let Some(v) = ios.ssh_version {
         out.push(format!("ip ssh version {v}"));
     }
-    out.extend(ios.nat.config_lines());
+    out.extend(super::services::nat_lines(&ios.nat));
     let mut routes = ios.static_routes.clone();
     routes.sort_by(|a, b| (a.prefix, a.iface.is_none(), a.next_hop).cmp(&(b.prefix, b.iface.is_none(), b.next_hop)));
     for r in &routes {
@@ -213,11 +214,11 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     }
     bang(&mut out);
     for acl in ios.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Name(_))) {
-        out.extend(acl.config_lines());
+        out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);
     for acl in ios.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Number(_))) {
-        out.extend(acl.config_lines());
+        out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);
     for (a, len, via) in &ios.ipv6_routes {

@@ -2,12 +2,15 @@
 //! `ip helper-address`, `ip nat pool`, `ip nat inside source ...`,
 //! `ip nat inside|outside` on interfaces.
 
+use std::net::Ipv4Addr;
+
 use super::tree::Arg;
 use super::{arg, kw, Cx, Handler, Tree};
-use crate::device::{Mode, Model};
+use crate::base::Model;
+use crate::device::Mode;
 use crate::proto::dhcp::{Excluded, Lease, Pool};
-use crate::proto::ipv4::prefix_len;
-use crate::proto::nat::{NatPool, Rule, Side, Target};
+use crate::proto::ipv4::{mask_of, prefix_len};
+use crate::proto::nat::{NatConfig, NatPool, Rule, Side, Target};
 
 fn layer3(m: Model) -> bool {
     m != Model::Switch
@@ -266,4 +269,69 @@ fn nat_rule(cx: &mut Cx) {
     if !negated {
         rules.push(rule);
     }
+}
+
+pub(super) fn dhcp_pool_lines(pool: &Pool) -> Vec<String> {
+    let mut v = vec![format!("ip dhcp pool {}", pool.name)];
+    let list = |ips: &[Ipv4Addr]| ips.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" ");
+    if let Some((a, len)) = pool.network {
+        v.push(format!(" network {a} {}", mask_of(len)));
+    }
+    if !pool.default_routers.is_empty() {
+        v.push(format!(" default-router {}", list(&pool.default_routers)));
+    }
+    if !pool.dns_servers.is_empty() {
+        v.push(format!(" dns-server {}", list(&pool.dns_servers)));
+    }
+    if let Some(d) = &pool.domain_name {
+        v.push(format!(" domain-name {d}"));
+    }
+    match pool.lease {
+        Some(Lease::Infinite) => v.push(" lease infinite".into()),
+        Some(Lease::Days { days, hours, minutes }) => {
+            let mut l = format!(" lease {days}");
+            if hours > 0 || minutes > 0 {
+                l += &format!(" {hours}");
+            }
+            if minutes > 0 {
+                l += &format!(" {minutes}");
+            }
+            v.push(l);
+        }
+        None => {}
+    }
+    v
+}
+
+pub(super) fn excluded_line(e: &Excluded) -> String {
+    match e.high {
+        Some(h) => format!("ip dhcp excluded-address {} {h}", e.low),
+        None => format!("ip dhcp excluded-address {}", e.low),
+    }
+}
+
+pub(super) fn nat_lines(nat: &NatConfig) -> Vec<String> {
+    let mut v = Vec::new();
+    for p in &nat.pools {
+        let tail =
+            if p.prefix_form { format!("prefix-length {}", p.len) } else { format!("netmask {}", mask_of(p.len)) };
+        v.push(format!("ip nat pool {} {} {} {tail}", p.name, p.start, p.end));
+    }
+    for r in &nat.rules {
+        v.push(match r {
+            Rule::Static { local, global } => format!("ip nat inside source static {local} {global}"),
+            Rule::StaticPort { tcp, local, local_port, global, global_port } => {
+                let proto = if *tcp { "tcp" } else { "udp" };
+                format!("ip nat inside source static {proto} {local} {local_port} {global} {global_port}")
+            }
+            Rule::Dynamic { list, target, overload } => {
+                let t = match target {
+                    Target::Interface(i) => format!("interface {i}"),
+                    Target::Pool(p) => format!("pool {p}"),
+                };
+                format!("ip nat inside source list {list} {t}{}", if *overload { " overload" } else { "" })
+            }
+        });
+    }
+    v
 }

@@ -4,10 +4,11 @@
 
 use super::tree::Arg;
 use super::{arg, kw, Cx, Handler, Tree};
-use crate::device::{IfaceKind, Mode, Model};
+use crate::base::{IfaceKind, Model};
+use crate::device::Mode;
 use crate::proto::ethernet::parse_cisco;
 use crate::proto::ip_stack::Encap;
-use crate::proto::vlan::{ChannelMode, PortMode, Switchport, Violation, VlanSet};
+use crate::proto::vlan::{ChannelMode, PortMode, StpConfig, Switchport, Violation, VlanSet};
 
 fn switch(m: Model) -> bool {
     m.is_switch()
@@ -545,7 +546,7 @@ fn channel_group(cx: &mut Cx) {
         Some((n, mode))
     };
     if let Some((n, _)) = group {
-        let po = crate::device::IfaceName::new(IfaceKind::PortChannel, &[n]);
+        let po = crate::base::IfaceName::new(IfaceKind::PortChannel, &[n]);
         let ports = cx.dev.ports.clone();
         let ios = cx.ios();
         if ios.iface(&po).is_none() {
@@ -580,4 +581,99 @@ fn encapsulation(cx: &mut Cx) {
             ios.ifaces[i].stack = Some(s);
         }
     }
+}
+
+/// The interface lines of a switch port's layer-2 settings, in IOS's order.
+pub(super) fn switchport_lines(sp: &Switchport) -> Vec<String> {
+    let mut v = Vec::new();
+    if sp.access_vlan != 1 {
+        v.push(format!(" switchport access vlan {}", sp.access_vlan));
+    }
+    if sp.native_vlan != 1 {
+        v.push(format!(" switchport trunk native vlan {}", sp.native_vlan));
+    }
+    if let Some(a) = &sp.allowed {
+        v.push(format!(" switchport trunk allowed vlan {}", a.render()));
+    }
+    if let Some(vv) = sp.voice_vlan {
+        v.push(format!(" switchport voice vlan {vv}"));
+    }
+    match sp.mode {
+        Some(PortMode::Access) => v.push(" switchport mode access".into()),
+        Some(PortMode::Trunk) => v.push(" switchport mode trunk".into()),
+        Some(PortMode::DynamicAuto) => v.push(" switchport mode dynamic auto".into()),
+        Some(PortMode::DynamicDesirable) => v.push(" switchport mode dynamic desirable".into()),
+        None => {}
+    }
+    if sp.nonegotiate {
+        v.push(" switchport nonegotiate".into());
+    }
+    let ps = &sp.port_security;
+    if let Some(m) = ps.maximum {
+        v.push(format!(" switchport port-security maximum {m}"));
+    }
+    match ps.violation {
+        Some(Violation::Protect) => v.push(" switchport port-security violation protect".into()),
+        Some(Violation::Restrict) => v.push(" switchport port-security violation restrict".into()),
+        Some(Violation::Shutdown) | None => {}
+    }
+    if ps.sticky {
+        v.push(" switchport port-security mac-address sticky".into());
+    }
+    for (mac, sticky) in &ps.macs {
+        let s = if *sticky { "sticky " } else { "" };
+        v.push(format!(" switchport port-security mac-address {s}{}", crate::proto::ethernet::cisco_format(*mac)));
+    }
+    if ps.enabled {
+        v.push(" switchport port-security".into());
+    }
+    if let Some((n, m)) = sp.channel_group {
+        v.push(format!(" channel-group {n} mode {}", m.word()));
+    }
+    match sp.portfast {
+        Some(true) => v.push(" spanning-tree portfast".into()),
+        Some(false) => v.push(" spanning-tree portfast disable".into()),
+        None => {}
+    }
+    match sp.bpduguard {
+        Some(true) => v.push(" spanning-tree bpduguard enable".into()),
+        Some(false) => v.push(" spanning-tree bpduguard disable".into()),
+        None => {}
+    }
+    v
+}
+
+/// The global spanning-tree lines.
+pub(super) fn stp_lines(stp: &StpConfig) -> Vec<String> {
+    let mut v = vec![format!("spanning-tree mode {}", if stp.rapid { "rapid-pvst" } else { "pvst" })];
+    if stp.portfast_default {
+        v.push("spanning-tree portfast default".into());
+    }
+    if stp.bpduguard_default {
+        v.push("spanning-tree portfast bpduguard default".into());
+    }
+    v.push("spanning-tree extend system-id".into());
+    // VLANs with the same priority share a line, as IOS prints them.
+    let mut by_prio: Vec<(u32, VlanSet)> = Vec::new();
+    for &(vlan, prio) in &stp.priorities {
+        match by_prio.iter_mut().find(|(p, _)| *p == prio) {
+            Some((_, set)) => set.insert(vlan),
+            None => {
+                let mut s = VlanSet::none();
+                s.insert(vlan);
+                by_prio.push((prio, s));
+            }
+        }
+    }
+    for (prio, set) in by_prio {
+        v.push(format!("spanning-tree vlan {} priority {prio}", set.render()));
+    }
+    if !stp.disabled.is_empty() {
+        let mut off = VlanSet::none();
+        for &d in &stp.disabled {
+            off.insert(d);
+        }
+        v.push(format!("no spanning-tree vlan {}", off.render()));
+    }
+    v
 }
