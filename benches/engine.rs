@@ -16,7 +16,7 @@ fn chain_10k_echoes(bencher: divan::Bencher) {
         .with_inputs(|| bench::chain(10, Duration::from_micros(10), Duration::from_micros(10), 10_000))
         .bench_local_values(|(mut net, _)| {
             net.run_for(Duration::from_millis(200));
-            net.stats.frame_hops
+            net.stats().frame_hops
         });
 }
 
@@ -25,7 +25,7 @@ fn chain_10k_echoes(bencher: divan::Bencher) {
 fn lan_200_hosts(bencher: divan::Bencher) {
     bencher.with_inputs(|| bench::lan(200, 3)).bench_local_values(|mut net| {
         net.run_for(Duration::from_secs(5));
-        net.stats.frame_hops
+        net.stats().frame_hops
     });
 }
 

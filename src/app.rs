@@ -3,13 +3,15 @@
 //! makes undo/redo, autosave and scripted UI tests possible). The bevy app in
 //! [`crate::gui`] turns clicks and keys into actions and draws the result.
 
+use crate::cli::Terminal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::base::{DeviceId, IfaceName, Model};
 use crate::grade::{self, GradeLimits, Report};
 use crate::lab::{self, DeviceSpec, Lab};
-use crate::sim::{Duration, Network};
+use crate::net::Network;
+use crate::sim::Duration;
 
 /// Something a user does to the workspace.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,8 +6,9 @@ use std::net::Ipv4Addr;
 
 use crate::base::{DeviceId, Model};
 use crate::lab::{build, DeviceSpec, Lab};
+use crate::net::Network;
 use crate::proto::probe::{Kind, Pace, Silent, Spec};
-use crate::sim::{Duration, Network};
+use crate::sim::Duration;
 
 fn device(name: &str, model: Model, config: String) -> DeviceSpec {
     DeviceSpec { name: name.to_string(), model, at: (0.0, 0.0), config }

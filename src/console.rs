@@ -6,6 +6,7 @@
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+use wirelab::cli::Terminal;
 
 use rustyline::completion::Completer;
 use rustyline::highlight::Highlighter;
@@ -17,8 +18,9 @@ use rustyline::{Cmd, ConditionalEventHandler, Editor, Event, EventContext, Event
 use wirelab::base::{DeviceId, Model};
 use wirelab::cli::ios::{complete_in, help_text};
 use wirelab::device::{Mode, Role};
+use wirelab::net::Network;
 use wirelab::script::COMMAND_BUDGET;
-use wirelab::sim::{Duration, Network, Time};
+use wirelab::sim::{Duration, Time};
 
 /// What the line editor needs to know about the device between commands.
 #[derive(Clone)]

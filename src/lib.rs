@@ -33,6 +33,7 @@ pub mod grade;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod lab;
+pub mod net;
 pub mod proto;
 pub mod script;
 pub mod sim;

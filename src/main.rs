@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand};
 mod console;
 
 use wirelab::lab::{self, Lab};
+use wirelab::net::Network;
 use wirelab::script;
-use wirelab::sim::{Duration, Network, Time};
+use wirelab::sim::{Duration, Time};
 
 #[derive(Parser)]
 #[command(name = "wirelab", version, about = "A packet-level network lab for CCNA-level coursework")]
@@ -423,7 +424,7 @@ fn bench(which: BenchKind) -> ExitCode {
 
 fn report(name: &str, net: &Network, built: std::time::Duration, wall: std::time::Duration, extra: &str) {
     let run = wall.saturating_sub(built).as_secs_f64();
-    let s = net.stats;
+    let s = net.stats();
     println!("bench {name}: {extra}");
     println!("  build        {:.3} s", built.as_secs_f64());
     println!("  run          {:.3} s (simulated {:.3} s)", run, net.now().secs_f64());

@@ -3,7 +3,9 @@
 //! script produces the transcript a terminal would show.
 
 use crate::base::DeviceId;
-use crate::sim::{Duration, Network};
+use crate::cli::Terminal;
+use crate::net::Network;
+use crate::sim::Duration;
 
 /// One step of a script.
 #[derive(Clone, Debug, PartialEq)]

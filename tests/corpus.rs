@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use wirelab::cli::Terminal;
 
 use wirelab::base::{IfaceKind, IfaceName, Model};
 use wirelab::lab;
@@ -295,7 +296,7 @@ fn corpus_configs_are_accepted_and_rerendered() {
                 block = Some(line.trim().to_ascii_lowercase());
             }
             let banner_start = line.starts_with("banner ");
-            net.type_line(0, line);
+            let outcome = net.type_line(0, line);
             let response = net.take_console(0);
             if in_banner
                 || banner_start
@@ -307,7 +308,7 @@ fn corpus_configs_are_accepted_and_rerendered() {
                 accepted += 1;
                 continue;
             }
-            if wirelab::cli::is_rejection(&response) {
+            if outcome.is_rejected() {
                 rejected += 1;
                 if is_curriculum(line, block.as_deref(), model, &defined)
                     && !response.contains("may not be configured on L2 links")

@@ -4,12 +4,14 @@
 mod common;
 
 use proptest::prelude::*;
+use wirelab::cli::Terminal;
 
 use wirelab::base::Model;
 use wirelab::device::{Ctx, Device, Outbox};
 use wirelab::lab;
+use wirelab::net::Network;
 use wirelab::proto::Mac;
-use wirelab::sim::{Network, Time};
+use wirelab::sim::Time;
 
 const WORDS: &[&str] = &[
     "show",
@@ -149,7 +151,7 @@ proptest! {
     #[test]
     fn arbitrary_frames_never_panic(frames in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..120), 1..8)) {
         for model in Model::ALL {
-            let mut d = Device::new("X", model, Mac([0, 1, 2, 3, 4, 0]));
+            let mut d = Device::new("X", model, Mac([0, 1, 2, 3, 4, 0]), Time::ZERO);
             let mut out = Outbox::default();
             let mut ctx = Ctx { now: Time::ZERO, out: &mut out };
             d.link_changed(&mut ctx, 0, true);

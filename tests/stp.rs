@@ -4,9 +4,11 @@
 
 mod common;
 use common::*;
+use wirelab::cli::Terminal;
 
+use wirelab::net::Network;
 use wirelab::proto::stp::{Role, State};
-use wirelab::sim::{Duration, Network};
+use wirelab::sim::Duration;
 
 fn port_of(net: &Network, dev: &str, iface: &str) -> (usize, usize) {
     let id = net.find(dev).unwrap();
@@ -149,18 +151,18 @@ fn a_loop_without_spanning_tree_storms_within_bounds_and_stops_when_it_returns()
     };
     net.start_probe(net.find("PC1").unwrap(), spec, Box::new(Silent));
     let mut peak_events = 0;
-    let hops_before = net.stats.frame_hops;
+    let hops_before = net.stats().frame_hops;
     for _ in 0..5 {
         net.run_for(Duration::from_millis(100));
         peak_events = peak_events.max(net.pending_events());
     }
-    let storm_hops = net.stats.frame_hops - hops_before;
+    let storm_hops = net.stats().frame_hops - hops_before;
     eprintln!(
         "storm: {storm_hops} frame hops in 0.5 s, {} drops, at most {peak_events} events pending",
-        net.stats.drops
+        net.stats().drops
     );
     assert!(storm_hops > 20_000, "the broadcast circles forever: {storm_hops} hops in 0.5 s");
-    assert!(net.stats.drops > 0, "full cable queues drop frames");
+    assert!(net.stats().drops > 0, "full cable queues drop frames");
     // Each cable holds at most 1 MB of backlog: a bounded number of frames in flight.
     assert!(peak_events < 200_000, "{peak_events} events pending");
     // The switches still answer their consoles in the middle of it.
@@ -171,7 +173,7 @@ fn a_loop_without_spanning_tree_storms_within_bounds_and_stops_when_it_returns()
         transcript(&mut net, &format!("@{s}\nconf t\nspanning-tree vlan 1\nend\n"));
     }
     net.run_for(Duration::from_secs(40));
-    let settled = net.stats.frame_hops;
+    let settled = net.stats().frame_hops;
     net.run_for(Duration::from_secs(10));
-    assert!(net.stats.frame_hops - settled < 1_000, "spanning tree ends the storm");
+    assert!(net.stats().frame_hops - settled < 1_000, "spanning tree ends the storm");
 }

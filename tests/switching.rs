@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 
-fn vlans() -> (wirelab::lab::Lab, wirelab::sim::Network, String) {
+fn vlans() -> (wirelab::lab::Lab, wirelab::net::Network, String) {
     let (lab, mut net) = boot(&read("tests/labs/vlans.ron"));
     net.enable_capture();
     let t = transcript(&mut net, &read("tests/labs/vlans.script"));
@@ -167,7 +167,7 @@ fn lldp_runs_only_where_enabled_and_its_frames_decode() {
 }
 
 /// Two switches, two links; each end's channel-group mode for both links.
-fn channel(s1_mode: &str, s2_mode: &str) -> (wirelab::sim::Network, String) {
+fn channel(s1_mode: &str, s2_mode: &str) -> (wirelab::net::Network, String) {
     let (_, mut net) = boot(&read("tests/labs/pair.ron"));
     net.enable_capture();
     let side = |dev: &str, mode: &str| {

@@ -3,6 +3,7 @@
 
 use std::net::Ipv4Addr;
 
+use super::{Rejection, Response};
 use crate::device::{Ctx, Device, Host, Role};
 use crate::proto::ethernet::{cisco_format, windows_format};
 use crate::proto::icmp::ErrorKind;
@@ -13,10 +14,10 @@ use crate::sim::Duration;
 
 const WINDOWS_TTL_EXCEEDED: &str = "TTL expired in transit.";
 
-pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
+pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     let words: Vec<&str> = line.split_whitespace().collect();
     let Some(cmd) = words.first() else {
-        return;
+        return Response::Accepted;
     };
     let args = &words[1..];
     match cmd.to_ascii_lowercase().as_str() {
@@ -25,11 +26,26 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
         "tracert" => tracert(dev, ctx, args),
         "arp" => arp(dev, ctx, args),
         "dns" => dns(dev, args),
-        "help" | "?" => dev.console.push_str(HELP),
-        other => dev.console.push_str(&format!(
-            "'{other}' is not recognized as an internal or external command,\noperable program or batch file.\n\n"
-        )),
+        "help" | "?" => print(dev, HELP),
+        other => {
+            dev.console.push_str(&format!(
+                "'{other}' is not recognized as an internal or external command,\noperable program or batch file.\n\n"
+            ));
+            Response::Rejected(Rejection::UnknownCommand)
+        }
     }
+}
+
+/// Print, and take the line.
+fn print(dev: &mut Device, text: &str) -> Response {
+    dev.console.push_str(text);
+    Response::Accepted
+}
+
+/// Print, and refuse the line with `why`.
+fn refuse(dev: &mut Device, why: Rejection, text: &str) -> Response {
+    dev.console.push_str(text);
+    Response::Rejected(why)
 }
 
 const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY])\nping      Send echo messages\ntracert   Trace route to destination\n\n";
@@ -41,29 +57,35 @@ fn host(dev: &mut Device) -> &mut crate::device::Host {
     }
 }
 
-fn ipconfig(dev: &mut Device, args: &[&str]) {
+fn ipconfig(dev: &mut Device, args: &[&str]) -> Response {
     match args {
         [] => {
             let text = ipconfig_text(dev, false);
-            dev.console.push_str(&text);
+            print(dev, &text)
         }
         [flag] if flag.eq_ignore_ascii_case("/all") => {
             let text = ipconfig_text(dev, true);
-            dev.console.push_str(&text);
+            print(dev, &text)
         }
         [flag] if flag.eq_ignore_ascii_case("/release") || flag.eq_ignore_ascii_case("/renew") => {
-            dev.console.push_str("DHCP is not enabled on this adapter (FastEthernet0).\n\n");
+            refuse(dev, Rejection::Refused, "DHCP is not enabled on this adapter (FastEthernet0).\n\n")
         }
         [addr, mask] | [addr, mask, _] => {
             let gw = args.get(2).map(|g| g.parse::<Ipv4Addr>());
             let parsed = (addr.parse::<Ipv4Addr>(), mask.parse::<Ipv4Addr>().ok().and_then(prefix_len));
             match (parsed, gw) {
-                ((Ok(a), Some(len)), None) if len > 0 => host(dev).set_ip(Some((a, len)), None),
-                ((Ok(a), Some(len)), Some(Ok(g))) if len > 0 => host(dev).set_ip(Some((a, len)), Some(g)),
-                _ => dev.console.push_str("The following command was not valid: ipconfig\nUsage:\n    ipconfig [/all | /release | /renew]\n    ipconfig IP-ADDRESS SUBNET-MASK [DEFAULT-GATEWAY]\n\n"),
+                ((Ok(a), Some(len)), None) if len > 0 => {
+                    host(dev).set_ip(Some((a, len)), None);
+                    Response::Accepted
+                }
+                ((Ok(a), Some(len)), Some(Ok(g))) if len > 0 => {
+                    host(dev).set_ip(Some((a, len)), Some(g));
+                    Response::Accepted
+                }
+                _ => refuse(dev, Rejection::Usage, "The following command was not valid: ipconfig\nUsage:\n    ipconfig [/all | /release | /renew]\n    ipconfig IP-ADDRESS SUBNET-MASK [DEFAULT-GATEWAY]\n\n"),
             }
         }
-        _ => dev.console.push_str("Error: unrecognized or incomplete command line.\n\nUsage:\n    ipconfig [/all | /release | /renew]\n    ipconfig IP-ADDRESS SUBNET-MASK [DEFAULT-GATEWAY]\n\n"),
+        _ => refuse(dev, Rejection::Usage, "Error: unrecognized or incomplete command line.\n\nUsage:\n    ipconfig [/all | /release | /renew]\n    ipconfig IP-ADDRESS SUBNET-MASK [DEFAULT-GATEWAY]\n\n"),
     }
 }
 
@@ -114,10 +136,13 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
     out
 }
 
-fn dns(dev: &mut Device, args: &[&str]) {
+fn dns(dev: &mut Device, args: &[&str]) -> Response {
     match args.first().map(|a| a.parse::<Ipv4Addr>()) {
-        Some(Ok(ip)) => host(dev).dns = Some(ip),
-        _ => dev.console.push_str("Usage: dns A.B.C.D\n\n"),
+        Some(Ok(ip)) => {
+            host(dev).dns = Some(ip);
+            Response::Accepted
+        }
+        _ => refuse(dev, Rejection::Usage, "Usage: dns A.B.C.D\n\n"),
     }
 }
 
@@ -154,18 +179,14 @@ fn ping_options(args: &[&str]) -> Result<(u32, usize, String), String> {
     target.map(|t| (count, size, t)).ok_or_else(|| "IP address must be specified.".to_string())
 }
 
-fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) {
+fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     let (count, size, target) = match ping_options(args) {
         Ok(v) => v,
-        Err(e) => {
-            dev.console.push_str(&format!("{e}\n\n"));
-            return;
-        }
+        Err(e) => return refuse(dev, Rejection::Usage, &format!("{e}\n\n")),
     };
     let Ok(dst) = target.parse::<Ipv4Addr>() else {
-        dev.console
-            .push_str(&format!("Ping request could not find host {target}. Please check the name and try again.\n\n"));
-        return;
+        let text = format!("Ping request could not find host {target}. Please check the name and try again.\n\n");
+        return refuse(dev, Rejection::Refused, &text);
     };
     // Capped so that `-t` still ends within the run's time budget.
     let count = count.min(1000);
@@ -179,16 +200,15 @@ fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) {
         ident: 1,
     };
     dev.start_session(ctx.now, spec, Box::new(WindowsPing::default()));
+    Response::Accepted
 }
 
-fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) {
+fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     let Some(target) = args.last() else {
-        dev.console.push_str("\nUsage: tracert target_name\n\n");
-        return;
+        return refuse(dev, Rejection::Usage, "\nUsage: tracert target_name\n\n");
     };
     let Ok(dst) = target.parse::<Ipv4Addr>() else {
-        dev.console.push_str(&format!("Unable to resolve target system name {target}.\n\n"));
-        return;
+        return refuse(dev, Rejection::Refused, &format!("Unable to resolve target system name {target}.\n\n"));
     };
     let spec = Spec {
         dst,
@@ -200,33 +220,34 @@ fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) {
         ident: 2,
     };
     dev.start_session(ctx.now, spec, Box::new(WindowsTrace::default()));
+    Response::Accepted
 }
 
-fn arp(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) {
+fn arp(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     match args.first().map(|a| a.to_ascii_lowercase()) {
         Some(a) if a == "-a" || a == "-g" => {
-            let Role::Host(h) = &dev.role else { return };
+            let Role::Host(h) = &dev.role else { return Response::Accepted };
             let entries: Vec<_> = h.stack.arp.entries(ctx.now).collect();
             if entries.is_empty() {
-                dev.console.push_str("No ARP Entries Found\n\n");
-                return;
+                return print(dev, "No ARP Entries Found\n\n");
             }
             let mut out = String::from("  Internet Address      Physical Address      Type\n");
             for (ip, e) in entries {
                 out.push_str(&format!("  {:<22}{:<22}dynamic\n", ip.to_string(), cisco_format(e.mac)));
             }
             out.push('\n');
-            dev.console.push_str(&out);
+            print(dev, &out)
         }
         Some(a) if a == "-d" => {
             let h = host(dev);
             match args.get(1).map(|a| a.parse::<Ipv4Addr>()) {
                 None => h.stack.arp.clear(),
                 Some(Ok(ip)) => h.stack.arp.remove(ip),
-                Some(Err(_)) => dev.console.push_str("The parameter is incorrect.\n\n"),
+                Some(Err(_)) => return refuse(dev, Rejection::Usage, "The parameter is incorrect.\n\n"),
             }
+            Response::Accepted
         }
-        _ => dev.console.push_str("\nDisplays and modifies the IP-to-Physical address translation tables used by\naddress resolution protocol (ARP).\n\nARP -s inet_addr eth_addr [if_addr]\nARP -d inet_addr [if_addr]\nARP -a [inet_addr] [-N if_addr] [-v]\n\n"),
+        _ => refuse(dev, Rejection::Usage, "\nDisplays and modifies the IP-to-Physical address translation tables used by\naddress resolution protocol (ARP).\n\nARP -s inet_addr eth_addr [if_addr]\nARP -d inet_addr [if_addr]\nARP -a [inet_addr] [-N if_addr] [-v]\n\n"),
     }
 }
 

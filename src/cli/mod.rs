@@ -7,10 +7,78 @@ pub mod ios;
 pub mod secret;
 pub mod tree;
 
+use crate::base::DeviceId;
 use crate::device::{Ctx, Device, Role};
+use crate::net::Network;
+use crate::sim::Duration;
+
+/// What typing a line came to, as the terminal showed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// The line was taken (it may have printed, asked a question or started a ping).
+    Accepted,
+    /// The line was refused; the terminal printed why.
+    Rejected(Rejection),
+}
+
+/// Why a line was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// `% Invalid input detected at '^' marker.`, the caret under this terminal column.
+    Invalid { column: usize },
+    /// `% Incomplete command.`
+    Incomplete,
+    /// `% Ambiguous command: "..."`
+    Ambiguous,
+    /// The command parsed, and the device refused what it asked: `Bad mask`,
+    /// `% 10.0.0.0 overlaps with ...`, `% Command rejected: ...`.
+    Refused,
+    /// An unknown command: IOS's `% Unknown command or computer name`, Windows's
+    /// `'x' is not recognized as an internal or external command`.
+    UnknownCommand,
+    /// A host command with the wrong arguments (it printed its usage).
+    Usage,
+}
+
+impl Response {
+    pub fn is_rejected(&self) -> bool {
+        matches!(self, Response::Rejected(_))
+    }
+}
+
+/// How long a typed command may keep the terminal busy (a ping with a huge
+/// repeat count is cut there, as a user would press Ctrl-Shift-6).
+pub const COMMAND_BUDGET: Duration = Duration::from_secs(3600);
+
+/// Typing at a device's terminal, for everything above the CLI (scripts, the
+/// console, the app, graders): the line is parsed here, and the device acts
+/// through the network so that what it sends goes on the wire.
+pub trait Terminal {
+    /// Type one line; the device's console gets what the terminal prints.
+    fn type_line(&mut self, id: DeviceId, line: &str) -> Response;
+    /// Type a line and, if it started a ping or traceroute, let simulated time
+    /// run until it finishes; returns what the terminal printed.
+    fn exec(&mut self, id: DeviceId, line: &str) -> String;
+}
+
+impl Terminal for Network {
+    fn type_line(&mut self, id: DeviceId, line: &str) -> Response {
+        self.act(id, |dev, ctx| {
+            let response = type_line(dev, ctx, line);
+            dev.flush(ctx);
+            response
+        })
+    }
+
+    fn exec(&mut self, id: DeviceId, line: &str) -> String {
+        self.type_line(id, line);
+        self.run_while_busy(id, COMMAND_BUDGET);
+        self.take_console(id)
+    }
+}
 
 /// Type one line at a device's terminal; output goes to its console.
-pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
+pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     // A line is never longer than a terminal buffer; longer input is cut, as IOS does.
     let line = cut(line, 4096);
     match dev.role {
@@ -25,26 +93,6 @@ pub fn complete(dev: &Device, line: &str) -> Option<String> {
         Role::Host(_) => None,
         Role::Ios(_) => ios::complete(dev, line),
     }
-}
-
-/// Whether a terminal's answer to a line says the line was rejected: the
-/// IOS error banners and the host prompt's complaints. Lab loading reports
-/// such lines as warnings; tests use it to check configs are accepted.
-pub fn is_rejection(response: &str) -> bool {
-    response.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("% Invalid")
-            || l.starts_with("%Invalid")
-            || l.starts_with("% Incomplete")
-            || l.starts_with("% Ambiguous")
-            || l.starts_with("% Bad")
-            || l.starts_with("%Inconsistent")
-            || l.starts_with("Bad mask")
-            || l.contains("is not recognized")
-            || l.contains("overlaps with")
-            || l.contains("Command rejected")
-            || l.starts_with("The following command was not valid")
-    })
 }
 
 fn cut(s: &str, max: usize) -> &str {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::Port;
+use crate::proto::decision::{Decision, L2Drop};
 use crate::proto::dot1q;
 use crate::proto::ethernet::{self, BROADCAST};
 use crate::proto::mac_table::MacTable;
@@ -42,6 +43,8 @@ pub struct Forwarded {
     pub to_ports: Vec<(usize, Vec<u8>)>,
     /// Untagged frames for the VLAN interface of a VLAN.
     pub to_svi: Vec<(u16, Vec<u8>)>,
+    /// What the bridge decided, by the port the frame came in on (when tracing).
+    pub notes: Vec<(Option<usize>, Decision)>,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +69,8 @@ pub struct Bridge {
     /// for every other port); kept with `bundles` so forwarding need not search.
     channel_members: Vec<Vec<usize>>,
     ticks: u64,
+    /// Report decisions to the trace.
+    pub tracing: bool,
 }
 
 pub const DEFAULT_VLAN: u16 = 1;
@@ -85,6 +90,7 @@ impl Bridge {
             bundles: vec![None; ports],
             channel_members: vec![Vec::new(); ports],
             ticks: 0,
+            tracing: false,
         }
     }
 
@@ -340,16 +346,22 @@ impl Bridge {
         if ethernet::parse(&frame).is_none() {
             return;
         }
+        let physical = in_port;
         let in_port = self.logical(in_port);
-        let Some((vlan, frame)) = self.classify(in_port, frame) else { return };
+        let Some((vlan, frame)) = self.classify(in_port, frame) else {
+            self.note(out, Some(physical), Decision::Filtered { vlan: None, why: L2Drop::VlanNotCarried });
+            return;
+        };
         let Some(eth) = ethernet::parse(&frame) else { return };
         if !self.learning(in_port, vlan) {
+            self.note(out, Some(physical), Decision::Filtered { vlan: Some(vlan), why: L2Drop::PortBlocked });
             return;
         }
         if eth.src_addr.is_unicast() {
             self.macs.learn(vlan, eth.src_addr, in_port, now);
         }
         if !self.forwarding(in_port, vlan) {
+            self.note(out, Some(physical), Decision::Filtered { vlan: Some(vlan), why: L2Drop::PortBlocked });
             return;
         }
         let dst = eth.dst_addr;
@@ -391,21 +403,33 @@ impl Bridge {
         let usable = |p: usize| {
             Some(p) != in_port && self.up(p, ports) && self.ports[p].carries(vlan) && self.forwarding(p, vlan)
         };
-        let mut send = |p: usize| {
+        let send = |p: usize, out: &mut Forwarded| {
             if let Some(exit) = self.exit(p, &frame, ports) {
                 out.to_ports.push((exit, self.egress(p, vlan, &frame)));
             }
         };
         if dst.is_unicast() {
             if let Some(port) = self.macs.lookup(vlan, dst, now) {
-                if usable(port) {
-                    send(port);
-                }
+                let decision = if usable(port) {
+                    send(port, out);
+                    Decision::Switched { vlan, port }
+                } else {
+                    let why = if Some(port) == in_port { L2Drop::SamePort } else { L2Drop::PortBlocked };
+                    Decision::Filtered { vlan: Some(vlan), why }
+                };
+                self.note(out, in_port, decision);
                 return;
             }
         }
         for p in (0..ports.len()).filter(|&p| usable(p)) {
-            send(p);
+            send(p, out);
+        }
+        self.note(out, in_port, Decision::Flooded { vlan });
+    }
+
+    fn note(&self, out: &mut Forwarded, port: Option<usize>, decision: Decision) {
+        if self.tracing {
+            out.notes.push((port, decision));
         }
     }
 

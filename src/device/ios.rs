@@ -4,10 +4,15 @@
 
 mod discovery;
 mod etherchannel;
+mod interfaces;
 mod port_security;
+mod static_routes;
 mod trunking;
 
 use std::net::Ipv4Addr;
+
+pub use interfaces::{lineproto_log, link_log, AddressError, LinkEvent};
+pub use static_routes::{RouteError, StaticRouteSpec};
 
 use super::bridge::{Bridge, Forwarded};
 use super::{Outbox, Port};
@@ -304,14 +309,19 @@ pub struct Ios {
     pub banner_in_progress: Option<(BannerKind, String, String)>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
+    /// Decisions for the trace, waiting to be handed to the engine.
+    pending_notes: Vec<(Option<usize>, crate::proto::decision::Decision)>,
     /// Log lines produced while handling frames, for the console.
     pub pending_log: String,
     /// Ports err-disabled since the engine last looked (it takes their links down).
     pub err_disabled_now: Vec<usize>,
+    /// When the once-a-second housekeeping (spanning tree, CDP, LLDP, DTP,
+    /// EtherChannel, errdisable recovery) runs next.
+    next_tick: Time,
 }
 
 impl Ios {
-    pub fn new(model: Model, ports: &[Port], base_mac: Mac) -> Self {
+    pub fn new(model: Model, ports: &[Port], base_mac: Mac, now: Time) -> Self {
         // Only routers route until the switching issue brings `ip routing`.
         let mut stack = IpStack::new(StackConfig { forwarding: model == Model::Router, ..StackConfig::IOS });
         let mut ifaces = Vec::new();
@@ -378,8 +388,10 @@ impl Ios {
             probe_ident: 0,
             banner_in_progress: None,
             pending_l2: Vec::new(),
+            pending_notes: Vec::new(),
             err_disabled_now: Vec::new(),
             pending_log: String::new(),
+            next_tick: now + crate::sim::Duration::from_secs(1),
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
@@ -581,18 +593,12 @@ impl Ios {
         } else {
             self.refresh_logical(ports);
         }
-        let mut log = String::new();
-        if up {
-            log += &format!("\n%LINK-3-UPDOWN: Interface {name}, changed state to up\n");
-            log += &format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to up\n");
-        } else if shut {
-            log += &format!("\n%LINK-5-CHANGED: Interface {name}, changed state to administratively down\n");
-            log += &format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to down\n");
-        } else {
-            log += &format!("\n%LINK-3-UPDOWN: Interface {name}, changed state to down\n");
-            log += &format!("\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to down\n");
-        }
-        log
+        let event = match (up, shut) {
+            (true, _) => LinkEvent::Up,
+            (false, true) => LinkEvent::AdminDown,
+            (false, false) => LinkEvent::Down,
+        };
+        link_log(&name, event)
     }
 
     /// A frame arrived on a port whose link is up.
@@ -665,11 +671,27 @@ impl Ios {
         let mut fwd = Forwarded::default();
         bridge.receive(now, port, frame, ports, &mut fwd);
         self.pending_l2.extend(fwd.to_ports);
+        self.pending_notes.append(&mut fwd.notes);
         for (vlan, f) in fwd.to_svi {
             if let Some(s) = self.svi_for(vlan) {
                 self.stack.receive(now, s, f);
             }
         }
+    }
+
+    /// The next deadline of the box's periodic protocols.
+    #[inline]
+    pub fn poll_at(&self) -> Option<Time> {
+        Some(self.next_tick)
+    }
+
+    /// Run the periodic protocols if they are due; returns what the console logs.
+    pub fn poll(&mut self, now: Time, ports: &[Port]) -> String {
+        if now < self.next_tick {
+            return String::new();
+        }
+        self.next_tick = now + crate::sim::Duration::from_secs(1);
+        self.tick(now, ports)
     }
 
     /// Once a second: run each VLAN's spanning tree and send its BPDUs.
@@ -729,10 +751,7 @@ impl Ios {
         for ((name, s), was) in svis.iter().zip(before) {
             let up = self.stack.ifaces[*s].up;
             if up != was {
-                let word = if up { "up" } else { "down" };
-                log.push_str(&format!(
-                    "\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to {word}\n"
-                ));
+                log.push_str(&lineproto_log(name, up));
             }
         }
         log
@@ -749,6 +768,7 @@ impl Ios {
     /// Hand everything queued for the wire to the engine.
     pub fn drain_output(&mut self, now: Time, ports: &[Port], out: &mut Outbox) {
         out.frames.append(&mut self.pending_l2);
+        out.notes.append(&mut self.pending_notes);
         // Taken and handed back so the queue keeps its allocation across frames.
         let mut frames = std::mem::take(&mut self.stack.out);
         for (iface, frame) in frames.drain(..) {
@@ -761,6 +781,7 @@ impl Ios {
                     let mut fwd = Forwarded::default();
                     bridge.send_from_svi(now, vlan, frame, ports, &mut fwd);
                     out.frames.extend(fwd.to_ports);
+                    out.notes.append(&mut fwd.notes);
                 }
             } else if let (Some(_), Some((vlan, native))) = (owner.name.sub, owner.dot1q) {
                 if let Some(port) = self.iface(&owner.name.parent()).and_then(|p| p.port) {

@@ -1,8 +1,10 @@
 //! Devices: hosts (PC, laptop, server) and IOS boxes (router, switch,
 //! multilayer switch). A device is a composition of protocol pieces from
 //! [`crate::proto`] (an IP stack, a bridge, ping sessions) plus the state its
-//! CLI configures. Devices never touch the event queue: they receive frames,
-//! timers and typed lines, and answer through an [`Outbox`].
+//! CLI configures. Devices never touch the event queue: they receive frames
+//! and calls, report their next deadline ([`Device::poll_at`]), are polled
+//! when it comes, and answer through an [`Outbox`]. Nothing here calls the
+//! CLI: the CLI calls devices.
 
 pub mod bridge;
 mod host;
@@ -15,30 +17,21 @@ pub use host::Host;
 pub use ios::{Ios, IosIface, LineConfig, Mode};
 
 use crate::base::{IfaceName, Model};
+use crate::proto::decision::Decision;
 use crate::proto::ip_stack::IpStack;
 use crate::proto::probe::{self, Session};
 use crate::proto::Mac;
 use crate::sim::Time;
-
-/// What a device asks the engine to wake it for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Timer {
-    /// The IP stack's pending ARP resolutions.
-    Arp,
-    /// The running ping or traceroute.
-    Probe,
-    /// The switch's once-a-second housekeeping (spanning tree).
-    Tick,
-}
 
 /// What a device hands back to the engine while handling an input.
 #[derive(Default, Debug)]
 pub struct Outbox {
     /// Frames to transmit, by port index.
     pub frames: Vec<(usize, Vec<u8>)>,
-    pub timers: Vec<(Time, Timer)>,
     /// Ports whose administrative state changed (the engine recomputes the link).
     pub admin_changed: Vec<usize>,
+    /// Decisions for the trace (when it is on), with the port they concern.
+    pub notes: Vec<(Option<usize>, Decision)>,
 }
 
 /// The context of one call into a device.
@@ -88,10 +81,8 @@ pub struct Device {
     pub console: String,
     /// The ping or traceroute the terminal is waiting for.
     pub session: Option<Session>,
-    /// When the session wants to run next (not yet handed to the engine).
-    pending_probe_wake: Option<Time>,
-    /// The probe timer already in the engine's queue, so each wake is scheduled once.
-    scheduled_probe: Option<Time>,
+    /// When the session wants to run next.
+    session_wake: Option<Time>,
 }
 
 impl std::fmt::Debug for Session {
@@ -102,7 +93,7 @@ impl std::fmt::Debug for Session {
 
 impl Device {
     /// A device fresh out of the box, its ports' MAC addresses counted from `base_mac`.
-    pub fn new(name: &str, model: Model, base_mac: Mac) -> Device {
+    pub fn new(name: &str, model: Model, base_mac: Mac, now: Time) -> Device {
         let ports: Vec<Port> = model
             .ports()
             .into_iter()
@@ -118,7 +109,7 @@ impl Device {
         let role = if model.is_host() {
             Role::Host(Host::new(&ports))
         } else {
-            Role::Ios(Box::new(Ios::new(model, &ports, base_mac)))
+            Role::Ios(Box::new(Ios::new(model, &ports, base_mac, now)))
         };
         Device {
             name: name.to_string(),
@@ -128,8 +119,7 @@ impl Device {
             role,
             console: String::new(),
             session: None,
-            pending_probe_wake: None,
-            scheduled_probe: None,
+            session_wake: None,
         }
     }
 
@@ -202,31 +192,46 @@ impl Device {
         self.flush(ctx);
     }
 
-    pub fn timer(&mut self, ctx: &mut Ctx, timer: Timer) {
-        match timer {
-            Timer::Arp => self.stack_mut().on_timer(ctx.now),
-            Timer::Tick => {
-                if let Role::Ios(i) = &mut self.role {
-                    let log = i.tick(ctx.now, &self.ports);
-                    self.console.push_str(&log);
-                    ctx.out.timers.push((ctx.now + crate::sim::Duration::from_secs(1), Timer::Tick));
-                    ctx.out.admin_changed.append(&mut i.err_disabled_now);
-                }
-            }
-            Timer::Probe => {
-                if self.scheduled_probe == Some(ctx.now) {
-                    self.scheduled_probe = None;
-                }
-                self.step_session(ctx.now)
+    /// The earliest time one of the device's pieces has something to do:
+    /// the running ping or traceroute, the IP stack's ARP retries, an IOS
+    /// box's periodic protocols.
+    #[inline]
+    pub fn poll_at(&self) -> Option<Time> {
+        let (stack, box_at) = match &self.role {
+            Role::Ios(i) => (&i.stack, i.poll_at()),
+            Role::Host(h) => (&h.stack, None),
+        };
+        earliest(earliest(self.session_wake, stack.poll_at()), box_at)
+    }
+
+    /// Run every piece whose deadline has come. The order is fixed (the
+    /// application, then the IP stack, then the box's periodic protocols), so
+    /// deadlines that fall at the same instant always run in the same order.
+    pub fn poll(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now;
+        if self.session_wake.is_some_and(|t| t <= now) {
+            self.step_session(now);
+        }
+        if self.stack().poll_at().is_some_and(|t| t <= now) {
+            self.stack_mut().poll(now);
+        }
+        if let Role::Ios(i) = &mut self.role {
+            if i.poll_at().is_some_and(|t| t <= now) {
+                let log = i.poll(now, &self.ports);
+                self.console.push_str(&log);
             }
         }
         self.flush(ctx);
     }
 
-    /// Power on: start the periodic timers the device needs.
-    pub fn start(&mut self, ctx: &mut Ctx) {
-        if !self.model.is_host() {
-            ctx.out.timers.push((ctx.now + crate::sim::Duration::from_secs(1), Timer::Tick));
+    /// Turn the notes pieces keep for the trace on or off.
+    pub fn set_tracing(&mut self, on: bool) {
+        let stack = self.stack_mut();
+        stack.notes = on.then(Vec::new);
+        if let Role::Ios(i) = &mut self.role {
+            if let Some(b) = i.bridge.as_mut() {
+                b.tracing = on;
+            }
         }
     }
 
@@ -258,18 +263,12 @@ impl Device {
         self.flush(ctx);
     }
 
-    /// Type one line at the device's terminal.
-    pub fn type_line(&mut self, ctx: &mut Ctx, line: &str) {
-        crate::cli::type_line(self, ctx, line);
-        self.flush(ctx);
-    }
-
-    /// The configuration typed at boot becomes the startup-config, and the
-    /// terminal waits at user EXEC, as after a real boot.
-    pub fn boot_complete(&mut self) {
-        let startup = crate::cli::ios::running_config::startup_text(self);
+    /// Boot is over: the configuration read at boot (rendered by the caller,
+    /// which knows the syntax) becomes the startup-config, and the terminal
+    /// waits at user EXEC, as after a real boot.
+    pub fn boot_complete(&mut self, startup_config: String) {
         if let Role::Ios(i) = &mut self.role {
-            i.startup_config = Some(startup);
+            i.startup_config = Some(startup_config);
             i.mode = Mode::UserExec;
             i.history.clear();
         }
@@ -309,9 +308,8 @@ impl Device {
             Role::Host(h) => &mut h.stack,
             Role::Ios(i) => &mut i.stack,
         };
-        let wake = session.start(now, stack, &mut self.console);
+        self.session_wake = session.start(now, stack, &mut self.console);
         self.session = Some(session);
-        self.pending_probe_wake = wake;
     }
 
     fn step_session(&mut self, now: Time) {
@@ -320,7 +318,7 @@ impl Device {
             Role::Host(h) => &mut h.stack,
             Role::Ios(i) => &mut i.stack,
         };
-        self.pending_probe_wake = session.step(now, stack, &mut self.console);
+        self.session_wake = session.step(now, stack, &mut self.console);
     }
 
     /// Stop a running ping or traceroute, printing what it had.
@@ -343,16 +341,8 @@ impl Device {
             }
             self.step_session(now);
         }
-        if let Some(at) = self.pending_probe_wake.take() {
-            let stale = self.scheduled_probe.is_none_or(|s| s < now || at < s);
-            if stale {
-                self.scheduled_probe = Some(at);
-                ctx.out.timers.push((at, Timer::Probe));
-            }
-        }
-        let stack = self.stack_mut();
-        for at in stack.wakeups.drain(..) {
-            ctx.out.timers.push((at, Timer::Arp));
+        if let Some(notes) = self.stack_mut().notes.as_mut() {
+            ctx.out.notes.extend(notes.drain(..).map(|n| (None, n)));
         }
         match &mut self.role {
             Role::Host(h) => {
@@ -368,6 +358,16 @@ impl Device {
                 ctx.out.admin_changed.append(&mut i.err_disabled_now);
             }
         }
+    }
+}
+
+/// The earlier of two optional deadlines.
+#[inline]
+fn earliest(a: Option<Time>, b: Option<Time>) -> Option<Time> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
     }
 }
 

@@ -1,12 +1,14 @@
 //! Evaluating one objective against a converged network.
 
+use crate::cli::Terminal;
 use std::net::Ipv4Addr;
 
 use crate::base::{DeviceId, IfaceName};
 use crate::device::{Mode, Role};
 use crate::lab::{parse_endpoint, Check};
+use crate::net::Network;
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
-use crate::sim::{Duration, Network, Time};
+use crate::sim::{Duration, Time};
 
 /// The verdict on one objective.
 #[derive(Clone, Debug, PartialEq, Eq)]

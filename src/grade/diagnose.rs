@@ -9,11 +9,12 @@ use std::net::Ipv4Addr;
 
 use crate::base::DeviceId;
 use crate::device::Role;
+use crate::net::Network;
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::{Drop, SendError};
 use crate::proto::probe::Outcome;
 use crate::proto::rib::Prefix;
-use crate::sim::{Network, Time};
+use crate::sim::Time;
 
 /// The device and interface that own an address.
 struct Owner {

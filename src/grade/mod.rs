@@ -16,7 +16,8 @@ use std::time::{Duration as WallDuration, Instant};
 use serde::Serialize;
 
 use crate::lab::{self, Lab};
-use crate::sim::{Duration, Limits, Network, Time};
+use crate::net::Network;
+use crate::sim::{Duration, Limits, Time};
 
 pub use check::{describe, evaluate, resolve_target};
 pub use report::{csv, json, text};
@@ -180,7 +181,7 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
         Ok((net, _)) => net,
         Err(e) => return report.zero(lab, format!("the submission's topology cannot be built: {e}")).total(),
     };
-    net.limits = Limits { max_events: limits.max_events };
+    net.set_limits(Limits { max_events: limits.max_events });
     let started = Instant::now();
     let until = net.now() + limits.converge;
     let converged = run_bounded(&mut net, until, started, limits);
@@ -202,13 +203,13 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
             result.why = Some(format!("not graded: {d}"));
         } else if let Err(limit) = &converged {
             result.why = Some(format!("not graded: {limit}"));
-        } else if started.elapsed() > limits.wall_clock || net.stats.limit_hit {
+        } else if started.elapsed() > limits.wall_clock || net.stats().limit_hit {
             result.why = Some("not graded: the submission's time limit was reached".into());
         } else {
             let outcome = check::evaluate(&mut net, &objective.check);
             result.passed = outcome.passed;
             result.why = outcome.why;
-            if net.stats.limit_hit {
+            if net.stats().limit_hit {
                 result.passed = false;
                 result.why = Some(format!(
                     "not graded: event limit: the network did more than {} things (a loop or a storm?)",
@@ -237,7 +238,7 @@ fn run_bounded(net: &mut Network, until: Time, started: Instant, limits: &GradeL
     while net.now() < until {
         let next = (net.now() + Duration::from_millis(500)).min(until);
         net.run_until(next);
-        if net.stats.limit_hit {
+        if net.stats().limit_hit {
             return Err(format!(
                 "event limit: the network did more than {} things in {:.1} simulated seconds (a loop or a storm?)",
                 limits.max_events,

@@ -264,7 +264,7 @@ pub fn sync(
 /// icon and name, a light (and, when shown, a label) at each cable end.
 fn respawn(
     commands: &mut Commands,
-    net: &crate::sim::Network,
+    net: &crate::net::Network,
     generation: u64,
     show_labels: bool,
     scene: &mut Scene,
@@ -380,14 +380,14 @@ pub fn level_of_detail(
 }
 
 /// Where a device is drawn: where it is being dragged to, or where it stands.
-fn drawn_at(net: &crate::sim::Network, ui: &UiState, id: usize) -> Vec2 {
+fn drawn_at(net: &crate::net::Network, ui: &UiState, id: usize) -> Vec2 {
     let d = net.device(id);
     world(ui.drag.as_ref().filter(|g| g.device == d.name).map_or(d.at, |g| g.at))
 }
 
 /// Each cable's two drawn ends, parallel cables beside each other, in
 /// `cable_ends` order.
-fn cable_spans(net: &crate::sim::Network, place: &impl Fn(usize) -> Vec2) -> Vec<(Vec2, Vec2)> {
+fn cable_spans(net: &crate::net::Network, place: &impl Fn(usize) -> Vec2) -> Vec<(Vec2, Vec2)> {
     net.cable_ends()
         .zip(parallel_offsets(net, place))
         .map(|(ends, shift)| (place(ends[0].device) + shift, place(ends[1].device) + shift))
@@ -400,7 +400,7 @@ const PARALLEL_GAP: f32 = 14.0;
 /// How far each cable is drawn beside the straight line between its
 /// devices, so parallel cables (an EtherChannel, a redundant link) show as
 /// separate lines with their own lights. In `cable_ends` order.
-fn parallel_offsets(net: &crate::sim::Network, place: &impl Fn(usize) -> Vec2) -> Vec<Vec2> {
+fn parallel_offsets(net: &crate::net::Network, place: &impl Fn(usize) -> Vec2) -> Vec<Vec2> {
     let pairs: Vec<(usize, usize)> =
         net.cable_ends().map(|e| (e[0].device.min(e[1].device), e[0].device.max(e[1].device))).collect();
     let mut count: std::collections::BTreeMap<(usize, usize), usize> = std::collections::BTreeMap::new();

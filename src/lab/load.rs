@@ -1,13 +1,14 @@
 //! Reading a lab: RON parsing with positions, validation of names and cables,
 //! and booting every device from its configuration.
 
+use crate::cli::Terminal;
 use std::path::Path;
 
 use ron::extensions::Extensions;
 
 use super::schema::Lab;
 use crate::base::{DeviceId, IfaceKind, IfaceName, Model};
-use crate::sim::{Network, NetworkError};
+use crate::net::{Network, NetworkError};
 
 /// A problem with a lab file, with the place it comes from where one is known.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -194,20 +195,21 @@ fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str) -> Vec<Buil
     }
     net.take_console(id);
     for (n, line) in config.lines().enumerate() {
-        net.type_line(id, line);
-        let response = net.take_console(id);
-        if crate::cli::is_rejection(&response) {
+        let response = net.type_line(id, line);
+        let printed = net.take_console(id);
+        if response.is_rejected() {
             warnings.push(BuildWarning {
                 device: name.clone(),
                 line: n + 1,
                 text: line.to_string(),
-                response: response.trim().to_string(),
+                response: printed.trim().to_string(),
             });
         }
     }
     if !model.is_host() {
         net.type_line(id, "end");
-        net.device_mut(id).boot_complete();
+        let startup = crate::cli::ios::running_config::startup_text(net.device(id));
+        net.device_mut(id).boot_complete(startup);
     }
     net.take_console(id);
     warnings

@@ -10,7 +10,7 @@ use ron::ser::PrettyConfig;
 
 use super::schema::{DeviceSpec, Lab};
 use crate::device::Role;
-use crate::sim::Network;
+use crate::net::Network;
 
 /// The lab as it stands now: `template`'s text and objectives, the network's
 /// devices, configurations and cables.

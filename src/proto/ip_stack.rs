@@ -13,6 +13,7 @@ use std::net::Ipv4Addr;
 use smoltcp::wire::{EthernetProtocol, IpProtocol};
 
 use super::arp::{self, ArpCache};
+use super::decision::{Decision, Flow};
 use super::ethernet::{self, Mac, BROADCAST};
 use super::hdlc;
 use super::icmp::{self, ErrorKind, Message};
@@ -151,8 +152,8 @@ pub struct IpStack {
     pub out: Vec<(usize, Vec<u8>)>,
     /// Events for applications.
     pub delivered: Vec<Delivery>,
-    /// Times at which [`IpStack::on_timer`] wants to run.
-    pub wakeups: Vec<Time>,
+    /// Decisions for the trace, when it is on.
+    pub notes: Option<Vec<Decision>>,
     /// The most recent drops, oldest first.
     pub drops: Vec<(Time, Drop)>,
     pub forwarded: u64,
@@ -171,7 +172,7 @@ impl IpStack {
             last_unreachable: None,
             out: Vec::new(),
             delivered: Vec::new(),
-            wakeups: Vec::new(),
+            notes: None,
             drops: Vec::new(),
             forwarded: 0,
         }
@@ -237,6 +238,20 @@ impl IpStack {
             self.drops.remove(0);
         }
         self.drops.push((now, d));
+    }
+
+    /// Tell the trace, if it is on.
+    #[inline]
+    fn note(&mut self, decision: impl FnOnce() -> Decision) {
+        if let Some(notes) = &mut self.notes {
+            notes.push(decision());
+        }
+    }
+
+    /// Note a dropped packet for the trace and keep it for diagnosis.
+    fn drop_packet(&mut self, now: Time, packet: Option<&[u8]>, why: Drop) {
+        self.log_drop(now, why);
+        self.note(|| Decision::IpDropped { flow: packet.and_then(flow_of), why });
     }
 
     fn next_ident(&mut self) -> u16 {
@@ -359,12 +374,12 @@ impl IpStack {
 
     fn forward(&mut self, now: Time, in_iface: usize, mut frame: Vec<u8>, l3: usize, h: Header) {
         if h.ttl <= 1 {
-            self.log_drop(now, Drop::TtlExpired { dst: h.dst });
+            self.drop_packet(now, Some(&frame[l3..]), Drop::TtlExpired { dst: h.dst });
             self.send_error(now, &frame[l3..], ErrorKind::TtlExceeded);
             return;
         }
         let Some(hop) = self.rib.lookup(h.dst) else {
-            self.log_drop(now, Drop::NoRoute { dst: h.dst });
+            self.drop_packet(now, Some(&frame[l3..]), Drop::NoRoute { dst: h.dst });
             self.send_error(now, &frame[l3..], ErrorKind::NetUnreachable);
             return;
         };
@@ -462,7 +477,7 @@ impl IpStack {
     fn transmit(&mut self, now: Time, packet: Vec<u8>, hop: Hop) {
         let Some(i) = self.ifaces.get(hop.iface) else { return };
         if !i.up {
-            self.log_drop(now, Drop::IfaceDown { iface: hop.iface });
+            self.drop_packet(now, Some(&packet), Drop::IfaceDown { iface: hop.iface });
             return;
         }
         match i.encap {
@@ -470,7 +485,7 @@ impl IpStack {
             Encap::Hdlc => self.out.push((hop.iface, hdlc::encapsulate_ipv4(&packet))),
             Encap::Ethernet => {
                 let Some(h) = ipv4::parse(&packet) else {
-                    self.log_drop(now, Drop::Malformed);
+                    self.drop_packet(now, Some(&packet), Drop::Malformed);
                     return;
                 };
                 let nh = hop.next_hop.unwrap_or(h.dst);
@@ -506,11 +521,20 @@ impl IpStack {
         // not logged. Giving up on the neighbour is.
         let held = if hold { vec![packet] } else { Vec::new() };
         self.pending.push(Pending { iface, next_hop: nh, tries: 0, next_try: now, held });
-        self.on_timer(now);
+        self.poll(now);
+    }
+
+    /// When [`IpStack::poll`] has something to do: the next ARP retry.
+    #[inline]
+    pub fn poll_at(&self) -> Option<Time> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        self.pending.iter().map(|p| p.next_try).min()
     }
 
     /// Retry or give up on pending ARP resolutions that are due.
-    pub fn on_timer(&mut self, now: Time) {
+    pub fn poll(&mut self, now: Time) {
         let mut i = 0;
         while i < self.pending.len() {
             if self.pending[i].next_try > now {
@@ -519,8 +543,10 @@ impl IpStack {
             }
             if self.pending[i].tries >= self.config.arp_tries {
                 let p = self.pending.swap_remove(i);
-                self.log_drop(now, Drop::ArpUnresolved { next_hop: p.next_hop, iface: p.iface });
+                let why = Drop::ArpUnresolved { next_hop: p.next_hop, iface: p.iface };
+                self.log_drop(now, why);
                 for packet in &p.held {
+                    self.note(|| Decision::IpDropped { flow: flow_of(packet), why });
                     self.report_arp_failure(p.next_hop, packet);
                 }
                 continue;
@@ -528,13 +554,13 @@ impl IpStack {
             let p = &mut self.pending[i];
             p.tries += 1;
             p.next_try = now + self.config.arp_retry;
-            let (iface, nh, next) = (p.iface, p.next_hop, p.next_try);
+            let (iface, nh) = (p.iface, p.next_hop);
             let iface_ref = &self.ifaces[iface];
             if let Some((src, _)) = iface_ref.addr {
                 let req = arp::request(iface_ref.mac, src, nh);
                 self.out.push((iface, req));
+                self.note(|| Decision::ArpRequest { target: nh, iface });
             }
-            self.wakeups.push(next);
             i += 1;
         }
     }
@@ -558,6 +584,22 @@ impl IpStack {
         self.arp.clear();
         self.pending.clear();
     }
+}
+
+/// The flow an IPv4 packet belongs to, for the trace.
+pub fn flow_of(packet: &[u8]) -> Option<Flow> {
+    let h = ipv4::parse(packet)?;
+    let payload = packet.get(h.header_len..h.total_len.min(packet.len()))?;
+    let (id, seq) = match h.protocol {
+        IpProtocol::Icmp => match icmp::parse(payload) {
+            Some(Message::EchoRequest { ident, seq, .. } | Message::EchoReply { ident, seq, .. }) => (ident, seq),
+            Some(Message::Error { quoted, .. }) => quoted.echo_ids().unwrap_or((0, 0)),
+            None => (0, 0),
+        },
+        IpProtocol::Udp | IpProtocol::Tcp => udp::ports(payload).unwrap_or((0, 0)),
+        _ => (0, 0),
+    };
+    Some(Flow { src: h.src, dst: h.dst, protocol: h.protocol.into(), id, seq })
 }
 
 fn pad(frame: &mut Vec<u8>) {
@@ -618,7 +660,7 @@ mod tests {
         let mut now = Time::ZERO;
         for _ in 0..5 {
             now += Duration::from_secs(1);
-            a.on_timer(now);
+            a.poll(now);
         }
         assert_eq!(a.out.len(), 3, "three requests");
         assert!(matches!(a.delivered[..], [Delivery::ArpFailed { echo: Some((1, 9)), .. }]));

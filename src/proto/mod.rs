@@ -5,6 +5,7 @@
 pub mod acl;
 pub mod arp;
 pub mod cdp;
+pub mod decision;
 pub mod dhcp;
 pub mod dot1q;
 pub mod dtp;

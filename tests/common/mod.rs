@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use wirelab::lab::{self, Lab};
+use wirelab::net::Network;
 use wirelab::script;
-use wirelab::sim::Network;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

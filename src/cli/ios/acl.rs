@@ -5,6 +5,7 @@
 use super::acl_syntax::{self, EntryError};
 use super::tree::Arg;
 use super::{arg, kw, Cx, Tree};
+use crate::cli::Rejection;
 use crate::device::Mode;
 use crate::proto::acl::{Acl, AclId, AclKind, Entry};
 
@@ -107,14 +108,14 @@ fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: 
                 acl.add(seq, rule);
             }
         }
-        Err(EntryError::Incomplete) => cx.print("% Incomplete command.\n\n"),
+        Err(EntryError::Incomplete) => cx.reject(Rejection::Incomplete, "% Incomplete command.\n\n"),
         Err(EntryError::Invalid(word)) => {
             // The offending word is `word` words into `text`, which starts at `rest` minus the action.
             let rest_col = cx.rest_column().unwrap_or(0);
             let offset_in_rest =
                 rest.split_whitespace().take(word.saturating_sub(1)).map(|w| w.len() + 1).sum::<usize>();
             let col = rest_col + offset_in_rest;
-            cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+            cx.invalid_at(col);
         }
     }
 }
@@ -122,7 +123,7 @@ fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: 
 fn numbered_entry(cx: &mut Cx) {
     let Some(n) = cx.num(0) else { return };
     let Some(kind) = AclKind::of_number(n) else {
-        cx.print("% Invalid access list number\n");
+        cx.reject(Rejection::Refused, "% Invalid access list number\n");
         return;
     };
     let action = cx.key_after_num().unwrap_or("permit");
@@ -141,10 +142,8 @@ fn named_list(cx: &mut Cx) {
     let id = AclId::parse(&name);
     if let AclId::Number(n) = id {
         if AclKind::of_number(n) != Some(kind) {
-            cx.print(&format!(
-                "% {name} is not a valid {} access list number\n",
-                if kind == AclKind::Standard { "standard" } else { "extended" }
-            ));
+            let kind_word = if kind == AclKind::Standard { "standard" } else { "extended" };
+            cx.reject(Rejection::Refused, &format!("% {name} is not a valid {kind_word} access list number\n"));
             return;
         }
     }
@@ -154,10 +153,8 @@ fn named_list(cx: &mut Cx) {
     }
     let existing = cx.ios().acls.iter().find(|a| a.id == id).map(|a| a.kind);
     if existing.is_some_and(|k| k != kind) {
-        cx.print(&format!(
-            "% A named {} IP access list with this name already exists\n",
-            if kind == AclKind::Standard { "extended" } else { "standard" }
-        ));
+        let other = if kind == AclKind::Standard { "extended" } else { "standard" };
+        cx.reject(Rejection::Refused, &format!("% A named {other} IP access list with this name already exists\n"));
         return;
     }
     list_mut(&mut cx.ios().acls, &id, kind);

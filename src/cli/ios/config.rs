@@ -8,10 +8,12 @@ use super::{arg, kw};
 use super::{Cx, Handler, Tree, Value};
 use crate::base::{IfaceKind, IfaceName, Model};
 use crate::cli::secret;
-use crate::device::ios::{BannerKind, Ios, IosIface, LineConfig, LineKind, Login, Secret, User};
+use crate::cli::Rejection;
+use crate::device::ios::{
+    AddressError, BannerKind, Ios, IosIface, LineConfig, LineKind, Login, RouteError, Secret, StaticRouteSpec, User,
+};
 use crate::device::{Device, Mode, Role};
-use crate::proto::ipv4::prefix_len;
-use crate::proto::rib::{Prefix, StaticRoute};
+
 use crate::sim::hash_name;
 
 fn router(m: Model) -> bool {
@@ -390,7 +392,7 @@ fn hostname(cx: &mut Cx) {
         cx.word(0).unwrap_or("Router").to_string()
     };
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        cx.print("% Hostname contains one or more illegal characters.\n");
+        cx.reject(Rejection::Refused, "% Hostname contains one or more illegal characters.\n");
         return;
     }
     cx.ios().hostname = name.chars().take(63).collect();
@@ -420,7 +422,9 @@ fn select_iface(cx: &mut Cx, name: &IfaceName) -> Option<IfaceName> {
     } else if ios.ensure_iface(name, ports).is_some() {
         return Some(name.clone());
     }
-    console.push_str(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(ios.prompt().len() + 10)));
+    let column = ios.prompt().len() + 10;
+    let _ = console;
+    cx.invalid_at(column);
     None
 }
 
@@ -430,7 +434,7 @@ fn interface_range(cx: &mut Cx) {
         Some(names) if !names.is_empty() && names.iter().all(|n| cx.ios().iface(n).is_some()) => {
             cx.ios().mode = Mode::Interface { names, range: true };
         }
-        _ => cx.print("% Command rejected: Bad interface range\n"),
+        _ => cx.reject(Rejection::Refused, "% Command rejected: Bad interface range\n"),
     }
 }
 
@@ -462,17 +466,7 @@ pub fn parse_range(text: &str) -> Option<Vec<IfaceName>> {
 }
 
 fn ip_route(cx: &mut Cx) {
-    let (Some(prefix), Some(mask)) = (cx.ip(0), cx.ip(1)) else { return };
-    let Some(len) = prefix_len(mask) else {
-        cx.print("%Inconsistent address and mask\n");
-        return;
-    };
-    if u32::from(prefix) & !crate::proto::ipv4::mask_bits(len) != 0 {
-        cx.print("%Inconsistent address and mask\n");
-        return;
-    }
-    let next_hop = cx.ip(2);
-    let iface_name = cx.iface().cloned();
+    let (Some(network), Some(mask)) = (cx.ip(0), cx.ip(1)) else { return };
     // The distance is the number right after the target, not a tag or track number.
     let distance = cx
         .values
@@ -484,40 +478,22 @@ fn ip_route(cx: &mut Cx) {
         })
         .unwrap_or(1)
         .min(255) as u8;
-    let options = route_options(cx);
-    let negated = cx.negated;
-    let (ios, console, _) = cx.parts();
-    let iface = match &iface_name {
-        Some(n) => match ios.stack.iface_index(n) {
-            Some(i) => Some(i),
-            None => {
-                console.push_str("%Invalid interface\n");
-                return;
-            }
-        },
-        None => None,
+    let spec = StaticRouteSpec {
+        network,
+        mask,
+        iface: cx.iface().cloned(),
+        next_hop: cx.ip(2),
+        distance,
+        options: route_options(cx),
     };
-    let route = StaticRoute { prefix: Prefix::new(prefix, len), iface, next_hop, distance };
-    if negated {
-        ios.static_routes.retain(|r| {
-            !(r.prefix == route.prefix
-                && (next_hop.is_none() && iface.is_none() || r.next_hop == next_hop && r.iface == iface))
-        });
-    } else {
-        if next_hop.is_some_and(|nh| ios.stack.is_local(nh)) {
-            console.push_str("%Invalid next hop address (it's this router)\n");
-            return;
-        }
-        // The same route again replaces its distance, as on IOS.
-        ios.static_routes.retain(|r| !(r.prefix == route.prefix && r.next_hop == next_hop && r.iface == iface));
-        ios.static_route_options
-            .retain(|(r, _)| !(r.prefix == route.prefix && r.next_hop == next_hop && r.iface == iface));
-        if !options.is_empty() {
-            ios.static_route_options.push((route.clone(), options));
-        }
-        ios.static_routes.push(route);
-    }
-    ios.sync_routes();
+    let result = if cx.negated { cx.ios().remove_static_route(&spec) } else { cx.ios().add_static_route(&spec) };
+    let message = match result {
+        Ok(()) => return,
+        Err(RouteError::InconsistentMask) => "%Inconsistent address and mask\n",
+        Err(RouteError::UnknownInterface) => "%Invalid interface\n",
+        Err(RouteError::NextHopIsLocal) => "%Invalid next hop address (it's this router)\n",
+    };
+    cx.reject(Rejection::Refused, message);
 }
 
 fn domain_name(cx: &mut Cx) {
@@ -700,7 +676,7 @@ fn line_vty(cx: &mut Cx) {
     let first = cx.num(0).unwrap_or(0) as u8;
     let last = cx.num(1).map_or(first, |n| n as u8);
     if last < first {
-        cx.print("%Invalid line number\n");
+        cx.reject(Rejection::Refused, "%Invalid line number\n");
         return;
     }
     if cx.dev.model == Model::Router && last > 4 {
@@ -791,7 +767,7 @@ fn username(cx: &mut Cx) {
 fn crypto_rsa(cx: &mut Cx) {
     let ios = cx.ios();
     if ios.domain_name.is_none() {
-        cx.print("% Please define a domain-name first.\n");
+        cx.reject(Rejection::Refused, "% Please define a domain-name first.\n");
         return;
     }
     let name = format!("{}.{}", ios.hostname, ios.domain_name.clone().unwrap_or_default());
@@ -816,116 +792,44 @@ pub(super) fn selected(cx: &mut Cx) -> Vec<IfaceName> {
 }
 
 fn ip_address(cx: &mut Cx) {
-    let names = selected(cx);
-    let prefix = cx.values.iter().find_map(|v| if let super::Value::Prefix(a, l) = v { Some((*a, *l)) } else { None });
-    let (addr, mask) = match prefix {
-        Some((a, l)) => (Some(a), Some(crate::proto::ipv4::mask_of(l))),
-        None => (cx.ip(0), cx.ip(1)),
+    let prefix = cx.values.iter().find_map(|v| if let Value::Prefix(a, l) = v { Some((*a, *l)) } else { None });
+    let address = match prefix {
+        Some((a, l)) => Some((a, crate::proto::ipv4::mask_of(l))),
+        None => cx.ip(0).zip(cx.ip(1)),
     };
-    let negated = cx.negated;
-    let model = cx.dev.model;
-    for name in names {
-        let (ios, console, _) = cx.parts();
-        let Some(i) = ios.iface(&name) else { continue };
-        let Some(stack) = i.stack else {
-            if name.sub.is_some() {
-                console.push_str("% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n");
-            } else if i.switchport.is_some() && model == crate::base::Model::L3Switch {
-                console.push_str("% IP addresses may not be configured on L2 links.\n\n");
-            } else {
-                let _ = model;
-                console.push_str(&format!(
-                    "{}^\n% Invalid input detected at '^' marker.\n\n",
-                    " ".repeat(ios.prompt().len() + 1)
-                ));
+    let address = if cx.negated { None } else { address };
+    if !cx.negated && address.is_none() {
+        return;
+    }
+    for name in selected(cx) {
+        let message = match cx.ios().set_ipv4_address(&name, address) {
+            Ok(()) => continue,
+            Err(AddressError::SubinterfaceWithoutEncapsulation) => "% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n".to_string(),
+            Err(AddressError::Layer2Port) => "% IP addresses may not be configured on L2 links.\n\n".to_string(),
+            Err(AddressError::NotLayer3) => {
+                let column = cx.dev.prompt().len() + 1;
+                return cx.invalid_at(column);
             }
-            return;
+            Err(AddressError::BadMask { mask }) => {
+                format!("Bad mask 0x{:X} for address {}\n", u32::from(mask), address.map_or(mask, |a| a.0))
+            }
+            Err(AddressError::NetworkOrBroadcast { len }) => {
+                format!("Bad mask /{len} for address {}\n", address.map_or(Ipv4Addr::UNSPECIFIED, |a| a.0))
+            }
+            Err(AddressError::Overlaps { network, with }) => format!("% {network} overlaps with {with}\n"),
         };
-        if negated {
-            ios.stack.set_addr(stack, None);
-            ios.sync_routes();
-            continue;
-        }
-        let (Some(addr), Some(mask)) = (addr, mask) else { continue };
-        let Some(len) = prefix_len(mask).filter(|&l| l > 0) else {
-            console.push_str(&format!("Bad mask 0x{:X} for address {addr}\n", u32::from(mask)));
-            return;
-        };
-        if let Some(problem) = address_problem(addr, len) {
-            console.push_str(&problem);
-            return;
-        }
-        if let Some(other) = overlapping(ios, stack, addr, len) {
-            console.push_str(&format!("% {} overlaps with {other}\n", crate::proto::ipv4::network(addr, len)));
-            return;
-        }
-        ios.stack.set_addr(stack, Some((addr, len)));
-        ios.sync_routes();
+        return cx.reject(Rejection::Refused, &message);
     }
-}
-
-fn address_problem(addr: Ipv4Addr, len: u8) -> Option<String> {
-    if len >= 31 {
-        return None;
-    }
-    let net = crate::proto::ipv4::network(addr, len);
-    let bcast = crate::proto::ipv4::broadcast(addr, len);
-    if addr == net || addr == bcast {
-        return Some(format!("Bad mask /{len} for address {addr}\n"));
-    }
-    None
-}
-
-fn overlapping(ios: &crate::device::Ios, me: usize, addr: Ipv4Addr, len: u8) -> Option<String> {
-    let mine = Prefix::new(addr, len);
-    ios.stack.ifaces.iter().enumerate().find_map(|(i, f)| {
-        let (a, l) = f.addr?;
-        let theirs = Prefix::new(a, l);
-        let overlap = theirs.contains(mine.addr) || mine.contains(theirs.addr);
-        (i != me && overlap).then(|| f.name.to_string())
-    })
 }
 
 fn shutdown(cx: &mut Cx) {
-    let names = selected(cx);
     let shut = !cx.negated;
-    let mut changed_ports = Vec::new();
-    {
-        let (ios, console, ports) = cx.parts();
-        for name in &names {
-            let Some(i) = ios.iface_mut(name) else { continue };
-            // `shutdown` is also how an err-disabled port is recovered.
-            let was_err_disabled = i.err_disabled;
-            i.err_disabled = was_err_disabled && !shut;
-            if i.shutdown == shut && !was_err_disabled {
-                continue;
-            }
-            i.shutdown = shut;
-            match i.port {
-                Some(p) => {
-                    changed_ports.push(p);
-                    if shut && !ports[p].link_up {
-                        console.push_str(&format!(
-                            "\n%LINK-5-CHANGED: Interface {name}, changed state to administratively down\n"
-                        ));
-                    }
-                }
-                None => {
-                    let stack = i.stack;
-                    let state = if shut { "administratively down" } else { "up" };
-                    console.push_str(&format!("\n%LINK-5-CHANGED: Interface {name}, changed state to {state}\n"));
-                    ios.refresh_logical(ports);
-                    let proto_up = stack.is_some_and(|s| ios.stack.ifaces[s].up);
-                    let word = if proto_up { "up" } else { "down" };
-                    console.push_str(&format!(
-                        "\n%LINEPROTO-5-UPDOWN: Line protocol on Interface {name}, changed state to {word}\n"
-                    ));
-                }
-            }
+    for name in selected(cx) {
+        let (ios, _, ports) = cx.parts();
+        if let Some(port) = ios.set_shutdown(&name, shut, ports) {
+            cx.out.admin_changed.push(port);
         }
-        ios.sync_routes();
     }
-    cx.out.admin_changed.extend(changed_ports);
 }
 
 fn description(cx: &mut Cx) {
@@ -955,11 +859,8 @@ fn speed(cx: &mut Cx) {
             _ => true,
         };
         if !fits {
-            cx.print(&format!(
-                "{}^\n% Invalid input detected at '^' marker.\n\n",
-                " ".repeat(cx.dev.prompt().len() + 6)
-            ));
-            return;
+            let column = cx.dev.prompt().len() + 6;
+            return cx.invalid_at(column);
         }
         if let Some(i) = cx.ios().iface_mut(&name) {
             i.speed = v.clone();

@@ -5,6 +5,7 @@ use super::show;
 use super::tree::Arg;
 use super::{arg, kw};
 use super::{Cx, Handler, Tree};
+use crate::cli::{Rejection, Response};
 use crate::device::ios::{Confirmable, Question, Secret};
 use crate::device::{Ctx, Device, Ios, Mode, Role};
 use crate::proto::probe::{Kind, Pace, Spec};
@@ -168,14 +169,10 @@ fn copy_run_start(cx: &mut Cx) {
 
 fn copy_start_run(cx: &mut Cx) {
     let Some(startup) = cx.ios().startup_config.clone() else {
-        cx.print("%% Non-volatile configuration memory invalid or not present\n\n");
+        cx.reject(Rejection::Refused, "%% Non-volatile configuration memory invalid or not present\n\n");
         return;
     };
-    let mut out = crate::device::Outbox::default();
-    apply_config_text(cx.dev, cx.now, &mut out, &startup);
-    cx.out.frames.append(&mut out.frames);
-    cx.out.timers.append(&mut out.timers);
-    cx.out.admin_changed.append(&mut out.admin_changed);
+    apply_config_text(cx.dev, cx.now, cx.out, &startup);
     let name = cx.ios().hostname.clone();
     cx.print(&format!(
         "{} bytes copied in 0.416 secs\n{name}#\n%SYS-5-CONFIG_I: Configured from console by console\n",
@@ -209,7 +206,7 @@ fn resolve_target(cx: &mut Cx) -> Option<std::net::Ipv4Addr> {
     if let Some(ip) = cx.values.get(1).and_then(|v| if let super::Value::Ip(ip) = v { Some(*ip) } else { None }) {
         return Some(ip);
     }
-    cx.print("% Unrecognized host or address, or protocol not running.\n\n");
+    cx.reject(Rejection::Refused, "% Unrecognized host or address, or protocol not running.\n\n");
     None
 }
 
@@ -267,19 +264,16 @@ pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crat
         Role::Ios(i) => std::mem::replace(&mut i.mode, Mode::Config),
         Role::Host(_) => return,
     };
-    let console_mark = dev.console.len();
+    // Boot-time parsing is silent but for the lines refused, whose errors stay visible.
     for line in text.lines() {
-        let mut ctx = Ctx { now, out };
-        super::type_line(dev, &mut ctx, line);
+        let mark = dev.console.len();
+        let mut ctx = Ctx { now, out: &mut *out };
+        let refused = super::type_line(dev, &mut ctx, line).is_rejected();
+        let produced = dev.console.split_off(mark);
+        if refused {
+            dev.console.extend(produced.lines().filter(|l| l.starts_with('%')).map(|l| format!("{l}\n")));
+        }
     }
-    // Boot-time parsing is silent but for errors, which stay visible.
-    let produced = dev.console.split_off(console_mark);
-    let errors: String = produced
-        .lines()
-        .filter(|l| l.starts_with("% Invalid") || l.starts_with("% Incomplete") || l.starts_with("% Ambiguous"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    dev.console.push_str(&errors);
     if let Role::Ios(i) = &mut dev.role {
         i.mode = saved;
         i.banner_in_progress = None;
@@ -287,8 +281,8 @@ pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crat
 }
 
 /// The next line typed after IOS asked a question.
-pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
-    let Role::Ios(ios) = &mut dev.role else { return };
+pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Response {
+    let Role::Ios(ios) = &mut dev.role else { return Response::Accepted };
     match q {
         Question::EnablePassword { tries } => {
             let ok = match (&ios.enable_secret, &ios.enable_password) {
@@ -304,6 +298,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
                 dev.console.push_str("Password: ");
             } else {
                 dev.console.push_str("% Bad secrets\n\n");
+                return Response::Rejected(Rejection::Refused);
             }
         }
         Question::CopyDestination => {
@@ -313,6 +308,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
                 dev.console.push_str("Building configuration...\n[OK]\n");
             } else {
                 dev.console.push_str("%Error opening flash:/ (Permission denied)\n");
+                return Response::Rejected(Rejection::Refused);
             }
         }
         Question::RsaModulus => {
@@ -326,6 +322,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
                 let _ = name;
             } else {
                 dev.console.push_str("% A decimal number between 360 and 4096.\n");
+                return Response::Rejected(Rejection::Refused);
             }
         }
         Question::Confirm(what) => {
@@ -334,7 +331,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
                 || line.trim().eq_ignore_ascii_case("yes");
             dev.console.push('\n');
             if !yes {
-                return;
+                return Response::Accepted;
             }
             match what {
                 Confirmable::EraseStartup => {
@@ -347,6 +344,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) {
             }
         }
     }
+    Response::Accepted
 }
 
 fn secret_matches(secret: &Secret, typed: &str) -> bool {
@@ -367,7 +365,7 @@ fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
     let Role::Ios(old) = &mut dev.role else { return };
     let startup = old.startup_config.clone();
     let base_mac = old.bridge.as_ref().map_or(dev.ports[0].mac, |b| b.svi_mac);
-    let fresh = Ios::new(dev.model, &dev.ports, base_mac);
+    let fresh = Ios::new(dev.model, &dev.ports, base_mac, ctx.now);
     **old = fresh;
     if let Role::Ios(i) = &mut dev.role {
         i.startup_config = startup.clone();

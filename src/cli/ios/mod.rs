@@ -16,6 +16,7 @@ mod switching;
 use std::sync::OnceLock;
 
 use super::tree::{self, Node, Parsed, Value};
+use super::{Rejection, Response};
 use crate::base::{IfaceName, Model};
 use crate::device::{Ctx, Device, Ios, Mode, Outbox, Port, Role};
 use crate::sim::Time;
@@ -31,6 +32,8 @@ pub struct Cx<'a> {
     pub values: Vec<Value>,
     /// The terminal column where each value's word began (prompt included).
     pub columns: Vec<usize>,
+    /// What the line came to; handlers that refuse it say so with [`Cx::reject`].
+    pub response: Response,
 }
 
 pub type Handler = for<'a, 'b> fn(&'a mut Cx<'b>);
@@ -64,6 +67,17 @@ impl Cx<'_> {
 
     pub fn print(&mut self, text: &str) {
         self.dev.console.push_str(text);
+    }
+
+    /// Refuse the line, printing IOS's message for it.
+    pub fn reject(&mut self, why: Rejection, text: &str) {
+        self.dev.console.push_str(text);
+        self.response = Response::Rejected(why);
+    }
+
+    /// Refuse the line with `% Invalid input detected at '^' marker.`, the caret at `column`.
+    pub fn invalid_at(&mut self, column: usize) {
+        self.reject(Rejection::Invalid { column }, &caret(column));
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -174,33 +188,32 @@ fn ios(dev: &mut Device) -> &mut Ios {
 }
 
 /// Type one line at an IOS terminal.
-pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
+pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     let line = line.trim_end_matches(['\r', '\n']);
     if let Some(q) = ios(dev).question.take() {
-        exec::answer(dev, ctx, q, line);
-        return;
+        return exec::answer(dev, ctx, q, line);
     }
     if ios(dev).banner_in_progress.is_some() {
         config::banner_line(dev, line);
-        return;
+        return Response::Accepted;
     }
     let prompt_len = dev.prompt().len();
     let trimmed = line.trim();
     if trimmed == "\u{1a}" || trimmed.eq_ignore_ascii_case("^z") {
         end_config(dev);
-        return;
+        return Response::Accepted;
     }
     if trimmed.is_empty() {
-        return;
+        return Response::Accepted;
     }
     let mode = ios(dev).mode.clone();
     if trimmed.starts_with('!') && !is_exec(&mode) {
-        return;
+        return Response::Accepted;
     }
     if let Some(before) = line.strip_suffix('?') {
         let text = help_text(dev.model, &mode, before, prompt_len);
         dev.console.push_str(&text);
-        return;
+        return Response::Accepted;
     }
     if is_exec(&mode) {
         let i = ios(dev);
@@ -209,7 +222,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
             i.history.remove(0);
         }
     }
-    run_line(dev, ctx, line, 0, prompt_len, &mode);
+    let response = run_line(dev, ctx, line, 0, prompt_len, &mode);
     // Keep the data plane in step with what the command changed.
     if let Role::Ios(ios) = &mut dev.role {
         if ios.bridge.is_some() {
@@ -218,6 +231,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) {
             ios.refresh_logical(&dev.ports);
         }
     }
+    response
 }
 
 /// `end` and Ctrl-Z: back to privileged EXEC.
@@ -229,9 +243,15 @@ fn end_config(dev: &mut Device) {
     }
 }
 
-fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_len: usize, mode: &Mode) {
+/// `% Incomplete command.`
+fn incomplete(dev: &mut Device) -> Response {
+    dev.console.push_str("% Incomplete command.\n\n");
+    Response::Rejected(Rejection::Incomplete)
+}
+
+fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_len: usize, mode: &Mode) -> Response {
     let tokens = tree::tokenize(line);
-    let Some(first) = tokens.first() else { return };
+    let Some(first) = tokens.first() else { return Response::Accepted };
     let first_lower = first.text.to_ascii_lowercase();
     let model = dev.model;
 
@@ -240,8 +260,7 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
         if "do".starts_with(&first_lower) && first_lower.len() >= 2 {
             let rest_start = tokens.get(1).map_or(line.len(), |t| t.start);
             if tokens.len() == 1 {
-                dev.console.push_str("% Incomplete command.\n\n");
-                return;
+                return incomplete(dev);
             }
             return run_piped(dev, ctx, &line[rest_start..], offset + rest_start, prompt_len, &Mode::PrivExec);
         }
@@ -252,8 +271,7 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
                 (false, 0)
             };
         if negated && tokens.len() == 1 {
-            dev.console.push_str("% Incomplete command.\n\n");
-            return;
+            return incomplete(dev);
         }
         let body = &line[body_start..];
         let parsed = tree::parse(tree_for(mode), body, negated, model);
@@ -276,7 +294,7 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
 }
 
 /// An EXEC line, with an optional output filter after `|`.
-fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_len: usize, mode: &Mode) {
+fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_len: usize, mode: &Mode) -> Response {
     let (cmd, filter) = match line.find('|') {
         Some(p) => (&line[..p], Some(&line[p + 1..])),
         None => (line, None),
@@ -292,19 +310,22 @@ fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_
         return finish(dev, ctx, parsed, line, offset, prompt_len, false);
     };
     let mark = dev.console.len();
-    finish(dev, ctx, parsed, cmd, offset, prompt_len, false);
+    let response = finish(dev, ctx, parsed, cmd, offset, prompt_len, false);
     let produced = dev.console.split_off(mark);
     match super::filter_output(&produced, filter) {
-        Ok(kept) => dev.console.push_str(&kept),
+        Ok(kept) => {
+            dev.console.push_str(&kept);
+            response
+        }
         Err(()) => {
             let at = offset + line.find('|').map_or(0, |p| p + 1) + (filter.len() - filter.trim_start().len());
-            invalid(dev, prompt_len + at);
+            invalid(dev, prompt_len + at)
         }
     }
 }
 
 /// IOS takes an unknown word at EXEC as a host to telnet to.
-fn unknown_host(dev: &mut Device, word: &str) {
+fn unknown_host(dev: &mut Device, word: &str) -> Response {
     let lookup = ios(dev).domain_lookup;
     let text = if lookup {
         format!("Translating \"{word}\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n\n")
@@ -312,10 +333,12 @@ fn unknown_host(dev: &mut Device, word: &str) {
         format!("Translating \"{word}\"\n% Unknown command or computer name, or unable to find computer address\n\n")
     };
     dev.console.push_str(&text);
+    Response::Rejected(Rejection::UnknownCommand)
 }
 
-fn invalid(dev: &mut Device, column: usize) {
+fn invalid(dev: &mut Device, column: usize) -> Response {
     dev.console.push_str(&caret(column));
+    Response::Rejected(Rejection::Invalid { column })
 }
 
 fn finish(
@@ -326,20 +349,22 @@ fn finish(
     offset: usize,
     prompt_len: usize,
     negated: bool,
-) {
+) -> Response {
     match parsed {
         Parsed::Run { handler, values, starts } => {
             let columns = starts.iter().map(|s| prompt_len + offset + s).collect();
-            let mut cx = Cx { dev, now: ctx.now, out: ctx.out, negated, values, columns };
+            let mut cx = Cx { dev, now: ctx.now, out: ctx.out, negated, values, columns, response: Response::Accepted };
             handler(&mut cx);
+            cx.response
         }
         Parsed::Invalid { at } => invalid(dev, prompt_len + offset + at),
-        Parsed::Incomplete => dev.console.push_str("% Incomplete command.\n\n"),
+        Parsed::Incomplete => incomplete(dev),
         Parsed::Ambiguous { upto } => {
             let typed = line[..upto].trim_start();
             dev.console.push_str(&format!("% Ambiguous command:  \"{typed}\"\n"));
+            Response::Rejected(Rejection::Ambiguous)
         }
-        Parsed::Empty => {}
+        Parsed::Empty => Response::Accepted,
     }
 }
 
@@ -421,7 +446,7 @@ pub fn complete_in(model: Model, mode: &Mode, line: &str) -> Option<String> {
     tree::complete(tree_for(mode), line, model)
 }
 
-fn caret(column: usize) -> String {
+pub(super) fn caret(column: usize) -> String {
     format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(column))
 }
 

@@ -6,6 +6,7 @@ use std::net::Ipv6Addr;
 use super::tree::{Arg, Node};
 use super::{arg, kw, Cx, Handler, Tree};
 use crate::base::Model;
+use crate::cli::Rejection;
 use crate::device::ios::{Ipv6Address, Ipv6Kind};
 use crate::device::Mode;
 use crate::proto::ospf::{Area, NetworkStatement, OspfIface, OspfProcess};
@@ -150,7 +151,7 @@ fn parse_area(cx: &mut Cx) -> Option<Area> {
     let area = Area::parse(&w);
     if area.is_none() {
         let col = cx.rest_column().unwrap_or(0);
-        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        cx.invalid_at(col);
     }
     area
 }
@@ -271,7 +272,7 @@ fn ipv6_address(cx: &mut Cx) {
     };
     if parsed.is_none() && cx.word(0).is_some() {
         let col = cx.rest_column().unwrap_or(0);
-        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        cx.invalid_at(col);
         return;
     }
     for name in super::config::selected(cx) {
@@ -305,7 +306,7 @@ fn ipv6_enable(cx: &mut Cx) {
 fn ipv6_route(cx: &mut Cx) {
     let Some(prefix) = cx.word(0).and_then(|w| parse_v6(w, true)) else {
         let col = cx.rest_column().unwrap_or(0);
-        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        cx.invalid_at(col);
         return;
     };
     let mut via = Vec::new();
@@ -316,7 +317,7 @@ fn ipv6_route(cx: &mut Cx) {
         match nh.parse::<Ipv6Addr>() {
             Ok(a) => via.push(v6_text(a)),
             Err(_) => {
-                cx.print("% Invalid IPv6 next hop\n");
+                cx.reject(Rejection::Refused, "% Invalid IPv6 next hop\n");
                 return;
             }
         }

@@ -7,6 +7,7 @@ use std::net::Ipv4Addr;
 use super::tree::Arg;
 use super::{arg, kw, Cx, Handler, Tree};
 use crate::base::Model;
+use crate::cli::Rejection;
 use crate::device::Mode;
 use crate::proto::dhcp::{Excluded, Lease, Pool};
 use crate::proto::ipv4::{mask_of, prefix_len};
@@ -147,7 +148,7 @@ fn pool_network(cx: &mut Cx) {
     let net = match (cx.ip(0), cx.ip(1).and_then(prefix_len)) {
         (Some(a), Some(len)) => Some((crate::proto::ipv4::network(a, len), len)),
         (Some(_), None) => {
-            cx.print("% Invalid network mask\n");
+            cx.reject(Rejection::Refused, "% Invalid network mask\n");
             return;
         }
         _ => None,
@@ -238,7 +239,7 @@ fn nat_pool(cx: &mut Cx) {
     let prefix_form = cx.has("prefix-length");
     let len = if prefix_form { cx.num(0).map(|n| n as u8) } else { cx.ip(2).and_then(prefix_len) };
     let Some(len) = len else {
-        cx.print("%Invalid netmask\n");
+        cx.reject(Rejection::Refused, "%Invalid netmask\n");
         return;
     };
     let ios = cx.ios();

@@ -5,6 +5,7 @@
 use super::tree::Arg;
 use super::{arg, kw, Cx, Handler, Tree};
 use crate::base::{IfaceKind, Model};
+use crate::cli::Rejection;
 use crate::device::Mode;
 use crate::proto::ethernet::parse_cisco;
 use crate::proto::ip_stack::Encap;
@@ -233,7 +234,7 @@ fn vlan(cx: &mut Cx) {
     let Some(text) = cx.word(0).map(str::to_string) else { return };
     let Some(set) = VlanSet::parse(&text) else {
         let col = cx.rest_column().unwrap_or(0);
-        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        cx.invalid_at(col);
         return;
     };
     let ids: Vec<u16> = set.iter().collect();
@@ -242,7 +243,7 @@ fn vlan(cx: &mut Cx) {
     for &id in &ids {
         if (1002..=1005).contains(&id) || id == 1 {
             if negated {
-                cx.print(&format!("%Default VLAN {id} may not be deleted.\n"));
+                cx.reject(Rejection::Refused, &format!("%Default VLAN {id} may not be deleted.\n"));
                 return;
             }
             continue;
@@ -276,7 +277,7 @@ fn stp_mode(cx: &mut Cx) {
 /// `spanning-tree vlan N` / `no spanning-tree vlan N`: run or stop a VLAN's tree.
 fn stp_vlan_enable(cx: &mut Cx) {
     let Some(set) = cx.word(0).and_then(VlanSet::parse) else {
-        cx.print("% Invalid VLAN list\n");
+        cx.reject(Rejection::Refused, "% Invalid VLAN list\n");
         return;
     };
     let off = cx.negated;
@@ -292,7 +293,7 @@ fn stp_vlan_enable(cx: &mut Cx) {
 
 fn stp_priority(cx: &mut Cx) {
     let Some(set) = cx.word(0).and_then(VlanSet::parse) else {
-        cx.print("% Invalid VLAN list\n");
+        cx.reject(Rejection::Refused, "% Invalid VLAN list\n");
         return;
     };
     let priority = if cx.has("primary") {
@@ -304,7 +305,7 @@ fn stp_priority(cx: &mut Cx) {
     };
     if let Some(p) = priority {
         if p % 4096 != 0 {
-            cx.print("% Bridge Priority must be in increments of 4096.\n% Allowed values are:\n  0     4096  8192  12288 16384 20480 24576 28672\n  32768 36864 40960 45056 49152 53248 57344 61440\n");
+            cx.reject(Rejection::Refused, "% Bridge Priority must be in increments of 4096.\n% Allowed values are:\n  0     4096  8192  12288 16384 20480 24576 28672\n  32768 36864 40960 45056 49152 53248 57344 61440\n");
             return;
         }
     }
@@ -338,7 +339,7 @@ fn each_port(cx: &mut Cx, f: impl Fn(&mut Switchport)) {
         match i.switchport.as_mut() {
             Some(sp) => f(sp),
             None => {
-                cx.print("% Command rejected: interface is not a switchport.\n");
+                cx.reject(Rejection::Refused, "% Command rejected: interface is not a switchport.\n");
                 return;
             }
         }
@@ -348,7 +349,8 @@ fn each_port(cx: &mut Cx, f: impl Fn(&mut Switchport)) {
 fn switchport_toggle(cx: &mut Cx) {
     let l2 = !cx.negated;
     if cx.dev.model != Model::L3Switch && !l2 {
-        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(cx.dev.prompt().len() + 3)));
+        let col = cx.dev.prompt().len() + 3;
+        cx.invalid_at(col);
         return;
     }
     let ports = cx.dev.ports.clone();
@@ -416,7 +418,7 @@ fn allowed(cx: &mut Cx) {
     let list = cx.word(0).map(|w| VlanSet::parse(w));
     if let Some(None) = list {
         let col = cx.rest_column().unwrap_or(0);
-        cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+        cx.invalid_at(col);
         return;
     }
     let list = list.flatten();
@@ -470,7 +472,7 @@ fn port_security(cx: &mut Cx) {
             Some(m) => Some(m),
             None => {
                 let col = cx.rest_column().unwrap_or(0);
-                cx.print(&format!("{}^\n% Invalid input detected at '^' marker.\n\n", " ".repeat(col)));
+                cx.invalid_at(col);
                 return;
             }
         },
@@ -487,7 +489,7 @@ fn port_security(cx: &mut Cx) {
             .is_some_and(|s| !matches!(s.mode, Some(PortMode::Access | PortMode::Trunk)))
     });
     if let (false, false, false, false, Some(name)) = (negated, has_max, has_violation, has_mac, dynamic) {
-        cx.print(&format!("Command rejected: {name} is a dynamic port.\n"));
+        cx.reject(Rejection::Refused, &format!("Command rejected: {name} is a dynamic port.\n"));
         return;
     }
     each_port(cx, |sp| {
@@ -564,7 +566,10 @@ fn encapsulation(cx: &mut Cx) {
     let ports = cx.dev.ports.clone();
     for name in super::config::selected(cx) {
         if name.sub.is_none() {
-            cx.print("% Configuring IEEE 802.1Q encapsulation on the main interface is not supported\n");
+            cx.reject(
+                Rejection::Refused,
+                "% Configuring IEEE 802.1Q encapsulation on the main interface is not supported\n",
+            );
             continue;
         }
         let ios = cx.ios();

@@ -1,0 +1,77 @@
+//! What a device decided about a frame or a packet, as the protocol pieces
+//! report it to the trace: the vocabulary shared by the bridge, the IP stack
+//! and every protocol after them. Decisions are small, typed and `Copy`, so
+//! recording one costs a push when the trace is on and nothing when it is off
+//! (pieces hold their notes in an `Option<Vec<_>>` that is `None` then).
+//!
+//! Ports and IP interfaces are the device's indices; the floors above turn
+//! them into names (`GigabitEthernet0/0/1`) and sentences a student reads.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use super::icmp::ErrorKind;
+use super::ip_stack::Drop;
+
+/// The packet a decision is about, as far as a student tells packets apart:
+/// its addresses, its protocol and, for ICMP echoes and UDP/TCP, the
+/// identifier and sequence number or the ports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Flow {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub protocol: u8,
+    /// ICMP echo identifier, or the source port.
+    pub id: u16,
+    /// ICMP echo sequence number, or the destination port.
+    pub seq: u16,
+}
+
+/// Why a switch did not pass a frame on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum L2Drop {
+    /// The port does not carry the frame's VLAN, or the VLAN does not exist.
+    VlanNotCarried,
+    /// Spanning tree blocks the port the frame came in on.
+    PortBlocked,
+    /// The destination was learned on the port the frame came in on.
+    SamePort,
+    /// Port security refused the source address.
+    PortSecurity,
+}
+
+/// One decision, about one frame or packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// A switch sent a frame out of every other port of its VLAN (unknown or broadcast destination).
+    Flooded { vlan: u16 },
+    /// A switch sent a frame out of the one port where it learned the destination.
+    Switched { vlan: u16, port: usize },
+    /// A switch dropped a frame.
+    Filtered { vlan: Option<u16>, why: L2Drop },
+    /// A packet addressed to this device was handed to its own protocols.
+    Received { flow: Flow, iface: usize },
+    /// A router forwarded a packet towards `next_hop` (the destination itself when directly connected).
+    Routed { flow: Flow, iface: usize, next_hop: Ipv4Addr },
+    /// The device asked who has `target` on an interface.
+    ArpRequest { target: Ipv4Addr, iface: usize },
+    /// The device answered an ARP request for its own address.
+    ArpReply { to: Ipv4Addr, iface: usize },
+    /// A packet waits while ARP resolves its next hop.
+    HeldForArp { flow: Flow, next_hop: Ipv4Addr },
+    /// The device dropped a packet.
+    IpDropped { flow: Option<Flow>, why: Drop },
+    /// The device answered a packet with an ICMP error.
+    IcmpError { flow: Flow, kind: ErrorKind },
+}
+
+impl fmt::Display for Flow {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.protocol {
+            1 => write!(f, "ICMP {} -> {} (id {}, seq {})", self.src, self.dst, self.id, self.seq),
+            6 => write!(f, "TCP {}:{} -> {}:{}", self.src, self.id, self.dst, self.seq),
+            17 => write!(f, "UDP {}:{} -> {}:{}", self.src, self.id, self.dst, self.seq),
+            p => write!(f, "IP protocol {p} {} -> {}", self.src, self.dst),
+        }
+    }
+}
