@@ -84,7 +84,7 @@ impl rustyline::Helper for Completion {}
 fn snapshot(net: &Network, id: DeviceId) -> Snapshot {
     let d = net.device(id);
     let mode = match &d.role {
-        Role::Ios(i) => Some(i.mode.clone()),
+        Role::Ios(i) => Some(i.terminal.mode.clone()),
         Role::Host(_) => None,
     };
     Snapshot { model: d.model, mode, prompt_len: d.prompt().len(), ctrl_z: false }

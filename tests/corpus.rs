@@ -304,7 +304,7 @@ fn corpus_configs_are_accepted_and_rerendered() {
                 || line.trim_start().starts_with('!')
                 || line.trim() == "end"
             {
-                in_banner = net.device(0).as_ios().is_some_and(|i| i.banner_in_progress.is_some());
+                in_banner = net.device(0).as_ios().is_some_and(|i| i.terminal.banner_in_progress.is_some());
                 accepted += 1;
                 continue;
             }

@@ -268,9 +268,9 @@ impl Device {
     /// waits at user EXEC, as after a real boot.
     pub fn boot_complete(&mut self, startup_config: String) {
         if let Role::Ios(i) = &mut self.role {
-            i.startup_config = Some(startup_config);
-            i.mode = Mode::UserExec;
-            i.history.clear();
+            i.system.startup_config = Some(startup_config);
+            i.terminal.mode = Mode::UserExec;
+            i.terminal.history.clear();
         }
     }
 
@@ -279,8 +279,9 @@ impl Device {
     pub fn pending_question(&self) -> Option<bool> {
         match &self.role {
             // A banner being typed shows no prompt but echoes its lines.
-            Role::Ios(i) if i.banner_in_progress.is_some() => Some(false),
+            Role::Ios(i) if i.terminal.banner_in_progress.is_some() => Some(false),
             Role::Ios(i) => i
+                .terminal
                 .question
                 .as_ref()
                 .map(|q| matches!(q, ios::Question::EnablePassword { .. } | ios::Question::Confirm(_))),

@@ -256,7 +256,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
         Check::Vlan { device: d, id: vlan, name } => {
             let id = device(net, d)?;
             let Some(ios) = net.device(id).as_ios() else { return Err(fail(format!("{d} is not a switch"))) };
-            match (ios.vlans.get(vlan), name) {
+            match (ios.switching.vlans.get(vlan), name) {
                 (None, _) => fail(format!("VLAN {vlan} does not exist on {d}")),
                 (Some(have), Some(want)) => {
                     let have = have.clone().unwrap_or_else(|| format!("VLAN{vlan:04}"));
@@ -331,13 +331,13 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
 /// Run a command at privileged EXEC (whatever mode the terminal was left in) and return its output.
 fn run_privileged(net: &mut Network, id: DeviceId, command: &str) -> String {
     let saved = match &mut net.device_mut(id).role {
-        Role::Ios(i) => Some(std::mem::replace(&mut i.mode, Mode::PrivExec)),
+        Role::Ios(i) => Some(std::mem::replace(&mut i.terminal.mode, Mode::PrivExec)),
         Role::Host(_) => None,
     };
     let before = net.take_console(id);
     let output = net.exec(id, command);
     if let (Some(mode), Role::Ios(i)) = (saved, &mut net.device_mut(id).role) {
-        i.mode = mode;
+        i.terminal.mode = mode;
     }
     net.device_mut(id).console = before;
     output

@@ -137,7 +137,7 @@ fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, targets
             if let Some(id) = id {
                 let d = ws.net.device(id);
                 if let Role::Ios(ios) = &d.role {
-                    let help = crate::cli::ios::help_text(d.model, &ios.mode, before, d.prompt().len());
+                    let help = crate::cli::ios::help_text(d.model, &ios.terminal.mode, before, d.prompt().len());
                     let entry = ws.scrollback.entry(w.device.clone()).or_default();
                     entry.push_str(&format!("{before}?\n{help}{}", d.prompt()));
                     w.input = before.to_string();
@@ -225,7 +225,7 @@ fn config(
         let iface = w.form.iface.min(ports.len().saturating_sub(1));
         w.form.iface = iface;
         w.form.hostname = match &d.role {
-            Role::Ios(i) => i.hostname.clone(),
+            Role::Ios(i) => i.system.hostname.clone(),
             Role::Host(_) => d.name.clone(),
         };
         let addr = d.stack().iface_index(&d.ports[iface].name).and_then(|s| addr_mask(d.stack().ifaces[s].addr));

@@ -89,7 +89,7 @@ fn list_mut<'a>(acls: &'a mut Vec<Acl>, id: &AclId, kind: AclKind) -> &'a mut Ac
 fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: &str, rest: &str) {
     let negated = cx.negated;
     if action == "remark" {
-        let acl = list_mut(&mut cx.ios().acls, &id, kind);
+        let acl = list_mut(&mut cx.ios().services.acls, &id, kind);
         if negated {
             acl.entries.retain(|e| !matches!(e, Entry::Remark(r) if r == rest));
         } else {
@@ -101,7 +101,7 @@ fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: 
     let words: Vec<&str> = text.split_whitespace().collect();
     match acl_syntax::parse_rule(&words, kind) {
         Ok(rule) => {
-            let acl = list_mut(&mut cx.ios().acls, &id, kind);
+            let acl = list_mut(&mut cx.ios().services.acls, &id, kind);
             if negated {
                 acl.remove_rule(&rule);
             } else {
@@ -133,7 +133,7 @@ fn numbered_entry(cx: &mut Cx) {
 
 fn delete_numbered(cx: &mut Cx) {
     let Some(n) = cx.num(0) else { return };
-    cx.ios().acls.retain(|a| a.id != AclId::Number(n));
+    cx.ios().services.acls.retain(|a| a.id != AclId::Number(n));
 }
 
 fn named_list(cx: &mut Cx) {
@@ -148,21 +148,21 @@ fn named_list(cx: &mut Cx) {
         }
     }
     if cx.negated {
-        cx.ios().acls.retain(|a| a.id != id);
+        cx.ios().services.acls.retain(|a| a.id != id);
         return;
     }
-    let existing = cx.ios().acls.iter().find(|a| a.id == id).map(|a| a.kind);
+    let existing = cx.ios().services.acls.iter().find(|a| a.id == id).map(|a| a.kind);
     if existing.is_some_and(|k| k != kind) {
         let other = if kind == AclKind::Standard { "extended" } else { "standard" };
         cx.reject(Rejection::Refused, &format!("% A named {other} IP access list with this name already exists\n"));
         return;
     }
-    list_mut(&mut cx.ios().acls, &id, kind);
-    cx.ios().mode = Mode::Acl { id, kind };
+    list_mut(&mut cx.ios().services.acls, &id, kind);
+    cx.ios().terminal.mode = Mode::Acl { id, kind };
 }
 
 fn named_entry(cx: &mut Cx) {
-    let Mode::Acl { id, kind } = cx.ios().mode.clone() else { return };
+    let Mode::Acl { id, kind } = cx.ios().terminal.mode.clone() else { return };
     let seq = cx.num(0);
     let action = ["permit", "deny", "remark"].into_iter().find(|a| cx.has(a));
     match (action, seq) {
@@ -171,7 +171,7 @@ fn named_entry(cx: &mut Cx) {
             apply_entry(cx, id, kind, seq, action, &rest);
         }
         (None, Some(seq)) if cx.negated => {
-            list_mut(&mut cx.ios().acls, &id, kind).remove_seq(seq);
+            list_mut(&mut cx.ios().services.acls, &id, kind).remove_seq(seq);
         }
         _ => {}
     }
@@ -208,7 +208,13 @@ fn access_class_handler(cx: &mut Cx) {
 
 fn show_lists(cx: &mut Cx) {
     let only = cx.word(0).map(AclId::parse);
-    let text: String =
-        cx.ios().acls.iter().filter(|a| only.as_ref().is_none_or(|o| *o == a.id)).map(acl_syntax::show_list).collect();
+    let text: String = cx
+        .ios()
+        .services
+        .acls
+        .iter()
+        .filter(|a| only.as_ref().is_none_or(|o| *o == a.id))
+        .map(acl_syntax::show_list)
+        .collect();
     cx.print(&text);
 }

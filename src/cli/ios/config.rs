@@ -374,14 +374,14 @@ pub fn line() -> Tree {
 
 pub(super) fn exit(cx: &mut Cx) {
     let ios = cx.ios();
-    ios.mode = match ios.mode {
+    ios.terminal.mode = match ios.terminal.mode {
         Mode::Config => Mode::PrivExec,
         _ => Mode::Config,
     };
 }
 
 pub(super) fn end(cx: &mut Cx) {
-    cx.ios().mode = Mode::PrivExec;
+    cx.ios().terminal.mode = Mode::PrivExec;
     cx.print("\n%SYS-5-CONFIG_I: Configured from console by console\n");
 }
 
@@ -395,13 +395,13 @@ fn hostname(cx: &mut Cx) {
         cx.reject(Rejection::Refused, "% Hostname contains one or more illegal characters.\n");
         return;
     }
-    cx.ios().hostname = name.chars().take(63).collect();
+    cx.ios().system.hostname = name.chars().take(63).collect();
 }
 
 fn select_interface(cx: &mut Cx) {
     let Some(name) = cx.iface().cloned() else { return };
     if let Some(name) = select_iface(cx, &name) {
-        cx.ios().mode = Mode::Interface { names: vec![name], range: false };
+        cx.ios().terminal.mode = Mode::Interface { names: vec![name], range: false };
     }
 }
 
@@ -432,7 +432,7 @@ fn interface_range(cx: &mut Cx) {
     let text = cx.rest().unwrap_or("").to_string();
     match parse_range(&text) {
         Some(names) if !names.is_empty() && names.iter().all(|n| cx.ios().iface(n).is_some()) => {
-            cx.ios().mode = Mode::Interface { names, range: true };
+            cx.ios().terminal.mode = Mode::Interface { names, range: true };
         }
         _ => cx.reject(Rejection::Refused, "% Command rejected: Bad interface range\n"),
     }
@@ -498,34 +498,34 @@ fn ip_route(cx: &mut Cx) {
 
 fn domain_name(cx: &mut Cx) {
     let name = if cx.negated { None } else { cx.word(0).map(str::to_string) };
-    cx.ios().domain_name = name;
+    cx.ios().system.domain_name = name;
 }
 
 fn domain_lookup(cx: &mut Cx) {
     let on = !cx.negated;
-    cx.ios().domain_lookup = on;
+    cx.ios().system.domain_lookup = on;
 }
 
 fn default_gateway(cx: &mut Cx) {
     let gw = if cx.negated { None } else { cx.ip(0) };
-    cx.ios().default_gateway = gw;
+    cx.ios().routing.default_gateway = gw;
     cx.ios().sync_routes();
 }
 
 fn ssh_version(cx: &mut Cx) {
     let v = if cx.negated { None } else { cx.num(0).map(|n| n as u8) };
-    cx.ios().ssh_version = v;
+    cx.ios().system.ssh_version = v;
 }
 
 fn enable_secret(cx: &mut Cx) {
     let s = if cx.negated { None } else { secret_from(cx, true, "enable") };
-    cx.ios().enable_secret = s;
+    cx.ios().system.enable_secret = s;
 }
 
 fn enable_password(cx: &mut Cx) {
     let s = if cx.negated { None } else { secret_from(cx, false, "enable") };
-    let encrypt = cx.ios().password_encryption;
-    cx.ios().enable_password = s.map(|s| if encrypt { encrypt7(s) } else { s });
+    let encrypt = cx.ios().system.password_encryption;
+    cx.ios().system.enable_password = s.map(|s| if encrypt { encrypt7(s) } else { s });
 }
 
 fn encrypt7(s: Secret) -> Secret {
@@ -538,14 +538,14 @@ fn encrypt7(s: Secret) -> Secret {
 fn password_encryption(cx: &mut Cx) {
     let on = !cx.negated;
     let ios = cx.ios();
-    ios.password_encryption = on;
+    ios.system.password_encryption = on;
     if on {
         // Existing clear-text passwords are encrypted at once; turning it off decrypts nothing.
-        ios.enable_password = ios.enable_password.take().map(encrypt7);
-        for l in &mut ios.lines {
+        ios.system.enable_password = ios.system.enable_password.take().map(encrypt7);
+        for l in &mut ios.system.lines {
             l.password = l.password.take().map(encrypt7);
         }
-        for u in &mut ios.users {
+        for u in &mut ios.system.users {
             u.secret = u.secret.take().map(encrypt7);
         }
     }
@@ -568,34 +568,34 @@ fn banner(cx: &mut Cx) {
                 "Enter TEXT message.  End with the character '{}'.\n",
                 delim.chars().last().unwrap_or('^')
             ));
-            cx.ios().banner_in_progress = Some((kind, delim, body.to_string()));
+            cx.ios().terminal.banner_in_progress = Some((kind, delim, body.to_string()));
         }
     }
 }
 
 fn set_banner(ios: &mut crate::device::Ios, kind: BannerKind, text: Option<String>) {
     match kind {
-        BannerKind::Motd => ios.banner_motd = text,
-        BannerKind::Login => ios.banner_login = text,
+        BannerKind::Motd => ios.system.banner_motd = text,
+        BannerKind::Login => ios.system.banner_login = text,
     }
 }
 
 fn http_server(cx: &mut Cx) {
     let on = !cx.negated;
-    cx.ios().http_server = on;
+    cx.ios().system.http_server = on;
 }
 
 fn cdp_run(cx: &mut Cx) {
     let on = !cx.negated;
     let ios = cx.ios();
-    ios.cdp_run = on;
+    ios.discovery.cdp_run = on;
     if !on {
-        ios.cdp_neighbors.clear();
+        ios.discovery.cdp_neighbors.clear();
     }
 }
 
 fn cdp_enable(cx: &mut Cx) {
-    discovery_switch(cx, |i, on| i.cdp_enable = on, |ios, p| ios.cdp_neighbors.retain(|(q, _, _)| *q != p));
+    discovery_switch(cx, |i, on| i.cdp_enable = on, |ios, p| ios.discovery.cdp_neighbors.retain(|(q, _, _)| *q != p));
 }
 
 /// A per-interface discovery switch (`cdp enable`, `lldp receive`, `lldp
@@ -618,18 +618,22 @@ fn discovery_switch(cx: &mut Cx, set: fn(&mut IosIface, bool), forget: fn(&mut I
 fn lldp_run(cx: &mut Cx) {
     let on = !cx.negated;
     let ios = cx.ios();
-    if on && !ios.lldp_run {
+    if on && !ios.discovery.lldp_run {
         // The first advertisements go out on the next tick.
-        ios.lldp_countdown = 0;
+        ios.discovery.lldp_countdown = 0;
     }
-    ios.lldp_run = on;
+    ios.discovery.lldp_run = on;
     if !on {
-        ios.lldp_neighbors.clear();
+        ios.discovery.lldp_neighbors.clear();
     }
 }
 
 fn lldp_receive(cx: &mut Cx) {
-    discovery_switch(cx, |i, on| i.lldp_receive = on, |ios, p| ios.lldp_neighbors.retain(|(q, _, _)| *q != p));
+    discovery_switch(
+        cx,
+        |i, on| i.lldp_receive = on,
+        |ios, p| ios.discovery.lldp_neighbors.retain(|(q, _, _)| *q != p),
+    );
 }
 
 fn lldp_transmit(cx: &mut Cx) {
@@ -639,7 +643,7 @@ fn lldp_transmit(cx: &mut Cx) {
 /// A line of a multi-line banner.
 pub fn banner_line(dev: &mut Device, line: &str) {
     let Role::Ios(ios) = &mut dev.role else { return };
-    let Some((kind, delim, mut text)) = ios.banner_in_progress.take() else { return };
+    let Some((kind, delim, mut text)) = ios.terminal.banner_in_progress.take() else { return };
     text.push('\n');
     match line.find(&delim) {
         Some(end) => {
@@ -648,20 +652,20 @@ pub fn banner_line(dev: &mut Device, line: &str) {
         }
         None => {
             text.push_str(line);
-            ios.banner_in_progress = Some((kind, delim, text));
+            ios.terminal.banner_in_progress = Some((kind, delim, text));
         }
     }
 }
 
 fn enter_line(cx: &mut Cx, kind: LineKind, first: u8, last: u8) {
     let ios = cx.ios();
-    if !ios.lines.iter().any(|l| l.kind == kind && l.first <= first && last <= l.last) {
+    if !ios.system.lines.iter().any(|l| l.kind == kind && l.first <= first && last <= l.last) {
         // `line vty 0 15` on a box that lists 0 4 and 5 15 is two blocks; cover them.
         if kind != LineKind::Vty {
             return;
         }
     }
-    ios.mode = Mode::Line { kind, first, last };
+    ios.terminal.mode = Mode::Line { kind, first, last };
 }
 
 fn line_console(cx: &mut Cx) {
@@ -682,11 +686,11 @@ fn line_vty(cx: &mut Cx) {
     if cx.dev.model == Model::Router && last > 4 {
         // An ISR has vty 0-4 by default; more lines are created on demand.
         let ios = cx.ios();
-        if !ios.lines.iter().any(|l| l.kind == LineKind::Vty && l.first == 5) {
-            ios.lines.push(LineConfig {
+        if !ios.system.lines.iter().any(|l| l.kind == LineKind::Vty && l.first == 5) {
+            ios.system.lines.push(LineConfig {
                 first: 5,
                 last: 15,
-                ..ios.lines.iter().find(|l| l.kind == LineKind::Vty).cloned().expect("vty 0 4 exists")
+                ..ios.system.lines.iter().find(|l| l.kind == LineKind::Vty).cloned().expect("vty 0 4 exists")
             });
         }
     }
@@ -696,15 +700,15 @@ fn line_vty(cx: &mut Cx) {
 /// Apply a change to every line block the current `line` mode covers.
 pub(super) fn each_line(cx: &mut Cx, f: impl Fn(&mut LineConfig)) {
     let ios = cx.ios();
-    let Mode::Line { kind, first, last } = ios.mode else { return };
-    for l in ios.lines.iter_mut().filter(|l| l.kind == kind && l.first <= last && first <= l.last) {
+    let Mode::Line { kind, first, last } = ios.terminal.mode else { return };
+    for l in ios.system.lines.iter_mut().filter(|l| l.kind == kind && l.first <= last && first <= l.last) {
         f(l);
     }
 }
 
 fn line_password(cx: &mut Cx) {
     let s = if cx.negated { None } else { secret_from(cx, false, "line") };
-    let encrypt = cx.ios().password_encryption;
+    let encrypt = cx.ios().system.password_encryption;
     let s = s.map(|s| if encrypt { encrypt7(s) } else { s });
     each_line(cx, |l| l.password = s.clone());
 }
@@ -717,8 +721,8 @@ fn login(cx: &mut Cx) {
     };
     let missing_password = login == Login::Line && {
         let ios = cx.ios();
-        let Mode::Line { kind, first, .. } = ios.mode else { return };
-        ios.lines.iter().any(|l| l.kind == kind && l.first == first && l.password.is_none())
+        let Mode::Line { kind, first, .. } = ios.terminal.mode else { return };
+        ios.system.lines.iter().any(|l| l.kind == kind && l.first == first && l.password.is_none())
     };
     if missing_password {
         cx.print("% Login disabled on line 0, until 'password' is set\n");
@@ -746,7 +750,7 @@ fn transport_input(cx: &mut Cx) {
 fn username(cx: &mut Cx) {
     let Some(name) = cx.word(0).map(str::to_string) else { return };
     if cx.negated {
-        cx.ios().users.retain(|u| u.name != name);
+        cx.ios().system.users.retain(|u| u.name != name);
         return;
     }
     let hash = cx.has("secret");
@@ -757,35 +761,35 @@ fn username(cx: &mut Cx) {
         }
     });
     let secret = secret_from(cx, hash, &name);
-    let encrypt = cx.ios().password_encryption;
+    let encrypt = cx.ios().system.password_encryption;
     let secret = secret.map(|s| if encrypt { encrypt7(s) } else { s });
     let ios = cx.ios();
-    ios.users.retain(|u| u.name != name);
-    ios.users.push(User { name, privilege, secret });
+    ios.system.users.retain(|u| u.name != name);
+    ios.system.users.push(User { name, privilege, secret });
 }
 
 fn crypto_rsa(cx: &mut Cx) {
     let ios = cx.ios();
-    if ios.domain_name.is_none() {
+    if ios.system.domain_name.is_none() {
         cx.reject(Rejection::Refused, "% Please define a domain-name first.\n");
         return;
     }
-    let name = format!("{}.{}", ios.hostname, ios.domain_name.clone().unwrap_or_default());
+    let name = format!("{}.{}", ios.system.hostname, ios.system.domain_name.clone().unwrap_or_default());
     match cx.num(0) {
         Some(bits) => {
-            cx.ios().rsa_modulus = Some(bits);
+            cx.ios().system.rsa_modulus = Some(bits);
             cx.print(&format!("The name for the keys will be: {name}\n\n% The key modulus size is {bits} bits\n% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n"));
         }
         None => {
             cx.print(&format!("The name for the keys will be: {name}\nChoose the size of the key modulus in the range of 360 to 4096 for your\n  General Purpose Keys. Choosing a key modulus greater than 512 may take\n  a few minutes.\n\nHow many bits in the modulus [512]: "));
-            cx.ios().question = Some(crate::device::ios::Question::RsaModulus);
+            cx.ios().terminal.question = Some(crate::device::ios::Question::RsaModulus);
         }
     }
 }
 
 /// The interfaces the current `interface` mode applies to.
 pub(super) fn selected(cx: &mut Cx) -> Vec<IfaceName> {
-    match &cx.ios().mode {
+    match &cx.ios().terminal.mode {
         Mode::Interface { names, .. } => names.clone(),
         _ => Vec::new(),
     }

@@ -121,35 +121,35 @@ fn noop(_: &mut Cx) {}
 
 fn enable(cx: &mut Cx) {
     let ios = cx.ios();
-    if ios.mode != Mode::UserExec {
+    if ios.terminal.mode != Mode::UserExec {
         return;
     }
-    if ios.enable_secret.is_some() || ios.enable_password.is_some() {
-        ios.question = Some(Question::EnablePassword { tries: 0 });
+    if ios.system.enable_secret.is_some() || ios.system.enable_password.is_some() {
+        ios.terminal.question = Some(Question::EnablePassword { tries: 0 });
         cx.print("Password: ");
     } else {
-        ios.mode = Mode::PrivExec;
+        ios.terminal.mode = Mode::PrivExec;
     }
 }
 
 fn disable(cx: &mut Cx) {
-    cx.ios().mode = Mode::UserExec;
+    cx.ios().terminal.mode = Mode::UserExec;
 }
 
 fn logout(cx: &mut Cx) {
-    let name = cx.ios().hostname.clone();
-    cx.ios().mode = Mode::UserExec;
+    let name = cx.ios().system.hostname.clone();
+    cx.ios().terminal.mode = Mode::UserExec;
     cx.print(&format!("\n{name} con0 is now available\n\n\n\n\n\nPress RETURN to get started.\n\n\n"));
 }
 
 fn configure(cx: &mut Cx) {
-    cx.ios().mode = Mode::Config;
+    cx.ios().terminal.mode = Mode::Config;
     cx.print("Enter configuration commands, one per line.  End with CNTL/Z.\n");
 }
 
 fn terminal_length(cx: &mut Cx) {
     let n = cx.num(0).unwrap_or(24);
-    cx.ios().terminal_length = n;
+    cx.ios().terminal.terminal_length = n;
 }
 
 fn clear_arp(cx: &mut Cx) {
@@ -163,17 +163,17 @@ fn clear_mac(cx: &mut Cx) {
 }
 
 fn copy_run_start(cx: &mut Cx) {
-    cx.ios().question = Some(Question::CopyDestination);
+    cx.ios().terminal.question = Some(Question::CopyDestination);
     cx.print("Destination filename [startup-config]? ");
 }
 
 fn copy_start_run(cx: &mut Cx) {
-    let Some(startup) = cx.ios().startup_config.clone() else {
+    let Some(startup) = cx.ios().system.startup_config.clone() else {
         cx.reject(Rejection::Refused, "%% Non-volatile configuration memory invalid or not present\n\n");
         return;
     };
     apply_config_text(cx.dev, cx.now, cx.out, &startup);
-    let name = cx.ios().hostname.clone();
+    let name = cx.ios().system.hostname.clone();
     cx.print(&format!(
         "{} bytes copied in 0.416 secs\n{name}#\n%SYS-5-CONFIG_I: Configured from console by console\n",
         startup.len()
@@ -188,17 +188,17 @@ fn write_memory(cx: &mut Cx) {
 fn save_startup(dev: &mut Device) {
     let text = super::running_config::startup_text(dev);
     if let Role::Ios(ios) = &mut dev.role {
-        ios.startup_config = Some(text);
+        ios.system.startup_config = Some(text);
     }
 }
 
 fn erase(cx: &mut Cx) {
-    cx.ios().question = Some(Question::Confirm(Confirmable::EraseStartup));
+    cx.ios().terminal.question = Some(Question::Confirm(Confirmable::EraseStartup));
     cx.print("Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]");
 }
 
 fn reload(cx: &mut Cx) {
-    cx.ios().question = Some(Question::Confirm(Confirmable::Reload));
+    cx.ios().terminal.question = Some(Question::Confirm(Confirmable::Reload));
     cx.print("Proceed with reload? [confirm]");
 }
 
@@ -211,8 +211,8 @@ fn resolve_target(cx: &mut Cx) -> Option<std::net::Ipv4Addr> {
 }
 
 fn next_ident(ios: &mut Ios) -> u16 {
-    ios.probe_ident = ios.probe_ident.wrapping_add(1);
-    ios.probe_ident
+    ios.terminal.probe_ident = ios.terminal.probe_ident.wrapping_add(1);
+    ios.terminal.probe_ident
 }
 
 fn ping(cx: &mut Cx) {
@@ -261,7 +261,7 @@ fn traceroute(cx: &mut Cx) {
 /// IOS does with a startup-config at boot.
 pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crate::device::Outbox, text: &str) {
     let saved = match &mut dev.role {
-        Role::Ios(i) => std::mem::replace(&mut i.mode, Mode::Config),
+        Role::Ios(i) => std::mem::replace(&mut i.terminal.mode, Mode::Config),
         Role::Host(_) => return,
     };
     // Boot-time parsing is silent but for the lines refused, whose errors stay visible.
@@ -275,8 +275,8 @@ pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crat
         }
     }
     if let Role::Ios(i) = &mut dev.role {
-        i.mode = saved;
-        i.banner_in_progress = None;
+        i.terminal.mode = saved;
+        i.terminal.banner_in_progress = None;
     }
 }
 
@@ -285,16 +285,16 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
     let Role::Ios(ios) = &mut dev.role else { return Response::Accepted };
     match q {
         Question::EnablePassword { tries } => {
-            let ok = match (&ios.enable_secret, &ios.enable_password) {
+            let ok = match (&ios.system.enable_secret, &ios.system.enable_password) {
                 (Some(secret), _) => secret_matches(secret, line),
                 (None, Some(pw)) => secret_matches(pw, line),
                 (None, None) => true,
             };
             dev.console.push('\n');
             if ok {
-                ios.mode = Mode::PrivExec;
+                ios.terminal.mode = Mode::PrivExec;
             } else if tries + 1 < 3 {
-                ios.question = Some(Question::EnablePassword { tries: tries + 1 });
+                ios.terminal.question = Some(Question::EnablePassword { tries: tries + 1 });
                 dev.console.push_str("Password: ");
             } else {
                 dev.console.push_str("% Bad secrets\n\n");
@@ -314,8 +314,8 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
         Question::RsaModulus => {
             let bits: u32 = if line.trim().is_empty() { 512 } else { line.trim().parse().unwrap_or(0) };
             if (360..=4096).contains(&bits) {
-                ios.rsa_modulus = Some(bits);
-                let name = format!("{}.{}", ios.hostname, ios.domain_name.clone().unwrap_or_default());
+                ios.system.rsa_modulus = Some(bits);
+                let name = format!("{}.{}", ios.system.hostname, ios.system.domain_name.clone().unwrap_or_default());
                 dev.console.push_str(&format!(
                     "% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n%SSH-5-ENABLED: SSH 1.99 has been enabled\n"
                 ));
@@ -335,7 +335,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
             }
             match what {
                 Confirmable::EraseStartup => {
-                    ios.startup_config = None;
+                    ios.system.startup_config = None;
                     dev.console.push_str(
                         "[OK]\nErase of nvram: complete\n%SYS-7-NV_BLOCK_INIT: Initialized the geometry of nvram\n",
                     );
@@ -363,12 +363,12 @@ fn secret_matches(secret: &Secret, typed: &str) -> bool {
 /// Restart the box: forget the running state, boot from the startup-config.
 fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
     let Role::Ios(old) = &mut dev.role else { return };
-    let startup = old.startup_config.clone();
+    let startup = old.system.startup_config.clone();
     let base_mac = old.bridge.as_ref().map_or(dev.ports[0].mac, |b| b.svi_mac);
     let fresh = Ios::new(dev.model, &dev.ports, base_mac, ctx.now);
     **old = fresh;
     if let Role::Ios(i) = &mut dev.role {
-        i.startup_config = startup.clone();
+        i.system.startup_config = startup.clone();
         ctx.out.admin_changed.extend(0..dev.ports.len());
     }
     dev.session = None;

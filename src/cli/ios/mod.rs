@@ -190,10 +190,10 @@ fn ios(dev: &mut Device) -> &mut Ios {
 /// Type one line at an IOS terminal.
 pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     let line = line.trim_end_matches(['\r', '\n']);
-    if let Some(q) = ios(dev).question.take() {
+    if let Some(q) = ios(dev).terminal.question.take() {
         return exec::answer(dev, ctx, q, line);
     }
-    if ios(dev).banner_in_progress.is_some() {
+    if ios(dev).terminal.banner_in_progress.is_some() {
         config::banner_line(dev, line);
         return Response::Accepted;
     }
@@ -206,7 +206,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     if trimmed.is_empty() {
         return Response::Accepted;
     }
-    let mode = ios(dev).mode.clone();
+    let mode = ios(dev).terminal.mode.clone();
     if trimmed.starts_with('!') && !is_exec(&mode) {
         return Response::Accepted;
     }
@@ -217,9 +217,9 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     }
     if is_exec(&mode) {
         let i = ios(dev);
-        i.history.push(trimmed.to_string());
-        if i.history.len() > 10 {
-            i.history.remove(0);
+        i.terminal.history.push(trimmed.to_string());
+        if i.terminal.history.len() > 10 {
+            i.terminal.history.remove(0);
         }
     }
     let response = run_line(dev, ctx, line, 0, prompt_len, &mode);
@@ -237,8 +237,8 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
 /// `end` and Ctrl-Z: back to privileged EXEC.
 fn end_config(dev: &mut Device) {
     let i = ios(dev);
-    if !is_exec(&i.mode) {
-        i.mode = Mode::PrivExec;
+    if !is_exec(&i.terminal.mode) {
+        i.terminal.mode = Mode::PrivExec;
         dev.console.push_str("\n%SYS-5-CONFIG_I: Configured from console by console\n");
     }
 }
@@ -280,7 +280,7 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
             (Parsed::Invalid { at }, m) if *m != Mode::Config => {
                 match tree::parse(tree_for(&Mode::Config), body, negated, model) {
                     p @ Parsed::Run { .. } => {
-                        ios(dev).mode = Mode::Config;
+                        ios(dev).terminal.mode = Mode::Config;
                         p
                     }
                     _ => Parsed::Invalid { at },
@@ -326,7 +326,7 @@ fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_
 
 /// IOS takes an unknown word at EXEC as a host to telnet to.
 fn unknown_host(dev: &mut Device, word: &str) -> Response {
-    let lookup = ios(dev).domain_lookup;
+    let lookup = ios(dev).system.domain_lookup;
     let text = if lookup {
         format!("Translating \"{word}\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n\n")
     } else {
@@ -485,5 +485,5 @@ fn add_prefix_words(help: String) -> String {
 /// Tab completion of the line typed so far.
 pub fn complete(dev: &Device, line: &str) -> Option<String> {
     let Role::Ios(i) = &dev.role else { return None };
-    complete_in(dev.model, &i.mode, line)
+    complete_in(dev.model, &i.terminal.mode, line)
 }

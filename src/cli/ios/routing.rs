@@ -121,22 +121,22 @@ pub fn interface_ipv6() -> Node<Handler> {
 }
 
 fn process<'a>(cx: &'a mut Cx) -> Option<&'a mut OspfProcess> {
-    let Mode::RouterOspf { pid } = cx.ios().mode else { return None };
-    cx.ios().ospf.iter_mut().find(|p| p.pid == pid)
+    let Mode::RouterOspf { pid } = cx.ios().terminal.mode else { return None };
+    cx.ios().routing.ospf.iter_mut().find(|p| p.pid == pid)
 }
 
 fn enter_router_ospf(cx: &mut Cx) {
     let Some(pid) = cx.num(0) else { return };
     if cx.negated {
-        cx.ios().ospf.retain(|p| p.pid != pid);
+        cx.ios().routing.ospf.retain(|p| p.pid != pid);
         return;
     }
     let ios = cx.ios();
-    if !ios.ospf.iter().any(|p| p.pid == pid) {
-        ios.ospf.push(OspfProcess { pid, ..Default::default() });
-        ios.ospf.sort_by_key(|p| p.pid);
+    if !ios.routing.ospf.iter().any(|p| p.pid == pid) {
+        ios.routing.ospf.push(OspfProcess { pid, ..Default::default() });
+        ios.routing.ospf.sort_by_key(|p| p.pid);
     }
-    ios.mode = Mode::RouterOspf { pid };
+    ios.terminal.mode = Mode::RouterOspf { pid };
 }
 
 fn router_id(cx: &mut Cx) {
@@ -234,13 +234,13 @@ fn if_ospf(cx: &mut Cx) {
 fn ip_routing_handler(cx: &mut Cx) {
     let on = !cx.negated;
     let ios = cx.ios();
-    ios.ip_routing = on || ios.model == Model::Router;
-    ios.stack.config.forwarding = ios.ip_routing;
+    ios.routing.ip_routing = on || ios.model == Model::Router;
+    ios.stack.config.forwarding = ios.routing.ip_routing;
 }
 
 fn ipv6_unicast_routing(cx: &mut Cx) {
     let on = !cx.negated;
-    cx.ios().ipv6_routing = on;
+    cx.ios().routing.ipv6_routing = on;
 }
 
 /// `2001:DB8::1/64` → (address, 64)
@@ -325,9 +325,9 @@ fn ipv6_route(cx: &mut Cx) {
     let via = via.join(" ");
     let negated = cx.negated;
     let ios = cx.ios();
-    ios.ipv6_routes.retain(|(a, l, v)| !(*a == prefix.0 && *l == prefix.1 && (negated || *v == via)));
+    ios.routing.ipv6_routes.retain(|(a, l, v)| !(*a == prefix.0 && *l == prefix.1 && (negated || *v == via)));
     if !negated {
-        ios.ipv6_routes.push((prefix.0, prefix.1, via));
+        ios.routing.ipv6_routes.push((prefix.0, prefix.1, via));
     }
 }
 

@@ -36,40 +36,41 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     out.push("!".into());
     out.push(format!("version {}", if router { "16.9" } else { "15.0" }));
     out.push(
-        if ios.password_encryption { "service password-encryption" } else { "no service password-encryption" }.into(),
+        if ios.system.password_encryption { "service password-encryption" } else { "no service password-encryption" }
+            .into(),
     );
     bang(&mut out);
-    out.push(format!("hostname {}", ios.hostname));
+    out.push(format!("hostname {}", ios.system.hostname));
     bang(&mut out);
-    if let Some(s) = &ios.enable_secret {
+    if let Some(s) = &ios.system.enable_secret {
         out.push(format!("enable secret {}", secret_text(s)));
     }
-    if let Some(s) = &ios.enable_password {
+    if let Some(s) = &ios.system.enable_password {
         out.push(format!("enable password {}", secret_text(s)));
     }
     bang(&mut out);
-    for e in &ios.dhcp_excluded {
+    for e in &ios.services.dhcp_excluded {
         out.push(super::services::excluded_line(e));
     }
     bang(&mut out);
-    for p in &ios.dhcp_pools {
+    for p in &ios.services.dhcp_pools {
         out.extend(super::services::dhcp_pool_lines(p));
         bang(&mut out);
     }
-    if !ios.domain_lookup {
+    if !ios.system.domain_lookup {
         out.push("no ip domain-lookup".into());
     }
-    if let Some(d) = &ios.domain_name {
+    if let Some(d) = &ios.system.domain_name {
         out.push(format!("ip domain-name {d}"));
     }
-    if ios.model == Model::L3Switch && ios.ip_routing {
+    if ios.model == Model::L3Switch && ios.routing.ip_routing {
         out.push("ip routing".into());
     }
-    if ios.ipv6_routing {
+    if ios.routing.ipv6_routing {
         out.push("ipv6 unicast-routing".into());
     }
     bang(&mut out);
-    for u in &ios.users {
+    for u in &ios.system.users {
         let mut l = format!("username {}", u.name);
         if let Some(p) = u.privilege {
             l += &format!(" privilege {p}");
@@ -83,15 +84,15 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     }
     bang(&mut out);
     if ios.model.is_switch() {
-        if let Some(interval) = ios.errdisable_recovery {
+        if let Some(interval) = ios.switching.errdisable_recovery {
             out.push("errdisable recovery cause psecure-violation".into());
             if interval != 300 {
                 out.push(format!("errdisable recovery interval {interval}"));
             }
         }
-        out.extend(super::switching::stp_lines(&ios.stp));
+        out.extend(super::switching::stp_lines(&ios.switching.stp));
         bang(&mut out);
-        for (id, name) in ios.vlans.iter().filter(|(id, _)| **id != 1) {
+        for (id, name) in ios.switching.vlans.iter().filter(|(id, _)| **id != 1) {
             out.push(format!("vlan {id}"));
             if let Some(n) = name {
                 out.push(format!(" name {n}"));
@@ -176,25 +177,25 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.extend(l2_tail.into_iter().filter(|l| !l.starts_with(" channel-group")));
         out.push("!".into());
     }
-    for p in &ios.ospf {
+    for p in &ios.routing.ospf {
         out.extend(super::routing::ospf_process_lines(p));
         bang(&mut out);
     }
     if ios.model == Model::Switch {
-        if let Some(gw) = ios.default_gateway {
+        if let Some(gw) = ios.routing.default_gateway {
             out.push(format!("ip default-gateway {gw}"));
         }
     } else {
         out.push("ip classless".into());
     }
-    if ios.http_server {
+    if ios.system.http_server {
         out.push("ip http server".into());
     }
-    if let Some(v) = ios.ssh_version {
+    if let Some(v) = ios.system.ssh_version {
         out.push(format!("ip ssh version {v}"));
     }
-    out.extend(super::services::nat_lines(&ios.nat));
-    let mut routes = ios.static_routes.clone();
+    out.extend(super::services::nat_lines(&ios.services.nat));
+    let mut routes = ios.routing.static_routes.clone();
     routes.sort_by(|a, b| (a.prefix, a.iface.is_none(), a.next_hop).cmp(&(b.prefix, b.iface.is_none(), b.next_hop)));
     for r in &routes {
         let mut l = format!("ip route {} {}", r.prefix.addr, mask_of(r.prefix.len));
@@ -207,38 +208,38 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if r.distance != 1 {
             l += &format!(" {}", r.distance);
         }
-        if let Some((_, opts)) = ios.static_route_options.iter().find(|(x, _)| x == r) {
+        if let Some((_, opts)) = ios.routing.static_route_options.iter().find(|(x, _)| x == r) {
             l += opts;
         }
         out.push(l);
     }
     bang(&mut out);
-    for acl in ios.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Name(_))) {
+    for acl in ios.services.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Name(_))) {
         out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);
-    for acl in ios.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Number(_))) {
+    for acl in ios.services.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Number(_))) {
         out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);
-    for (a, len, via) in &ios.ipv6_routes {
+    for (a, len, via) in &ios.routing.ipv6_routes {
         out.push(format!("ipv6 route {}/{len} {via}", v6_text(*a)));
     }
-    if ios.lldp_run {
+    if ios.discovery.lldp_run {
         out.push("lldp run".into());
     }
-    if !ios.cdp_run {
+    if !ios.discovery.cdp_run {
         out.push("no cdp run".into());
     }
     bang(&mut out);
-    if let Some(b) = &ios.banner_login {
+    if let Some(b) = &ios.system.banner_login {
         out.push(format!("banner login ^C{b}^C"));
     }
-    if let Some(b) = &ios.banner_motd {
+    if let Some(b) = &ios.system.banner_motd {
         out.push(format!("banner motd ^C{b}^C"));
     }
     bang(&mut out);
-    for l in &ios.lines {
+    for l in &ios.system.lines {
         let head = match l.kind {
             LineKind::Console => "line con 0".to_string(),
             LineKind::Aux => "line aux 0".to_string(),

@@ -119,28 +119,28 @@ fn excluded(cx: &mut Cx) {
     let e = Excluded { low, high: cx.ip(1) };
     let negated = cx.negated;
     let ios = cx.ios();
-    ios.dhcp_excluded.retain(|x| *x != e);
+    ios.services.dhcp_excluded.retain(|x| *x != e);
     if !negated {
-        ios.dhcp_excluded.push(e);
+        ios.services.dhcp_excluded.push(e);
     }
 }
 
 fn pool(cx: &mut Cx) {
     let Some(name) = cx.word(0).map(str::to_string) else { return };
     if cx.negated {
-        cx.ios().dhcp_pools.retain(|p| p.name != name);
+        cx.ios().services.dhcp_pools.retain(|p| p.name != name);
         return;
     }
     let ios = cx.ios();
-    if !ios.dhcp_pools.iter().any(|p| p.name == name) {
-        ios.dhcp_pools.push(Pool { name: name.clone(), ..Default::default() });
+    if !ios.services.dhcp_pools.iter().any(|p| p.name == name) {
+        ios.services.dhcp_pools.push(Pool { name: name.clone(), ..Default::default() });
     }
-    ios.mode = Mode::DhcpPool { name };
+    ios.terminal.mode = Mode::DhcpPool { name };
 }
 
 fn current_pool<'a>(cx: &'a mut Cx) -> Option<&'a mut Pool> {
-    let Mode::DhcpPool { name } = cx.ios().mode.clone() else { return None };
-    cx.ios().dhcp_pools.iter_mut().find(|p| p.name == name)
+    let Mode::DhcpPool { name } = cx.ios().terminal.mode.clone() else { return None };
+    cx.ios().services.dhcp_pools.iter_mut().find(|p| p.name == name)
 }
 
 fn pool_network(cx: &mut Cx) {
@@ -232,7 +232,7 @@ fn nat_side(cx: &mut Cx) {
 fn nat_pool(cx: &mut Cx) {
     let Some(name) = cx.word(0).map(str::to_string) else { return };
     if cx.negated {
-        cx.ios().nat.pools.retain(|p| p.name != name);
+        cx.ios().services.nat.pools.retain(|p| p.name != name);
         return;
     }
     let (Some(start), Some(end)) = (cx.ip(0), cx.ip(1)) else { return };
@@ -243,8 +243,8 @@ fn nat_pool(cx: &mut Cx) {
         return;
     };
     let ios = cx.ios();
-    ios.nat.pools.retain(|p| p.name != name);
-    ios.nat.pools.push(NatPool { name, start, end, len, prefix_form });
+    ios.services.nat.pools.retain(|p| p.name != name);
+    ios.services.nat.pools.push(NatPool { name, start, end, len, prefix_form });
 }
 
 fn nat_rule(cx: &mut Cx) {
@@ -265,7 +265,7 @@ fn nat_rule(cx: &mut Cx) {
         Rule::Static { local, global }
     };
     let negated = cx.negated;
-    let rules = &mut cx.ios().nat.rules;
+    let rules = &mut cx.ios().services.nat.rules;
     rules.retain(|r| *r != rule);
     if !negated {
         rules.push(rule);

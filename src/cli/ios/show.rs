@@ -125,14 +125,14 @@ fn running_config_interface(cx: &mut Cx) {
 }
 
 fn startup_config(cx: &mut Cx) {
-    match ios(cx.dev).startup_config.clone() {
+    match ios(cx.dev).system.startup_config.clone() {
         Some(body) => cx.print(&format!("Using {} out of 33554432 bytes\n{body}\n", body.len())),
         None => cx.print("startup-config is not present\n"),
     }
 }
 
 fn privilege(cx: &mut Cx) {
-    let level = if ios(cx.dev).mode == crate::device::Mode::UserExec { 1 } else { 15 };
+    let level = if ios(cx.dev).terminal.mode == crate::device::Mode::UserExec { 1 } else { 15 };
     cx.print(&format!("Current privilege level is {level}\n"));
 }
 
@@ -218,8 +218,10 @@ fn ip_route(cx: &mut Cx) {
 pub fn ip_route_text(dev: &Device, only: Option<Source>) -> String {
     let ios = ios(dev);
     if ios.model == Model::Switch {
-        let gw =
-            ios.default_gateway.map_or("Default gateway is not set".to_string(), |g| format!("Default gateway is {g}"));
+        let gw = ios
+            .routing
+            .default_gateway
+            .map_or("Default gateway is not set".to_string(), |g| format!("Default gateway is {g}"));
         return format!("{gw}\n\nHost               Gateway           Last Use    Total Uses  Interface\nICMP redirect cache is empty\n\n");
     }
     let mut out = String::from(ROUTE_CODES);
@@ -492,7 +494,7 @@ fn version_text(dev: &Device, now: Time) -> String {
     match ios.model {
         Model::Router => format!(
             "Cisco IOS XE Software, Version 16.09.04\nCisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.4, RELEASE SOFTWARE (fc2)\nTechnical Support: http://www.cisco.com/techsupport\nCopyright (c) 1986-2019 by Cisco Systems, Inc.\n\nROM: IOS-XE ROMMON\n\n{} uptime is {}\nSystem image file is \"bootflash:/isr4300-universalk9.16.09.04.SPA.bin\"\n\ncisco ISR4321/K9 (1RU) processor with 1795979K/6147K bytes of memory.\n{} Gigabit Ethernet interfaces\n{} Serial interfaces\n32768K bytes of non-volatile configuration memory.\n4194304K bytes of physical memory.\n3223551K bytes of flash memory at bootflash:.\n\nConfiguration register is 0x2102\n\n",
-            ios.hostname,
+            ios.system.hostname,
             uptime(now),
             count(IfaceKind::GigabitEthernet),
             count(IfaceKind::Serial)
@@ -501,7 +503,7 @@ fn version_text(dev: &Device, now: Time) -> String {
             "Cisco IOS Software, {} Software ({}), Version 15.0(2)SE4, RELEASE SOFTWARE (fc1)\nTechnical Support: http://www.cisco.com/techsupport\nCopyright (c) 1986-2013 by Cisco Systems, Inc.\n\nROM: Bootstrap program is C2960 boot loader\n\n{} uptime is {}\nSystem image file is \"flash:c2960-lanbasek9-mz.150-2.SE4.bin\"\n\ncisco {} (PowerPC405) processor (revision B0) with 65536K bytes of memory.\n{} FastEthernet interfaces\n{} Gigabit Ethernet interfaces\n\n64K bytes of flash-simulated non-volatile configuration memory.\nBase ethernet MAC Address       : {}\nModel number                    : {}\n\nConfiguration register is 0xF\n\n",
             if ios.model == Model::L3Switch { "C3650" } else { "C2960" },
             if ios.model == Model::L3Switch { "C3650-IPSERVICESK9-M" } else { "C2960-LANBASEK9-M" },
-            ios.hostname,
+            ios.system.hostname,
             uptime(now),
             ios.model.platform(),
             count(IfaceKind::FastEthernet),
@@ -522,7 +524,7 @@ fn clock(cx: &mut Cx) {
 }
 
 fn history(cx: &mut Cx) {
-    let text: String = ios(cx.dev).history.iter().map(|h| format!("  {h}\n")).collect();
+    let text: String = ios(cx.dev).terminal.history.iter().map(|h| format!("  {h}\n")).collect();
     cx.print(&text);
 }
 
@@ -669,7 +671,8 @@ fn switchport(cx: &mut Cx) {
     let ios = ios(cx.dev);
     let Some(i) = ios.iface(&name) else { return };
     let vlan_name = |v: u16| {
-        ios.vlans
+        ios.switching
+            .vlans
             .get(&v)
             .map(|n| n.clone().unwrap_or_else(|| if v == 1 { "default".into() } else { format!("VLAN{v:04}") }))
             .unwrap_or_else(|| "Inactive".into())
@@ -716,7 +719,7 @@ fn vlan(cx: &mut Cx) {
 pub fn vlan_text(dev: &Device, brief: bool) -> String {
     let ios = ios(dev);
     let mut out = String::from("\nVLAN Name                             Status    Ports\n---- -------------------------------- --------- -------------------------------\n");
-    for (&id, name) in &ios.vlans {
+    for (&id, name) in &ios.switching.vlans {
         let name = name.clone().unwrap_or_else(|| if id == 1 { "default".into() } else { format!("VLAN{id:04}") });
         let ports: Vec<String> = ios
             .ifaces
@@ -744,7 +747,7 @@ pub fn vlan_text(dev: &Device, brief: bool) -> String {
     }
     if !brief {
         out.push_str("\nVLAN Type  SAID       MTU   Parent RingNo BridgeNo Stp  BrdgMode Trans1 Trans2\n---- ----- ---------- ----- ------ ------ -------- ---- -------- ------ ------\n");
-        for &id in ios.vlans.keys() {
+        for &id in ios.switching.vlans.keys() {
             out.push_str(&format!(
                 "{:<5}enet  {:<10} 1500  -      -      -        -    -        0      0   \n",
                 id,
@@ -915,7 +918,7 @@ pub fn port_security_interface(dev: &Device, name: &IfaceName) -> String {
 }
 
 fn cdp_global(cx: &mut Cx) {
-    let text = if ios(cx.dev).cdp_run {
+    let text = if ios(cx.dev).discovery.cdp_run {
         "Global CDP information:\n\tSending CDP packets every 60 seconds\n\tSending a holdtime value of 180 seconds\n\tSending CDPv2 advertisements is  enabled\n".to_string()
     } else {
         "% CDP is not enabled\n".to_string()
@@ -1011,7 +1014,7 @@ pub fn etherchannel_summary_text(dev: &Device) -> String {
     out.push_str("Group  Port-channel  Protocol    Ports\n------+-------------+-----------+-----------------------------------------------\n");
     for (group, up) in &groups {
         let members: Vec<(usize, &crate::proto::etherchannel::Member)> =
-            ios.channels.iter().filter(|(_, m)| m.group == *group).map(|(p, m)| (*p, m)).collect();
+            ios.switching.channels.iter().filter(|(_, m)| m.group == *group).map(|(p, m)| (*p, m)).collect();
         let protocol = match members.first().and_then(|(_, m)| m.mode.protocol()) {
             Some(Protocol::Lacp) => "LACP",
             Some(Protocol::Pagp) => "PAgP",
@@ -1039,7 +1042,7 @@ pub fn etherchannel_summary_text(dev: &Device) -> String {
 }
 
 fn lldp_global(cx: &mut Cx) {
-    let text = if ios(cx.dev).lldp_run {
+    let text = if ios(cx.dev).discovery.lldp_run {
         format!(
             "\nGlobal LLDP Information:\n    Status: ACTIVE\n    LLDP advertisements are sent every {} seconds\n    LLDP hold time advertised is {} seconds\n    LLDP interface reinitialisation delay is 2 seconds\n",
             crate::proto::lldp::TIMER_SECS,
@@ -1061,7 +1064,7 @@ fn lldp_neighbors(cx: &mut Cx) {
 pub fn lldp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
     use crate::proto::lldp::{capability_codes, Advert};
     let ios = ios(dev);
-    if !ios.lldp_run {
+    if !ios.discovery.lldp_run {
         return "% LLDP is not enabled\n".into();
     }
     let mut out = String::new();
@@ -1077,7 +1080,7 @@ pub fn lldp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
             codes
         }
     };
-    for (port, a, expires) in &ios.lldp_neighbors {
+    for (port, a, expires) in &ios.discovery.lldp_neighbors {
         let Advert { chassis, port_id, ttl, port_description, system_name, system_description, capabilities, address } =
             a;
         let local = dev.ports[*port].name.short();
@@ -1096,7 +1099,7 @@ pub fn lldp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
             out.push_str(&format!("{id:<20}{local:<15}{ttl:<11}{:<16}{port_id}\n", capability_codes(capabilities.1)));
         }
     }
-    out.push_str(&format!("\nTotal entries displayed: {}\n", ios.lldp_neighbors.len()));
+    out.push_str(&format!("\nTotal entries displayed: {}\n", ios.discovery.lldp_neighbors.len()));
     out
 }
 
@@ -1104,7 +1107,7 @@ pub fn lldp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
 pub fn cdp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
     use crate::proto::cdp::short_port;
     let ios = ios(dev);
-    if !ios.cdp_run {
+    if !ios.discovery.cdp_run {
         return "% CDP is not enabled\n".into();
     }
     let mut out = String::new();
@@ -1112,7 +1115,7 @@ pub fn cdp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
         out.push_str("Capability Codes: R - Router, T - Trans Bridge, B - Source Route Bridge\n                  S - Switch, H - Host, I - IGMP, r - Repeater, P - Phone,\n                  D - Remote, C - CVTA, M - Two-port Mac Relay\n\n");
         out.push_str("Device ID         Local Intrfce Holdtme    Capability   Platform   Port ID\n");
     }
-    for (port, a, expires) in &ios.cdp_neighbors {
+    for (port, a, expires) in &ios.discovery.cdp_neighbors {
         let hold = expires.since(now).secs();
         let local = dev.ports[*port].name.to_string();
         let platform = a.platform.trim_start_matches("cisco ").to_string();
@@ -1141,7 +1144,7 @@ pub fn cdp_neighbors_text(dev: &Device, now: Time, detail: bool) -> String {
         }
     }
     if !detail {
-        out.push_str(&format!("\nTotal cdp entries displayed : {}\n", ios.cdp_neighbors.len()));
+        out.push_str(&format!("\nTotal cdp entries displayed : {}\n", ios.discovery.cdp_neighbors.len()));
     }
     out
 }

@@ -81,14 +81,14 @@ pub fn errdisable() -> super::super::tree::Node<super::Handler> {
 fn errdisable_recovery(cx: &mut Cx) {
     let on = !cx.negated;
     let ios = cx.ios();
-    ios.errdisable_recovery = if on { Some(ios.errdisable_recovery.unwrap_or(300)) } else { None };
+    ios.switching.errdisable_recovery = if on { Some(ios.switching.errdisable_recovery.unwrap_or(300)) } else { None };
 }
 
 fn errdisable_interval(cx: &mut Cx) {
     let n = if cx.negated { 300 } else { cx.num(0).unwrap_or(300) };
     let ios = cx.ios();
-    if ios.errdisable_recovery.is_some() {
-        ios.errdisable_recovery = Some(n);
+    if ios.switching.errdisable_recovery.is_some() {
+        ios.switching.errdisable_recovery = Some(n);
     }
 }
 
@@ -249,21 +249,21 @@ fn vlan(cx: &mut Cx) {
             continue;
         }
         if negated {
-            ios.vlans.remove(&id);
+            ios.switching.vlans.remove(&id);
         } else {
-            ios.vlans.entry(id).or_insert(None);
+            ios.switching.vlans.entry(id).or_insert(None);
         }
     }
     if !negated {
-        cx.ios().mode = Mode::Vlan { ids };
+        cx.ios().terminal.mode = Mode::Vlan { ids };
     }
 }
 
 fn vlan_name(cx: &mut Cx) {
     let name = if cx.negated { None } else { cx.word(0).map(|w| w.chars().take(32).collect()) };
-    let Mode::Vlan { ids } = cx.ios().mode.clone() else { return };
+    let Mode::Vlan { ids } = cx.ios().terminal.mode.clone() else { return };
     for id in ids {
-        if let Some(n) = cx.ios().vlans.get_mut(&id) {
+        if let Some(n) = cx.ios().switching.vlans.get_mut(&id) {
             *n = name.clone();
         }
     }
@@ -271,7 +271,7 @@ fn vlan_name(cx: &mut Cx) {
 
 fn stp_mode(cx: &mut Cx) {
     let rapid = cx.has("rapid-pvst") && !cx.negated;
-    cx.ios().stp.rapid = rapid;
+    cx.ios().switching.stp.rapid = rapid;
 }
 
 /// `spanning-tree vlan N` / `no spanning-tree vlan N`: run or stop a VLAN's tree.
@@ -281,7 +281,7 @@ fn stp_vlan_enable(cx: &mut Cx) {
         return;
     };
     let off = cx.negated;
-    let stp = &mut cx.ios().stp;
+    let stp = &mut cx.ios().switching.stp;
     for v in set.iter() {
         stp.disabled.retain(|x| *x != v);
         if off {
@@ -310,7 +310,7 @@ fn stp_priority(cx: &mut Cx) {
         }
     }
     let negated = cx.negated;
-    let stp = &mut cx.ios().stp;
+    let stp = &mut cx.ios().switching.stp;
     for v in set.iter() {
         stp.priorities.retain(|(vl, _)| *vl != v);
         if let (false, Some(p)) = (negated, priority) {
@@ -323,7 +323,7 @@ fn stp_priority(cx: &mut Cx) {
 fn stp_defaults(cx: &mut Cx) {
     let on = !cx.negated;
     let bpdu = cx.has("bpduguard");
-    let stp = &mut cx.ios().stp;
+    let stp = &mut cx.ios().switching.stp;
     if bpdu {
         stp.bpduguard_default = on;
     } else {
@@ -390,9 +390,9 @@ fn port_mode(cx: &mut Cx) {
 
 /// Make sure a VLAN exists, as IOS does when a port is put in it.
 fn ensure_vlan(cx: &mut Cx, id: u16) {
-    if !cx.ios().vlans.contains_key(&id) {
+    if !cx.ios().switching.vlans.contains_key(&id) {
         cx.print(&format!("% Access VLAN does not exist. Creating vlan {id}\n"));
-        cx.ios().vlans.insert(id, None);
+        cx.ios().switching.vlans.insert(id, None);
     }
 }
 

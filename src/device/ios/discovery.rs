@@ -3,11 +3,39 @@
 
 use super::*;
 
+/// What the box heard from its neighbours, and its own discovery settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discovery {
+    pub cdp_run: bool,
+    /// CDP neighbours: local port, what they said, when it expires.
+    pub cdp_neighbors: Vec<(usize, crate::proto::cdp::Advert, Time)>,
+    /// Seconds since the box booted, counting to the next CDP advertisement.
+    pub cdp_clock: u64,
+    pub lldp_run: bool,
+    /// LLDP neighbours: local port, what they said, when it expires.
+    pub lldp_neighbors: Vec<(usize, crate::proto::lldp::Advert, Time)>,
+    /// Seconds until the next LLDP advertisement.
+    pub lldp_countdown: u64,
+}
+
+impl Default for Discovery {
+    fn default() -> Self {
+        Discovery {
+            cdp_run: true,
+            cdp_neighbors: Vec::new(),
+            cdp_clock: 0,
+            lldp_run: false,
+            lldp_neighbors: Vec::new(),
+            lldp_countdown: 0,
+        }
+    }
+}
+
 impl Ios {
     /// Send CDP advertisements out of every enabled, live port (or just one).
     pub fn cdp_announce(&mut self, ports: &[Port], only: Option<usize>) {
         use crate::proto::cdp;
-        if !self.cdp_run {
+        if !self.discovery.cdp_run {
             return;
         }
         let address = self.stack.ifaces.iter().find(|i| i.up).and_then(|i| i.addr).map(|(a, _)| a);
@@ -34,7 +62,7 @@ impl Ios {
                 }
             });
             let advert = cdp::Advert {
-                device_id: self.hostname.clone(),
+                device_id: self.system.hostname.clone(),
                 address,
                 port_id: i.name.to_string(),
                 capabilities: caps,
@@ -51,16 +79,17 @@ impl Ios {
     /// Send LLDP advertisements out of every live port that transmits them (or just one).
     pub fn lldp_announce(&mut self, ports: &[Port], only: Option<usize>) {
         use crate::proto::lldp;
-        if !self.lldp_run {
+        if !self.discovery.lldp_run {
             return;
         }
         let address = self.stack.ifaces.iter().find(|i| i.up).and_then(|i| i.addr).map(|(a, _)| a);
         let (supported, enabled) = match self.model {
             Model::Router => (lldp::ROUTER, lldp::ROUTER),
             Model::Switch => (lldp::BRIDGE, lldp::BRIDGE),
-            _ => {
-                (lldp::BRIDGE | lldp::ROUTER, if self.ip_routing { lldp::BRIDGE | lldp::ROUTER } else { lldp::BRIDGE })
-            }
+            _ => (
+                lldp::BRIDGE | lldp::ROUTER,
+                if self.routing.ip_routing { lldp::BRIDGE | lldp::ROUTER } else { lldp::BRIDGE },
+            ),
         };
         let description = match self.model {
             Model::Router => "Cisco IOS Software [Fuji], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9.4, RELEASE SOFTWARE (fc2)",
@@ -78,7 +107,7 @@ impl Ios {
                 port_id: i.name.short(),
                 ttl: lldp::HOLDTIME,
                 port_description: i.name.to_string(),
-                system_name: self.hostname.clone(),
+                system_name: self.system.hostname.clone(),
                 system_description: description.into(),
                 capabilities: (supported, enabled),
                 address,
@@ -90,7 +119,7 @@ impl Ios {
 
     /// An LLDP advertisement heard on a port.
     pub(super) fn lldp_heard(&mut self, now: Time, port: usize, frame: &[u8]) {
-        if !self.lldp_run {
+        if !self.discovery.lldp_run {
             return;
         }
         let Some(advert) = crate::proto::lldp::parse(frame) else { return };
@@ -98,17 +127,17 @@ impl Ios {
             return;
         }
         let expires = now + crate::sim::Duration::from_secs(u64::from(advert.ttl));
-        self.lldp_neighbors.retain(|(p, a, _)| !(*p == port && a.chassis == advert.chassis));
+        self.discovery.lldp_neighbors.retain(|(p, a, _)| !(*p == port && a.chassis == advert.chassis));
         if advert.ttl > 0 {
-            self.lldp_neighbors.push((port, advert, expires));
+            self.discovery.lldp_neighbors.push((port, advert, expires));
         }
-        self.lldp_neighbors.sort_by(|a, b| (&a.1.system_name, a.0).cmp(&(&b.1.system_name, b.0)));
+        self.discovery.lldp_neighbors.sort_by(|a, b| (&a.1.system_name, a.0).cmp(&(&b.1.system_name, b.0)));
     }
 
     /// A CDP advertisement heard on a port.
     pub(super) fn cdp_heard(&mut self, now: Time, port: usize, frame: &[u8]) {
         let Some(advert) = crate::proto::cdp::parse(frame) else { return };
-        if !self.cdp_run {
+        if !self.discovery.cdp_run {
             return;
         }
         let Some(local) = self.ifaces.iter().find(|i| i.port == Some(port)) else { return };
@@ -121,6 +150,7 @@ impl Ios {
             .filter(|sp| sp.mode == Some(crate::proto::vlan::PortMode::Trunk))
             .map(|sp| sp.native_vlan);
         let known = self
+            .discovery
             .cdp_neighbors
             .iter()
             .any(|(p, a, _)| *p == port && a.device_id == advert.device_id && a.native_vlan == advert.native_vlan);
@@ -133,8 +163,8 @@ impl Ios {
             }
         }
         let expires = now + crate::sim::Duration::from_secs(u64::from(advert.holdtime));
-        self.cdp_neighbors.retain(|(p, a, _)| !(*p == port && a.device_id == advert.device_id));
-        self.cdp_neighbors.push((port, advert, expires));
-        self.cdp_neighbors.sort_by(|a, b| (&a.1.device_id, a.0).cmp(&(&b.1.device_id, b.0)));
+        self.discovery.cdp_neighbors.retain(|(p, a, _)| !(*p == port && a.device_id == advert.device_id));
+        self.discovery.cdp_neighbors.push((port, advert, expires));
+        self.discovery.cdp_neighbors.sort_by(|a, b| (&a.1.device_id, a.0).cmp(&(&b.1.device_id, b.0)));
     }
 }

@@ -11,20 +11,20 @@ impl Ios {
         use crate::proto::etherchannel::{bundle, Member};
         let configured: BTreeMap<usize, (u32, crate::proto::vlan::ChannelMode)> =
             self.ifaces.iter().filter_map(|i| Some((i.port?, i.switchport.as_ref()?.channel_group?))).collect();
-        if configured.is_empty() && self.channels.is_empty() {
+        if configured.is_empty() && self.switching.channels.is_empty() {
             return String::new();
         }
-        self.channels.retain(|p, m| configured.get(p) == Some(&(m.group, m.mode)));
+        self.switching.channels.retain(|p, m| configured.get(p) == Some(&(m.group, m.mode)));
         for (&p, &(group, mode)) in &configured {
-            self.channels.entry(p).or_insert_with(|| Member::new(group, mode));
+            self.switching.channels.entry(p).or_insert_with(|| Member::new(group, mode));
         }
         let due: Vec<usize> =
-            self.channels.iter().filter(|(p, m)| m.due(now, ports[**p].link_up)).map(|(p, _)| *p).collect();
+            self.switching.channels.iter().filter(|(p, m)| m.due(now, ports[**p].link_up)).map(|(p, _)| *p).collect();
         for p in due {
             self.send_channel_pdu(now, p, ports);
         }
         let was_up = self.channel_groups_up(ports);
-        let bundles = bundle(&mut self.channels, now, |p| ports[p].link_up);
+        let bundles = bundle(&mut self.switching.channels, now, |p| ports[p].link_up);
         if let Some(bridge) = self.bridge.as_mut() {
             bridge.set_bundles(&bundles);
         }
@@ -47,7 +47,7 @@ impl Ios {
     pub fn logical_port_name(&self, port: usize, ports: &[Port]) -> IfaceName {
         let group = self.bridge.as_ref().filter(|b| b.is_channel(port)).and_then(|b| {
             let member = b.members(port).next()?;
-            self.channels.get(&member).map(|m| m.group)
+            self.switching.channels.get(&member).map(|m| m.group)
         });
         match group {
             Some(n) => IfaceName::new(IfaceKind::PortChannel, &[n]),
@@ -58,7 +58,7 @@ impl Ios {
     /// Each configured channel group, and whether any member is bundled and up.
     pub fn channel_groups_up(&self, ports: &[Port]) -> BTreeMap<u32, bool> {
         let mut groups = BTreeMap::new();
-        for (&p, m) in &self.channels {
+        for (&p, m) in &self.switching.channels {
             *groups.entry(m.group).or_insert(false) |= m.bundled && ports[p].link_up;
         }
         groups
@@ -67,7 +67,7 @@ impl Ios {
     pub(super) fn send_channel_pdu(&mut self, now: Time, port: usize, ports: &[Port]) {
         use crate::proto::etherchannel::Protocol;
         use crate::proto::{lacp, pagp};
-        let Some(m) = self.channels.get_mut(&port) else { return };
+        let Some(m) = self.switching.channels.get_mut(&port) else { return };
         m.last_sent = Some(now);
         let system = self.bridge.as_ref().map_or(ports[0].mac, |b| b.bridge_mac);
         let frame = match m.mode.protocol() {
@@ -111,7 +111,7 @@ impl Ios {
                     port_ifindex: port as u32 + 1,
                     group_ifindex: 5000 + m.group,
                     partner_device: m.partner.map_or(Mac([0; 6]), |p| p.system),
-                    device_name: self.hostname.clone(),
+                    device_name: self.system.hostname.clone(),
                     port_name: ports[port].name.short(),
                 };
                 pagp::frame(ports[port].mac, &info)
@@ -150,7 +150,7 @@ impl Ios {
         partner: crate::proto::etherchannel::Partner,
         ports: &[Port],
     ) {
-        let Some(m) = self.channels.get_mut(&port) else { return };
+        let Some(m) = self.switching.channels.get_mut(&port) else { return };
         let new = m.partner.is_none_or(|p| p.system != partner.system || p.protocol != partner.protocol);
         m.partner = Some(partner);
         if new {

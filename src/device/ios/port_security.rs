@@ -58,7 +58,7 @@ impl Ios {
 
     /// A BPDU arrived on an edge port with BPDU guard: err-disable the port.
     pub(super) fn bpdu_guard(&mut self, port: usize) -> Option<String> {
-        let default_guard = self.stp.bpduguard_default;
+        let default_guard = self.switching.stp.bpduguard_default;
         let i = self.ifaces.iter_mut().find(|i| i.port == Some(port))?;
         let sp = i.switchport.as_ref()?;
         let guarded =

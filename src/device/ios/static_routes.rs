@@ -55,12 +55,12 @@ impl Ios {
             return Err(RouteError::NextHopIsLocal);
         }
         let same = |r: &StaticRoute| r.prefix == route.prefix && r.next_hop == route.next_hop && r.iface == route.iface;
-        self.static_routes.retain(|r| !same(r));
-        self.static_route_options.retain(|(r, _)| !same(r));
+        self.routing.static_routes.retain(|r| !same(r));
+        self.routing.static_route_options.retain(|(r, _)| !same(r));
         if !spec.options.is_empty() {
-            self.static_route_options.push((route.clone(), spec.options.clone()));
+            self.routing.static_route_options.push((route.clone(), spec.options.clone()));
         }
-        self.static_routes.push(route);
+        self.routing.static_routes.push(route);
         self.sync_routes();
         Ok(())
     }
@@ -70,7 +70,7 @@ impl Ios {
     pub fn remove_static_route(&mut self, spec: &StaticRouteSpec) -> Result<(), RouteError> {
         let route = self.static_route(spec)?;
         let any_path = route.next_hop.is_none() && route.iface.is_none();
-        self.static_routes.retain(|r| {
+        self.routing.static_routes.retain(|r| {
             !(r.prefix == route.prefix && (any_path || r.next_hop == route.next_hop && r.iface == route.iface))
         });
         self.sync_routes();

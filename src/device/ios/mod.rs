@@ -6,8 +6,20 @@ mod discovery;
 mod etherchannel;
 mod interfaces;
 mod port_security;
+mod routing;
+mod services;
 mod static_routes;
+mod switching;
+mod system;
+mod terminal;
 mod trunking;
+
+pub use discovery::Discovery;
+pub use routing::Routing;
+pub use services::Services;
+pub use switching::Switching;
+pub use system::{BannerKind, LineConfig, LineKind, Login, Secret, System, User};
+pub use terminal::{Confirmable, Mode, Question, TerminalState};
 
 use std::net::Ipv4Addr;
 
@@ -17,139 +29,16 @@ pub use static_routes::{RouteError, StaticRouteSpec};
 use super::bridge::{Bridge, Forwarded};
 use super::{Outbox, Port};
 use crate::base::{IfaceKind, IfaceName, Model};
-use crate::proto::acl::{Acl, AclId, AclKind};
-use crate::proto::dhcp;
+use crate::proto::acl::{AclId, AclKind};
 use crate::proto::ip_stack::{Encap, IpStack, StackConfig};
-use crate::proto::nat::{NatConfig, Side};
-use crate::proto::ospf::{OspfIface, OspfProcess};
+use crate::proto::nat::Side;
+use crate::proto::ospf::OspfIface;
 use crate::proto::rib::{Prefix, StaticRoute};
-use crate::proto::vlan::{StpConfig, Switchport};
+use crate::proto::vlan::Switchport;
 use crate::proto::Mac;
 use crate::sim::Time;
 use std::collections::BTreeMap;
 use std::net::Ipv6Addr;
-
-/// Where the terminal is in the IOS mode tree.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Mode {
-    UserExec,
-    PrivExec,
-    Config,
-    /// One interface (`config-if`) or, from `interface range`, several (`config-if-range`).
-    Interface {
-        names: Vec<IfaceName>,
-        range: bool,
-    },
-    Line {
-        kind: LineKind,
-        first: u8,
-        last: u8,
-    },
-    /// `router ospf N` (`config-router`).
-    RouterOspf {
-        pid: u32,
-    },
-    /// `vlan N` (`config-vlan`).
-    Vlan {
-        ids: Vec<u16>,
-    },
-    /// `ip dhcp pool NAME` (`dhcp-config`).
-    DhcpPool {
-        name: String,
-    },
-    /// `ip access-list standard|extended NAME` (`config-std-nacl`, `config-ext-nacl`).
-    Acl {
-        id: AclId,
-        kind: AclKind,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LineKind {
-    Console,
-    Aux,
-    Vty,
-}
-
-impl LineKind {
-    pub fn word(self) -> &'static str {
-        match self {
-            LineKind::Console => "con",
-            LineKind::Aux => "aux",
-            LineKind::Vty => "vty",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BannerKind {
-    Motd,
-    Login,
-}
-
-/// A question the terminal asked; the next typed line answers it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Question {
-    EnablePassword { tries: u8 },
-    RsaModulus,
-    CopyDestination,
-    Confirm(Confirmable),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Confirmable {
-    EraseStartup,
-    Reload,
-}
-
-/// A password as stored: in clear (type 0), Cisco type 7, or hashed (type 5).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Secret {
-    Clear(String),
-    Type7(String),
-    Type5(String),
-    /// Type 8 (PBKDF2) or 9 (scrypt), kept as given.
-    Hashed(u8, String),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Login {
-    #[default]
-    None,
-    Line,
-    Local,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineConfig {
-    pub kind: LineKind,
-    pub first: u8,
-    pub last: u8,
-    pub password: Option<Secret>,
-    pub login: Login,
-    pub exec_timeout: Option<(u32, u32)>,
-    pub logging_synchronous: bool,
-    pub transport_input: Option<String>,
-    pub access_class_in: Option<AclId>,
-    pub access_class_out: Option<AclId>,
-}
-
-impl LineConfig {
-    fn new(kind: LineKind, first: u8, last: u8) -> Self {
-        LineConfig {
-            kind,
-            first,
-            last,
-            password: None,
-            login: if kind == LineKind::Vty { Login::Line } else { Login::None },
-            exec_timeout: None,
-            logging_synchronous: false,
-            transport_input: None,
-            access_class_in: None,
-            access_class_out: None,
-        }
-    }
-}
 
 /// Per-interface configuration beyond its address (which the IP stack holds).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,71 +131,22 @@ impl IosIface {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct User {
-    pub name: String,
-    pub privilege: Option<u8>,
-    pub secret: Option<Secret>,
-}
-
+/// An IOS box, composed of parts that each own their state: the terminal,
+/// the system settings, the interfaces, routing, switching, neighbour
+/// discovery and the services. The IP stack and, on switches, the bridge are
+/// the data planes the parts configure.
 #[derive(Debug)]
 pub struct Ios {
     pub model: Model,
-    pub hostname: String,
-    pub mode: Mode,
-    pub question: Option<Question>,
-    pub enable_secret: Option<Secret>,
-    pub enable_password: Option<Secret>,
-    pub password_encryption: bool,
-    pub banner_motd: Option<String>,
-    pub domain_name: Option<String>,
-    pub domain_lookup: bool,
-    pub ssh_version: Option<u8>,
-    pub rsa_modulus: Option<u32>,
-    pub users: Vec<User>,
-    pub lines: Vec<LineConfig>,
+    pub terminal: TerminalState,
+    pub system: System,
     pub ifaces: Vec<IosIface>,
-    pub default_gateway: Option<Ipv4Addr>,
-    /// `ip route` statements, in the order they were entered.
-    pub static_routes: Vec<StaticRoute>,
-    /// `name`, `tag`, `permanent` and `track` options of static routes, by route.
-    pub static_route_options: Vec<(StaticRoute, String)>,
-    pub acls: Vec<Acl>,
-    pub ospf: Vec<OspfProcess>,
-    pub dhcp_pools: Vec<dhcp::Pool>,
-    pub dhcp_excluded: Vec<dhcp::Excluded>,
-    pub nat: NatConfig,
-    /// VLAN database of a switch: id → name (absent: the default name).
-    pub vlans: BTreeMap<u16, Option<String>>,
-    pub stp: StpConfig,
-    /// CDP neighbours: local port, what they said, when it expires.
-    pub cdp_neighbors: Vec<(usize, crate::proto::cdp::Advert, Time)>,
-    cdp_clock: u64,
-    /// EtherChannel members by port: what each has heard and whether it is bundled.
-    pub channels: BTreeMap<usize, crate::proto::etherchannel::Member>,
-    /// LLDP neighbours: local port, what they said, when it expires.
-    pub lldp_neighbors: Vec<(usize, crate::proto::lldp::Advert, Time)>,
-    /// Seconds until the next LLDP advertisement.
-    pub lldp_countdown: u64,
-    /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
-    pub errdisable_recovery: Option<u32>,
-    /// `ip routing` on a multilayer switch (always on for routers).
-    pub ip_routing: bool,
-    pub ipv6_routing: bool,
-    pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
-    pub cdp_run: bool,
-    pub lldp_run: bool,
-    pub banner_login: Option<String>,
-    pub http_server: bool,
+    pub routing: Routing,
+    pub switching: Switching,
+    pub discovery: Discovery,
+    pub services: Services,
     pub stack: IpStack,
     pub bridge: Option<Bridge>,
-    pub startup_config: Option<String>,
-    pub history: Vec<String>,
-    pub terminal_length: u32,
-    /// The ICMP ident (or UDP port) of the last ping or traceroute.
-    pub probe_ident: u16,
-    /// A multi-line banner being typed: which banner, its delimiter and the text so far.
-    pub banner_in_progress: Option<(BannerKind, String, String)>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
     /// Decisions for the trace, waiting to be handed to the engine.
@@ -339,54 +179,15 @@ impl Ios {
         let bridge = model.is_switch().then(|| Bridge::new(base_mac, ports.len()));
         let mut ios = Ios {
             model,
-            hostname: model.default_hostname().to_string(),
-            mode: Mode::UserExec,
-            question: None,
-            enable_secret: None,
-            enable_password: None,
-            password_encryption: false,
-            banner_motd: None,
-            domain_name: None,
-            domain_lookup: true,
-            ssh_version: None,
-            rsa_modulus: None,
-            users: Vec::new(),
-            lines: vec![
-                LineConfig::new(LineKind::Console, 0, 0),
-                LineConfig::new(LineKind::Aux, 0, 0),
-                LineConfig::new(LineKind::Vty, 0, 4),
-            ],
+            terminal: TerminalState::default(),
+            system: System::new(model),
             ifaces,
-            default_gateway: None,
-            static_routes: Vec::new(),
-            static_route_options: Vec::new(),
-            acls: Vec::new(),
-            ospf: Vec::new(),
-            dhcp_pools: Vec::new(),
-            dhcp_excluded: Vec::new(),
-            nat: NatConfig::default(),
-            vlans: if model.is_switch() { BTreeMap::from([(1, None)]) } else { BTreeMap::new() },
-            stp: StpConfig::default(),
-            errdisable_recovery: None,
-            cdp_neighbors: Vec::new(),
-            cdp_clock: 0,
-            lldp_neighbors: Vec::new(),
-            channels: BTreeMap::new(),
-            lldp_countdown: 0,
-            ip_routing: model == Model::Router,
-            ipv6_routing: false,
-            ipv6_routes: Vec::new(),
-            cdp_run: true,
-            lldp_run: false,
-            banner_login: None,
-            http_server: false,
+            routing: Routing::new(model),
+            switching: Switching::new(model),
+            discovery: Discovery::default(),
+            services: Services::default(),
             stack,
             bridge,
-            startup_config: None,
-            history: Vec::new(),
-            terminal_length: 24,
-            probe_ident: 0,
-            banner_in_progress: None,
             pending_l2: Vec::new(),
             pending_notes: Vec::new(),
             err_disabled_now: Vec::new(),
@@ -399,14 +200,14 @@ impl Ios {
             ios.ifaces.push(IosIface::new(vlan1, None, Some(svi), true));
         }
         if model == Model::Switch || model == Model::L3Switch {
-            ios.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
-            ios.lines.retain(|l| l.kind != LineKind::Aux);
+            ios.system.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
+            ios.system.lines.retain(|l| l.kind != LineKind::Aux);
         }
         ios
     }
 
     pub fn prompt(&self) -> String {
-        let suffix = match &self.mode {
+        let suffix = match &self.terminal.mode {
             Mode::UserExec => ">",
             Mode::PrivExec => "#",
             Mode::Config => "(config)#",
@@ -420,7 +221,7 @@ impl Ios {
             Mode::Acl { kind: AclKind::Standard, .. } => "(config-std-nacl)#",
             Mode::Acl { kind: AclKind::Extended, .. } => "(config-ext-nacl)#",
         };
-        format!("{}{}", self.hostname, suffix)
+        format!("{}{}", self.system.hostname, suffix)
     }
 
     pub fn is_router(&self) -> bool {
@@ -476,10 +277,10 @@ impl Ios {
     /// Hand the configured routes to the IP stack. A switch that does not route
     /// uses its `ip default-gateway` as a default route for its own traffic.
     pub fn sync_routes(&mut self) {
-        let mut statics = self.static_routes.clone();
+        let mut statics = self.routing.static_routes.clone();
         if self.model == Model::Switch {
             statics.clear();
-            if let Some(gw) = self.default_gateway {
+            if let Some(gw) = self.routing.default_gateway {
                 statics.push(StaticRoute { prefix: Prefix::DEFAULT, iface: None, next_hop: Some(gw), distance: 1 });
             }
         }
@@ -553,7 +354,7 @@ impl Ios {
             };
         }
         let mut vlans = VlanSet::none();
-        for &v in self.vlans.keys() {
+        for &v in self.switching.vlans.keys() {
             vlans.insert(v);
         }
         bridge.vlans = vlans;
@@ -575,7 +376,7 @@ impl Ios {
                 i.dtp_heard = None;
                 i.dtp_said = None;
             }
-            if let Some(m) = self.channels.get_mut(&port) {
+            if let Some(m) = self.switching.channels.get_mut(&port) {
                 // The partner is heard afresh when the link returns.
                 m.partner = None;
                 m.last_sent = None;
@@ -698,19 +499,19 @@ impl Ios {
     /// Returns what the console logs.
     pub fn tick(&mut self, now: Time, ports: &[Port]) -> String {
         // CDP: advertise every 60 seconds, forget neighbours past their holdtime.
-        if self.cdp_clock % 60 == 0 {
+        if self.discovery.cdp_clock % 60 == 0 {
             self.cdp_announce(ports, None);
         }
-        self.cdp_clock += 1;
-        self.cdp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
-        if self.lldp_run {
-            if self.lldp_countdown == 0 {
+        self.discovery.cdp_clock += 1;
+        self.discovery.cdp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
+        if self.discovery.lldp_run {
+            if self.discovery.lldp_countdown == 0 {
                 self.lldp_announce(ports, None);
-                self.lldp_countdown = crate::proto::lldp::TIMER_SECS;
+                self.discovery.lldp_countdown = crate::proto::lldp::TIMER_SECS;
             }
-            self.lldp_countdown -= 1;
+            self.discovery.lldp_countdown -= 1;
         }
-        self.lldp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
+        self.discovery.lldp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
         self.run_dtp(now, ports);
         let mut log = self.run_channels(now, ports);
         let Some(bridge) = self.bridge.as_mut() else { return log };
@@ -718,16 +519,16 @@ impl Ios {
             .map(|p| {
                 self.ifaces.iter().find(|i| i.port == Some(p)).and_then(|i| i.switchport.as_ref()).is_some_and(|sp| {
                     sp.portfast == Some(true)
-                        || (self.stp.portfast_default
+                        || (self.switching.stp.portfast_default
                             && sp.portfast.is_none()
                             && sp.mode != Some(crate::proto::vlan::PortMode::Trunk))
                 })
             })
             .collect();
-        let bpdus = bridge.run_stp(now, ports, &self.stp, &edges);
+        let bpdus = bridge.run_stp(now, ports, &self.switching.stp, &edges);
         self.pending_l2.extend(bpdus);
         // errdisable recovery: bring a port back after the interval.
-        if let Some(interval) = self.errdisable_recovery {
+        if let Some(interval) = self.switching.errdisable_recovery {
             for i in self.ifaces.iter_mut().filter(|i| i.err_disabled) {
                 if let (Some((at, "psecure-violation")), Some(p)) = (i.err_disabled_at, i.port) {
                     if now.since(at) >= crate::sim::Duration::from_secs(u64::from(interval)) {

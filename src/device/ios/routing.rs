@@ -1,0 +1,38 @@
+//! Routing as configured on an IOS box: whether it routes, its static
+//! routes (or a switch's default gateway), OSPF processes and IPv6 routes.
+//! The routing table they produce is the IP stack's.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::base::Model;
+use crate::proto::ospf::OspfProcess;
+use crate::proto::rib::StaticRoute;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Routing {
+    /// `ip routing` on a multilayer switch (always on for routers).
+    pub ip_routing: bool,
+    /// `ip default-gateway` of a switch that does not route.
+    pub default_gateway: Option<Ipv4Addr>,
+    /// `ip route` statements, in the order they were entered.
+    pub static_routes: Vec<StaticRoute>,
+    /// `name`, `tag`, `permanent` and `track` options of static routes, by route.
+    pub static_route_options: Vec<(StaticRoute, String)>,
+    pub ospf: Vec<OspfProcess>,
+    pub ipv6_routing: bool,
+    pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
+}
+
+impl Routing {
+    pub fn new(model: Model) -> Self {
+        Routing {
+            ip_routing: model == Model::Router,
+            default_gateway: None,
+            static_routes: Vec::new(),
+            static_route_options: Vec::new(),
+            ospf: Vec::new(),
+            ipv6_routing: false,
+            ipv6_routes: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Switching as configured on a switch: the VLAN database, spanning-tree
+//! settings, EtherChannel members and errdisable recovery. The bridge is the
+//! data plane they configure.
+
+use std::collections::BTreeMap;
+
+use crate::base::Model;
+use crate::proto::etherchannel::Member;
+use crate::proto::vlan::StpConfig;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Switching {
+    /// VLAN database of a switch: id → name (absent: the default name).
+    pub vlans: BTreeMap<u16, Option<String>>,
+    pub stp: StpConfig,
+    /// EtherChannel members by port: what each has heard and whether it is bundled.
+    pub channels: BTreeMap<usize, Member>,
+    /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
+    pub errdisable_recovery: Option<u32>,
+}
+
+impl Switching {
+    pub fn new(model: Model) -> Self {
+        Switching {
+            vlans: if model.is_switch() { BTreeMap::from([(1, None)]) } else { BTreeMap::new() },
+            stp: StpConfig::default(),
+            channels: BTreeMap::new(),
+            errdisable_recovery: None,
+        }
+    }
+}
