@@ -7,7 +7,7 @@ use super::Port;
 use crate::proto::ip_stack::{Encap, IpStack, StackConfig};
 use crate::proto::rib::{Prefix, StaticRoute};
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Host {
     pub stack: IpStack,
     pub gateway: Option<Ipv4Addr>,

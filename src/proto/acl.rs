@@ -143,17 +143,7 @@ pub struct Acl {
     pub entries: Vec<Entry>,
 }
 
-/// What a packet looks like to an access list.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PacketInfo {
-    pub src: Option<Ipv4Addr>,
-    pub dst: Option<Ipv4Addr>,
-    pub protocol: u8,
-    pub src_port: Option<u16>,
-    pub dst_port: Option<u16>,
-    pub icmp_type: Option<u8>,
-    pub tcp_ack_or_rst: bool,
-}
+pub use super::ipv4::PacketInfo;
 
 impl Rule {
     pub fn matches(&self, p: &PacketInfo) -> bool {

@@ -65,6 +65,13 @@ pub enum Decision {
     IcmpError { flow: Flow, kind: ErrorKind },
 }
 
+impl Flow {
+    /// The flow of a header alone (no ports or echo numbers).
+    pub fn of(h: &super::ipv4::Header) -> Flow {
+        Flow { src: h.src, dst: h.dst, protocol: h.protocol.into(), id: 0, seq: 0 }
+    }
+}
+
 impl fmt::Display for Flow {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self.protocol {

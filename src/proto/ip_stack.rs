@@ -3,10 +3,24 @@
 //! decrement, ICMP echo answers and ICMP errors. A host is an `IpStack` that
 //! does not forward; a router one that does; a switch's SVI one behind a bridge.
 //!
+//! A received packet goes through named stages, in IOS's order:
+//!
+//! 1. [`Stage::InboundFilter`]: the filter on the interface it came in on (an ACL);
+//! 2. [`Stage::OutsideToInside`]: address translation, if a translator is set (NAT);
+//! 3. route or deliver: to this device ([`IpStack::deliver_local`]: ICMP here,
+//!    other protocols and ports to whichever service bound them), or onwards:
+//! 4. [`Stage::InsideToOutside`], 5. [`Stage::OutboundFilter`] on the exit
+//!    interface, 6. ARP for the next hop and the interface's queue.
+//!
+//! Filters and translators are hooks ([`PacketFilter`], [`Translator`]) that
+//! the device installs from its configuration; without them a stage passes
+//! everything. Services bind a protocol or port ([`Binding`]); the stack
+//! hands their packets up as [`Delivery`] and answers for ports nobody bound.
+//!
 //! The stack never transmits by itself: it appends `(interface, frame)` pairs to
 //! [`IpStack::out`] and the owning device decides which port (or bridge) they
-//! leave by. What it hands up to applications (ping, traceroute) goes to
-//! [`IpStack::delivered`].
+//! leave by. What it hands up to applications goes to [`IpStack::delivered`];
+//! what it decides, to [`IpStack::notes`] when the trace is on.
 
 use std::net::Ipv4Addr;
 
@@ -33,7 +47,7 @@ pub enum Encap {
     None,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct IpIface {
     pub name: IfaceName,
     pub encap: Encap,
@@ -41,6 +55,49 @@ pub struct IpIface {
     pub addr: Option<(Ipv4Addr, u8)>,
     /// Line protocol up; kept current by the owning device.
     pub up: bool,
+    /// Multicast groups joined on this interface (224.0.0.5 for OSPF ...).
+    pub groups: Vec<Ipv4Addr>,
+    /// The filter on packets coming in, and on packets going out.
+    pub inbound: Option<Box<dyn PacketFilter>>,
+    pub outbound: Option<Box<dyn PacketFilter>>,
+}
+
+/// The stages of the IP path that a device can hook into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    InboundFilter,
+    OutsideToInside,
+    InsideToOutside,
+    OutboundFilter,
+}
+
+/// What a packet looks like to a filter: the fields an access list matches.
+pub use super::ipv4::PacketInfo;
+
+/// A filter on an interface's way in or out (an access list).
+pub trait PacketFilter: Send + Sync + std::fmt::Debug {
+    /// Does the packet pass?
+    fn admits(&mut self, packet: &PacketInfo) -> bool;
+}
+
+/// Address translation between inside and outside interfaces (NAT): it may
+/// rewrite the packet (addresses, ports, checksums) or refuse it.
+pub trait Translator: Send + Sync + std::fmt::Debug {
+    /// A packet arrived on `iface`, before routing.
+    fn outside_to_inside(&mut self, now: Time, iface: usize, packet: &mut Vec<u8>) -> bool;
+    /// A packet from `in_iface` is about to leave by `out_iface`.
+    fn inside_to_outside(&mut self, now: Time, in_iface: usize, out_iface: usize, packet: &mut Vec<u8>) -> bool;
+}
+
+/// What a service listens for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Binding {
+    /// Every packet of an IP protocol (89 for OSPF).
+    Protocol(u8),
+    /// A UDP port (67 for a DHCP server, 520 for RIP).
+    Udp(u16),
+    /// A TCP port.
+    Tcp(u16),
 }
 
 /// How this stack behaves: the differences between a Windows host and IOS.
@@ -83,8 +140,18 @@ impl StackConfig {
 }
 
 /// Something the stack hands to the device's applications.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Delivery {
+    /// A packet of a bound protocol, or a UDP datagram or TCP segment to a
+    /// bound port: the IP payload, with where it came from.
+    Payload {
+        binding: Binding,
+        iface: usize,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        ttl: u8,
+        payload: Vec<u8>,
+    },
     EchoReply {
         from: Ipv4Addr,
         ident: u16,
@@ -110,11 +177,34 @@ pub enum Delivery {
 /// Why the stack dropped a packet: counted, and kept for diagnosis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Drop {
-    NoRoute { dst: Ipv4Addr },
-    TtlExpired { dst: Ipv4Addr },
-    ArpUnresolved { next_hop: Ipv4Addr, iface: usize },
-    IfaceDown { iface: usize },
+    NoRoute {
+        dst: Ipv4Addr,
+    },
+    TtlExpired {
+        dst: Ipv4Addr,
+    },
+    ArpUnresolved {
+        next_hop: Ipv4Addr,
+        iface: usize,
+    },
+    IfaceDown {
+        iface: usize,
+    },
     Malformed,
+    /// IOS drops the packet that starts an ARP resolution (hence the first `.` of a ping).
+    ArpIncomplete {
+        next_hop: Ipv4Addr,
+    },
+    /// A filter refused it at a stage, on an interface.
+    Filtered {
+        stage: Stage,
+        iface: usize,
+    },
+    /// The translator refused it.
+    Untranslated {
+        stage: Stage,
+        iface: usize,
+    },
 }
 
 /// Why a locally originated packet could not be sent at all.
@@ -138,9 +228,13 @@ const MAX_HELD: usize = 8;
 /// Recent drops kept for diagnosis.
 const DROP_LOG: usize = 64;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct IpStack {
     pub ifaces: Vec<IpIface>,
+    /// What services listen for, sorted.
+    bound: Vec<Binding>,
+    /// Address translation, when the device does NAT.
+    pub translator: Option<Box<dyn Translator>>,
     pub statics: Vec<StaticRoute>,
     pub arp: ArpCache,
     pub config: StackConfig,
@@ -163,6 +257,8 @@ impl IpStack {
     pub fn new(config: StackConfig) -> Self {
         IpStack {
             ifaces: Vec::new(),
+            bound: Vec::new(),
+            translator: None,
             statics: Vec::new(),
             arp: ArpCache::new(config.arp_timeout),
             config,
@@ -179,7 +275,16 @@ impl IpStack {
     }
 
     pub fn add_iface(&mut self, name: IfaceName, encap: Encap, mac: Mac) -> usize {
-        self.ifaces.push(IpIface { name, encap, mac, addr: None, up: false });
+        self.ifaces.push(IpIface {
+            name,
+            encap,
+            mac,
+            addr: None,
+            up: false,
+            groups: Vec::new(),
+            inbound: None,
+            outbound: None,
+        });
         self.ifaces.len() - 1
     }
 
@@ -230,7 +335,39 @@ impl IpStack {
         if dst == Ipv4Addr::BROADCAST || self.is_local(dst) {
             return true;
         }
-        self.ifaces[iface].addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == dst)
+        let i = &self.ifaces[iface];
+        if dst.is_multicast() {
+            return i.groups.contains(&dst);
+        }
+        i.addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == dst)
+    }
+
+    /// A service starts listening: its packets are handed up as [`Delivery::Payload`].
+    pub fn bind(&mut self, binding: Binding) {
+        if let Err(at) = self.bound.binary_search(&binding) {
+            self.bound.insert(at, binding);
+        }
+    }
+
+    /// A service stops listening: its port answers "unreachable" again.
+    pub fn unbind(&mut self, binding: Binding) {
+        self.bound.retain(|b| *b != binding);
+    }
+
+    pub fn is_bound(&self, binding: Binding) -> bool {
+        self.bound.binary_search(&binding).is_ok()
+    }
+
+    /// Receive a multicast group on an interface (224.0.0.5 for OSPF).
+    pub fn join(&mut self, iface: usize, group: Ipv4Addr) {
+        let groups = &mut self.ifaces[iface].groups;
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+
+    pub fn leave(&mut self, iface: usize, group: Ipv4Addr) {
+        self.ifaces[iface].groups.retain(|g| *g != group);
     }
 
     fn log_drop(&mut self, now: Time, d: Drop) {
@@ -268,7 +405,10 @@ impl IpStack {
         match i.encap {
             Encap::Ethernet => {
                 let Some(eth) = ethernet::parse(&frame) else { return };
-                if eth.dst_addr != i.mac && eth.dst_addr != BROADCAST {
+                let for_us = eth.dst_addr == i.mac
+                    || eth.dst_addr == BROADCAST
+                    || eth.dst_addr.is_multicast() && i.groups.iter().any(|g| ipv4::multicast_mac(*g) == eth.dst_addr);
+                if !for_us {
                     return;
                 }
                 match eth.ethertype {
@@ -312,6 +452,7 @@ impl IpStack {
         if a.is_request {
             let mac = self.ifaces[iface].mac;
             self.out.push((iface, arp::reply(mac, my_ip, a.sender_mac, a.sender_ip)));
+            self.note(|| Decision::ArpReply { to: a.sender_ip, iface });
         }
         self.flush_pending(now, a.sender_ip);
     }
@@ -325,53 +466,106 @@ impl IpStack {
         }
     }
 
-    fn receive_ip(&mut self, now: Time, iface: usize, frame: Vec<u8>, l3: usize, h: Header) {
+    /// The receive path: inbound filter, translation, then route or deliver.
+    fn receive_ip(&mut self, now: Time, iface: usize, mut frame: Vec<u8>, l3: usize, h: Header) {
+        if !self.pass_filter(now, Stage::InboundFilter, iface, &frame[l3..]) {
+            return;
+        }
+        let h = match self.translator.as_mut() {
+            None => h,
+            Some(nat) => {
+                let mut packet = frame.split_off(l3);
+                if !nat.outside_to_inside(now, iface, &mut packet) {
+                    let why = Drop::Untranslated { stage: Stage::OutsideToInside, iface };
+                    return self.drop_packet(now, Some(&packet), why);
+                }
+                frame.extend_from_slice(&packet);
+                match ipv4::parse(&frame[l3..]) {
+                    Some(h) => h,
+                    None => return self.drop_packet(now, None, Drop::Malformed),
+                }
+            }
+        };
         if self.is_for_us(iface, h.dst) {
-            self.deliver_local(now, &frame[l3..], h);
-        } else if self.config.forwarding {
+            self.note(|| Decision::Received { flow: flow_of(&frame[l3..]).unwrap_or(Flow::of(&h)), iface });
+            self.deliver_local(now, iface, &frame[l3..], h);
+        } else if self.config.forwarding && !h.dst.is_multicast() {
             self.forward(now, iface, frame, l3, h);
         }
     }
 
-    fn deliver_local(&mut self, now: Time, packet: &[u8], h: Header) {
+    /// A filter stage on an interface; a refused packet is dropped and noted.
+    fn pass_filter(&mut self, now: Time, stage: Stage, iface: usize, packet: &[u8]) -> bool {
+        let i = &mut self.ifaces[iface];
+        let filter = match stage {
+            Stage::InboundFilter => &mut i.inbound,
+            _ => &mut i.outbound,
+        };
+        let Some(filter) = filter.as_mut() else { return true };
+        if filter.admits(&PacketInfo::of(packet)) {
+            return true;
+        }
+        self.drop_packet(now, Some(packet), Drop::Filtered { stage, iface });
+        false
+    }
+
+    /// A packet for this device: ICMP is answered here; a bound protocol or
+    /// port goes up to its service; anything else gets the ICMP error every
+    /// IP stack sends.
+    fn deliver_local(&mut self, now: Time, iface: usize, packet: &[u8], h: Header) {
         let payload = &packet[h.header_len..h.total_len.min(packet.len())];
-        match h.protocol {
-            IpProtocol::Icmp => match icmp::parse(payload) {
-                Some(Message::EchoRequest { ident, seq, data }) => {
-                    if h.dst == Ipv4Addr::BROADCAST || !self.is_local(h.dst) {
-                        return; // no answer to broadcast pings
-                    }
-                    let data = data.to_vec();
-                    let len = icmp::echo_len(data.len());
-                    let _ = self.originate(now, h.dst, h.src, IpProtocol::Icmp, None, len, |b| {
-                        icmp::emit_echo(b, true, ident, seq, &data)
-                    });
+        let binding = match h.protocol {
+            IpProtocol::Icmp => return self.deliver_icmp(now, payload, h),
+            IpProtocol::Udp => udp::ports(payload).map(|(_, dst)| Binding::Udp(dst)),
+            IpProtocol::Tcp => udp::ports(payload).map(|(_, dst)| Binding::Tcp(dst)),
+            other => Some(Binding::Protocol(other.into())),
+        };
+        let Some(binding) = binding else { return self.drop_packet(now, Some(packet), Drop::Malformed) };
+        let bound = self.is_bound(binding) || self.is_bound(Binding::Protocol(h.protocol.into()));
+        if bound {
+            let payload = payload.to_vec();
+            self.delivered.push(Delivery::Payload { binding, iface, src: h.src, dst: h.dst, ttl: h.ttl, payload });
+            return;
+        }
+        // Nobody listens. Broadcasts and multicasts get no answer.
+        if h.dst == Ipv4Addr::BROADCAST || h.dst.is_multicast() || !self.is_local(h.dst) {
+            return;
+        }
+        let kind = match binding {
+            Binding::Protocol(_) => ErrorKind::ProtocolUnreachable,
+            Binding::Udp(_) | Binding::Tcp(_) => ErrorKind::PortUnreachable,
+        };
+        // TCP answers a closed port with a reset; until TCP runs, an error says as much.
+        self.send_error(now, packet, kind);
+    }
+
+    fn deliver_icmp(&mut self, now: Time, payload: &[u8], h: Header) {
+        match icmp::parse(payload) {
+            Some(Message::EchoRequest { ident, seq, data }) => {
+                if h.dst == Ipv4Addr::BROADCAST || !self.is_local(h.dst) {
+                    return; // no answer to broadcast pings
                 }
-                Some(Message::EchoReply { ident, seq, data }) => self.delivered.push(Delivery::EchoReply {
-                    from: h.src,
-                    ident,
-                    seq,
-                    ttl: h.ttl,
-                    data_len: data.len(),
-                }),
-                Some(Message::Error { kind, quoted }) => self.delivered.push(Delivery::IcmpError {
-                    from: h.src,
-                    kind,
-                    echo: quoted.echo_ids(),
-                    udp_ports: (quoted.header.next_header == IpProtocol::Udp)
-                        .then(|| udp::ports(quoted.payload))
-                        .flatten(),
-                }),
-                None => {}
-            },
-            IpProtocol::Udp if h.dst != Ipv4Addr::BROADCAST => {
-                // No UDP service listens yet: answer as every IP stack does.
-                self.send_error(now, packet, ErrorKind::PortUnreachable);
+                let data = data.to_vec();
+                let len = icmp::echo_len(data.len());
+                let _ = self.originate(now, h.dst, h.src, IpProtocol::Icmp, None, len, |b| {
+                    icmp::emit_echo(b, true, ident, seq, &data)
+                });
             }
-            _ => {}
+            Some(Message::EchoReply { ident, seq, data }) => {
+                self.delivered.push(Delivery::EchoReply { from: h.src, ident, seq, ttl: h.ttl, data_len: data.len() })
+            }
+            Some(Message::Error { kind, quoted }) => self.delivered.push(Delivery::IcmpError {
+                from: h.src,
+                kind,
+                echo: quoted.echo_ids(),
+                udp_ports: (quoted.header.next_header == IpProtocol::Udp).then(|| udp::ports(quoted.payload)).flatten(),
+            }),
+            None => {}
         }
     }
 
+    /// The forwarding path: TTL, route, translation, outbound filter, then
+    /// ARP and the exit interface's queue.
     fn forward(&mut self, now: Time, in_iface: usize, mut frame: Vec<u8>, l3: usize, h: Header) {
         if h.ttl <= 1 {
             self.drop_packet(now, Some(&frame[l3..]), Drop::TtlExpired { dst: h.dst });
@@ -384,22 +578,39 @@ impl IpStack {
             return;
         };
         ipv4::decrement_ttl(&mut frame[l3..]);
-        self.forwarded += 1;
+        let nh = hop.next_hop.unwrap_or(h.dst);
+        self.note(|| Decision::Routed {
+            flow: flow_of(&frame[l3..]).unwrap_or(Flow::of(&h)),
+            iface: hop.iface,
+            next_hop: nh,
+        });
+        let hooked = self.translator.is_some() || self.ifaces[hop.iface].outbound.is_some();
         let out = &self.ifaces[hop.iface];
-        // The hot path: Ethernet in, Ethernet out, neighbour known: rewrite in place.
-        if l3 == ethernet::HEADER_LEN && out.encap == Encap::Ethernet && out.up {
-            let nh = hop.next_hop.unwrap_or(h.dst);
+        // The hot path: Ethernet in, Ethernet out, nothing to translate or
+        // filter, neighbour known: rewrite the frame in place.
+        if !hooked && l3 == ethernet::HEADER_LEN && out.encap == Encap::Ethernet && out.up {
             if let Some(e) = self.arp.lookup(nh, now) {
                 let (dst, src) = (e.mac, out.mac);
                 ethernet::set_addresses(&mut frame, dst, src);
                 pad(&mut frame);
+                self.forwarded += 1;
                 self.out.push((hop.iface, frame));
                 return;
             }
         }
-        let _ = in_iface;
         frame.drain(..l3);
-        self.transmit(now, frame, hop);
+        let mut packet = frame;
+        if let Some(nat) = self.translator.as_mut() {
+            if !nat.inside_to_outside(now, in_iface, hop.iface, &mut packet) {
+                let why = Drop::Untranslated { stage: Stage::InsideToOutside, iface: hop.iface };
+                return self.drop_packet(now, Some(&packet), why);
+            }
+        }
+        if !self.pass_filter(now, Stage::OutboundFilter, hop.iface, &packet) {
+            return;
+        }
+        self.forwarded += 1;
+        self.transmit(now, packet, hop);
     }
 
     /// Send an ICMP error about `offending` back to its source.
@@ -464,11 +675,34 @@ impl IpStack {
         if self.is_local(dst) {
             // To ourselves: answered at once, as a loopback would.
             if let Some(h) = ipv4::parse(&packet) {
-                self.deliver_local(now, &packet, h);
+                self.deliver_local(now, hop.iface, &packet, h);
             }
             return Ok(());
         }
         self.transmit(now, packet, hop);
+        Ok(())
+    }
+
+    /// Build and send a packet out of one interface, without a route: to a
+    /// multicast group or a broadcast on that link (OSPF hellos, RIP updates,
+    /// HSRP), or to a neighbour on it. The source is the interface's address.
+    #[allow(clippy::too_many_arguments)]
+    pub fn originate_on(
+        &mut self,
+        now: Time,
+        iface: usize,
+        dst: Ipv4Addr,
+        protocol: IpProtocol,
+        ttl: u8,
+        payload_len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<(), SendError> {
+        let i = self.ifaces.get(iface).ok_or(SendError::NoRoute)?;
+        let src = i.addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)?;
+        let ident = self.next_ident();
+        let packet = ipv4::build(src, dst, protocol, ttl, ident, payload_len, fill);
+        let next_hop = (!dst.is_multicast() && dst != Ipv4Addr::BROADCAST).then_some(dst);
+        self.transmit(now, packet, Hop { iface, next_hop });
         Ok(())
     }
 
@@ -492,6 +726,8 @@ impl IpStack {
                 let directed_broadcast = i.addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == nh);
                 let dst_mac = if nh == Ipv4Addr::BROADCAST || directed_broadcast {
                     Some(BROADCAST)
+                } else if nh.is_multicast() {
+                    Some(ipv4::multicast_mac(nh))
                 } else {
                     self.arp.lookup(nh, now).map(|e| e.mac)
                 };
@@ -511,6 +747,10 @@ impl IpStack {
 
     fn resolve(&mut self, now: Time, iface: usize, nh: Ipv4Addr, packet: Vec<u8>) {
         let hold = self.config.hold_on_arp_miss;
+        self.note(|| match flow_of(&packet) {
+            Some(flow) if hold => Decision::HeldForArp { flow, next_hop: nh },
+            flow => Decision::IpDropped { flow, why: Drop::ArpIncomplete { next_hop: nh } },
+        });
         if let Some(p) = self.pending.iter_mut().find(|p| p.next_hop == nh) {
             if hold && p.held.len() < MAX_HELD {
                 p.held.push(packet);
@@ -671,5 +911,71 @@ mod tests {
         let mut a = host(1, "10.0.0.1");
         let r = a.originate(Time::ZERO, Ipv4Addr::UNSPECIFIED, ip("8.8.8.8"), IpProtocol::Icmp, None, 8, |_| {});
         assert_eq!(r, Err(SendError::NoRoute));
+    }
+
+    fn udp_to(a: &mut IpStack, dst: &str, port: u16) {
+        let dst = ip(dst);
+        let src = a.source_for(dst).unwrap();
+        let len = udp::HEADER_LEN + 4;
+        a.originate(Time::ZERO, src, dst, IpProtocol::Udp, None, len, |b| udp::emit(b, src, dst, 5000, port, b"ping"))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_bound_port_gets_its_datagrams_and_an_unbound_one_answers_unreachable() {
+        let (mut a, mut b) = (host(1, "10.0.0.1"), host(2, "10.0.0.2"));
+        b.bind(Binding::Udp(520));
+        udp_to(&mut a, "10.0.0.2", 520);
+        exchange(&mut a, &mut b, Time::ZERO);
+        let [Delivery::Payload { binding: Binding::Udp(520), src, payload, .. }] = &b.delivered[..] else {
+            panic!("{:?}", b.delivered)
+        };
+        assert_eq!((*src, &payload[8..]), (ip("10.0.0.1"), &b"ping"[..]));
+        udp_to(&mut a, "10.0.0.2", 521);
+        exchange(&mut a, &mut b, Time::ZERO);
+        assert!(
+            matches!(a.delivered.last(), Some(Delivery::IcmpError { kind: ErrorKind::PortUnreachable, .. })),
+            "{:?}",
+            a.delivered
+        );
+    }
+
+    #[derive(Debug)]
+    struct DenyAll;
+    impl PacketFilter for DenyAll {
+        fn admits(&mut self, _: &PacketInfo) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn an_inbound_filter_drops_before_anything_else_and_says_so() {
+        let (mut a, mut b) = (host(1, "10.0.0.1"), host(2, "10.0.0.2"));
+        b.ifaces[0].inbound = Some(Box::new(DenyAll));
+        b.notes = Some(Vec::new());
+        let echo = |buf: &mut [u8]| icmp::emit_echo(buf, false, 7, 1, &[0; 8]);
+        a.originate(Time::ZERO, Ipv4Addr::UNSPECIFIED, ip("10.0.0.2"), IpProtocol::Icmp, None, 16, echo).unwrap();
+        exchange(&mut a, &mut b, Time::ZERO);
+        assert!(a.delivered.is_empty(), "no reply: {:?}", a.delivered);
+        let why = Drop::Filtered { stage: Stage::InboundFilter, iface: 0 };
+        assert!(b.drops.iter().any(|(_, d)| *d == why));
+        assert!(b.notes.unwrap().iter().any(|n| matches!(n, Decision::IpDropped { flow: Some(f), why: w }
+            if *w == why && f.id == 7 && f.protocol == 1)));
+    }
+
+    #[test]
+    fn multicast_goes_to_the_group_address_and_only_members_take_it() {
+        let (mut a, mut b) = (host(1, "10.0.0.1"), host(2, "10.0.0.2"));
+        b.bind(Binding::Protocol(89));
+        let group = ip("224.0.0.5");
+        a.originate_on(Time::ZERO, 0, group, IpProtocol::Unknown(89), 1, 4, |p| p.fill(1)).unwrap();
+        let (_, frame) = a.out.last().unwrap();
+        assert_eq!(&frame[..6], &[0x01, 0x00, 0x5e, 0x00, 0x00, 0x05]);
+        exchange(&mut a, &mut b, Time::ZERO);
+        assert!(b.delivered.is_empty(), "not joined yet");
+        b.join(0, group);
+        a.originate_on(Time::ZERO, 0, group, IpProtocol::Unknown(89), 1, 4, |p| p.fill(1)).unwrap();
+        exchange(&mut a, &mut b, Time::ZERO);
+        assert!(matches!(&b.delivered[..], [Delivery::Payload { binding: Binding::Protocol(89), ttl: 1, .. }]));
     }
 }

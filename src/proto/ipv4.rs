@@ -44,6 +44,51 @@ pub fn classful_len(addr: Ipv4Addr) -> u8 {
     }
 }
 
+/// The Ethernet address an IPv4 multicast group is sent to: 01:00:5e and
+/// the group's low 23 bits (RFC 1112).
+pub fn multicast_mac(group: Ipv4Addr) -> super::Mac {
+    let o = group.octets();
+    super::Mac([0x01, 0x00, 0x5e, o[1] & 0x7f, o[2], o[3]])
+}
+
+/// What a packet looks like to a filter (an access list): addresses,
+/// protocol, ports, ICMP type and TCP flags.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PacketInfo {
+    pub src: Option<Ipv4Addr>,
+    pub dst: Option<Ipv4Addr>,
+    pub protocol: u8,
+    pub src_port: Option<u16>,
+    pub dst_port: Option<u16>,
+    pub icmp_type: Option<u8>,
+    pub tcp_ack_or_rst: bool,
+}
+
+impl PacketInfo {
+    /// Read the fields from an IPv4 packet (what does not parse stays empty).
+    pub fn of(packet: &[u8]) -> PacketInfo {
+        let Some(h) = parse(packet) else { return PacketInfo::default() };
+        let payload = packet.get(h.header_len..h.total_len.min(packet.len())).unwrap_or(&[]);
+        let ports = (payload.len() >= 4)
+            .then(|| (u16::from_be_bytes([payload[0], payload[1]]), u16::from_be_bytes([payload[2], payload[3]])));
+        let (src_port, dst_port) = match h.protocol {
+            IpProtocol::Tcp | IpProtocol::Udp => (ports.map(|p| p.0), ports.map(|p| p.1)),
+            _ => (None, None),
+        };
+        // TCP flags: ACK 0x10, RST 0x04, in the 14th byte of the header.
+        let tcp_ack_or_rst = h.protocol == IpProtocol::Tcp && payload.get(13).is_some_and(|f| f & 0x14 != 0);
+        PacketInfo {
+            src: Some(h.src),
+            dst: Some(h.dst),
+            protocol: h.protocol.into(),
+            src_port,
+            dst_port,
+            icmp_type: (h.protocol == IpProtocol::Icmp).then(|| payload.first().copied()).flatten(),
+            tcp_ack_or_rst,
+        }
+    }
+}
+
 /// The header fields the engine needs of a packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {

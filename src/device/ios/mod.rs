@@ -160,6 +160,34 @@ pub struct Ios {
     next_tick: Time,
 }
 
+/// A handler for a control frame: it returns whether the frame was its own.
+type FrameHandler = fn(&mut Ios, Time, usize, &[u8], &[Port]) -> bool;
+
+/// The control protocols a box takes frames for, by destination group
+/// address. Several protocols can share one address (Cisco's
+/// 01:00:0c:cc:cc:cc carries PAgP, DTP and CDP): each is asked in turn and
+/// the first that recognises the frame takes it. A protocol is added here
+/// with one line.
+const LINK_LOCAL: &[(Mac, FrameHandler)] = &[
+    (crate::proto::cdp::DST, |ios, now, port, frame, ports| {
+        crate::proto::pagp::parse(frame).map(|info| ios.pagp_heard(now, port, &info, ports)).is_some()
+    }),
+    (crate::proto::cdp::DST, |ios, now, port, frame, ports| {
+        crate::proto::dtp::parse(frame).map(|hello| ios.dtp_heard(now, port, &hello, ports)).is_some()
+    }),
+    (crate::proto::cdp::DST, |ios, now, port, frame, _| {
+        ios.cdp_heard(now, port, frame);
+        true
+    }),
+    (crate::proto::lacp::DST, |ios, now, port, frame, ports| {
+        crate::proto::lacp::parse(frame).map(|pdu| ios.lacp_heard(now, port, &pdu, ports)).is_some()
+    }),
+    (crate::proto::lldp::DST, |ios, now, port, frame, _| {
+        ios.lldp_heard(now, port, frame);
+        true
+    }),
+];
+
 impl Ios {
     pub fn new(model: Model, ports: &[Port], base_mac: Mac, now: Time) -> Self {
         // Only routers route until the switching issue brings `ip routing`.
@@ -404,26 +432,21 @@ impl Ios {
 
     /// A frame arrived on a port whose link is up.
     pub fn receive(&mut self, now: Time, port: usize, frame: Vec<u8>, ports: &[Port]) {
-        if frame.len() > 6 && frame[..6] == crate::proto::cdp::DST.0 {
-            if let Some(info) = crate::proto::pagp::parse(&frame) {
-                self.pagp_heard(now, port, &info, ports);
-            } else if let Some(hello) = crate::proto::dtp::parse(&frame) {
-                self.dtp_heard(now, port, &hello, ports);
-            } else {
-                self.cdp_heard(now, port, &frame);
+        // Link-local control protocols first: their group addresses are never
+        // switched or routed, whether the protocol runs or not.
+        if frame.len() > 6 && frame[0] & 1 == 1 {
+            let mut group = false;
+            for (dst, handle) in LINK_LOCAL {
+                if frame[..6] == dst.0 {
+                    group = true;
+                    if handle(self, now, port, &frame, ports) {
+                        break;
+                    }
+                }
             }
-            return;
-        }
-        if frame.len() > 6 && frame[..6] == crate::proto::lacp::DST.0 {
-            if let Some(pdu) = crate::proto::lacp::parse(&frame) {
-                self.lacp_heard(now, port, &pdu, ports);
+            if group {
+                return;
             }
-            return;
-        }
-        // The nearest-bridge address is never forwarded, whether LLDP runs or not.
-        if frame.len() > 6 && frame[..6] == crate::proto::lldp::DST.0 {
-            self.lldp_heard(now, port, &frame);
-            return;
         }
         let routed = self.bridge.as_ref().is_none_or(|b| b.ports[port] == super::bridge::PortVlans::Routed);
         if routed {
