@@ -84,3 +84,23 @@ fn routing_loop() {
         ROUTES.replace("ip route 10.3.3.0 255.255.255.0 10.0.23.2\n", "ip route 10.3.3.0 255.255.255.0 10.0.12.1\n");
     assert!(why(&looped).contains("routing loop"), "{}", why(&looped));
 }
+
+/// The troubleshooting lab as handed out: PC3's gateway is mistyped
+/// (172.16.3.254 instead of 172.16.3.1). The diagnosis follows PC3's own
+/// echo requests, which never leave PC3's LAN, rather than whatever else
+/// failed in the network at the same time (R1's LAN port is shut too).
+#[test]
+fn troubleshooting_lab_names_pc3s_gateway() {
+    let lab = lab::parse(&read("labs/troubleshooting.ron"), "troubleshooting.ron").unwrap();
+    let submission = lab.clone();
+    let report = grade_lab(&lab, &submission, "t", &GradeLimits::default());
+    let pc3 =
+        report.objectives.iter().find(|o| o.check == "Ping PC3 -> 172.16.1.10").expect("the objective is in the lab");
+    assert!(!pc3.passed);
+    assert_eq!(
+        pc3.why.as_deref(),
+        Some(
+            "ARP for 172.16.3.254 got no reply: no device has the address 172.16.3.254, which is PC3's default gateway"
+        )
+    );
+}

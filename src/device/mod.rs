@@ -9,6 +9,7 @@
 pub mod bridge;
 mod host;
 pub mod ios;
+mod words;
 
 use std::net::Ipv4Addr;
 

@@ -8,7 +8,7 @@ use crate::device::{Mode, Role};
 use crate::lab::{parse_endpoint, Check};
 use crate::net::Network;
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
-use crate::sim::{Duration, Time};
+use crate::sim::Duration;
 
 /// The verdict on one objective.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,9 +69,13 @@ fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
     net.find(name).ok_or_else(|| fail(format!("there is no device {name}")))
 }
 
+/// How many decisions the grader's trace keeps while one probe runs.
+const PROBE_TRACE: usize = 1 << 18;
+
 /// Send probes from a device and wait for them; returns the outcomes and the
-/// time the first probe left.
-pub fn probe(net: &mut Network, from: DeviceId, dst: Ipv4Addr, trace: bool) -> (Vec<Outcome>, Time) {
+/// probes' identifier. The network's trace then holds what every device
+/// decided while they ran (the diagnosis follows the probe's own packets).
+pub fn probe(net: &mut Network, from: DeviceId, dst: Ipv4Addr, trace: bool) -> (Vec<Outcome>, u16) {
     let host = net.device(from).model.is_host();
     let spec = Spec {
         dst,
@@ -82,11 +86,15 @@ pub fn probe(net: &mut Network, from: DeviceId, dst: Ipv4Addr, trace: bool) -> (
         pace: Pace::AfterOutcome { min_gap: if host && !trace { Duration::from_secs(1) } else { Duration::ZERO } },
         ident: if host { 7 } else { 49_999 },
     };
-    let start = net.now();
+    if net.trace_on() {
+        net.clear_trace();
+    } else {
+        net.enable_trace(PROBE_TRACE, false);
+    }
     net.start_probe(from, spec, Box::new(Silent));
     net.run_while_busy(from, Duration::from_secs(600));
     let outcomes = net.device(from).session.as_ref().map(|s| s.outcomes().copied().collect()).unwrap_or_default();
-    (outcomes, start)
+    (outcomes, spec.ident)
 }
 
 /// The responding address at each TTL of a trace.
@@ -128,18 +136,18 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
         Check::Ping { from, to } | Check::NoPing { from, to } => {
             let id = device(net, from)?;
             let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to ping")))?;
-            let (outcomes, start) = probe(net, id, dst, false);
+            let (outcomes, ident) = probe(net, id, dst, false);
             let replied = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
             match (check, replied) {
                 (Check::Ping { .. }, true) | (Check::NoPing { .. }, false) => pass(),
-                (Check::Ping { .. }, false) => fail(super::diagnose::ping_failed(net, id, dst, start, &outcomes)),
+                (Check::Ping { .. }, false) => fail(super::diagnose::ping_failed(net, id, dst, ident, &outcomes)),
                 _ => fail(format!("{from} can reach {dst}, and should not")),
             }
         }
         Check::Traceroute { from, to, hops: expected } => {
             let id = device(net, from)?;
             let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to trace")))?;
-            let (outcomes, start) = probe(net, id, dst, true);
+            let (outcomes, ident) = probe(net, id, dst, true);
             let got = hops(&outcomes);
             let want: Vec<Option<Ipv4Addr>> = expected.iter().map(|h| resolve_target(net, h)).collect();
             let got_text: Vec<String> = got.iter().map(|h| h.map_or("*".to_string(), |a| a.to_string())).collect();
@@ -151,7 +159,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 fail(format!(
                     "the trace went {} and did not reach {dst}: {}",
                     got_text.join(", "),
-                    super::diagnose::ping_failed(net, id, dst, start, &outcomes)
+                    super::diagnose::ping_failed(net, id, dst, ident, &outcomes)
                 ))
             } else {
                 fail(format!("the trace went {}, not {}", got_text.join(", "), expected.join(", ")))

@@ -1,8 +1,9 @@
 //! Why a ping failed, in a sentence a student can act on. The evidence comes
-//! from the simulation itself: what the probes came back with, and the drops
-//! each IP stack logged while they were in flight; the device state then
-//! explains the drop (a shut interface, a missing route, a host on the wrong
-//! segment).
+//! from the simulation itself: what the probes came back with, and what the
+//! trace recorded about the probe's own packets (its echo requests, the
+//! replies and the errors about them) on every device they reached; the
+//! device state then explains the drop (a shut interface, a missing route, a
+//! host on the wrong segment).
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
@@ -10,11 +11,12 @@ use std::net::Ipv4Addr;
 use crate::base::DeviceId;
 use crate::device::Role;
 use crate::net::Network;
+use crate::proto::decision::{Decision, Flow};
 use crate::proto::icmp::ErrorKind;
-use crate::proto::ip_stack::{Drop, SendError};
+use crate::proto::ip_stack::{Drop, SendError, Stage};
 use crate::proto::probe::Outcome;
 use crate::proto::rib::Prefix;
-use crate::sim::Time;
+use crate::sim::What;
 
 /// The device and interface that own an address.
 struct Owner {
@@ -116,7 +118,11 @@ fn segment(net: &Network, id: DeviceId, port: usize) -> Vec<(DeviceId, usize)> {
 /// Why nobody answered ARP for `nh` asked by `asker` on its interface `iface`.
 fn arp_reason(net: &Network, asker: DeviceId, iface: usize, nh: Ipv4Addr) -> String {
     let Some(o) = owner(net, nh) else {
-        return format!("no device has the address {nh}");
+        let gateway_of = net.device(asker).as_host().filter(|h| h.gateway == Some(nh));
+        return match gateway_of {
+            Some(_) => format!("no device has the address {nh}, which is {}'s default gateway", name(net, asker)),
+            None => format!("no device has the address {nh}"),
+        };
     };
     let od = net.device(o.device);
     let oname = iface_name(net, o.device, o.iface);
@@ -151,25 +157,31 @@ fn arp_reason(net: &Network, asker: DeviceId, iface: usize, nh: Ipv4Addr) -> Str
     format!("{} {oname} did not answer", od.name)
 }
 
-/// Explain the first drop the stacks logged after `start` for this flow.
-fn explain_drop(net: &Network, src: Option<Ipv4Addr>, dst: Ipv4Addr, start: Time) -> Option<String> {
-    let mut drops: Vec<(Time, DeviceId, Drop)> = Vec::new();
-    for (id, d) in net.devices().iter().enumerate() {
-        for (t, drop) in &d.stack().drops {
-            if *t >= start {
-                drops.push((*t, id, *drop));
-            }
+/// Does a traced packet belong to the probe: its echo requests (or UDP
+/// probes), the replies, or an ICMP error about them?
+fn is_probes(flow: &Flow, src: Ipv4Addr, ident: u16) -> bool {
+    flow.id == ident && (flow.src == src || flow.dst == src) && matches!(flow.protocol, 1 | 17)
+}
+
+/// Explain the first drop of the probe's own packets.
+fn explain_drop(net: &Network, src: Ipv4Addr, dst: Ipv4Addr, ident: u16) -> Option<String> {
+    // A router that never resolves a next hop drops each packet as "ARP not
+    // resolved yet"; that explains the failure only if it never resolved.
+    let mut unresolved = None;
+    for record in net.trace() {
+        let What::Note(Decision::IpDropped { flow: Some(flow), why }) = &record.what else { continue };
+        if !is_probes(flow, src, ident) {
+            continue;
         }
-    }
-    drops.sort_by_key(|(t, id, _)| (*t, *id));
-    for (_, at, drop) in drops {
+        let at = record.device;
         let here = name(net, at);
-        match drop {
-            Drop::NoRoute { dst: d } if d == dst => return Some(format!("{here} has no {}", route_to(net, at, dst))),
-            Drop::NoRoute { dst: d } if Some(d) == src => {
-                return Some(format!("the echo reply was dropped at {here}: no route back to {}", subnet_of(net, d)));
+        let reply = flow.src != src;
+        match *why {
+            Drop::NoRoute { .. } if reply => {
+                return Some(format!("the echo reply was dropped at {here}: no route back to {}", subnet_of(net, src)));
             }
-            Drop::TtlExpired { dst: d } if d == dst || Some(d) == src => {
+            Drop::NoRoute { .. } => return Some(format!("{here} has no {}", route_to(net, at, dst))),
+            Drop::TtlExpired { .. } => {
                 return Some(format!(
                     "the packet went round in circles until its TTL ran out at {here}: a routing loop"
                 ));
@@ -177,17 +189,32 @@ fn explain_drop(net: &Network, src: Option<Ipv4Addr>, dst: Ipv4Addr, start: Time
             Drop::ArpUnresolved { next_hop, iface } => {
                 return Some(format!("ARP for {next_hop} got no reply: {}", arp_reason(net, at, iface, next_hop)));
             }
-            Drop::IfaceDown { iface } => {
-                return Some(format!("{here} {} is down", iface_name(net, at, iface)));
+            Drop::IfaceDown { iface } => return Some(format!("{here} {} is down", iface_name(net, at, iface))),
+            Drop::Filtered { stage, iface } => {
+                let way = if stage == Stage::InboundFilter { "inbound" } else { "outbound" };
+                return Some(format!(
+                    "an {way} access list on {here} {} blocks the packets",
+                    iface_name(net, at, iface)
+                ));
             }
-            _ => {}
+            Drop::ArpIncomplete { next_hop } => {
+                let resolved = net.device(at).stack().arp.lookup(next_hop, net.now()).is_some();
+                if !resolved && unresolved.is_none() {
+                    let iface = net.device(at).stack().rib().lookup(next_hop).map(|hop| hop.iface);
+                    unresolved = iface.map(|iface| (at, iface, next_hop));
+                }
+            }
+            Drop::Malformed | Drop::Untranslated { .. } => {}
         }
     }
-    None
+    unresolved.map(|(at, iface, next_hop)| {
+        format!("ARP for {next_hop} got no reply: {}", arp_reason(net, at, iface, next_hop))
+    })
 }
 
-/// Why a ping from `from` to `dst` got no reply.
-pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, start: Time, outcomes: &[Outcome]) -> String {
+/// Why a ping from `from` to `dst` (identified by `ident`) got no reply. The
+/// network's trace must hold what happened since the probe started.
+pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, ident: u16, outcomes: &[Outcome]) -> String {
     let d = net.device(from);
     let me = d.name.clone();
     let stack = d.stack();
@@ -229,7 +256,7 @@ pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, start: Time, ou
             _ => {}
         }
     }
-    if let Some(why) = explain_drop(net, Some(src), dst, start) {
+    if let Some(why) = explain_drop(net, src, dst, ident) {
         return why;
     }
     if let Some(o) = outcomes.iter().find_map(|o| {

@@ -147,7 +147,8 @@ impl Network {
             return Err(NetworkError::DuplicateName(name.to_string()));
         }
         let mac = self.allocate_mac(name, model);
-        let device = Device::new(name, model, mac, self.now());
+        let mut device = Device::new(name, model, mac, self.now());
+        device.set_tracing(self.fabric.trace.is_on());
         let id = self.fabric.add_node(device.ports.len());
         debug_assert_eq!(id, self.devices.len());
         self.by_name.insert(name.to_ascii_lowercase(), id);
@@ -245,13 +246,32 @@ impl Network {
         self.fabric.enable_capture();
     }
 
-    /// Record every frame event and every device decision from now on,
-    /// keeping at most `capacity` records.
-    pub fn enable_trace(&mut self, capacity: usize) {
-        self.fabric.trace.enable(capacity);
+    /// Record every device decision from now on and, with `frames`, every
+    /// frame sent and delivered with its bytes; at most `capacity` records
+    /// are kept (the oldest go first).
+    pub fn enable_trace(&mut self, capacity: usize, frames: bool) {
+        self.fabric.trace.enable(capacity, frames);
         for d in &mut self.devices {
             d.set_tracing(true);
         }
+    }
+
+    /// Stop recording and forget what was recorded.
+    pub fn disable_trace(&mut self) {
+        self.fabric.trace.disable();
+        self.fabric.trace.clear();
+        for d in &mut self.devices {
+            d.set_tracing(false);
+        }
+    }
+
+    pub fn trace_on(&self) -> bool {
+        self.fabric.trace.is_on()
+    }
+
+    /// Forget the records kept so far (the trace stays on).
+    pub fn clear_trace(&mut self) {
+        self.fabric.trace.clear();
     }
 
     /// The trace records kept so far, oldest first.
@@ -306,9 +326,9 @@ impl Network {
     }
 
     fn apply(&mut self, id: DeviceId, mut out: Outbox) {
-        let now = self.fabric.now();
+        let (now, event) = (self.fabric.now(), self.fabric.stats.events);
         for (port, note) in out.notes.drain(..) {
-            self.fabric.trace.record(now, id, port, || What::Note(note));
+            self.fabric.trace.record(now, event, id, port, || What::Note(note));
         }
         for (port, frame) in out.frames.drain(..) {
             self.transmit(id, port, frame);

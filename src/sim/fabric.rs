@@ -91,7 +91,7 @@ pub enum Event {
 
 #[derive(Debug)]
 enum Queued {
-    Deliver { cable: EdgeIndex, to: End, frame: Vec<u8> },
+    Deliver { cable: EdgeIndex, to_side: u8, frame: Vec<u8> },
     Wake { device: DeviceId },
 }
 
@@ -198,11 +198,21 @@ impl<N> Fabric<N> {
         Ok(edge)
     }
 
-    /// Unplug a cable; returns its ends. Frames in flight on it are lost.
+    /// Unplug a cable; returns its ends. Frames in flight on it are lost
+    /// (and taken out of the queue, so a cable plugged in later, which may
+    /// reuse the index, never receives them).
     pub fn disconnect(&mut self, edge: EdgeIndex) -> Option<[End; 2]> {
         let cable = self.graph.remove_edge(edge)?;
         for end in cable.ends {
             self.port_cables[end.device][end.port] = None;
+        }
+        let lost = self.queue.remove_where(|q| matches!(q, Queued::Deliver { cable: c, .. } if *c == edge));
+        let (now, event) = (self.now, self.stats.events);
+        for (_, queued) in lost {
+            if let Queued::Deliver { to_side, .. } = queued {
+                let to = cable.ends[usize::from(to_side)];
+                self.trace.record(now, event, to.device, Some(to.port), || What::Dropped(LinkDrop::Unplugged));
+            }
         }
         Some(cable.ends)
     }
@@ -265,7 +275,8 @@ impl<N> Fabric<N> {
         if start.since(now).nanos() > backlog_ns {
             c.drops += 1;
             self.stats.drops += 1;
-            self.trace.record(now, from.device, Some(from.port), || What::Dropped(LinkDrop::BacklogFull));
+            self.trace
+                .record(now, self.stats.events, from.device, Some(from.port), || What::Dropped(LinkDrop::BacklogFull));
             return;
         }
         let bits = (frame.len() as u64 + c.spec.framing.overhead_bytes()) * 8;
@@ -276,9 +287,11 @@ impl<N> Fabric<N> {
             pcap.record(start, &frame);
         }
         let arrival = start + serialization + c.spec.propagation;
-        self.trace.record(now, from.device, Some(from.port), || What::Sent { frame: frame.clone(), arrival });
-        let to = c.ends[1 - side];
-        self.queue.push(arrival, Queued::Deliver { cable: edge, to, frame });
+        self.trace.record_frame(now, self.stats.events, from.device, Some(from.port), || What::Sent {
+            frame: frame.clone(),
+            arrival,
+        });
+        self.queue.push(arrival, Queued::Deliver { cable: edge, to_side: 1 - side as u8, frame });
     }
 
     /// Ask for a [`Event::Wake`] of `device` at `at` (now, if `at` has passed).
@@ -299,14 +312,14 @@ impl<N> Fabric<N> {
             self.stats.events += 1;
             match queued {
                 Queued::Wake { device } => return Some(Event::Wake { device }),
-                Queued::Deliver { cable, to, frame } => {
-                    // The cable may have been unplugged while the frame was in flight.
-                    if self.graph.edge_weight(cable).is_none_or(|c| !c.ends.contains(&to)) {
-                        self.trace.record(at, to.device, Some(to.port), || What::Dropped(LinkDrop::Unplugged));
-                        continue;
-                    }
+                Queued::Deliver { cable, to_side, frame } => {
+                    // Frames on a cable that is unplugged leave the queue with it.
+                    let Some(c) = self.graph.edge_weight(cable) else { continue };
+                    let to = c.ends[usize::from(to_side)];
                     self.stats.frame_hops += 1;
-                    self.trace.record(at, to.device, Some(to.port), || What::Delivered { len: frame.len() });
+                    let event = self.stats.events;
+                    self.trace
+                        .record_frame(at, event, to.device, Some(to.port), || What::Delivered { frame: frame.clone() });
                     return Some(Event::Deliver { to, frame });
                 }
             }

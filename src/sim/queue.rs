@@ -49,6 +49,26 @@ impl<E> EventQueue<E> {
         self.heap.push(Entry { at, seq, event });
     }
 
+    /// Remove every event `remove` picks, handing each to it; the rest keep their order.
+    pub fn remove_where(&mut self, mut remove: impl FnMut(&E) -> bool) -> Vec<(Time, E)> {
+        let mut removed = Vec::new();
+        let kept: Vec<Entry<E>> = std::mem::take(&mut self.heap)
+            .into_vec()
+            .into_iter()
+            .filter_map(|e| {
+                if remove(&e.event) {
+                    removed.push((e.at, e.seq, e.event));
+                    None
+                } else {
+                    Some(e)
+                }
+            })
+            .collect();
+        self.heap = BinaryHeap::from(kept);
+        removed.sort_by_key(|(at, seq, _)| (*at, *seq));
+        removed.into_iter().map(|(at, _, e)| (at, e)).collect()
+    }
+
     /// The time of the next event, if any.
     pub fn peek_time(&self) -> Option<Time> {
         self.heap.peek().map(|e| e.at)

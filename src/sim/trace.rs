@@ -32,7 +32,7 @@ pub enum What<N> {
     /// A frame left the port; it reaches the far end at `arrival`.
     Sent { frame: Vec<u8>, arrival: Time },
     /// A frame reached the port.
-    Delivered { len: usize },
+    Delivered { frame: Vec<u8> },
     /// A frame was lost on the cable.
     Dropped(LinkDrop),
     /// A node's own account of what it did.
@@ -44,6 +44,9 @@ pub enum What<N> {
 pub struct Record<N> {
     pub at: Time,
     pub seq: u64,
+    /// The engine event being handled when this happened: the records of one
+    /// event (a frame arriving and what the device did with it) share it.
+    pub event: u64,
     pub device: DeviceId,
     pub port: Option<usize>,
     pub what: What<N>,
@@ -53,6 +56,8 @@ pub struct Record<N> {
 #[derive(Clone, Debug)]
 pub struct Trace<N> {
     on: bool,
+    /// Keep the bytes of every frame sent and delivered (not just the decisions).
+    frames: bool,
     capacity: usize,
     records: VecDeque<Record<N>>,
     next_seq: u64,
@@ -62,26 +67,62 @@ pub struct Trace<N> {
 
 impl<N> Default for Trace<N> {
     fn default() -> Self {
-        Trace { on: false, capacity: DEFAULT_CAPACITY, records: VecDeque::new(), next_seq: 0, forgotten: 0 }
+        Trace {
+            on: false,
+            frames: false,
+            capacity: DEFAULT_CAPACITY,
+            records: VecDeque::new(),
+            next_seq: 0,
+            forgotten: 0,
+        }
     }
 }
 
 impl<N> Trace<N> {
-    /// Start recording, keeping at most `capacity` records.
-    pub fn enable(&mut self, capacity: usize) {
+    /// Start recording, keeping at most `capacity` records; with `frames`,
+    /// frames sent and delivered too (with their bytes), else only what
+    /// the nodes decided and what the fabric lost.
+    pub fn enable(&mut self, capacity: usize, frames: bool) {
         self.on = true;
+        self.frames = frames;
         self.capacity = capacity.max(1);
+    }
+
+    pub fn disable(&mut self) {
+        self.on = false;
     }
 
     pub fn is_on(&self) -> bool {
         self.on
     }
 
+    /// Record a frame event (sent or delivered), if frames are traced.
+    #[inline]
+    pub fn record_frame(
+        &mut self,
+        at: Time,
+        event: u64,
+        device: DeviceId,
+        port: Option<usize>,
+        what: impl FnOnce() -> What<N>,
+    ) {
+        if self.on && self.frames {
+            self.push(Record { at, seq: self.next_seq, event, device, port, what: what() });
+        }
+    }
+
     /// Record what `what` builds, if the trace is on (so nothing is built when it is off).
     #[inline]
-    pub fn record(&mut self, at: Time, device: DeviceId, port: Option<usize>, what: impl FnOnce() -> What<N>) {
+    pub fn record(
+        &mut self,
+        at: Time,
+        event: u64,
+        device: DeviceId,
+        port: Option<usize>,
+        what: impl FnOnce() -> What<N>,
+    ) {
         if self.on {
-            self.push(Record { at, seq: self.next_seq, device, port, what: what() });
+            self.push(Record { at, seq: self.next_seq, event, device, port, what: what() });
         }
     }
 
@@ -103,6 +144,11 @@ impl<N> Trace<N> {
     pub fn drain(&mut self) -> Vec<Record<N>> {
         self.records.drain(..).collect()
     }
+
+    /// Forget every record kept so far.
+    pub fn clear(&mut self) {
+        self.records.clear();
+    }
 }
 
 #[cfg(test)]
@@ -112,16 +158,16 @@ mod tests {
     #[test]
     fn off_records_nothing_and_builds_nothing() {
         let mut t: Trace<u8> = Trace::default();
-        t.record(Time::ZERO, 0, None, || unreachable!("not built when off"));
+        t.record(Time::ZERO, 0, 0, None, || unreachable!("not built when off"));
         assert_eq!(t.records().len(), 0);
     }
 
     #[test]
     fn bounded_keeps_the_newest_in_order() {
         let mut t: Trace<u32> = Trace::default();
-        t.enable(3);
+        t.enable(3, true);
         for i in 0..5 {
-            t.record(Time::ZERO, 0, None, || What::Note(i));
+            t.record(Time::ZERO, 0, 0, None, || What::Note(i));
         }
         let kept: Vec<_> = t.records().map(|r| (r.seq, r.what.clone())).collect();
         assert_eq!(kept, [(2, What::Note(2)), (3, What::Note(3)), (4, What::Note(4))]);

@@ -1,0 +1,90 @@
+//! Decisions in words a student reads: what the trace and the simulation
+//! mode say a device did with a frame ("switched in VLAN 10 out
+//! FastEthernet0/2", "dropped ICMP 10.0.0.1 -> 10.0.3.3: no route to
+//! 10.0.3.3"). Ports and interfaces are named as the device names them.
+
+use crate::proto::decision::{Decision, Flow, L2Drop};
+use crate::proto::icmp::ErrorKind;
+use crate::proto::ip_stack::{Drop, Stage};
+
+use super::Device;
+
+impl Device {
+    fn port_name(&self, port: usize) -> String {
+        self.ports.get(port).map_or_else(|| format!("port {port}"), |p| p.name.to_string())
+    }
+
+    fn ip_iface_name(&self, iface: usize) -> String {
+        self.stack().ifaces.get(iface).map_or_else(|| format!("interface {iface}"), |i| i.name.to_string())
+    }
+
+    /// A decision of this device, in a sentence.
+    pub fn describe(&self, decision: &Decision) -> String {
+        match *decision {
+            Decision::Flooded { vlan } => {
+                format!("flooded in VLAN {vlan} out of every other port (destination unknown or broadcast)")
+            }
+            Decision::Switched { vlan, port } => format!("switched in VLAN {vlan} out {}", self.port_name(port)),
+            Decision::Filtered { vlan, why } => {
+                let vlan = vlan.map_or(String::new(), |v| format!(" in VLAN {v}"));
+                let why = match why {
+                    L2Drop::VlanNotCarried => "the port does not carry the frame's VLAN",
+                    L2Drop::PortBlocked => "spanning tree blocks the port",
+                    L2Drop::SamePort => "the destination is on the port the frame came in on",
+                    L2Drop::PortSecurity => "port security refused the source address",
+                };
+                format!("dropped the frame{vlan}: {why}")
+            }
+            Decision::Received { flow, iface } => format!("{flow} is for this device ({})", self.ip_iface_name(iface)),
+            Decision::Routed { flow, iface, next_hop } => {
+                let via =
+                    if next_hop == flow.dst { "directly connected".to_string() } else { format!("via {next_hop}") };
+                format!("routed {flow} out {}, {via}", self.ip_iface_name(iface))
+            }
+            Decision::ArpRequest { target, iface } => {
+                format!("ARP: who has {target}? (asked on {})", self.ip_iface_name(iface))
+            }
+            Decision::ArpReply { to, iface } => {
+                format!("ARP: answered {to} with the MAC address of {}", self.ip_iface_name(iface))
+            }
+            Decision::HeldForArp { flow, next_hop } => format!("holds {flow} while ARP resolves {next_hop}"),
+            Decision::IpDropped { flow, why } => {
+                let what = flow.map_or("a packet".to_string(), |f: Flow| f.to_string());
+                format!("dropped {what}: {}", self.drop_words(why))
+            }
+            Decision::IcmpError { flow, kind } => {
+                let kind = match kind {
+                    ErrorKind::NetUnreachable => "network unreachable",
+                    ErrorKind::HostUnreachable => "host unreachable",
+                    ErrorKind::ProtocolUnreachable => "protocol unreachable",
+                    ErrorKind::PortUnreachable => "port unreachable",
+                    ErrorKind::AdminProhibited => "administratively prohibited",
+                    ErrorKind::TtlExceeded => "time exceeded",
+                };
+                format!("sent ICMP {kind} to {} about {flow}", flow.src)
+            }
+        }
+    }
+
+    fn drop_words(&self, why: Drop) -> String {
+        match why {
+            Drop::NoRoute { dst } => format!("no route to {dst}"),
+            Drop::TtlExpired { .. } => "its TTL ran out".into(),
+            Drop::ArpUnresolved { next_hop, iface } => {
+                format!("ARP for {next_hop} got no reply on {}", self.ip_iface_name(iface))
+            }
+            Drop::ArpIncomplete { next_hop } => {
+                format!("ARP for {next_hop} is not resolved yet (IOS drops the packet that starts it)")
+            }
+            Drop::IfaceDown { iface } => format!("{} is down", self.ip_iface_name(iface)),
+            Drop::Malformed => "it is malformed".into(),
+            Drop::Filtered { stage, iface } => {
+                let way = if stage == Stage::InboundFilter { "inbound" } else { "outbound" };
+                format!("the {way} access list on {} denies it", self.ip_iface_name(iface))
+            }
+            Drop::Untranslated { iface, .. } => {
+                format!("address translation on {} had no entry for it", self.ip_iface_name(iface))
+            }
+        }
+    }
+}
