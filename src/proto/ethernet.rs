@@ -3,9 +3,28 @@
 
 use smoltcp::wire::{EthernetFrame, EthernetProtocol, EthernetRepr};
 
+use super::dissect::{self, mac, u16_at, Dissected, Key, Layer, LayerBuilder, Next};
+
 pub use smoltcp::wire::EthernetAddress as Mac;
 
-pub const HEADER_LEN: usize = 14;
+/// The Ethernet header. smoltcp builds and parses Ethernet II frames; this
+/// table serves the dissector and the IEEE 802.3 framing written here, whose
+/// length field (where Ethernet II has its EtherType) smoltcp does not model.
+mod field {
+    use core::ops::{Range, RangeFrom};
+    pub type Field = Range<usize>;
+    pub type Rest = RangeFrom<usize>;
+
+    pub const DESTINATION: Field = 0..6;
+    pub const SOURCE: Field = 6..12;
+    /// An EtherType (from 0x0600 up), or an 802.3 payload length (up to 1500).
+    pub const TYPE_OR_LENGTH: Field = 12..14;
+    pub const PAYLOAD: Rest = 14..;
+}
+
+pub const HEADER_LEN: usize = field::PAYLOAD.start;
+/// The largest IEEE 802.3 length; a type-or-length value above it is an EtherType.
+pub const MAX_LENGTH: u16 = 1500;
 /// Frames shorter than this (without FCS) are padded, as every NIC does.
 pub const MIN_FRAME_LEN: usize = 60;
 pub const BROADCAST: Mac = Mac([0xff; 6]);
@@ -91,8 +110,64 @@ pub fn parse(frame: &[u8]) -> Option<EthernetRepr> {
 
 /// Rewrite the addresses of a frame in place (a router forwarding a packet).
 pub fn set_addresses(frame: &mut [u8], dst: Mac, src: Mac) {
-    frame[0..6].copy_from_slice(&dst.0);
-    frame[6..12].copy_from_slice(&src.0);
+    frame[field::DESTINATION].copy_from_slice(&dst.0);
+    frame[field::SOURCE].copy_from_slice(&src.0);
+}
+
+/// Dissect the Ethernet header: an Ethernet II frame hands its payload on by
+/// EtherType, an IEEE 802.3 frame (a length instead) to its LLC header, and a
+/// tagged frame to the 802.1Q tag, which starts where the EtherType would.
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("Ethernet II", "Ethernet", bytes, base);
+    let dst = layer.field("Destination", field::DESTINATION, mac);
+    let src = layer.field("Source", field::SOURCE, mac);
+    if let (Some(dst), Some(src)) = (dst, src) {
+        layer.info(format!("{} → {}", mac(src), mac(dst)));
+    }
+    let next = type_or_length(&mut layer, field::TYPE_OR_LENGTH);
+    if next.as_ref().is_some_and(|n| n.key == Key::Llc) {
+        layer.rename("IEEE 802.3 Ethernet");
+    }
+    layer.finish(out)?;
+    Ok(next)
+}
+
+/// The type-or-length field that ends an Ethernet header (or an 802.1Q tag),
+/// shown in `layer`, and what follows it. A TPID is not shown: it is the
+/// first field of the tag that starts there.
+pub(super) fn type_or_length(layer: &mut LayerBuilder, at: dissect::Field) -> Option<Next> {
+    let rest = layer.bytes().len();
+    match u16_at(layer.bytes(), at.clone()) {
+        Some(super::dot1q::TPID) => Some(Next { key: Key::EtherType(super::dot1q::TPID), payload: at.start..rest }),
+        Some(len) if len <= MAX_LENGTH => {
+            layer.u16("Length", at.clone(), |len| len.to_string());
+            Some(Next { key: Key::Llc, payload: at.end..at.end + usize::from(len) })
+        }
+        Some(ethertype) => {
+            layer.u16("Type", at.clone(), ethertype_text);
+            Some(Next { key: Key::EtherType(ethertype), payload: at.end..rest })
+        }
+        None => {
+            layer.field("Type", at, dissect::hex);
+            None
+        }
+    }
+}
+
+/// `IPv4 (0x0800)`: an EtherType with its protocol's name where known.
+pub(super) fn ethertype_text(ethertype: u16) -> String {
+    let name = match ethertype {
+        super::dot1q::TPID => "802.1Q",
+        super::lacp::ETHERTYPE => "Slow Protocols",
+        super::lldp::ETHERTYPE => "LLDP",
+        _ => match EthernetProtocol::from(ethertype) {
+            EthernetProtocol::Ipv4 => "IPv4",
+            EthernetProtocol::Arp => "ARP",
+            EthernetProtocol::Ipv6 => "IPv6",
+            EthernetProtocol::Unknown(_) => return format!("0x{ethertype:04x}"),
+        },
+    };
+    format!("{name} (0x{ethertype:04x})")
 }
 
 #[cfg(test)]
@@ -119,5 +194,21 @@ mod tests {
         assert_eq!(repr.dst_addr, BROADCAST);
         assert_eq!(&f[14..42], &[7; 28]);
         assert!(f[42..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn the_header_table_matches_smoltcp() {
+        dissect::testing::assert_contiguous(
+            &[("destination", field::DESTINATION), ("source", field::SOURCE), ("type", field::TYPE_OR_LENGTH)],
+            HEADER_LEN,
+        );
+        let f = build(BROADCAST, Mac([2, 0, 0, 0, 0, 1]), EthernetProtocol::Arp, 28, |_| {});
+        let frame = EthernetFrame::new_checked(&f[..]).unwrap();
+        assert_eq!(dissect::mac_at(&f, field::DESTINATION), Some(frame.dst_addr()));
+        assert_eq!(dissect::mac_at(&f, field::SOURCE), Some(frame.src_addr()));
+        assert_eq!(u16_at(&f, field::TYPE_OR_LENGTH), Some(u16::from(frame.ethertype())));
+        let mut g = f.clone();
+        set_addresses(&mut g, Mac([2, 0, 0, 0, 0, 1]), BROADCAST);
+        assert_eq!((&g[..6], &g[6..12], &g[12..]), (&f[6..12], &f[..6], &f[12..]));
     }
 }

@@ -6,6 +6,7 @@ pub mod acl;
 pub mod arp;
 pub mod cdp;
 pub mod dhcp;
+pub mod dissect;
 pub mod dot1q;
 pub mod dtp;
 pub mod etherchannel;
