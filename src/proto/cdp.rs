@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use super::Mac;
 
 pub const DST: Mac = Mac([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
-const PID: u16 = 0x2000;
+pub const PID: u16 = 0x2000;
 pub const HOLDTIME: u8 = 180;
 /// Capability bits.
 pub const ROUTER: u32 = 0x01;

@@ -159,6 +159,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Link(LinkType::Ethernet), ethernet::dissect),
     (Key::EtherType(0x0800), ipv4::dissect),
     (Key::EtherType(0x0806), arp::dissect),
+    (Key::Llc, ethernet::dissect_llc),
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
 ];

@@ -6,7 +6,7 @@ use super::vlan::PortMode;
 use super::Mac;
 
 pub const DST: Mac = Mac([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
-const PID: u16 = 0x2004;
+pub const PID: u16 = 0x2004;
 const VERSION: u8 = 1;
 /// Hellos every 30 s; a neighbour unheard for 300 s is forgotten.
 pub const HELLO_SECS: u64 = 30;

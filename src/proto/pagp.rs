@@ -5,7 +5,7 @@
 use super::Mac;
 
 pub const DST: Mac = Mac([0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
-const PID: u16 = 0x0104;
+pub const PID: u16 = 0x0104;
 const INFO_VERSION: u8 = 1;
 /// Flags: the sender is in `auto` mode (it waits for a partner).
 pub const AUTO: u8 = 0x02;
