@@ -43,7 +43,7 @@
 use std::net::Ipv4Addr;
 use std::ops::Range;
 
-use super::{arp, ethernet, icmp, ipv4, udp, Mac};
+use super::{arp, dot1q, ethernet, icmp, ipv4, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -159,6 +159,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Link(LinkType::Ethernet), ethernet::dissect),
     (Key::EtherType(0x0800), ipv4::dissect),
     (Key::EtherType(0x0806), arp::dissect),
+    (Key::EtherType(dot1q::TPID), dot1q::dissect),
     (Key::Llc, ethernet::dissect_llc),
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),

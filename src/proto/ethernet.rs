@@ -11,7 +11,7 @@ pub use smoltcp::wire::EthernetAddress as Mac;
 /// The Ethernet header. smoltcp builds and parses Ethernet II frames; this
 /// table serves the dissector and the IEEE 802.3 framing written here, whose
 /// length field (where Ethernet II has its EtherType) smoltcp does not model.
-mod field {
+pub(super) mod field {
     use core::ops::{Range, RangeFrom};
     pub type Field = Range<usize>;
     pub type Rest = RangeFrom<usize>;
