@@ -43,7 +43,7 @@
 use std::net::Ipv4Addr;
 use std::ops::Range;
 
-use super::{arp, dot1q, ethernet, icmp, ipv4, udp, Mac};
+use super::{arp, dot1q, ethernet, hdlc, icmp, ipv4, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -157,6 +157,7 @@ pub type Dissector = fn(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Diss
 /// Every registered dissector, by the key that leads to it.
 pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Link(LinkType::Ethernet), ethernet::dissect),
+    (Key::Link(LinkType::CiscoHdlc), hdlc::dissect),
     (Key::EtherType(0x0800), ipv4::dissect),
     (Key::EtherType(0x0806), arp::dissect),
     (Key::EtherType(dot1q::TPID), dot1q::dissect),
