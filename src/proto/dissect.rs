@@ -131,6 +131,8 @@ pub struct Next {
 pub enum Malformed {
     /// The bytes end inside a field: `needed` bytes were required, `present` given.
     Truncated { needed: usize, present: usize },
+    /// A length field gives `said` bytes (from the PDU's start); `present` are there.
+    LengthPastEnd { said: usize, present: usize },
     /// A field holds a value the format rules out.
     Invalid(&'static str),
 }
@@ -140,6 +142,9 @@ impl std::fmt::Display for Malformed {
         match self {
             Malformed::Truncated { needed, present } => {
                 write!(f, "truncated: {present} bytes, where the next field needs {needed}")
+            }
+            Malformed::LengthPastEnd { said, present } => {
+                write!(f, "truncated: the length field gives {said} bytes, {present} present")
             }
             Malformed::Invalid(reason) => f.write_str(reason),
         }
@@ -175,6 +180,9 @@ pub fn dissector(key: Key) -> Option<Dissector> {
 /// ends in a "Malformed" layer.
 pub fn dissect(frame: &[u8], link: LinkType) -> Vec<Layer> {
     let mut out = Vec::new();
+    // A payload said to be longer than the bytes left: dissected as far as it
+    // goes, then reported unless something inside is reported first.
+    let mut cut_short = None;
     let mut step = Some((Key::Link(link), 0..frame.len()));
     while let Some((key, range)) = step.take() {
         let Some(bytes) = frame.get(range.clone()) else { break };
@@ -186,19 +194,22 @@ pub fn dissect(frame: &[u8], link: LinkType) -> Vec<Layer> {
         };
         match dissect(bytes, range.start, &mut out) {
             Ok(None) => {}
-            // A payload must lie inside the PDU and start after its first byte,
-            // so that every step moves on and the walk ends.
+            // A payload must start after the PDU's first byte, so that every
+            // step moves on and the walk ends.
             Ok(Some(next)) if next.payload.start > 0 && next.payload.start <= next.payload.end => {
-                if next.payload.end <= bytes.len() {
-                    step = Some((next.key, range.start + next.payload.start..range.start + next.payload.end));
-                } else {
-                    let problem = Malformed::Truncated { needed: next.payload.end, present: bytes.len() };
-                    out.push(malformed_layer(&out, range, problem));
+                if next.payload.end > bytes.len() {
+                    let problem = Malformed::LengthPastEnd { said: next.payload.end, present: bytes.len() };
+                    cut_short.get_or_insert((range.clone(), problem));
                 }
+                let payload = next.payload.start.min(bytes.len())..next.payload.end.min(bytes.len());
+                step = Some((next.key, range.start + payload.start..range.start + payload.end));
             }
             Ok(Some(_)) => out.push(malformed_layer(&out, range, Malformed::Invalid("payload outside the PDU"))),
             Err(problem) => out.push(malformed_layer(&out, range, problem)),
         }
+    }
+    if let Some((range, problem)) = cut_short.filter(|_| out.iter().all(|l| l.protocol != MALFORMED)) {
+        out.push(malformed_layer(&out, range, problem));
     }
     let end = covered_end(&out);
     if let Some(rest) = frame.get(end..).filter(|rest| !rest.is_empty()) {
@@ -637,6 +648,23 @@ mod tests {
         assert!(layers.iter().all(|l| l.name != "ICMP"));
         assert!(dissect(&[], LinkType::Ethernet).iter().any(|l| l.name == MALFORMED));
         assert_eq!(protocol(&[], LinkType::Ethernet), "Ethernet");
+    }
+
+    #[test]
+    fn a_payload_longer_than_the_frame_is_shown_then_malformed() {
+        let (s, d) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 9));
+        let mut dgram = vec![0u8; udp::HEADER_LEN + 3];
+        udp::emit(&mut dgram, s, d, 49152, 33434, b"abc");
+        let packet = ipv4::build(s, d, IpProtocol::Udp, 1, 2, dgram.len(), |p| p.copy_from_slice(&dgram));
+        let f = ethernet::build(A, A, EthernetProtocol::Ipv4, packet.len(), |p| p.copy_from_slice(&packet));
+        let cut = &f[..44];
+        let layers = dissect(cut, LinkType::Ethernet);
+        let names: Vec<&str> = layers.iter().map(|l| l.name).collect();
+        assert_eq!(names, ["Ethernet II", "IPv4", "UDP", DATA, MALFORMED]);
+        assert_eq!(layers[3].range, 42..44, "the data that is there");
+        let problem = "truncated: the length field gives 31 bytes, 30 present";
+        assert_eq!(layers[4].info, problem);
+        assert_eq!(summary(cut, LinkType::Ethernet), format!("UDP 49152 → 33434 Len=3 [Malformed: {problem}]"));
     }
 
     #[test]
