@@ -43,7 +43,8 @@
 use std::net::Ipv4Addr;
 use std::ops::Range;
 
-use super::{arp, dot1q, ethernet, hdlc, icmp, ipv4, udp, Mac};
+use super::ethernet::CISCO_OUI;
+use super::{arp, dot1q, ethernet, hdlc, icmp, ipv4, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -167,6 +168,8 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::EtherType(0x0806), arp::dissect),
     (Key::EtherType(dot1q::TPID), dot1q::dissect),
     (Key::Llc, ethernet::dissect_llc),
+    (Key::LlcSap(stp::LLC_SAP), stp::dissect),
+    (Key::Snap { oui: CISCO_OUI, pid: stp::PVST_PID }, stp::dissect_pvst),
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
 ];

@@ -289,7 +289,7 @@ pub fn dissect_llc(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected
 
 fn sap_text(sap: u8) -> String {
     match sap {
-        0x42 => "Spanning Tree BPDU (0x42)".to_string(),
+        super::stp::LLC_SAP => "Spanning Tree BPDU (0x42)".to_string(),
         SNAP_SAP => "SNAP (0xaa)".to_string(),
         sap => format!("0x{sap:02x}"),
     }
@@ -301,6 +301,7 @@ fn pid_text(pid: u16) -> String {
         super::cdp::PID => "CDP",
         super::dtp::PID => "DTP",
         super::pagp::PID => "PAgP",
+        super::stp::PVST_PID => "PVST+",
         _ => return format!("0x{pid:04x}"),
     };
     format!("{name} (0x{pid:04x})")
