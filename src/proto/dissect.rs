@@ -44,7 +44,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, dot1q, ethernet, hdlc, icmp, ipv4, stp, udp, Mac};
+use super::{arp, dot1q, ethernet, hdlc, icmp, ipv4, lacp, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -167,6 +167,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::EtherType(0x0800), ipv4::dissect),
     (Key::EtherType(0x0806), arp::dissect),
     (Key::EtherType(dot1q::TPID), dot1q::dissect),
+    (Key::EtherType(lacp::ETHERTYPE), lacp::dissect),
     (Key::Llc, ethernet::dissect_llc),
     (Key::LlcSap(stp::LLC_SAP), stp::dissect),
     (Key::Snap { oui: CISCO_OUI, pid: stp::PVST_PID }, stp::dissect_pvst),
@@ -190,9 +191,7 @@ pub fn dissect(frame: &[u8], link: LinkType) -> Vec<Layer> {
     while let Some((key, range)) = step.take() {
         let Some(bytes) = frame.get(range.clone()) else { break };
         let Some(dissect) = dissector(key) else {
-            if !bytes.is_empty() {
-                out.push(raw_layer(DATA, bytes, range.start));
-            }
+            push_data(bytes, range.start, &mut out);
             break;
         };
         match dissect(bytes, range.start, &mut out) {
@@ -244,6 +243,14 @@ pub fn summarize(layers: &[Layer]) -> String {
 pub fn protocol(frame: &[u8], link: LinkType) -> &'static str {
     let layers = dissect(frame, link);
     layers.iter().rev().find(|l| l.is_protocol()).map_or(MALFORMED, |l| l.protocol)
+}
+
+/// Show `bytes` as one raw "Data" layer: for a dissector that knows its
+/// payload is opaque (a subtype no dissector knows).
+pub fn push_data(bytes: &[u8], base: usize, out: &mut Vec<Layer>) {
+    if !bytes.is_empty() {
+        out.push(raw_layer(DATA, bytes, base));
+    }
 }
 
 /// Where the layers so far end in the frame.
