@@ -149,12 +149,14 @@ impl Info {
     }
 }
 
+/// The whole Ethernet (802.3 + SNAP) frame.
 pub fn frame(src: Mac, info: &Info) -> Vec<u8> {
     let mut pdu = vec![0u8; info.buffer_len()];
     info.emit(&mut pdu);
     super::ethernet::cisco_snap_frame(DST, src, PID, &pdu)
 }
 
+/// What a frame to [`DST`] with this protocol's SNAP id says; `None` for any other frame.
 pub fn parse(frame: &[u8]) -> Option<Info> {
     Info::parse(super::ethernet::cisco_snap_payload(frame, DST, PID)?)
 }
