@@ -44,7 +44,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, pagp, stp, udp, Mac};
+use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, pagp, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -173,6 +173,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Snap { oui: CISCO_OUI, pid: stp::PVST_PID }, stp::dissect_pvst),
     (Key::Snap { oui: CISCO_OUI, pid: pagp::PID }, pagp::dissect),
     (Key::Snap { oui: CISCO_OUI, pid: dtp::PID }, dtp::dissect),
+    (Key::Snap { oui: CISCO_OUI, pid: cdp::PID }, cdp::dissect),
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
 ];
