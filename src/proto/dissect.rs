@@ -44,7 +44,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, pagp, stp, udp, Mac};
+use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, lldp, pagp, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -168,6 +168,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::EtherType(0x0806), arp::dissect),
     (Key::EtherType(dot1q::TPID), dot1q::dissect),
     (Key::EtherType(lacp::ETHERTYPE), lacp::dissect),
+    (Key::EtherType(lldp::ETHERTYPE), lldp::dissect),
     (Key::Llc, ethernet::dissect_llc),
     (Key::LlcSap(stp::LLC_SAP), stp::dissect),
     (Key::Snap { oui: CISCO_OUI, pid: stp::PVST_PID }, stp::dissect_pvst),
