@@ -70,6 +70,7 @@ const TLV_NATIVE_VLAN: u16 = 0x000a;
 const TLV_DUPLEX: u16 = 0x000b;
 const PROTOCOL_TYPE_NLPID: u8 = 1;
 const NLPID_IP: u8 = 0xcc;
+const DUPLEX_HALF: u8 = 0;
 const DUPLEX_FULL: u8 = 1;
 
 /// What a CDP advertisement says.
@@ -252,7 +253,7 @@ pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
                 (TLV_CAPABILITIES, &[b0, b1, b2, b3]) => capabilities_text(u32::from_be_bytes([b0, b1, b2, b3])),
                 (TLV_NATIVE_VLAN, &[hi, lo]) => u16::from_be_bytes([hi, lo]).to_string(),
                 (TLV_DUPLEX, &[DUPLEX_FULL]) => "Full".to_string(),
-                (TLV_DUPLEX, &[0]) => "Half".to_string(),
+                (TLV_DUPLEX, &[DUPLEX_HALF]) => "Half".to_string(),
                 (TLV_CAPABILITIES | TLV_NATIVE_VLAN | TLV_DUPLEX, _) => dissect::hex(value),
                 (kind, _) => format!("type 0x{kind:04x}: {}", dissect::preview(value)),
             }
@@ -284,7 +285,11 @@ fn addresses_text(value: &[u8]) -> String {
         ipv4_at(value, address_field::ADDRESS),
     );
     match ip {
-        (Some(1), Some(&PROTOCOL_TYPE_NLPID), Some(&NLPID_IP), Some(4), Some(ip)) => ip.to_string(),
+        (Some(1), Some(&PROTOCOL_TYPE_NLPID), Some(&NLPID_IP), Some(len), Some(ip))
+            if usize::from(len) == address_field::ADDRESS.len() =>
+        {
+            ip.to_string()
+        }
         _ => dissect::preview(value),
     }
 }

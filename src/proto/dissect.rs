@@ -16,15 +16,20 @@
 //!
 //! ```text
 //! Link(Ethernet) ┬ EtherType 0x0800 ─ IPv4 ┬ IpProtocol 1 ─ ICMP
-//!                │                         └ IpProtocol 17 ─ UDP ─ UdpPort
+//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort (none yet: Data)
+//!                │                         └ any other ─ Data
 //!                ├ EtherType 0x0806 ─ ARP
-//!                ├ EtherType 0x8100 ─ 802.1Q ─ (EtherType or Llc, as above)
+//!                ├ EtherType 0x8100 ─ 802.1Q ─ (type or length again, as after Ethernet)
 //!                ├ EtherType 0x8809 ─ LACP
 //!                ├ EtherType 0x88cc ─ LLDP
 //!                └ 802.3 length ─ Llc ┬ LlcSap 0x42 ─ STP
 //!                                     └ Snap(Cisco, pid) ─ CDP, DTP, PAgP, PVST+
 //! Link(CiscoHdlc) ─ EtherType 0x0800 ─ IPv4 ...
 //! ```
+//!
+//! A layer whose length field promises more bytes than the frame holds hands
+//! on what there is; the walk then ends with a "Malformed" layer unless a
+//! layer inside reported its own problem first.
 //!
 //! # Registering a protocol
 //!
@@ -49,10 +54,12 @@ use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, lldp, pagp, 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
 
-/// What the first byte of a frame is.
+/// What the first byte of a frame is: the link a capture was taken on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkType {
+    /// pcap's LINKTYPE_ETHERNET (1): every cable but serial ones.
     Ethernet,
+    /// pcap's LINKTYPE_C_HDLC (104): serial links.
     CiscoHdlc,
 }
 
@@ -276,7 +283,7 @@ fn raw_layer(name: &'static str, bytes: &[u8], base: usize) -> Layer {
 
 /// The mark after a PDU that did not parse: over its bytes not yet shown.
 fn malformed_layer(layers: &[Layer], pdu: Range<usize>, problem: Malformed) -> Layer {
-    let start = covered_end(layers).clamp(pdu.start, pdu.end);
+    let start = covered_end(layers).max(pdu.start).min(pdu.end);
     let range = start..pdu.end;
     let info = problem.to_string();
     Layer {
@@ -708,6 +715,97 @@ mod tests {
         assert_eq!(preview(&[0xab; 20]), format!("20 bytes: {}…", "ab".repeat(16)));
         assert_eq!(flag_names(5, &[(1, "a"), (2, "b"), (4, "c")]), "a, c");
         assert_eq!(flag_names(0, &[(1, "a")]), "none");
+    }
+
+    /// A frame of every registered protocol, as the builders send them, and
+    /// the protocol each should be named by.
+    fn one_of_each() -> Vec<(&'static str, Vec<u8>, LinkType)> {
+        use crate::proto::{cdp, dot1q, dtp, hdlc, lacp, lldp, pagp, stp};
+        let bpdu = stp::Bpdu {
+            rapid: true,
+            vector: stp::Vector {
+                root: stp::BridgeId { priority: 4097, mac: A.0 },
+                cost: 4,
+                bridge: stp::BridgeId { priority: 32769, mac: [2; 6] },
+                port: 0x8001,
+            },
+            message_age: 1,
+            proposal: false,
+            agreement: true,
+            tc: false,
+            sender_designated: false,
+        };
+        let cdp = cdp::Advert {
+            device_id: "R1".into(),
+            address: Some(Ipv4Addr::new(10, 0, 0, 1)),
+            port_id: "GigabitEthernet0/0".into(),
+            capabilities: cdp::ROUTER,
+            version: "Cisco IOS Software".into(),
+            platform: "cisco ISR4331".into(),
+            native_vlan: None,
+            holdtime: cdp::HOLDTIME,
+        };
+        let lldp = lldp::Advert {
+            chassis: A,
+            port_id: "Gi0/0".into(),
+            ttl: lldp::HOLDTIME,
+            port_description: "GigabitEthernet0/0".into(),
+            system_name: "R1".into(),
+            system_description: "Cisco IOS Software".into(),
+            capabilities: (lldp::ROUTER, lldp::ROUTER),
+            address: None,
+        };
+        let pagp = pagp::Info {
+            flags: pagp::CONSISTENT,
+            device: A,
+            port_ifindex: 1,
+            group_ifindex: 2,
+            partner_device: Mac([0; 6]),
+            device_name: "S1".into(),
+            port_name: "Fa0/1".into(),
+        };
+        let hello = dtp::Hello { admin: dtp::Admin::Auto, trunking: false, sender: A };
+        let lacpdu = lacp::Lacpdu { actor: lacp::Info::default(), partner: lacp::Info::default() };
+        let packet = &ping(false)[14..46];
+        vec![
+            ("ARP", arp::request(A, Ipv4Addr::new(10, 0, 0, 2), Ipv4Addr::new(10, 0, 0, 1)), LinkType::Ethernet),
+            ("ICMP", ping(false), LinkType::Ethernet),
+            ("ICMP", dot1q::tag(&ping(true), 30), LinkType::Ethernet),
+            ("ICMP", hdlc::encapsulate_ipv4(packet), LinkType::CiscoHdlc),
+            ("STP", stp::ieee_frame(A, &bpdu), LinkType::Ethernet),
+            ("STP", dot1q::tag(&stp::pvst_frame(A, 20, &bpdu), 20), LinkType::Ethernet),
+            ("CDP", cdp::frame(A, &cdp), LinkType::Ethernet),
+            ("DTP", dtp::frame(A, &hello), LinkType::Ethernet),
+            ("PAgP", pagp::frame(A, &pagp), LinkType::Ethernet),
+            ("LACP", lacp::frame(A, &lacpdu), LinkType::Ethernet),
+            ("LLDP", lldp::frame(A, &lldp), LinkType::Ethernet),
+        ]
+    }
+
+    #[test]
+    fn every_protocol_is_named_and_survives_truncation_and_corruption() {
+        for (name, frame, link) in one_of_each() {
+            assert_eq!(protocol(&frame, link), name, "{}", summary(&frame, link));
+            assert!(summary(&frame, link).starts_with(name));
+            assert_every_truncation_dissects(&frame, link);
+            // Every byte set to a few values: no panic, and every field inside the frame.
+            for at in 0..frame.len() {
+                for value in [0x00, 0x01, 0x80, 0xff] {
+                    let mut bad = frame.clone();
+                    bad[at] = value;
+                    for layer in dissect(&bad, link) {
+                        assert!(layer.fields.iter().all(|f| f.range.end <= bad.len()), "{name} byte {at} = {value}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_has_one_dissector() {
+        for (i, (key, _)) in DISSECTORS.iter().enumerate() {
+            assert!(DISSECTORS[i + 1..].iter().all(|(k, _)| k != key), "{key:?} registered twice");
+        }
     }
 
     #[test]
