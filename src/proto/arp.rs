@@ -6,8 +6,27 @@ use std::net::Ipv4Addr;
 
 use smoltcp::wire::{ArpOperation, ArpPacket, ArpRepr, EthernetProtocol};
 
+use super::dissect::{self, Dissected, Layer, LayerBuilder};
 use super::ethernet::{self, Mac, BROADCAST};
 use crate::sim::{Duration, Time};
+
+/// An Ethernet/IPv4 ARP packet, for the dissector: smoltcp's `ArpPacket`
+/// builds and parses it.
+mod field {
+    use core::ops::Range;
+    pub type Field = Range<usize>;
+
+    pub const HARDWARE_TYPE: Field = 0..2;
+    pub const PROTOCOL_TYPE: Field = 2..4;
+    pub const HARDWARE_LEN: usize = 4;
+    pub const PROTOCOL_LEN: usize = 5;
+    pub const OPERATION: Field = 6..8;
+    // The addresses' places follow from the two lengths; these are Ethernet's and IPv4's.
+    pub const SENDER_MAC: Field = 8..14;
+    pub const SENDER_IP: Field = 14..18;
+    pub const TARGET_MAC: Field = 18..24;
+    pub const TARGET_IP: Field = 24..28;
+}
 
 /// IOS keeps ARP entries for four hours.
 pub const IOS_TIMEOUT: Duration = Duration::from_secs(4 * 3600);
@@ -137,6 +156,46 @@ pub fn parse(payload: &[u8]) -> Option<Arp> {
     }
 }
 
+/// Dissect an ARP packet (Ethernet and IPv4 addresses only).
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("ARP", "ARP", bytes, base);
+    layer.u16("Hardware type", field::HARDWARE_TYPE, |t| match t {
+        1 => "Ethernet (1)".to_string(),
+        t => t.to_string(),
+    });
+    layer.u16("Protocol type", field::PROTOCOL_TYPE, |t| match t {
+        0x0800 => "IPv4 (0x0800)".to_string(),
+        t => format!("0x{t:04x}"),
+    });
+    let hardware_len = layer.byte("Hardware size", field::HARDWARE_LEN, |n| n.to_string());
+    let protocol_len = layer.byte("Protocol size", field::PROTOCOL_LEN, |n| n.to_string());
+    let operation = layer.u16("Opcode", field::OPERATION, |op| match ArpOperation::from(op) {
+        ArpOperation::Request => "request (1)".to_string(),
+        ArpOperation::Reply => "reply (2)".to_string(),
+        ArpOperation::Unknown(op) => op.to_string(),
+    });
+    if (hardware_len, protocol_len) != (Some(6), Some(4)) {
+        layer.invalid("ARP for other than Ethernet and IPv4");
+        layer.finish(out)?;
+        return Ok(None);
+    }
+    let sender_mac = layer.field("Sender MAC address", field::SENDER_MAC, dissect::mac);
+    let sender_ip = layer.field("Sender IP address", field::SENDER_IP, dissect::ipv4);
+    layer.field("Target MAC address", field::TARGET_MAC, dissect::mac);
+    let target_ip = layer.field("Target IP address", field::TARGET_IP, dissect::ipv4);
+    match (operation.map(ArpOperation::from), sender_mac, sender_ip, target_ip) {
+        (Some(ArpOperation::Request), _, Some(sender), Some(target)) => {
+            layer.info(format!("Who has {}? Tell {}", dissect::ipv4(target), dissect::ipv4(sender)))
+        }
+        (Some(ArpOperation::Reply), Some(mac), Some(ip), _) => {
+            layer.info(format!("{} is at {}", dissect::ipv4(ip), dissect::mac(mac)))
+        }
+        _ => {}
+    }
+    layer.finish(out)?;
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +216,35 @@ mod tests {
         assert_eq!(ethernet::parse(&rep).unwrap().dst_addr, A);
         assert!(!parse(&rep[14..]).unwrap().is_request);
         assert!(parse(&[1, 2, 3]).is_none());
+    }
+
+    #[test]
+    fn the_dissector_table_matches_smoltcp() {
+        use dissect::testing::{assert_contiguous, one};
+        assert_contiguous(
+            &[
+                ("hardware type", field::HARDWARE_TYPE),
+                ("protocol type", field::PROTOCOL_TYPE),
+                ("hardware len", one(field::HARDWARE_LEN)),
+                ("protocol len", one(field::PROTOCOL_LEN)),
+                ("operation", field::OPERATION),
+                ("sender mac", field::SENDER_MAC),
+                ("sender ip", field::SENDER_IP),
+                ("target mac", field::TARGET_MAC),
+                ("target ip", field::TARGET_IP),
+            ],
+            28,
+        );
+        let f = reply(A, Ipv4Addr::new(10, 0, 0, 1), B, Ipv4Addr::new(10, 0, 0, 2));
+        let p = &f[14..];
+        let packet = ArpPacket::new_checked(p).unwrap();
+        assert_eq!(dissect::u16_at(p, field::OPERATION), Some(u16::from(packet.operation())));
+        assert_eq!(p[field::SENDER_MAC], *packet.source_hardware_addr());
+        assert_eq!(p[field::SENDER_IP], *packet.source_protocol_addr());
+        assert_eq!(p[field::TARGET_MAC], *packet.target_hardware_addr());
+        assert_eq!(p[field::TARGET_IP], *packet.target_protocol_addr());
+        assert_eq!(usize::from(packet.hardware_len()), field::SENDER_MAC.len());
+        assert_eq!(usize::from(packet.protocol_len()), field::SENDER_IP.len());
     }
 
     #[test]

@@ -2,8 +2,30 @@
 //! exceeded, as sent by hosts and routers.
 
 use smoltcp::wire::{
-    Icmpv4DstUnreachable, Icmpv4Message, Icmpv4Packet, Icmpv4Repr, Icmpv4TimeExceeded, Ipv4Packet, Ipv4Repr,
+    checksum, Icmpv4DstUnreachable, Icmpv4Message, Icmpv4Packet, Icmpv4Repr, Icmpv4TimeExceeded, IpProtocol,
+    Ipv4Packet, Ipv4Repr,
 };
+
+use super::dissect::{self, Dissected, Layer, LayerBuilder};
+
+/// An ICMP message, for the dissector: smoltcp's `Icmpv4Packet` builds and
+/// parses it.
+mod field {
+    use core::ops::{Range, RangeFrom};
+    pub type Field = Range<usize>;
+    pub type Rest = RangeFrom<usize>;
+
+    pub const TYPE: usize = 0;
+    pub const CODE: usize = 1;
+    pub const CHECKSUM: Field = 2..4;
+    /// Echo request and reply.
+    pub const IDENT: Field = 4..6;
+    pub const SEQUENCE: Field = 6..8;
+    /// Errors: four bytes that must be zero.
+    pub const UNUSED: Field = 4..8;
+    /// An echo's data, or the start of the packet an error quotes.
+    pub const DATA: Rest = 8..;
+}
 
 /// An ICMP error a router or host may send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,6 +175,85 @@ pub fn is_error(ip_payload: &[u8]) -> bool {
     matches!(ip_payload.first(), Some(3 | 4 | 5 | 11 | 12))
 }
 
+/// Dissect an ICMP message: echoes, and the errors with the packet they quote.
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("ICMP", "ICMP", bytes, base);
+    let kind = layer.byte("Type", field::TYPE, |t| format!("{t} ({})", type_name(t)));
+    let code = layer.byte("Code", field::CODE, |c| c.to_string());
+    layer.u16("Checksum", field::CHECKSUM, |sum| {
+        let verdict = if checksum::data(bytes) == !0 { "correct" } else { "incorrect" };
+        format!("0x{sum:04x} [{verdict}]")
+    });
+    match (kind, code) {
+        (Some(kind @ (0 | 8)), _) => {
+            let ident = layer.u16("Identifier", field::IDENT, |id| format!("{id} (0x{id:04x})"));
+            let seq = layer.u16("Sequence Number", field::SEQUENCE, |seq| format!("{seq} (0x{seq:04x})"));
+            if let Some(data) = bytes.get(field::DATA).filter(|d| !d.is_empty()) {
+                layer.field("Data", field::DATA.start..bytes.len(), |_| dissect::preview(data));
+            }
+            if let (Some(ident), Some(seq)) = (ident, seq) {
+                layer.info(format!("{} id={ident} seq={seq}", type_name(kind)));
+            }
+        }
+        (Some(kind @ (3 | 11)), Some(code)) => {
+            layer.field("Unused", field::UNUSED, dissect::hex);
+            if let Some(quote) = bytes.get(field::DATA).filter(|q| !q.is_empty()) {
+                layer.field("Original datagram", field::DATA.start..bytes.len(), |_| match quoted(quote) {
+                    Some(q) => describe_quote(&q),
+                    None => dissect::preview(quote),
+                });
+            }
+            layer.info(format!("{} ({})", type_name(kind), code_name(kind, code)));
+        }
+        (Some(kind), Some(code)) => {
+            if let Some(rest) = bytes.get(field::IDENT.start..).filter(|r| !r.is_empty()) {
+                layer.field("Data", field::IDENT.start..bytes.len(), |_| dissect::preview(rest));
+            }
+            layer.info(format!("{} (code {code})", type_name(kind)));
+        }
+        _ => {}
+    }
+    layer.finish(out)?;
+    Ok(None)
+}
+
+fn type_name(kind: u8) -> &'static str {
+    match kind {
+        0 => "Echo (ping) reply",
+        3 => "Destination unreachable",
+        8 => "Echo (ping) request",
+        11 => "Time-to-live exceeded",
+        _ => "Type",
+    }
+}
+
+fn code_name(kind: u8, code: u8) -> &'static str {
+    match (kind, code) {
+        (3, 0) => "Network unreachable",
+        (3, 1) => "Host unreachable",
+        (3, 2) => "Protocol unreachable",
+        (3, 3) => "Port unreachable",
+        (3, 4) => "Fragmentation needed",
+        (3, 9 | 10) => "Administratively prohibited",
+        (3, 13) => "Communication administratively filtered",
+        (11, 0) => "TTL exceeded in transit",
+        (11, 1) => "Fragment reassembly time exceeded",
+        _ => "unknown code",
+    }
+}
+
+/// `10.0.0.2 → 10.0.0.1 ICMP Echo (ping) request id=1 seq=3`, `... UDP 49152 → 33434`.
+fn describe_quote(q: &Quoted) -> String {
+    let h = &q.header;
+    let mut s = format!("{} → {} {}", h.src_addr, h.dst_addr, h.next_header);
+    if let Some((ident, seq)) = q.echo_ids() {
+        s.push_str(&format!(" {} id={ident} seq={seq}", type_name(8)));
+    } else if let (IpProtocol::Udp, Some((src, dst))) = (h.next_header, super::udp::ports(q.payload)) {
+        s.push_str(&format!(" {src} → {dst}"));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +301,23 @@ mod tests {
             }
             assert!(is_error(&err));
         }
+    }
+
+    #[test]
+    fn the_dissector_table_matches_smoltcp() {
+        use dissect::testing::{assert_contiguous, one};
+        let head = [("type", one(field::TYPE)), ("code", one(field::CODE)), ("checksum", field::CHECKSUM)];
+        let echo = [("ident", field::IDENT), ("sequence", field::SEQUENCE)];
+        assert_contiguous(&[&head[..], &echo[..]].concat(), field::DATA.start);
+        assert_contiguous(&[&head[..], &[("unused", field::UNUSED)]].concat(), field::DATA.start);
+        let mut buf = vec![0u8; echo_len(4)];
+        emit_echo(&mut buf, false, 0x0102, 0x0304, b"abcd");
+        let p = Icmpv4Packet::new_checked(&buf[..]).unwrap();
+        assert_eq!(Icmpv4Message::from(buf[field::TYPE]), p.msg_type());
+        assert_eq!(buf[field::CODE], p.msg_code());
+        assert_eq!(dissect::u16_at(&buf, field::CHECKSUM), Some(p.checksum()));
+        assert_eq!(dissect::u16_at(&buf, field::IDENT), Some(p.echo_ident()));
+        assert_eq!(dissect::u16_at(&buf, field::SEQUENCE), Some(p.echo_seq_no()));
+        assert_eq!(&buf[field::DATA], p.data());
     }
 }

@@ -2,7 +2,32 @@
 
 use std::net::Ipv4Addr;
 
-use smoltcp::wire::{IpProtocol, Ipv4Packet, Ipv4Repr};
+use smoltcp::wire::{checksum, IpProtocol, Ipv4Packet, Ipv4Repr};
+
+use super::dissect::{self, Dissected, Key, Layer, LayerBuilder, Next};
+
+/// The IPv4 header, for the dissector: smoltcp's `Ipv4Packet` builds and
+/// parses it.
+mod field {
+    use core::ops::{Range, RangeFrom};
+    pub type Field = Range<usize>;
+    pub type Rest = RangeFrom<usize>;
+
+    /// Version (high nibble) and header length in words (low nibble).
+    pub const VERSION_AND_LENGTH: usize = 0;
+    pub const DSCP_ECN: usize = 1;
+    pub const TOTAL_LEN: Field = 2..4;
+    pub const IDENT: Field = 4..6;
+    /// Flags (high 3 bits) and fragment offset in 8-byte units.
+    pub const FLAGS_AND_OFFSET: Field = 6..8;
+    pub const TTL: usize = 8;
+    pub const PROTOCOL: usize = 9;
+    pub const CHECKSUM: Field = 10..12;
+    pub const SOURCE: Field = 12..16;
+    pub const DESTINATION: Field = 16..20;
+    /// Options, up to the header length.
+    pub const OPTIONS: Rest = 20..;
+}
 
 pub const HEADER_LEN: usize = 20;
 
@@ -146,6 +171,58 @@ pub fn decrement_ttl(bytes: &mut [u8]) -> u8 {
     ttl
 }
 
+/// Dissect an IPv4 header; the payload goes on by protocol number.
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("IPv4", "IPv4", bytes, base);
+    let version = layer.byte("Version", field::VERSION_AND_LENGTH, |b| (b >> 4).to_string()).map(|b| b >> 4);
+    let header_len = layer
+        .byte("Header Length", field::VERSION_AND_LENGTH, |b| {
+            format!("{} bytes ({})", usize::from(b & 0x0f) * 4, b & 0x0f)
+        })
+        .map(|b| usize::from(b & 0x0f) * 4);
+    layer.byte("Differentiated Services", field::DSCP_ECN, |b| format!("0x{b:02x}"));
+    let total_len = layer.u16("Total Length", field::TOTAL_LEN, |n| n.to_string()).map(usize::from);
+    layer.u16("Identification", field::IDENT, |id| format!("0x{id:04x} ({id})"));
+    layer.u16("Flags", field::FLAGS_AND_OFFSET, |f| {
+        let names = dissect::flag_names(u32::from(f), &[(0x4000, "Don't fragment"), (0x2000, "More fragments")]);
+        format!("0x{:x} ({names})", f >> 13)
+    });
+    layer.u16("Fragment Offset", field::FLAGS_AND_OFFSET, |f| (usize::from(f & 0x1fff) * 8).to_string());
+    layer.byte("Time to Live", field::TTL, |ttl| ttl.to_string());
+    let protocol = layer.byte("Protocol", field::PROTOCOL, |p| match IpProtocol::from(p) {
+        IpProtocol::Unknown(p) => p.to_string(),
+        known => format!("{known} ({p})"),
+    });
+    let header = header_len.and_then(|len| bytes.get(..len));
+    layer.u16("Header Checksum", field::CHECKSUM, |sum| match header {
+        Some(header) if checksum::data(header) == !0 => format!("0x{sum:04x} [correct]"),
+        Some(_) => format!("0x{sum:04x} [incorrect]"),
+        None => format!("0x{sum:04x}"),
+    });
+    let src = layer.field("Source Address", field::SOURCE, dissect::ipv4);
+    let dst = layer.field("Destination Address", field::DESTINATION, dissect::ipv4);
+    if let Some(len) = header_len.filter(|&len| len > field::OPTIONS.start) {
+        layer.field("Options", field::OPTIONS.start..len, dissect::preview);
+    }
+    if let (Some(src), Some(dst), Some(p)) = (src, dst, protocol) {
+        layer.info(format!("{} → {} protocol {p}", dissect::ipv4(src), dissect::ipv4(dst)));
+    }
+    let (Some(version), Some(header_len), Some(total_len), Some(protocol)) = (version, header_len, total_len, protocol)
+    else {
+        layer.finish(out)?;
+        return Ok(None);
+    };
+    if version != 4 {
+        layer.invalid("IP version is not 4");
+    } else if header_len < HEADER_LEN {
+        layer.invalid("header length under 20 bytes");
+    } else if total_len < header_len {
+        layer.invalid("total length under the header length");
+    }
+    layer.finish(out)?;
+    Ok(Some(Next { key: Key::IpProtocol(protocol), payload: header_len..total_len }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +252,34 @@ mod tests {
         assert_eq!(parse(&p).unwrap().ttl, 63, "checksum still valid");
         p[8] = 1; // corrupt the TTL without fixing the checksum
         assert!(parse(&p).is_none());
+    }
+
+    #[test]
+    fn the_dissector_table_matches_smoltcp() {
+        use dissect::testing::{assert_contiguous, one};
+        assert_contiguous(
+            &[
+                ("version and length", one(field::VERSION_AND_LENGTH)),
+                ("dscp", one(field::DSCP_ECN)),
+                ("total len", field::TOTAL_LEN),
+                ("ident", field::IDENT),
+                ("flags", field::FLAGS_AND_OFFSET),
+                ("ttl", one(field::TTL)),
+                ("protocol", one(field::PROTOCOL)),
+                ("checksum", field::CHECKSUM),
+                ("source", field::SOURCE),
+                ("destination", field::DESTINATION),
+            ],
+            field::OPTIONS.start,
+        );
+        assert_eq!(field::OPTIONS.start, HEADER_LEN);
+        let b = build(Ipv4Addr::new(1, 2, 3, 4), Ipv4Addr::new(5, 6, 7, 8), IpProtocol::Udp, 64, 9, 4, |_| {});
+        let p = Ipv4Packet::new_checked(&b[..]).unwrap();
+        assert_eq!(dissect::u16_at(&b, field::TOTAL_LEN), Some(p.total_len()));
+        assert_eq!(dissect::u16_at(&b, field::IDENT), Some(p.ident()));
+        assert_eq!(dissect::u16_at(&b, field::CHECKSUM), Some(p.checksum()));
+        assert_eq!((b[field::TTL], b[field::PROTOCOL]), (p.hop_limit(), u8::from(p.next_header())));
+        assert_eq!(dissect::ipv4_at(&b, field::SOURCE), Some(p.src_addr()));
+        assert_eq!(dissect::ipv4_at(&b, field::DESTINATION), Some(p.dst_addr()));
     }
 }

@@ -7,6 +7,7 @@ pub mod arp;
 pub mod cdp;
 pub mod decision;
 pub mod dhcp;
+pub mod dissect;
 pub mod dot1q;
 pub mod dtp;
 pub mod etherchannel;
