@@ -75,6 +75,17 @@ enum Command {
         /// Run simulated time to this second (after the script).
         #[arg(long, value_name = "SECONDS")]
         until: Option<f64>,
+        /// Also print the event list: every frame sent, received and lost, and
+        /// every decision a device took, from the moment the lab is booted.
+        #[arg(long)]
+        trace: bool,
+        /// With --trace: only these protocols (e.g. `arp,icmp,stp`).
+        #[arg(long, value_delimiter = ',', requires = "trace")]
+        filter: Vec<String>,
+        /// With --trace: the event list as one JSON object a line (the
+        /// transcript then goes to standard error).
+        #[arg(long, requires = "trace")]
+        json: bool,
     },
     /// An interactive terminal on one device of a lab, as over a console cable.
     Console {
@@ -116,6 +127,9 @@ enum BenchKind {
         seconds: f64,
         #[arg(long, default_value_t = 10)]
         routers: usize,
+        /// Trace every frame and decision (keeping the newest million records), to measure what the trace costs.
+        #[arg(long)]
+        trace: bool,
     },
     /// 1,000 hosts behind a switch tree, each pinging its gateway once a second.
     Lan {
@@ -143,8 +157,9 @@ enum BenchKind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Run { lab, script, save, pcap, until }) => {
-            run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until)
+        Some(Command::Run { lab, script, save, pcap, until, trace, filter, json }) => {
+            let trace = trace.then_some(TraceOptions { protocols: filter, json });
+            run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until, trace)
         }
         Some(Command::Console { lab, device, save }) => console_command(&lab, &device, save.as_deref()),
         Some(Command::Grade { lab, submissions, json, csv, jobs }) => grade(&lab, &submissions, json, csv, jobs),
@@ -195,12 +210,36 @@ fn load(path: &Path) -> Result<(Lab, Network), ExitCode> {
     Ok((lab, net))
 }
 
+/// What `run --trace` prints.
+struct TraceOptions {
+    protocols: Vec<String>,
+    json: bool,
+}
+
+/// Records `run --trace` keeps; a run that makes more prints the newest.
+const RUN_TRACE_RECORDS: usize = 2_000_000;
+
+fn print_trace(net: &Network, options: &TraceOptions) {
+    let lines = net.trace_lines();
+    if !options.json {
+        println!("--- trace: {} records ---", lines.len());
+    }
+    for line in lines.iter().filter(|l| l.matches(&options.protocols)) {
+        if options.json {
+            println!("{}", line.to_json());
+        } else {
+            println!("{}", line.to_text());
+        }
+    }
+}
+
 fn run(
     path: &Path,
     script_path: Option<&str>,
     save: Option<&Path>,
     pcap: Option<&Path>,
     until: Option<f64>,
+    trace: Option<TraceOptions>,
 ) -> ExitCode {
     let (lab, mut net) = match load(path) {
         Ok(v) => v,
@@ -208,6 +247,9 @@ fn run(
     };
     if pcap.is_some() {
         net.enable_capture();
+    }
+    if trace.is_some() {
+        net.enable_trace(RUN_TRACE_RECORDS, true);
     }
     let steps = match script_path {
         None => Vec::new(),
@@ -241,7 +283,13 @@ fn run(
             net.run_until(t);
         }
     }
-    print!("{transcript}");
+    match &trace {
+        Some(t) if t.json => eprint!("{transcript}"),
+        _ => print!("{transcript}"),
+    }
+    if let Some(t) = &trace {
+        print_trace(&net, t);
+    }
     if let Some(out) = save {
         if let Err(e) = lab::save_file(out, &lab::to_lab(&lab, &net)) {
             return fail(format!("{}: {e}", out.display()));
@@ -349,10 +397,13 @@ fn validate(path: &Path) -> ExitCode {
 fn bench(which: BenchKind) -> ExitCode {
     let start = Instant::now();
     match which {
-        BenchKind::Chain { seconds, routers } => {
+        BenchKind::Chain { seconds, routers, trace } => {
             let count = (seconds * 100_000.0) as u32;
             let (mut net, a) =
                 wirelab::bench::chain(routers, Duration::from_micros(10), Duration::from_micros(10), count);
+            if trace {
+                net.enable_trace(1_000_000, true);
+            }
             let built = start.elapsed();
             net.run_for(Duration::from_secs_f64(seconds + 1.0));
             let wall = start.elapsed();

@@ -244,34 +244,14 @@ impl Bridge {
     /// VLAN (untagged), Cisco PVST+ (tagged) for the other VLANs of a trunk.
     fn bpdu_frame(&self, port: usize, vlan: u16, bpdu: &Bpdu, ports: &[Port]) -> Option<Vec<u8>> {
         let src = ports[port].mac;
-        let body = stp::encode(bpdu);
         let native = match &self.ports[port] {
             PortVlans::Access(v) => *v == vlan,
             PortVlans::Trunk { native, .. } => *native == vlan,
             PortVlans::Routed => return None,
         };
-        let mut payload = Vec::new();
-        let dst = if native {
-            payload.extend_from_slice(&[0x42, 0x42, 0x03]);
-            payload.extend_from_slice(&body);
-            stp::IEEE_DST
-        } else {
-            payload.extend_from_slice(&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x0b]);
-            payload.extend_from_slice(&body);
-            payload.extend_from_slice(&[0x00, 0x00, 0x00, 0x02]);
-            payload.extend_from_slice(&vlan.to_be_bytes());
-            stp::PVST_DST
-        };
-        let len = payload.len() as u16;
-        let mut frame = Vec::with_capacity(64);
-        frame.extend_from_slice(&dst.0);
-        frame.extend_from_slice(&src.0);
-        frame.extend_from_slice(&len.to_be_bytes());
-        frame.extend_from_slice(&payload);
-        if frame.len() < ethernet::MIN_FRAME_LEN {
-            frame.resize(ethernet::MIN_FRAME_LEN, 0);
-        }
-        Some(if native { frame } else { dot1q::tag(&frame, vlan) })
+        // PVST+: the native VLAN's tree speaks IEEE BPDUs; every other VLAN's
+        // goes tagged, to Cisco's address, naming its VLAN.
+        Some(if native { stp::ieee_frame(src, bpdu) } else { dot1q::tag(&stp::pvst_frame(src, vlan, bpdu), vlan) })
     }
 
     /// A BPDU arrived on a port; returns the BPDUs to answer with at once.
@@ -298,29 +278,25 @@ impl Bridge {
 
     fn parse_bpdu(&self, port: usize, frame: &[u8]) -> Option<(u16, Bpdu)> {
         let tag = dot1q::vlan_of(frame);
-        let frame: Vec<u8> = if tag.is_some() { dot1q::untag(frame) } else { frame.to_vec() };
-        if frame.len() < 17 {
-            return None;
-        }
-        let len = usize::from(u16::from_be_bytes([frame[12], frame[13]])).min(frame.len() - 14);
-        let llc = &frame[14..14 + len];
-        let (body, vlan) = if llc.starts_with(&[0x42, 0x42, 0x03]) {
-            let vlan = match &self.ports[port] {
-                PortVlans::Access(v) => *v,
-                PortVlans::Trunk { native, .. } => *native,
-                PortVlans::Routed => return None,
-            };
-            (&llc[3..], vlan)
-        } else if llc.starts_with(&[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x01, 0x0b]) {
-            let body = &llc[8..];
-            let vlan = tag.or_else(|| {
-                (body.len() >= 6).then(|| u16::from_be_bytes([body[body.len() - 2], body[body.len() - 1]]))
-            });
-            (body, vlan?)
-        } else {
-            return None;
+        let untagged;
+        let frame = match tag {
+            Some(_) => {
+                untagged = dot1q::untag(frame);
+                &untagged[..]
+            }
+            None => frame,
         };
-        Some((vlan, stp::decode(body)?))
+        match stp::parse_frame(frame)? {
+            stp::BpduFrame::Ieee(bpdu) => {
+                let vlan = match &self.ports[port] {
+                    PortVlans::Access(v) => *v,
+                    PortVlans::Trunk { native, .. } => *native,
+                    PortVlans::Routed => return None,
+                };
+                Some((vlan, bpdu))
+            }
+            stp::BpduFrame::Pvst { vlan, bpdu } => Some((tag.or(vlan)?, bpdu)),
+        }
     }
 
     /// The VLAN a frame arriving on `port` belongs to, and the frame untagged.

@@ -13,6 +13,10 @@
 //! [`Network::act`]), labs, grading and the app. Below: `device`, `proto`,
 //! `sim`, `base`. This module never imports a floor above it.
 
+mod trace;
+
+pub use trace::TraceLine;
+
 use std::collections::{BTreeSet, HashMap};
 
 use petgraph::stable_graph::{EdgeIndex, StableUnGraph};

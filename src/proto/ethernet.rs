@@ -114,6 +114,21 @@ fn frame_802_3(dst: Mac, src: Mac, payload_len: usize, fill: impl FnOnce(&mut [u
     f
 }
 
+/// The PDU of an 802.3 LLC frame to `dst` for service access point `sap`
+/// (padding cut off by the 802.3 length), or `None` if the frame is something else.
+pub fn llc_payload(frame: &[u8], dst: Mac, sap: u8) -> Option<&[u8]> {
+    if frame.get(field::DESTINATION)? != dst.0 {
+        return None;
+    }
+    let payload = frame.get(field::PAYLOAD)?;
+    let llc = Llc::parse(payload)?;
+    if (llc.dsap, llc.ssap, llc.control, llc.snap) != (sap, sap, LLC_UI, None) {
+        return None;
+    }
+    let len = usize::from(u16_at(frame, field::TYPE_OR_LENGTH)?).min(payload.len());
+    payload.get(llc_field::LLC_PAYLOAD.start..len)
+}
+
 /// The PDU of a Cisco SNAP frame to `dst` with protocol id `pid` (padding
 /// cut off by the 802.3 length), or `None` if the frame is something else.
 pub fn cisco_snap_payload(frame: &[u8], dst: Mac, pid: u16) -> Option<&[u8]> {

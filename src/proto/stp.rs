@@ -261,6 +261,28 @@ pub fn pvst_frame(src: Mac, vlan: u16, bpdu: &Bpdu) -> Vec<u8> {
     ethernet::cisco_snap_frame(PVST_DST, src, PVST_PID, &pdu)
 }
 
+/// A BPDU frame as received (untagged): IEEE, for the port's own VLAN, or
+/// PVST+, naming the VLAN it was sent for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BpduFrame {
+    Ieee(Bpdu),
+    Pvst { vlan: Option<u16>, bpdu: Bpdu },
+}
+
+/// Read a BPDU frame built by [`ieee_frame`] or [`pvst_frame`] (802.1Q tag removed).
+pub fn parse_frame(frame: &[u8]) -> Option<BpduFrame> {
+    if let Some(body) = ethernet::llc_payload(frame, IEEE_DST, LLC_SAP) {
+        return Some(BpduFrame::Ieee(decode(body)?));
+    }
+    let pdu = ethernet::cisco_snap_payload(frame, PVST_DST, PVST_PID)?;
+    let bpdu = decode(pdu)?;
+    let tlv = pdu.len().checked_sub(PVST_TLV_LEN).and_then(|at| pdu.get(at..))?;
+    let vlan = (u16::from_be_bytes([tlv[pvst_tlv_field::TYPE.start], tlv[pvst_tlv_field::TYPE.start + 1]])
+        == PVST_TLV_ORIGINATING_VLAN)
+        .then(|| u16::from_be_bytes([tlv[pvst_tlv_field::VLAN.start], tlv[pvst_tlv_field::VLAN.start + 1]]));
+    Some(BpduFrame::Pvst { vlan, bpdu })
+}
+
 /// Dissect an IEEE BPDU (the payload of LLC SAP 0x42).
 pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
     dissect_bpdu(bytes, base, out, false)

@@ -1,0 +1,138 @@
+//! The trace in words: each record of the engine's trace as one line a
+//! student reads (or one JSON object a program reads), with the device and
+//! port named, the frame summarised as Wireshark's Info column would, and
+//! each decision in a sentence. `wirelab run --trace` prints these; the
+//! simulation mode's event list shows the same lines.
+
+use serde::Serialize;
+
+use super::Network;
+use crate::proto::decision::Decision;
+use crate::proto::dissect::{self, LinkType};
+use crate::sim::{Framing, LinkDrop, What};
+
+/// One trace record, rendered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceLine {
+    /// Simulated seconds.
+    pub time: f64,
+    pub seq: u64,
+    /// Records of the same engine event (a frame arriving and what the device
+    /// did with it) share this number.
+    pub event: u64,
+    pub device: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// `sent`, `received`, `lost` or `decided`.
+    pub kind: &'static str,
+    /// The protocol the record is about, as Wireshark names it (`ARP`, `ICMP`, `STP`, `CDP` ...).
+    pub protocol: String,
+    pub text: String,
+    /// The frame's length in bytes, for frames.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub len: Option<usize>,
+}
+
+impl TraceLine {
+    /// The line as `run --trace` prints it.
+    pub fn to_text(&self) -> String {
+        let place = match &self.port {
+            Some(p) => format!("{} {p}", self.device),
+            None => self.device.clone(),
+        };
+        format!("{:>14.9}  {place:<24} {:<9} {:<6} {}", self.time, self.kind, self.protocol, self.text)
+    }
+
+    /// The line as one JSON object.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Does the line concern one of these protocols (lower case, as typed after `--filter`)?
+    pub fn matches(&self, protocols: &[String]) -> bool {
+        protocols.is_empty() || protocols.iter().any(|p| p.eq_ignore_ascii_case(&self.protocol))
+    }
+}
+
+/// The protocol a decision is about when the decision itself says it.
+fn decision_protocol(d: &Decision) -> Option<&'static str> {
+    let ip = |p: u8| match p {
+        1 => "ICMP",
+        6 => "TCP",
+        17 => "UDP",
+        89 => "OSPF",
+        _ => "IPv4",
+    };
+    match d {
+        Decision::ArpRequest { .. } | Decision::ArpReply { .. } => Some("ARP"),
+        Decision::Received { flow, .. }
+        | Decision::Routed { flow, .. }
+        | Decision::HeldForArp { flow, .. }
+        | Decision::IcmpError { flow, .. } => Some(ip(flow.protocol)),
+        Decision::IpDropped { flow, .. } => Some(flow.map_or("IPv4", |f| ip(f.protocol))),
+        Decision::Flooded { .. } | Decision::Switched { .. } | Decision::Filtered { .. } => None,
+    }
+}
+
+impl Network {
+    /// How frames are framed at a port (Ethernet unless its cable is serial).
+    fn link_type_at(&self, device: usize, port: usize) -> LinkType {
+        let serial = self
+            .cable_at(device, port)
+            .and_then(|e| self.fabric.cable(e))
+            .is_some_and(|c| c.spec.framing == Framing::CiscoHdlc);
+        if serial {
+            LinkType::CiscoHdlc
+        } else {
+            LinkType::Ethernet
+        }
+    }
+
+    /// The trace kept so far, in words, oldest first.
+    pub fn trace_lines(&self) -> Vec<TraceLine> {
+        let mut lines = Vec::with_capacity(self.trace().len());
+        // The protocol of the frame each engine event delivered, for the
+        // decisions a switch takes about it.
+        let mut event_protocol: Option<(u64, &'static str)> = None;
+        for r in self.trace() {
+            let device = &self.devices[r.device];
+            let port = r.port.and_then(|p| device.ports.get(p)).map(|p| p.name.to_string());
+            let (kind, protocol, text, len) = match &r.what {
+                What::Sent { frame, .. } | What::Delivered { frame } => {
+                    let link = self.link_type_at(r.device, r.port.unwrap_or(0));
+                    let layers = dissect::dissect(frame, link);
+                    let protocol = layers.iter().rev().find(|l| l.is_protocol()).map_or("Ethernet", |l| l.protocol);
+                    let kind = if matches!(r.what, What::Sent { .. }) { "sent" } else { "received" };
+                    if kind == "received" {
+                        event_protocol = Some((r.event, protocol));
+                    }
+                    (kind, protocol.to_string(), dissect::summarize(&layers), Some(frame.len()))
+                }
+                What::Dropped(why) => {
+                    let text = match why {
+                        LinkDrop::BacklogFull => "frame dropped: the port's transmit queue is full",
+                        LinkDrop::Unplugged => "frame lost: the cable was unplugged while it was on the way",
+                    };
+                    ("lost", "Ethernet".to_string(), text.to_string(), None)
+                }
+                What::Note(decision) => {
+                    let from_event = event_protocol.filter(|(e, _)| *e == r.event).map(|(_, p)| p);
+                    let protocol = decision_protocol(decision).or(from_event).unwrap_or("Ethernet");
+                    ("decided", protocol.to_string(), device.describe(decision), None)
+                }
+            };
+            lines.push(TraceLine {
+                time: r.at.secs_f64(),
+                seq: r.seq,
+                event: r.event,
+                device: device.name.clone(),
+                port,
+                kind,
+                protocol,
+                text,
+                len,
+            });
+        }
+        lines
+    }
+}

@@ -1,0 +1,55 @@
+//! `wirelab run --trace`: the event list a student reads, and the JSON lines
+//! a program reads, of every frame and every decision.
+
+mod common;
+use common::*;
+
+use std::process::Command;
+
+fn run_trace(extra: &[&str]) -> String {
+    let out = Command::new(bin())
+        .args(["run", "labs/two-lans.ron", "--script", "labs/two-lans.solution.txt", "--trace"])
+        .args(extra)
+        .current_dir(root())
+        .output()
+        .expect("wirelab runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn an_arp_exchange_reads_as_a_story() {
+    let text = run_trace(&["--filter", "arp"]);
+    let story: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("--- trace")).skip(1).take(8).collect();
+    let want = [
+        ("PC1", "decided", "ARP: who has 192.168.1.1? (asked on FastEthernet0)"),
+        ("PC1 FastEthernet0", "sent", "ARP Who has 192.168.1.1? Tell 192.168.1.10"),
+        ("SW1 FastEthernet0/1", "received", "ARP Who has 192.168.1.1? Tell 192.168.1.10"),
+        ("SW1 FastEthernet0/1", "decided", "flooded in VLAN 1"),
+        ("SW1 GigabitEthernet0/1", "sent", "ARP Who has 192.168.1.1?"),
+        ("R1 GigabitEthernet0/0/0", "received", "ARP Who has 192.168.1.1?"),
+        ("R1", "decided", "ARP: answered 192.168.1.10 with the MAC address of GigabitEthernet0/0/0"),
+        ("R1 GigabitEthernet0/0/0", "sent", "ARP 192.168.1.1 is at"),
+    ];
+    for (line, (place, kind, text)) in story.iter().zip(want) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert!(line.contains(&format!(" {place} ")), "{place} in {line}");
+        assert!(cols.contains(&kind), "{kind} in {line}");
+        assert!(line.contains(text), "{text} in {line}");
+    }
+    assert!(text.lines().skip_while(|l| !l.starts_with("--- trace")).skip(1).all(|l| l.contains(" ARP ")));
+}
+
+#[test]
+fn json_lines_name_every_field_and_the_transcript_goes_to_stderr() {
+    let text = run_trace(&["--json", "--filter", "icmp"]);
+    let mut kinds = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_eq!(v["protocol"], "ICMP", "{line}");
+        assert!(v["time"].as_f64().is_some() && v["seq"].as_u64().is_some() && v["device"].is_string());
+        kinds.insert(v["kind"].as_str().unwrap().to_string());
+    }
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["decided", "received", "sent"]);
+    assert!(!text.contains("C:\\>") && !text.contains("R1#"), "no transcript on stdout");
+}
