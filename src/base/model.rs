@@ -87,12 +87,25 @@ impl Model {
         }
     }
 
-    /// The index of a physical port by name, if this model has it.
+    /// The index of a physical port by name, if this model has it: its
+    /// position in [`Model::ports`], worked out without listing them.
     pub fn port_index(self, name: &IfaceName) -> Option<usize> {
+        use IfaceKind::*;
         if name.sub.is_some() {
             return None;
         }
-        self.ports().iter().position(|p| p == name)
+        let n = name.numbers.as_slice();
+        let at = |i: u32, first: u32, count: u32| (first..first + count).contains(&i).then(|| (i - first) as usize);
+        match (self, name.kind, n) {
+            (Model::Router, GigabitEthernet, [0, 0, p]) => at(*p, 0, 3),
+            (Model::Router, Serial, [0, 1, p]) => at(*p, 0, 2).map(|i| 3 + i),
+            (Model::Switch, FastEthernet, [0, p]) => at(*p, 1, 24),
+            (Model::Switch, GigabitEthernet, [0, p]) => at(*p, 1, 2).map(|i| 24 + i),
+            (Model::L3Switch, GigabitEthernet, [1, 0, p]) => at(*p, 1, 24),
+            (Model::L3Switch, GigabitEthernet, [1, 1, p]) => at(*p, 1, 4).map(|i| 24 + i),
+            (Model::Pc | Model::Laptop | Model::Server, FastEthernet, [0]) => Some(0),
+            _ => None,
+        }
     }
 
     /// The first two bytes after 00: of the MAC addresses this model's ports get,
@@ -123,5 +136,21 @@ mod tests {
         assert_eq!(Model::Router.port_index(&gi), Some(2));
         assert_eq!(Model::Switch.port_index(&gi), None);
         assert_eq!(Model::Switch.port_index(&IfaceName::parse("gi0/2").unwrap()), Some(25));
+    }
+
+    #[test]
+    fn port_index_is_the_position_in_the_port_list() {
+        for model in Model::ALL {
+            for (i, name) in model.ports().iter().enumerate() {
+                assert_eq!(model.port_index(name), Some(i), "{model:?} {name}");
+            }
+            for other in ["g0/0/3", "s0/1/2", "fa0/25", "gi0/3", "g1/0/25", "g1/1/5", "fa1", "fa0/0", "g0/0/0.1"] {
+                let name = IfaceName::parse(other).unwrap();
+                assert!(!model.ports().contains(&name) || name.sub.is_some() || model.port_index(&name).is_some());
+                if !model.ports().contains(&name) {
+                    assert_eq!(model.port_index(&name), None, "{model:?} {other}");
+                }
+            }
+        }
     }
 }

@@ -187,14 +187,14 @@ impl Bridge {
         self.ticks += 1;
         let hello_due = self.ticks % 2 == 1;
         let mut out = Vec::new();
-        let vlans_now = self.vlans.clone();
-        self.trees.retain(|v, _| vlans_now.contains(*v));
+        let vlans = &self.vlans;
+        self.trees.retain(|v, _| vlans.contains(*v) && !config.disabled.contains(v));
+        // The extended-range and token-ring VLANs 1002-1005 run no tree.
         let vlans: Vec<u16> = self
             .vlans
             .iter()
             .filter(|v| ((1..=1001).contains(v) || *v > 1005) && !config.disabled.contains(v))
             .collect();
-        self.trees.retain(|v, _| !config.disabled.contains(v));
         let live: Vec<(bool, u32)> =
             (0..ports.len()).map(|p| (self.up(p, ports), stp::port_cost(self.bandwidth(p, ports)))).collect();
         for vlan in vlans {
@@ -221,19 +221,18 @@ impl Bridge {
             if changed {
                 tree.recompute(now);
             }
-            let before: Vec<(usize, State)> = tree.ports.iter().map(|(p, i)| (*p, i.state)).collect();
+            let forwarding: Vec<usize> =
+                tree.ports.iter().filter(|(_, i)| i.state == State::Forwarding).map(|(p, _)| *p).collect();
             let outgoing = tree.tick(now, hello_due);
+            // A port that stops forwarding forgets the addresses learned on it.
+            for p in forwarding {
+                if tree.state(p) != State::Forwarding {
+                    self.macs.flush_port(p);
+                }
+            }
             for o in outgoing {
                 if let Some(frame) = self.bpdu_frame(o.port, o.vlan, &o.bpdu, ports) {
                     out.extend(self.exit(o.port, &frame, ports).map(|p| (p, frame)));
-                }
-            }
-            // A port that stops forwarding forgets the addresses learned on it.
-            let after: Vec<(usize, State)> = self.trees[&vlan].ports.iter().map(|(p, i)| (*p, i.state)).collect();
-            for (p, s) in before {
-                let now_state = after.iter().find(|(q, _)| *q == p).map_or(State::Blocking, |(_, s)| *s);
-                if s == State::Forwarding && now_state != State::Forwarding {
-                    self.macs.flush_port(p);
                 }
             }
         }

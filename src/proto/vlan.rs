@@ -42,8 +42,23 @@ impl VlanSet {
         (1..=4094).all(|v| self.contains(v))
     }
 
+    /// The VLANs in the set, in order (a word of 64 at a time, skipping empty words).
     pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
-        (1..=4094).filter(|&v| self.contains(v))
+        self.bits
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| {
+                let mut rest = word;
+                std::iter::from_fn(move || {
+                    if rest == 0 {
+                        return None;
+                    }
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    Some((w * 64) as u16 + bit as u16)
+                })
+            })
+            .filter(|v| (1..=4094).contains(v))
     }
 
     /// `10,20,30-40`; `None` for an invalid list.

@@ -123,7 +123,7 @@ impl Ios {
             return;
         }
         let Some(advert) = crate::proto::lldp::parse(frame) else { return };
-        if !self.ifaces.iter().find(|i| i.port == Some(port)).is_some_and(|i| i.lldp_receive) {
+        if !self.port_iface(port).is_some_and(|i| i.lldp_receive) {
             return;
         }
         let expires = now + crate::sim::Duration::from_secs(u64::from(advert.ttl));
@@ -140,7 +140,7 @@ impl Ios {
         if !self.discovery.cdp_run {
             return;
         }
-        let Some(local) = self.ifaces.iter().find(|i| i.port == Some(port)) else { return };
+        let Some(local) = self.port_iface(port) else { return };
         if !local.cdp_enable {
             return;
         }

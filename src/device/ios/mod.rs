@@ -264,8 +264,25 @@ impl Ios {
         self.ifaces.iter_mut().find(|i| &i.name == name)
     }
 
+    /// The interface of a physical port. Physical interfaces come first, in
+    /// port order (IOS lists them so), so this is an index, not a search.
+    pub fn port_iface(&self, port: usize) -> Option<&IosIface> {
+        match self.ifaces.get(port) {
+            Some(i) if i.port == Some(port) => Some(i),
+            _ => self.ifaces.iter().find(|i| i.port == Some(port)),
+        }
+    }
+
+    pub fn port_iface_mut(&mut self, port: usize) -> Option<&mut IosIface> {
+        let at = match self.ifaces.get(port) {
+            Some(i) if i.port == Some(port) => port,
+            _ => self.ifaces.iter().position(|i| i.port == Some(port))?,
+        };
+        self.ifaces.get_mut(at)
+    }
+
     pub fn port_admin_up(&self, port: usize) -> bool {
-        self.ifaces.iter().find(|i| i.port == Some(port)).is_some_and(|i| !i.shutdown && !i.err_disabled)
+        self.port_iface(port).is_some_and(|i| !i.shutdown && !i.err_disabled)
     }
 
     /// Create a logical interface (loopback, SVI, subinterface) on first mention.
@@ -392,7 +409,7 @@ impl Ios {
     /// A port's link changed: update the stack and the bridge, and return the
     /// log lines IOS prints.
     pub fn link_changed(&mut self, port: usize, up: bool, ports: &[Port]) -> String {
-        let (name, stack, shut) = match self.ifaces.iter().find(|i| i.port == Some(port)) {
+        let (name, stack, shut) = match self.port_iface(port) {
             Some(i) => (i.name.clone(), i.stack, i.shutdown),
             None => return String::new(),
         };
@@ -400,7 +417,7 @@ impl Ios {
             self.stack.set_up(s, up);
         }
         if !up {
-            if let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) {
+            if let Some(i) = self.port_iface_mut(port) {
                 i.dtp_heard = None;
                 i.dtp_said = None;
             }
@@ -466,7 +483,7 @@ impl Ios {
             });
             let target = match (sub, tag) {
                 (Some(s), _) => s.stack,
-                (None, None) => self.ifaces.iter().find(|i| i.port == Some(port)).and_then(|i| i.stack),
+                (None, None) => self.port_iface(port).and_then(|i| i.stack),
                 (None, Some(_)) => None,
             };
             if let Some(s) = target {
@@ -537,17 +554,21 @@ impl Ios {
         self.discovery.lldp_neighbors.retain(|(p, _, expires)| *expires > now && ports[*p].link_up);
         self.run_dtp(now, ports);
         let mut log = self.run_channels(now, ports);
-        let Some(bridge) = self.bridge.as_mut() else { return log };
+        if self.bridge.is_none() {
+            return log;
+        }
+        let stp = &self.switching.stp;
         let edges: Vec<bool> = (0..ports.len())
             .map(|p| {
-                self.ifaces.iter().find(|i| i.port == Some(p)).and_then(|i| i.switchport.as_ref()).is_some_and(|sp| {
+                self.port_iface(p).and_then(|i| i.switchport.as_ref()).is_some_and(|sp| {
                     sp.portfast == Some(true)
-                        || (self.switching.stp.portfast_default
+                        || (stp.portfast_default
                             && sp.portfast.is_none()
                             && sp.mode != Some(crate::proto::vlan::PortMode::Trunk))
                 })
             })
             .collect();
+        let Some(bridge) = self.bridge.as_mut() else { return log };
         let bpdus = bridge.run_stp(now, ports, &self.switching.stp, &edges);
         self.pending_l2.extend(bpdus);
         // errdisable recovery: bring a port back after the interval.
@@ -564,18 +585,18 @@ impl Ios {
             }
         }
         // A VLAN interface comes up when a port of its VLAN starts forwarding.
-        let svis: Vec<(IfaceName, usize)> = self
+        let svis: Vec<(usize, usize, bool)> = self
             .ifaces
             .iter()
-            .filter(|i| i.name.kind == IfaceKind::Vlan)
-            .filter_map(|i| Some((i.name.clone(), i.stack?)))
+            .enumerate()
+            .filter(|(_, i)| i.name.kind == IfaceKind::Vlan)
+            .filter_map(|(at, i)| i.stack.map(|s| (at, s, self.stack.ifaces[s].up)))
             .collect();
-        let before: Vec<bool> = svis.iter().map(|(_, s)| self.stack.ifaces[*s].up).collect();
         self.refresh_logical(ports);
-        for ((name, s), was) in svis.iter().zip(before) {
-            let up = self.stack.ifaces[*s].up;
+        for (at, s, was) in svis {
+            let up = self.stack.ifaces[s].up;
             if up != was {
-                log.push_str(&lineproto_log(name, up));
+                log.push_str(&lineproto_log(&self.ifaces[at].name, up));
             }
         }
         log

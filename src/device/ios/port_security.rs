@@ -9,7 +9,7 @@ impl Ios {
     pub(super) fn port_security_admits(&mut self, now: Time, port: usize, frame: &[u8]) -> bool {
         use crate::proto::vlan::Violation;
         let Some(eth) = crate::proto::ethernet::parse(frame) else { return true };
-        let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) else { return true };
+        let Some(i) = self.port_iface_mut(port) else { return true };
         let Some(sp) = i.switchport.as_mut() else { return true };
         if !sp.port_security.enabled
             || eth.dst_addr == crate::proto::stp::IEEE_DST
@@ -59,7 +59,7 @@ impl Ios {
     /// A BPDU arrived on an edge port with BPDU guard: err-disable the port.
     pub(super) fn bpdu_guard(&mut self, port: usize) -> Option<String> {
         let default_guard = self.switching.stp.bpduguard_default;
-        let i = self.ifaces.iter_mut().find(|i| i.port == Some(port))?;
+        let i = self.port_iface_mut(port)?;
         let sp = i.switchport.as_ref()?;
         let guarded =
             sp.bpduguard == Some(true) || (default_guard && sp.portfast == Some(true) && sp.bpduguard.is_none());
@@ -68,8 +68,8 @@ impl Ios {
         }
         i.err_disabled = true;
         i.err_disabled_at = None;
-        self.err_disabled_now.push(port);
         let short = i.name.short();
+        self.err_disabled_now.push(port);
         Some(format!(
             "\n%SPANTREE-2-BLOCK_BPDUGUARD: Received BPDU on port {short} with BPDU Guard enabled. Disabling port.\n\n%PM-4-ERR_DISABLE: bpduguard error detected on {short}, putting {short} in err-disable state\n"
         ))

@@ -38,7 +38,7 @@ impl Ios {
     }
 
     pub(super) fn dtp_heard(&mut self, now: Time, port: usize, hello: &crate::proto::dtp::Hello, ports: &[Port]) {
-        let Some(i) = self.ifaces.iter_mut().find(|i| i.port == Some(port)) else { return };
+        let Some(i) = self.port_iface_mut(port) else { return };
         if i.switchport.is_none() {
             return;
         }
