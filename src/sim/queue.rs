@@ -1,155 +1,116 @@
 //! The event queue: events ordered by (simulated time, sequence number), so two
 //! events at the same instant are handled in the order they were scheduled.
 //!
-//! It is a radix heap: the engine never schedules an event before the one it
-//! last took out (time only moves forward), and for such monotone queues a
-//! radix heap beats a binary heap by a wide margin on large networks. Each
-//! event's key is its time and sequence number as one 128-bit number; an
-//! event waits in the bucket numbered by the highest bit in which its key
-//! differs from the last key taken out. The next event is the smallest key
-//! of the lowest non-empty bucket; once it is out, the rest of that bucket
-//! differ from it only in lower bits and spread into lower buckets. An event
-//! moves down at most 127 times over its life, usually once or twice.
+//! A binary heap of small keys: the heap holds only each event's time,
+//! sequence number and slot (24 bytes), and the events wait in a slab. Sifting
+//! small keys keeps the heap's cache lines few on a network of 100,000
+//! devices, where the heap holds hundreds of thousands of events.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use super::Time;
 
-const BUCKETS: usize = 128;
+#[derive(Clone, Copy)]
+struct Key {
+    at: Time,
+    seq: u64,
+    slot: u32,
+}
 
-/// A min-queue of events keyed by `(time, seq)`, for times that never go back.
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: reverse so the earliest event comes out first.
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// A min-queue of events keyed by `(time, seq)`.
 pub struct EventQueue<E> {
-    buckets: Vec<Vec<(u128, E)>>,
-    /// Bit `i` is set when bucket `i` holds events.
-    occupied: u128,
-    /// The key of the event last taken out (every queued key is larger).
-    last: u128,
-    len: usize,
+    heap: BinaryHeap<Key>,
+    /// The events, by slot; `None` for a free slot.
+    slots: Vec<Option<E>>,
+    free: Vec<u32>,
     next_seq: u64,
-    /// A spare bucket, so spreading one reuses its allocation.
-    spare: Vec<(u128, E)>,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue {
-            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
-            occupied: 0,
-            last: 0,
-            len: 0,
-            // From 1, so every key is above the initial `last` of 0.
-            next_seq: 1,
-            spare: Vec::new(),
-        }
+        EventQueue { heap: BinaryHeap::new(), slots: Vec::new(), free: Vec::new(), next_seq: 0 }
     }
-}
-
-fn key_of(at: Time, seq: u64) -> u128 {
-    (u128::from(at.0) << 64) | u128::from(seq)
-}
-
-fn time_of(key: u128) -> Time {
-    Time((key >> 64) as u64)
 }
 
 impl<E> EventQueue<E> {
-    /// Keys queued are all larger than `last`, so they differ from it in some bit.
-    fn bucket_of(&self, key: u128) -> usize {
-        (127 - (key ^ self.last).leading_zeros()) as usize
-    }
-
-    fn put(&mut self, key: u128, event: E) {
-        let b = self.bucket_of(key);
-        self.buckets[b].push((key, event));
-        self.occupied |= 1 << b;
-    }
-
-    /// Schedule an event. A time before the last event taken out is taken as
-    /// that event's time (the engine never schedules into the past).
     pub fn push(&mut self, at: Time, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let key = key_of(at.max(time_of(self.last)), seq);
-        self.put(key, event);
-        self.len += 1;
-    }
-
-    /// The lowest non-empty bucket and the smallest key in it.
-    fn min(&self) -> Option<(usize, u128)> {
-        if self.occupied == 0 {
-            return None;
-        }
-        let b = self.occupied.trailing_zeros() as usize;
-        let key = self.buckets[b].iter().map(|(k, _)| *k).min()?;
-        Some((b, key))
-    }
-
-    /// Take the event with the smallest key out.
-    fn pop_min(&mut self) -> Option<(u128, E)> {
-        if self.occupied == 0 {
-            return None;
-        }
-        let b = self.occupied.trailing_zeros() as usize;
-        let bucket = &mut self.buckets[b];
-        let at = (0..bucket.len()).min_by_key(|&i| bucket[i].0)?;
-        let (key, event) = bucket.swap_remove(at);
-        // The smallest key becomes the last one; the rest of its bucket differ
-        // from it only in lower bits, so they spread into lower buckets.
-        self.last = key;
-        self.occupied &= !(1 << b);
-        if !self.buckets[b].is_empty() {
-            std::mem::swap(&mut self.spare, &mut self.buckets[b]);
-            let mut spread = std::mem::take(&mut self.spare);
-            for (k, e) in spread.drain(..) {
-                self.put(k, e);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(event);
+                slot
             }
-            self.spare = spread;
-        }
-        self.len -= 1;
-        Some((key, event))
+            None => {
+                self.slots.push(Some(event));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(Key { at, seq, slot });
+    }
+
+    fn take(&mut self, slot: u32) -> E {
+        self.free.push(slot);
+        self.slots[slot as usize].take().expect("a queued slot holds its event")
     }
 
     /// Remove every event `remove` picks, handing each to it; the rest keep their order.
     pub fn remove_where(&mut self, mut remove: impl FnMut(&E) -> bool) -> Vec<(Time, E)> {
+        let mut keys = std::mem::take(&mut self.heap).into_vec();
+        keys.sort_by(|a, b| b.cmp(a));
         let mut removed = Vec::new();
-        for b in 0..BUCKETS {
-            if self.occupied & (1 << b) == 0 {
-                continue;
-            }
-            let bucket = std::mem::take(&mut self.buckets[b]);
-            for (k, e) in bucket {
-                if remove(&e) {
-                    removed.push((k, e));
-                } else {
-                    self.buckets[b].push((k, e));
-                }
-            }
-            if self.buckets[b].is_empty() {
-                self.occupied &= !(1 << b);
+        let mut kept = Vec::with_capacity(keys.len());
+        for k in keys {
+            if self.slots[k.slot as usize].as_ref().is_some_and(&mut remove) {
+                let event = self.take(k.slot);
+                removed.push((k.at, event));
+            } else {
+                kept.push(k);
             }
         }
-        self.len -= removed.len();
-        removed.sort_by_key(|(k, _)| *k);
-        removed.into_iter().map(|(k, e)| (time_of(k), e)).collect()
+        self.heap = BinaryHeap::from(kept);
+        removed
     }
 
     /// The time of the next event, if any.
     pub fn peek_time(&self) -> Option<Time> {
-        self.min().map(|(_, k)| time_of(k))
+        self.heap.peek().map(|k| k.at)
     }
 
     /// Remove the next event if it is due at or before `limit`.
     pub fn pop_until(&mut self, limit: Time) -> Option<(Time, E)> {
-        if self.peek_time()? > limit {
+        if self.heap.peek()?.at > limit {
             return None;
         }
-        self.pop_min().map(|(k, e)| (time_of(k), e))
+        let k = self.heap.pop()?;
+        Some((k.at, self.take(k.slot)))
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.heap.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.heap.is_empty()
     }
 }
 
