@@ -1,7 +1,7 @@
 //! The document behind the desktop app, free of any GUI: a lab being edited
 //! and its running network, changed only through [`Action`]s (which is what
 //! makes undo/redo, autosave and scripted UI tests possible). The bevy app in
-//! [`crate::gui`] turns clicks and keys into actions and draws the result.
+//! `crate::gui` (feature `gui`) turns clicks and keys into actions and draws the result.
 
 use crate::cli::Terminal;
 use std::collections::BTreeMap;

@@ -1,6 +1,16 @@
 //! The terminals: the IOS CLI (modes, command trees, show output,
 //! running-config) and the Windows-style command prompt of hosts. Both are
-//! driven one typed line at a time through [`type_line`].
+//! driven one typed line at a time through [`type_line`], which answers in a
+//! type ([`Response`]: accepted, or rejected and why) as well as in the text
+//! the terminal prints. Everything above (scripts, the console, the app,
+//! graders) types through [`Terminal`] on the network, so what a command makes
+//! a device send goes on the wire.
+//!
+//! The CLI parses and renders; the devices hold the state and the rules
+//! (which addresses an interface refuses, what a repeated route replaces)
+//! and answer with typed errors the CLI words as IOS does. This floor uses
+//! the network, devices, protocols and the fabric, never labs, grading or the
+//! app.
 
 pub mod host;
 pub mod ios;

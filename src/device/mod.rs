@@ -19,7 +19,7 @@ pub use ios::{Ios, IosIface, LineConfig, Mode};
 
 use crate::base::{IfaceName, Model};
 use crate::proto::decision::Decision;
-use crate::proto::ip_stack::IpStack;
+use crate::proto::ip_stack::{Delivery, IpStack};
 use crate::proto::probe::{self, Session};
 use crate::proto::Mac;
 use crate::sim::Time;
@@ -333,12 +333,19 @@ impl Device {
     /// Move what the protocol pieces produced into the outbox.
     pub fn flush(&mut self, ctx: &mut Ctx) {
         let now = ctx.now;
-        // Applications first: a reply may trigger the next probe.
+        // Applications first: a reply may trigger the next probe, a service's
+        // answer more packets.
         let delivered: Vec<_> = std::mem::take(&mut self.stack_mut().delivered);
         if !delivered.is_empty() {
-            if let Some(session) = self.session.as_mut() {
-                for d in &delivered {
-                    session.on_delivery(now, d, &mut self.console);
+            for d in &delivered {
+                match (d, &mut self.role) {
+                    (Delivery::Payload(p), Role::Ios(i)) => i.deliver(now, p, &self.ports),
+                    (Delivery::Payload(_), Role::Host(_)) => {}
+                    (_, _) => {
+                        if let Some(session) = self.session.as_mut() {
+                            session.on_delivery(now, d, &mut self.console);
+                        }
+                    }
                 }
             }
             self.step_session(now);

@@ -1,5 +1,5 @@
 //! Lab files: the RON schema, loading with errors that name file, line and
-//! column, validation, building a [`Network`] from a lab (configs typed into
+//! column, validation, building a [`crate::net::Network`] from a lab (configs typed into
 //! each device's CLI), and saving a network back to a lab, atomically.
 
 mod load;

@@ -7,7 +7,7 @@
 //!
 //! 1. [`Stage::InboundFilter`]: the filter on the interface it came in on (an ACL);
 //! 2. [`Stage::OutsideToInside`]: address translation, if a translator is set (NAT);
-//! 3. route or deliver: to this device ([`IpStack::deliver_local`]: ICMP here,
+//! 3. route or deliver: to this device (`deliver_local`: ICMP here,
 //!    other protocols and ports to whichever service bound them), or onwards:
 //! 4. [`Stage::InsideToOutside`], 5. [`Stage::OutboundFilter`] on the exit
 //!    interface, 6. ARP for the next hop and the interface's queue.
@@ -143,15 +143,8 @@ impl StackConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Delivery {
     /// A packet of a bound protocol, or a UDP datagram or TCP segment to a
-    /// bound port: the IP payload, with where it came from.
-    Payload {
-        binding: Binding,
-        iface: usize,
-        src: Ipv4Addr,
-        dst: Ipv4Addr,
-        ttl: u8,
-        payload: Vec<u8>,
-    },
+    /// bound port.
+    Payload(Payload),
     EchoReply {
         from: Ipv4Addr,
         ident: u16,
@@ -172,6 +165,19 @@ pub enum Delivery {
         echo: Option<(u16, u16)>,
         udp_ports: Option<(u16, u16)>,
     },
+}
+
+/// A packet handed up to the service that bound its protocol or port: the
+/// IP payload (the UDP or TCP header included), with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payload {
+    pub binding: Binding,
+    /// The interface it came in on.
+    pub iface: usize,
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub ttl: u8,
+    pub bytes: Vec<u8>,
 }
 
 /// Why the stack dropped a packet: counted, and kept for diagnosis.
@@ -510,8 +516,15 @@ impl IpStack {
         let Some(binding) = binding else { return self.drop_packet(Some(packet), Drop::Malformed) };
         let bound = self.is_bound(binding) || self.is_bound(Binding::Protocol(h.protocol.into()));
         if bound {
-            let payload = payload.to_vec();
-            self.delivered.push(Delivery::Payload { binding, iface, src: h.src, dst: h.dst, ttl: h.ttl, payload });
+            let bytes = payload.to_vec();
+            self.delivered.push(Delivery::Payload(Payload {
+                binding,
+                iface,
+                src: h.src,
+                dst: h.dst,
+                ttl: h.ttl,
+                bytes,
+            }));
             return;
         }
         // Nobody listens. Broadcasts and multicasts get no answer.
@@ -914,10 +927,10 @@ mod tests {
         b.bind(Binding::Udp(520));
         udp_to(&mut a, "10.0.0.2", 520);
         exchange(&mut a, &mut b, Time::ZERO);
-        let [Delivery::Payload { binding: Binding::Udp(520), src, payload, .. }] = &b.delivered[..] else {
+        let [Delivery::Payload(Payload { binding: Binding::Udp(520), src, bytes, .. })] = &b.delivered[..] else {
             panic!("{:?}", b.delivered)
         };
-        assert_eq!((*src, &payload[8..]), (ip("10.0.0.1"), &b"ping"[..]));
+        assert_eq!((*src, &bytes[8..]), (ip("10.0.0.1"), &b"ping"[..]));
         udp_to(&mut a, "10.0.0.2", 521);
         exchange(&mut a, &mut b, Time::ZERO);
         assert!(
@@ -962,6 +975,9 @@ mod tests {
         b.join(0, group);
         a.originate_on(Time::ZERO, 0, group, IpProtocol::Unknown(89), 1, 4, |p| p.fill(1)).unwrap();
         exchange(&mut a, &mut b, Time::ZERO);
-        assert!(matches!(&b.delivered[..], [Delivery::Payload { binding: Binding::Protocol(89), ttl: 1, .. }]));
+        assert!(matches!(
+            &b.delivered[..],
+            [Delivery::Payload(Payload { binding: Binding::Protocol(89), ttl: 1, .. })]
+        ));
     }
 }

@@ -1,6 +1,15 @@
 //! Protocol pieces that devices are composed of. Each file owns one protocol:
 //! its frames (built and parsed with smoltcp's `wire` where smoltcp covers the
-//! format) and its state machine. Nothing here knows which device it runs in.
+//! format, else through the file's own `mod field` table of byte ranges), its
+//! dissector for the inspector and the trace ([`dissect`]), and its state
+//! machine, which takes the time as an argument and leaves what it sends in
+//! queues. [`ip_stack`] is the IPv4 path, in named stages that filters,
+//! translators and services hook into; [`decision`] is the vocabulary the
+//! pieces report to the trace in.
+//!
+//! Nothing here knows which device it runs in: this floor imports only
+//! [`crate::base`] and [`crate::sim`] (time), never devices or the CLI, and
+//! holds no IOS syntax (the CLI renders and parses configuration).
 
 pub mod acl;
 pub mod arp;

@@ -250,7 +250,7 @@ impl Session {
             Delivery::EchoReply { from, ttl, data_len, .. } => Outcome::Reply { from, rtt, ttl, bytes: data_len },
             Delivery::IcmpError { from, kind, .. } => Outcome::Error { from, kind, rtt },
             Delivery::ArpFailed { src, .. } => Outcome::Unresolved { from: src },
-            Delivery::Payload { .. } => return false,
+            Delivery::Payload(_) => return false,
         };
         let reached = match outcome {
             Outcome::Reply { .. } => true,

@@ -30,7 +30,7 @@ use super::bridge::{Bridge, Forwarded};
 use super::{Outbox, Port};
 use crate::base::{IfaceKind, IfaceName, Model};
 use crate::proto::acl::{AclId, AclKind};
-use crate::proto::ip_stack::{Encap, IpStack, StackConfig};
+use crate::proto::ip_stack::{Binding, Encap, IpStack, Payload, StackConfig};
 use crate::proto::nat::Side;
 use crate::proto::ospf::OspfIface;
 use crate::proto::rib::{Prefix, StaticRoute};
@@ -187,6 +187,19 @@ const LINK_LOCAL: &[(Mac, FrameHandler)] = &[
         true
     }),
 ];
+
+/// A protocol an IOS box runs over IP: the protocol number or port it binds
+/// on the IP stack, and what takes its packets. A protocol is added here
+/// with one line (and binds its [`Binding`] on the stack when it starts).
+type PacketHandler = fn(&mut Ios, Time, &Payload, &[Port]);
+const IP_SERVICES: &[(Binding, PacketHandler)] = &[];
+
+/// The box's timed work: when each piece is next due, and what runs then
+/// (returning what the console logs). Deadlines that fall at the same instant
+/// run in this order. A protocol with timers adds one line.
+type Deadline = fn(&Ios) -> Option<Time>;
+type Due = fn(&mut Ios, Time, &[Port]) -> String;
+const DEADLINES: &[(Deadline, Due)] = &[(|ios| Some(ios.next_tick), Ios::run_tick)];
 
 impl Ios {
     pub fn new(model: Model, ports: &[Port], base_mac: Mac, now: Time) -> Self {
@@ -520,17 +533,34 @@ impl Ios {
         }
     }
 
-    /// The next deadline of the box's periodic protocols.
+    /// The earliest deadline of the box's timed work (the `DEADLINES` table).
     #[inline]
     pub fn poll_at(&self) -> Option<Time> {
-        Some(self.next_tick)
+        DEADLINES.iter().filter_map(|(at, _)| at(self)).min()
     }
 
-    /// Run the periodic protocols if they are due; returns what the console logs.
+    /// Run the timed work that is due; returns what the console logs.
     pub fn poll(&mut self, now: Time, ports: &[Port]) -> String {
-        if now < self.next_tick {
-            return String::new();
+        let mut log = String::new();
+        for (at, run) in DEADLINES {
+            if at(self).is_some_and(|t| t <= now) {
+                log.push_str(&run(self, now, ports));
+            }
         }
+        log
+    }
+
+    /// A packet for one of the box's IP services (the `IP_SERVICES` table).
+    pub fn deliver(&mut self, now: Time, packet: &Payload, ports: &[Port]) {
+        for (binding, handle) in IP_SERVICES {
+            if *binding == packet.binding {
+                handle(self, now, packet, ports);
+            }
+        }
+    }
+
+    /// The once-a-second housekeeping.
+    fn run_tick(&mut self, now: Time, ports: &[Port]) -> String {
         self.next_tick = now + crate::sim::Duration::from_secs(1);
         self.tick(now, ports)
     }
