@@ -1,7 +1,7 @@
-//! OSPF configuration: `router ospf` processes (router-id, `network ... area`,
-//! passive interfaces, reference bandwidth, default origination) and the
-//! per-interface settings. The protocol itself runs in the routing issue; this
-//! is the state the CLI keeps and renders.
+//! OSPF configuration as plain data: `router ospf` processes (router-id,
+//! `network ... area`, passive interfaces, reference bandwidth, default
+//! origination) and the `ip ospf` settings of an interface. The CLI fills and
+//! renders these; [`super::Instance`] runs from them.
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -47,6 +47,14 @@ pub struct NetworkStatement {
     pub area: Area,
 }
 
+impl NetworkStatement {
+    /// Does the statement cover this address?
+    pub fn covers(&self, ip: Ipv4Addr) -> bool {
+        let care = !u32::from(self.wildcard);
+        u32::from(ip) & care == u32::from(self.addr) & care
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct OspfProcess {
     pub pid: u32,
@@ -56,8 +64,30 @@ pub struct OspfProcess {
     pub passive: Vec<IfaceName>,
     /// Exceptions to `passive-interface default`.
     pub not_passive: Vec<IfaceName>,
+    /// `auto-cost reference-bandwidth` in Mb/s (IOS's default: 100).
     pub reference_bandwidth: Option<u32>,
+    /// `default-information originate` (`Some(true)` with `always`).
     pub default_originate: Option<bool>,
+}
+
+impl OspfProcess {
+    /// The area an interface with this address is in, by the most specific
+    /// `network` statement that covers it.
+    pub fn area_of(&self, ip: Ipv4Addr) -> Option<Area> {
+        self.networks
+            .iter()
+            .filter(|n| n.covers(ip))
+            .max_by_key(|n| (!u32::from(n.wildcard)).count_ones())
+            .map(|n| n.area)
+    }
+
+    pub fn is_passive(&self, name: &IfaceName) -> bool {
+        if self.passive_default {
+            !self.not_passive.contains(name)
+        } else {
+            self.passive.contains(name)
+        }
+    }
 }
 
 /// `ip ospf ...` on an interface.
