@@ -49,7 +49,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, lldp, pagp, stp, udp, Mac};
+use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, lldp, ospf, pagp, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -184,6 +184,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Snap { oui: CISCO_OUI, pid: cdp::PID }, cdp::dissect),
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
+    (Key::IpProtocol(ospf::packet::PROTOCOL), ospf::packet::dissect),
 ];
 
 /// The dissector registered for a key.

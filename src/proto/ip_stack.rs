@@ -32,7 +32,7 @@ use super::ethernet::{self, Mac, BROADCAST};
 use super::hdlc;
 use super::icmp::{self, ErrorKind, Message};
 use super::ipv4::{self, Header};
-use super::rib::{ConnectedIface, Hop, Rib, StaticRoute};
+use super::rib::{ConnectedIface, DynamicRoute, Hop, Rib, StaticRoute};
 use super::udp;
 use crate::base::IfaceName;
 use crate::sim::{Duration, Time};
@@ -235,6 +235,8 @@ const MAX_HELD: usize = 8;
 #[derive(Debug)]
 pub struct IpStack {
     pub ifaces: Vec<IpIface>,
+    /// Routes the routing protocols offer (the device sets them, then rebuilds).
+    pub dynamic: Vec<DynamicRoute>,
     /// What services listen for, sorted.
     bound: Vec<Binding>,
     /// Address translation, when the device does NAT.
@@ -259,6 +261,7 @@ impl IpStack {
     pub fn new(config: StackConfig) -> Self {
         IpStack {
             ifaces: Vec::new(),
+            dynamic: Vec::new(),
             bound: Vec::new(),
             translator: None,
             statics: Vec::new(),
@@ -305,7 +308,7 @@ impl IpStack {
             .enumerate()
             .filter_map(|(index, i)| i.addr.map(|(addr, len)| ConnectedIface { index, addr, len, up: i.up }))
             .collect();
-        self.rib = Rib::build(&connected, &self.statics, self.config.local_routes);
+        self.rib = Rib::build(&connected, &self.statics, &self.dynamic, self.config.local_routes);
         let ifaces = &self.ifaces;
         self.pending.retain(|p| ifaces.get(p.iface).is_some_and(|i| i.up));
     }

@@ -1,10 +1,14 @@
-//! The routing table: connected, local and static routes, administrative
-//! distance, recursive next hops, and the forwarding table (longest-prefix
-//! match) derived from it. Rebuilt from scratch whenever an input changes, so it
-//! can never drift from the configuration.
+//! The routing table: connected, local and static routes and the routes
+//! routing protocols hand it, chosen by administrative distance, with
+//! recursive next hops; and the forwarding table (longest-prefix match)
+//! derived from it, one hash map per prefix length. Rebuilt from scratch
+//! whenever an input changes, so it can never drift from its sources.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::Ipv4Addr;
+
+use crate::sim::Time;
 
 use super::ipv4::{mask_bits, network};
 
@@ -33,11 +37,17 @@ impl fmt::Display for Prefix {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Source {
     Connected,
     Local,
     Static,
+    /// OSPF intra-area.
+    Ospf,
+    OspfInterArea,
+    OspfExternal1,
+    OspfExternal2,
+    Rip,
 }
 
 impl Source {
@@ -47,8 +57,35 @@ impl Source {
             Source::Connected => "C",
             Source::Local => "L",
             Source::Static => "S",
+            Source::Ospf => "O",
+            Source::OspfInterArea => "O IA",
+            Source::OspfExternal1 => "O E1",
+            Source::OspfExternal2 => "O E2",
+            Source::Rip => "R",
         }
     }
+
+    /// Learned from a routing protocol (shown with its age).
+    pub fn is_dynamic(self) -> bool {
+        !matches!(self, Source::Connected | Source::Local | Source::Static)
+    }
+
+    pub fn is_ospf(self) -> bool {
+        matches!(self, Source::Ospf | Source::OspfInterArea | Source::OspfExternal1 | Source::OspfExternal2)
+    }
+}
+
+/// A route a routing protocol offers the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DynamicRoute {
+    pub prefix: Prefix,
+    pub source: Source,
+    pub distance: u8,
+    pub metric: u32,
+    pub next_hop: Option<Ipv4Addr>,
+    pub iface: usize,
+    /// When the protocol first installed this path (for its age in `show ip route`).
+    pub since: Time,
 }
 
 /// A configured static route (`ip route PREFIX MASK {NEXT-HOP | IFACE [NEXT-HOP]} [AD]`).
@@ -70,6 +107,8 @@ pub struct Route {
     pub metric: u32,
     pub next_hop: Option<Ipv4Addr>,
     pub iface: Option<usize>,
+    /// When a protocol learned it.
+    pub since: Option<Time>,
 }
 
 /// Where to send a packet: out of `iface`, to `next_hop` (or to the destination
@@ -78,13 +117,6 @@ pub struct Route {
 pub struct Hop {
     pub iface: usize,
     pub next_hop: Option<Ipv4Addr>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct FibEntry {
-    net: u32,
-    mask: u32,
-    hop: Hop,
 }
 
 /// An interface as the routing table sees it.
@@ -96,17 +128,50 @@ pub struct ConnectedIface {
     pub up: bool,
 }
 
+/// The forwarding table: for each prefix length in use, longest first, the
+/// next hop of each network (the first path of equal-cost ones).
+#[derive(Clone, Debug, Default)]
+struct Fib {
+    by_len: Vec<(u8, HashMap<u32, Hop>)>,
+}
+
+impl Fib {
+    fn insert(&mut self, prefix: Prefix, hop: Hop) {
+        let at = match self.by_len.iter().position(|(l, _)| *l == prefix.len) {
+            Some(at) => at,
+            None => {
+                self.by_len.push((prefix.len, HashMap::new()));
+                self.by_len.sort_by(|a, b| b.0.cmp(&a.0));
+                self.by_len.iter().position(|(l, _)| *l == prefix.len).expect("just added")
+            }
+        };
+        self.by_len[at].1.entry(u32::from(prefix.addr)).or_insert(hop);
+    }
+
+    fn lookup(&self, dst: Ipv4Addr) -> Option<Hop> {
+        let d = u32::from(dst);
+        self.by_len.iter().find_map(|(len, nets)| nets.get(&(d & mask_bits(*len))).copied())
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Rib {
     routes: Vec<Route>,
-    fib: Vec<FibEntry>,
+    fib: Fib,
 }
 
 const MAX_RECURSION: usize = 8;
 
 impl Rib {
-    /// Build the table from the interfaces and the static routes.
-    pub fn build(ifaces: &[ConnectedIface], statics: &[StaticRoute], with_local: bool) -> Rib {
+    /// Build the table from the interfaces, the static routes and what the
+    /// routing protocols offer. For each prefix only the sources with the
+    /// lowest administrative distance are installed.
+    pub fn build(
+        ifaces: &[ConnectedIface],
+        statics: &[StaticRoute],
+        dynamic: &[DynamicRoute],
+        with_local: bool,
+    ) -> Rib {
         let mut routes = Vec::new();
         for i in ifaces.iter().filter(|i| i.up) {
             let connected = Prefix::new(i.addr, i.len);
@@ -118,6 +183,7 @@ impl Rib {
                     metric: 0,
                     next_hop: None,
                     iface: Some(i.index),
+                    since: None,
                 });
             }
             if with_local && i.len < 32 {
@@ -128,10 +194,27 @@ impl Rib {
                     metric: 0,
                     next_hop: None,
                     iface: Some(i.index),
+                    since: None,
                 });
             }
         }
         let iface_up = |idx: usize| ifaces.iter().any(|i| i.index == idx && i.up);
+        // Protocol routes first, so that a floating static (a distance above
+        // theirs) stays out while they last.
+        for d in dynamic.iter().filter(|d| iface_up(d.iface)) {
+            let better = routes.iter().any(|r| r.prefix == d.prefix && r.distance < d.distance);
+            if !better {
+                routes.push(Route {
+                    prefix: d.prefix,
+                    source: d.source,
+                    distance: d.distance,
+                    metric: d.metric,
+                    next_hop: d.next_hop,
+                    iface: Some(d.iface),
+                    since: Some(d.since),
+                });
+            }
+        }
 
         // Installing one static can make another's next hop reachable, so repeat
         // until nothing changes (bounded: each pass installs at least one prefix).
@@ -156,6 +239,8 @@ impl Rib {
                 while i < candidates.len() && candidates[i].prefix == prefix {
                     let s = candidates[i];
                     if s.distance == best && !better_exists {
+                        // A static better than a protocol's route replaces it.
+                        routes.retain(|r| !(r.prefix == prefix && r.source.is_dynamic() && r.distance > s.distance));
                         routes.push(Route {
                             prefix,
                             source: Source::Static,
@@ -163,6 +248,7 @@ impl Rib {
                             metric: 0,
                             next_hop: s.next_hop,
                             iface: s.iface,
+                            since: None,
                         });
                         changed = true;
                     }
@@ -178,27 +264,23 @@ impl Rib {
         }
         routes.sort_by(|a, b| (a.prefix.addr, a.prefix.len, a.source).cmp(&(b.prefix.addr, b.prefix.len, b.source)));
 
-        let mut fib: Vec<FibEntry> = routes
-            .iter()
-            .filter(|r| r.source != Source::Local)
-            .filter_map(|r| {
-                let hop = match (r.iface, r.next_hop) {
-                    (Some(iface), nh) => Hop { iface, next_hop: nh },
-                    (None, Some(nh)) => resolve(&routes, nh, Some(r.prefix), 0)?,
-                    (None, None) => return None,
-                };
-                Some(FibEntry { net: u32::from(r.prefix.addr), mask: mask_bits(r.prefix.len), hop })
-            })
-            .collect();
-        // Longest prefix first; the sort is stable so equal-cost paths keep their order.
-        fib.sort_by(|a, b| b.mask.count_ones().cmp(&a.mask.count_ones()));
+        let mut fib = Fib::default();
+        for r in routes.iter().filter(|r| r.source != Source::Local) {
+            let hop = match (r.iface, r.next_hop) {
+                (Some(iface), nh) => Some(Hop { iface, next_hop: nh }),
+                (None, Some(nh)) => resolve(&routes, nh, Some(r.prefix), 0),
+                (None, None) => None,
+            };
+            if let Some(hop) = hop {
+                fib.insert(r.prefix, hop);
+            }
+        }
         Rib { routes, fib }
     }
 
     /// Longest-prefix match.
     pub fn lookup(&self, dst: Ipv4Addr) -> Option<Hop> {
-        let d = u32::from(dst);
-        self.fib.iter().find(|e| d & e.mask == e.net).map(|e| e.hop)
+        self.fib.lookup(dst)
     }
 
     /// Installed routes in address order.
@@ -248,9 +330,15 @@ mod tests {
         StaticRoute { prefix: Prefix::new(ip(prefix), len), iface: None, next_hop: Some(ip(nh)), distance }
     }
 
+    impl Rib {
+        fn build_test(ifaces: &[ConnectedIface], statics: &[StaticRoute], with_local: bool) -> Rib {
+            Rib::build(ifaces, statics, &[], with_local)
+        }
+    }
+
     #[test]
     fn connected_and_local_routes() {
-        let rib = Rib::build(&[iface(0, "10.0.0.1", 24, true), iface(1, "10.1.0.1", 24, false)], &[], true);
+        let rib = Rib::build_test(&[iface(0, "10.0.0.1", 24, true), iface(1, "10.1.0.1", 24, false)], &[], true);
         let codes: Vec<_> = rib.routes().iter().map(|r| (r.source.code(), r.prefix.to_string())).collect();
         assert_eq!(codes, [("C", "10.0.0.0/24".to_string()), ("L", "10.0.0.1/32".to_string())]);
         assert_eq!(rib.lookup(ip("10.0.0.9")), Some(Hop { iface: 0, next_hop: None }));
@@ -265,7 +353,7 @@ mod tests {
             via("10.3.3.0", 24, "10.0.13.2", 1),
             via("172.16.0.0", 16, "10.3.3.1", 1), // recursive through the /24 static
         ];
-        let rib = Rib::build(&ifs, &statics, true);
+        let rib = Rib::build_test(&ifs, &statics, true);
         assert_eq!(rib.lookup(ip("10.3.3.30")), Some(Hop { iface: 1, next_hop: Some(ip("10.0.13.2")) }));
         assert_eq!(rib.lookup(ip("8.8.8.8")), Some(Hop { iface: 0, next_hop: Some(ip("10.0.12.2")) }));
         assert_eq!(rib.lookup(ip("172.16.5.5")), Some(Hop { iface: 1, next_hop: Some(ip("10.0.13.2")) }));
@@ -275,11 +363,12 @@ mod tests {
     #[test]
     fn floating_static_takes_over_when_primary_is_unusable() {
         let statics = [via("10.3.0.0", 16, "10.0.12.2", 1), via("10.3.0.0", 16, "10.0.13.2", 5)];
-        let up = Rib::build(&[iface(0, "10.0.12.1", 30, true), iface(1, "10.0.13.1", 30, true)], &statics, true);
+        let up = Rib::build_test(&[iface(0, "10.0.12.1", 30, true), iface(1, "10.0.13.1", 30, true)], &statics, true);
         let s: Vec<_> = up.routes().iter().filter(|r| r.source == Source::Static).collect();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].distance, 1);
-        let down = Rib::build(&[iface(0, "10.0.12.1", 30, false), iface(1, "10.0.13.1", 30, true)], &statics, true);
+        let down =
+            Rib::build_test(&[iface(0, "10.0.12.1", 30, false), iface(1, "10.0.13.1", 30, true)], &statics, true);
         let s: Vec<_> = down.routes().iter().filter(|r| r.source == Source::Static).collect();
         assert_eq!((s.len(), s[0].distance), (1, 5));
         assert_eq!(down.lookup(ip("10.3.1.1")).unwrap().iface, 1);
@@ -288,14 +377,37 @@ mod tests {
     #[test]
     fn unresolvable_and_self_recursive_statics_are_not_installed() {
         let statics = [via("10.9.0.0", 16, "10.9.0.1", 1), via("10.8.0.0", 16, "192.168.99.1", 1)];
-        let rib = Rib::build(&[iface(0, "10.0.0.1", 24, true)], &statics, true);
+        let rib = Rib::build_test(&[iface(0, "10.0.0.1", 24, true)], &statics, true);
         assert!(rib.routes().iter().all(|r| r.source != Source::Static));
     }
 
     #[test]
     fn equal_cost_statics_are_both_installed() {
         let statics = [via("10.3.0.0", 16, "10.0.12.2", 1), via("10.3.0.0", 16, "10.0.13.2", 1)];
-        let rib = Rib::build(&[iface(0, "10.0.12.1", 30, true), iface(1, "10.0.13.1", 30, true)], &statics, true);
+        let rib = Rib::build_test(&[iface(0, "10.0.12.1", 30, true), iface(1, "10.0.13.1", 30, true)], &statics, true);
         assert_eq!(rib.routes().iter().filter(|r| r.source == Source::Static).count(), 2);
+    }
+
+    #[test]
+    fn a_protocol_route_keeps_a_floating_static_out_and_loses_to_a_static() {
+        let ifs = [iface(0, "10.0.12.1", 30, true), iface(1, "10.0.13.1", 30, true)];
+        let ospf = DynamicRoute {
+            prefix: Prefix::new(ip("10.3.0.0"), 16),
+            source: Source::Ospf,
+            distance: 110,
+            metric: 65,
+            next_hop: Some(ip("10.0.12.2")),
+            iface: 0,
+            since: Time::ZERO,
+        };
+        let floating = via("10.3.0.0", 16, "10.0.13.2", 120);
+        let rib = Rib::build(&ifs, &[floating.clone()], &[ospf.clone()], true);
+        let sources: Vec<_> = rib.routes().iter().filter(|r| r.prefix.len == 16).map(|r| r.source).collect();
+        assert_eq!(sources, [Source::Ospf]);
+        let primary = via("10.3.0.0", 16, "10.0.13.2", 1);
+        let rib = Rib::build(&ifs, &[primary], &[ospf], true);
+        let sources: Vec<_> = rib.routes().iter().filter(|r| r.prefix.len == 16).map(|r| r.source).collect();
+        assert_eq!(sources, [Source::Static]);
+        assert_eq!(rib.lookup(ip("10.3.9.9")).unwrap().iface, 1);
     }
 }

@@ -223,13 +223,14 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
         }
     }
     let response = run_line(dev, ctx, line, 0, prompt_len, &mode);
-    // Keep the data plane in step with what the command changed.
+    // Keep the data plane and the routing protocols in step with what the command changed.
     if let Role::Ios(ios) = &mut dev.role {
         if ios.bridge.is_some() {
             ios.sync_bridge(&dev.ports);
         } else {
             ios.refresh_logical(&dev.ports);
         }
+        ios.ospf_sync(ctx.now);
     }
     response
 }

@@ -24,6 +24,12 @@ pub fn tree(privileged: bool) -> Tree {
                 arg(Arg::Ipv4, "Network to display information about or host").plain(ip_route),
                 kw("static", "Static routes").plain(ip_route),
                 kw("connected", "Connected networks").plain(ip_route),
+                kw("ospf", "Open Shortest Path First (OSPF)").plain(ip_route).sub(vec![arg(
+                    Arg::Num(1, 65535),
+                    "Process ID",
+                )
+                .plain(ip_route)]),
+                kw("rip", "Routing Information Protocol (RIP)").plain(ip_route),
             ]),
             kw("arp", "IP ARP table").plain(arp),
         ]),
@@ -202,20 +208,25 @@ fn ip_route(cx: &mut Cx) {
     let text = if let Some(ip) = cx.ip(0) {
         route_entry(ios(cx.dev), ip)
     } else {
-        let only = if cx.has("static") {
-            Some(Source::Static)
+        let only: Option<fn(Source) -> bool> = if cx.has("static") {
+            Some(|s| s == Source::Static)
         } else if cx.has("connected") {
-            Some(Source::Connected)
+            Some(|s| matches!(s, Source::Connected | Source::Local))
+        } else if cx.has("ospf") {
+            Some(Source::is_ospf)
+        } else if cx.has("rip") {
+            Some(|s| s == Source::Rip)
         } else {
             None
         };
-        ip_route_text(cx.dev, only)
+        ip_route_text(cx.dev, only, cx.now)
     };
     cx.print(&text);
 }
 
-/// `show ip route`, optionally only one source (`static`, `connected`).
-pub fn ip_route_text(dev: &Device, only: Option<Source>) -> String {
+/// `show ip route`, optionally only the routes of some sources (`static`,
+/// `connected`, `ospf`); subnet headers still count every route, as on IOS.
+pub fn ip_route_text(dev: &Device, only: Option<fn(Source) -> bool>, now: Time) -> String {
     let ios = ios(dev);
     if ios.model == Model::Switch {
         let gw = ios
@@ -230,20 +241,15 @@ pub fn ip_route_text(dev: &Device, only: Option<Source>) -> String {
         Some((gw, _)) => out.push_str(&format!("Gateway of last resort is {gw} to network 0.0.0.0\n\n")),
         None => out.push_str("Gateway of last resort is not set\n\n"),
     }
-    let routes: Vec<&Route> = ios
-        .stack
-        .rib()
-        .routes()
-        .iter()
-        .filter(|r| only.is_none_or(|s| r.source == s || (s == Source::Connected && r.source == Source::Local)))
-        .collect();
-    out.push_str(&route_table(ios, &routes));
+    let routes: Vec<&Route> = ios.stack.rib().routes().iter().collect();
+    out.push_str(&route_table(ios, &routes, only, now));
     out.push('\n');
     out
 }
 
-/// Group routes under their classful network, as IOS does.
-fn route_table(ios: &Ios, routes: &[&Route]) -> String {
+/// Group routes under their classful network, as IOS does; print those `only` keeps.
+fn route_table(ios: &Ios, routes: &[&Route], only: Option<fn(Source) -> bool>, now: Time) -> String {
+    let shown = |r: &Route| only.is_none_or(|keep| keep(r.source));
     let mut out = String::new();
     let mut i = 0;
     while i < routes.len() {
@@ -251,7 +257,9 @@ fn route_table(ios: &Ios, routes: &[&Route]) -> String {
         let major_len = classful_len(r.prefix.addr);
         if r.prefix.len < major_len {
             // Supernets and the default route stand alone.
-            out.push_str(&route_line(ios, r, true, true, routes.get(i.wrapping_sub(1)).copied()));
+            if shown(r) {
+                out.push_str(&route_line(ios, r, true, true, routes.get(i.wrapping_sub(1)).copied(), now));
+            }
             i += 1;
             continue;
         }
@@ -266,9 +274,13 @@ fn route_table(ios: &Ios, routes: &[&Route]) -> String {
         let mut masks: Vec<u8> = subnets.iter().map(|p| p.len).collect();
         masks.sort_unstable();
         masks.dedup();
+        if !group.iter().any(|x| shown(x)) {
+            i += group.len();
+            continue;
+        }
         if subnets.len() == 1 && subnets[0].len == major_len {
-            for (k, x) in group.iter().enumerate() {
-                out.push_str(&route_line(ios, x, true, true, if k > 0 { Some(group[k - 1]) } else { None }));
+            for (k, x) in group.iter().enumerate().filter(|(_, x)| shown(x)) {
+                out.push_str(&route_line(ios, x, true, true, if k > 0 { Some(group[k - 1]) } else { None }, now));
             }
         } else {
             let n = subnets.len();
@@ -278,13 +290,14 @@ fn route_table(ios: &Ios, routes: &[&Route]) -> String {
             } else {
                 out.push_str(&format!("      {major} is variably subnetted, {n} {plural}, {} masks\n", masks.len()));
             }
-            for (k, x) in group.iter().enumerate() {
+            for (k, x) in group.iter().enumerate().filter(|(_, x)| shown(x)) {
                 out.push_str(&route_line(
                     ios,
                     x,
                     false,
                     masks.len() > 1,
                     if k > 0 { Some(group[k - 1]) } else { None },
+                    now,
                 ));
             }
         }
@@ -293,18 +306,39 @@ fn route_table(ios: &Ios, routes: &[&Route]) -> String {
     out
 }
 
-fn route_line(ios: &Ios, r: &Route, top: bool, with_len: bool, prev: Option<&Route>) -> String {
+/// A route's age as `show ip route` prints it: `00:01:23`, then `1d05h`, then `3w4d`.
+pub fn route_age(age: crate::sim::Duration) -> String {
+    let s = age.secs();
+    let (d, h) = (s / 86_400, s % 86_400 / 3600);
+    if d == 0 {
+        format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else if d < 7 {
+        format!("{d}d{h:02}h")
+    } else {
+        format!("{}w{}d", d / 7, d % 7)
+    }
+}
+
+fn route_line(ios: &Ios, r: &Route, top: bool, with_len: bool, prev: Option<&Route>, now: Time) -> String {
     let mut code = r.source.code().to_string();
     if r.prefix == Prefix::DEFAULT {
-        code.push('*');
+        // The candidate default's star takes the place of the space: `O*E2`, `S*`.
+        match code.find(' ') {
+            Some(at) => code.replace_range(at..=at, "*"),
+            None => code.push('*'),
+        }
     }
     let width = if top { 6 } else { 9 };
     let dest = if with_len { r.prefix.to_string() } else { r.prefix.addr.to_string() };
     let iface = r.iface.map(|i| ios.stack.ifaces[i].name.to_string());
     let continuation = prev.is_some_and(|p| p.prefix == r.prefix && p.source == r.source);
     let lead = if continuation { " ".repeat(width + dest.len() + 1) } else { format!("{code:<width$}{dest} ") };
+    let age = r.since.map(|t| route_age(now.since(t)));
     let body = match (r.source, r.next_hop, &iface) {
         (Source::Connected | Source::Local, _, Some(i)) => format!("is directly connected, {i}"),
+        (_, Some(nh), Some(i)) if age.is_some() => {
+            format!("[{}/{}] via {nh}, {}, {i}", r.distance, r.metric, age.unwrap_or_default())
+        }
         (_, Some(nh), Some(i)) => format!("[{}/{}] via {nh}, {i}", r.distance, r.metric),
         (_, Some(nh), None) => format!("[{}/{}] via {nh}", r.distance, r.metric),
         (_, None, Some(i)) => format!("is directly connected, {i}"),
@@ -322,15 +356,18 @@ fn route_entry(ios: &Ios, ip: Ipv4Addr) -> String {
         .filter(|r| r.prefix.contains(ip) && r.source != Source::Local)
         .max_by_key(|r| r.prefix.len);
     let Some(r) = best else { return "% Network not in table\n\n".into() };
+    let ospf_pid = ios.routing.ospf.first().map_or(1, |p| p.pid);
     let known = match r.source {
-        Source::Connected | Source::Local => "connected",
-        Source::Static => "static",
+        Source::Connected | Source::Local => "connected".to_string(),
+        Source::Static => "static".to_string(),
+        s if s.is_ospf() => format!("ospf {ospf_pid}"),
+        _ => "rip".to_string(),
     };
     let mut out = format!(
         "Routing entry for {}\n  Known via \"{known}\", distance {}, metric {}",
         r.prefix, r.distance, r.metric
     );
-    if r.source != Source::Static {
+    if matches!(r.source, Source::Connected | Source::Local) {
         out.push_str(" (connected, via interface)");
     } else if r.prefix == Prefix::DEFAULT {
         out.push_str(", candidate default path");

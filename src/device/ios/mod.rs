@@ -5,6 +5,7 @@
 mod discovery;
 mod etherchannel;
 mod interfaces;
+mod ospf;
 mod port_security;
 mod routing;
 mod services;
@@ -49,6 +50,10 @@ pub struct IosIface {
     pub duplex: Option<String>,
     pub speed: Option<String>,
     pub clock_rate: Option<u32>,
+    /// `bandwidth KBPS`: what routing protocols take the link's speed to be.
+    pub bandwidth: Option<u32>,
+    /// `ip mtu BYTES`.
+    pub ip_mtu: Option<u16>,
     /// The physical port, for physical interfaces.
     pub port: Option<usize>,
     /// The interface's index in the IP stack, for layer-3 interfaces.
@@ -106,6 +111,8 @@ impl IosIface {
             duplex: None,
             speed: None,
             clock_rate: None,
+            bandwidth: None,
+            ip_mtu: None,
             port,
             stack,
             switchport: None,
@@ -192,14 +199,16 @@ const LINK_LOCAL: &[(Mac, FrameHandler)] = &[
 /// on the IP stack, and what takes its packets. A protocol is added here
 /// with one line (and binds its [`Binding`] on the stack when it starts).
 type PacketHandler = fn(&mut Ios, Time, &Payload, &[Port]);
-const IP_SERVICES: &[(Binding, PacketHandler)] = &[];
+const IP_SERVICES: &[(Binding, PacketHandler)] =
+    &[(Binding::Protocol(crate::proto::ospf::packet::PROTOCOL), Ios::ospf_packet)];
 
 /// The box's timed work: when each piece is next due, and what runs then
 /// (returning what the console logs). Deadlines that fall at the same instant
 /// run in this order. A protocol with timers adds one line.
 type Deadline = fn(&Ios) -> Option<Time>;
 type Due = fn(&mut Ios, Time, &[Port]) -> String;
-const DEADLINES: &[(Deadline, Due)] = &[(|ios| Some(ios.next_tick), Ios::run_tick)];
+const DEADLINES: &[(Deadline, Due)] =
+    &[(|ios| Some(ios.next_tick), Ios::run_tick), (Ios::ospf_deadline, Ios::ospf_poll)];
 
 impl Ios {
     pub fn new(model: Model, ports: &[Port], base_mac: Mac, now: Time) -> Self {
@@ -629,6 +638,7 @@ impl Ios {
                 log.push_str(&lineproto_log(&self.ifaces[at].name, up));
             }
         }
+        self.ospf_sync(now);
         log
     }
 

@@ -5,10 +5,13 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::base::Model;
-use crate::proto::ospf::OspfProcess;
-use crate::proto::rib::StaticRoute;
+use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+use crate::proto::ospf::{Instance, Link, OspfProcess};
+use crate::proto::rib::{Prefix, StaticRoute};
+use crate::sim::Time;
+
+#[derive(Clone, Debug)]
 pub struct Routing {
     /// `ip routing` on a multilayer switch (always on for routers).
     pub ip_routing: bool,
@@ -19,6 +22,12 @@ pub struct Routing {
     /// `name`, `tag`, `permanent` and `track` options of static routes, by route.
     pub static_route_options: Vec<(StaticRoute, String)>,
     pub ospf: Vec<OspfProcess>,
+    /// The running OSPF processes, by process ID.
+    pub ospf_running: BTreeMap<u32, Instance>,
+    /// What OSPF was last configured from, so unchanged lines cost nothing.
+    pub(super) ospf_seen: Option<(Vec<OspfProcess>, Vec<Link>, bool)>,
+    /// When each OSPF path was first installed: its age in `show ip route`.
+    pub(super) route_since: BTreeMap<(Prefix, Option<Ipv4Addr>, usize), Time>,
     pub ipv6_routing: bool,
     pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
 }
@@ -31,6 +40,9 @@ impl Routing {
             static_routes: Vec::new(),
             static_route_options: Vec::new(),
             ospf: Vec::new(),
+            ospf_running: BTreeMap::new(),
+            ospf_seen: None,
+            route_since: BTreeMap::new(),
             ipv6_routing: false,
             ipv6_routes: Vec::new(),
         }
