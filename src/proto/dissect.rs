@@ -17,6 +17,7 @@
 //! ```text
 //! Link(Ethernet) ┬ EtherType 0x0800 ─ IPv4 ┬ IpProtocol 1 ─ ICMP
 //!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort (none yet: Data)
+//!                │                         ├ IpProtocol 89 ─ OSPF
 //!                │                         └ any other ─ Data
 //!                ├ EtherType 0x0806 ─ ARP
 //!                ├ EtherType 0x8100 ─ 802.1Q ─ (type or length again, as after Ethernet)
@@ -631,12 +632,13 @@ mod tests {
         assert_eq!(summary(&f, LinkType::Ethernet), "UDP 49152 → 33434 Len=3");
         assert_every_truncation_dissects(&f, LinkType::Ethernet);
 
-        let ospf = ipv4::build(s, d, IpProtocol::Unknown(89), 1, 2, 4, |p| p.fill(1));
-        let f = ethernet::build(A, A, EthernetProtocol::Ipv4, ospf.len(), |p| p.copy_from_slice(&ospf));
+        // 253: set aside for experiments, so no dissector will ever claim it.
+        let unknown = ipv4::build(s, d, IpProtocol::Unknown(253), 1, 2, 4, |p| p.fill(1));
+        let f = ethernet::build(A, A, EthernetProtocol::Ipv4, unknown.len(), |p| p.copy_from_slice(&unknown));
         let layers = dissect(&f, LinkType::Ethernet);
         assert_eq!(layer(&layers, DATA).range, 34..38);
         assert_eq!(protocol(&f, LinkType::Ethernet), "IPv4");
-        assert_eq!(summary(&f, LinkType::Ethernet), "IPv4 10.0.0.1 → 10.0.0.9 protocol 89");
+        assert_eq!(summary(&f, LinkType::Ethernet), "IPv4 10.0.0.1 → 10.0.0.9 protocol 253");
     }
 
     #[test]
