@@ -43,7 +43,9 @@ fn three_routers_static_default_and_floating_routes() {
     // The parent line counts every subnet of the table, not only the static
     // ones (as in real captures of `show ip route ospf` on IOS XE 16.9).
     assert!(
-        statics.contains("      10.0.0.0/8 is variably subnetted, 7 subnets, 3 masks\nS        10.3.3.0/24 [1/0] via 10.0.12.2\n"),
+        statics.contains(
+            "      10.0.0.0/8 is variably subnetted, 7 subnets, 3 masks\nS        10.3.3.0/24 [1/0] via 10.0.12.2\n"
+        ),
         "{statics}"
     );
     assert!(!statics.contains("[5/0]"));

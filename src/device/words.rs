@@ -47,6 +47,10 @@ impl Device {
             Decision::ArpReply { to, iface } => {
                 format!("ARP: answered {to} with the MAC address of {}", self.ip_iface_name(iface))
             }
+            Decision::ProxyArpReply { for_ip, to, iface } => format!(
+                "proxy ARP: answered {to} for {for_ip}, which it routes through another interface, with the MAC address of {}",
+                self.ip_iface_name(iface)
+            ),
             Decision::HeldForArp { flow, next_hop } => format!("holds {flow} while ARP resolves {next_hop}"),
             Decision::IpDropped { flow, why } => {
                 let what = flow.map_or("a packet".to_string(), |f: Flow| f.to_string());

@@ -64,7 +64,7 @@ fn decision_protocol(d: &Decision) -> Option<&'static str> {
         _ => "IPv4",
     };
     match d {
-        Decision::ArpRequest { .. } | Decision::ArpReply { .. } => Some("ARP"),
+        Decision::ArpRequest { .. } | Decision::ArpReply { .. } | Decision::ProxyArpReply { .. } => Some("ARP"),
         Decision::Received { flow, .. }
         | Decision::Routed { flow, .. }
         | Decision::HeldForArp { flow, .. }

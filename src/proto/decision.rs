@@ -57,6 +57,8 @@ pub enum Decision {
     ArpRequest { target: Ipv4Addr, iface: usize },
     /// The device answered an ARP request for its own address.
     ArpReply { to: Ipv4Addr, iface: usize },
+    /// A router answered an ARP request for an address it routes elsewhere (proxy ARP).
+    ProxyArpReply { for_ip: Ipv4Addr, to: Ipv4Addr, iface: usize },
     /// A packet waits while ARP resolves its next hop.
     HeldForArp { flow: Flow, next_hop: Ipv4Addr },
     /// The device dropped a packet.

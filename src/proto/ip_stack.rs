@@ -57,6 +57,9 @@ pub struct IpIface {
     pub up: bool,
     /// Multicast groups joined on this interface (224.0.0.5 for OSPF ...).
     pub groups: Vec<Ipv4Addr>,
+    /// Answer ARP for addresses reached through another interface (IOS's
+    /// default on every interface; `no ip proxy-arp` turns it off).
+    pub proxy_arp: bool,
     /// The filter on packets coming in, and on packets going out.
     pub inbound: Option<Box<dyn PacketFilter>>,
     pub outbound: Option<Box<dyn PacketFilter>>,
@@ -114,6 +117,8 @@ pub struct StackConfig {
     pub unreachable_interval: Duration,
     /// Routing tables list `L` routes on IOS only.
     pub local_routes: bool,
+    /// Interfaces answer proxy ARP unless told not to (IOS), or never (hosts).
+    pub proxy_arp: bool,
 }
 
 impl StackConfig {
@@ -126,6 +131,7 @@ impl StackConfig {
         arp_tries: 3,
         unreachable_interval: Duration::ZERO,
         local_routes: false,
+        proxy_arp: false,
     };
     pub const IOS: StackConfig = StackConfig {
         default_ttl: 255,
@@ -136,6 +142,7 @@ impl StackConfig {
         arp_tries: 2,
         unreachable_interval: Duration::from_millis(500),
         local_routes: true,
+        proxy_arp: true,
     };
 }
 
@@ -286,6 +293,7 @@ impl IpStack {
             addr: None,
             up: false,
             groups: Vec::new(),
+            proxy_arp: self.config.proxy_arp,
             inbound: None,
             outbound: None,
         });
@@ -440,9 +448,19 @@ impl IpStack {
             if merged {
                 self.flush_pending(now, a.sender_ip);
             }
+            if a.is_request && on_subnet && self.proxies_for(iface, a.target_ip) {
+                // Proxy ARP: the asker thinks the target is on its LAN; we
+                // route to it through another interface, so we answer for it.
+                let mac = self.ifaces[iface].mac;
+                self.out.push((iface, arp::reply(mac, a.target_ip, a.sender_mac, a.sender_ip)));
+                self.note(|| Decision::ProxyArpReply { for_ip: a.target_ip, to: a.sender_ip, iface });
+            }
             return;
         }
-        if on_subnet && !merged {
+        // A reply for an address we asked about is taken even off our subnet:
+        // a router answering by proxy ARP for a destination beyond it.
+        let asked = self.pending.iter().any(|p| p.next_hop == a.sender_ip && p.iface == iface);
+        if (on_subnet || asked) && !merged {
             self.arp.insert(a.sender_ip, a.sender_mac, iface, now);
         }
         if a.is_request {
@@ -451,6 +469,21 @@ impl IpStack {
             self.note(|| Decision::ArpReply { to: a.sender_ip, iface });
         }
         self.flush_pending(now, a.sender_ip);
+    }
+
+    /// Does this router answer ARP for `target` on `iface` as a proxy? Only
+    /// a router, only with proxy ARP on, only for a target outside the
+    /// interface's own subnet that it routes out of another interface.
+    fn proxies_for(&self, iface: usize, target: Ipv4Addr) -> bool {
+        let i = &self.ifaces[iface];
+        if !self.config.forwarding || !i.proxy_arp || self.is_local(target) {
+            return false;
+        }
+        let Some((addr, len)) = i.addr else { return false };
+        if ipv4::network(target, len) == ipv4::network(addr, len) {
+            return false;
+        }
+        self.rib.lookup(target).is_some_and(|hop| hop.iface != iface && self.ifaces[hop.iface].up)
     }
 
     /// Send what was held for a neighbour that just resolved.

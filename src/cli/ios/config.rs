@@ -266,7 +266,12 @@ pub fn interface() -> Tree {
                 ]),
                 super::acl::access_group(),
                 super::routing::interface_ospf(),
-                kw("proxy-arp", "Enable proxy ARP").run(noop),
+                kw("proxy-arp", "Enable proxy ARP").run(proxy_arp),
+                kw("mtu", "Set IP Maximum Transmission Unit").no(ip_mtu).sub(vec![arg(
+                    Arg::Num(68, 1500),
+                    "MTU (bytes)",
+                )
+                .run(ip_mtu)]),
                 kw("redirects", "Enable sending ICMP Redirect messages").run(noop),
                 kw("unreachables", "Enable sending ICMP Unreachable messages").run(noop),
             ]
@@ -297,8 +302,8 @@ pub fn interface() -> Tree {
         .no(clock_rate)
         .sub(vec![arg(Arg::Num(1200, 8_000_000), "Choose clockrate from list above").run(clock_rate)])]),
         kw("bandwidth", "Set bandwidth informational parameter")
-            .sub(vec![arg(Arg::Num(1, 10_000_000), "Bandwidth in kilobits").run(noop)])
-            .no(noop),
+            .sub(vec![arg(Arg::Num(1, 10_000_000), "Bandwidth in kilobits").run(bandwidth)])
+            .no(bandwidth),
         kw("negotiation", "Select Autonegotiation mode").sub(vec![kw("auto", "Enable link autonegotiation").run(noop)]),
         kw("mdix", "Set Media Dependent Interface with Crossover").sub(vec![kw(
             "auto",
@@ -488,7 +493,21 @@ fn ip_route(cx: &mut Cx) {
     };
     let result = if cx.negated { cx.ios().remove_static_route(&spec) } else { cx.ios().add_static_route(&spec) };
     let message = match result {
-        Ok(()) => return,
+        Ok(()) => {
+            // A default route out of a LAN interface makes the router ARP for
+            // every destination, and IOS warns about it.
+            let multiaccess =
+                spec.iface.as_ref().is_some_and(|i| !matches!(i.kind, IfaceKind::Serial | IfaceKind::Loopback));
+            if !cx.negated
+                && spec.network.is_unspecified()
+                && spec.mask.is_unspecified()
+                && spec.next_hop.is_none()
+                && multiaccess
+            {
+                cx.print("%Default route without gateway, if not a point-to-point interface, may impact performance\n");
+            }
+            return;
+        }
         Err(RouteError::InconsistentMask) => "%Inconsistent address and mask\n",
         Err(RouteError::UnknownInterface) => "%Invalid interface\n",
         Err(RouteError::NextHopIsLocal) => "%Invalid next hop address (it's this router)\n",
@@ -832,6 +851,38 @@ fn shutdown(cx: &mut Cx) {
         let (ios, _, ports) = cx.parts();
         if let Some(port) = ios.set_shutdown(&name, shut, ports) {
             cx.out.admin_changed.push(port);
+        }
+    }
+}
+
+/// `bandwidth KBPS`: what `show interfaces` prints and routing protocols use.
+fn bandwidth(cx: &mut Cx) {
+    let kbps = if cx.negated { None } else { cx.num(0) };
+    for name in selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.bandwidth = kbps;
+        }
+    }
+}
+
+/// `ip mtu BYTES`: the largest IP packet the interface sends (OSPF checks
+/// its neighbours agree on it).
+fn ip_mtu(cx: &mut Cx) {
+    let mtu = if cx.negated { None } else { cx.num(0).map(|n| n as u16) };
+    for name in selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.ip_mtu = mtu;
+        }
+    }
+}
+
+/// `ip proxy-arp` / `no ip proxy-arp` on the selected interfaces.
+fn proxy_arp(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in selected(cx) {
+        let ios = cx.ios();
+        if let Some(s) = ios.iface(&name).and_then(|i| i.stack) {
+            ios.stack.ifaces[s].proxy_arp = on;
         }
     }
 }

@@ -105,6 +105,9 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if let Some(d) = &i.description {
             out.push(format!(" description {d}"));
         }
+        if let Some(bw) = i.bandwidth {
+            out.push(format!(" bandwidth {bw}"));
+        }
         if let Some((vlan, native)) = i.dot1q {
             out.push(format!(" encapsulation dot1Q {vlan}{}", if native { " native" } else { "" }));
         }
@@ -128,6 +131,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         if let Some(a) = &i.access_group_out {
             out.push(format!(" ip access-group {a} out"));
+        }
+        if let Some(mtu) = i.ip_mtu {
+            out.push(format!(" ip mtu {mtu}"));
+        }
+        if i.stack.is_some_and(|s| !ios.stack.ifaces[s].proxy_arp) {
+            out.push(" no ip proxy-arp".into());
         }
         match i.nat {
             Some(Side::Inside) => out.push(" ip nat inside".into()),

@@ -463,7 +463,8 @@ fn interface_detail(dev: &Device, ios: &Ios, name: &IfaceName) -> String {
     if let Some((a, len)) = stack.and_then(|s| s.addr) {
         out.push_str(&format!("  Internet address is {a}/{len}\n"));
     }
-    let bw = name.kind.bandwidth_bps() / 1000;
+    // `bandwidth` changes what is shown (and what OSPF computes its cost from), not the line rate.
+    let bw = i.bandwidth.map_or(name.kind.bandwidth_bps() / 1000, u64::from);
     let (mtu, dly) = match name.kind {
         IfaceKind::Loopback => (1514, 5000),
         IfaceKind::Serial => (1500, 20000),

@@ -1,0 +1,111 @@
+//! Dynamic routing across devices: OSPF adjacencies, routes and
+//! reconvergence with their simulated times; proxy ARP and default routes to
+//! an exit interface.
+
+mod common;
+use common::*;
+
+use wirelab::cli::Terminal;
+use wirelab::sim::Duration;
+
+/// The next hops `show ip route` gives for a prefix on a router.
+fn routes_to(net: &mut wirelab::net::Network, router: &str, prefix: &str) -> String {
+    let id = net.find(router).unwrap();
+    let out = net.exec(id, &format!("show ip route | include {prefix}"));
+    out.lines().filter(|l| l.contains(prefix)).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn ospf_converges_and_reconverges_within_the_dead_interval() {
+    let (_, mut net) = boot(&read("tests/labs/ospf-triangle.ron"));
+    transcript(&mut net, &read("tests/labs/ospf-triangle.script"));
+    let r1 = net.find("R1").unwrap();
+    let log = net.take_console(r1);
+    assert!(
+        log.contains(
+            "%OSPF-5-ADJCHG: Process 1, Nbr 192.168.2.1 on GigabitEthernet0/0/0 from LOADING to FULL, Loading Done"
+        ),
+        "{log}"
+    );
+    net.exec(r1, "enable");
+    // R2's LAN through the switch: one OSPF hop, cost 1 + 1.
+    let lan2 = routes_to(&mut net, "R1", "192.168.2.0");
+    assert!(lan2.starts_with("O     192.168.2.0/24 [110/2] via 10.0.12.2, "), "{lan2}");
+    assert!(lan2.ends_with(", GigabitEthernet0/0/0"), "{lan2}");
+    let pc1 = net.find("PC1").unwrap();
+    assert!(
+        net.exec(pc1, "ping 192.168.2.10").contains("Received = 4")
+            || net.exec(pc1, "ping 192.168.2.10").contains("Received = 4")
+    );
+
+    // R2's switch port dies. R1's own link stays up: it learns from R2's new
+    // router-LSA, flooded round by R3, and its dead timer removes R2 in the end.
+    let sw1 = net.find("SW1").unwrap();
+    for line in ["enable", "conf t", "int g0/2", "shutdown", "end"] {
+        net.type_line(sw1, line);
+    }
+    let cut = net.now();
+    let moved = |net: &mut wirelab::net::Network| routes_to(net, "R1", "192.168.2.0").contains("via 10.0.13.3");
+    let mut when = None;
+    for _ in 0..45 {
+        net.run_for(Duration::from_secs(1));
+        if moved(&mut net) {
+            when = Some(net.now().since(cut).secs());
+            break;
+        }
+    }
+    // Flooding takes milliseconds; SPF waits 5 s after a change, as IOS XE 16.9 does.
+    let when = when.expect("traffic moves to R3 within the dead interval");
+    assert!((5..=7).contains(&when), "moved after {when} s");
+    net.run_until(cut + Duration::from_secs(41));
+    let log = net.take_console(r1);
+    assert!(log.contains("from FULL to DOWN, Neighbor Down: Dead timer expired"), "{log}");
+    let lan2 = routes_to(&mut net, "R1", "192.168.2.0");
+    assert!(lan2.contains("[110/66] via 10.0.13.3"), "one gigabit hop and the serial line: {lan2}");
+    assert!(net.exec(pc1, "ping 192.168.2.10").contains("Reply from 192.168.2.10"));
+
+    // The port comes back: the shorter path returns once the adjacency is FULL again.
+    for line in ["conf t", "int g0/2", "no shutdown", "end"] {
+        net.type_line(sw1, line);
+    }
+    let back = net.now();
+    let mut when = None;
+    for _ in 0..120 {
+        net.run_for(Duration::from_secs(1));
+        if routes_to(&mut net, "R1", "192.168.2.0").contains("via 10.0.12.2") {
+            when = Some(net.now().since(back).secs());
+            break;
+        }
+    }
+    // The switch port forwards after 30 s of spanning tree, then the routers meet again.
+    let when = when.expect("the path through the switch returns");
+    assert!(when <= 90, "returned after {when} s");
+}
+
+#[test]
+fn a_default_route_out_of_an_ethernet_interface_works_through_proxy_arp() {
+    let (_, mut net) = boot(&read("tests/labs/two-routers.ron"));
+    let t = transcript(
+        &mut net,
+        "@R1\nen\nconf t\nip route 0.0.0.0 0.0.0.0 g0/0/0\nend\n@R2\nen\nconf t\nip route 192.168.1.0 255.255.255.0 10.0.12.1\nend\n@PC1\nping 192.168.2.10\n@R1\nshow ip arp\n",
+    );
+    assert!(
+        t.contains("%Default route without gateway, if not a point-to-point interface, may impact performance"),
+        "{t}"
+    );
+    assert!(section(&t, "C:\\>ping").contains("Reply from 192.168.2.10"), "{t}");
+    // R1 asked for the destination itself, and R2 answered for it.
+    let arp = section(&t, "R1#show ip arp");
+    let r2_mac = arp.lines().find(|l| l.contains("10.0.12.2 ")).unwrap().split_whitespace().nth(3).unwrap().to_string();
+    let proxied = arp.lines().find(|l| l.contains("192.168.2.10 ")).expect("R1 ARPed for the PC");
+    assert!(proxied.contains(&r2_mac), "answered with R2's MAC: {arp}");
+
+    // Without proxy ARP on R2, the same route goes nowhere.
+    let (_, mut net) = boot(&read("tests/labs/two-routers.ron"));
+    let t = transcript(
+        &mut net,
+        "@R1\nen\nconf t\nip route 0.0.0.0 0.0.0.0 g0/0/0\nend\n@R2\nen\nconf t\nip route 192.168.1.0 255.255.255.0 10.0.12.1\nint g0/0/0\nno ip proxy-arp\nend\nshow running-config interface g0/0/0\n@PC1\nping 192.168.2.10\n",
+    );
+    assert!(t.contains(" no ip proxy-arp\n"), "{t}");
+    assert!(!section(&t, "C:\\>ping").contains("Reply from 192.168.2.10"), "{t}");
+}
