@@ -109,3 +109,67 @@ fn a_default_route_out_of_an_ethernet_interface_works_through_proxy_arp() {
     assert!(t.contains(" no ip proxy-arp\n"), "{t}");
     assert!(!section(&t, "C:\\>ping").contains("Reply from 192.168.2.10"), "{t}");
 }
+
+const HSRP: &str = "@R1\nen\nconf t\nint g0/0/0\nstandby version 2\nstandby 1 ip 192.168.1.254\nstandby 1 priority 150\nstandby 1 preempt\nend\n@R2\nen\nconf t\nint g0/0/0\nstandby version 2\nstandby 1 ip 192.168.1.254\nend\n@wait 60\n";
+
+#[test]
+fn hsrp_elects_an_active_gateway_and_fails_over_within_the_hold_time() {
+    let (_, mut net) = boot(&read("tests/labs/hsrp.ron"));
+    transcript(&mut net, HSRP);
+    let (r1, r2, pc) = (net.find("R1").unwrap(), net.find("R2").unwrap(), net.find("PC1").unwrap());
+    let log1 = net.take_console(r1);
+    assert!(log1.contains("%HSRP-5-STATECHANGE: GigabitEthernet0/0/0 Grp 1 state Standby -> Active"), "{log1}");
+    let brief = net.exec(r1, "show standby brief");
+    assert!(
+        brief.contains("Gi0/0/0     1    150 P Active  local           192.168.1.3     192.168.1.254\n"),
+        "{brief}"
+    );
+    let brief2 = net.exec(r2, "show standby brief");
+    assert!(
+        brief2.contains("Gi0/0/0     1    100   Standby 192.168.1.2     local           192.168.1.254\n"),
+        "{brief2}"
+    );
+    let full = net.exec(r1, "show standby");
+    assert!(full.contains("GigabitEthernet0/0/0 - Group 1 (version 2)\n  State is Active\n"), "{full}");
+    assert!(full.contains("  Active virtual MAC address is 0000.0c9f.f001 (MAC In Use)\n"), "{full}");
+    // The PC reaches the far side through the virtual gateway.
+    let ping = net.exec(pc, "ping 8.8.8.8");
+    assert!(ping.contains("Reply from 8.8.8.8"), "{ping}");
+    let arp = net.exec(pc, "arp -a");
+    assert!(arp.contains("192.168.1.254         0000.0c9f.f001"), "{arp}");
+
+    // R1's LAN port fails: R2 takes over when R1's hellos stop for the hold time.
+    for line in ["conf t", "int g0/0/0", "shutdown", "end"] {
+        net.type_line(r1, line);
+    }
+    let cut = net.now();
+    let (mut when, mut seen) = (None, String::new());
+    for _ in 0..15 {
+        net.run_for(Duration::from_secs(1));
+        seen.push_str(&net.exec(r2, "show standby brief"));
+        if seen.contains(" Active  local") {
+            when = Some(net.now().since(cut).secs());
+            break;
+        }
+    }
+    let when = when.expect("R2 becomes active");
+    assert!((8..=11).contains(&when), "took over after {when} s");
+    assert!(seen.contains("%HSRP-5-STATECHANGE: GigabitEthernet0/0/0 Grp 1 state Standby -> Active"), "{seen}");
+    // The PC keeps the same gateway MAC; the switch learns its new port from R2's announcement.
+    net.run_for(Duration::from_secs(10));
+    let ping = net.exec(pc, "ping 8.8.8.8");
+    assert!(ping.contains("Reply from 8.8.8.8"), "{ping}");
+
+    // R1 returns and, with preempt, takes the role back.
+    for line in ["conf t", "int g0/0/0", "no shutdown", "end"] {
+        net.type_line(r1, line);
+    }
+    net.run_for(Duration::from_secs(60));
+    assert!(net.exec(r1, "show standby brief").contains(" Active  local"));
+    let config = net.exec(r1, "show running-config interface g0/0/0");
+    assert!(
+        config
+            .contains(" standby version 2\n standby 1 ip 192.168.1.254\n standby 1 priority 150\n standby 1 preempt\n"),
+        "{config}"
+    );
+}

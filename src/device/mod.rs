@@ -246,7 +246,7 @@ impl Device {
             }
             Role::Ios(i) => {
                 let mut log = i.link_changed(port, up, &self.ports);
-                i.ospf_sync(ctx.now);
+                i.protocols_sync(ctx.now);
                 // A switch takes a new link into its spanning trees at once,
                 // and CDP says hello on it.
                 if i.bridge.is_some() {

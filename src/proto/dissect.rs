@@ -16,7 +16,7 @@
 //!
 //! ```text
 //! Link(Ethernet) ┬ EtherType 0x0800 ─ IPv4 ┬ IpProtocol 1 ─ ICMP
-//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort (none yet: Data)
+//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort 1985 ─ HSRP (others: Data)
 //!                │                         ├ IpProtocol 89 ─ OSPF
 //!                │                         └ any other ─ Data
 //!                ├ EtherType 0x0806 ─ ARP
@@ -50,7 +50,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, icmp, ipv4, lacp, lldp, ospf, pagp, stp, udp, Mac};
+use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, hsrp, icmp, ipv4, lacp, lldp, ospf, pagp, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -186,6 +186,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
     (Key::IpProtocol(ospf::packet::PROTOCOL), ospf::packet::dissect),
+    (Key::UdpPort(hsrp::PORT), hsrp::dissect),
 ];
 
 /// The dissector registered for a key.

@@ -60,6 +60,9 @@ pub struct IpIface {
     /// Answer ARP for addresses reached through another interface (IOS's
     /// default on every interface; `no ip proxy-arp` turns it off).
     pub proxy_arp: bool,
+    /// Addresses this interface also answers for, with the MAC it answers
+    /// with (an HSRP group's virtual IP and MAC while it is active).
+    pub virtuals: Vec<(Ipv4Addr, Mac)>,
     /// The filter on packets coming in, and on packets going out.
     pub inbound: Option<Box<dyn PacketFilter>>,
     pub outbound: Option<Box<dyn PacketFilter>>,
@@ -294,6 +297,7 @@ impl IpStack {
             up: false,
             groups: Vec::new(),
             proxy_arp: self.config.proxy_arp,
+            virtuals: Vec::new(),
             inbound: None,
             outbound: None,
         });
@@ -338,9 +342,12 @@ impl IpStack {
         self.rebuild_routes();
     }
 
-    /// Is `ip` one of this stack's own addresses (on an interface that is up)?
+    /// Is `ip` one of this stack's own addresses (on an interface that is
+    /// up), a virtual address it answers for included?
     pub fn is_local(&self, ip: Ipv4Addr) -> bool {
-        self.ifaces.iter().any(|i| i.up && i.addr.is_some_and(|(a, _)| a == ip))
+        self.ifaces
+            .iter()
+            .any(|i| i.up && (i.addr.is_some_and(|(a, _)| a == ip) || i.virtuals.iter().any(|v| v.0 == ip)))
     }
 
     fn is_for_us(&self, iface: usize, dst: Ipv4Addr) -> bool {
@@ -411,6 +418,7 @@ impl IpStack {
                 let Some(eth) = ethernet::parse(&frame) else { return };
                 let for_us = eth.dst_addr == i.mac
                     || eth.dst_addr == BROADCAST
+                    || i.virtuals.iter().any(|v| v.1 == eth.dst_addr)
                     || eth.dst_addr.is_multicast() && i.groups.iter().any(|g| ipv4::multicast_mac(*g) == eth.dst_addr);
                 if !for_us {
                     return;
@@ -444,6 +452,14 @@ impl IpStack {
         let Some((my_ip, len)) = self.ifaces[iface].addr else { return };
         let on_subnet = ipv4::network(a.sender_ip, len) == ipv4::network(my_ip, len);
         let merged = self.arp.refresh(a.sender_ip, a.sender_mac, iface, now);
+        if let Some(&(vip, vmac)) = self.ifaces[iface].virtuals.iter().find(|v| v.0 == a.target_ip) {
+            // A virtual address (HSRP): answered with its virtual MAC.
+            if a.is_request && on_subnet {
+                self.out.push((iface, arp::reply(vmac, vip, a.sender_mac, a.sender_ip)));
+                self.note(|| Decision::ArpReply { to: a.sender_ip, iface });
+            }
+            return;
+        }
         if a.target_ip != my_ip {
             if merged {
                 self.flush_pending(now, a.sender_ip);
@@ -740,6 +756,35 @@ impl IpStack {
         let packet = ipv4::build(src, dst, protocol, ttl, ident, payload_len, fill);
         let next_hop = (!dst.is_multicast() && dst != Ipv4Addr::BROADCAST).then_some(dst);
         self.transmit(now, packet, Hop { iface, next_hop });
+        Ok(())
+    }
+
+    /// Send a UDP datagram to a multicast group out of one interface with a
+    /// given source MAC (an HSRP active router speaks from the virtual MAC).
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_multicast_udp(
+        &mut self,
+        iface: usize,
+        src_mac: Mac,
+        group: Ipv4Addr,
+        ports: (u16, u16),
+        ttl: u8,
+        data: &[u8],
+    ) -> Result<(), SendError> {
+        let i = self.ifaces.get(iface).ok_or(SendError::NoRoute)?;
+        if !i.up || i.encap != Encap::Ethernet {
+            return Err(SendError::NoRoute);
+        }
+        let src = i.addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)?;
+        let ident = self.next_ident();
+        let len = udp::HEADER_LEN + data.len();
+        let packet = ipv4::build(src, group, IpProtocol::Udp, ttl, ident, len, |b| {
+            udp::emit(b, src, group, ports.0, ports.1, data)
+        });
+        let frame = ethernet::build(ipv4::multicast_mac(group), src_mac, EthernetProtocol::Ipv4, packet.len(), |b| {
+            b.copy_from_slice(&packet)
+        });
+        self.out.push((iface, frame));
         Ok(())
     }
 

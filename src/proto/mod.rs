@@ -22,6 +22,7 @@ pub mod dtp;
 pub mod etherchannel;
 pub mod ethernet;
 pub mod hdlc;
+pub mod hsrp;
 pub mod icmp;
 pub mod ip_stack;
 pub mod ipv4;

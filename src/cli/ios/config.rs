@@ -280,6 +280,7 @@ pub fn interface() -> Tree {
             .collect(),
         ),
         super::routing::interface_ipv6(),
+        super::hsrp::interface(),
         kw("shutdown", "Shutdown the selected interface").run(shutdown),
         kw("description", "Interface specific description")
             .sub(vec![arg(Arg::Rest, "Up to 240 characters describing this interface").plain(description)])

@@ -6,6 +6,7 @@ mod acl;
 mod acl_syntax;
 mod config;
 mod exec;
+mod hsrp;
 mod report;
 mod routing;
 pub mod running_config;
@@ -230,7 +231,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
         } else {
             ios.refresh_logical(&dev.ports);
         }
-        ios.ospf_sync(ctx.now);
+        ios.protocols_sync(ctx.now);
     }
     response
 }

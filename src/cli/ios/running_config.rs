@@ -143,6 +143,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             Some(Side::Outside) => out.push(" ip nat outside".into()),
             None => {}
         }
+        out.extend(super::hsrp::iface_lines(i));
         out.extend(super::routing::ospf_iface_lines(&i.ospf));
         if i.ipv6_enable {
             out.push(" ipv6 enable".into());

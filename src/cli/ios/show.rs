@@ -57,6 +57,7 @@ pub fn tree(privileged: bool) -> Tree {
         kw("mac-address-table", "MAC forwarding table").when(|m| m.is_switch()).hidden().plain(mac_table),
     ];
     t.extend(super::acl::show());
+    t.extend(super::hsrp::show());
     t.push(kw("cdp", "CDP information").plain(cdp_global).sub(vec![kw("neighbors", "CDP neighbor entries")
             .plain(cdp_neighbors)
             .sub(vec![kw("detail", "Show detailed information").plain(cdp_neighbors)])]));

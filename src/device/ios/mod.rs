@@ -4,6 +4,7 @@
 
 mod discovery;
 mod etherchannel;
+mod hsrp;
 mod interfaces;
 mod ospf;
 mod port_security;
@@ -54,6 +55,10 @@ pub struct IosIface {
     pub bandwidth: Option<u32>,
     /// `ip mtu BYTES`.
     pub ip_mtu: Option<u16>,
+    /// HSRP groups (`standby ...`), with their running state.
+    pub hsrp: Vec<crate::proto::hsrp::Group>,
+    /// `standby version 2` on this interface.
+    pub hsrp_version: u8,
     /// The physical port, for physical interfaces.
     pub port: Option<usize>,
     /// The interface's index in the IP stack, for layer-3 interfaces.
@@ -113,6 +118,8 @@ impl IosIface {
             clock_rate: None,
             bandwidth: None,
             ip_mtu: None,
+            hsrp: Vec::new(),
+            hsrp_version: 1,
             port,
             stack,
             switchport: None,
@@ -199,16 +206,21 @@ const LINK_LOCAL: &[(Mac, FrameHandler)] = &[
 /// on the IP stack, and what takes its packets. A protocol is added here
 /// with one line (and binds its [`Binding`] on the stack when it starts).
 type PacketHandler = fn(&mut Ios, Time, &Payload, &[Port]);
-const IP_SERVICES: &[(Binding, PacketHandler)] =
-    &[(Binding::Protocol(crate::proto::ospf::packet::PROTOCOL), Ios::ospf_packet)];
+const IP_SERVICES: &[(Binding, PacketHandler)] = &[
+    (Binding::Protocol(crate::proto::ospf::packet::PROTOCOL), Ios::ospf_packet),
+    (Binding::Udp(crate::proto::hsrp::PORT), Ios::hsrp_packet),
+];
 
 /// The box's timed work: when each piece is next due, and what runs then
 /// (returning what the console logs). Deadlines that fall at the same instant
 /// run in this order. A protocol with timers adds one line.
 type Deadline = fn(&Ios) -> Option<Time>;
 type Due = fn(&mut Ios, Time, &[Port]) -> String;
-const DEADLINES: &[(Deadline, Due)] =
-    &[(|ios| Some(ios.next_tick), Ios::run_tick), (Ios::ospf_deadline, Ios::ospf_poll)];
+const DEADLINES: &[(Deadline, Due)] = &[
+    (|ios| Some(ios.next_tick), Ios::run_tick),
+    (Ios::ospf_deadline, Ios::ospf_poll),
+    (Ios::hsrp_deadline, Ios::hsrp_poll),
+];
 
 impl Ios {
     pub fn new(model: Model, ports: &[Port], base_mac: Mac, now: Time) -> Self {
@@ -638,8 +650,15 @@ impl Ios {
                 log.push_str(&lineproto_log(&self.ifaces[at].name, up));
             }
         }
-        self.ospf_sync(now);
+        self.protocols_sync(now);
         log
+    }
+
+    /// After a command or a link change: the routing protocols and first-hop
+    /// redundancy follow the configuration and the interfaces.
+    pub fn protocols_sync(&mut self, now: Time) {
+        self.ospf_sync(now);
+        self.hsrp_sync(now);
     }
 
     /// The IP interface of a VLAN's SVI.
