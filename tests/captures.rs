@@ -101,3 +101,68 @@ fn traceroute_probes_decode_as_udp() {
     assert!(text.lines().count() >= 3, "{text}");
     assert!(text.lines().all(|l| l.starts_with("1\t334")), "{text}");
 }
+
+/// Every frame of a capture in tshark's words (`-V`), and its protocol stacks.
+fn decode(file: &std::path::Path) -> (String, String) {
+    let verbose = Command::new("tshark").arg("-r").arg(file).arg("-V").output().expect("tshark runs");
+    let stacks = Command::new("tshark")
+        .arg("-r")
+        .arg(file)
+        .args(["-T", "fields", "-e", "frame.protocols", "-e", "_ws.malformed"])
+        .output()
+        .expect("tshark runs");
+    (String::from_utf8_lossy(&verbose.stdout).into_owned(), String::from_utf8_lossy(&stacks.stdout).into_owned())
+}
+
+/// OSPF (every packet type, router, network, summary and external LSAs) and
+/// HSRP (both versions) as Wireshark reads them: nothing malformed, every
+/// OSPF header and LSA checksum "[correct]".
+#[test]
+fn routing_protocol_packets_decode_with_correct_checksums() {
+    let (_, mut net) = boot(&read("tests/labs/hsrp.ron"));
+    net.enable_capture();
+    transcript(
+        &mut net,
+        "@R3\nen\nconf t\nrouter ospf 1\ndefault-information originate always\nend\n@R1\nen\nconf t\nint g0/0/0\nstandby version 2\nstandby 1 ip 192.168.1.254\nstandby 1 priority 150\nend\n@R2\nen\nconf t\nint g0/0/0\nstandby 2 ip 192.168.1.253\nend\n@wait 90\n",
+    );
+    let dir = tempdir("pcap-routing");
+    let mut all_stacks = String::new();
+    let mut all_verbose = String::new();
+    for (name, pcap) in net.captures() {
+        let file = dir.join(format!("{name}.pcap"));
+        std::fs::write(&file, pcap.bytes()).unwrap();
+        if tshark().is_none() {
+            continue;
+        }
+        let (verbose, stacks) = decode(&file);
+        for line in stacks.lines() {
+            assert!(line.split('\t').nth(1).is_none_or(str::is_empty), "{name}: malformed: {line}");
+        }
+        assert!(!verbose.contains("[incorrect"), "{name}: a bad checksum");
+        all_stacks.push_str(&stacks);
+        all_verbose.push_str(&verbose);
+    }
+    if tshark().is_none() {
+        eprintln!("tshark is not installed: skipping the decode checks (CI installs it)");
+        return;
+    }
+    for p in ["eth:ethertype:ip:ospf", "eth:ethertype:ip:udp:hsrp"] {
+        assert!(all_stacks.contains(p), "no {p} frame captured");
+    }
+    for what in [
+        "Hello Packet",
+        "DB Description",
+        "LS Request",
+        "LS Update",
+        "LS Acknowledge",
+        "Router-LSA",
+        "Network-LSA",
+        "AS-External-LSA",
+        "Version: 2",
+        "Virtual IP Address: 192.168.1.254",
+        "Virtual IP Address: 192.168.1.253",
+    ] {
+        assert!(all_verbose.contains(what), "no {what} in the captures");
+    }
+    assert!(all_verbose.matches("Checksum: 0x").count() > 10 && all_verbose.contains("[correct]"));
+}
