@@ -104,7 +104,13 @@ fn traceroute_probes_decode_as_udp() {
 
 /// Every frame of a capture in tshark's words (`-V`), and its protocol stacks.
 fn decode(file: &std::path::Path) -> (String, String) {
-    let verbose = Command::new("tshark").arg("-r").arg(file).arg("-V").output().expect("tshark runs");
+    // Wireshark leaves IP and UDP checksums unverified unless asked.
+    let verbose = Command::new("tshark")
+        .args(["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-r"])
+        .arg(file)
+        .arg("-V")
+        .output()
+        .expect("tshark runs");
     let stacks = Command::new("tshark")
         .arg("-r")
         .arg(file)
@@ -114,16 +120,17 @@ fn decode(file: &std::path::Path) -> (String, String) {
     (String::from_utf8_lossy(&verbose.stdout).into_owned(), String::from_utf8_lossy(&stacks.stdout).into_owned())
 }
 
-/// OSPF (every packet type, router, network, summary and external LSAs) and
-/// HSRP (both versions) as Wireshark reads them: nothing malformed, every
-/// OSPF header and LSA checksum "[correct]".
+/// OSPF (every packet type, router, network, summary and external LSAs),
+/// HSRP (both versions) and RIP (version 1 broadcasts, version 2 multicasts,
+/// requests and responses) as Wireshark reads them: nothing malformed, every
+/// OSPF header and LSA, IP and UDP checksum "[correct]".
 #[test]
 fn routing_protocol_packets_decode_with_correct_checksums() {
     let (_, mut net) = boot(&read("tests/labs/hsrp.ron"));
     net.enable_capture();
     transcript(
         &mut net,
-        "@R3\nen\nconf t\nrouter ospf 1\ndefault-information originate always\nend\n@R1\nen\nconf t\nint g0/0/0\nstandby version 2\nstandby 1 ip 192.168.1.254\nstandby 1 priority 150\nend\n@R2\nen\nconf t\nint g0/0/0\nstandby 2 ip 192.168.1.253\nend\n@wait 90\n",
+        "@R3\nen\nconf t\nrouter ospf 1\ndefault-information originate always\nrouter rip\nnetwork 10.0.0.0\nend\n@R1\nen\nconf t\nrouter rip\nversion 2\nnetwork 10.0.0.0\nnetwork 192.168.1.0\nend\n@R1\nen\nconf t\nint g0/0/0\nstandby version 2\nstandby 1 ip 192.168.1.254\nstandby 1 priority 150\nend\n@R2\nen\nconf t\nint g0/0/0\nstandby 2 ip 192.168.1.253\nend\n@wait 90\n",
     );
     let dir = tempdir("pcap-routing");
     let mut all_stacks = String::new();
@@ -146,7 +153,7 @@ fn routing_protocol_packets_decode_with_correct_checksums() {
         eprintln!("tshark is not installed: skipping the decode checks (CI installs it)");
         return;
     }
-    for p in ["eth:ethertype:ip:ospf", "eth:ethertype:ip:udp:hsrp"] {
+    for p in ["eth:ethertype:ip:ospf", "eth:ethertype:ip:udp:hsrp", "eth:ethertype:ip:udp:rip"] {
         assert!(all_stacks.contains(p), "no {p} frame captured");
     }
     for what in [
@@ -161,6 +168,11 @@ fn routing_protocol_packets_decode_with_correct_checksums() {
         "Version: 2",
         "Virtual IP Address: 192.168.1.254",
         "Virtual IP Address: 192.168.1.253",
+        "Version: RIPv1 (1)",
+        "Version: RIPv2 (2)",
+        "Command: Request (1)",
+        "Command: Response (2)",
+        "Netmask: 255.0.0.0",
     ] {
         assert!(all_verbose.contains(what), "no {what} in the captures");
     }

@@ -173,3 +173,70 @@ fn hsrp_elects_an_active_gateway_and_fails_over_within_the_hold_time() {
         "{config}"
     );
 }
+
+/// RIPv2 along a chain (R3 keeps auto-summary and originates a default):
+/// hop counts, the summary, the default; a lost LAN is flashed as
+/// unreachable and shown "possibly down" at once, and the same neighbour
+/// brings it back when it returns.
+#[test]
+fn rip_learns_summarises_and_holds_a_lost_network_down() {
+    let (_, mut net) = boot(&read("tests/labs/rip-chain.ron"));
+    transcript(&mut net, &read("tests/labs/rip-chain.script"));
+    let r1 = net.find("R1").unwrap();
+    let table = net.exec(r1, "show ip route rip");
+    assert!(table.contains("R*    0.0.0.0/0 [120/2] via 10.0.12.2, "), "{table}");
+    assert!(table.contains("R        10.0.23.0/30 [120/1] via 10.0.12.2, "), "{table}");
+    assert!(table.contains("R     172.16.0.0/16 [120/2] via 10.0.12.2, "), "auto-summary at R3: {table}");
+    assert!(table.contains("Gateway of last resort is 10.0.12.2 to network 0.0.0.0"), "{table}");
+    let db = net.exec(r1, "show ip rip database");
+    assert!(db.contains("192.168.1.0/24    directly connected, GigabitEthernet0/0/1\n"), "{db}");
+    assert!(db.contains("172.16.0.0/16\n    [2] via 10.0.12.2, "), "{db}");
+    let pc1 = net.find("PC1").unwrap();
+    let ping = net.exec(pc1, "ping 172.16.3.10") + &net.exec(pc1, "ping 172.16.3.10");
+    assert!(ping.contains("Reply from 172.16.3.10"), "{ping}");
+    // R2 says nothing to R1 about R1's own LAN (split horizon), and R1's LAN is passive.
+    let r2 = net.find("R2").unwrap();
+    net.type_line(r2, "enable");
+    assert!(net.exec(r2, "show ip route rip").contains("R     192.168.1.0/24 [120/1] via 10.0.12.1, "));
+
+    let r3 = net.find("R3").unwrap();
+    for line in ["conf t", "int g0/0/1", "shutdown", "end"] {
+        net.type_line(r3, line);
+    }
+    net.run_for(Duration::from_secs(1));
+    let table = net.exec(r1, "show ip route rip");
+    assert!(
+        table.contains("R     172.16.0.0/16 is possibly down, routing via 10.0.12.2, GigabitEthernet0/0/0"),
+        "the flash update poisons the summary within a second: {table}"
+    );
+    assert!(net.exec(r1, "show ip rip database").contains("172.16.0.0/16\n    [16] via 10.0.12.2, "));
+    for line in ["conf t", "int g0/0/1", "no shutdown", "end"] {
+        net.type_line(r3, line);
+    }
+    net.run_for(Duration::from_secs(1));
+    assert!(net.exec(r1, "show ip route rip").contains("R     172.16.0.0/16 [120/2] via 10.0.12.2, 00:00:0"));
+}
+
+/// R3 stops RIP without a word (`no router rip`): R2's invalid timer
+/// (180 s after the last update) makes R3's routes possibly down, and the
+/// flush timer (240 s) removes them.
+#[test]
+fn rip_routes_time_out_then_flush() {
+    let (_, mut net) = boot(&read("tests/labs/rip-chain.ron"));
+    transcript(&mut net, &read("tests/labs/rip-chain.script"));
+    let (r2, r3) = (net.find("R2").unwrap(), net.find("R3").unwrap());
+    for line in ["conf t", "no router rip", "end"] {
+        net.type_line(r3, line);
+    }
+    let gone = net.now();
+    let default_route = |net: &mut wirelab::net::Network| {
+        net.exec(r2, "show ip route rip").lines().find(|l| l.contains("0.0.0.0/0")).unwrap_or("").to_string()
+    };
+    // R2 last heard R3 at most one update interval (30 s) before it fell silent.
+    net.run_until(gone + Duration::from_secs(149));
+    assert!(default_route(&mut net).contains("[120/1] via 10.0.23.2"), "{}", default_route(&mut net));
+    net.run_until(gone + Duration::from_secs(185));
+    assert!(default_route(&mut net).contains("is possibly down"), "{}", default_route(&mut net));
+    net.run_until(gone + Duration::from_secs(241));
+    assert_eq!(default_route(&mut net), "", "flushed");
+}

@@ -16,7 +16,7 @@
 //!
 //! ```text
 //! Link(Ethernet) ┬ EtherType 0x0800 ─ IPv4 ┬ IpProtocol 1 ─ ICMP
-//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort 1985 ─ HSRP (others: Data)
+//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort 1985 ─ HSRP, 520 ─ RIP (others: Data)
 //!                │                         ├ IpProtocol 89 ─ OSPF
 //!                │                         └ any other ─ Data
 //!                ├ EtherType 0x0806 ─ ARP
@@ -50,7 +50,7 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, hsrp, icmp, ipv4, lacp, lldp, ospf, pagp, stp, udp, Mac};
+use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, hsrp, icmp, ipv4, lacp, lldp, ospf, pagp, rip, stp, udp, Mac};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -187,6 +187,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::IpProtocol(17), udp::dissect),
     (Key::IpProtocol(ospf::packet::PROTOCOL), ospf::packet::dissect),
     (Key::UdpPort(hsrp::PORT), hsrp::dissect),
+    (Key::UdpPort(rip::packet::PORT), rip::packet::dissect),
 ];
 
 /// The dissector registered for a key.

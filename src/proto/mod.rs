@@ -34,6 +34,7 @@ pub mod ospf;
 pub mod pagp;
 pub mod probe;
 pub mod rib;
+pub mod rip;
 pub mod stp;
 pub mod udp;
 pub mod vlan;

@@ -86,6 +86,8 @@ pub struct DynamicRoute {
     pub iface: usize,
     /// When the protocol first installed this path (for its age in `show ip route`).
     pub since: Time,
+    /// RIP's "possibly down": advertised unreachable, still forwarded on until flushed.
+    pub possibly_down: bool,
 }
 
 /// A configured static route (`ip route PREFIX MASK {NEXT-HOP | IFACE [NEXT-HOP]} [AD]`).
@@ -109,6 +111,8 @@ pub struct Route {
     pub iface: Option<usize>,
     /// When a protocol learned it.
     pub since: Option<Time>,
+    /// Held down by RIP (`is possibly down` in `show ip route`).
+    pub possibly_down: bool,
 }
 
 /// Where to send a packet: out of `iface`, to `next_hop` (or to the destination
@@ -184,6 +188,7 @@ impl Rib {
                     next_hop: None,
                     iface: Some(i.index),
                     since: None,
+                    possibly_down: false,
                 });
             }
             if with_local && i.len < 32 {
@@ -195,13 +200,17 @@ impl Rib {
                     next_hop: None,
                     iface: Some(i.index),
                     since: None,
+                    possibly_down: false,
                 });
             }
         }
         let iface_up = |idx: usize| ifaces.iter().any(|i| i.index == idx && i.up);
         // Protocol routes first, so that a floating static (a distance above
         // theirs) stays out while they last.
-        for d in dynamic.iter().filter(|d| iface_up(d.iface)) {
+        // The lowest distance first: OSPF's route keeps RIP's for the same prefix out.
+        let mut offered: Vec<&DynamicRoute> = dynamic.iter().filter(|d| iface_up(d.iface)).collect();
+        offered.sort_by_key(|d| d.distance);
+        for d in offered {
             let better = routes.iter().any(|r| r.prefix == d.prefix && r.distance < d.distance);
             if !better {
                 routes.push(Route {
@@ -212,6 +221,7 @@ impl Rib {
                     next_hop: d.next_hop,
                     iface: Some(d.iface),
                     since: Some(d.since),
+                    possibly_down: d.possibly_down,
                 });
             }
         }
@@ -249,6 +259,7 @@ impl Rib {
                             next_hop: s.next_hop,
                             iface: s.iface,
                             since: None,
+                            possibly_down: false,
                         });
                         changed = true;
                     }
@@ -399,6 +410,7 @@ mod tests {
             next_hop: Some(ip("10.0.12.2")),
             iface: 0,
             since: Time::ZERO,
+            possibly_down: false,
         };
         let floating = via("10.3.0.0", 16, "10.0.13.2", 120);
         let rib = Rib::build(&ifs, &[floating.clone()], &[ospf.clone()], true);

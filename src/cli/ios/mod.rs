@@ -8,6 +8,7 @@ mod config;
 mod exec;
 mod hsrp;
 mod report;
+mod rip;
 mod routing;
 pub mod running_config;
 mod services;
@@ -142,6 +143,7 @@ struct Trees {
     interface: Tree,
     line: Tree,
     router_ospf: Tree,
+    router_rip: Tree,
     vlan: Tree,
     dhcp_pool: Tree,
     acl: Tree,
@@ -156,6 +158,7 @@ fn trees() -> &'static Trees {
         interface: config::interface(),
         line: config::line(),
         router_ospf: routing::router_ospf(),
+        router_rip: rip::router_rip(),
         vlan: switching::vlan_mode(),
         dhcp_pool: services::dhcp_pool(),
         acl: acl::entries(),
@@ -171,6 +174,7 @@ fn tree_for(mode: &Mode) -> &'static Tree {
         Mode::Interface { .. } => &t.interface,
         Mode::Line { .. } => &t.line,
         Mode::RouterOspf { .. } => &t.router_ospf,
+        Mode::RouterRip => &t.router_rip,
         Mode::Vlan { .. } => &t.vlan,
         Mode::DhcpPool { .. } => &t.dhcp_pool,
         Mode::Acl { .. } => &t.acl,
@@ -245,6 +249,14 @@ fn end_config(dev: &mut Device) {
     }
 }
 
+/// Does the line start with a hidden global command (`version 15.4`)?
+fn hidden_global(line: &str) -> bool {
+    let Some(first) = tree::tokenize(line).first().map(|t| t.text.to_ascii_lowercase()) else { return false };
+    tree_for(&Mode::Config)
+        .iter()
+        .any(|n| !n.visible && matches!(n.word, tree::Word::Key(k) if k.starts_with(first.as_str())))
+}
+
 /// `% Incomplete command.`
 fn incomplete(dev: &mut Device) -> Response {
     dev.console.push_str("% Incomplete command.\n\n");
@@ -277,9 +289,11 @@ fn run_line(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_l
         }
         let body = &line[body_start..];
         let parsed = tree::parse(tree_for(mode), body, negated, model);
-        // A global command typed in a sub-mode leaves the sub-mode, as IOS does.
+        // A global command typed in a sub-mode leaves the sub-mode, as IOS
+        // does (but not for the hidden lines kept only for loading saved
+        // configurations: `version 3` under `router rip` is an error).
         let parsed = match (parsed, mode) {
-            (Parsed::Invalid { at }, m) if *m != Mode::Config => {
+            (Parsed::Invalid { at }, m) if *m != Mode::Config && !hidden_global(body) => {
                 match tree::parse(tree_for(&Mode::Config), body, negated, model) {
                     p @ Parsed::Run { .. } => {
                         ios(dev).terminal.mode = Mode::Config;
@@ -412,7 +426,9 @@ pub fn normalize(model: Model, line: &str) -> String {
         Some((first, rest)) if first.eq_ignore_ascii_case("no") => (true, rest.trim()),
         _ => (false, trimmed),
     };
-    for tree in [&t.config, &t.interface, &t.line, &t.router_ospf, &t.vlan, &t.dhcp_pool, &t.acl, &t.privileged] {
+    for tree in
+        [&t.config, &t.interface, &t.line, &t.router_ospf, &t.router_rip, &t.vlan, &t.dhcp_pool, &t.acl, &t.privileged]
+    {
         if let Parsed::Run { values, .. } = tree::parse(tree, body, negated, model) {
             let words: Vec<String> = values
                 .iter()
@@ -459,7 +475,7 @@ fn mode_heading(mode: &Mode) -> &'static str {
         Mode::Config => "Configure commands:",
         Mode::Interface { .. } => "Interface configuration commands:",
         Mode::Line { .. } => "Line configuration commands:",
-        Mode::RouterOspf { .. } => "Router configuration commands:",
+        Mode::RouterOspf { .. } | Mode::RouterRip => "Router configuration commands:",
         Mode::Vlan { .. } => "VLAN configuration commands:",
         Mode::DhcpPool { .. } => "DHCP pool configuration commands:",
         Mode::Acl { kind: crate::proto::acl::AclKind::Standard, .. } => "Standard Access List configuration commands:",

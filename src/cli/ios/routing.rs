@@ -17,8 +17,11 @@ fn layer3(m: Model) -> bool {
 
 pub fn global() -> Tree {
     vec![
-        kw("router", "Enable a routing process").when(layer3).sub(vec![kw("ospf", "Open Shortest Path First (OSPF)")
-            .sub(vec![arg(Arg::Num(1, 65535), "Process ID").run(enter_router_ospf)])]),
+        kw("router", "Enable a routing process").when(layer3).sub(vec![
+            kw("ospf", "Open Shortest Path First (OSPF)")
+                .sub(vec![arg(Arg::Num(1, 65535), "Process ID").run(enter_router_ospf)]),
+            kw("rip", "Routing Information Protocol (RIP)").run(super::rip::enter),
+        ]),
         kw("ipv6", "Global IPv6 configuration commands").when(layer3).sub(vec![
             kw("unicast-routing", "Enable unicast routing").run(ipv6_unicast_routing),
             kw("route", "Configure static routes").sub(vec![arg(Arg::Word, "IPv6 prefix").sub(vec![

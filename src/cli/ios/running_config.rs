@@ -191,6 +191,10 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.extend(super::routing::ospf_process_lines(p));
         bang(&mut out);
     }
+    if let Some(rip) = &ios.routing.rip {
+        out.extend(super::rip::rip_lines(rip));
+        bang(&mut out);
+    }
     if ios.model == Model::Switch {
         if let Some(gw) = ios.routing.default_gateway {
             out.push(format!("ip default-gateway {gw}"));

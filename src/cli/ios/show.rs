@@ -32,6 +32,8 @@ pub fn tree(privileged: bool) -> Tree {
                 kw("rip", "Routing Information Protocol (RIP)").plain(ip_route),
             ]),
             kw("arp", "IP ARP table").plain(arp),
+            kw("rip", "IP RIP show commands")
+                .sub(vec![kw("database", "IPv4 RIP database").plain(super::rip::database)]),
         ]),
         kw("arp", "ARP table").plain(arp),
         kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![
@@ -337,6 +339,7 @@ fn route_line(ios: &Ios, r: &Route, top: bool, with_len: bool, prev: Option<&Rou
     let age = r.since.map(|t| route_age(now.since(t)));
     let body = match (r.source, r.next_hop, &iface) {
         (Source::Connected | Source::Local, _, Some(i)) => format!("is directly connected, {i}"),
+        (_, Some(nh), Some(i)) if r.possibly_down => format!("is possibly down, routing via {nh}, {i}"),
         (_, Some(nh), Some(i)) if age.is_some() => {
             format!("[{}/{}] via {nh}, {}, {i}", r.distance, r.metric, age.unwrap_or_default())
         }

@@ -8,6 +8,7 @@ mod hsrp;
 mod interfaces;
 mod ospf;
 mod port_security;
+mod rip;
 mod routing;
 mod services;
 mod static_routes;
@@ -209,6 +210,7 @@ type PacketHandler = fn(&mut Ios, Time, &Payload, &[Port]);
 const IP_SERVICES: &[(Binding, PacketHandler)] = &[
     (Binding::Protocol(crate::proto::ospf::packet::PROTOCOL), Ios::ospf_packet),
     (Binding::Udp(crate::proto::hsrp::PORT), Ios::hsrp_packet),
+    (Binding::Udp(crate::proto::rip::packet::PORT), Ios::rip_packet),
 ];
 
 /// The box's timed work: when each piece is next due, and what runs then
@@ -220,6 +222,7 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (|ios| Some(ios.next_tick), Ios::run_tick),
     (Ios::ospf_deadline, Ios::ospf_poll),
     (Ios::hsrp_deadline, Ios::hsrp_poll),
+    (Ios::rip_deadline, Ios::rip_poll),
 ];
 
 impl Ios {
@@ -277,7 +280,7 @@ impl Ios {
             Mode::Interface { names, .. } if names.first().is_some_and(|n| n.sub.is_some()) => "(config-subif)#",
             Mode::Interface { .. } => "(config-if)#",
             Mode::Line { .. } => "(config-line)#",
-            Mode::RouterOspf { .. } => "(config-router)#",
+            Mode::RouterOspf { .. } | Mode::RouterRip => "(config-router)#",
             Mode::Vlan { .. } => "(config-vlan)#",
             Mode::DhcpPool { .. } => "(dhcp-config)#",
             Mode::Acl { kind: AclKind::Standard, .. } => "(config-std-nacl)#",
@@ -658,6 +661,7 @@ impl Ios {
     /// redundancy follow the configuration and the interfaces.
     pub fn protocols_sync(&mut self, now: Time) {
         self.ospf_sync(now);
+        self.rip_sync(now);
         self.hsrp_sync(now);
     }
 

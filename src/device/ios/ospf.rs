@@ -178,13 +178,14 @@ impl Ios {
                         next_hop: h.via,
                         iface: h.iface,
                         since,
+                        possibly_down: false,
                     });
                 }
             }
         }
         self.routing.route_since = seen;
-        self.stack.dynamic = dynamic;
-        self.stack.rebuild_routes();
+        self.routing.ospf_routes = dynamic;
+        self.install_dynamic_routes();
     }
 }
 

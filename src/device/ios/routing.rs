@@ -1,5 +1,5 @@
 //! Routing as configured on an IOS box: whether it routes, its static
-//! routes (or a switch's default gateway), OSPF processes and IPv6 routes.
+//! routes (or a switch's default gateway), OSPF processes, RIP and IPv6 routes.
 //! The routing table they produce is the IP stack's.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -8,7 +8,8 @@ use crate::base::Model;
 use std::collections::BTreeMap;
 
 use crate::proto::ospf::{Instance, Link, OspfProcess};
-use crate::proto::rib::{Prefix, StaticRoute};
+use crate::proto::rib::{DynamicRoute, Prefix, StaticRoute};
+use crate::proto::rip;
 use crate::sim::Time;
 
 #[derive(Clone, Debug)]
@@ -28,6 +29,16 @@ pub struct Routing {
     pub(super) ospf_seen: Option<(Vec<OspfProcess>, Vec<Link>, bool)>,
     /// When each OSPF path was first installed: its age in `show ip route`.
     pub(super) route_since: BTreeMap<(Prefix, Option<Ipv4Addr>, usize), Time>,
+    /// OSPF's routes, as last offered to the routing table.
+    pub(super) ospf_routes: Vec<DynamicRoute>,
+    /// `router rip`, if configured.
+    pub rip: Option<rip::RipConfig>,
+    /// The running RIP process.
+    pub rip_running: Option<rip::Instance>,
+    /// What RIP was last configured from.
+    pub(super) rip_seen: Option<(rip::RipConfig, Vec<rip::Link>)>,
+    /// RIP's routes, as last offered to the routing table.
+    pub(super) rip_routes: Vec<DynamicRoute>,
     pub ipv6_routing: bool,
     pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
 }
@@ -43,6 +54,11 @@ impl Routing {
             ospf_running: BTreeMap::new(),
             ospf_seen: None,
             route_since: BTreeMap::new(),
+            ospf_routes: Vec::new(),
+            rip: None,
+            rip_running: None,
+            rip_seen: None,
+            rip_routes: Vec::new(),
             ipv6_routing: false,
             ipv6_routes: Vec::new(),
         }

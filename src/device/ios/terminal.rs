@@ -28,6 +28,8 @@ pub enum Mode {
     RouterOspf {
         pid: u32,
     },
+    /// `router rip` (`config-router`).
+    RouterRip,
     /// `vlan N` (`config-vlan`).
     Vlan {
         ids: Vec<u16>,
