@@ -52,6 +52,12 @@ pub fn describe(check: &Check) -> String {
         Check::Resolves { from, name, address } => format!("Resolves {from} {name} -> {address}"),
         Check::HttpGet { from, url, .. } => format!("HttpGet {from} {url}"),
         Check::Link { a, b } => format!("Link {a} -- {b}"),
+        Check::OspfNeighbor { device, neighbor_id, state } => {
+            format!("OspfNeighbor {device} {neighbor_id} {}", state.as_deref().unwrap_or("FULL"))
+        }
+        Check::HsrpActive { device, group, interface } => {
+            format!("HsrpActive {device} group {group}{}", interface.as_ref().map_or(String::new(), |i| format!(" on {i}")))
+        }
     }
 }
 
@@ -328,6 +334,59 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 pass()
             } else {
                 fail(format!("there is no cable between {a} and {b}"))
+            }
+        }
+        Check::OspfNeighbor { device: d, neighbor_id, state } => {
+            let id = device(net, d)?;
+            let want = state.as_deref().unwrap_or("FULL").trim().to_ascii_uppercase();
+            let rid = match neighbor_id.parse::<Ipv4Addr>() {
+                Ok(rid) => rid,
+                Err(_) => {
+                    let other = device(net, neighbor_id)?;
+                    super::ospf::router_id(net, other)
+                        .ok_or_else(|| fail(format!("{neighbor_id} does not run OSPF")))?
+                }
+            };
+            let Some(ios) = net.device(id).as_ios().filter(|i| !i.routing.ospf_running.is_empty()) else {
+                return Err(fail(format!("{d} does not run OSPF")));
+            };
+            let seen: Vec<_> = ios
+                .routing
+                .ospf_running
+                .values()
+                .flat_map(|o| o.ifaces.iter().flat_map(|f| f.neighbors.iter().map(move |n| (n, &f.link.name))))
+                .collect();
+            match seen.iter().find(|(n, _)| n.router_id == rid) {
+                Some((n, _)) if n.state.word() == want || (want == "2-WAY" && n.state.word() == "2WAY") => pass(),
+                Some((n, iface)) => fail(format!(
+                    "{d}'s neighbour {rid} on {iface} is {}, not {want}: {}",
+                    n.state.word(),
+                    super::ospf::why_not_full(net, id, rid)
+                )),
+                None => fail(format!("{d} has no OSPF neighbour {rid}: {}", super::ospf::why_not_full(net, id, rid))),
+            }
+        }
+        Check::HsrpActive { device: d, group, interface } => {
+            let id = device(net, d)?;
+            let on = match interface {
+                Some(i) => Some(iface_of(net, id, i)?),
+                None => None,
+            };
+            let Some(ios) = net.device(id).as_ios() else { return Err(fail(format!("{d} does not run HSRP"))) };
+            let groups: Vec<_> = ios
+                .ifaces
+                .iter()
+                .filter(|i| on.as_ref().is_none_or(|n| *n == i.name))
+                .flat_map(|i| i.hsrp.iter().map(move |g| (g, &i.name)))
+                .filter(|(g, _)| g.config.group == *group)
+                .collect();
+            match groups.first() {
+                _ if groups.iter().any(|(g, _)| g.state == crate::proto::hsrp::State::Active) => pass(),
+                Some((g, name)) => {
+                    let active = g.active.map_or(String::new(), |p| format!("; the active router is {}", p.addr));
+                    fail(format!("{d} {name} group {group} is {}{active}", g.state.word()))
+                }
+                None => fail(format!("{d} has no HSRP group {group}")),
             }
         }
         Check::DhcpLease { .. } => fail("not gradable yet: this version does not simulate DHCP"),

@@ -8,6 +8,7 @@
 mod check;
 mod diagnose;
 mod integrity;
+mod ospf;
 mod report;
 
 use std::path::{Path, PathBuf};

@@ -134,6 +134,21 @@ pub enum Check {
         a: String,
         b: String,
     },
+    /// An OSPF neighbour (by router ID, or the name of the router) in a state
+    /// (`FULL` unless given; `2WAY` between two DROTHERs).
+    OspfNeighbor {
+        device: String,
+        neighbor_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<String>,
+    },
+    /// The device is the active router of an HSRP group (on `interface`, or any).
+    HsrpActive {
+        device: String,
+        group: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interface: Option<String>,
+    },
 }
 
 impl Check {
@@ -143,6 +158,7 @@ impl Check {
             Check::InterfaceIp { device, interface, .. }
             | Check::InterfaceUp { device, interface }
             | Check::SwitchportMode { device, interface, .. } => vec![(device, interface)],
+            Check::HsrpActive { device, interface: Some(interface), .. } => vec![(device, interface)],
             Check::Link { a, b } => [a, b].into_iter().filter_map(|e| e.split_once(':')).collect(),
             _ => Vec::new(),
         }
@@ -171,7 +187,12 @@ impl Check {
             | Check::Route { device, .. }
             | Check::Vlan { device, .. }
             | Check::SwitchportMode { device, .. }
-            | Check::DhcpLease { device, .. } => vec![device],
+            | Check::DhcpLease { device, .. }
+            | Check::HsrpActive { device, .. } => vec![device],
+            Check::OspfNeighbor { device, neighbor_id, .. } if neighbor_id.parse::<std::net::Ipv4Addr>().is_err() => {
+                vec![device, neighbor_id]
+            }
+            Check::OspfNeighbor { device, .. } => vec![device],
             Check::Link { a, b } => vec![a.split(':').next().unwrap_or(a), b.split(':').next().unwrap_or(b)],
         }
     }
