@@ -769,6 +769,13 @@ impl Instance {
             }
         } else if self.ifaces[at].neighbors[n].state >= NeighborState::TwoWay {
             self.set_neighbor_state(now, at, n, NeighborState::Init, "1-Way");
+            // Losing two-way with a neighbour is a NeighborChange (RFC 2328,
+            // 9.2): the election runs again, or a restarted DR stays elected
+            // in the others' eyes while it elects someone else.
+            let f = &self.ifaces[at];
+            if f.kind == LinkKind::Broadcast && f.state != IfaceState::Waiting {
+                self.elect(now, at);
+            }
             return;
         }
         if self.ifaces[at].kind != LinkKind::Broadcast {
