@@ -375,6 +375,9 @@ fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
     dev.console.push_str("\nSystem Bootstrap, Version 16.9(4), RELEASE SOFTWARE\n\n");
     if let Some(text) = startup {
         apply_config_text(dev, ctx.now, ctx.out, &text);
+        if let Role::Ios(i) = &mut dev.role {
+            i.ospf_startup_done(ctx.now);
+        }
     }
     // Ports that were up are still cabled: re-announce their state to the new state.
     let ports = dev.ports.clone();
