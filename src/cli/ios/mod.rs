@@ -6,6 +6,8 @@ mod acl;
 mod acl_syntax;
 mod config;
 mod exec;
+mod ospf_show;
+mod protocols;
 mod report;
 mod routing;
 pub mod running_config;
