@@ -112,6 +112,15 @@ impl Ios {
         self.ospf_flush(now);
     }
 
+    /// `clear ip ospf PID process`: that process alone starts again.
+    pub fn clear_ospf_process(&mut self, now: Time, pid: u32) {
+        let links = self.ospf_links();
+        if let Some(o) = self.routing.ospf_running.get_mut(&pid) {
+            o.clear(now, &links);
+        }
+        self.ospf_flush(now);
+    }
+
     /// A packet of IP protocol 89 (the `IP_SERVICES` table sends it here).
     pub(super) fn ospf_packet(&mut self, now: Time, p: &Payload, _ports: &[Port]) {
         for o in self.routing.ospf_running.values_mut() {
