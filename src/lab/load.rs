@@ -209,7 +209,8 @@ fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str) -> Vec<Buil
     if !model.is_host() {
         net.type_line(id, "end");
         let startup = crate::cli::ios::running_config::startup_text(net.device(id));
-        net.device_mut(id).boot_complete(startup);
+        let now = net.now();
+        net.device_mut(id).boot_complete(now, startup);
     }
     net.take_console(id);
     warnings

@@ -1,5 +1,6 @@
 //! EXEC modes (user `>` and privileged `#`): moving between modes, ping,
-//! traceroute, saving and erasing the configuration, reload, and `show`.
+//! traceroute, saving and erasing the configuration, reload, `clear` (ARP,
+//! MAC table, OSPF processes after their question), and `show`.
 
 use super::show;
 use super::tree::Arg;
@@ -67,6 +68,12 @@ pub fn tree(privileged: bool) -> Tree {
             kw("reload", "Halt and perform a cold restart").plain(reload),
             kw("clear", "Reset functions").sub(vec![
                 kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
+                kw("ip", "IP").when(|m| m != crate::base::Model::Switch).sub(vec![kw("ospf", "OSPF clear commands")
+                    .sub(vec![
+                        kw("process", "Reset OSPF process").plain(clear_ospf),
+                        arg(Arg::Num(1, 65535), "Process ID number")
+                            .sub(vec![kw("process", "Reset OSPF process").plain(clear_ospf)]),
+                    ])]),
                 kw("mac", "MAC forwarding table")
                     .sub(vec![kw("address-table", "MAC forwarding table").sub(vec![kw(
                         "dynamic",
@@ -154,6 +161,20 @@ fn terminal_length(cx: &mut Cx) {
 
 fn clear_arp(cx: &mut Cx) {
     cx.ios().stack.arp.clear();
+}
+
+/// `clear ip ospf [PID] process` asks first; [`answer`] resets.
+fn clear_ospf(cx: &mut Cx) {
+    let pid = cx.num(0);
+    cx.ios().terminal.question = Some(Question::ResetOspf { pid });
+    cx.print(&reset_ospf_prompt(pid));
+}
+
+fn reset_ospf_prompt(pid: Option<u32>) -> String {
+    match pid {
+        None => "Reset ALL OSPF processes? [no]: ".to_string(),
+        Some(p) => format!("Reset OSPF process {p}? [no]: "),
+    }
 }
 
 fn clear_mac(cx: &mut Cx) {
@@ -325,6 +346,21 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
                 return Response::Rejected(Rejection::Refused);
             }
         }
+        Question::ResetOspf { pid } => {
+            // `[no]` is the default: an empty line (or any abbreviation of
+            // `no`) leaves the processes alone; anything else is asked again.
+            let word = line.trim().to_ascii_lowercase();
+            if !word.is_empty() && "yes".starts_with(&word) {
+                match pid {
+                    None => ios.clear_ospf(ctx.now),
+                    Some(p) => ios.clear_ospf_process(ctx.now, p),
+                }
+            } else if !word.is_empty() && !"no".starts_with(&word) {
+                ios.terminal.question = Some(Question::ResetOspf { pid });
+                dev.console.push_str("% Please answer 'yes' or 'no'.\n");
+                dev.console.push_str(&reset_ospf_prompt(pid));
+            }
+        }
         Question::Confirm(what) => {
             let yes = line.trim().is_empty()
                 || line.trim().eq_ignore_ascii_case("y")
@@ -375,6 +411,9 @@ fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
     dev.console.push_str("\nSystem Bootstrap, Version 16.9(4), RELEASE SOFTWARE\n\n");
     if let Some(text) = startup {
         apply_config_text(dev, ctx.now, ctx.out, &text);
+        if let Role::Ios(i) = &mut dev.role {
+            i.ospf_startup_done(ctx.now);
+        }
     }
     // Ports that were up are still cabled: re-announce their state to the new state.
     let ports = dev.ports.clone();

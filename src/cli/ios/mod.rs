@@ -7,6 +7,8 @@ mod acl_syntax;
 mod config;
 mod exec;
 mod hsrp;
+mod ospf_show;
+mod protocols;
 mod report;
 mod rip;
 mod routing;

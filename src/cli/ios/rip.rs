@@ -191,9 +191,9 @@ pub fn database_text(ios: &Ios, now: Time) -> String {
     out
 }
 
-/// RIP's part of `show ip protocols`.
-pub fn protocols_section(ios: &Ios, now: Time) -> String {
-    let Some(rip) = &ios.routing.rip_running else { return String::new() };
+/// RIP's block of `show ip protocols`, if RIP runs.
+pub fn protocols_block(ios: &Ios, now: Time) -> Option<String> {
+    let rip = ios.routing.rip_running.as_ref()?;
     let c = &rip.config;
     let t = c.timers;
     let mut out = String::from("Routing Protocol is \"rip\"\n");
@@ -235,5 +235,5 @@ pub fn protocols_section(ios: &Ios, now: Time) -> String {
         let _ = writeln!(out, "    {:<15} {:>8}      {age}", gw.to_string(), crate::proto::rip::DISTANCE);
     }
     out.push_str("  Distance: (default is 120)\n");
-    out
+    Some(out)
 }

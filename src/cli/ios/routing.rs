@@ -142,10 +142,22 @@ fn enter_router_ospf(cx: &mut Cx) {
     ios.terminal.mode = Mode::RouterOspf { pid };
 }
 
+/// The new ID waits for `clear ip ospf process` (or a reload) when the
+/// process already runs with another one, and IOS says so.
 fn router_id(cx: &mut Cx) {
     let id = if cx.negated { None } else { cx.ip(0) };
-    if let Some(p) = process(cx) {
-        p.router_id = id;
+    let Some(p) = process(cx) else { return };
+    let (pid, before) = (p.pid, p.router_id);
+    p.router_id = id;
+    let running = cx.ios().routing.ospf_running.get(&pid).and_then(|o| o.router_id);
+    let pending = match (running, id) {
+        (Some(current), Some(new)) => current != new,
+        // `no router-id` after one was configured: the choice is made again at the next clear.
+        (Some(_), None) => before.is_some(),
+        (None, _) => false,
+    };
+    if pending {
+        cx.print("% OSPF: Reload or use \"clear ip ospf process\" command, for this to take effect\n");
     }
 }
 

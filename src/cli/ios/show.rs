@@ -32,6 +32,9 @@ pub fn tree(privileged: bool) -> Tree {
                 kw("rip", "Routing Information Protocol (RIP)").plain(ip_route),
             ]),
             kw("arp", "IP ARP table").plain(arp),
+            super::ospf_show::show_ip_ospf(),
+            kw("protocols", "IP routing protocol process parameters and statistics")
+                .plain(super::protocols::show_ip_protocols),
             kw("rip", "IP RIP show commands")
                 .sub(vec![kw("database", "IPv4 RIP database").plain(super::rip::database)]),
         ]),

@@ -98,6 +98,29 @@ impl Ios {
         self.ospf_flush(now);
     }
 
+    /// The startup-config has been read: IOS starts its OSPF processes only
+    /// then, so a `router-id` in it is the ID they start with. Here each line
+    /// took effect as it was read, and a process that chose an ID before its
+    /// `router-id` line starts again with the configured one.
+    pub fn ospf_startup_done(&mut self, now: Time) {
+        let links = self.ospf_links();
+        for o in self.routing.ospf_running.values_mut() {
+            if o.config.router_id.is_some_and(|id| o.router_id != Some(id)) {
+                o.clear(now, &links);
+            }
+        }
+        self.ospf_flush(now);
+    }
+
+    /// `clear ip ospf PID process`: that process alone starts again.
+    pub fn clear_ospf_process(&mut self, now: Time, pid: u32) {
+        let links = self.ospf_links();
+        if let Some(o) = self.routing.ospf_running.get_mut(&pid) {
+            o.clear(now, &links);
+        }
+        self.ospf_flush(now);
+    }
+
     /// A packet of IP protocol 89 (the `IP_SERVICES` table sends it here).
     pub(super) fn ospf_packet(&mut self, now: Time, p: &Payload, _ports: &[Port]) {
         for o in self.routing.ospf_running.values_mut() {

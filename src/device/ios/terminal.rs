@@ -48,10 +48,16 @@ pub enum Mode {
 /// A question the terminal asked; the next typed line answers it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Question {
-    EnablePassword { tries: u8 },
+    EnablePassword {
+        tries: u8,
+    },
     RsaModulus,
     CopyDestination,
     Confirm(Confirmable),
+    /// `clear ip ospf [PID] process`: `Reset ALL OSPF processes? [no]: `.
+    ResetOspf {
+        pid: Option<u32>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -164,6 +164,8 @@ pub struct Neighbor {
     pub dead_at: Time,
     /// When it last changed state (`show ip ospf neighbor detail`'s up time).
     pub since: Time,
+    /// How many times its state changed since it was first heard.
+    pub state_changes: u32,
     master: bool,
     dd_seq: u32,
     /// The last database description heard (flags, sequence), to spot repeats.
@@ -191,6 +193,7 @@ impl Neighbor {
             state: NeighborState::Down,
             dead_at: now,
             since: now,
+            state_changes: 0,
             master: false,
             dd_seq: 0,
             last_dbd: None,
@@ -247,6 +250,16 @@ impl Iface {
 
     pub fn prefix_len(&self) -> u8 {
         self.link.addr.map_or(0, |(_, l)| l)
+    }
+
+    /// When the next hello goes out (`None`: it sends none, being down or passive).
+    pub fn next_hello(&self) -> Option<Time> {
+        self.next_hello
+    }
+
+    /// When the wait timer ends, while the interface is Waiting.
+    pub fn wait_until(&self) -> Option<Time> {
+        self.wait_until
     }
 
     fn is_dr_or_bdr(&self) -> bool {
@@ -375,6 +388,11 @@ impl Instance {
     /// The routes the last SPF found.
     pub fn routes(&self) -> &[OspfRoute] {
         &self.routes
+    }
+
+    /// When SPF last ran (`None` before the first run since the process started).
+    pub fn last_spf(&self) -> Option<Time> {
+        self.last_spf
     }
 
     /// The router ID IOS would choose now: configured, else the highest
@@ -751,6 +769,13 @@ impl Instance {
             }
         } else if self.ifaces[at].neighbors[n].state >= NeighborState::TwoWay {
             self.set_neighbor_state(now, at, n, NeighborState::Init, "1-Way");
+            // Losing two-way with a neighbour is a NeighborChange (RFC 2328,
+            // 9.2): the election runs again, or a restarted DR stays elected
+            // in the others' eyes while it elects someone else.
+            let f = &self.ifaces[at];
+            if f.kind == LinkKind::Broadcast && f.state != IfaceState::Waiting {
+                self.elect(now, at);
+            }
             return;
         }
         if self.ifaces[at].kind != LinkKind::Broadcast {
@@ -1441,6 +1466,7 @@ impl Instance {
         }
         nb.state = to;
         nb.since = now;
+        nb.state_changes += 1;
         if to < NeighborState::ExStart {
             nb.reset_exchange();
         }

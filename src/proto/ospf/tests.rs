@@ -305,3 +305,38 @@ fn three_routers_on_a_lan_elect_without_preemption() {
     assert_eq!(h.routers[routers[2]].ospf.ifaces[0].state, IfaceState::Dr);
     assert!(h.route(late, "1.1.1.1/32").is_some());
 }
+
+#[test]
+fn clearing_the_dr_hands_its_role_to_the_bdr_and_the_lan_agrees() {
+    let mut h = Harness::new();
+    let mut routers = Vec::new();
+    for i in 1..=3 {
+        routers.push(h.add(
+            everything_in(0),
+            vec![
+                (link(0, "g0/0/0", &format!("10.0.0.{i}"), 24, LinkKind::Broadcast), 1),
+                (loopback(1, &format!("{i}.{i}.{i}.{i}")), 100 + i),
+            ],
+        ));
+    }
+    h.run_to(60);
+    let (dr, bdr) = (routers[2], routers[1]);
+    assert_eq!(h.routers[dr].ospf.ifaces[0].state, IfaceState::Dr);
+    // `clear ip ospf process` on the DR: its first hello names no neighbour,
+    // which is a NeighborChange for the others. The BDR becomes DR and
+    // elects a new backup among the routers it is in 2-Way with, which the
+    // restarted one is not yet; then everyone agrees on both.
+    let links = h.routers[dr].links.clone();
+    let now = h.now;
+    h.routers[dr].ospf.clear(now, &links);
+    h.run_to(180);
+    let states: Vec<IfaceState> = routers.iter().map(|&r| h.routers[r].ospf.ifaces[0].state).collect();
+    assert_eq!(states, [IfaceState::Backup, IfaceState::Dr, IfaceState::DrOther]);
+    for &r in &routers {
+        let f = &h.routers[r].ospf.ifaces[0];
+        assert_eq!((f.dr, f.bdr), (ip("10.0.0.2"), ip("10.0.0.1")), "router {r}");
+    }
+    assert_eq!(h.state(dr, "1.1.1.1"), Some(NeighborState::Full));
+    assert_eq!(h.state(dr, "2.2.2.2"), Some(NeighborState::Full));
+    assert_eq!(h.state(bdr, "3.3.3.3"), Some(NeighborState::Full));
+}
