@@ -45,3 +45,29 @@ fn every_sample_lab_is_solvable_and_not_solved() {
         );
     }
 }
+
+/// Each lab's `NAME.wrong-*.txt` scripts are plausible student mistakes:
+/// every one must score below full marks.
+#[test]
+fn wrong_solutions_score_below_full_marks() {
+    let mut scripts: Vec<_> = std::fs::read_dir(root().join("labs"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains(".wrong-")))
+        .collect();
+    scripts.sort();
+    for script in scripts {
+        let file = script.file_name().unwrap().to_string_lossy().to_string();
+        let name = file.split(".wrong-").next().unwrap().to_string();
+        let path = root().join(format!("labs/{name}.ron"));
+        let (lab, _) = lab::load_file(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let (_, mut net) = boot(&std::fs::read_to_string(&path).unwrap());
+        let transcript = transcript(&mut net, &std::fs::read_to_string(&script).unwrap());
+        assert!(!transcript.contains("% Invalid input"), "{file} has a typo:\n{transcript}");
+        let saved = lab::to_ron(&lab::to_lab(&lab, &net));
+        let submission = lab::parse(&saved, "saved.ron").unwrap();
+        let graded = grade_lab(&lab, &submission, &name, &GradeLimits::default());
+        assert!(!graded.is_full_marks(), "{file} scores full marks:\n{}", wirelab::grade::text(&[graded.clone()]));
+    }
+}

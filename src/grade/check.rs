@@ -56,7 +56,10 @@ pub fn describe(check: &Check) -> String {
             format!("OspfNeighbor {device} {neighbor_id} {}", state.as_deref().unwrap_or("FULL"))
         }
         Check::HsrpActive { device, group, interface } => {
-            format!("HsrpActive {device} group {group}{}", interface.as_ref().map_or(String::new(), |i| format!(" on {i}")))
+            format!(
+                "HsrpActive {device} group {group}{}",
+                interface.as_ref().map_or(String::new(), |i| format!(" on {i}"))
+            )
         }
     }
 }
@@ -242,10 +245,14 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
         Check::Route { device: d, prefix, code, via } => {
             let id = device(net, d)?;
             let want = crate::proto::rib::Prefix::new(prefix.ip(), prefix.prefix());
-            let code = code.trim_end_matches('*');
+            // `S*`, `O*E2` and `O E2` name the same codes as `S` and `O E2`: the star only marks a candidate default.
+            let bare = |c: &str| {
+                c.chars().filter(|c| *c != '*' && !c.is_whitespace()).collect::<String>().to_ascii_uppercase()
+            };
+            let code = code.trim();
             let stack = net.device(id).stack();
             let routes: Vec<_> = stack.rib().routes().iter().filter(|r| r.prefix == want).collect();
-            let matching = routes.iter().filter(|r| r.source.code().eq_ignore_ascii_case(code)).find(|r| match via {
+            let matching = routes.iter().filter(|r| bare(r.source.code()) == bare(code)).find(|r| match via {
                 None => true,
                 Some(v) => {
                     r.next_hop.is_some_and(|nh| v.parse::<Ipv4Addr>().ok() == Some(nh))

@@ -68,7 +68,9 @@ fn link_problem(net: &Network, (a, ia): (DeviceId, usize), (b, ib): (DeviceId, u
     }
     if let (Some((_, la)), Some((_, lb))) = (addr_a, addr_b) {
         if la != lb {
-            return Some(format!("{na} {ifa} is a /{la} but {nb} {ifb} is a /{lb}: their hellos must agree on the mask"));
+            return Some(format!(
+                "{na} {ifa} is a /{la} but {nb} {ifb} is a /{lb}: their hellos must agree on the mask"
+            ));
         }
     }
     let (oa, ob) = (ospf_iface(net, a, ia), ospf_iface(net, b, ib));
@@ -105,8 +107,7 @@ fn link_problem(net: &Network, (a, ia): (DeviceId, usize), (b, ib): (DeviceId, u
     if broadcast && fa.priority == 0 && fb.priority == 0 {
         return Some(format!("both {na} {ifa} and {nb} {ifb} have priority 0: neither can become the DR"));
     }
-    let is_dr_or_bdr =
-        |f: &Iface, addr: Option<(Ipv4Addr, u8)>| addr.is_some_and(|(x, _)| x == f.dr || x == f.bdr);
+    let is_dr_or_bdr = |f: &Iface, addr: Option<(Ipv4Addr, u8)>| addr.is_some_and(|(x, _)| x == f.dr || x == f.bdr);
     if broadcast && !is_dr_or_bdr(fa, addr_a) && !is_dr_or_bdr(fb, addr_b) {
         return Some(format!(
             "neither {na} nor {nb} is the DR or BDR on {ifa}'s segment, so they stay 2WAY (as IOS does)"
