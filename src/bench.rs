@@ -130,29 +130,43 @@ pub fn lan(hosts: usize, pings: u32) -> Network {
 }
 
 /// A campus of `sites` sites, each a router, a core and two access switches and
-/// `hosts_per_site` PCs; site routers chained over serial links.
+/// `hosts_per_site` PCs. The site routers form a ring of serial links (a
+/// chain when there are fewer than three) and run OSPF in area 0, their
+/// LAN interfaces passive; each takes its router ID from its highest address.
 pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
     let mut devices = Vec::new();
     let mut links = Vec::new();
+    let ring = sites >= 3;
+    // Serial link k joins site k (.1 on its S0/1/0) to site k + 1 (.2 on its S0/1/1).
+    let wan = |k: usize, host: usize| {
+        let v = k * 4 + host;
+        format!("172.{}.{}.{}", 16 + v / 65536, (v / 256) % 256, v % 256)
+    };
     for s in 0..sites {
         let (hi, lo) = (s / 256, s % 256);
-        let wan = |k: usize, host: usize| {
-            let v = k * 4 + host;
-            format!("172.{}.{}.{}", 16 + v / 65536, (v / 256) % 256, v % 256)
-        };
         let mut cfg =
             format!("hostname S{s}R\ninterface g0/0/0\n ip address 10.{hi}.{lo}.1 255.255.255.0\n no shutdown\n");
-        if s > 0 {
-            let _ = write!(cfg, "interface s0/1/1\n ip address {} 255.255.255.252\n no shutdown\n", wan(s - 1, 2));
+        let left = if s > 0 {
+            Some(s - 1)
+        } else if ring {
+            Some(sites - 1)
+        } else {
+            None
+        };
+        if let Some(k) = left {
+            let _ = write!(cfg, "interface s0/1/1\n ip address {} 255.255.255.252\n no shutdown\n", wan(k, 2));
         }
-        if s + 1 < sites {
+        if s + 1 < sites || ring {
             let _ = write!(cfg, "interface s0/1/0\n ip address {} 255.255.255.252\n no shutdown\n", wan(s, 1));
         }
+        cfg.push_str(
+            "router ospf 1\n passive-interface g0/0/0\n network 10.0.0.0 0.255.255.255 area 0\n network 172.16.0.0 0.15.255.255 area 0\n",
+        );
         devices.push(device(&format!("S{s}R"), Model::Router, cfg));
         devices.push(device(&format!("S{s}CORE"), Model::Switch, String::new()));
         links.push((format!("S{s}R:Gi0/0/0"), format!("S{s}CORE:Gi0/1")));
-        if s > 0 {
-            links.push((format!("S{}R:Se0/1/0", s - 1), format!("S{s}R:Se0/1/1")));
+        if let Some(k) = left {
+            links.push((format!("S{k}R:Se0/1/0"), format!("S{s}R:Se0/1/1")));
         }
         let per_switch = hosts_per_site.div_ceil(2).min(24);
         for a in 0..2 {
@@ -171,6 +185,37 @@ pub fn campus_lab(sites: usize, hosts_per_site: usize) -> Lab {
         }
     }
     lab("campus", devices, links)
+}
+
+/// Has a campus's OSPF converged: is every site router FULL with each
+/// router at the far end of its serial links, with a route to every
+/// network of the campus?
+pub fn campus_converged(net: &Network) -> bool {
+    let routers: Vec<&crate::device::Device> = net.devices().iter().filter(|d| d.model == Model::Router).collect();
+    let sites = routers.len();
+    let wan_links = if sites >= 3 { sites } else { sites.saturating_sub(1) };
+    routers.iter().all(|d| {
+        let Some(ios) = d.as_ios() else { return false };
+        let serial_up =
+            d.stack().ifaces.iter().filter(|i| i.up && i.name.kind == crate::base::IfaceKind::Serial).count();
+        let full = ios
+            .routing
+            .ospf_running
+            .values()
+            .flat_map(|o| o.ifaces.iter().flat_map(|f| &f.neighbors))
+            .filter(|n| n.state == crate::proto::ospf::NeighborState::Full)
+            .count();
+        let mut prefixes: Vec<_> = d
+            .stack()
+            .rib()
+            .routes()
+            .iter()
+            .filter(|r| r.source != crate::proto::rib::Source::Local)
+            .map(|r| r.prefix)
+            .collect();
+        prefixes.dedup();
+        full == serial_up && prefixes.len() == sites + wan_links
+    })
 }
 
 /// Place a campus lab's devices as a teacher would draw them, so the app can

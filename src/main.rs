@@ -151,8 +151,8 @@ enum BenchKind {
         #[arg(long)]
         out: PathBuf,
     },
-    /// A generated campus (sites of a router, 3 switches and 48 PCs): load, then
-    /// every PC pings its gateway.
+    /// A generated campus (sites of a router, 3 switches and 48 PCs; the routers
+    /// in an OSPF ring): load, converge, then every PC pings a PC of the next site.
     Campus {
         #[arg(long, default_value_t = 10_000)]
         devices: usize,
@@ -446,13 +446,27 @@ fn bench(which: BenchKind) -> ExitCode {
                 Err(e) => return fail(e),
             };
             let built = start.elapsed();
+            // OSPF: run a simulated second at a time until every router is FULL with its
+            // neighbours and has a route to every network.
+            let mut converged = None;
+            for _ in 0..300 {
+                if wirelab::bench::campus_converged(&net) {
+                    converged = Some((net.now(), start.elapsed()));
+                    break;
+                }
+                net.run_for(Duration::from_secs(1));
+            }
+            // Then every PC pings the PC in the same place at the next site.
             let hosts: Vec<usize> = (0..net.devices().len()).filter(|&i| net.device(i).model.is_host()).collect();
+            let sites = net.devices().iter().filter(|d| d.model == wirelab::base::Model::Router).count();
             for &h in &hosts {
-                let gw = net.device(h).as_host().and_then(|x| x.gateway).expect("campus hosts have gateways");
+                let me = net.device(h).stack().ifaces[0].addr.expect("campus hosts have addresses").0.octets();
+                let site = (usize::from(me[1]) * 256 + usize::from(me[2]) + 1) % sites;
+                let dst = std::net::Ipv4Addr::new(10, (site / 256) as u8, (site % 256) as u8, me[3]);
                 net.start_probe(
                     h,
                     wirelab::proto::probe::Spec {
-                        dst: gw,
+                        dst,
                         kind: wirelab::proto::probe::Kind::Echo,
                         count: 1,
                         size: 32,
@@ -466,12 +480,22 @@ fn bench(which: BenchKind) -> ExitCode {
             net.run_for(Duration::from_secs(5));
             let wall = start.elapsed();
             let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
+            let ospf = match converged {
+                Some((at, wall)) => {
+                    format!("OSPF converged at simulated {:.0} s, wall {:.3} s", at.secs_f64(), wall.as_secs_f64())
+                }
+                None => "OSPF did not converge in 300 simulated seconds".into(),
+            };
             report(
                 "campus",
                 &net,
                 built,
                 wall,
-                &format!("devices {}, hosts {}, replies {replies}", net.devices().len(), hosts.len()),
+                &format!(
+                    "devices {}, routers {sites}, hosts {}, replies from the next site {replies}; {ospf}",
+                    net.devices().len(),
+                    hosts.len()
+                ),
             );
         }
     }
