@@ -638,11 +638,9 @@ mod tests {
         a.up(t0, Ipv4Addr::new(10, 0, 0, 1));
         b.up(t0, Ipv4Addr::new(10, 0, 0, 2));
         let (ip_a, ip_b) = (a.my_ip, b.my_ip);
-        let mut now = t0;
         let mut a_alive = true;
         for _ in 0..2000 {
-            let next = [a.poll_at().filter(|_| a_alive), b.poll_at()].into_iter().flatten().min().unwrap();
-            now = next;
+            let now = [a.poll_at().filter(|_| a_alive), b.poll_at()].into_iter().flatten().min().unwrap();
             if a_alive && a.poll_at().is_some_and(|t| t <= now) {
                 a.poll(now);
             }
