@@ -240,3 +240,52 @@ fn rip_routes_time_out_then_flush() {
     net.run_until(gone + Duration::from_secs(241));
     assert_eq!(default_route(&mut net), "", "flushed");
 }
+
+/// The routing protocols tell the trace what they decided, in words: each
+/// OSPF neighbour state, each route given to or taken from the table, each
+/// HSRP role.
+#[test]
+fn routing_decisions_reach_the_trace() {
+    let (_, mut net) = boot(&read("tests/labs/rip-chain.ron"));
+    net.enable_trace(1 << 16, false);
+    transcript(&mut net, &read("tests/labs/rip-chain.script"));
+    let r3 = net.find("R3").unwrap();
+    for line in ["conf t", "int g0/0/1", "shutdown", "end"] {
+        net.type_line(r3, line);
+    }
+    net.run_for(Duration::from_secs(2));
+    let lines: Vec<String> = net
+        .trace_lines()
+        .iter()
+        .filter(|l| l.kind == "decided" && l.protocol == "RIP")
+        .map(|l| format!("{} {}", l.device, l.text))
+        .collect();
+    let text = lines.join("\n");
+    assert!(text.contains("R1 RIP learned 172.16.0.0/16 via 10.0.12.2 (GigabitEthernet0/0/0), metric 2"), "{text}");
+    assert!(text.contains("R1 RIP: 172.16.0.0/16 is possibly down"), "{text}");
+
+    let (_, mut net) = boot(&read("tests/labs/ospf-triangle.ron"));
+    net.enable_trace(1 << 18, false);
+    transcript(&mut net, &read("tests/labs/ospf-triangle.script"));
+    let text: String = net
+        .trace_lines()
+        .iter()
+        .filter(|l| l.protocol == "OSPF")
+        .map(|l| format!("{} {}\n", l.device, l.text))
+        .collect();
+    for state in ["from DOWN to INIT", "from INIT to 2WAY", "from EXCHANGE to LOADING", "from LOADING to FULL"] {
+        assert!(text.contains(state), "no OSPF neighbour went {state}");
+    }
+    assert!(text.contains("R1 OSPF learned 192.168.2.0/24 via 10.0.12.2 (GigabitEthernet0/0/0), metric 2"), "{text}");
+
+    let (_, mut net) = boot(&read("tests/labs/hsrp.ron"));
+    net.enable_trace(1 << 16, false);
+    transcript(&mut net, "@R1\nen\nconf t\nint g0/0/0\nstandby 1 ip 192.168.1.254\nend\n@wait 25\n");
+    let text: String = net
+        .trace_lines()
+        .iter()
+        .filter(|l| l.protocol == "HSRP" && l.kind == "decided")
+        .map(|l| format!("{} {}\n", l.device, l.text))
+        .collect();
+    assert!(text.contains("R1 HSRP group 1 on GigabitEthernet0/0/0 went from Standby to Active"), "{text}");
+}

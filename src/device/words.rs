@@ -3,7 +3,7 @@
 //! FastEthernet0/2", "dropped ICMP 10.0.0.1 -> 10.0.3.3: no route to
 //! 10.0.3.3"). Ports and interfaces are named as the device names them.
 
-use crate::proto::decision::{Decision, Flow, L2Drop};
+use crate::proto::decision::{Decision, Flow, L2Drop, RouteChange};
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::{Drop, Stage};
 
@@ -66,6 +66,26 @@ impl Device {
                     ErrorKind::TtlExceeded => "time exceeded",
                 };
                 format!("sent ICMP {kind} to {} about {flow}", flow.src)
+            }
+            Decision::Neighbor { protocol, neighbor, iface, from, to } => {
+                format!("{protocol} neighbour {neighbor} on {} went from {from} to {to}", self.ip_iface_name(iface))
+            }
+            Decision::Route { protocol, prefix, change } => match change {
+                RouteChange::Learned { via, iface, metric } | RouteChange::Changed { via, iface, metric } => {
+                    let how = if matches!(change, RouteChange::Learned { .. }) { "learned" } else { "now routes" };
+                    let path = match via {
+                        Some(v) => format!("via {v} ({})", self.ip_iface_name(iface)),
+                        None => format!("out {}", self.ip_iface_name(iface)),
+                    };
+                    format!("{protocol} {how} {prefix} {path}, metric {metric}")
+                }
+                RouteChange::PossiblyDown => {
+                    format!("{protocol}: {prefix} is possibly down (held down, still used until it is flushed)")
+                }
+                RouteChange::Lost => format!("{protocol}: {prefix} left the routing table"),
+            },
+            Decision::Redundancy { group, iface, from, to } => {
+                format!("HSRP group {group} on {} went from {from} to {to}", self.ip_iface_name(iface))
             }
         }
     }

@@ -71,6 +71,8 @@ fn decision_protocol(d: &Decision) -> Option<&'static str> {
         | Decision::IcmpError { flow, .. } => Some(ip(flow.protocol)),
         Decision::IpDropped { flow, .. } => Some(flow.map_or("IPv4", |f| ip(f.protocol))),
         Decision::Flooded { .. } | Decision::Switched { .. } | Decision::Filtered { .. } => None,
+        Decision::Neighbor { protocol, .. } | Decision::Route { protocol, .. } => Some(protocol),
+        Decision::Redundancy { .. } => Some("HSRP"),
     }
 }
 

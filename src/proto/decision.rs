@@ -3,6 +3,8 @@
 //! and every protocol after them. Decisions are small, typed and `Copy`, so
 //! recording one costs a push when the trace is on and nothing when it is off
 //! (pieces hold their notes in an `Option<Vec<_>>` that is `None` then).
+//! Routing protocols report here too: a neighbour's state, a route given to
+//! or taken from the table, a redundancy group's role.
 //!
 //! Ports and IP interfaces are the device's indices; the floors above turn
 //! them into names (`GigabitEthernet0/0/1`) and sentences a student reads.
@@ -12,6 +14,7 @@ use std::net::Ipv4Addr;
 
 use super::icmp::ErrorKind;
 use super::ip_stack::Drop;
+use super::rib::Prefix;
 
 /// The packet a decision is about, as far as a student tells packets apart:
 /// its addresses, its protocol and, for ICMP echoes and UDP/TCP, the
@@ -65,6 +68,25 @@ pub enum Decision {
     IpDropped { flow: Option<Flow>, why: Drop },
     /// The device answered a packet with an ICMP error.
     IcmpError { flow: Flow, kind: ErrorKind },
+    /// A routing protocol's neighbour changed state (`from` and `to` as the protocol prints them).
+    Neighbor { protocol: &'static str, neighbor: Ipv4Addr, iface: usize, from: &'static str, to: &'static str },
+    /// A routing protocol gave the routing table a route, changed it, or took it away.
+    Route { protocol: &'static str, prefix: Prefix, change: RouteChange },
+    /// A first-hop redundancy group (HSRP) changed state on an interface.
+    Redundancy { group: u16, iface: usize, from: &'static str, to: &'static str },
+}
+
+/// What happened to a protocol's route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RouteChange {
+    /// A new prefix, through `via` at `metric`.
+    Learned { via: Option<Ipv4Addr>, iface: usize, metric: u32 },
+    /// The prefix's best path or metric changed.
+    Changed { via: Option<Ipv4Addr>, iface: usize, metric: u32 },
+    /// Advertised unreachable but still used until flushed (RIP's holddown).
+    PossiblyDown,
+    /// Gone from the table.
+    Lost,
 }
 
 impl Flow {

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::proto::arp;
+use crate::proto::decision::Decision;
 use crate::proto::hsrp::{self, Hello, State};
 use crate::proto::udp;
 
@@ -77,6 +78,11 @@ impl Ios {
             for g in &mut self.ifaces[at].hsrp {
                 let vmac = hsrp::virtual_mac(version, g.config.group);
                 for (from, to) in std::mem::take(&mut g.changes) {
+                    if self.stack.notes.is_some() {
+                        let note =
+                            Decision::Redundancy { group: g.config.group, iface: s, from: from.word(), to: to.word() };
+                        self.pending_notes.push((None, note));
+                    }
                     // IOS logs a group entering or leaving Active or Standby.
                     let logged = [from, to].iter().any(|s| matches!(s, State::Active | State::Standby));
                     if logged {

@@ -4,6 +4,7 @@
 //! and their routes put into the routing table at distance 110.
 
 use super::*;
+use crate::proto::decision::Decision;
 use crate::proto::ip_stack::Encap;
 use crate::proto::ospf::{packet, Event, Instance, Link, LinkKind, RouteKind, DEFAULT_MTU};
 use crate::proto::rib::{DynamicRoute, Source};
@@ -169,7 +170,16 @@ impl Ios {
                 );
             }
             for e in events {
-                self.pending_log.push_str(&ospf_log(pid, &e));
+                match e {
+                    Event::NeighborState { neighbor, iface, from, to } => {
+                        if self.stack.notes.is_some() {
+                            let (from, to) = (from.word(), to.word());
+                            let note = Decision::Neighbor { protocol: "OSPF", neighbor, iface, from, to };
+                            self.pending_notes.push((None, note));
+                        }
+                    }
+                    e => self.pending_log.push_str(&ospf_log(pid, &e)),
+                }
             }
         }
         if routes_changed {
@@ -230,6 +240,7 @@ fn ospf_log(pid: u32, e: &Event) -> String {
         Event::DuplicateRouterId { router_id, from, iface } => format!(
             "\n%OSPF-4-DUP_RTRID_NBR: OSPF detected duplicate router-id {router_id} from {from} on interface {iface}\n"
         ),
+        Event::NeighborState { .. } => String::new(),
         Event::AreaMismatch { from, iface } => format!(
             "\n%OSPF-4-ERRRCV: Received invalid packet: mismatched area ID, from backbone area must be virtual-link but not found from {from}, {iface}\n"
         ),

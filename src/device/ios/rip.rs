@@ -4,6 +4,7 @@
 //! routing table at distance 120.
 
 use super::*;
+use crate::proto::decision::{Decision, RouteChange};
 use crate::proto::rib::{DynamicRoute, Source};
 use crate::proto::rip::{self, packet, Instance, Link};
 use crate::proto::udp;
@@ -128,11 +129,49 @@ impl Ios {
         self.install_dynamic_routes();
     }
 
-    /// The routing protocols' routes, all of them, into the IP stack's table.
+    /// The routing protocols' routes, all of them, into the IP stack's table
+    /// (and, when the trace is on, what changed, to the trace).
     pub(super) fn install_dynamic_routes(&mut self) {
         let mut all = self.routing.ospf_routes.clone();
         all.extend(self.routing.rip_routes.iter().cloned());
+        if self.stack.notes.is_some() {
+            let notes = route_changes(&self.stack.dynamic, &all);
+            self.pending_notes.extend(notes.into_iter().map(|n| (None, n)));
+        }
         self.stack.dynamic = all;
         self.stack.rebuild_routes();
     }
+}
+
+/// Each protocol's first path to each prefix.
+fn first_paths(routes: &[DynamicRoute]) -> BTreeMap<(&'static str, Prefix), &DynamicRoute> {
+    let mut by_prefix = BTreeMap::new();
+    for r in routes {
+        let protocol = if r.source == Source::Rip { "RIP" } else { "OSPF" };
+        by_prefix.entry((protocol, r.prefix)).or_insert(r);
+    }
+    by_prefix
+}
+
+/// The protocol routes that appeared, changed, went possibly down or left
+/// between two offers to the routing table (one note per prefix).
+fn route_changes(old: &[DynamicRoute], new: &[DynamicRoute]) -> Vec<Decision> {
+    let (before, after) = (first_paths(old), first_paths(new));
+    let mut notes = Vec::new();
+    for (&(protocol, prefix), r) in &after {
+        let (via, iface, metric) = (r.next_hop, r.iface, r.metric);
+        let change = match before.get(&(protocol, prefix)) {
+            None => RouteChange::Learned { via, iface, metric },
+            Some(o) if r.possibly_down && !o.possibly_down => RouteChange::PossiblyDown,
+            Some(o) if (o.next_hop, o.iface, o.metric, o.possibly_down) != (via, iface, metric, r.possibly_down) => {
+                RouteChange::Changed { via, iface, metric }
+            }
+            Some(_) => continue,
+        };
+        notes.push(Decision::Route { protocol, prefix, change });
+    }
+    for &(protocol, prefix) in before.keys().filter(|k| !after.contains_key(k)) {
+        notes.push(Decision::Route { protocol, prefix, change: RouteChange::Lost });
+    }
+    notes
 }

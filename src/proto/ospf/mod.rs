@@ -141,6 +141,8 @@ pub enum Event {
     DuplicateRouterId { router_id: Ipv4Addr, from: Ipv4Addr, iface: IfaceName },
     /// `%OSPF-4-ERRRCV` for a packet from the backbone on a non-backbone interface.
     AreaMismatch { from: Ipv4Addr, iface: IfaceName },
+    /// Any neighbour state change (`iface` is the IP stack's index), for the trace; IOS logs none of these by default.
+    NeighborState { neighbor: Ipv4Addr, iface: usize, from: NeighborState, to: NeighborState },
 }
 
 /// A packet to send: out of an interface, to a group or a neighbour.
@@ -1470,6 +1472,7 @@ impl Instance {
         if to < NeighborState::ExStart {
             nb.reset_exchange();
         }
+        self.events.push(Event::NeighborState { neighbor: nb.router_id, iface: f.link.iface, from, to });
         // IOS logs adjacencies reaching FULL and falling to DOWN.
         if to == NeighborState::Full || (to == NeighborState::Down && from >= NeighborState::TwoWay) {
             self.events.push(Event::Adjacency { neighbor: nb.router_id, iface: f.link.name.clone(), from, to, reason });
