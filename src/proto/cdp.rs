@@ -210,6 +210,33 @@ pub fn parse(frame: &[u8]) -> Option<Advert> {
     Advert::parse(super::ethernet::cisco_snap_payload(frame, DST, PID)?)
 }
 
+fn tlv_name(kind: u16) -> &'static str {
+    match kind {
+        TLV_DEVICE_ID => "Device ID",
+        TLV_ADDRESSES => "Addresses",
+        TLV_PORT_ID => "Port ID",
+        TLV_CAPABILITIES => "Capabilities",
+        TLV_SOFTWARE_VERSION => "Software Version",
+        TLV_PLATFORM => "Platform",
+        TLV_NATIVE_VLAN => "Native VLAN",
+        TLV_DUPLEX => "Duplex",
+        _ => "TLV",
+    }
+}
+
+fn tlv_text(kind: u16, value: &[u8]) -> String {
+    match (kind, value) {
+        (TLV_DEVICE_ID | TLV_PORT_ID | TLV_SOFTWARE_VERSION | TLV_PLATFORM, _) => dissect::text(value),
+        (TLV_ADDRESSES, _) => addresses_text(value),
+        (TLV_CAPABILITIES, &[b0, b1, b2, b3]) => capabilities_text(u32::from_be_bytes([b0, b1, b2, b3])),
+        (TLV_NATIVE_VLAN, &[hi, lo]) => u16::from_be_bytes([hi, lo]).to_string(),
+        (TLV_DUPLEX, &[DUPLEX_FULL]) => "Full".to_string(),
+        (TLV_DUPLEX, &[DUPLEX_HALF]) => "Half".to_string(),
+        (TLV_CAPABILITIES | TLV_NATIVE_VLAN | TLV_DUPLEX, _) => dissect::hex(value),
+        (kind, _) => format!("type 0x{kind:04x}: {}", dissect::preview(value)),
+    }
+}
+
 /// Dissect a CDP PDU: the header, then one field per TLV.
 pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
     let mut layer = LayerBuilder::new("CDP", "CDP", bytes, base);
@@ -219,55 +246,9 @@ pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
         let verdict = if checksum(bytes) == 0 { "correct" } else { "incorrect" };
         format!("0x{sum:04x} [{verdict}]")
     });
-    let (mut device, mut port) = (None, None);
-    let mut at = field::TLVS.start;
-    while at < bytes.len() {
-        let header = at + tlv_field::TYPE.start..at + tlv_field::LENGTH.end;
-        let Some(tlv) = bytes.get(at..).filter(|t| t.len() >= header.len()) else {
-            layer.field("TLV", header, dissect::hex); // cut short: marks the layer
-            break;
-        };
-        let kind = u16_at(tlv, tlv_field::TYPE).unwrap_or_default();
-        let len = usize::from(u16_at(tlv, tlv_field::LENGTH).unwrap_or_default());
-        if len < tlv_field::VALUE.start {
-            layer.field("TLV", header, dissect::hex);
-            layer.invalid("TLV length under its header's");
-            break;
-        }
-        let name = match kind {
-            TLV_DEVICE_ID => "Device ID",
-            TLV_ADDRESSES => "Addresses",
-            TLV_PORT_ID => "Port ID",
-            TLV_CAPABILITIES => "Capabilities",
-            TLV_SOFTWARE_VERSION => "Software Version",
-            TLV_PLATFORM => "Platform",
-            TLV_NATIVE_VLAN => "Native VLAN",
-            TLV_DUPLEX => "Duplex",
-            _ => "TLV",
-        };
-        let Some(tlv) = layer.field(name, at..at + len, |tlv| {
-            let value = tlv.get(tlv_field::VALUE).unwrap_or_default();
-            match (kind, value) {
-                (TLV_DEVICE_ID | TLV_PORT_ID | TLV_SOFTWARE_VERSION | TLV_PLATFORM, _) => dissect::text(value),
-                (TLV_ADDRESSES, _) => addresses_text(value),
-                (TLV_CAPABILITIES, &[b0, b1, b2, b3]) => capabilities_text(u32::from_be_bytes([b0, b1, b2, b3])),
-                (TLV_NATIVE_VLAN, &[hi, lo]) => u16::from_be_bytes([hi, lo]).to_string(),
-                (TLV_DUPLEX, &[DUPLEX_FULL]) => "Full".to_string(),
-                (TLV_DUPLEX, &[DUPLEX_HALF]) => "Half".to_string(),
-                (TLV_CAPABILITIES | TLV_NATIVE_VLAN | TLV_DUPLEX, _) => dissect::hex(value),
-                (kind, _) => format!("type 0x{kind:04x}: {}", dissect::preview(value)),
-            }
-        }) else {
-            break;
-        };
-        let value = tlv.get(tlv_field::VALUE).unwrap_or_default();
-        match kind {
-            TLV_DEVICE_ID => device = Some(dissect::text(value)),
-            TLV_PORT_ID => port = Some(dissect::text(value)),
-            _ => {}
-        }
-        at += len;
-    }
+    let tlvs = dissect::cisco_tlvs(&mut layer, field::TLVS.start, None, tlv_name, tlv_text);
+    let text_of = |kind| tlvs.iter().find(|t| t.kind == kind).map(|t| dissect::text(t.value));
+    let (device, port) = (text_of(TLV_DEVICE_ID), text_of(TLV_PORT_ID));
     if let (Some(device), Some(port)) = (device, port) {
         layer.info(format!("Device ID: {device} Port ID: {port}"));
     }

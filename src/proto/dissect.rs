@@ -404,6 +404,55 @@ impl<'a> LayerBuilder<'a> {
     }
 }
 
+/// One type-length-value of a Cisco PDU, as [`cisco_tlvs`] found it.
+pub struct Tlv<'a> {
+    pub kind: u16,
+    pub value: &'a [u8],
+}
+
+/// The TLVs of CDP, DTP and PAgP: a 2-byte type, a 2-byte length that counts
+/// the 4-byte header, then the value. Shows one field per TLV (named by
+/// `name`, its value by `show`) from `start`, to the end of the PDU or for
+/// `count` TLVs; a TLV cut short or shorter than its header marks the layer
+/// malformed and ends the walk. Returns the TLVs found whole.
+pub fn cisco_tlvs<'a>(
+    layer: &mut LayerBuilder<'a>,
+    start: usize,
+    count: Option<usize>,
+    name: impl Fn(u16) -> &'static str,
+    show: impl Fn(u16, &[u8]) -> String,
+) -> Vec<Tlv<'a>> {
+    const HEADER: usize = 4;
+    let bytes = layer.bytes();
+    let mut found = Vec::new();
+    let mut at = start;
+    loop {
+        let more = match count {
+            Some(n) => found.len() < n,
+            None => at < bytes.len(),
+        };
+        if !more {
+            break;
+        }
+        let Some(tlv) = bytes.get(at..).filter(|t| t.len() >= HEADER) else {
+            layer.field("TLV", at..at + HEADER, hex); // cut short: marks the layer
+            break;
+        };
+        let kind = u16_at(tlv, 0..2).unwrap_or_default();
+        let len = usize::from(u16_at(tlv, 2..4).unwrap_or_default());
+        if len < HEADER {
+            layer.field("TLV", at..at + HEADER, hex);
+            layer.invalid("TLV length under its header's");
+            break;
+        }
+        let shown = layer.field(name(kind), at..at + len, |tlv| show(kind, tlv.get(HEADER..).unwrap_or_default()));
+        let Some(tlv) = shown else { break };
+        found.push(Tlv { kind, value: tlv.get(HEADER..).unwrap_or_default() });
+        at += len;
+    }
+    found
+}
+
 // Reading fields: shared by the formats' parsers and their dissectors. Each
 // returns `None` if the bytes do not hold the field whole.
 

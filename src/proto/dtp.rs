@@ -182,52 +182,40 @@ pub fn parse(frame: &[u8]) -> Option<Hello> {
     Hello::parse(super::ethernet::cisco_snap_payload(frame, DST, PID)?)
 }
 
+fn tlv_name(kind: u16) -> &'static str {
+    match kind {
+        TLV_DOMAIN => "Domain",
+        TLV_STATUS => "Status",
+        TLV_TRUNK_TYPE => "DTP Type",
+        TLV_NEIGHBOR => "Neighbor",
+        _ => "TLV",
+    }
+}
+
+fn tlv_text(kind: u16, value: &[u8]) -> String {
+    match (kind, value) {
+        (TLV_DOMAIN, _) => domain_text(value),
+        (TLV_STATUS, [status]) => format!("0x{status:02x} ({})", status_text(*status)),
+        (TLV_TRUNK_TYPE, [TRUNK_TYPE_DOT1Q]) => format!("0x{TRUNK_TYPE_DOT1Q:02x} (802.1Q)"),
+        (TLV_NEIGHBOR, _) => dissect::mac(value),
+        (TLV_STATUS | TLV_TRUNK_TYPE, _) => dissect::hex(value),
+        (kind, _) => format!("type {kind}: {}", dissect::preview(value)),
+    }
+}
+
 /// Dissect a DTP PDU: the version, then one field per TLV.
 pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
     let mut layer = LayerBuilder::new("DTP", "DTP", bytes, base);
     layer.byte("Version", field::VERSION, |v| v.to_string());
-    let (mut status, mut neighbor) = (None, None);
-    let mut at = field::TLVS.start;
-    while at < bytes.len() {
-        let header = at + tlv_field::TYPE.start..at + tlv_field::LENGTH.end;
-        let Some(tlv) = bytes.get(at..).filter(|t| t.len() >= header.len()) else {
-            layer.field("TLV", header, dissect::hex); // cut short: marks the layer
-            break;
-        };
-        let kind = u16_at(tlv, tlv_field::TYPE).unwrap_or_default();
-        let len = usize::from(u16_at(tlv, tlv_field::LENGTH).unwrap_or_default());
-        if len < tlv_field::VALUE.start {
-            layer.field("TLV", header, dissect::hex);
-            layer.invalid("TLV length under its header's");
-            break;
-        }
-        let name = match kind {
-            TLV_DOMAIN => "Domain",
-            TLV_STATUS => "Status",
-            TLV_TRUNK_TYPE => "DTP Type",
-            TLV_NEIGHBOR => "Neighbor",
-            _ => "TLV",
-        };
-        let Some(tlv) = layer.field(name, at..at + len, |tlv| {
-            let value = tlv.get(tlv_field::VALUE).unwrap_or_default();
-            match (kind, value) {
-                (TLV_DOMAIN, _) => domain_text(value),
-                (TLV_STATUS, [status]) => format!("0x{status:02x} ({})", status_text(*status)),
-                (TLV_TRUNK_TYPE, [TRUNK_TYPE_DOT1Q]) => format!("0x{TRUNK_TYPE_DOT1Q:02x} (802.1Q)"),
-                (TLV_NEIGHBOR, _) => dissect::mac(value),
-                (TLV_STATUS | TLV_TRUNK_TYPE, _) => dissect::hex(value),
-                (kind, _) => format!("type {kind}: {}", dissect::preview(value)),
-            }
-        }) else {
-            break;
-        };
-        match (kind, tlv.get(tlv_field::VALUE).unwrap_or_default()) {
-            (TLV_STATUS, [s]) => status = Some(*s),
-            (TLV_NEIGHBOR, value @ [_, _, _, _, _, _]) => neighbor = Some(dissect::mac(value)),
-            _ => {}
-        }
-        at += len;
-    }
+    let tlvs = dissect::cisco_tlvs(&mut layer, field::TLVS.start, None, tlv_name, tlv_text);
+    let status = tlvs.iter().find_map(|t| match (t.kind, t.value) {
+        (TLV_STATUS, [s]) => Some(*s),
+        _ => None,
+    });
+    let neighbor = tlvs.iter().find_map(|t| match (t.kind, t.value) {
+        (TLV_NEIGHBOR, value @ [_, _, _, _, _, _]) => Some(dissect::mac(value)),
+        _ => None,
+    });
     if let (Some(status), Some(neighbor)) = (status, neighbor) {
         layer.info(format!("Status {} Neighbor {neighbor}", status_text(status)));
     }

@@ -190,45 +190,10 @@ pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
     layer.u32("Partner Sent Port Group ifIndex", field::PARTNER_GROUP_IFINDEX, |i| i.to_string());
     layer.u16("Partner Count", field::PARTNER_COUNT, |n| n.to_string());
     let count = layer.u16("Number of TLVs", field::TLV_COUNT, |n| n.to_string());
-    let (mut device_name, mut port_name) = (None, None);
-    let mut at = field::TLVS.start;
-    for _ in 0..count.unwrap_or(0) {
-        let header = at + tlv_field::TYPE.start..at + tlv_field::LENGTH.end;
-        let Some(tlv) = bytes.get(at..).filter(|t| t.len() >= header.len()) else {
-            layer.field("TLV", header, dissect::hex); // cut short: marks the layer
-            break;
-        };
-        let kind = u16_at(tlv, tlv_field::TYPE).unwrap_or_default();
-        let len = usize::from(u16_at(tlv, tlv_field::LENGTH).unwrap_or_default());
-        if len < tlv_field::VALUE.start {
-            layer.field("TLV", header, dissect::hex);
-            layer.invalid("TLV length under its header's");
-            break;
-        }
-        let name = match kind {
-            TLV_DEVICE_NAME => "Device Name",
-            TLV_PORT_NAME => "Port Name",
-            TLV_AGPORT_MAC => "Agport MAC Address",
-            _ => "TLV",
-        };
-        let Some(tlv) = layer.field(name, at..at + len, |tlv| {
-            let value = tlv.get(tlv_field::VALUE).unwrap_or_default();
-            match kind {
-                TLV_DEVICE_NAME | TLV_PORT_NAME => dissect::text(value),
-                TLV_AGPORT_MAC => dissect::mac(value),
-                kind => format!("type {kind}: {}", dissect::preview(value)),
-            }
-        }) else {
-            break;
-        };
-        let value = tlv.get(tlv_field::VALUE).unwrap_or_default();
-        match kind {
-            TLV_DEVICE_NAME => device_name = Some(dissect::text(value)),
-            TLV_PORT_NAME => port_name = Some(dissect::text(value)),
-            _ => {}
-        }
-        at += len;
-    }
+    let tlvs =
+        dissect::cisco_tlvs(&mut layer, field::TLVS.start, Some(usize::from(count.unwrap_or(0))), tlv_name, tlv_text);
+    let text_of = |kind| tlvs.iter().find(|t| t.kind == kind).map(|t| dissect::text(t.value));
+    let (device_name, port_name) = (text_of(TLV_DEVICE_NAME), text_of(TLV_PORT_NAME));
     if let (Some(flags), Some(device), Some(partner)) = (flags, device, partner) {
         let name = device_name.unwrap_or_else(|| dissect::mac(device));
         let port = port_name.map(|p| format!(" Port {p}")).unwrap_or_default();
@@ -236,6 +201,23 @@ pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
     }
     layer.finish(out)?;
     Ok(None)
+}
+
+fn tlv_name(kind: u16) -> &'static str {
+    match kind {
+        TLV_DEVICE_NAME => "Device Name",
+        TLV_PORT_NAME => "Port Name",
+        TLV_AGPORT_MAC => "Agport MAC Address",
+        _ => "TLV",
+    }
+}
+
+fn tlv_text(kind: u16, value: &[u8]) -> String {
+    match kind {
+        TLV_DEVICE_NAME | TLV_PORT_NAME => dissect::text(value),
+        TLV_AGPORT_MAC => dissect::mac(value),
+        kind => format!("type {kind}: {}", dissect::preview(value)),
+    }
 }
 
 fn flag_text(flags: u8) -> String {
