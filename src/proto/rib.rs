@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::Ipv4Addr;
 
 use crate::sim::Time;
@@ -136,7 +137,39 @@ pub struct ConnectedIface {
 /// next hop of each network (the first path of equal-cost ones).
 #[derive(Clone, Debug, Default)]
 struct Fib {
-    by_len: Vec<(u8, HashMap<u32, Hop>)>,
+    /// Up to [`SMALL_FIB`] entries, longest prefix first: a scan of a few
+    /// cache lines beats hashing.
+    small: Vec<(u32, u32, Hop)>,
+    /// Beyond that, one map per prefix length, longest first.
+    by_len: Vec<(u8, HashMap<u32, Hop, BuildHasherDefault<NetworkHasher>>)>,
+}
+
+/// How many forwarding entries a table scans before it hashes.
+const SMALL_FIB: usize = 64;
+
+/// Hashes a network number with one multiplication: lookups are on the
+/// forwarding path, and the keys (addresses) need no protection from
+/// collisions chosen by an attacker. The fold brings the product's well-mixed
+/// high bits down to the low ones that pick the bucket (network numbers end
+/// in zero bits).
+#[derive(Default)]
+struct NetworkHasher(u64);
+
+impl Hasher for NetworkHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u32(u32::from(*b) ^ (self.0 as u32));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        let p = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = p ^ (p >> 29);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Fib {
@@ -144,7 +177,7 @@ impl Fib {
         let at = match self.by_len.iter().position(|(l, _)| *l == prefix.len) {
             Some(at) => at,
             None => {
-                self.by_len.push((prefix.len, HashMap::new()));
+                self.by_len.push((prefix.len, HashMap::default()));
                 self.by_len.sort_by(|a, b| b.0.cmp(&a.0));
                 self.by_len.iter().position(|(l, _)| *l == prefix.len).expect("just added")
             }
@@ -152,9 +185,26 @@ impl Fib {
         self.by_len[at].1.entry(u32::from(prefix.addr)).or_insert(hop);
     }
 
+    #[inline]
     fn lookup(&self, dst: Ipv4Addr) -> Option<Hop> {
         let d = u32::from(dst);
+        if self.by_len.is_empty() {
+            return self.small.iter().find(|(net, mask, _)| d & mask == *net).map(|e| e.2);
+        }
         self.by_len.iter().find_map(|(len, nets)| nets.get(&(d & mask_bits(*len))).copied())
+    }
+
+    /// Settle the layout once every entry is in: a short table is scanned.
+    fn finish(&mut self) {
+        let entries: usize = self.by_len.iter().map(|(_, m)| m.len()).sum();
+        if entries <= SMALL_FIB {
+            for (len, nets) in std::mem::take(&mut self.by_len) {
+                let mut at_len: Vec<(u32, u32, Hop)> =
+                    nets.into_iter().map(|(net, hop)| (net, mask_bits(len), hop)).collect();
+                at_len.sort_by_key(|e| e.0);
+                self.small.extend(at_len);
+            }
+        }
     }
 }
 
@@ -286,10 +336,12 @@ impl Rib {
                 fib.insert(r.prefix, hop);
             }
         }
+        fib.finish();
         Rib { routes, fib }
     }
 
     /// Longest-prefix match.
+    #[inline]
     pub fn lookup(&self, dst: Ipv4Addr) -> Option<Hop> {
         self.fib.lookup(dst)
     }

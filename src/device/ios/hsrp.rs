@@ -49,8 +49,9 @@ impl Ios {
         self.hsrp_flush(now);
     }
 
+    /// When a group next has work (kept by [`Ios::hsrp_flush`], which every change ends with).
     pub(super) fn hsrp_deadline(&self) -> Option<Time> {
-        self.ifaces.iter().flat_map(|i| &i.hsrp).filter_map(|g| g.poll_at()).min()
+        self.routing.hsrp_due
     }
 
     pub(super) fn hsrp_poll(&mut self, now: Time, _ports: &[Port]) -> String {
@@ -118,5 +119,7 @@ impl Ios {
                 self.stack.out.push((s, frame));
             }
         }
+        self.routing.hsrp_due = self.ifaces.iter().flat_map(|i| &i.hsrp).filter_map(|g| g.poll_at()).min();
+        self.refresh_due();
     }
 }

@@ -173,6 +173,8 @@ pub struct Ios {
     /// When the once-a-second housekeeping (spanning tree, CDP, LLDP, DTP,
     /// EtherChannel, errdisable recovery) runs next.
     next_tick: Time,
+    /// The earliest deadline of the protocols in `DEADLINES` (all but the tick).
+    protocols_due: Option<Time>,
 }
 
 /// A handler for a control frame: it returns whether the frame was its own.
@@ -258,6 +260,7 @@ impl Ios {
             err_disabled_now: Vec::new(),
             pending_log: String::new(),
             next_tick: now + crate::sim::Duration::from_secs(1),
+            protocols_due: None,
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
@@ -558,9 +561,16 @@ impl Ios {
     }
 
     /// The earliest deadline of the box's timed work (the `DEADLINES` table).
+    /// Asked after every event: the protocols' part is kept in a field.
     #[inline]
     pub fn poll_at(&self) -> Option<Time> {
-        DEADLINES.iter().filter_map(|(at, _)| at(self)).min()
+        Some(self.protocols_due.map_or(self.next_tick, |t| t.min(self.next_tick)))
+    }
+
+    /// Recompute the protocols' earliest deadline; each protocol's flush
+    /// (which every change to it ends with) calls this.
+    pub(super) fn refresh_due(&mut self) {
+        self.protocols_due = DEADLINES[1..].iter().filter_map(|(at, _)| at(self)).min();
     }
 
     /// Run the timed work that is due; returns what the console logs.

@@ -132,8 +132,10 @@ impl Ios {
         self.ospf_flush(now);
     }
 
+    /// When a process next has work (kept by [`Ios::ospf_flush`], which every change ends with:
+    /// the box asks after every event it handles).
     pub(super) fn ospf_deadline(&self) -> Option<Time> {
-        self.routing.ospf_running.values().filter_map(Instance::poll_at).min()
+        self.routing.ospf_due
     }
 
     /// The processes' timers (the `DEADLINES` table runs this when one is due).
@@ -185,6 +187,8 @@ impl Ios {
         if routes_changed {
             self.install_ospf_routes(now);
         }
+        self.routing.ospf_due = self.routing.ospf_running.values().filter_map(Instance::poll_at).min();
+        self.refresh_due();
     }
 
     fn install_ospf_routes(&mut self, now: Time) {

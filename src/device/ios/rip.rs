@@ -31,6 +31,8 @@ impl Ios {
         let Some(config) = self.routing.rip.clone() else {
             if self.routing.rip_running.take().is_some() {
                 self.routing.rip_seen = None;
+                self.routing.rip_due = None;
+                self.refresh_due();
                 self.stack.unbind(Binding::Udp(packet::PORT));
                 for s in 0..self.stack.ifaces.len() {
                     self.stack.leave(s, packet::ALL_RIP_ROUTERS);
@@ -77,8 +79,9 @@ impl Ios {
         self.rip_flush(now);
     }
 
+    /// When the process next has work (kept by [`Ios::rip_flush`], which every change ends with).
     pub(super) fn rip_deadline(&self) -> Option<Time> {
-        self.routing.rip_running.as_ref().and_then(Instance::poll_at)
+        self.routing.rip_due
     }
 
     pub(super) fn rip_poll(&mut self, now: Time, _ports: &[Port]) -> String {
@@ -91,6 +94,8 @@ impl Ios {
 
     /// Send what the process queued and install its routes.
     fn rip_flush(&mut self, now: Time) {
+        self.routing.rip_due = self.routing.rip_running.as_ref().and_then(Instance::poll_at);
+        self.refresh_due();
         let Some(rip) = self.routing.rip_running.as_mut() else { return };
         let out = std::mem::take(&mut rip.out);
         let changed = std::mem::take(&mut rip.routes_changed);

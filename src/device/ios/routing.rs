@@ -39,6 +39,10 @@ pub struct Routing {
     pub(super) rip_seen: Option<(rip::RipConfig, Vec<rip::Link>)>,
     /// RIP's routes, as last offered to the routing table.
     pub(super) rip_routes: Vec<DynamicRoute>,
+    /// When OSPF, HSRP and RIP next have timed work, kept current by their flushes.
+    pub(super) ospf_due: Option<Time>,
+    pub(super) hsrp_due: Option<Time>,
+    pub(super) rip_due: Option<Time>,
     pub ipv6_routing: bool,
     pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
 }
@@ -59,6 +63,9 @@ impl Routing {
             rip_running: None,
             rip_seen: None,
             rip_routes: Vec::new(),
+            ospf_due: None,
+            hsrp_due: None,
+            rip_due: None,
             ipv6_routing: false,
             ipv6_routes: Vec::new(),
         }
