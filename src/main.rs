@@ -114,6 +114,10 @@ enum Command {
         /// Submissions graded at once (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Wall-clock seconds one submission may take on this machine before it is
+        /// reported "not graded" (never a lower score).
+        #[arg(long, default_value_t = 20)]
+        time_limit: u64,
     },
     /// Check a lab file and report every problem.
     Validate { lab: PathBuf },
@@ -167,7 +171,13 @@ fn main() -> ExitCode {
             run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until, trace)
         }
         Some(Command::Console { lab, device, save }) => console_command(&lab, &device, save.as_deref()),
-        Some(Command::Grade { lab, submissions, json, csv, jobs }) => grade(&lab, &submissions, json, csv, jobs),
+        Some(Command::Grade { lab, submissions, json, csv, jobs, time_limit }) => {
+            let limits = wirelab::grade::GradeLimits {
+                wall_clock: std::time::Duration::from_secs(time_limit),
+                ..wirelab::grade::GradeLimits::default()
+            };
+            grade(&lab, &submissions, json, csv, jobs, &limits)
+        }
         Some(Command::Validate { lab }) => validate(&lab),
         Some(Command::Bench { which }) => bench(which),
         None => app(cli.app),
@@ -336,13 +346,20 @@ fn console_command(path: &Path, device: &str, save: Option<&Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn grade(lab_path: &Path, submissions: &[PathBuf], json: bool, csv: bool, jobs: Option<usize>) -> ExitCode {
+fn grade(
+    lab_path: &Path,
+    submissions: &[PathBuf],
+    json: bool,
+    csv: bool,
+    jobs: Option<usize>,
+    limits: &wirelab::grade::GradeLimits,
+) -> ExitCode {
     let (lab, _) = match lab::load_file(lab_path) {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
     let threads = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let results = wirelab::grade::grade_all(&lab, submissions, &wirelab::grade::GradeLimits::default(), threads);
+    let results = wirelab::grade::grade_all(&lab, submissions, limits, threads);
     let mut reports = Vec::new();
     let mut bad_input = false;
     for r in results {

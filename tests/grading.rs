@@ -206,3 +206,28 @@ fn csv_fields(row: &str) -> Vec<String> {
     }
     fields
 }
+
+/// A score depends on the lab and the submission only: a machine too slow
+/// for the wall-clock guard reports "not graded", never a lower score, in
+/// every format.
+#[test]
+fn too_slow_a_machine_reports_not_graded_not_a_lower_score() {
+    let dir = tempdir("grade-slow");
+    let lab = lab::parse(&read("labs/two-lans.ron"), "lab.ron").unwrap();
+    let good = write(&dir, "good.ron", &solved("labs/two-lans.ron", "labs/two-lans.solution.txt"));
+    let generous = grade_all(&lab, &[good.clone()], &GradeLimits::default(), 1).remove(0).unwrap();
+    assert!(generous.is_full_marks());
+
+    let tiny = GradeLimits { wall_clock: std::time::Duration::ZERO, ..GradeLimits::default() };
+    let slow = grade_all(&lab, &[good], &tiny, 1).remove(0).unwrap();
+    assert!(!slow.is_graded() && !slow.is_full_marks());
+    let text = wirelab::grade::text(&[slow.clone()]);
+    assert!(text.contains("NOT GRADED: took too long on this machine"), "{text}");
+    assert!(!text.contains("points ("), "no score is printed: {text}");
+    let json: serde_json::Value = serde_json::from_str(&wirelab::grade::json(&[slow.clone()])).unwrap();
+    assert_eq!(json[0]["graded"], serde_json::Value::Bool(false));
+    assert!(json[0]["points"].is_null(), "{json}");
+    let csv = wirelab::grade::csv(&[slow]);
+    let row = csv.lines().nth(1).unwrap();
+    assert!(csv_fields(row)[1].is_empty(), "no points in the CSV: {row}");
+}

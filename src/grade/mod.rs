@@ -73,6 +73,10 @@ pub struct Report {
     /// topology that differs from the lab's.
     pub problems: Vec<String>,
     pub objectives: Vec<ObjectiveResult>,
+    /// Set when this machine could not finish grading within the wall-clock
+    /// guard: the submission has no score (not a lower one), and says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_graded: Option<String>,
 }
 
 impl Report {
@@ -84,7 +88,36 @@ impl Report {
             percent: 0.0,
             problems: Vec::new(),
             objectives: Vec::new(),
+            not_graded: None,
         }
+    }
+
+    /// No score: grading ran out of wall-clock time on this machine. A score
+    /// depends only on the lab and the submission, so none is given.
+    fn not_graded(mut self, lab: &Lab, limits: &GradeLimits) -> Self {
+        let why = format!(
+            "not graded: took too long on this machine (more than {} s); grade it again on a faster computer \
+             or with a longer --time-limit",
+            limits.wall_clock.as_secs()
+        );
+        self.objectives = lab
+            .objectives
+            .iter()
+            .enumerate()
+            .map(|(index, o)| ObjectiveResult {
+                index,
+                check: check::describe(&o.check),
+                passed: false,
+                points: 0,
+                max_points: o.points,
+                hint: None,
+                why: None,
+            })
+            .collect();
+        self.not_graded = Some(why);
+        self.points = 0;
+        self.percent = 0.0;
+        self
     }
 
     /// Every objective scores 0 because of `problem`.
@@ -115,7 +148,11 @@ impl Report {
     }
 
     pub fn is_full_marks(&self) -> bool {
-        self.points == self.max_points && self.problems.is_empty()
+        self.not_graded.is_none() && self.points == self.max_points && self.problems.is_empty()
+    }
+
+    pub fn is_graded(&self) -> bool {
+        self.not_graded.is_none()
     }
 }
 
@@ -186,6 +223,16 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
     let started = Instant::now();
     let until = net.now() + limits.converge;
     let converged = run_bounded(&mut net, until, started, limits);
+    if converged == Err(Stop::WallClock) {
+        return report.not_graded(lab, limits);
+    }
+    let converged = converged.map_err(|_| {
+        format!(
+            "event limit: the network did more than {} things in {:.1} simulated seconds (a loop or a storm?)",
+            limits.max_events,
+            net.now().secs_f64()
+        )
+    });
     report.problems.extend(differences.iter().map(|d| d.to_string()));
     if let Err(limit) = &converged {
         report.problems.push(limit.clone());
@@ -204,8 +251,13 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
             result.why = Some(format!("not graded: {d}"));
         } else if let Err(limit) = &converged {
             result.why = Some(format!("not graded: {limit}"));
-        } else if started.elapsed() > limits.wall_clock || net.stats().limit_hit {
-            result.why = Some("not graded: the submission's time limit was reached".into());
+        } else if started.elapsed() > limits.wall_clock {
+            return report.not_graded(lab, limits);
+        } else if net.stats().limit_hit {
+            result.why = Some(format!(
+                "not graded: event limit: the network did more than {} things (a loop or a storm?)",
+                limits.max_events
+            ));
         } else {
             let outcome = check::evaluate(&mut net, &objective.check);
             result.passed = outcome.passed;
@@ -231,26 +283,31 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
         }
         report.objectives.push(result);
     }
+    if started.elapsed() > limits.wall_clock {
+        return report.not_graded(lab, limits);
+    }
     report.total()
 }
 
-/// Run to `until` in slices, stopping at the event or wall-clock limit.
-fn run_bounded(net: &mut Network, until: Time, started: Instant, limits: &GradeLimits) -> Result<(), String> {
+/// Why a run stopped early: the event limit (part of the score: the same
+/// submission always hits it) or the wall-clock guard (this machine's speed:
+/// never part of a score).
+#[derive(Debug, PartialEq, Eq)]
+enum Stop {
+    Events,
+    WallClock,
+}
+
+/// Run to `until` in slices, stopping at the event limit or the wall-clock guard.
+fn run_bounded(net: &mut Network, until: Time, started: Instant, limits: &GradeLimits) -> Result<(), Stop> {
     while net.now() < until {
         let next = (net.now() + Duration::from_millis(500)).min(until);
         net.run_until(next);
         if net.stats().limit_hit {
-            return Err(format!(
-                "event limit: the network did more than {} things in {:.1} simulated seconds (a loop or a storm?)",
-                limits.max_events,
-                net.now().secs_f64()
-            ));
+            return Err(Stop::Events);
         }
         if started.elapsed() > limits.wall_clock {
-            return Err(format!(
-                "time limit: the submission needed more than {} s of computer time",
-                limits.wall_clock.as_secs()
-            ));
+            return Err(Stop::WallClock);
         }
     }
     Ok(())

@@ -6,6 +6,10 @@ pub fn text(reports: &[Report]) -> String {
     let mut out = String::new();
     for r in reports {
         out.push_str(&format!("{}\n", r.submission));
+        if let Some(why) = &r.not_graded {
+            out.push_str(&format!("  NOT GRADED: {}\n\n", why.trim_start_matches("not graded: ")));
+            continue;
+        }
         for p in &r.problems {
             out.push_str(&format!("  ! {p}\n"));
         }
@@ -24,8 +28,24 @@ pub fn text(reports: &[Report]) -> String {
     out
 }
 
+/// The reports as JSON; a submission that was not graded has `"graded": false`
+/// and no points (null), never a zero it did not earn.
 pub fn json(reports: &[Report]) -> String {
-    serde_json::to_string_pretty(reports).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let values: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            if let Some(map) = v.as_object_mut() {
+                map.insert("graded".into(), r.is_graded().into());
+                if !r.is_graded() {
+                    map.insert("points".into(), serde_json::Value::Null);
+                    map.insert("percent".into(), serde_json::Value::Null);
+                }
+            }
+            v
+        })
+        .collect();
+    serde_json::to_string_pretty(&values).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 fn csv_field(s: &str) -> String {
@@ -48,6 +68,13 @@ pub fn csv(reports: &[Report]) -> String {
     }
     out.push('\n');
     for r in reports {
+        // A submission that was not graded has empty score cells, not zeros.
+        if let Some(why) = &r.not_graded {
+            out.push_str(&format!("{},,{},,{}", csv_field(&r.submission), r.max_points, csv_field(why)));
+            out.push_str(&",".repeat(r.objectives.len()));
+            out.push('\n');
+            continue;
+        }
         out.push_str(&format!(
             "{},{},{},{:.1},{}",
             csv_field(&r.submission),

@@ -273,18 +273,18 @@ fn lab_panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                 ws.check_results();
             }
             if let Some(r) = &ws.last_report {
-                ui.label(
-                    egui::RichText::new(format!(
+                let score = match &r.not_graded {
+                    Some(why) => why.clone(),
+                    None => format!(
                         "{}: {} / {} {} ({:.0}%)",
                         tr(lang, "score"),
                         r.points,
                         r.max_points,
                         tr(lang, "points"),
                         r.percent
-                    ))
-                    .size(16.0)
-                    .strong(),
-                );
+                    ),
+                };
+                ui.label(egui::RichText::new(score).size(16.0).strong());
                 for p in &r.problems {
                     ui.colored_label(egui::Color32::from_rgb(240, 180, 120), p);
                 }
