@@ -1,11 +1,21 @@
-//! Every sample lab in labs/: it validates, scores below 100% as handed out,
-//! and 100% after its reference solution is typed in and the result saved.
+//! Every sample lab in labs/: it validates; as handed out every objective
+//! fails (but the few listed as meant to start satisfied); it scores 100%
+//! after its reference solution is typed in and the result saved, and below
+//! 100% after each of its plausible wrong solutions (at least three a lab).
 
 mod common;
 use common::*;
 
 use wirelab::grade::{grade_lab, GradeLimits};
 use wirelab::lab;
+
+/// The objectives meant to pass before any work (lab, objective index from
+/// 0, why): each checks that something working stays working.
+const STARTS_SATISFIED: &[(&str, usize, &str)] = &[
+    ("etherchannel", 7, "PC1 reaches PC2 over the unbundled links from the start; bundling must not break it"),
+    ("port-security", 6, "the two PCs talk before port security; securing the ports must not cut them off"),
+    ("stp-root", 6, "spanning tree keeps PC1 and PC2 connected whichever switch is root; moving the root must too"),
+];
 
 #[test]
 fn every_sample_lab_is_solvable_and_not_solved() {
@@ -27,6 +37,14 @@ fn every_sample_lab_is_solvable_and_not_solved() {
 
         let blank = grade_lab(&lab, &lab, &name, &GradeLimits::default());
         assert!(blank.points < blank.max_points, "{name}: already solved as handed out");
+        for o in blank.objectives.iter().filter(|o| o.passed) {
+            assert!(
+                STARTS_SATISFIED.iter().any(|(lab, index, _)| *lab == name && *index == o.index),
+                "{name}: objective {} ({}) passes as handed out",
+                o.index + 1,
+                o.check
+            );
+        }
 
         let solution = root().join(format!("labs/{name}.solution.txt"));
         let script = std::fs::read_to_string(&solution).unwrap_or_else(|e| panic!("{}: {e}", solution.display()));

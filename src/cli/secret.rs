@@ -27,6 +27,21 @@ pub fn type7_decode(encoded: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Does a typed password open a stored one?
+pub fn matches(secret: &crate::device::ios::Secret, typed: &str) -> bool {
+    use crate::device::ios::Secret;
+    match secret {
+        Secret::Clear(p) => p == typed,
+        Secret::Type7(e) => type7_decode(e).as_deref() == Some(typed),
+        Secret::Type5(h) => {
+            let salt = h.split('$').nth(2).unwrap_or("");
+            md5_crypt(typed, salt) == *h
+        }
+        // scrypt and PBKDF2 hashes are kept as given, not verified.
+        Secret::Hashed(..) => false,
+    }
+}
+
 const ITOA64: &[u8] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// MD5-crypt (`$1$salt$hash`), as IOS type 5 secrets are.

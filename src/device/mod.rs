@@ -269,10 +269,10 @@ impl Device {
     /// configuration gives them, the configuration read at boot (rendered by
     /// the caller, which knows the syntax) becomes the startup-config, and the
     /// terminal waits at user EXEC, as after a real boot.
-    pub fn boot_complete(&mut self, now: Time, startup_config: String) {
+    pub fn boot_complete(&mut self, now: Time, startup_config: Option<String>) {
         if let Role::Ios(i) = &mut self.role {
             i.ospf_startup_done(now);
-            i.system.startup_config = Some(startup_config);
+            i.system.startup_config = startup_config;
             i.terminal.mode = Mode::UserExec;
             i.terminal.history.clear();
         }

@@ -4,10 +4,12 @@ use crate::cli::Terminal;
 use std::net::Ipv4Addr;
 
 use crate::base::{DeviceId, IfaceName};
+use crate::device::ios::{LineKind, Login};
 use crate::device::{Mode, Role};
 use crate::lab::{parse_endpoint, Check};
 use crate::net::Network;
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
+use crate::proto::vlan::Violation;
 use crate::sim::Duration;
 
 /// The verdict on one objective.
@@ -34,7 +36,8 @@ pub fn describe(check: &Check) -> String {
         Check::HostIp { device, network } => format!("HostIp {device} in {network}"),
         Check::InterfaceIp { device, interface, address } => format!("InterfaceIp {device} {interface} {address}"),
         Check::InterfaceUp { device, interface } => format!("InterfaceUp {device} {interface}"),
-        Check::ConfigLine { device, line } => format!("ConfigLine {device} \"{line}\""),
+        Check::ConfigLine { device, line, startup: false } => format!("ConfigLine {device} \"{line}\""),
+        Check::ConfigLine { device, line, startup: true } => format!("ConfigLine {device} \"{line}\" saved"),
         Check::ShowContains { device, command, text } => format!("ShowContains {device} \"{command}\" has \"{text}\""),
         Check::Route { device, prefix, code, via } => {
             format!("Route {device} {code} {prefix}{}", via.as_ref().map_or(String::new(), |v| format!(" via {v}")))
@@ -61,6 +64,23 @@ pub fn describe(check: &Check) -> String {
                 interface.as_ref().map_or(String::new(), |i| format!(" on {i}"))
             )
         }
+        // Passwords stay out of reports: a report is shown to the student.
+        Check::EnableSecret { device, .. } => format!("EnableSecret {device}"),
+        Check::LoginPassword { device, line, .. } => format!("LoginPassword {device} {line}"),
+        Check::Banner { device, kind, .. } => format!("Banner {device} {}", kind.as_deref().unwrap_or("motd")),
+        Check::PortSecurity { device, interface, maximum, violation, sticky } => {
+            let mut s = format!("PortSecurity {device} {interface}");
+            if let Some(m) = maximum {
+                s += &format!(" maximum {m}");
+            }
+            if let Some(v) = violation {
+                s += &format!(" violation {v}");
+            }
+            if *sticky == Some(true) {
+                s += " sticky";
+            }
+            s
+        }
     }
 }
 
@@ -72,6 +92,10 @@ pub fn resolve_target(net: &Network, to: &str) -> Option<Ipv4Addr> {
     }
     let id = net.find(to)?;
     net.device(id).stack().ifaces.iter().find_map(|i| i.addr.map(|(a, _)| a))
+}
+
+fn ios_of<'a>(net: &'a Network, id: DeviceId, name: &str) -> Result<&'a crate::device::Ios, Verdict> {
+    net.device(id).as_ios().ok_or_else(|| fail(format!("{name} is not a router or a switch")))
 }
 
 fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
@@ -218,19 +242,32 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 fail(format!("{d} {name} is {status}, line protocol is {protocol}{cause}"))
             }
         }
-        Check::ConfigLine { device: d, line } => {
+        Check::ConfigLine { device: d, line, startup } => {
             let id = device(net, d)?;
             let dev = net.device(id);
             let model = dev.model;
             let lines: Vec<String> = match &dev.role {
+                Role::Ios(i) if *startup => match &i.system.startup_config {
+                    Some(text) => text.lines().map(str::to_string).collect(),
+                    None => return Err(fail(format!("{d} has no startup-config: nothing was saved"))),
+                },
                 Role::Ios(_) => crate::cli::ios::running_config::lines(dev),
                 Role::Host(h) => crate::cli::host::config_lines(h),
             };
             let want = crate::cli::ios::normalize(model, line);
+            let which = if *startup { "startup-config" } else { "running-config" };
             if lines.iter().any(|l| crate::cli::ios::normalize(model, l) == want) {
                 pass()
+            } else if *startup
+                && crate::cli::ios::running_config::lines(dev)
+                    .iter()
+                    .any(|l| crate::cli::ios::normalize(model, l) == want)
+            {
+                fail(format!(
+                    "{d}'s running-config has `{want}` but its startup-config does not: `copy running-config startup-config` saves it"
+                ))
             } else {
-                fail(format!("{d}'s running-config has no line `{want}`"))
+                fail(format!("{d}'s {which} has no line `{want}`"))
             }
         }
         Check::ShowContains { device: d, command, text } => {
@@ -394,6 +431,103 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                     fail(format!("{d} {name} group {group} is {}{active}", g.state.word()))
                 }
                 None => fail(format!("{d} has no HSRP group {group}")),
+            }
+        }
+        Check::EnableSecret { device: d, password } => {
+            let id = device(net, d)?;
+            let ios = ios_of(net, id, d)?;
+            match (&ios.system.enable_secret, &ios.system.enable_password) {
+                (Some(s), _) if crate::cli::secret::matches(s, password) => pass(),
+                (Some(_), _) => fail(format!("{d}'s enable secret is not the password the lab asks for")),
+                (None, Some(_)) => {
+                    fail(format!("{d} has an enable password, not an enable secret (which is stored hashed)"))
+                }
+                (None, None) => {
+                    fail(format!("{d} has no enable secret: anyone at the console reaches privileged EXEC"))
+                }
+            }
+        }
+        Check::LoginPassword { device: d, line, password } => {
+            let id = device(net, d)?;
+            let ios = ios_of(net, id, d)?;
+            let kind = match line.to_ascii_lowercase().as_str() {
+                "console" | "con" => LineKind::Console,
+                "vty" => LineKind::Vty,
+                other => return Err(fail(format!("`{other}` is not a line: use \"console\" or \"vty\""))),
+            };
+            let lines: Vec<_> = ios.system.lines.iter().filter(|l| l.kind == kind).collect();
+            let mut verdict = pass();
+            for l in &lines {
+                let name = if kind == LineKind::Console {
+                    format!("line con {}", l.first)
+                } else {
+                    format!("line vty {} {}", l.first, l.last)
+                };
+                let problem = match l.login {
+                    Login::None => Some(format!("{d} {name} asks for no password (no `login`)")),
+                    Login::Line => match &l.password {
+                        None if kind == LineKind::Console => {
+                            Some(format!("{d} {name} has `login` but no password: IOS disables login on it"))
+                        }
+                        None => Some(format!("{d} {name} has no password: IOS refuses every remote login")),
+                        Some(s) if crate::cli::secret::matches(s, password) => None,
+                        Some(_) => Some(format!("{d} {name}'s password is not the one the lab asks for")),
+                    },
+                    Login::Local => {
+                        let opens = ios
+                            .system
+                            .users
+                            .iter()
+                            .any(|u| u.secret.as_ref().is_some_and(|s| crate::cli::secret::matches(s, password)));
+                        (!opens).then(|| format!("{d} {name} uses `login local`, but no user has the lab's password"))
+                    }
+                };
+                if let Some(p) = problem {
+                    verdict = fail(p);
+                    break;
+                }
+            }
+            verdict
+        }
+        Check::Banner { device: d, kind, contains } => {
+            let id = device(net, d)?;
+            let ios = ios_of(net, id, d)?;
+            let (word, banner) = match kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                Some("login") => ("login", &ios.system.banner_login),
+                _ => ("motd", &ios.system.banner_motd),
+            };
+            match (banner, contains) {
+                (None, _) => fail(format!("{d} has no banner {word}")),
+                (Some(text), Some(want)) if !text.to_lowercase().contains(&want.to_lowercase()) => {
+                    fail(format!("{d}'s banner {word} does not say \"{want}\""))
+                }
+                _ => pass(),
+            }
+        }
+        Check::PortSecurity { device: d, interface, maximum, violation, sticky } => {
+            let id = device(net, d)?;
+            let name = iface_of(net, id, interface)?;
+            let Some(sp) = net.device(id).as_ios().and_then(|i| i.iface(&name)).and_then(|i| i.switchport.clone())
+            else {
+                return Err(fail(format!("{d} {name} is not a switch port")));
+            };
+            let ps = &sp.port_security;
+            let have_violation = match ps.violation.unwrap_or(Violation::Shutdown) {
+                Violation::Protect => "protect",
+                Violation::Restrict => "restrict",
+                Violation::Shutdown => "shutdown",
+            };
+            if !ps.enabled {
+                fail(format!("port security is not enabled on {d} {name} (`switchport port-security`)"))
+            } else if let Some(m) = maximum.filter(|m| *m != ps.maximum.unwrap_or(1)) {
+                fail(format!("{d} {name} allows {} secure addresses, not {m}", ps.maximum.unwrap_or(1)))
+            } else if let Some(v) = violation.as_ref().filter(|v| !v.trim().eq_ignore_ascii_case(have_violation)) {
+                fail(format!("{d} {name}'s violation mode is {have_violation}, not {}", v.trim().to_ascii_lowercase()))
+            } else if let Some(s) = sticky.filter(|s| *s != ps.sticky) {
+                let how = if s { "does not learn" } else { "learns" };
+                fail(format!("{d} {name} {how} sticky secure addresses"))
+            } else {
+                pass()
             }
         }
         Check::DhcpLease { .. } => fail("not gradable yet: this version does not simulate DHCP"),

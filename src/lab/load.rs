@@ -173,7 +173,7 @@ pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
     let mut warnings = Vec::new();
     for d in &lab.devices {
         let id = net.find(&d.name).expect("added above");
-        warnings.extend(boot(&mut net, id, d.model, &d.config));
+        warnings.extend(boot(&mut net, id, d.model, &d.config, d.startup.as_deref()));
     }
     // The lab is handed out running: let spanning tree settle as it would
     // while the devices boot, so the first command finds the ports forwarding.
@@ -186,7 +186,7 @@ pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
 }
 
 /// Type a device's configuration at boot, as IOS reads its startup-config.
-fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str) -> Vec<BuildWarning> {
+fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str, startup: Option<&str>) -> Vec<BuildWarning> {
     let mut warnings = Vec::new();
     let name = net.device(id).name.clone();
     if !model.is_host() {
@@ -208,7 +208,11 @@ fn boot(net: &mut Network, id: DeviceId, model: Model, config: &str) -> Vec<Buil
     }
     if !model.is_host() {
         net.type_line(id, "end");
-        let startup = crate::cli::ios::running_config::startup_text(net.device(id));
+        // NVRAM: what the lab says was saved, or else this very configuration.
+        let startup = match startup {
+            Some(saved) => Some(saved.trim_start_matches('\n').to_string()).filter(|s| !s.is_empty()),
+            None => Some(crate::cli::ios::running_config::startup_text(net.device(id))),
+        };
         let now = net.now();
         net.device_mut(id).boot_complete(now, startup);
     }

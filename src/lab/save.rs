@@ -26,6 +26,7 @@ pub fn to_lab(template: &Lab, net: &Network) -> Lab {
                 Role::Ios(_) => crate::cli::ios::running_config::for_lab(d),
                 Role::Host(h) => crate::cli::host::config_lines(h).iter().map(|l| format!("{l}\n")).collect(),
             },
+            startup: unsaved_startup(d),
         })
         .collect();
     let links = net
@@ -34,6 +35,19 @@ pub fn to_lab(template: &Lab, net: &Network) -> Lab {
         .map(|c| (format!("{}:{}", c.a.0, c.a.1.short()), format!("{}:{}", c.b.0, c.b.1.short())))
         .collect();
     Lab { devices, links, ..template.clone() }
+}
+
+/// An IOS device's startup-config when it is not its running-config (the
+/// changes were never saved, or NVRAM was erased): kept so that a saved lab
+/// reopens with NVRAM as it was. `None` when the two agree.
+fn unsaved_startup(d: &crate::device::Device) -> Option<String> {
+    let Role::Ios(ios) = &d.role else { return None };
+    let running = crate::cli::ios::running_config::startup_text(d);
+    match &ios.system.startup_config {
+        Some(saved) if *saved == running => None,
+        Some(saved) => Some(saved.clone()),
+        None => Some(String::new()),
+    }
 }
 
 fn quote(s: &str) -> String {
@@ -83,6 +97,10 @@ pub fn to_ron(lab: &Lab) -> String {
         );
         if !d.config.is_empty() {
             let _ = write!(out, ", config: {}", quote(&format!("\n{}", d.config)));
+        }
+        if let Some(startup) = &d.startup {
+            let text = if startup.is_empty() { String::new() } else { format!("\n{startup}") };
+            let _ = write!(out, ", startup: {}", quote(&text));
         }
         out.push_str("),\n");
     }

@@ -38,6 +38,11 @@ pub struct DeviceSpec {
     /// the host prompt's `ipconfig` lines).
     #[serde(default)]
     pub config: String,
+    /// An IOS device's startup-config (NVRAM) when it differs from `config`:
+    /// what `copy running-config startup-config` last saved, `""` for none.
+    /// Absent, the device boots as if `config` had been saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +94,9 @@ pub enum Check {
     ConfigLine {
         device: String,
         line: String,
+        /// Look in the startup-config (what was saved) instead of the running-config.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        startup: bool,
     },
     ShowContains {
         device: String,
@@ -142,6 +150,38 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         state: Option<String>,
     },
+    /// `enable secret` is set, and to this password.
+    EnableSecret {
+        device: String,
+        password: String,
+    },
+    /// The console (`line: "console"`) or every vty line (`"vty"`) asks for a
+    /// password at login, and this one opens it (`login` with the line's
+    /// password, or `login local` with a user's).
+    LoginPassword {
+        device: String,
+        line: String,
+        password: String,
+    },
+    /// A banner (`motd` unless `kind: "login"`) is set, containing `contains` if given.
+    Banner {
+        device: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contains: Option<String>,
+    },
+    /// Port security is enabled on the interface, with these settings where given.
+    PortSecurity {
+        device: String,
+        interface: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        maximum: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        violation: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sticky: Option<bool>,
+    },
     /// The device is the active router of an HSRP group (on `interface`, or any).
     HsrpActive {
         device: String,
@@ -157,7 +197,8 @@ impl Check {
         match self {
             Check::InterfaceIp { device, interface, .. }
             | Check::InterfaceUp { device, interface }
-            | Check::SwitchportMode { device, interface, .. } => vec![(device, interface)],
+            | Check::SwitchportMode { device, interface, .. }
+            | Check::PortSecurity { device, interface, .. } => vec![(device, interface)],
             Check::HsrpActive { device, interface: Some(interface), .. } => vec![(device, interface)],
             Check::Link { a, b } => [a, b].into_iter().filter_map(|e| e.split_once(':')).collect(),
             _ => Vec::new(),
@@ -188,7 +229,11 @@ impl Check {
             | Check::Vlan { device, .. }
             | Check::SwitchportMode { device, .. }
             | Check::DhcpLease { device, .. }
-            | Check::HsrpActive { device, .. } => vec![device],
+            | Check::HsrpActive { device, .. }
+            | Check::EnableSecret { device, .. }
+            | Check::LoginPassword { device, .. }
+            | Check::Banner { device, .. }
+            | Check::PortSecurity { device, .. } => vec![device],
             Check::OspfNeighbor { device, neighbor_id, .. } if neighbor_id.parse::<std::net::Ipv4Addr>().is_err() => {
                 vec![device, neighbor_id]
             }

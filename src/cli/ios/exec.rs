@@ -384,16 +384,7 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
 }
 
 fn secret_matches(secret: &Secret, typed: &str) -> bool {
-    match secret {
-        Secret::Clear(p) => p == typed,
-        Secret::Type7(e) => crate::cli::secret::type7_decode(e).as_deref() == Some(typed),
-        Secret::Type5(h) => {
-            let salt = h.split('$').nth(2).unwrap_or("");
-            &crate::cli::secret::md5_crypt(typed, salt) == h
-        }
-        // scrypt and PBKDF2 hashes are kept as given, not verified.
-        Secret::Hashed(..) => false,
-    }
+    crate::cli::secret::matches(secret, typed)
 }
 
 /// Restart the box: forget the running state, boot from the startup-config.
