@@ -14,6 +14,16 @@ use wirelab::lab;
 const STARTS_SATISFIED: &[(&str, usize, &str)] = &[
     ("etherchannel", 7, "PC1 reaches PC2 over the unbundled links from the start; bundling must not break it"),
     ("port-security", 6, "the two PCs talk before port security; securing the ports must not cut them off"),
+    (
+        "ospf-single-area",
+        9,
+        "the ISP's network must stay out of OSPF; it is out before any work, and in after one wrong step",
+    ),
+    (
+        "ospf-troubleshooting",
+        5,
+        "R3's LAN interface is passive from the start and must stay so while its link to R2 is fixed",
+    ),
     ("stp-root", 6, "spanning tree keeps PC1 and PC2 connected whichever switch is root; moving the root must too"),
 ];
 

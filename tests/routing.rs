@@ -289,3 +289,65 @@ fn routing_decisions_reach_the_trace() {
         .collect();
     assert!(text.contains("R1 HSRP group 1 on GigabitEthernet0/0/0 went from Standby to Active"), "{text}");
 }
+
+/// OSPF typed the ways CCNA students type it: a router-id set before any
+/// neighbour takes effect at once; `ip ospf N area A` alone creates the
+/// process; a subnet mask in a `network` statement is taken as wildcard
+/// bits turned round; a discontiguous wildcard is refused; `log-adjacency-changes
+/// detail` logs every step.
+#[test]
+fn ospf_configuration_as_students_type_it() {
+    let (_, mut net) = boot(&read("tests/labs/two-routers.ron"));
+    let out = transcript(
+        &mut net,
+        "@R1\nen\nconf t\nrouter ospf 10\nrouter-id 1.1.1.1\nlog-adjacency-changes detail\nnetwork 10.0.0.0 0.255.255.0 area 0\nnetwork 10.0.12.0 255.255.255.0 area 0\nend\n@R2\nen\nconf t\nint g0/0/0\nip ospf 1 area 0\nend\n@wait 60\n",
+    );
+    assert!(!out.contains("Reload or use"), "no neighbour yet: the ID applies at once\n{out}");
+    assert!(
+        out.contains(
+            "network 10.0.0.0 0.255.255.0 area 0\nOSPF: Invalid address/mask combination (discontiguous mask)\n"
+        ),
+        "{out}"
+    );
+    let (r1, r2) = (net.find("R1").unwrap(), net.find("R2").unwrap());
+    let log = net.take_console(r1);
+    let run = net.exec(r1, "show running-config | section router ospf");
+    assert!(
+        run.contains(" log-adjacency-changes detail\n") && run.contains(" network 10.0.12.0 0.0.0.255 area 0\n"),
+        "{run}"
+    );
+    assert!(
+        net.exec(r2, "show running-config | section router ospf").contains("router ospf 1"),
+        "created by ip ospf 1 area 0"
+    );
+    let nbrs = net.exec(r2, "show ip ospf neighbor");
+    assert!(nbrs.contains("1.1.1.1") && nbrs.contains("FULL/"), "{nbrs}");
+    for step in [
+        "from DOWN to INIT, Received Hello",
+        "from INIT to 2WAY, 2-Way Received",
+        "from EXCHANGE to LOADING, Exchange Done",
+        "from LOADING to FULL, Loading Done",
+    ] {
+        assert!(log.contains(step), "no `{step}` in\n{log}");
+    }
+    // With a neighbour, a new router-id waits for `clear ip ospf process`.
+    let out = transcript(&mut net, "@R1\nconf t\nrouter ospf 10\nrouter-id 9.9.9.9\nend\n");
+    assert!(out.contains("% OSPF: Reload or use \"clear ip ospf process\" command, for this to take effect"), "{out}");
+}
+
+/// HSRP: a router without `standby timers` takes the active router's; a
+/// virtual IP that differs from the active router's is logged once.
+#[test]
+fn hsrp_learns_timers_and_warns_of_a_different_virtual_ip() {
+    let (_, mut net) = boot(&read("tests/labs/hsrp.ron"));
+    transcript(
+        &mut net,
+        "@R1\nen\nconf t\nint g0/0/0\nstandby 1 ip 192.168.1.254\nstandby 1 priority 150\nstandby 1 timers 1 3\nend\n@R2\nen\nconf t\nint g0/0/0\nstandby 1 ip 192.168.1.253\nend\n@wait 40\n",
+    );
+    let r2 = net.find("R2").unwrap();
+    let log = net.take_console(r2);
+    let warning = "%HSRP-4-DIFFVIP1: GigabitEthernet0/0/0 Grp 1 active routers virtual IP address 192.168.1.254 is different to the locally configured address 192.168.1.253";
+    assert_eq!(log.matches(warning).count(), 1, "{log}");
+    assert!(net.exec(r2, "show standby").contains("Hello time 1 sec, hold time 3 sec"));
+    assert!(!net.exec(r2, "show running-config").contains("standby 1 timers"), "learned, not configured");
+}

@@ -42,6 +42,7 @@ pub fn describe(check: &Check) -> String {
         Check::Route { device, prefix, code, via } => {
             format!("Route {device} {code} {prefix}{}", via.as_ref().map_or(String::new(), |v| format!(" via {v}")))
         }
+        Check::NoRoute { device, prefix } => format!("NoRoute {device} {prefix}"),
         Check::Vlan { device, id, name } => {
             format!("Vlan {device} {id}{}", name.as_ref().map_or(String::new(), |n| format!(" {n}")))
         }
@@ -92,6 +93,18 @@ pub fn resolve_target(net: &Network, to: &str) -> Option<Ipv4Addr> {
     }
     let id = net.find(to)?;
     net.device(id).stack().ifaces.iter().find_map(|i| i.addr.map(|(a, _)| a))
+}
+
+/// A route's code as `show ip route` prints it (`O*E2` for a candidate default).
+fn route_code(r: &crate::proto::rib::Route) -> String {
+    let code = r.source.code();
+    if r.prefix != crate::proto::rib::Prefix::DEFAULT {
+        return code.to_string();
+    }
+    match code.split_once(' ') {
+        Some((a, b)) => format!("{a}*{b}"),
+        None => format!("{code}*"),
+    }
 }
 
 fn ios_of<'a>(net: &'a Network, id: DeviceId, name: &str) -> Result<&'a crate::device::Ios, Verdict> {
@@ -305,10 +318,25 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                         (None, None) => String::new(),
                     };
                     let wanted = via.as_ref().map_or(format!("as a {code} route"), |v| format!("{code} via {v}"));
-                    fail(format!("{d} routes {want} {how} ({}), not {wanted}", r.source.code()))
+                    fail(format!("{d} routes {want} {how} ({}), not {wanted}", route_code(r)))
                 }
                 (None, None) if want == crate::proto::rib::Prefix::DEFAULT => fail(format!("{d} has no default route")),
                 (None, None) => fail(format!("{d} has no route to {want}")),
+            }
+        }
+        Check::NoRoute { device: d, prefix } => {
+            let id = device(net, d)?;
+            let want = crate::proto::rib::Prefix::new(prefix.ip(), prefix.prefix());
+            let stack = net.device(id).stack();
+            // Any route inside the prefix counts (a loopback in it is advertised as a /32).
+            let inside = |r: &&crate::proto::rib::Route| r.prefix.len >= want.len && want.contains(r.prefix.addr);
+            match stack.rib().routes().iter().filter(|r| r.source != crate::proto::rib::Source::Local).find(inside) {
+                None => pass(),
+                Some(r) => fail(format!(
+                    "{d} has a route to {} ({}): {want} should not be reachable by a route of its own",
+                    r.prefix,
+                    route_code(r)
+                )),
             }
         }
         Check::Vlan { device: d, id: vlan, name } => {
@@ -394,19 +422,43 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
             let Some(ios) = net.device(id).as_ios().filter(|i| !i.routing.ospf_running.is_empty()) else {
                 return Err(fail(format!("{d} does not run OSPF")));
             };
+            // `FULL`, or with the neighbour's role as `show ip ospf neighbor` prints it: `FULL/DR`, `2WAY/DROTHER`.
+            let (want_state, want_role) = match want.split_once('/') {
+                Some((s, r)) => (s.trim().replace('-', ""), Some(r.trim().to_string())),
+                None => (want.replace('-', ""), None),
+            };
             let seen: Vec<_> = ios
                 .routing
                 .ospf_running
                 .values()
-                .flat_map(|o| o.ifaces.iter().flat_map(|f| f.neighbors.iter().map(move |n| (n, &f.link.name))))
+                .flat_map(|o| o.ifaces.iter().flat_map(|f| f.neighbors.iter().map(move |n| (n, f))))
                 .collect();
             match seen.iter().find(|(n, _)| n.router_id == rid) {
-                Some((n, _)) if n.state.word() == want || (want == "2-WAY" && n.state.word() == "2WAY") => pass(),
-                Some((n, iface)) => fail(format!(
-                    "{d}'s neighbour {rid} on {iface} is {}, not {want}: {}",
-                    n.state.word(),
-                    super::ospf::why_not_full(net, id, rid)
-                )),
+                Some((n, f)) => {
+                    let role = if f.kind != crate::proto::ospf::LinkKind::Broadcast {
+                        "-"
+                    } else if n.addr == f.dr {
+                        "DR"
+                    } else if n.addr == f.bdr {
+                        "BDR"
+                    } else {
+                        "DROTHER"
+                    };
+                    let have = format!("{}/{role}", n.state.word());
+                    let iface = &f.link.name;
+                    if n.state.word() == want_state && want_role.as_deref().is_none_or(|r| r == role) {
+                        pass()
+                    } else if n.state.word() == want_state {
+                        fail(format!("{d}'s neighbour {rid} on {iface} is {have}, not {want}"))
+                    } else if n.state < crate::proto::ospf::NeighborState::Full && want_state == "FULL" {
+                        fail(format!(
+                            "{d}'s neighbour {rid} on {iface} is {have}, not {want}: {}",
+                            super::ospf::why_not_full(net, id, rid)
+                        ))
+                    } else {
+                        fail(format!("{d}'s neighbour {rid} on {iface} is {have}, not {want}"))
+                    }
+                }
                 None => fail(format!("{d} has no OSPF neighbour {rid}: {}", super::ospf::why_not_full(net, id, rid))),
             }
         }

@@ -19,6 +19,9 @@ pub enum LabError {
     At { file: String, line: usize, col: usize, message: String },
     #[error("{file}: {message}")]
     Invalid { file: String, message: String },
+    /// Every problem found, one a line.
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<LabError>),
 }
 
 /// A configuration line a device's CLI rejected while the lab booted.
@@ -92,14 +95,17 @@ pub fn parse_endpoint(s: &str) -> Option<(&str, IfaceName)> {
     Some((dev.trim(), IfaceName::parse(iface).ok()?))
 }
 
+/// Check what the schema cannot: names, cables, and what objectives refer
+/// to. Every problem is reported, each at its place in the file.
 fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
+    let mut problems = Vec::new();
+    let mut problem = |needle: &str, message: String| problems.push(error_at(text, file, needle, message));
     let mut seen: Vec<&str> = Vec::new();
     for d in &lab.devices {
         if d.name.is_empty() || d.name.contains(|c: char| c.is_whitespace() || c == ':') {
-            return Err(error_at(text, file, &d.name, format!("invalid device name `{}`", d.name)));
-        }
-        if seen.iter().any(|s| s.eq_ignore_ascii_case(&d.name)) {
-            return Err(error_at(text, file, &d.name, format!("duplicate device name `{}`", d.name)));
+            problem(&d.name, format!("invalid device name `{}`", d.name));
+        } else if seen.iter().any(|s| s.eq_ignore_ascii_case(&d.name)) {
+            problem(&d.name, format!("duplicate device name `{}`", d.name));
         }
         seen.push(&d.name);
     }
@@ -109,49 +115,56 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
         let mut ends = Vec::new();
         for end in [a, b] {
             let Some((dev, iface)) = parse_endpoint(end) else {
-                return Err(error_at(text, file, end, format!("`{end}` is not DEVICE:INTERFACE")));
+                problem(end, format!("`{end}` is not DEVICE:INTERFACE"));
+                continue;
             };
             let Some(model) = model_of(dev) else {
-                return Err(error_at(text, file, end, format!("link names unknown device `{dev}`")));
+                problem(end, format!("link names unknown device `{dev}`"));
+                continue;
             };
             if model.port_index(&iface).is_none() {
-                return Err(error_at(text, file, end, format!("{dev} ({}) has no interface {iface}", model.name())));
+                problem(end, format!("{dev} ({}) has no interface {iface}", model.name()));
+                continue;
             }
             let key = (dev.to_ascii_lowercase(), iface);
             if cabled.contains(&key) {
-                return Err(error_at(text, file, end, format!("{dev} {} is cabled twice", key.1)));
+                problem(end, format!("{dev} {} is cabled twice", key.1));
             }
             ends.push(key);
         }
-        if ends[0] == ends[1] {
-            return Err(error_at(text, file, a, format!("a cable cannot connect {a} to itself")));
+        if ends.len() == 2 && ends[0] == ends[1] {
+            problem(a, format!("a cable cannot connect {a} to itself"));
         }
         cabled.extend(ends);
     }
     for o in &lab.objectives {
         for dev in o.check.devices() {
             if model_of(dev).is_none() {
-                return Err(error_at(text, file, dev, format!("objective names unknown device `{dev}`")));
+                problem(dev, format!("objective names unknown device `{dev}`"));
             }
         }
         for (dev, iface) in o.check.interfaces() {
             let Some(model) = model_of(dev) else { continue };
-            let name = IfaceName::parse(iface)
-                .map_err(|_| error_at(text, file, iface, format!("`{iface}` is not an interface name")))?;
+            let Ok(name) = IfaceName::parse(iface) else {
+                problem(iface, format!("`{iface}` is not an interface name"));
+                continue;
+            };
             // Physical ports must exist on the model; logical ones are created by configuration.
             let physical =
                 matches!(name.kind, IfaceKind::FastEthernet | IfaceKind::GigabitEthernet | IfaceKind::Serial);
             if physical && model.port_index(&name.parent()).is_none() {
-                return Err(error_at(
-                    text,
-                    file,
-                    iface,
-                    format!("objective names {dev} {name}, which a {} does not have", model.name()),
-                ));
+                problem(iface, format!("objective names {dev} {name}, which a {} does not have", model.name()));
             }
         }
+        if let Some((needle, message)) = o.check.invalid_value() {
+            problem(&needle, message);
+        }
     }
-    Ok(())
+    match problems.len() {
+        0 => Ok(()),
+        1 => Err(problems.remove(0)),
+        _ => Err(LabError::Several(problems)),
+    }
 }
 
 /// Build a network from a lab: devices, cables, then each configuration typed

@@ -142,6 +142,11 @@ pub enum Check {
         a: String,
         b: String,
     },
+    /// The routing table has no route inside this prefix (a network that must stay unadvertised).
+    NoRoute {
+        device: String,
+        prefix: Ipv4Network,
+    },
     /// An OSPF neighbour (by router ID, or the name of the router) in a state
     /// (`FULL` unless given; `2WAY` between two DROTHERs).
     OspfNeighbor {
@@ -215,6 +220,58 @@ impl Check {
         }
     }
 
+    /// A value the check cannot use (a route code, a neighbour state, a
+    /// line name ...): the text to point at in the file, and why.
+    pub fn invalid_value(&self) -> Option<(String, String)> {
+        const ROUTE_CODES: &[&str] = &[
+            "C", "L", "S", "R", "O", "O IA", "O E1", "O E2", "O N1", "O N2", "D", "D EX", "B", "i", "S*", "R*", "O*E1",
+            "O*E2", "O*IA", "D*",
+        ];
+        const STATES: &[&str] = &["FULL", "2WAY", "2-WAY", "INIT", "EXSTART", "EXCHANGE", "LOADING", "DOWN", "ATTEMPT"];
+        const ROLES: &[&str] = &["DR", "BDR", "DROTHER", "-"];
+        let bad = |value: &str, why: String| Some((value.to_string(), why));
+        match self {
+            Check::Route { code, .. } if !ROUTE_CODES.iter().any(|c| c.eq_ignore_ascii_case(code.trim())) => bad(
+                code,
+                format!("`{code}` is not a route code `show ip route` prints (C, S, O, O IA, O E2, R, S* ...)"),
+            ),
+            Check::OspfNeighbor { state: Some(state), .. } => {
+                let (s, role) = state.split_once('/').map_or((state.as_str(), None), |(s, r)| (s, Some(r.trim())));
+                let state_ok = STATES.iter().any(|k| k.eq_ignore_ascii_case(s.trim()));
+                let role_ok = role.is_none_or(|r| ROLES.iter().any(|k| k.eq_ignore_ascii_case(r)));
+                if state_ok && role_ok {
+                    None
+                } else {
+                    bad(
+                        state,
+                        format!(
+                            "`{state}` is not an OSPF neighbour state (FULL, 2WAY ..., optionally /DR, /BDR, /DROTHER)"
+                        ),
+                    )
+                }
+            }
+            Check::HsrpActive { group, .. } if *group > 4095 => {
+                bad(&group.to_string(), format!("HSRP groups go from 0 to 4095, not {group}"))
+            }
+            Check::LoginPassword { line, .. }
+                if !["console", "con", "vty"].contains(&line.to_ascii_lowercase().as_str()) =>
+            {
+                bad(line, format!("`{line}` is not a line: use \"console\" or \"vty\""))
+            }
+            Check::Banner { kind: Some(kind), .. }
+                if !["motd", "login"].contains(&kind.to_ascii_lowercase().as_str()) =>
+            {
+                bad(kind, format!("`{kind}` is not a banner: use \"motd\" or \"login\""))
+            }
+            Check::PortSecurity { violation: Some(v), .. }
+                if !["shutdown", "restrict", "protect"].contains(&v.trim().to_ascii_lowercase().as_str()) =>
+            {
+                bad(v, format!("`{v}` is not a violation mode: shutdown, restrict or protect"))
+            }
+            _ => None,
+        }
+    }
+
     /// The devices a check refers to (for validation).
     pub fn devices(&self) -> Vec<&str> {
         match self {
@@ -226,6 +283,7 @@ impl Check {
             | Check::ConfigLine { device, .. }
             | Check::ShowContains { device, .. }
             | Check::Route { device, .. }
+            | Check::NoRoute { device, .. }
             | Check::Vlan { device, .. }
             | Check::SwitchportMode { device, .. }
             | Check::DhcpLease { device, .. }

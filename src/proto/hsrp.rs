@@ -245,6 +245,8 @@ pub struct GroupConfig {
     pub preempt: bool,
     pub hello_secs: u32,
     pub hold_secs: u32,
+    /// `standby N timers` was given (else the active router's are learned).
+    pub timers_configured: bool,
 }
 
 impl GroupConfig {
@@ -257,6 +259,7 @@ impl GroupConfig {
             preempt: false,
             hello_secs: HELLO_SECS,
             hold_secs: HOLD_SECS,
+            timers_configured: false,
         }
     }
 
@@ -293,6 +296,12 @@ pub struct Group {
     pub out: Vec<Hello>,
     /// State changes, oldest first.
     pub changes: Vec<(State, State)>,
+    /// The active router's timers, used while none are configured here (RFC 2281, 5.3).
+    pub learned_timers: Option<(u32, u32)>,
+    /// The active router's virtual IP when it differs from ours (`%HSRP-4-DIFFVIP1`, said once).
+    pub different_vip: Option<Ipv4Addr>,
+    /// Virtual IPs the owner should warn about, oldest first: (the active's, ours).
+    pub vip_conflicts: Vec<(Ipv4Addr, Ipv4Addr)>,
 }
 
 /// Does (priority, address) `a` win over `b`?
@@ -315,11 +324,22 @@ impl Group {
             last_change: now,
             out: Vec::new(),
             changes: Vec::new(),
+            learned_timers: None,
+            different_vip: None,
+            vip_conflicts: Vec::new(),
+        }
+    }
+
+    /// The hello and hold times in use: configured, else learned from the active router, else the defaults.
+    pub fn timers(&self) -> (u32, u32) {
+        match (self.config.timers_configured, self.learned_timers) {
+            (false, Some(learned)) => learned,
+            _ => (self.config.hello_secs, self.config.hold_secs),
         }
     }
 
     fn hold(&self) -> Duration {
-        Duration::from_secs(u64::from(self.config.hold_secs))
+        Duration::from_secs(u64::from(self.timers().1))
     }
 
     fn me(&self) -> (u8, Ipv4Addr) {
@@ -351,8 +371,8 @@ impl Group {
             version: self.config.version,
             opcode,
             state: self.state,
-            hello_secs: self.config.hello_secs,
-            hold_secs: self.config.hold_secs,
+            hello_secs: self.timers().0,
+            hold_secs: self.timers().1,
             priority: self.config.priority(),
             group: self.config.group,
             virtual_ip: self.virtual_ip.unwrap_or(Ipv4Addr::UNSPECIFIED),
@@ -416,6 +436,18 @@ impl Group {
             self.virtual_ip = Some(h.virtual_ip);
             if self.state == State::Learn {
                 self.go(now, State::Listen);
+            }
+        }
+        if h.state == State::Active && h.opcode == OpCode::Hello {
+            self.learned_timers = Some((h.hello_secs.max(1), h.hold_secs.max(1)));
+            let ours = self.config.virtual_ip.filter(|v| *v != h.virtual_ip && !h.virtual_ip.is_unspecified());
+            match ours {
+                Some(v) if self.different_vip != Some(h.virtual_ip) => {
+                    self.different_vip = Some(h.virtual_ip);
+                    self.vip_conflicts.push((h.virtual_ip, v));
+                }
+                Some(_) => {}
+                None => self.different_vip = None,
             }
         }
         match (h.opcode, h.state) {
@@ -534,7 +566,7 @@ impl Group {
             if matches!(self.state, State::Speak | State::Standby | State::Active) {
                 self.send(OpCode::Hello);
             }
-            self.next_hello = Some(now + Duration::from_secs(u64::from(self.config.hello_secs)));
+            self.next_hello = Some(now + Duration::from_secs(u64::from(self.timers().0)));
         }
     }
 }

@@ -117,6 +117,7 @@ fn standby(cx: &mut Cx) {
                 };
                 config.hello_secs = hello;
                 config.hold_secs = hold;
+                config.timers_configured = !negated;
             }
             _ => {}
         }
@@ -136,7 +137,7 @@ pub(super) fn iface_lines(i: &IosIface) -> Vec<String> {
     for g in &i.hsrp {
         let c = &g.config;
         let n = if c.group == 0 { String::new() } else { format!(" {}", c.group) };
-        if c.hello_secs != hsrp::HELLO_SECS || c.hold_secs != hsrp::HOLD_SECS {
+        if c.timers_configured {
             v.push(format!(" standby{n} timers {} {}", c.hello_secs, c.hold_secs));
         }
         match c.virtual_ip {
@@ -233,7 +234,8 @@ pub fn standby_full(ios: &Ios, now: Time) -> String {
             let in_use = if g.state == State::Active { "MAC In Use" } else { "MAC Not In Use" };
             out.push_str(&format!("  Active virtual MAC address is {vmac} ({in_use})\n"));
             out.push_str(&format!("    Local virtual MAC address is {vmac} (v{} default)\n", i.hsrp_version));
-            out.push_str(&format!("  Hello time {} sec, hold time {} sec\n", c.hello_secs, c.hold_secs));
+            let (hello, hold) = g.timers();
+            out.push_str(&format!("  Hello time {hello} sec, hold time {hold} sec\n"));
             if let Some(t) = g.next_hello {
                 out.push_str(&format!("    Next hello sent in {} secs\n", expires_in(now, t)));
             }
@@ -262,7 +264,7 @@ pub fn standby_full(ios: &Ios, now: Time) -> String {
                 Some(p) => out.push_str(&format!("  Priority {p} (configured {p})\n")),
                 None => out.push_str(&format!("  Priority {DEFAULT_PRIORITY} (default {DEFAULT_PRIORITY})\n")),
             }
-            let short = i.name.short().replace('/', "/");
+            let short = i.name.short();
             out.push_str(&format!("  Group name is \"hsrp-{short}-{}\" (default)\n", c.group));
         }
     }

@@ -21,6 +21,7 @@ use crate::sim::{Duration, Time};
 /// `ospf` under `show ip`.
 pub fn show_ip_ospf() -> Node<Handler> {
     kw("ospf", "OSPF information").when(|m| m != Model::Switch).plain(summary).sub(vec![
+        arg(Arg::Num(1, 65535), "Process ID number").plain(summary),
         kw("database", "Database summary").plain(database),
         kw("interface", "Interface information").plain(interface).sub(vec![
             kw("brief", "Brief summary of OSPF interface information").plain(interface_brief),
@@ -345,8 +346,9 @@ fn interface_block(ios: &Ios, ports: &[Port], o: &Instance, f: &Iface, now: Time
     out
 }
 
+/// `show ip ospf [PID]`.
 fn summary(cx: &mut Cx) {
-    let text = summary_text(cx.dev, cx.now);
+    let text = summary_text(cx.dev, cx.now, cx.num(0));
     cx.print(&text);
 }
 
@@ -387,9 +389,9 @@ fn area_name(o: &Instance, area: u32) -> String {
 }
 
 /// `show ip ospf`: each process's summary.
-pub fn summary_text(dev: &Device, now: Time) -> String {
+pub fn summary_text(dev: &Device, now: Time, pid: Option<u32>) -> String {
     let mut out = String::new();
-    for o in ios(dev).routing.ospf_running.values() {
+    for o in ios(dev).routing.ospf_running.values().filter(|o| pid.is_none_or(|p| p == o.pid)) {
         let Some(rid) = o.router_id else { continue };
         out.push_str(&format!(" Routing Process \"ospf {}\" with ID {rid}\n", o.pid));
         out.push_str(&format!(

@@ -72,11 +72,11 @@ pub fn router_ospf() -> Tree {
         )
         .run(default_originate)
         .sub(vec![kw("always", "Always advertise default route").run(default_originate)])]),
-        kw("log-adjacency-changes", "Log changes in adjacency state").run(super::config::noop).sub(vec![kw(
+        kw("log-adjacency-changes", "Log changes in adjacency state").run(log_adjacency).sub(vec![kw(
             "detail",
             "Log all state changes",
         )
-        .run(super::config::noop)]),
+        .run(log_adjacency)]),
         kw("exit", "Exit from routing protocol configuration mode").plain(super::config::exit),
         kw("end", "Exit from configure mode").plain(super::config::end),
     ]
@@ -149,9 +149,11 @@ fn router_id(cx: &mut Cx) {
     let Some(p) = process(cx) else { return };
     let (pid, before) = (p.pid, p.router_id);
     p.router_id = id;
-    let running = cx.ios().routing.ospf_running.get(&pid).and_then(|o| o.router_id);
+    let process = cx.ios().routing.ospf_running.get(&pid);
+    let running = process.filter(|o| o.has_neighbors()).and_then(|o| o.router_id);
     let pending = match (running, id) {
         (Some(current), Some(new)) => current != new,
+        // A process without neighbours takes the new ID at once (`running` is `None` then).
         // `no router-id` after one was configured: the choice is made again at the next clear.
         (Some(_), None) => before.is_some(),
         (None, _) => false,
@@ -171,8 +173,30 @@ fn parse_area(cx: &mut Cx) -> Option<Area> {
     area
 }
 
+/// The wildcard bits of a `network` statement as IOS takes them: wildcard
+/// bits as written, or a subnet mask turned round (`255.255.255.0` is
+/// `0.0.0.255`; `0.0.0.0 0.0.0.0` means everything). `None` for bits that
+/// are neither, which IOS refuses.
+fn network_wildcard(addr: std::net::Ipv4Addr, bits: std::net::Ipv4Addr) -> Option<std::net::Ipv4Addr> {
+    let w = u32::from(bits);
+    let contiguous = |x: u32| x & x.wrapping_add(1) == 0;
+    if addr.is_unspecified() && w == 0 {
+        Some(std::net::Ipv4Addr::BROADCAST)
+    } else if contiguous(w) {
+        Some(bits)
+    } else if contiguous(!w) {
+        Some(std::net::Ipv4Addr::from(!w))
+    } else {
+        None
+    }
+}
+
 fn network(cx: &mut Cx) {
-    let (Some(addr), Some(wildcard)) = (cx.ip(0), cx.ip(1)) else { return };
+    let (Some(addr), Some(bits)) = (cx.ip(0), cx.ip(1)) else { return };
+    let Some(wildcard) = network_wildcard(addr, bits) else {
+        cx.reject(Rejection::Refused, "OSPF: Invalid address/mask combination (discontiguous mask)\n");
+        return;
+    };
     let Some(area) = parse_area(cx) else { return };
     let negated = cx.negated;
     let Some(p) = process(cx) else { return };
@@ -216,6 +240,19 @@ fn reference_bandwidth(cx: &mut Cx) {
     }
 }
 
+fn log_adjacency(cx: &mut Cx) {
+    use crate::proto::ospf::AdjacencyLog;
+    let log = match (cx.negated, cx.has("detail")) {
+        (true, true) => AdjacencyLog::Changes,
+        (true, false) => AdjacencyLog::Off,
+        (false, true) => AdjacencyLog::Detail,
+        (false, false) => AdjacencyLog::Changes,
+    };
+    if let Some(p) = process(cx) {
+        p.log_adjacency = log;
+    }
+}
+
 fn default_originate(cx: &mut Cx) {
     let v = if cx.negated { None } else { Some(cx.has("always")) };
     if let Some(p) = process(cx) {
@@ -242,6 +279,14 @@ fn if_ospf(cx: &mut Cx) {
             Some("dead-interval") => o.dead = num.filter(|_| !negated),
             Some(_) => o.point_to_point = !negated,
             None => o.process_area = if negated { None } else { pid.zip(area) },
+        }
+    }
+    // `ip ospf N area A` creates `router ospf N` when there is none, as IOS does.
+    if let (None, false, Some(pid)) = (which, negated, pid) {
+        let ios = cx.ios();
+        if !ios.routing.ospf.iter().any(|p| p.pid == pid) {
+            ios.routing.ospf.push(OspfProcess { pid, ..Default::default() });
+            ios.routing.ospf.sort_by_key(|p| p.pid);
         }
     }
 }
@@ -351,6 +396,11 @@ pub(super) fn ospf_process_lines(p: &OspfProcess) -> Vec<String> {
     let mut v = vec![format!("router ospf {}", p.pid)];
     if let Some(id) = p.router_id {
         v.push(format!(" router-id {id}"));
+    }
+    match p.log_adjacency {
+        crate::proto::ospf::AdjacencyLog::Changes => {}
+        crate::proto::ospf::AdjacencyLog::Detail => v.push(" log-adjacency-changes detail".into()),
+        crate::proto::ospf::AdjacencyLog::Off => v.push(" no log-adjacency-changes".into()),
     }
     if let Some(bw) = p.reference_bandwidth {
         v.push(format!(" auto-cost reference-bandwidth {bw}"));

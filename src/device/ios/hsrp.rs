@@ -78,6 +78,12 @@ impl Ios {
             let mut announce = Vec::new();
             for g in &mut self.ifaces[at].hsrp {
                 let vmac = hsrp::virtual_mac(version, g.config.group);
+                for (theirs, ours) in std::mem::take(&mut g.vip_conflicts) {
+                    self.pending_log.push_str(&format!(
+                        "\n%HSRP-4-DIFFVIP1: {name} Grp {} active routers virtual IP address {theirs} is different to the locally configured address {ours}\n",
+                        g.config.group
+                    ));
+                }
                 for (from, to) in std::mem::take(&mut g.changes) {
                     if self.stack.notes.is_some() {
                         let note =

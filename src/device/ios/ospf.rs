@@ -6,7 +6,9 @@
 use super::*;
 use crate::proto::decision::Decision;
 use crate::proto::ip_stack::Encap;
-use crate::proto::ospf::{packet, Event, Instance, Link, LinkKind, RouteKind, DEFAULT_MTU};
+use crate::proto::ospf::{
+    packet, AdjacencyLog, Event, Instance, Link, LinkKind, NeighborState, RouteKind, DEFAULT_MTU,
+};
 use crate::proto::rib::{DynamicRoute, Source};
 use smoltcp::wire::IpProtocol;
 
@@ -67,7 +69,12 @@ impl Ios {
         self.routing.ospf_running.retain(|pid, _| configs.iter().any(|c| c.pid == *pid));
         for cfg in &configs {
             let instance = self.routing.ospf_running.entry(cfg.pid).or_insert_with(|| Instance::new(cfg.pid, now));
-            instance.configure(now, cfg, &links, has_default);
+            let rid_pending = instance.configure(now, cfg, &links, has_default);
+            // A new router-id takes effect at once while the process has no
+            // neighbours; after that only a reload or `clear ip ospf process` applies it.
+            if rid_pending && !instance.has_neighbors() {
+                instance.clear(now, &links);
+            }
         }
         // Listen for OSPF on the interfaces it runs on.
         let protocol = Binding::Protocol(packet::PROTOCOL);
@@ -155,6 +162,7 @@ impl Ios {
         let pids: Vec<u32> = self.routing.ospf_running.keys().copied().collect();
         for pid in pids {
             let Some(o) = self.routing.ospf_running.get_mut(&pid) else { continue };
+            let log = o.config.log_adjacency;
             let out = std::mem::take(&mut o.out);
             let events = std::mem::take(&mut o.events);
             routes_changed |= std::mem::take(&mut o.routes_changed);
@@ -173,13 +181,23 @@ impl Ios {
             }
             for e in events {
                 match e {
-                    Event::NeighborState { neighbor, iface, from, to } => {
+                    Event::NeighborState { neighbor, iface, name, from, to, reason } => {
+                        // `log-adjacency-changes detail` logs the steps between DOWN and FULL too.
+                        let logged_anyway = to == NeighborState::Full || to == NeighborState::Down;
+                        if log == AdjacencyLog::Detail && !logged_anyway {
+                            self.pending_log.push_str(&format!(
+                                "\n%OSPF-5-ADJCHG: Process {pid}, Nbr {neighbor} on {name} from {} to {}, {reason}\n",
+                                from.word(),
+                                to.word()
+                            ));
+                        }
                         if self.stack.notes.is_some() {
                             let (from, to) = (from.word(), to.word());
                             let note = Decision::Neighbor { protocol: "OSPF", neighbor, iface, from, to };
                             self.pending_notes.push((None, note));
                         }
                     }
+                    Event::Adjacency { .. } if log == AdjacencyLog::Off => {}
                     e => self.pending_log.push_str(&ospf_log(pid, &e)),
                 }
             }

@@ -55,6 +55,18 @@ impl NetworkStatement {
     }
 }
 
+/// Which neighbour changes the console logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AdjacencyLog {
+    /// Reaching FULL and falling to DOWN (IOS's default).
+    #[default]
+    Changes,
+    /// Every state change (`log-adjacency-changes detail`).
+    Detail,
+    /// None (`no log-adjacency-changes`).
+    Off,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct OspfProcess {
     pub pid: u32,
@@ -68,6 +80,8 @@ pub struct OspfProcess {
     pub reference_bandwidth: Option<u32>,
     /// `default-information originate` (`Some(true)` with `always`).
     pub default_originate: Option<bool>,
+    /// `log-adjacency-changes [detail]` / `no log-adjacency-changes`.
+    pub log_adjacency: AdjacencyLog,
 }
 
 impl OspfProcess {

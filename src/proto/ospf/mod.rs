@@ -28,7 +28,7 @@ pub mod spf;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::Ipv4Addr;
 
-pub use config::{Area, NetworkStatement, OspfIface, OspfProcess};
+pub use config::{AdjacencyLog, Area, NetworkStatement, OspfIface, OspfProcess};
 use lsa::{Body as LsaBody, Lsa, LsaHeader, LsaKey, RouterLink};
 use packet::{Body, DatabaseDescription, Hello, Packet, ALL_D_ROUTERS, ALL_SPF_ROUTERS};
 pub use spf::{NextHop, OspfRoute, RouteKind};
@@ -142,7 +142,14 @@ pub enum Event {
     /// `%OSPF-4-ERRRCV` for a packet from the backbone on a non-backbone interface.
     AreaMismatch { from: Ipv4Addr, iface: IfaceName },
     /// Any neighbour state change (`iface` is the IP stack's index), for the trace; IOS logs none of these by default.
-    NeighborState { neighbor: Ipv4Addr, iface: usize, from: NeighborState, to: NeighborState },
+    NeighborState {
+        neighbor: Ipv4Addr,
+        iface: usize,
+        name: IfaceName,
+        from: NeighborState,
+        to: NeighborState,
+        reason: &'static str,
+    },
 }
 
 /// A packet to send: out of an interface, to a group or a neighbour.
@@ -559,6 +566,11 @@ impl Instance {
 
     /// `clear ip ospf process`: every adjacency drops, a new router ID is
     /// chosen, and the process starts again.
+    /// Has the process heard any neighbour (in any state)?
+    pub fn has_neighbors(&self) -> bool {
+        self.ifaces.iter().any(|f| !f.neighbors.is_empty())
+    }
+
     pub fn clear(&mut self, now: Time, links: &[Link]) {
         for at in 0..self.ifaces.len() {
             if self.ifaces[at].state != IfaceState::Down {
@@ -757,7 +769,7 @@ impl Instance {
             old
         };
         if self.ifaces[at].neighbors[n].state == NeighborState::Down {
-            self.set_neighbor_state(now, at, n, NeighborState::Init, "");
+            self.set_neighbor_state(now, at, n, NeighborState::Init, "Received Hello");
             // A new neighbour hears from us at once ("Send immediate hello", as IOS
             // debugs it), so two-way is known without waiting a hello interval.
             if !h.neighbors.contains(&me) {
@@ -766,7 +778,7 @@ impl Instance {
         }
         if h.neighbors.contains(&me) {
             if self.ifaces[at].neighbors[n].state == NeighborState::Init {
-                self.set_neighbor_state(now, at, n, NeighborState::TwoWay, "");
+                self.set_neighbor_state(now, at, n, NeighborState::TwoWay, "2-Way Received");
                 self.adjacency_ok(now, at, n);
             }
         } else if self.ifaces[at].neighbors[n].state >= NeighborState::TwoWay {
@@ -808,7 +820,7 @@ impl Instance {
             self.start_exchange(now, at, n);
         } else if !want && nb.state >= NeighborState::ExStart {
             self.ifaces[at].neighbors[n].reset_exchange();
-            self.set_neighbor_state(now, at, n, NeighborState::TwoWay, "");
+            self.set_neighbor_state(now, at, n, NeighborState::TwoWay, "AdjOK?");
         }
     }
 
@@ -822,7 +834,7 @@ impl Instance {
             nb.master = true;
             nb.dd_seq = seq;
         }
-        self.set_neighbor_state(now, at, n, NeighborState::ExStart, "");
+        self.set_neighbor_state(now, at, n, NeighborState::ExStart, "AdjOK?");
         self.send_dbd(now, at, n, packet::FLAG_INIT | packet::FLAG_MORE | packet::FLAG_MASTER, Vec::new());
     }
 
@@ -889,7 +901,7 @@ impl Instance {
                     nb.summary = summary;
                     nb.last_dbd = Some((d.flags, d.sequence));
                     nb.peer_more = d.flags & packet::FLAG_MORE != 0;
-                    self.set_neighbor_state(now, at, n, NeighborState::Exchange, "");
+                    self.set_neighbor_state(now, at, n, NeighborState::Exchange, "Negotiation Done");
                     let (batch, more) = self.next_headers(at, n);
                     let flags = if more { packet::FLAG_MORE } else { 0 };
                     self.send_dbd(now, at, n, flags, batch);
@@ -901,7 +913,7 @@ impl Instance {
                     // We are master and it agreed.
                     let summary = self.database_summary(now, area);
                     self.ifaces[at].neighbors[n].summary = summary;
-                    self.set_neighbor_state(now, at, n, NeighborState::Exchange, "");
+                    self.set_neighbor_state(now, at, n, NeighborState::Exchange, "Negotiation Done");
                     self.master_step(now, at, n, d);
                 }
             }
@@ -997,7 +1009,7 @@ impl Instance {
         if self.ifaces[at].neighbors[n].requests.is_empty() {
             self.set_neighbor_state(now, at, n, NeighborState::Full, "Exchange Done");
         } else {
-            self.set_neighbor_state(now, at, n, NeighborState::Loading, "");
+            self.set_neighbor_state(now, at, n, NeighborState::Loading, "Exchange Done");
             self.send_requests(now, at, n);
         }
     }
@@ -1352,12 +1364,14 @@ impl Instance {
         }
     }
 
-    /// A border router: interfaces up in more than one area.
+    /// A border router, as IOS counts one (RFC 3509): interfaces up in more
+    /// than one area, one of them the backbone. A router in several areas
+    /// without the backbone summarises nothing between them.
     pub fn is_abr(&self) -> bool {
         let mut areas: Vec<u32> = self.ifaces.iter().filter(|f| f.state != IfaceState::Down).map(|f| f.area).collect();
         areas.sort_unstable();
         areas.dedup();
-        areas.len() > 1
+        areas.len() > 1 && areas.contains(&0)
     }
 
     /// An AS boundary router: it originates the default route.
@@ -1472,7 +1486,14 @@ impl Instance {
         if to < NeighborState::ExStart {
             nb.reset_exchange();
         }
-        self.events.push(Event::NeighborState { neighbor: nb.router_id, iface: f.link.iface, from, to });
+        self.events.push(Event::NeighborState {
+            neighbor: nb.router_id,
+            iface: f.link.iface,
+            name: f.link.name.clone(),
+            from,
+            to,
+            reason,
+        });
         // IOS logs adjacencies reaching FULL and falling to DOWN.
         if to == NeighborState::Full || (to == NeighborState::Down && from >= NeighborState::TwoWay) {
             self.events.push(Event::Adjacency { neighbor: nb.router_id, iface: f.link.name.clone(), from, to, reason });
@@ -1573,15 +1594,14 @@ impl Instance {
             self.routes = routes;
             self.routes_changed = true;
         }
-        if abr {
-            self.summarize(now, &trees);
-        }
+        self.summarize(now, &trees, abr);
     }
 
     /// As a border router: summary-LSAs of each area's networks into the
     /// others, of the backbone's inter-area routes into the rest, and
     /// ASBR-summaries of the boundary routers it reaches.
-    fn summarize(&mut self, now: Time, trees: &BTreeMap<u32, spf::AreaTree>) {
+    /// A router that is not (or no longer) a border router flushes the summaries it made.
+    fn summarize(&mut self, now: Time, trees: &BTreeMap<u32, spf::AreaTree>, abr: bool) {
         let Some(me) = self.router_id else { return };
         // (area it comes from, network, len, metric)
         let mut nets: Vec<(u32, Ipv4Addr, u8, u32)> = Vec::new();
@@ -1611,6 +1631,9 @@ impl Instance {
             .collect();
         for target in self.areas.keys().copied().collect::<Vec<_>>() {
             let mut wanted: BTreeMap<LsaKey, LsaBody> = BTreeMap::new();
+            if !abr {
+                nets.clear();
+            }
             for &(from, net, len, metric) in &nets {
                 if from == target {
                     continue;
@@ -1624,14 +1647,14 @@ impl Instance {
                     }
                 }
             }
-            if target != 0 {
+            if target != 0 && abr {
                 for &(net, len, metric) in &backbone_inter {
                     let key = LsaKey { kind: lsa::SUMMARY, id: net, adv: me };
                     wanted.entry(key).or_insert(LsaBody::Summary { mask: mask_of(len), metric });
                 }
             }
             for &(from, asbr, cost) in &asbrs {
-                if from != target {
+                if from != target && abr {
                     let key = LsaKey { kind: lsa::ASBR_SUMMARY, id: asbr, adv: me };
                     wanted.entry(key).or_insert(LsaBody::Summary { mask: Ipv4Addr::UNSPECIFIED, metric: cost });
                 }

@@ -334,7 +334,7 @@ pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
     layer.byte("Version", field::VERSION, |v| v.to_string());
     let kind = layer.byte("Message Type", field::TYPE, |t| format!("{} ({t})", type_name(t))).unwrap_or(0);
     let len = layer.u16("Packet Length", field::LENGTH, |l| l.to_string()).map(usize::from);
-    let router = layer.field("Source OSPF Router", field::ROUTER_ID, dissect::ipv4).map(|b| dissect::ipv4(b));
+    let router = layer.field("Source OSPF Router", field::ROUTER_ID, dissect::ipv4).map(dissect::ipv4);
     layer.field("Area ID", field::AREA_ID, dissect::ipv4);
     let valid = len.filter(|&l| l >= field::HEADER_LEN && l <= bytes.len()).map(|l| {
         let mut zeroed = bytes[..l].to_vec();

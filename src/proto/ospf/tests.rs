@@ -340,3 +340,25 @@ fn clearing_the_dr_hands_its_role_to_the_bdr_and_the_lan_agrees() {
     assert_eq!(h.state(dr, "2.2.2.2"), Some(NeighborState::Full));
     assert_eq!(h.state(bdr, "3.3.3.3"), Some(NeighborState::Full));
 }
+
+/// Every area must touch the backbone: a router in areas 1 and 2 without an
+/// area-0 interface is no border router and summarises nothing between them.
+#[test]
+fn areas_that_do_not_touch_the_backbone_exchange_no_routes() {
+    let mut h = Harness::new();
+    let mut two_areas = everything_in(1);
+    two_areas
+        .networks
+        .insert(0, NetworkStatement { addr: ip("192.168.1.0"), wildcard: ip("0.0.0.255"), area: Area::Number(2) });
+    let middle = h.add(
+        two_areas,
+        vec![
+            (link(0, "s0/1/0", "10.0.12.1", 30, LinkKind::PointToPoint), 12),
+            (link(1, "g0/0/0", "192.168.1.1", 24, LinkKind::Broadcast), 100),
+        ],
+    );
+    let far = h.add(everything_in(1), vec![(link(0, "s0/1/0", "10.0.12.2", 30, LinkKind::PointToPoint), 12)]);
+    h.run_to(60);
+    assert!(!h.routers[middle].ospf.is_abr(), "no backbone interface, no border router");
+    assert!(h.route(far, "192.168.1.0/24").is_none(), "area 2 is not summarised into area 1");
+}
