@@ -5,8 +5,9 @@ use common::*;
 
 use std::process::Command;
 
-fn tshark() -> Option<()> {
-    Command::new("tshark").arg("--version").output().ok().filter(|o| o.status.success()).map(|_| ())
+/// Whether tshark can decode the captures (required in CI).
+fn tshark() -> bool {
+    tool_available("tshark", "the capture decode checks")
 }
 
 #[test]
@@ -20,8 +21,7 @@ fn captures_are_clean_pcaps_with_valid_checksums() {
     for (name, pcap) in &captures {
         std::fs::write(dir.join(format!("{name}.pcap")), pcap.bytes()).unwrap();
     }
-    if tshark().is_none() {
-        eprintln!("tshark is not installed: skipping the decode checks (CI installs it)");
+    if !tshark() {
         return;
     }
     let mut protocols = String::new();
@@ -60,6 +60,7 @@ fn captures_are_clean_pcaps_with_valid_checksums() {
             assert!(ok(fields[1]), "{name}: bad IP checksum: {line}");
             assert!(ok(fields[2]), "{name}: bad ICMP checksum: {line}");
             assert!(fields[3].is_empty(), "{name}: malformed: {line}");
+            assert!(below_warning(fields[4]), "{name}: tshark warns: {line}");
         }
         protocols.push_str(&text);
     }
@@ -77,7 +78,7 @@ fn traceroute_probes_decode_as_udp() {
     let (name, pcap) = net.captures().into_iter().find(|(n, _)| n.starts_with("R1-Gi0-0-1")).expect("capture");
     let file = dir.join(format!("{name}.pcap"));
     std::fs::write(&file, pcap.bytes()).unwrap();
-    if tshark().is_none() {
+    if !tshark() {
         return;
     }
     let out = Command::new("tshark")
@@ -102,6 +103,13 @@ fn traceroute_probes_decode_as_udp() {
     assert!(text.lines().all(|l| l.starts_with("1\t334")), "{text}");
 }
 
+/// Are tshark's expert severities in a `_ws.expert.severity` field (a list,
+/// or empty) all below "warning" (chat and note are fine)?
+fn below_warning(field: &str) -> bool {
+    const WARNING: u32 = 0x0060_0000;
+    field.split(',').filter(|s| !s.is_empty()).all(|s| s.parse::<u32>().is_ok_and(|v| v < WARNING))
+}
+
 /// Every frame of a capture in tshark's words (`-V`), and its protocol stacks.
 fn decode(file: &std::path::Path) -> (String, String) {
     // Wireshark leaves IP and UDP checksums unverified unless asked.
@@ -114,7 +122,7 @@ fn decode(file: &std::path::Path) -> (String, String) {
     let stacks = Command::new("tshark")
         .arg("-r")
         .arg(file)
-        .args(["-T", "fields", "-e", "frame.protocols", "-e", "_ws.malformed"])
+        .args(["-T", "fields", "-e", "frame.protocols", "-e", "_ws.malformed", "-e", "_ws.expert.severity"])
         .output()
         .expect("tshark runs");
     (String::from_utf8_lossy(&verbose.stdout).into_owned(), String::from_utf8_lossy(&stacks.stdout).into_owned())
@@ -138,19 +146,19 @@ fn routing_protocol_packets_decode_with_correct_checksums() {
     for (name, pcap) in net.captures() {
         let file = dir.join(format!("{name}.pcap"));
         std::fs::write(&file, pcap.bytes()).unwrap();
-        if tshark().is_none() {
+        if !tshark() {
             continue;
         }
         let (verbose, stacks) = decode(&file);
         for line in stacks.lines() {
             assert!(line.split('\t').nth(1).is_none_or(str::is_empty), "{name}: malformed: {line}");
+            assert!(below_warning(line.split('\t').nth(2).unwrap_or("")), "{name}: tshark warns: {line}");
         }
         assert!(!verbose.contains("[incorrect"), "{name}: a bad checksum");
         all_stacks.push_str(&stacks);
         all_verbose.push_str(&verbose);
     }
-    if tshark().is_none() {
-        eprintln!("tshark is not installed: skipping the decode checks (CI installs it)");
+    if !tshark() {
         return;
     }
     for p in ["eth:ethertype:ip:ospf", "eth:ethertype:ip:udp:hsrp", "eth:ethertype:ip:udp:rip"] {

@@ -24,8 +24,7 @@ fn keys(session: &str, keys: &[&str]) {
 
 #[test]
 fn console_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux is not installed: skipping the terminal test (CI installs it)");
+    if !tool_available("tmux", "the terminal test") {
         return;
     }
     let dir = tempdir("console");

@@ -1,4 +1,4 @@
-//! Real IOS configurations from ../shared/corpus/ios-configs typed into the CLI:
+//! Real IOS configurations from tests/fixtures/corpus/ios-configs typed into the CLI:
 //! every line of the CCNA curriculum is accepted and re-rendered; anything else
 //! gets an IOS error, never a panic.
 
@@ -9,9 +9,9 @@ use wirelab::cli::Terminal;
 use wirelab::base::{IfaceKind, IfaceName, Model};
 use wirelab::lab;
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/ios-configs");
-    dir.is_dir().then_some(dir)
+/// The configurations, carried by the repository with their sources.
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/ios-configs")
 }
 
 /// Commands of the curriculum, as the start of a top-level line...
@@ -256,10 +256,7 @@ fn replace_word(line: &str, from: &str, to: &str) -> String {
 
 #[test]
 fn corpus_configs_are_accepted_and_rerendered() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("../shared/corpus is not beside the checkout: skipped");
-        return;
-    };
+    let dir = corpus_dir();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -338,7 +335,7 @@ fn corpus_configs_are_accepted_and_rerendered() {
 
 #[test]
 fn rendered_corpus_configs_reload_identically() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = corpus_dir();
     for file in ["wirelab__branch-router-4321.txt", "wirelab__access-switch-2960.txt"] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let model = model_for(file);

@@ -39,3 +39,61 @@ fn the_seed_decides_the_mac_addresses() {
     let (_, c) = boot(&text);
     assert_eq!(a.device(0).ports[0].mac, c.device(0).ports[0].mac);
 }
+
+/// What one `wirelab run` wrote: standard output, the saved lab, and each
+/// capture file by name.
+type RunOutput = (Vec<u8>, Vec<u8>, Vec<(String, Vec<u8>)>);
+
+/// Everything `wirelab run` writes for a lab and script, from a process of
+/// its own: the transcript with the trace, the saved lab, each capture.
+fn run_in_a_process(lab_rel: &str, script_rel: &str, dir: &std::path::Path) -> RunOutput {
+    let saved = dir.join("saved.ron");
+    let pcaps = dir.join("pcap");
+    let out = std::process::Command::new(bin())
+        .arg("run")
+        .arg(root().join(lab_rel))
+        .arg("--script")
+        .arg(root().join(script_rel))
+        .arg("--save")
+        .arg(&saved)
+        .arg("--pcap")
+        .arg(&pcaps)
+        .arg("--trace")
+        .args(["--until", "120"])
+        .output()
+        .expect("wirelab runs");
+    assert!(out.status.success(), "{lab_rel}: {}", String::from_utf8_lossy(&out.stderr));
+    let mut captures: Vec<(String, Vec<u8>)> = std::fs::read_dir(&pcaps)
+        .expect("captures written")
+        .map(|e| {
+            let p = e.expect("entry").path();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).expect("capture"))
+        })
+        .collect();
+    captures.sort();
+    (out.stdout, std::fs::read(&saved).expect("saved lab"), captures)
+}
+
+#[test]
+fn two_processes_write_the_same_bytes() {
+    // Routing protocols, first-hop redundancy and spanning tree: timers,
+    // elections and floods that a hash map's order could leak into.
+    for (n, (l, s)) in [
+        ("labs/ospf-multi-area.ron", "labs/ospf-multi-area.solution.txt"),
+        ("labs/hsrp.ron", "labs/hsrp.solution.txt"),
+        ("labs/etherchannel.ron", "labs/etherchannel.solution.txt"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let a = run_in_a_process(l, s, &tempdir(&format!("determinism-a{n}")));
+        let b = run_in_a_process(l, s, &tempdir(&format!("determinism-b{n}")));
+        assert!(a.0 == b.0, "{l}: transcripts and traces differ");
+        assert!(a.1 == b.1, "{l}: saves differ");
+        assert_eq!(a.2.len(), b.2.len(), "{l}: capture files differ");
+        for (x, y) in a.2.iter().zip(&b.2) {
+            assert!(x == y, "{l}: capture {} differs", x.0);
+        }
+        assert!(a.0.len() > 10_000 && a.2.iter().any(|(_, bytes)| bytes.len() > 1_000), "{l}: something ran");
+    }
+}

@@ -1,14 +1,15 @@
 //! `show` layouts column for column against the reference layouts and the
-//! real outputs in ../shared/corpus/show-outputs.
+//! real outputs in tests/fixtures/corpus/show-outputs.
 
 mod common;
 use common::*;
 
 use std::path::PathBuf;
 
-fn corpus(name: &str) -> Option<String> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/show-outputs").join(name);
-    std::fs::read_to_string(p).ok()
+/// A file of the show-output corpus the repository carries (tests/fixtures/corpus).
+fn corpus(name: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/show-outputs").join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// The column where each header word starts.
@@ -26,17 +27,13 @@ fn columns(header: &str) -> Vec<(usize, String)> {
 
 /// A reference line (from the reference layouts) must appear verbatim in our output.
 fn reference_block(start: &str, lines: usize) -> Vec<String> {
-    let text = corpus("reference-layouts.md").expect("reference layouts");
+    let text = corpus("reference-layouts.md");
     let at = text.find(start).unwrap_or_else(|| panic!("{start} not in reference"));
     text[at..].lines().take(lines).map(str::to_string).collect()
 }
 
 #[test]
 fn headers_match_the_reference_layouts() {
-    if corpus("reference-layouts.md").is_none() {
-        eprintln!("../shared/corpus is not beside the checkout: skipped");
-        return;
-    }
     let (_, mut net) = boot(&read("tests/labs/vlans.ron"));
     let t = transcript(
         &mut net,
@@ -60,7 +57,7 @@ fn headers_match_the_reference_layouts() {
 
 #[test]
 fn rows_line_up_with_the_corpus_columns() {
-    let Some(brief) = corpus("ntc-templates__cisco_ios_show_ip_interface_brief.raw.txt") else { return };
+    let brief = corpus("ntc-templates__cisco_ios_show_ip_interface_brief.raw.txt");
     let (_, mut net) = boot(&read("tests/labs/vlans.ron"));
     let t = transcript(&mut net, &format!("{}@S1\nshow cdp neighbors\nshow vlan\n", read("tests/labs/vlans.script")));
     // `show ip interface brief`: the corpus (IOS 12) pads the name to 27; IOS 15
@@ -74,11 +71,11 @@ fn rows_line_up_with_the_corpus_columns() {
         assert_eq!((a.0 - shift, &a.1), (b.0, &b.1), "column {}", a.1);
     }
     // `show cdp neighbors`: the same header, column for column.
-    let cdp = corpus("ntc-templates__cisco_ios_show_cdp_neighbors.raw.txt").unwrap();
+    let cdp = corpus("ntc-templates__cisco_ios_show_cdp_neighbors.raw.txt");
     let header = cdp.lines().find(|l| l.starts_with("Device ID")).unwrap();
     assert!(t.contains(header), "{header}\n{t}");
     // `show vlan`: the header and the VLAN type table are the corpus's.
-    let vlan = corpus("ntc-templates__cisco_ios_show_vlan.raw.txt").unwrap();
+    let vlan = corpus("ntc-templates__cisco_ios_show_vlan.raw.txt");
     for line in [
         "VLAN Type  SAID       MTU   Parent RingNo BridgeNo Stp  BrdgMode Trans1 Trans2",
         "1002 fddi  101002     1500  -      -      -        -    -        0      0   ",
@@ -90,10 +87,6 @@ fn rows_line_up_with_the_corpus_columns() {
 
 #[test]
 fn etherchannel_summary_matches_the_reference_line_for_line() {
-    if corpus("reference-layouts.md").is_none() {
-        eprintln!("../shared/corpus is not beside the checkout: skipped");
-        return;
-    }
     let lab = read("tests/labs/pair.ron")
         .replace("(\"S1:Gi0/1\", \"S2:Gi0/1\")", "(\"S1:Fa0/23\", \"S2:Fa0/23\")")
         .replace("(\"S1:Gi0/2\", \"S2:Gi0/2\")", "(\"S1:Fa0/24\", \"S2:Fa0/24\")");

@@ -64,8 +64,7 @@ pub fn exists(p: &Path) -> bool {
 #[allow(dead_code)]
 pub fn tshark_fields(pcap: &[u8], filter: &str, fields: &[&str]) -> Option<String> {
     use std::process::Command;
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("tshark is not installed: skipping the decode check");
+    if !tool_available("tshark", "the decode check") {
         return None;
     }
     // Tests run on several threads: each call gets its own folder.
@@ -88,4 +87,24 @@ pub fn assert_decodes_cleanly(pcap: &[u8]) {
     if let Some(flagged) = tshark_fields(pcap, "_ws.malformed || _ws.expert.severity >= warning", &["frame.number"]) {
         assert_eq!(flagged, "", "frames tshark flags");
     }
+}
+
+/// Whether `program` can be run. A test that needs a tool calls this and
+/// returns early when it is missing on a developer's machine, but in CI (`CI`
+/// set) a missing tool fails the test: a green CI never hides a suite that did
+/// not run.
+pub fn tool_available(program: &str, why: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!("{program} is needed in CI ({why}) but cannot be run");
+        }
+        eprintln!("{program} is not installed: skipping {why} (CI installs it and fails without it)");
+    }
+    found
 }
