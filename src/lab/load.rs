@@ -170,6 +170,20 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
 /// Build a network from a lab: devices, cables, then each configuration typed
 /// into its device's CLI. Returns the lines that were rejected.
 pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
+    let (mut net, warnings) = construct(lab)?;
+    // The lab is handed out running: let spanning tree settle as it would
+    // while the devices boot, so the first command finds the ports forwarding.
+    net.run_for(BOOT_TIME);
+    // Links that came up while later devices booted logged on earlier consoles.
+    for id in 0..net.devices().len() {
+        net.take_console(id);
+    }
+    Ok((net, warnings))
+}
+
+/// The network a lab describes, its devices configured, at simulated time
+/// zero: `build` without the boot time (benchmarks time the two apart).
+pub fn construct(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
     let mut net = Network::new(lab.seed);
     for d in &lab.devices {
         let id = net.add_device(&d.name, d.model)?;
@@ -187,13 +201,6 @@ pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
     for d in &lab.devices {
         let id = net.find(&d.name).expect("added above");
         warnings.extend(boot(&mut net, id, d.model, &d.config, d.startup.as_deref()));
-    }
-    // The lab is handed out running: let spanning tree settle as it would
-    // while the devices boot, so the first command finds the ports forwarding.
-    net.run_for(BOOT_TIME);
-    // Links that came up while later devices booted logged on earlier consoles.
-    for id in 0..net.devices().len() {
-        net.take_console(id);
     }
     Ok((net, warnings))
 }
