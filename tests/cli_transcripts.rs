@@ -66,9 +66,16 @@ conf t
 no ip domain-lookup
 do xyz
 interface g0/0/9
+interface g0/0/1
 ip address 10.0.0.256 255.255.255.0
 ip address 10.0.0.1 255.0.255.0
 ip address 10.0.0.0 255.255.255.0
+ip address 10.0.0.1 255.255.255.0
+ip address 10.0.0.2 255.255.255.0 secondary
+ip address 10.0.1.1 255.255.255.0 secondary
+no ip address 10.0.0.1 255.255.255.0
+do show running-config interface g0/0/1
+exit
 ip route 10.0.0.0 255.255.255.0
 end
 xyz
@@ -123,6 +130,7 @@ conf t
 int g0/0/0
 ip address 192.168.1.1 255.255.255.0
 description LAN
+no shutdown
 end
 show running-config | include address
 show running-config | exclude !
@@ -155,6 +163,7 @@ erase startup-config
 
 reload
 
+enable
 show running-config | include hostname
 "));
 }

@@ -351,3 +351,111 @@ fn hsrp_learns_timers_and_warns_of_a_different_virtual_ip() {
     assert!(net.exec(r2, "show standby").contains("Hello time 1 sec, hold time 3 sec"));
     assert!(!net.exec(r2, "show running-config").contains("standby 1 timers"), "learned, not configured");
 }
+
+#[test]
+fn secondary_addresses_route_between_two_subnets_on_one_wire() {
+    let (_, mut net) = boot(
+        r#"Lab(
+    title: "secondary",
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0), config: "hostname R1\ninterface g0/0/0\n ip address 192.168.1.1 255.255.255.0\n ip address 192.168.2.1 255.255.255.0 secondary\n no shutdown"),
+        Device(name: "S1", model: Switch, at: (0.0, 100.0), config: "hostname S1"),
+        Device(name: "PC1", model: Pc, at: (-50.0, 200.0), config: "ipconfig 192.168.1.10 255.255.255.0 192.168.1.1"),
+        Device(name: "PC2", model: Pc, at: (50.0, 200.0), config: "ipconfig 192.168.2.10 255.255.255.0 192.168.2.1"),
+    ],
+    links: [("R1:G0/0/0", "S1:G0/1"), ("S1:F0/1", "PC1:F0"), ("S1:F0/2", "PC2:F0")],
+)"#,
+    );
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let config = net.exec(r1, "show running-config interface g0/0/0");
+    assert!(
+        config.contains(" ip address 192.168.2.1 255.255.255.0 secondary\n ip address 192.168.1.1 255.255.255.0\n"),
+        "{config}"
+    );
+    let routes = net.exec(r1, "show ip route");
+    for line in [
+        "C        192.168.1.0/24 is directly connected, GigabitEthernet0/0/0",
+        "L        192.168.1.1/32 is directly connected, GigabitEthernet0/0/0",
+        "C        192.168.2.0/24 is directly connected, GigabitEthernet0/0/0",
+        "L        192.168.2.1/32 is directly connected, GigabitEthernet0/0/0",
+    ] {
+        assert!(routes.contains(line), "{line}\n{routes}");
+    }
+    // The gateway on the secondary subnet answers, and routes back out of the
+    // same interface to the primary's subnet.
+    let pc2 = net.find("PC2").unwrap();
+    assert!(net.exec(pc2, "ping 192.168.2.1").contains("Received = 4"));
+    net.exec(pc2, "ping 192.168.1.10");
+    let ping = net.exec(pc2, "ping 192.168.1.10");
+    assert!(ping.contains("Received = 4"), "{ping}");
+    // Replies from the router's secondary address come from that address.
+    assert!(net.exec(pc2, "tracert -d 192.168.1.10").contains("192.168.2.1"));
+    // `no ip address` takes every address; the subnets leave the table.
+    for line in ["conf t", "interface g0/0/0", "no ip address 192.168.2.1 255.255.255.0 secondary", "end"] {
+        net.type_line(r1, line);
+    }
+    assert!(!net.exec(r1, "show ip route").contains("192.168.2.0/24"));
+}
+
+/// IPv4 ICMP echo requests in a pcap file.
+fn echo_requests(pcap: &[u8]) -> usize {
+    let mut at = 24;
+    let mut n = 0;
+    while at + 16 <= pcap.len() {
+        let len = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
+        let frame = &pcap[at + 16..(at + 16 + len).min(pcap.len())];
+        if frame.len() > 34 && frame[12..14] == [0x08, 0x00] && frame[23] == 1 && frame[34] == 8 {
+            n += 1;
+        }
+        at += 16 + len;
+    }
+    n
+}
+
+#[test]
+fn equal_cost_routes_share_load_per_destination() {
+    let loopbacks: String =
+        (0..8).map(|k| format!("interface loopback {k}\n ip address 10.9.{k}.1 255.255.255.0\n")).collect();
+    let (_, mut net) = boot(&format!(
+        r#"Lab(
+    title: "ecmp",
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0), config: "hostname R1\ninterface g0/0/0\n ip address 10.0.12.1 255.255.255.252\n no shutdown\ninterface g0/0/1\n ip address 10.0.21.1 255.255.255.252\n no shutdown\nip route 10.9.0.0 255.255.0.0 10.0.12.2\nip route 10.9.0.0 255.255.0.0 10.0.21.2"),
+        Device(name: "R2", model: Router, at: (200.0, 0.0), config: "hostname R2\ninterface g0/0/0\n ip address 10.0.12.2 255.255.255.252\n no shutdown\ninterface g0/0/1\n ip address 10.0.21.2 255.255.255.252\n no shutdown\n{}"),
+    ],
+    links: [("R1:G0/0/0", "R2:G0/0/0"), ("R1:G0/0/1", "R2:G0/0/1")],
+)"#,
+        loopbacks.replace('\n', "\\n")
+    ));
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let route = net.exec(r1, "show ip route 10.9.0.0");
+    let table = net.exec(r1, "show ip route");
+    assert!(
+        table.contains("S        10.9.0.0/16 [1/0] via 10.0.12.2\n                     [1/0] via 10.0.21.2"),
+        "{table}\n{route}"
+    );
+    // ARP resolves both next hops first (IOS drops the packet that starts it).
+    for k in 0..8 {
+        net.exec(r1, &format!("ping 10.9.{k}.1"));
+    }
+    net.enable_capture();
+    for k in 0..8 {
+        let ping = net.exec(r1, &format!("ping 10.9.{k}.1"));
+        assert!(ping.contains("Success rate is 100 percent"), "{ping}");
+    }
+    let captures = net.captures();
+    let on = |port: &str| {
+        captures
+            .iter()
+            .filter(|(name, _)| name.starts_with(&format!("R1-{port}")))
+            .map(|(_, p)| echo_requests(p.bytes()))
+            .sum::<usize>()
+    };
+    let (first, second) = (on("Gi0-0-0"), on("Gi0-0-1"));
+    assert_eq!(first + second, 40, "five echoes to each of 8 destinations");
+    // Each destination's echoes all take one path (per-destination sharing);
+    // the destinations spread over both.
+    assert!(first % 5 == 0 && second % 5 == 0 && first > 0 && second > 0, "{first} / {second}");
+}

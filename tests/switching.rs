@@ -270,3 +270,39 @@ fn dtp_negotiates_trunks_as_a_2960_does() {
     assert!(statuses.lines().any(|l| l == "0x03"), "a desirable hello on the wire: {statuses}");
     assert_decodes_cleanly(link.1.bytes());
 }
+
+#[test]
+fn etherchannel_loses_nothing_when_a_member_is_shut_in_the_middle_of_a_ping() {
+    use wirelab::cli::Terminal;
+    use wirelab::proto::probe::{Kind, Pace, Silent, Spec};
+    use wirelab::sim::Duration;
+    // Each flow keeps to one member: shutting each member in turn, at either
+    // end, certainly cuts the one carrying the echoes one way or the other.
+    for end in ["S1", "S2"] {
+        for member in ["g0/1", "g0/2"] {
+            let (mut net, _) = channel("active", "passive");
+            let pc1 = net.find("PC1").unwrap();
+            let spec = Spec {
+                dst: "10.0.0.2".parse().unwrap(),
+                kind: Kind::Echo,
+                count: 40,
+                size: 32,
+                timeout: Duration::from_secs(1),
+                pace: Pace::Fixed { interval: Duration::from_millis(100) },
+                ident: 7,
+            };
+            net.start_probe(pc1, spec, Box::new(Silent));
+            net.run_for(Duration::from_millis(1_550));
+            let sw = net.find(end).unwrap();
+            for line in ["conf t", &format!("interface {member}"), "shutdown", "end"] {
+                net.type_line(sw, line);
+            }
+            net.run_for(Duration::from_secs(5));
+            let session = net.device(pc1).session.as_ref().expect("the ping session");
+            assert!(session.is_done(), "{end} {member}: the ping finished");
+            assert_eq!(session.replies, 40, "{end} {member}: every echo answered");
+            let console = net.take_console(sw);
+            assert!(!console.contains("Port-channel1, changed state to down"), "{end} {member}: {console}");
+        }
+    }
+}

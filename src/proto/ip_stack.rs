@@ -53,6 +53,11 @@ pub struct IpIface {
     pub encap: Encap,
     pub mac: Mac,
     pub addr: Option<(Ipv4Addr, u8)>,
+    /// Secondary addresses (`ip address A M secondary`): more subnets on the
+    /// same wire, each with its connected route, answering ARP and taking
+    /// packets as the primary does; a packet leaves with the one on its next
+    /// hop's subnet.
+    pub secondaries: Vec<(Ipv4Addr, u8)>,
     /// Line protocol up; kept current by the owning device.
     pub up: bool,
     /// Multicast groups joined on this interface (224.0.0.5 for OSPF ...).
@@ -66,6 +71,29 @@ pub struct IpIface {
     /// The filter on packets coming in, and on packets going out.
     pub inbound: Option<Box<dyn PacketFilter>>,
     pub outbound: Option<Box<dyn PacketFilter>>,
+}
+
+impl IpIface {
+    /// Every address of the interface, the primary first.
+    pub fn addresses(&self) -> impl Iterator<Item = (Ipv4Addr, u8)> + '_ {
+        self.addr.iter().chain(&self.secondaries).copied()
+    }
+
+    /// The interface's address on `ip`'s subnet, if any.
+    pub fn address_on_subnet_of(&self, ip: Ipv4Addr) -> Option<(Ipv4Addr, u8)> {
+        self.addresses().find(|&(a, len)| ipv4::network(a, len) == ipv4::network(ip, len))
+    }
+
+    /// The source address for a packet toward `next_hop` out of this
+    /// interface: the address on its subnet, else the primary.
+    pub fn source_toward(&self, next_hop: Ipv4Addr) -> Option<Ipv4Addr> {
+        self.address_on_subnet_of(next_hop).or(self.addr).map(|(a, _)| a)
+    }
+
+    /// Is `dst` the directed broadcast of one of the interface's subnets?
+    fn is_subnet_broadcast(&self, dst: Ipv4Addr) -> bool {
+        self.addresses().any(|(a, len)| len < 31 && ipv4::broadcast(a, len) == dst)
+    }
 }
 
 /// The stages of the IP path that a device can hook into.
@@ -265,6 +293,10 @@ pub struct IpStack {
     /// Decisions for the trace, when it is on.
     pub notes: Option<Vec<Decision>>,
     pub forwarded: u64,
+    /// This stack's own input to the flow hash that picks among equal-cost
+    /// paths (from its first interface's MAC, as CEF's universal algorithm
+    /// takes a per-router ID).
+    flow_seed: u32,
 }
 
 impl IpStack {
@@ -285,10 +317,15 @@ impl IpStack {
             delivered: Vec::new(),
             notes: None,
             forwarded: 0,
+            flow_seed: 0,
         }
     }
 
     pub fn add_iface(&mut self, name: IfaceName, encap: Encap, mac: Mac) -> usize {
+        if self.ifaces.is_empty() {
+            let b = mac.0;
+            self.flow_seed = u32::from_be_bytes([b[2], b[3], b[4], b[5]]);
+        }
         self.ifaces.push(IpIface {
             name,
             encap,
@@ -298,6 +335,7 @@ impl IpStack {
             groups: Vec::new(),
             proxy_arp: self.config.proxy_arp,
             virtuals: Vec::new(),
+            secondaries: Vec::new(),
             inbound: None,
             outbound: None,
         });
@@ -318,7 +356,7 @@ impl IpStack {
             .ifaces
             .iter()
             .enumerate()
-            .filter_map(|(index, i)| i.addr.map(|(addr, len)| ConnectedIface { index, addr, len, up: i.up }))
+            .flat_map(|(index, i)| i.addresses().map(move |(addr, len)| ConnectedIface { index, addr, len, up: i.up }))
             .collect();
         self.rib = Rib::build(&connected, &self.statics, &self.dynamic, self.config.local_routes);
         let ifaces = &self.ifaces;
@@ -347,7 +385,7 @@ impl IpStack {
     pub fn is_local(&self, ip: Ipv4Addr) -> bool {
         self.ifaces
             .iter()
-            .any(|i| i.up && (i.addr.is_some_and(|(a, _)| a == ip) || i.virtuals.iter().any(|v| v.0 == ip)))
+            .any(|i| i.up && (i.addresses().any(|(a, _)| a == ip) || i.virtuals.iter().any(|v| v.0 == ip)))
     }
 
     fn is_for_us(&self, iface: usize, dst: Ipv4Addr) -> bool {
@@ -358,7 +396,7 @@ impl IpStack {
         if dst.is_multicast() {
             return i.groups.contains(&dst);
         }
-        i.addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == dst)
+        i.is_subnet_broadcast(dst)
     }
 
     /// A service starts listening: its packets are handed up as [`Delivery::Payload`].
@@ -449,8 +487,13 @@ impl IpStack {
     }
 
     fn receive_arp(&mut self, now: Time, iface: usize, a: arp::Arp) {
-        let Some((my_ip, len)) = self.ifaces[iface].addr else { return };
-        let on_subnet = ipv4::network(a.sender_ip, len) == ipv4::network(my_ip, len);
+        let i = &self.ifaces[iface];
+        if i.addr.is_none() {
+            return;
+        }
+        // The sender is on one of the interface's subnets, primary or secondary.
+        let on_subnet = i.address_on_subnet_of(a.sender_ip).is_some();
+        let target_is_mine = i.addresses().any(|(ip, _)| ip == a.target_ip);
         let merged = self.arp.refresh(a.sender_ip, a.sender_mac, iface, now);
         if let Some(&(vip, vmac)) = self.ifaces[iface].virtuals.iter().find(|v| v.0 == a.target_ip) {
             // A virtual address (HSRP): answered with its virtual MAC.
@@ -460,7 +503,7 @@ impl IpStack {
             }
             return;
         }
-        if a.target_ip != my_ip {
+        if !target_is_mine {
             if merged {
                 self.flush_pending(now, a.sender_ip);
             }
@@ -481,7 +524,7 @@ impl IpStack {
         }
         if a.is_request {
             let mac = self.ifaces[iface].mac;
-            self.out.push((iface, arp::reply(mac, my_ip, a.sender_mac, a.sender_ip)));
+            self.out.push((iface, arp::reply(mac, a.target_ip, a.sender_mac, a.sender_ip)));
             self.note(|| Decision::ArpReply { to: a.sender_ip, iface });
         }
         self.flush_pending(now, a.sender_ip);
@@ -495,8 +538,7 @@ impl IpStack {
         if !self.config.forwarding || !i.proxy_arp || self.is_local(target) {
             return false;
         }
-        let Some((addr, len)) = i.addr else { return false };
-        if ipv4::network(target, len) == ipv4::network(addr, len) {
+        if i.addr.is_none() || i.address_on_subnet_of(target).is_some() {
             return false;
         }
         self.rib.lookup(target).is_some_and(|hop| hop.iface != iface && self.ifaces[hop.iface].up)
@@ -624,7 +666,7 @@ impl IpStack {
             self.send_error(now, &frame[l3..], ErrorKind::TtlExceeded);
             return;
         }
-        let Some(hop) = self.rib.lookup(h.dst) else {
+        let Some(hop) = self.rib.lookup_flow(h.src, h.dst, self.flow_seed) else {
             self.drop_packet(Some(&frame[l3..]), Drop::NoRoute { dst: h.dst });
             self.send_error(now, &frame[l3..], ErrorKind::NetUnreachable);
             return;
@@ -695,7 +737,7 @@ impl IpStack {
     /// The source address a packet to `dst` leaves with: the exit interface's.
     pub fn source_for(&self, dst: Ipv4Addr) -> Result<Ipv4Addr, SendError> {
         let hop = self.rib.lookup(dst).ok_or(SendError::NoRoute)?;
-        self.ifaces[hop.iface].addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)
+        self.ifaces[hop.iface].source_toward(hop.next_hop.unwrap_or(dst)).ok_or(SendError::NoSourceAddress)
     }
 
     /// Build and send a packet from this stack. `src` unspecified means "the
@@ -715,10 +757,10 @@ impl IpStack {
             let iface = self.ifaces.iter().position(|i| i.up && i.addr.is_some()).ok_or(SendError::NoRoute)?;
             Hop { iface, next_hop: None }
         } else {
-            self.rib.lookup(dst).ok_or(SendError::NoRoute)?
+            self.rib.lookup_flow(src, dst, self.flow_seed).ok_or(SendError::NoRoute)?
         };
         let src = if src.is_unspecified() {
-            self.ifaces[hop.iface].addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)?
+            self.ifaces[hop.iface].source_toward(hop.next_hop.unwrap_or(dst)).ok_or(SendError::NoSourceAddress)?
         } else {
             src
         };
@@ -751,7 +793,7 @@ impl IpStack {
         fill: impl FnOnce(&mut [u8]),
     ) -> Result<(), SendError> {
         let i = self.ifaces.get(iface).ok_or(SendError::NoRoute)?;
-        let src = i.addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)?;
+        let src = i.source_toward(dst).ok_or(SendError::NoSourceAddress)?;
         let ident = self.next_ident();
         let packet = ipv4::build(src, dst, protocol, ttl, ident, payload_len, fill);
         let next_hop = (!dst.is_multicast() && dst != Ipv4Addr::BROADCAST).then_some(dst);
@@ -805,7 +847,7 @@ impl IpStack {
                     return;
                 };
                 let nh = hop.next_hop.unwrap_or(h.dst);
-                let directed_broadcast = i.addr.is_some_and(|(a, len)| len < 31 && ipv4::broadcast(a, len) == nh);
+                let directed_broadcast = i.is_subnet_broadcast(nh);
                 let dst_mac = if nh == Ipv4Addr::BROADCAST || directed_broadcast {
                     Some(BROADCAST)
                 } else if nh.is_multicast() {
@@ -877,7 +919,7 @@ impl IpStack {
             p.next_try = now + self.config.arp_retry;
             let (iface, nh) = (p.iface, p.next_hop);
             let iface_ref = &self.ifaces[iface];
-            if let Some((src, _)) = iface_ref.addr {
+            if let Some(src) = iface_ref.source_toward(nh) {
                 let req = arp::request(iface_ref.mac, src, nh);
                 self.out.push((iface, req));
                 self.note(|| Decision::ArpRequest { target: nh, iface });

@@ -134,14 +134,38 @@ pub struct ConnectedIface {
 }
 
 /// The forwarding table: for each prefix length in use, longest first, the
-/// next hop of each network (the first path of equal-cost ones).
+/// next hop of each network, and the equal-cost paths among which a flow
+/// picks one.
 #[derive(Clone, Debug, Default)]
 struct Fib {
     /// Up to [`SMALL_FIB`] entries, longest prefix first: a scan of a few
     /// cache lines beats hashing.
-    small: Vec<(u32, u32, Hop)>,
+    small: Vec<(u32, u32, FibEntry)>,
     /// Beyond that, one map per prefix length, longest first.
-    by_len: Vec<(u8, HashMap<u32, Hop, BuildHasherDefault<NetworkHasher>>)>,
+    by_len: Vec<(u8, NetworkMap)>,
+    /// Equal-cost paths of the networks that have more than one.
+    ecmp: Vec<Vec<Hop>>,
+}
+
+/// The networks of one prefix length, by network number.
+type NetworkMap = HashMap<u32, FibEntry, BuildHasherDefault<NetworkHasher>>;
+
+/// A network's first path, and its group of equal-cost paths if it has one.
+#[derive(Clone, Copy, Debug)]
+struct FibEntry {
+    first: Hop,
+    group: u32,
+}
+
+const SINGLE_PATH: u32 = u32::MAX;
+
+/// The hash that spreads flows over equal-cost paths: both addresses and the
+/// router's seed, mixed so that neighbouring addresses land apart.
+fn flow_hash(src: Ipv4Addr, dst: Ipv4Addr, seed: u32) -> u32 {
+    let x = (u64::from(u32::from(src)) << 32 | u64::from(u32::from(dst))) ^ u64::from(seed).wrapping_mul(0x9E37_79B9);
+    let x = (x ^ (x >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    let x = (x ^ (x >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    ((x ^ (x >> 33)) >> 16) as u32
 }
 
 /// How many forwarding entries a table scans before it hashes.
@@ -173,6 +197,8 @@ impl Hasher for NetworkHasher {
 }
 
 impl Fib {
+    /// Add a path to a network; a second, different path makes an
+    /// equal-cost group (the RIB installs only paths of the best distance).
     fn insert(&mut self, prefix: Prefix, hop: Hop) {
         let at = match self.by_len.iter().position(|(l, _)| *l == prefix.len) {
             Some(at) => at,
@@ -182,11 +208,24 @@ impl Fib {
                 self.by_len.iter().position(|(l, _)| *l == prefix.len).expect("just added")
             }
         };
-        self.by_len[at].1.entry(u32::from(prefix.addr)).or_insert(hop);
+        let ecmp = &mut self.ecmp;
+        let entry =
+            self.by_len[at].1.entry(u32::from(prefix.addr)).or_insert(FibEntry { first: hop, group: SINGLE_PATH });
+        if entry.first == hop {
+            return;
+        }
+        if entry.group == SINGLE_PATH {
+            entry.group = ecmp.len() as u32;
+            ecmp.push(vec![entry.first]);
+        }
+        let group = &mut ecmp[entry.group as usize];
+        if !group.contains(&hop) {
+            group.push(hop);
+        }
     }
 
     #[inline]
-    fn lookup(&self, dst: Ipv4Addr) -> Option<Hop> {
+    fn entry(&self, dst: Ipv4Addr) -> Option<FibEntry> {
         let d = u32::from(dst);
         if self.by_len.is_empty() {
             return self.small.iter().find(|(net, mask, _)| d & mask == *net).map(|e| e.2);
@@ -199,8 +238,8 @@ impl Fib {
         let entries: usize = self.by_len.iter().map(|(_, m)| m.len()).sum();
         if entries <= SMALL_FIB {
             for (len, nets) in std::mem::take(&mut self.by_len) {
-                let mut at_len: Vec<(u32, u32, Hop)> =
-                    nets.into_iter().map(|(net, hop)| (net, mask_bits(len), hop)).collect();
+                let mut at_len: Vec<(u32, u32, FibEntry)> =
+                    nets.into_iter().map(|(net, entry)| (net, mask_bits(len), entry)).collect();
                 at_len.sort_by_key(|e| e.0);
                 self.small.extend(at_len);
             }
@@ -340,10 +379,35 @@ impl Rib {
         Rib { routes, fib }
     }
 
-    /// Longest-prefix match.
+    /// Longest-prefix match; of equal-cost paths, the first.
     #[inline]
     pub fn lookup(&self, dst: Ipv4Addr) -> Option<Hop> {
-        self.fib.lookup(dst)
+        self.fib.entry(dst).map(|e| e.first)
+    }
+
+    /// Longest-prefix match for a flow: of equal-cost paths, the one a hash
+    /// of the source and destination picks, as CEF shares load per
+    /// destination by default (every packet of a conversation takes the same
+    /// path, so none arrive out of order, and conversations spread over the
+    /// paths). `seed` is the router's own (CEF's universal algorithm), so
+    /// routers in a row do not all pick the same path.
+    #[inline]
+    pub fn lookup_flow(&self, src: Ipv4Addr, dst: Ipv4Addr, seed: u32) -> Option<Hop> {
+        let entry = self.fib.entry(dst)?;
+        if entry.group == SINGLE_PATH {
+            return Some(entry.first);
+        }
+        let paths = &self.fib.ecmp[entry.group as usize];
+        Some(paths[flow_hash(src, dst, seed) as usize % paths.len()])
+    }
+
+    /// The equal-cost paths to `dst` (one when there is no choice).
+    pub fn paths(&self, dst: Ipv4Addr) -> Vec<Hop> {
+        match self.fib.entry(dst) {
+            None => Vec::new(),
+            Some(e) if e.group == SINGLE_PATH => vec![e.first],
+            Some(e) => self.fib.ecmp[e.group as usize].clone(),
+        }
     }
 
     /// Installed routes in address order.
@@ -406,6 +470,28 @@ mod tests {
         assert_eq!(codes, [("C", "10.0.0.0/24".to_string()), ("L", "10.0.0.1/32".to_string())]);
         assert_eq!(rib.lookup(ip("10.0.0.9")), Some(Hop { iface: 0, next_hop: None }));
         assert_eq!(rib.lookup(ip("10.1.0.9")), None, "down interface has no route");
+    }
+
+    #[test]
+    fn equal_cost_paths_share_flows_and_keep_each_flow_on_one_path() {
+        let ifs = [iface(0, "10.0.12.1", 30, true), iface(1, "10.0.13.1", 30, true)];
+        let statics = [via("0.0.0.0", 0, "10.0.12.2", 1), via("0.0.0.0", 0, "10.0.13.2", 1)];
+        for entries in [0, 70] {
+            // A small table is scanned, a large one hashed: both keep the group.
+            let mut more: Vec<StaticRoute> = statics.to_vec();
+            more.extend((0..entries).map(|k| via(&format!("172.20.{k}.0"), 24, "10.0.12.2", 1)));
+            let rib = Rib::build_test(&ifs, &more, true);
+            assert_eq!(rib.paths(ip("8.8.8.8")).len(), 2);
+            let mut used = [0; 2];
+            for k in 0..64u8 {
+                let (src, dst) = (ip(&format!("192.168.1.{k}")), ip("8.8.8.8"));
+                let hop = rib.lookup_flow(src, dst, 7).unwrap();
+                assert_eq!(rib.lookup_flow(src, dst, 7), Some(hop), "a flow keeps its path");
+                used[hop.iface] += 1;
+            }
+            assert!(used[0] > 16 && used[1] > 16, "flows spread over both paths: {used:?}");
+            assert_eq!(rib.lookup(ip("8.8.8.8")), Some(Hop { iface: 0, next_hop: Some(ip("10.0.12.2")) }));
+        }
     }
 
     #[test]

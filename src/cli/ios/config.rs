@@ -10,7 +10,8 @@ use crate::base::{IfaceKind, IfaceName, Model};
 use crate::cli::secret;
 use crate::cli::Rejection;
 use crate::device::ios::{
-    AddressError, BannerKind, Ios, IosIface, LineConfig, LineKind, Login, RouteError, Secret, StaticRouteSpec, User,
+    AddressError, AddressRole, BannerKind, Ios, IosIface, LineConfig, LineKind, Login, RouteError, Secret,
+    StaticRouteSpec, User,
 };
 use crate::device::{Device, Mode, Role};
 
@@ -821,12 +822,13 @@ fn ip_address(cx: &mut Cx) {
         Some((a, l)) => Some((a, crate::proto::ipv4::mask_of(l))),
         None => cx.ip(0).zip(cx.ip(1)),
     };
-    let address = if cx.negated { None } else { address };
     if !cx.negated && address.is_none() {
         return;
     }
+    let role = if cx.has("secondary") { AddressRole::Secondary } else { AddressRole::Primary };
+    let remove = cx.negated;
     for name in selected(cx) {
-        let message = match cx.ios().set_ipv4_address(&name, address) {
+        let message = match cx.ios().set_ipv4_address(&name, address, role, remove) {
             Ok(()) => continue,
             Err(AddressError::SubinterfaceWithoutEncapsulation) => "% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n".to_string(),
             Err(AddressError::Layer2Port) => "% IP addresses may not be configured on L2 links.\n\n".to_string(),
@@ -841,6 +843,7 @@ fn ip_address(cx: &mut Cx) {
                 format!("Bad mask /{len} for address {}\n", address.map_or(Ipv4Addr::UNSPECIFIED, |a| a.0))
             }
             Err(AddressError::Overlaps { network, with }) => format!("% {network} overlaps with {with}\n"),
+            Err(AddressError::SecondariesRemain) => "Must delete secondary before deleting primary\n".to_string(),
         };
         return cx.reject(Rejection::Refused, &message);
     }

@@ -120,8 +120,14 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         out.extend(l2_head);
         if let Some(s) = i.stack {
-            match ios.stack.ifaces[s].addr {
+            let ip = &ios.stack.ifaces[s];
+            // IOS lists the secondaries before the primary.
+            for &(secondary, len) in &ip.secondaries {
+                out.push(format!(" ip address {secondary} {} secondary", mask_of(len)));
+            }
+            match ip.addr {
                 Some((a, len)) => out.push(format!(" ip address {a} {}", mask_of(len))),
+                None if !ip.secondaries.is_empty() => {}
                 None => out.push(" no ip address".into()),
             }
         }

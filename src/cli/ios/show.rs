@@ -661,6 +661,12 @@ pub fn trunk_text(dev: &Device) -> String {
         .filter(|(_, p)| bridge.logical(*p) == *p && bridge.up(*p, &dev.ports) && bridge.is_trunk(*p))
         .collect();
     let label = |p: usize| ios.logical_port_name(p, &dev.ports).short();
+    // Physical ports in their order, then the port-channels by number.
+    let mut trunks = trunks;
+    trunks.sort_by_key(|(_, p)| {
+        let name = ios.logical_port_name(*p, &dev.ports);
+        (name.kind == IfaceKind::PortChannel, name.numbers.clone(), *p)
+    });
     if trunks.is_empty() {
         return String::new();
     }
@@ -722,7 +728,7 @@ fn switchport(cx: &mut Cx) {
             .map(|n| n.clone().unwrap_or_else(|| if v == 1 { "default".into() } else { format!("VLAN{v:04}") }))
             .unwrap_or_else(|| "Inactive".into())
     };
-    let text = match &i.switchport {
+    let text = match ios.effective_switchport(i) {
         None => format!("Name: {}\nSwitchport: Disabled\n\n", name.short()),
         Some(sp) => {
             let admin = match sp.mode {
@@ -731,8 +737,20 @@ fn switchport(cx: &mut Cx) {
                 Some(PortMode::DynamicDesirable) => "dynamic desirable",
                 Some(PortMode::DynamicAuto) | None => "dynamic auto",
             };
-            let trunking = i.port.is_some_and(|p| ios.bridge.as_ref().is_some_and(|b| b.is_trunk(p)));
-            let up = i.port.is_some_and(|p| cx.dev.ports[p].link_up);
+            // A port-channel runs on the bridge port that stands for its
+            // bundle, as do its bundled members.
+            let port = i.port.or_else(|| {
+                let group = (name.kind == IfaceKind::PortChannel).then(|| name.numbers[0])?;
+                ios.switching.channels.iter().find(|(_, m)| m.group == group && m.bundled).map(|(p, _)| *p)
+            });
+            let (up, trunking) = match (port, ios.bridge.as_ref()) {
+                (Some(p), Some(b)) => {
+                    let logical = b.logical(p);
+                    (b.up(logical, &cx.dev.ports), b.is_trunk(logical))
+                }
+                (Some(p), None) => (cx.dev.ports[p].link_up, false),
+                (None, _) => (false, false),
+            };
             let oper = match (up, trunking) {
                 (false, _) => "down",
                 (true, true) => "trunk",

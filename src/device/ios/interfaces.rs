@@ -20,8 +20,19 @@ pub enum AddressError {
     BadMask { mask: Ipv4Addr },
     /// The address is the network or broadcast address of its own subnet.
     NetworkOrBroadcast { len: u8 },
-    /// Another interface is already on an overlapping subnet.
+    /// Another interface (or another address of this one) is already on an
+    /// overlapping subnet.
     Overlaps { network: Ipv4Addr, with: IfaceName },
+    /// `no ip address A M` on the primary while secondaries remain.
+    SecondariesRemain,
+}
+
+/// Which address of an interface a command sets or removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddressRole {
+    Primary,
+    /// `... secondary`
+    Secondary,
 }
 
 /// What a link log line reports.
@@ -49,11 +60,15 @@ pub fn lineproto_log(name: &IfaceName, up: bool) -> String {
 }
 
 impl Ios {
-    /// `ip address ADDR MASK` (or `no ip address` with `None`) on an interface.
+    /// `ip address ADDR MASK [secondary]`, or its `no` form: `remove` with
+    /// no address clears every address (`no ip address`), with an address it
+    /// removes that one (`no ip address A M [secondary]`).
     pub fn set_ipv4_address(
         &mut self,
         name: &IfaceName,
         address: Option<(Ipv4Addr, Ipv4Addr)>,
+        role: AddressRole,
+        remove: bool,
     ) -> Result<(), AddressError> {
         let Some(i) = self.iface(name) else { return Err(AddressError::NotLayer3) };
         let Some(stack) = i.stack else {
@@ -65,25 +80,65 @@ impl Ios {
                 AddressError::NotLayer3
             });
         };
-        let Some((addr, mask)) = address else {
-            self.stack.set_addr(stack, None);
+        if remove {
+            let ip = &mut self.stack.ifaces[stack];
+            match (address, role) {
+                (None, _) => {
+                    ip.secondaries.clear();
+                    self.stack.set_addr(stack, None);
+                }
+                (Some((addr, _)), AddressRole::Secondary) => {
+                    ip.secondaries.retain(|&(a, _)| a != addr);
+                    self.stack.rebuild_routes();
+                }
+                (Some((addr, _)), AddressRole::Primary) => {
+                    if ip.addr.is_none_or(|(a, _)| a != addr) {
+                        return Ok(());
+                    }
+                    if !ip.secondaries.is_empty() {
+                        return Err(AddressError::SecondariesRemain);
+                    }
+                    self.stack.set_addr(stack, None);
+                }
+            }
             self.sync_routes();
             return Ok(());
-        };
+        }
+        let Some((addr, mask)) = address else { return Ok(()) };
         let len = prefix_len(mask).filter(|&l| l > 0).ok_or(AddressError::BadMask { mask })?;
         if len < 31 && (addr == ipv4::network(addr, len) || addr == ipv4::broadcast(addr, len)) {
             return Err(AddressError::NetworkOrBroadcast { len });
         }
         let mine = Prefix::new(addr, len);
+        // The address this command replaces is no conflict: the primary for a
+        // primary, the same secondary for a secondary.
+        let replaced = |index: usize, a: Ipv4Addr, is_primary: bool| {
+            index == stack && (if role == AddressRole::Primary { is_primary } else { a == addr })
+        };
         let overlap = self.stack.ifaces.iter().enumerate().find_map(|(index, other)| {
-            let (a, l) = other.addr?;
-            let theirs = Prefix::new(a, l);
-            (index != stack && (theirs.contains(mine.addr) || mine.contains(theirs.addr))).then(|| other.name.clone())
+            let addresses =
+                other.addr.map(|a| (a, true)).into_iter().chain(other.secondaries.iter().map(|&a| (a, false)));
+            addresses
+                .filter(|&((a, _), is_primary)| !replaced(index, a, is_primary))
+                .any(|((a, l), _)| {
+                    let theirs = Prefix::new(a, l);
+                    theirs.contains(mine.addr) || mine.contains(theirs.addr)
+                })
+                .then(|| other.name.clone())
         });
         if let Some(with) = overlap {
             return Err(AddressError::Overlaps { network: ipv4::network(addr, len), with });
         }
-        self.stack.set_addr(stack, Some((addr, len)));
+        match role {
+            AddressRole::Primary => self.stack.set_addr(stack, Some((addr, len))),
+            AddressRole::Secondary => {
+                let ip = &mut self.stack.ifaces[stack];
+                if !ip.secondaries.iter().any(|&(a, _)| a == addr) {
+                    ip.secondaries.push((addr, len));
+                }
+                self.stack.rebuild_routes();
+            }
+        }
         self.sync_routes();
         Ok(())
     }

@@ -26,7 +26,7 @@ pub use terminal::{Confirmable, Mode, Question, TerminalState};
 
 use std::net::Ipv4Addr;
 
-pub use interfaces::{lineproto_log, link_log, AddressError, LinkEvent};
+pub use interfaces::{lineproto_log, link_log, AddressError, AddressRole, LinkEvent};
 pub use static_routes::{RouteError, StaticRouteSpec};
 
 use super::bridge::{Bridge, Forwarded};
@@ -413,6 +413,12 @@ impl Ios {
         }
     }
 
+    /// The switchport configuration a port runs with: a channel member
+    /// carries what its port-channel interface is configured for.
+    pub fn effective_switchport<'a>(&'a self, i: &'a IosIface) -> &'a Option<Switchport> {
+        effective_switchport(&self.ifaces, i)
+    }
+
     /// Bring the bridge's view of ports and VLANs in step with the configuration.
     pub fn sync_bridge(&mut self, ports: &[Port]) {
         let Some(bridge) = self.bridge.as_mut() else { return };
@@ -420,14 +426,7 @@ impl Ios {
         use crate::proto::vlan::VlanSet;
         for i in &self.ifaces {
             let Some(p) = i.port else { continue };
-            // A channel member carries what its port-channel interface is configured for.
-            let channel = i.switchport.as_ref().and_then(|sp| sp.channel_group).and_then(|(n, _)| {
-                self.ifaces.iter().find(|po| po.name.kind == IfaceKind::PortChannel && po.name.numbers[0] == n)
-            });
-            let switchport = match channel {
-                Some(po) if i.switchport.is_some() => &po.switchport,
-                _ => &i.switchport,
-            };
+            let switchport = effective_switchport(&self.ifaces, i);
             let neighbour = i.dtp_heard.map(|(a, _)| a);
             bridge.ports[p] = match switchport {
                 None => PortVlans::Routed,
@@ -722,4 +721,17 @@ pub fn iface_order(name: &IfaceName) -> (u8, IfaceKind, Vec<u32>, Option<u32>) {
         _ => 0,
     };
     (group, name.kind, name.numbers.clone(), name.sub)
+}
+
+/// [`Ios::effective_switchport`] over the interface list, for callers that
+/// hold other parts of the device mutably.
+fn effective_switchport<'a>(ifaces: &'a [IosIface], i: &'a IosIface) -> &'a Option<Switchport> {
+    let channel =
+        i.switchport.as_ref().and_then(|sp| sp.channel_group).and_then(|(n, _)| {
+            ifaces.iter().find(|po| po.name.kind == IfaceKind::PortChannel && po.name.numbers[0] == n)
+        });
+    match channel {
+        Some(po) if i.switchport.is_some() => &po.switchport,
+        _ => &i.switchport,
+    }
 }

@@ -10,17 +10,23 @@ impl Ios {
         use crate::proto::dtp::{self, Admin, Hello};
         let mut changed = false;
         let mut frames = Vec::new();
+        // What each port says is what it runs with (a channel member speaks
+        // for its port-channel's configuration).
+        let said: Vec<Option<(Admin, bool)>> = self
+            .ifaces
+            .iter()
+            .map(|i| self.effective_switchport(i).as_ref().map(|sp| (Admin::of(sp.mode), sp.nonegotiate)))
+            .collect();
         let bridge = self.bridge.as_ref();
-        for i in &mut self.ifaces {
-            let (Some(p), Some(sp)) = (i.port, i.switchport.as_ref()) else { continue };
+        for (i, said) in self.ifaces.iter_mut().zip(said) {
+            let (Some(p), Some((admin, nonegotiate))) = (i.port, said) else { continue };
             if i.dtp_heard.is_some_and(|(_, at)| now.since(at).secs() >= dtp::TIMEOUT_SECS) {
                 i.dtp_heard = None;
                 changed = true;
             }
-            if sp.nonegotiate || !ports[p].link_up {
+            if nonegotiate || !ports[p].link_up {
                 continue;
             }
-            let admin = Admin::of(sp.mode);
             let trunking = bridge.is_some_and(|b| b.is_trunk(p));
             let due = match i.dtp_said {
                 None => true,
