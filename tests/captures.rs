@@ -186,3 +186,41 @@ fn routing_protocol_packets_decode_with_correct_checksums() {
     }
     assert!(all_verbose.matches("Checksum: 0x").count() > 10 && all_verbose.contains("[correct]"));
 }
+
+/// DHCP through a relay, with the server's pings and a release: every
+/// message decodes as Wireshark's DHCP with valid IP and UDP checksums and
+/// no warning.
+#[test]
+fn dhcp_messages_decode_with_correct_checksums() {
+    let (_, mut net) = boot(&read("tests/labs/dhcp-relay.ron"));
+    net.enable_capture();
+    transcript(&mut net, "@PC1\nipconfig /dhcp\nipconfig /release\n@PC2\nipconfig /dhcp\n");
+    let dir = tempdir("pcap-dhcp");
+    let mut types = String::new();
+    for (name, pcap) in net.captures() {
+        let file = dir.join(format!("{name}.pcap"));
+        std::fs::write(&file, pcap.bytes()).unwrap();
+        if !tshark() {
+            return;
+        }
+        let out = Command::new("tshark")
+            .arg("-r")
+            .arg(&file)
+            .args(["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", "dhcp", "-T", "fields"])
+            .args(["-e", "dhcp.option.dhcp", "-e", "ip.checksum.status", "-e", "udp.checksum.status"])
+            .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
+            .output()
+            .expect("tshark runs");
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!((f[1], f[2], f[3]), ("1", "1", ""), "{name}: {line}");
+            assert!(below_warning(f[4]), "{name}: tshark warns: {line}");
+            types.push_str(f[0]);
+            types.push(' ');
+        }
+    }
+    // DISCOVER, OFFER, REQUEST, ACK and RELEASE all on the wire.
+    for t in ["1", "2", "3", "5", "7"] {
+        assert!(types.split(' ').any(|x| x == t), "no DHCP message type {t}: {types}");
+    }
+}

@@ -4,7 +4,8 @@
 use std::net::Ipv4Addr;
 
 use super::{Rejection, Response};
-use crate::device::{Ctx, Device, Host, Role};
+use crate::cli::clock::Civil;
+use crate::device::{Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, Role};
 use crate::proto::ethernet::{cisco_format, windows_format};
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::SendError;
@@ -21,7 +22,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     };
     let args = &words[1..];
     match cmd.to_ascii_lowercase().as_str() {
-        "ipconfig" => ipconfig(dev, args),
+        "ipconfig" => ipconfig(dev, ctx, args),
         "ping" => ping(dev, ctx, args),
         "tracert" => tracert(dev, ctx, args),
         "arp" => arp(dev, ctx, args),
@@ -57,8 +58,30 @@ fn host(dev: &mut Device) -> &mut crate::device::Host {
     }
 }
 
-fn ipconfig(dev: &mut Device, args: &[&str]) -> Response {
+fn ipconfig(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     match args {
+        [flag] if flag.eq_ignore_ascii_case("/dhcp") => {
+            // Obtain an address automatically (Packet Tracer's "DHCP" button).
+            renew(dev, ctx);
+            Response::Accepted
+        }
+        [flag] if flag.eq_ignore_ascii_case("/renew") => {
+            if !host(dev).dhcp_enabled() {
+                return refuse(dev, Rejection::Refused, "DHCP is not enabled on this adapter (FastEthernet0).\n\n");
+            }
+            renew(dev, ctx);
+            Response::Accepted
+        }
+        [flag] if flag.eq_ignore_ascii_case("/release") => {
+            if !host(dev).dhcp_enabled() {
+                return refuse(dev, Rejection::Refused, "DHCP is not enabled on this adapter (FastEthernet0).\n\n");
+            }
+            let waiter: DhcpWaiter = Box::new(|_, out: &mut String| {
+                out.push_str(&address_block(Ipv4Addr::UNSPECIFIED, Ipv4Addr::UNSPECIFIED, None, None))
+            });
+            host(dev).release(ctx.now, Some(waiter));
+            Response::Accepted
+        }
         [] => {
             let text = ipconfig_text(dev, false);
             print(dev, &text)
@@ -66,9 +89,6 @@ fn ipconfig(dev: &mut Device, args: &[&str]) -> Response {
         [flag] if flag.eq_ignore_ascii_case("/all") => {
             let text = ipconfig_text(dev, true);
             print(dev, &text)
-        }
-        [flag] if flag.eq_ignore_ascii_case("/release") || flag.eq_ignore_ascii_case("/renew") => {
-            refuse(dev, Rejection::Refused, "DHCP is not enabled on this adapter (FastEthernet0).\n\n")
         }
         [addr, mask] | [addr, mask, _] => {
             let gw = args.get(2).map(|g| g.parse::<Ipv4Addr>());
@@ -89,6 +109,33 @@ fn ipconfig(dev: &mut Device, args: &[&str]) -> Response {
     }
 }
 
+/// Ask DHCP for an address; the prompt waits and prints what came of it.
+fn renew(dev: &mut Device, ctx: &mut Ctx) {
+    let (name, mac) = (dev.name.clone(), dev.ports[0].mac);
+    let waiter: DhcpWaiter = Box::new(|outcome, out: &mut String| match outcome {
+        DhcpOutcome::Bound(lease) => out.push_str(&address_block(
+            lease.addr,
+            mask_of(lease.len),
+            Some(lease.router.unwrap_or(Ipv4Addr::UNSPECIFIED)),
+            Some(lease.dns.first().copied().unwrap_or(Ipv4Addr::UNSPECIFIED)),
+        )),
+        // Packet Tracer's words (with its trailing space); the adapter then has an APIPA address.
+        DhcpOutcome::GaveUp(_) => out.push_str("DHCP request failed. \n"),
+        DhcpOutcome::Released => {}
+    });
+    host(dev).renew(ctx.now, &name, mac, Some(waiter));
+}
+
+/// The block Packet Tracer's `ipconfig /renew` and `/release` print.
+fn address_block(addr: Ipv4Addr, mask: Ipv4Addr, gateway: Option<Ipv4Addr>, dns: Option<Ipv4Addr>) -> String {
+    let zero = Ipv4Addr::UNSPECIFIED;
+    format!(
+        "\n   IP Address......................: {addr}\n   Subnet Mask.....................: {mask}\n   Default Gateway.................: {}\n   DNS Server......................: {}\n\n",
+        gateway.unwrap_or(zero),
+        dns.unwrap_or(zero)
+    )
+}
+
 fn ipconfig_text(dev: &Device, all: bool) -> String {
     let Role::Host(h) = &dev.role else { return String::new() };
     let mac = dev.ports[0].mac;
@@ -105,30 +152,45 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
         b[3],
         (u16::from(b[4]) << 8) | u16::from(b[5])
     );
+    let suffix = h.dns_suffix.clone().unwrap_or_default();
+    // An APIPA address is labelled as Windows labels it.
+    let ipv4_label = match h.addressing {
+        Addressing::Apipa => "   Autoconfiguration IPv4 Address..: ",
+        _ => "   IPv4 Address....................: ",
+    };
+    let lease = h.dhcp.as_ref().and_then(|c| c.lease.as_ref()).filter(|_| h.addressing == Addressing::Dhcp);
     let mut out = String::from("\nFastEthernet0 Connection:(default port)\n\n");
     if all {
-        out.push_str("   Connection-specific DNS Suffix..: \n");
+        out.push_str(&format!("   Connection-specific DNS Suffix..: {suffix}\n"));
         out.push_str(&format!("   Physical Address................: {}\n", windows_format(mac)));
+        out.push_str(&format!(
+            "   DHCP Enabled....................: {}\n",
+            if h.dhcp_enabled() { "Yes" } else { "No" }
+        ));
         out.push_str(&format!(
             "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"
         ));
-        out.push_str(&format!(
-            "   IPv4 Address....................: {ip}\n   Subnet Mask.....................: {mask}\n"
-        ));
+        out.push_str(&format!("{ipv4_label}{ip}\n   Subnet Mask.....................: {mask}\n"));
+        if let Some(l) = lease {
+            out.push_str(&format!("   Lease Obtained..................: {}\n", Civil::at(l.obtained).windows_long()));
+            let expires = l.expires.map_or("Infinite".to_string(), |e| Civil::at(e).windows_long());
+            out.push_str(&format!("   Lease Expires...................: {expires}\n"));
+        }
         out.push_str(&format!("   Default Gateway.................: ::\n                                     {gw}\n"));
-        out.push_str("   DHCP Servers....................: 0.0.0.0\n");
+        out.push_str(&format!(
+            "   DHCP Servers....................: {}\n",
+            lease.map_or(Ipv4Addr::UNSPECIFIED, |l| l.server)
+        ));
         out.push_str(&format!(
             "   DNS Servers.....................: ::\n                                     {}\n\n",
             h.dns.map_or("0.0.0.0".into(), |d| d.to_string())
         ));
     } else {
-        out.push_str("   Connection-specific DNS Suffix..: \n");
+        out.push_str(&format!("   Connection-specific DNS Suffix..: {suffix}\n"));
         out.push_str(&format!(
             "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"
         ));
-        out.push_str(&format!(
-            "   IPv4 Address....................: {ip}\n   Subnet Mask.....................: {mask}\n"
-        ));
+        out.push_str(&format!("{ipv4_label}{ip}\n   Subnet Mask.....................: {mask}\n"));
         out.push_str(&format!(
             "   Default Gateway.................: ::\n                                     {gw}\n\n"
         ));
@@ -377,6 +439,12 @@ impl Report for WindowsTrace {
 /// The lines that recreate a host's settings at its prompt.
 pub fn config_lines(h: &Host) -> Vec<String> {
     let mut lines = Vec::new();
+    // An adapter that obtains its address automatically is saved as such, not
+    // as the lease it holds now.
+    if h.dhcp_enabled() {
+        lines.push("ipconfig /dhcp".to_string());
+        return lines;
+    }
     if let Some((addr, len)) = h.addr() {
         let mask = crate::proto::ipv4::mask_of(len);
         match h.gateway {

@@ -1,32 +1,122 @@
 //! A host (PC, laptop, server): one NIC, an IP stack that does not forward, a
-//! default gateway, and the settings its command prompt shows.
+//! default gateway, the settings its command prompt shows, and the DHCP
+//! client that sets them when the adapter is set to obtain an address
+//! automatically (an APIPA address, 169.254.x.y, when no server answers,
+//! as Windows does).
 
 use std::net::Ipv4Addr;
 
 use super::Port;
-use crate::proto::ip_stack::{Encap, IpStack, StackConfig};
+use crate::proto::decision::{Decision, DhcpStep};
+use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, ClientTo, Message};
+use crate::proto::ethernet::BROADCAST;
+use crate::proto::ip_stack::{Binding, Delivery, Encap, IpStack, StackConfig};
 use crate::proto::rib::{Prefix, StaticRoute};
+use crate::proto::udp;
+use crate::sim::{Duration, Time};
+use smoltcp::wire::IpProtocol;
 
-#[derive(Debug)]
+/// How the adapter got its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addressing {
+    /// Typed in (or none).
+    Static,
+    /// From a DHCP server's lease.
+    Dhcp,
+    /// Windows's automatic private address: DHCP is on and no server answered.
+    Apipa,
+}
+
+/// How a DHCP exchange the prompt waits for ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DhcpOutcome {
+    Bound(ClientLease),
+    /// No server answered: the adapter took this APIPA address.
+    GaveUp(Ipv4Addr),
+    /// The lease went back to the server; the adapter has no address.
+    Released,
+}
+
+/// What the prompt prints when the exchange it waits for ends (the CLI
+/// supplies it, so the words stay out of this floor).
+pub type DhcpWaiter = Box<dyn FnOnce(&DhcpOutcome, &mut String) + Send>;
+
+/// How long `ipconfig /release` takes after its message left.
+const RELEASE_SETTLE: Duration = Duration::from_millis(10);
+
+/// Windows looks for a DHCP server again every five minutes while it holds an APIPA address.
+const APIPA_RETRY: Duration = Duration::from_secs(300);
+
 pub struct Host {
     pub stack: IpStack,
     pub gateway: Option<Ipv4Addr>,
     pub dns: Option<Ipv4Addr>,
+    /// The DNS suffix a DHCP server gave (`domain-name`).
+    pub dns_suffix: Option<String>,
+    pub addressing: Addressing,
+    /// The DHCP client, while the adapter obtains its address automatically.
+    pub dhcp: Option<Client>,
+    /// The prompt waits for the DHCP exchange `ipconfig /renew` started.
+    waiter: Option<DhcpWaiter>,
+    /// When to look for a server again while on an APIPA address.
+    retry_at: Option<Time>,
+    /// Decisions for the trace.
+    notes: Vec<Decision>,
+    /// What the waited-for command printed when it ended.
+    printed: String,
+    /// A DHCPRELEASE is on its way (it may wait for ARP): the address goes
+    /// once it has left, and the prompt returns a moment later, when the
+    /// message has reached the server's LAN.
+    releasing: bool,
+    release_done_at: Option<Time>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.debug_struct("Host").field("addr", &self.addr()).field("addressing", &self.addressing).finish()
+    }
 }
 
 impl Host {
     pub fn new(ports: &[Port]) -> Self {
         let mut stack = IpStack::new(StackConfig::HOST);
         stack.add_iface(ports[0].name.clone(), Encap::Ethernet, ports[0].mac);
-        Host { stack, gateway: None, dns: None }
+        Host {
+            stack,
+            gateway: None,
+            dns: None,
+            dns_suffix: None,
+            addressing: Addressing::Static,
+            dhcp: None,
+            waiter: None,
+            retry_at: None,
+            notes: Vec::new(),
+            printed: String::new(),
+            releasing: false,
+            release_done_at: None,
+        }
     }
 
     pub fn addr(&self) -> Option<(Ipv4Addr, u8)> {
         self.stack.ifaces[0].addr
     }
 
-    /// `ipconfig ADDR MASK [GATEWAY]`.
+    /// `ipconfig ADDR MASK [GATEWAY]`: a static address; DHCP stops.
     pub fn set_ip(&mut self, addr: Option<(Ipv4Addr, u8)>, gateway: Option<Ipv4Addr>) {
+        if let Some(c) = self.dhcp.as_mut() {
+            c.stop();
+        }
+        self.dhcp = None;
+        self.waiter = None;
+        self.retry_at = None;
+        self.addressing = Addressing::Static;
+        self.dns_suffix = None;
+        self.stack.ifaces[0].dhcp_client = false;
+        self.stack.unbind(Binding::Udp(dhcp::CLIENT_PORT));
+        self.configure(addr, gateway);
+    }
+
+    fn configure(&mut self, addr: Option<(Ipv4Addr, u8)>, gateway: Option<Ipv4Addr>) {
         self.gateway = gateway;
         self.stack.statics = gateway
             .map(|gw| StaticRoute { prefix: Prefix::DEFAULT, iface: None, next_hop: Some(gw), distance: 1 })
@@ -34,5 +124,203 @@ impl Host {
             .collect();
         self.stack.set_addr(0, addr);
         self.stack.clear_dynamic();
+    }
+
+    /// Is the adapter set to obtain its address automatically?
+    pub fn dhcp_enabled(&self) -> bool {
+        self.dhcp.is_some()
+    }
+
+    /// `ipconfig /renew` (and `/dhcp`): obtain an address automatically,
+    /// renewing the lease it has. `waiter` prints the result.
+    pub fn renew(&mut self, now: Time, host_name: &str, mac: crate::proto::Mac, waiter: Option<DhcpWaiter>) {
+        if self.dhcp.is_none() {
+            // The xid's seed: the MAC, which the lab's seed decides.
+            let b = mac.0;
+            let seed = u32::from_be_bytes([b[2], b[3], b[4], b[5]]);
+            self.dhcp = Some(Client::new(mac, host_name, seed));
+            self.addressing = Addressing::Dhcp;
+            self.configure(None, None);
+            self.dns = None;
+        }
+        self.stack.ifaces[0].dhcp_client = true;
+        self.stack.bind(Binding::Udp(dhcp::CLIENT_PORT));
+        self.waiter = waiter;
+        self.retry_at = None;
+        if let Some(c) = self.dhcp.as_mut() {
+            c.renew(now);
+        }
+        self.flush_dhcp(now);
+    }
+
+    /// `ipconfig /release`: give the lease back; once the DHCPRELEASE has
+    /// left (after ARP finds the server or its router), the adapter keeps no
+    /// address. `waiter` prints the result.
+    pub fn release(&mut self, now: Time, waiter: Option<DhcpWaiter>) {
+        if let Some(c) = self.dhcp.as_mut() {
+            c.release(now);
+        }
+        self.flush_dhcp(now);
+        self.retry_at = None;
+        self.releasing = true;
+        self.release_done_at = None;
+        self.waiter = waiter;
+        self.settle(now);
+    }
+
+    /// Finish a release whose message has left.
+    pub fn settle(&mut self, now: Time) {
+        if !self.releasing || self.stack.has_pending() {
+            return;
+        }
+        match self.release_done_at {
+            None => {
+                self.release_done_at = Some(now + RELEASE_SETTLE);
+                return;
+            }
+            Some(t) if t > now => return,
+            Some(_) => self.release_done_at = None,
+        }
+        self.releasing = false;
+        self.configure(None, None);
+        self.dns = None;
+        self.dns_suffix = None;
+        if self.addressing == Addressing::Apipa {
+            self.addressing = Addressing::Dhcp;
+        }
+        if let Some(waiter) = self.waiter.take() {
+            waiter(&DhcpOutcome::Released, &mut self.printed);
+        }
+    }
+
+    /// Is the prompt waiting for a DHCP exchange?
+    pub fn waiting(&self) -> bool {
+        self.waiter.is_some() || self.releasing
+    }
+
+    /// Stop waiting (Ctrl+C); the client carries on in the background.
+    pub fn stop_waiting(&mut self) {
+        self.waiter = None;
+    }
+
+    pub fn poll_at(&self) -> Option<Time> {
+        let client = self.dhcp.as_ref().and_then(Client::poll_at);
+        [client, self.retry_at, self.release_done_at].into_iter().flatten().min()
+    }
+
+    /// Timed DHCP work: retransmissions, renewal, looking again after APIPA.
+    pub fn poll(&mut self, now: Time) {
+        self.settle(now);
+        if self.retry_at.is_some_and(|t| t <= now) {
+            self.retry_at = None;
+            if let Some(c) = self.dhcp.as_mut() {
+                c.start(now);
+            }
+        }
+        if let Some(c) = self.dhcp.as_mut() {
+            c.poll(now);
+        }
+        self.flush_dhcp(now);
+    }
+
+    /// Packets for the host's own services (a DHCP reply on port 68).
+    pub fn deliver(&mut self, now: Time, d: &Delivery) {
+        let Delivery::Payload(p) = d else { return };
+        if p.binding != Binding::Udp(dhcp::CLIENT_PORT) {
+            return;
+        }
+        let (Some(c), Some(m)) = (self.dhcp.as_mut(), p.bytes.get(udp::HEADER_LEN..).and_then(Message::parse)) else {
+            return;
+        };
+        c.receive(now, &m);
+        self.flush_dhcp(now);
+    }
+
+    /// Send what the client queued and act on what it decided.
+    fn flush_dhcp(&mut self, now: Time) {
+        let Some(c) = self.dhcp.as_mut() else { return };
+        let out = std::mem::take(&mut c.out);
+        let events = std::mem::take(&mut c.events);
+        for (to, m) in out {
+            let data = m.emit();
+            let ports = (dhcp::CLIENT_PORT, dhcp::SERVER_PORT);
+            match to {
+                ClientTo::Broadcast => {
+                    let src = if m.ciaddr.is_unspecified() { Ipv4Addr::UNSPECIFIED } else { m.ciaddr };
+                    let _ = self.stack.send_udp_to_mac(0, src, Ipv4Addr::BROADCAST, BROADCAST, ports, 128, &data);
+                }
+                ClientTo::Server(server) => {
+                    let src = m.ciaddr;
+                    let len = udp::HEADER_LEN + data.len();
+                    let _ = self.stack.originate(now, src, server, IpProtocol::Udp, None, len, |b| {
+                        udp::emit(b, src, server, ports.0, ports.1, &data)
+                    });
+                }
+            }
+        }
+        for e in events {
+            let outcome = match e {
+                ClientEvent::Bound(lease) => {
+                    self.addressing = Addressing::Dhcp;
+                    self.configure(Some((lease.addr, lease.len)), lease.router);
+                    self.dns = lease.dns.first().copied();
+                    self.dns_suffix = lease.domain_name.clone();
+                    self.notes.push(Decision::Dhcp { step: DhcpStep::Leased, addr: lease.addr, iface: 0 });
+                    Some(DhcpOutcome::Bound(lease))
+                }
+                ClientEvent::GaveUp => {
+                    let apipa = self.apipa_address();
+                    self.addressing = Addressing::Apipa;
+                    self.configure(Some((apipa, 16)), None);
+                    self.dns = None;
+                    self.dns_suffix = None;
+                    self.retry_at = Some(now + APIPA_RETRY);
+                    self.notes.push(Decision::Dhcp { step: DhcpStep::Autoconfigured, addr: apipa, iface: 0 });
+                    Some(DhcpOutcome::GaveUp(apipa))
+                }
+                // Refused its old address (it moved): start over, as Windows does.
+                ClientEvent::Refused => {
+                    self.configure(None, None);
+                    if let Some(c) = self.dhcp.as_mut() {
+                        c.start(now);
+                    }
+                    None
+                }
+                ClientEvent::Expired => {
+                    self.configure(None, None);
+                    self.dns = None;
+                    if let Some(c) = self.dhcp.as_mut() {
+                        c.start(now);
+                    }
+                    None
+                }
+            };
+            if let Some(outcome) = outcome {
+                if let Some(waiter) = self.waiter.take() {
+                    waiter(&outcome, &mut self.printed);
+                }
+            }
+        }
+        if self.dhcp.as_ref().is_some_and(|c| !c.out.is_empty()) {
+            self.flush_dhcp(now);
+        }
+    }
+
+    /// The APIPA address Windows picks: 169.254.1.0 to 169.254.254.255,
+    /// from the MAC (Windows draws it at random; the lab's seed decides the MAC).
+    fn apipa_address(&self) -> Ipv4Addr {
+        let b = self.stack.ifaces[0].mac.0;
+        let h = u32::from_be_bytes([b[2], b[3], b[4], b[5]]).wrapping_mul(0x9E37_79B9);
+        Ipv4Addr::new(169, 254, 1 + ((h >> 8) % 254) as u8, (h >> 24) as u8)
+    }
+
+    /// Decisions for the trace since the last call.
+    pub fn take_notes(&mut self) -> Vec<Decision> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// What the host printed (a waited-for command's result) since the last call.
+    pub fn take_printed(&mut self) -> String {
+        std::mem::take(&mut self.printed)
     }
 }

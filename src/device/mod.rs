@@ -14,7 +14,7 @@ mod words;
 use std::net::Ipv4Addr;
 
 pub use bridge::Bridge;
-pub use host::Host;
+pub use host::{Addressing, DhcpOutcome, DhcpWaiter, Host};
 pub use ios::{Ios, IosIface, LineConfig, Mode};
 
 use crate::base::{IfaceName, Model};
@@ -200,7 +200,7 @@ impl Device {
     pub fn poll_at(&self) -> Option<Time> {
         let (stack, box_at) = match &self.role {
             Role::Ios(i) => (&i.stack, i.poll_at()),
-            Role::Host(h) => (&h.stack, None),
+            Role::Host(h) => (&h.stack, h.poll_at()),
         };
         earliest(earliest(self.session_wake, stack.poll_at()), box_at)
     }
@@ -216,11 +216,13 @@ impl Device {
         if self.stack().poll_at().is_some_and(|t| t <= now) {
             self.stack_mut().poll(now);
         }
-        if let Role::Ios(i) = &mut self.role {
-            if i.poll_at().is_some_and(|t| t <= now) {
+        match &mut self.role {
+            Role::Ios(i) if i.poll_at().is_some_and(|t| t <= now) => {
                 let log = i.poll(now, &self.ports);
                 self.console.push_str(&log);
             }
+            Role::Host(h) if h.poll_at().is_some_and(|t| t <= now) => h.poll(now),
+            _ => {}
         }
         self.flush(ctx);
     }
@@ -301,9 +303,9 @@ impl Device {
         }
     }
 
-    /// Is the terminal waiting for a ping or traceroute to finish?
+    /// Is the terminal waiting for a ping, a traceroute or a DHCP exchange to finish?
     pub fn busy(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| !s.is_done())
+        self.session.as_ref().is_some_and(|s| !s.is_done()) || self.as_host().is_some_and(Host::waiting)
     }
 
     /// Start a ping or traceroute on this device's IP stack.
@@ -331,6 +333,9 @@ impl Device {
         if let Some(s) = self.session.as_mut() {
             s.abort(&mut self.console);
         }
+        if let Role::Host(h) = &mut self.role {
+            h.stop_waiting();
+        }
     }
 
     /// Move what the protocol pieces produced into the outbox.
@@ -343,7 +348,11 @@ impl Device {
             for d in &delivered {
                 match (d, &mut self.role) {
                     (Delivery::Payload(p), Role::Ios(i)) => i.deliver(now, p, &self.ports),
-                    (Delivery::Payload(_), Role::Host(_)) => {}
+                    (Delivery::Payload(_), Role::Host(h)) => h.deliver(now, d),
+                    // The DHCP server's conflict-detection ping got an answer.
+                    (Delivery::EchoReply { from, ident: crate::proto::dhcp::PING_IDENT, .. }, Role::Ios(i)) => {
+                        i.dhcp_echo_reply(now, *from)
+                    }
                     (_, _) => {
                         if let Some(session) = self.session.as_mut() {
                             session.on_delivery(now, d, &mut self.console);
@@ -358,6 +367,12 @@ impl Device {
         }
         match &mut self.role {
             Role::Host(h) => {
+                h.settle(now);
+                let notes = h.take_notes();
+                if h.stack.notes.is_some() {
+                    ctx.out.notes.extend(notes.into_iter().map(|n| (None, n)));
+                }
+                self.console.push_str(&h.take_printed());
                 for (_, frame) in h.stack.out.drain(..) {
                     ctx.out.frames.push((0, frame));
                 }

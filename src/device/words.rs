@@ -3,7 +3,7 @@
 //! FastEthernet0/2", "dropped ICMP 10.0.0.1 -> 10.0.3.3: no route to
 //! 10.0.3.3"). Ports and interfaces are named as the device names them.
 
-use crate::proto::decision::{Decision, Flow, L2Drop, RouteChange};
+use crate::proto::decision::{Decision, DhcpStep, Flow, L2Drop, RouteChange};
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::{Drop, Stage};
 
@@ -86,6 +86,21 @@ impl Device {
             },
             Decision::Redundancy { group, iface, from, to } => {
                 format!("HSRP group {group} on {} went from {from} to {to}", self.ip_iface_name(iface))
+            }
+            Decision::Dhcp { step, addr, iface } => {
+                let on = self.ip_iface_name(iface);
+                match step {
+                    DhcpStep::Offered => format!("DHCP: offered {addr} to a client on {on}"),
+                    DhcpStep::Acknowledged => format!("DHCP: leased {addr} to a client on {on}"),
+                    DhcpStep::Refused => format!("DHCP: refused a client on {on} the address it asked for"),
+                    DhcpStep::Conflict => format!("DHCP: {addr} answered the server's ping, so it is in use: not offered"),
+                    DhcpStep::RelayedToServer => format!("DHCP relay: client's broadcast on {on} forwarded to {addr}"),
+                    DhcpStep::RelayedToClient => format!("DHCP relay: server's reply for {addr} passed to the client on {on}"),
+                    DhcpStep::Leased => format!("DHCP: took the lease on {addr}"),
+                    DhcpStep::Autoconfigured => {
+                        format!("DHCP: no server answered; configured the APIPA address {addr}")
+                    }
+                }
             }
         }
     }

@@ -582,7 +582,30 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 pass()
             }
         }
-        Check::DhcpLease { .. } => fail("not gradable yet: this version does not simulate DHCP"),
+        Check::DhcpLease { device: d, network } => {
+            use crate::device::Addressing;
+            let id = device(net, d)?;
+            let Some(host) = net.device(id).as_host() else {
+                return Ok(fail(format!("{d} is not a host: only PCs, laptops and servers take DHCP leases here")));
+            };
+            let lease = host.dhcp.as_ref().and_then(|c| c.lease.as_ref());
+            match (host.addressing, lease) {
+                (Addressing::Dhcp, Some(l)) if network.contains(l.addr) => pass(),
+                (Addressing::Dhcp, Some(l)) => fail(format!(
+                    "{d} leased {} from {}, not an address in {network}: the pool that served it is not this LAN's",
+                    l.addr, l.server
+                )),
+                (Addressing::Apipa, _) => fail(format!(
+                    "{d} asked for an address but no DHCP server answered: it took the APIPA address {}",
+                    host.addr().map_or(Ipv4Addr::UNSPECIFIED, |a| a.0)
+                )),
+                (Addressing::Dhcp, None) => fail(format!("{d} is set to DHCP but holds no lease (ipconfig /renew)")),
+                (Addressing::Static, _) => match host.addr() {
+                    Some((a, _)) => fail(format!("{d} has the static address {a}, not a lease (ipconfig /dhcp)")),
+                    None => fail(format!("{d} has no IPv4 address and is not set to DHCP (ipconfig /dhcp)")),
+                },
+            }
+        }
         Check::Resolves { .. } => fail("not gradable yet: this version does not simulate DNS"),
         Check::HttpGet { .. } => fail("not gradable yet: this version does not simulate HTTP"),
     })

@@ -73,6 +73,7 @@ fn decision_protocol(d: &Decision) -> Option<&'static str> {
         Decision::Flooded { .. } | Decision::Switched { .. } | Decision::Filtered { .. } => None,
         Decision::Neighbor { protocol, .. } | Decision::Route { protocol, .. } => Some(protocol),
         Decision::Redundancy { .. } => Some("HSRP"),
+        Decision::Dhcp { .. } => Some("DHCP"),
     }
 }
 

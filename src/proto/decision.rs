@@ -74,6 +74,29 @@ pub enum Decision {
     Route { protocol: &'static str, prefix: Prefix, change: RouteChange },
     /// A first-hop redundancy group (HSRP) changed state on an interface.
     Redundancy { group: u16, iface: usize, from: &'static str, to: &'static str },
+    /// A DHCP server, relay or client took a step about an address.
+    Dhcp { step: DhcpStep, addr: Ipv4Addr, iface: usize },
+}
+
+/// What DHCP did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DhcpStep {
+    /// A server offered the address.
+    Offered,
+    /// A server confirmed the lease.
+    Acknowledged,
+    /// A server refused the address the client asked for.
+    Refused,
+    /// A ping answered for an address the server was about to offer.
+    Conflict,
+    /// A relay forwarded a client's broadcast to this server.
+    RelayedToServer,
+    /// A relay passed a server's reply back to the client's LAN.
+    RelayedToClient,
+    /// A client took the lease on the address.
+    Leased,
+    /// A client heard no server and configured this APIPA address.
+    Autoconfigured,
 }
 
 /// What happened to a protocol's route.

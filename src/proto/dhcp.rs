@@ -1,8 +1,41 @@
-//! DHCP server configuration: pools (`ip dhcp pool`) and excluded ranges.
-//! The server itself runs in the services issue; this is the state the CLI
-//! keeps and renders.
+//! DHCPv4 (RFC 2131): the messages (through smoltcp's wire format, with the
+//! options it leaves to us), the server an IOS box runs for its pools, and
+//! the client a Windows host runs. Both are plain state machines: time is
+//! passed in, what they want sent waits in their `out` queues, and
+//! `poll_at` says when they next need the clock. Neither knows devices or
+//! command syntax; the pools they serve are handed to them as data.
+//!
+//! - [`Message`]: one DHCP message, parsed and emitted.
+//! - [`Server`]: bindings, offers held for a client, conflict detection by
+//!   ping before an offer (IOS pings an address twice, 500 ms apart, and
+//!   offers it only when nothing answers), statistics.
+//! - [`Client`]: DISCOVER, OFFER, REQUEST, ACK as Windows runs them, with
+//!   its retransmissions, renewal at half the lease and rebinding at seven
+//!   eighths, release, and giving up (the caller then picks an APIPA address).
 
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+
+pub use smoltcp::wire::DhcpMessageType as Kind;
+use smoltcp::wire::{DhcpOption, DhcpPacket, DhcpRepr};
+
+use super::ethernet::Mac;
+use super::ipv4;
+use crate::sim::{Duration, Time};
+
+/// The server's UDP port (and the port relays speak to each other on).
+pub const SERVER_PORT: u16 = 67;
+/// The client's UDP port.
+pub const CLIENT_PORT: u16 = 68;
+
+/// IOS's default lease: one day.
+pub const DEFAULT_LEASE_SECS: u32 = 86_400;
+
+const OPT_HOST_NAME: u8 = 12;
+const OPT_DOMAIN_NAME: u8 = 15;
+const OPT_RENEWAL: u8 = 58;
+const OPT_REBINDING: u8 = 59;
+const OPT_DNS: u8 = 6;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lease {
@@ -10,6 +43,17 @@ pub enum Lease {
     Infinite,
 }
 
+impl Lease {
+    /// The lease in seconds (`u32::MAX` is "infinite" on the wire).
+    pub fn secs(self) -> u32 {
+        match self {
+            Lease::Days { days, hours, minutes } => days * 86_400 + hours * 3_600 + minutes * 60,
+            Lease::Infinite => u32::MAX,
+        }
+    }
+}
+
+/// `ip dhcp pool NAME` and what is configured under it.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Pool {
     pub name: String,
@@ -20,9 +64,1031 @@ pub struct Pool {
     pub lease: Option<Lease>,
 }
 
+impl Pool {
+    fn lease_secs(&self) -> u32 {
+        self.lease.map_or(DEFAULT_LEASE_SECS, Lease::secs)
+    }
+
+    /// Does the pool's network contain `ip`?
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        self.network.is_some_and(|(net, len)| ipv4::network(ip, len) == ipv4::network(net, len))
+    }
+
+    /// The addresses it can hand out, lowest first (not the network or
+    /// broadcast address).
+    pub fn hosts(&self) -> impl Iterator<Item = Ipv4Addr> {
+        let (first, last) = match self.network {
+            Some((net, len)) if len < 31 => {
+                (u32::from(ipv4::network(net, len)) + 1, u32::from(ipv4::broadcast(net, len)) - 1)
+            }
+            _ => (1, 0),
+        };
+        (first..=last).map(Ipv4Addr::from)
+    }
+}
+
 /// `ip dhcp excluded-address LOW [HIGH]`
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Excluded {
     pub low: Ipv4Addr,
     pub high: Option<Ipv4Addr>,
+}
+
+impl Excluded {
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        let high = self.high.unwrap_or(self.low);
+        (u32::from(self.low)..=u32::from(high)).contains(&u32::from(ip))
+    }
+}
+
+/// One DHCP message, as the wire carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub kind: Kind,
+    pub xid: u32,
+    pub secs: u16,
+    /// The client asks for broadcast replies (Windows since Vista does).
+    pub broadcast: bool,
+    /// Relays passed through.
+    pub hops: u8,
+    /// The client's current address (renewing, releasing).
+    pub ciaddr: Ipv4Addr,
+    /// The address given.
+    pub yiaddr: Ipv4Addr,
+    pub siaddr: Ipv4Addr,
+    /// The relay that forwarded the request (its interface on the client's LAN).
+    pub giaddr: Ipv4Addr,
+    pub chaddr: Mac,
+    /// Option 61 (Windows sends its MAC there).
+    pub client_id: Option<Mac>,
+    pub requested_ip: Option<Ipv4Addr>,
+    pub server_id: Option<Ipv4Addr>,
+    pub subnet_mask: Option<Ipv4Addr>,
+    pub router: Option<Ipv4Addr>,
+    pub dns: Vec<Ipv4Addr>,
+    pub domain_name: Option<String>,
+    pub host_name: Option<String>,
+    pub lease_secs: Option<u32>,
+    pub renew_secs: Option<u32>,
+    pub rebind_secs: Option<u32>,
+    pub parameters: Vec<u8>,
+}
+
+impl Message {
+    /// A message of `kind` with every other field empty.
+    pub fn new(kind: Kind, xid: u32, chaddr: Mac) -> Message {
+        Message {
+            kind,
+            xid,
+            secs: 0,
+            broadcast: false,
+            hops: 0,
+            ciaddr: Ipv4Addr::UNSPECIFIED,
+            yiaddr: Ipv4Addr::UNSPECIFIED,
+            siaddr: Ipv4Addr::UNSPECIFIED,
+            giaddr: Ipv4Addr::UNSPECIFIED,
+            chaddr,
+            client_id: None,
+            requested_ip: None,
+            server_id: None,
+            subnet_mask: None,
+            router: None,
+            dns: Vec::new(),
+            domain_name: None,
+            host_name: None,
+            lease_secs: None,
+            renew_secs: None,
+            rebind_secs: None,
+            parameters: Vec::new(),
+        }
+    }
+
+    /// Is this a reply (OFFER, ACK, NAK), which relays send back to the client?
+    pub fn is_reply(&self) -> bool {
+        matches!(self.kind, Kind::Offer | Kind::Ack | Kind::Nak)
+    }
+
+    /// The client's key in a server's bindings: its client identifier, else its MAC.
+    pub fn client_key(&self) -> Mac {
+        self.client_id.unwrap_or(self.chaddr)
+    }
+
+    /// Parse the UDP payload of a DHCP message.
+    pub fn parse(bytes: &[u8]) -> Option<Message> {
+        let packet = DhcpPacket::new_checked(bytes).ok()?;
+        let repr = DhcpRepr::parse(&packet).ok()?;
+        let mut m = Message::new(repr.message_type, repr.transaction_id, repr.client_hardware_address);
+        m.secs = repr.secs;
+        m.broadcast = repr.broadcast;
+        m.hops = packet.hops();
+        m.ciaddr = repr.client_ip;
+        m.yiaddr = repr.your_ip;
+        m.siaddr = repr.server_ip;
+        m.giaddr = repr.relay_agent_ip;
+        m.client_id = repr.client_identifier;
+        m.requested_ip = repr.requested_ip;
+        m.server_id = repr.server_identifier;
+        m.subnet_mask = repr.subnet_mask;
+        m.router = repr.router;
+        m.dns = repr.dns_servers.iter().flatten().copied().collect();
+        m.lease_secs = repr.lease_duration;
+        m.renew_secs = repr.renew_duration;
+        m.rebind_secs = repr.rebind_duration;
+        m.parameters = repr.parameter_request_list.map(<[u8]>::to_vec).unwrap_or_default();
+        for option in packet.options() {
+            let text = || Some(String::from_utf8_lossy(option.data).trim_end_matches('\0').to_string());
+            match option.kind {
+                OPT_DOMAIN_NAME => m.domain_name = text(),
+                OPT_HOST_NAME => m.host_name = text(),
+                _ => {}
+            }
+        }
+        Some(m)
+    }
+
+    /// The UDP payload of this message.
+    pub fn emit(&self) -> Vec<u8> {
+        // smoltcp writes the fixed fields and the options it knows; the
+        // others follow as extra options, in the order RFC 2132 numbers them.
+        let lease = self.lease_secs.map(u32::to_be_bytes);
+        let renew = self.renew_secs.map(u32::to_be_bytes);
+        let rebind = self.rebind_secs.map(u32::to_be_bytes);
+        let dns: Vec<u8> = self.dns.iter().flat_map(|a| a.octets()).collect();
+        let mut extra: Vec<DhcpOption> = Vec::new();
+        if !dns.is_empty() {
+            extra.push(DhcpOption { kind: OPT_DNS, data: &dns });
+        }
+        if let Some(h) = &self.host_name {
+            extra.push(DhcpOption { kind: OPT_HOST_NAME, data: h.as_bytes() });
+        }
+        if let Some(d) = &self.domain_name {
+            extra.push(DhcpOption { kind: OPT_DOMAIN_NAME, data: d.as_bytes() });
+        }
+        if let Some(r) = &renew {
+            extra.push(DhcpOption { kind: OPT_RENEWAL, data: r });
+        }
+        if let Some(r) = &rebind {
+            extra.push(DhcpOption { kind: OPT_REBINDING, data: r });
+        }
+        let repr = DhcpRepr {
+            message_type: self.kind,
+            transaction_id: self.xid,
+            secs: self.secs,
+            client_hardware_address: self.chaddr,
+            client_ip: self.ciaddr,
+            your_ip: self.yiaddr,
+            server_ip: self.siaddr,
+            router: self.router,
+            subnet_mask: self.subnet_mask,
+            relay_agent_ip: self.giaddr,
+            broadcast: self.broadcast,
+            requested_ip: self.requested_ip,
+            client_identifier: self.client_id,
+            server_identifier: self.server_id,
+            parameter_request_list: (!self.parameters.is_empty()).then_some(&self.parameters[..]),
+            dns_servers: None,
+            max_size: None,
+            lease_duration: lease.map(u32::from_be_bytes),
+            renew_duration: None,
+            rebind_duration: None,
+            additional_options: &extra,
+        };
+        // BOOTP's minimum message is 300 bytes; the end option is followed by padding.
+        let mut buf = vec![0u8; repr.buffer_len().max(300)];
+        let mut packet = DhcpPacket::new_unchecked(&mut buf);
+        repr.emit(&mut packet).expect("the buffer fits the message");
+        packet.set_hops(self.hops);
+        buf
+    }
+}
+
+/// Where a server's reply goes (RFC 2131 §4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyTo {
+    /// To the relay that forwarded the request, on the server port.
+    Relay(Ipv4Addr),
+    /// To the client's own address (it is renewing), routed.
+    Client(Ipv4Addr),
+    /// 255.255.255.255 on the interface the request came in on.
+    Broadcast,
+    /// To the offered address at the client's MAC, without ARP.
+    Hardware(Ipv4Addr, Mac),
+}
+
+/// How a request reached the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// The IP stack's interface it came in on.
+    pub iface: usize,
+    /// That interface's address, the server's identifier for its replies.
+    pub server_addr: Ipv4Addr,
+    /// That interface's subnets (primary first), which pick the pool when no relay did.
+    pub subnets: Vec<(Ipv4Addr, u8)>,
+}
+
+/// What a server wants done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerAction {
+    Reply {
+        iface: usize,
+        to: ReplyTo,
+        message: Message,
+    },
+    /// Ping this address: conflict detection before an offer.
+    Ping(Ipv4Addr),
+    /// A ping found the address in use (IOS logs `%DHCPD-4-PING_CONFLICT`).
+    Conflict(Ipv4Addr),
+}
+
+/// An address the server gave a client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub client: Mac,
+    pub pool: String,
+    /// `None`: an infinite lease.
+    pub expires: Option<Time>,
+    /// The interface the request came in on.
+    pub iface: usize,
+    /// The request came through a relay (the client is not on that interface).
+    pub relayed: bool,
+}
+
+/// An address found in use, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub method: ConflictMethod,
+    pub at: Time,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictMethod {
+    /// The server's ping got an answer.
+    Ping,
+    /// The client declined it (it found the address in use).
+    Decline,
+}
+
+/// Messages counted, as `show ip dhcp server statistics` lists them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Statistics {
+    pub discover: u64,
+    pub request: u64,
+    pub decline: u64,
+    pub release: u64,
+    pub inform: u64,
+    pub offer: u64,
+    pub ack: u64,
+    pub nak: u64,
+    pub expired: u64,
+    pub malformed: u64,
+    /// Replies a relay received from servers: OFFER, ACK, NAK.
+    pub received_offer: u64,
+    pub received_ack: u64,
+    pub received_nak: u64,
+    /// What a relay forwarded, by message: DISCOVER, REQUEST, DECLINE,
+    /// RELEASE, INFORM (to servers); OFFER, ACK, NAK (to clients).
+    pub forwarded: [u64; 8],
+}
+
+impl Statistics {
+    /// A relay passed a message on.
+    pub fn count_forwarded(&mut self, kind: Kind) {
+        let at = match kind {
+            Kind::Discover => 0,
+            Kind::Request => 1,
+            Kind::Decline => 2,
+            Kind::Release => 3,
+            Kind::Inform => 4,
+            Kind::Offer => 5,
+            Kind::Ack => 6,
+            Kind::Nak => 7,
+            _ => return,
+        };
+        self.forwarded[at] += 1;
+    }
+
+    /// A relay took a server's reply.
+    pub fn count_reply(&mut self, kind: Kind) {
+        match kind {
+            Kind::Offer => self.received_offer += 1,
+            Kind::Ack => self.received_ack += 1,
+            Kind::Nak => self.received_nak += 1,
+            _ => {}
+        }
+    }
+}
+
+/// An address being pinged before it is offered.
+#[derive(Clone, Debug)]
+struct Probe {
+    addr: Ipv4Addr,
+    pool: String,
+    discover: Message,
+    arrival: Arrival,
+    pings: u8,
+    next_at: Time,
+}
+
+/// The ICMP identifier of the server's conflict-detection pings, so their
+/// replies come back to it and not to a ping typed at the prompt.
+pub const PING_IDENT: u16 = 0x4443;
+
+/// How many pings IOS sends before an offer, and how long it waits for each.
+pub const PING_PACKETS: u8 = 2;
+pub const PING_TIMEOUT: Duration = Duration::from_millis(500);
+/// How long an offered address stays reserved for its client.
+const OFFER_HOLD: Duration = Duration::from_secs(30);
+
+/// The DHCP server of an IOS box.
+#[derive(Clone, Debug, Default)]
+pub struct Server {
+    pub bindings: BTreeMap<Ipv4Addr, Binding>,
+    pub conflicts: BTreeMap<Ipv4Addr, Conflict>,
+    offered: BTreeMap<Ipv4Addr, (Mac, Time)>,
+    probes: Vec<Probe>,
+    pub stats: Statistics,
+    pub out: Vec<ServerAction>,
+}
+
+impl Server {
+    /// A message arrived on UDP port 67. `own` lists the box's own
+    /// addresses, which are never handed out.
+    pub fn receive(
+        &mut self,
+        now: Time,
+        m: &Message,
+        arrival: Arrival,
+        pools: &[Pool],
+        excluded: &[Excluded],
+        own: &[Ipv4Addr],
+    ) {
+        self.expire(now);
+        match m.kind {
+            Kind::Discover => {
+                self.stats.discover += 1;
+                self.discover(now, m, arrival, pools, excluded, own);
+            }
+            Kind::Request => {
+                self.stats.request += 1;
+                self.request(now, m, arrival, pools);
+            }
+            Kind::Release => {
+                self.stats.release += 1;
+                let key = m.client_key();
+                if self.bindings.get(&m.ciaddr).is_some_and(|b| b.client == key) {
+                    self.bindings.remove(&m.ciaddr);
+                }
+            }
+            Kind::Decline => {
+                self.stats.decline += 1;
+                if let Some(addr) = m.requested_ip {
+                    self.bindings.remove(&addr);
+                    self.conflicts.insert(addr, Conflict { method: ConflictMethod::Decline, at: now });
+                }
+            }
+            Kind::Inform => self.stats.inform += 1,
+            _ => {}
+        }
+    }
+
+    /// The pool that serves a request: the relay's subnet, else the
+    /// receiving interface's.
+    fn pool_for<'a>(m: &Message, arrival: &Arrival, pools: &'a [Pool]) -> Option<&'a Pool> {
+        if !m.giaddr.is_unspecified() {
+            return pools.iter().find(|p| p.contains(m.giaddr));
+        }
+        arrival.subnets.iter().find_map(|&(a, _)| pools.iter().find(|p| p.contains(a)))
+    }
+
+    fn discover(
+        &mut self,
+        now: Time,
+        m: &Message,
+        arrival: Arrival,
+        pools: &[Pool],
+        excluded: &[Excluded],
+        own: &[Ipv4Addr],
+    ) {
+        let key = m.client_key();
+        // A retransmitted DISCOVER while its address is being pinged.
+        if self.probes.iter().any(|p| p.discover.client_key() == key) {
+            return;
+        }
+        let Some(pool) = Self::pool_for(m, &arrival, pools) else { return };
+        // A client that has (or was just offered) an address gets it again, without a ping.
+        let known = self
+            .bindings
+            .iter()
+            .find(|(_, b)| b.client == key && b.pool == pool.name)
+            .map(|(a, _)| *a)
+            .or_else(|| self.offered.iter().find(|(a, (c, _))| *c == key && pool.contains(**a)).map(|(a, _)| *a));
+        if let Some(addr) = known {
+            return self.offer(now, m, &arrival, pool, addr);
+        }
+        self.probe_next(now, m.clone(), arrival, pool, excluded, own);
+    }
+
+    /// Pick the lowest free address of the pool and ping it before offering.
+    fn probe_next(
+        &mut self,
+        now: Time,
+        discover: Message,
+        arrival: Arrival,
+        pool: &Pool,
+        excluded: &[Excluded],
+        own: &[Ipv4Addr],
+    ) {
+        let free = pool.hosts().find(|a| {
+            !excluded.iter().any(|e| e.contains(*a))
+                && !own.contains(a)
+                && !self.bindings.contains_key(a)
+                && !self.offered.contains_key(a)
+                && !self.conflicts.contains_key(a)
+                && !self.probes.iter().any(|p| p.addr == *a)
+        });
+        let Some(addr) = free else { return };
+        self.out.push(ServerAction::Ping(addr));
+        self.probes.push(Probe {
+            addr,
+            pool: pool.name.clone(),
+            discover,
+            arrival,
+            pings: 1,
+            next_at: now + PING_TIMEOUT,
+        });
+    }
+
+    /// A ping answered: the address is in use. Record the conflict and try
+    /// the next address for the client who asked.
+    pub fn echo_reply(&mut self, now: Time, from: Ipv4Addr, pools: &[Pool], excluded: &[Excluded], own: &[Ipv4Addr]) {
+        let Some(at) = self.probes.iter().position(|p| p.addr == from) else { return };
+        let probe = self.probes.remove(at);
+        self.conflicts.insert(from, Conflict { method: ConflictMethod::Ping, at: now });
+        self.out.push(ServerAction::Conflict(from));
+        if let Some(pool) = pools.iter().find(|p| p.name == probe.pool) {
+            self.probe_next(now, probe.discover, probe.arrival, pool, excluded, own);
+        }
+    }
+
+    fn offer(&mut self, now: Time, m: &Message, arrival: &Arrival, pool: &Pool, addr: Ipv4Addr) {
+        self.offered.insert(addr, (m.client_key(), now + OFFER_HOLD));
+        self.stats.offer += 1;
+        let reply = self.answer(Kind::Offer, m, arrival, pool, addr);
+        self.reply(m, arrival, reply);
+    }
+
+    /// An OFFER or ACK: the address and everything the pool gives with it.
+    fn answer(&self, kind: Kind, m: &Message, arrival: &Arrival, pool: &Pool, addr: Ipv4Addr) -> Message {
+        let mut r = Message::new(kind, m.xid, m.chaddr);
+        r.broadcast = m.broadcast;
+        r.giaddr = m.giaddr;
+        r.ciaddr = m.ciaddr;
+        r.yiaddr = addr;
+        r.server_id = Some(arrival.server_addr);
+        r.subnet_mask = pool.network.map(|(_, len)| ipv4::mask_of(len));
+        r.router = pool.default_routers.first().copied();
+        r.dns = pool.dns_servers.iter().take(3).copied().collect();
+        r.domain_name = pool.domain_name.clone();
+        let lease = pool.lease_secs();
+        r.lease_secs = Some(lease);
+        if lease != u32::MAX {
+            r.renew_secs = Some(lease / 2);
+            r.rebind_secs = Some((u64::from(lease) * 7 / 8) as u32);
+        }
+        r
+    }
+
+    fn reply(&mut self, m: &Message, arrival: &Arrival, reply: Message) {
+        let to = if !m.giaddr.is_unspecified() {
+            ReplyTo::Relay(m.giaddr)
+        } else if !m.ciaddr.is_unspecified() && reply.kind != Kind::Nak {
+            ReplyTo::Client(m.ciaddr)
+        } else if m.broadcast || reply.kind == Kind::Nak {
+            ReplyTo::Broadcast
+        } else {
+            ReplyTo::Hardware(reply.yiaddr, m.chaddr)
+        };
+        self.out.push(ServerAction::Reply { iface: arrival.iface, to, message: reply });
+    }
+
+    fn request(&mut self, now: Time, m: &Message, arrival: Arrival, pools: &[Pool]) {
+        // Selecting: the client chose another server's offer.
+        if m.server_id.is_some_and(|s| s != arrival.server_addr) {
+            let key = m.client_key();
+            self.offered.retain(|_, (c, _)| *c != key);
+            return;
+        }
+        let wanted = m.requested_ip.unwrap_or(m.ciaddr);
+        let key = m.client_key();
+        let pool = if m.giaddr.is_unspecified() && !m.ciaddr.is_unspecified() {
+            // Renewing: unicast from the client's own address.
+            pools.iter().find(|p| p.contains(m.ciaddr))
+        } else {
+            Self::pool_for(m, &arrival, pools)
+        };
+        let free_for_client = |s: &Server| {
+            s.bindings.get(&wanted).is_none_or(|b| b.client == key)
+                && s.offered.get(&wanted).is_none_or(|(c, _)| *c == key)
+                && !s.conflicts.contains_key(&wanted)
+        };
+        match pool {
+            Some(pool) if pool.contains(wanted) && free_for_client(self) => {
+                self.offered.remove(&wanted);
+                let lease = pool.lease_secs();
+                let expires = (lease != u32::MAX).then(|| now + Duration::from_secs(u64::from(lease)));
+                let iface = arrival.iface;
+                let relayed = !m.giaddr.is_unspecified();
+                self.bindings.insert(wanted, Binding { client: key, pool: pool.name.clone(), expires, iface, relayed });
+                self.stats.ack += 1;
+                let reply = self.answer(Kind::Ack, m, &arrival, pool, wanted);
+                self.reply(m, &arrival, reply);
+            }
+            // A client asking for an address this server does not give
+            // (it moved to another subnet, or the address is taken): NAK.
+            Some(_) => {
+                self.stats.nak += 1;
+                let mut nak = Message::new(Kind::Nak, m.xid, m.chaddr);
+                nak.giaddr = m.giaddr;
+                nak.broadcast = true;
+                nak.server_id = Some(arrival.server_addr);
+                self.reply(m, &arrival, nak);
+            }
+            None => {}
+        }
+    }
+
+    /// `clear ip dhcp binding *`, or one address.
+    pub fn clear_bindings(&mut self, which: Option<Ipv4Addr>) {
+        match which {
+            None => self.bindings.clear(),
+            Some(a) => {
+                self.bindings.remove(&a);
+            }
+        }
+    }
+
+    /// `clear ip dhcp conflict *`, or one address.
+    pub fn clear_conflicts(&mut self, which: Option<Ipv4Addr>) {
+        match which {
+            None => self.conflicts.clear(),
+            Some(a) => {
+                self.conflicts.remove(&a);
+            }
+        }
+    }
+
+    fn expire(&mut self, now: Time) {
+        let before = self.bindings.len();
+        self.bindings.retain(|_, b| b.expires.is_none_or(|t| t > now));
+        self.stats.expired += (before - self.bindings.len()) as u64;
+        self.offered.retain(|_, (_, until)| *until > now);
+    }
+
+    /// Pings due, offers after silent pings, expired leases.
+    pub fn poll(&mut self, now: Time, pools: &[Pool]) {
+        self.expire(now);
+        let mut i = 0;
+        while i < self.probes.len() {
+            if self.probes[i].next_at > now {
+                i += 1;
+                continue;
+            }
+            if self.probes[i].pings < PING_PACKETS {
+                let p = &mut self.probes[i];
+                p.pings += 1;
+                p.next_at = now + PING_TIMEOUT;
+                let addr = p.addr;
+                self.out.push(ServerAction::Ping(addr));
+                i += 1;
+                continue;
+            }
+            // Nothing answered: the address is free.
+            let p = self.probes.remove(i);
+            if let Some(pool) = pools.iter().find(|x| x.name == p.pool) {
+                self.offer(now, &p.discover, &p.arrival, pool, p.addr);
+            }
+        }
+    }
+
+    pub fn poll_at(&self) -> Option<Time> {
+        let probes = self.probes.iter().map(|p| p.next_at);
+        let leases = self.bindings.values().filter_map(|b| b.expires);
+        let offers = self.offered.values().map(|(_, t)| *t);
+        probes.chain(leases).chain(offers).min()
+    }
+
+    /// Addresses leased from a pool now.
+    pub fn leased_in(&self, pool: &str) -> usize {
+        self.bindings.values().filter(|b| b.pool == pool).count()
+    }
+
+    /// The next address the server would try in a pool (`show ip dhcp
+    /// pool`'s "Current index"): after the highest leased, else the first.
+    pub fn current_index(&self, pool: &Pool) -> Option<Ipv4Addr> {
+        let highest = self.bindings.iter().filter(|(_, b)| b.pool == pool.name).map(|(a, _)| *a).max();
+        match highest {
+            Some(a) => Some(Ipv4Addr::from(u32::from(a) + 1)),
+            None => pool.hosts().next(),
+        }
+    }
+}
+
+/// A lease as a client holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientLease {
+    pub addr: Ipv4Addr,
+    pub len: u8,
+    pub router: Option<Ipv4Addr>,
+    pub dns: Vec<Ipv4Addr>,
+    pub domain_name: Option<String>,
+    pub server: Ipv4Addr,
+    pub obtained: Time,
+    /// `None`: infinite.
+    pub expires: Option<Time>,
+    renew_at: Option<Time>,
+    rebind_at: Option<Time>,
+}
+
+/// Where a client's message goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientTo {
+    /// 255.255.255.255 from 0.0.0.0 (or from its address when rebinding).
+    Broadcast,
+    /// Unicast to the server that gave the lease (renewing, releasing).
+    Server(Ipv4Addr),
+}
+
+/// What a client tells its host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientEvent {
+    /// A lease was granted or renewed: configure the interface.
+    Bound(ClientLease),
+    /// No server answered in time (Windows then autoconfigures an APIPA address).
+    GaveUp,
+    /// The server refused the address it asked for.
+    Refused,
+    /// The lease ran out.
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    Idle,
+    Selecting,
+    Requesting(Message),
+    Bound,
+    Renewing,
+    Rebinding,
+}
+
+/// Windows's DISCOVER and REQUEST retransmissions: four sends, 4, 8 and 16
+/// seconds apart (RFC 2131's doubling), then 32 seconds more before it gives
+/// up, about a minute in all.
+const RETRY: [u64; 4] = [4, 8, 16, 32];
+
+/// A Windows host's DHCP client.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub mac: Mac,
+    pub host_name: String,
+    state: State,
+    xid: u32,
+    started: Time,
+    tries: usize,
+    next_at: Option<Time>,
+    pub lease: Option<ClientLease>,
+    pub out: Vec<(ClientTo, Message)>,
+    pub events: Vec<ClientEvent>,
+}
+
+impl Client {
+    pub fn new(mac: Mac, host_name: &str, seed: u32) -> Client {
+        Client {
+            mac,
+            host_name: host_name.to_string(),
+            state: State::Idle,
+            xid: seed,
+            started: Time::ZERO,
+            tries: 0,
+            next_at: None,
+            lease: None,
+            out: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Is an exchange under way (the prompt waits for it)?
+    pub fn is_busy(&self) -> bool {
+        matches!(self.state, State::Selecting | State::Requesting(_))
+    }
+
+    fn base(&self, kind: Kind, now: Time) -> Message {
+        let mut m = Message::new(kind, self.xid, self.mac);
+        m.secs = now.since(self.started).secs().min(u64::from(u16::MAX)) as u16;
+        // Windows 7 and later ask for unicast replies first (Vista asked for broadcasts).
+        m.broadcast = false;
+        m.client_id = Some(self.mac);
+        m.host_name = Some(self.host_name.clone());
+        // What Windows 10 asks for: mask, router, DNS, domain name, and the rest it always lists.
+        m.parameters = vec![1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252];
+        m
+    }
+
+    /// Get a lease from scratch (`ipconfig /renew` without one, `ipconfig /dhcp`).
+    pub fn start(&mut self, now: Time) {
+        self.xid = self.xid.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        self.started = now;
+        self.tries = 0;
+        self.state = State::Selecting;
+        self.send_discover(now);
+    }
+
+    fn send_discover(&mut self, now: Time) {
+        let mut m = self.base(Kind::Discover, now);
+        m.requested_ip = self.lease.as_ref().map(|l| l.addr);
+        self.out.push((ClientTo::Broadcast, m));
+        self.next_at = Some(now + Duration::from_secs(RETRY[self.tries]));
+    }
+
+    /// `ipconfig /renew`: renew the lease it has, or get one.
+    pub fn renew(&mut self, now: Time) {
+        match &self.lease {
+            Some(l) if l.expires.is_none_or(|e| e > now) => {
+                self.xid = self.xid.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                self.started = now;
+                self.tries = 0;
+                let mut m = self.base(Kind::Request, now);
+                m.requested_ip = Some(l.addr);
+                m.server_id = Some(l.server);
+                let offer = m.clone();
+                self.out.push((ClientTo::Broadcast, m));
+                self.state = State::Requesting(offer);
+                self.next_at = Some(now + Duration::from_secs(RETRY[0]));
+            }
+            _ => self.start(now),
+        }
+    }
+
+    /// `ipconfig /release`: give the address back and stop.
+    pub fn release(&mut self, now: Time) {
+        if let Some(l) = self.lease.take() {
+            let mut m = self.base(Kind::Release, now);
+            m.broadcast = false;
+            m.ciaddr = l.addr;
+            m.server_id = Some(l.server);
+            m.host_name = None;
+            m.parameters.clear();
+            self.out.push((ClientTo::Server(l.server), m));
+        }
+        self.state = State::Idle;
+        self.next_at = None;
+    }
+
+    /// Stop without a word (the adapter got a static address).
+    pub fn stop(&mut self) {
+        self.lease = None;
+        self.state = State::Idle;
+        self.next_at = None;
+    }
+
+    /// A message for UDP port 68.
+    pub fn receive(&mut self, now: Time, m: &Message) {
+        if m.xid != self.xid || m.chaddr != self.mac {
+            return;
+        }
+        match (&self.state, m.kind) {
+            (State::Selecting, Kind::Offer) => {
+                // The first offer wins, as on Windows.
+                let mut r = self.base(Kind::Request, now);
+                r.requested_ip = Some(m.yiaddr);
+                r.server_id = m.server_id;
+                self.out.push((ClientTo::Broadcast, r.clone()));
+                self.state = State::Requesting(r);
+                self.tries = 0;
+                self.next_at = Some(now + Duration::from_secs(RETRY[0]));
+            }
+            (State::Requesting(_) | State::Renewing | State::Rebinding, Kind::Ack) => {
+                let Some(mask) = m.subnet_mask.and_then(ipv4::prefix_len) else { return };
+                let lease_secs = m.lease_secs.unwrap_or(DEFAULT_LEASE_SECS);
+                let at = |secs: Option<u32>, fraction: u64| {
+                    (lease_secs != u32::MAX).then(|| {
+                        let s = secs.map_or(u64::from(lease_secs) * fraction / 8, u64::from);
+                        now + Duration::from_secs(s)
+                    })
+                };
+                let lease = ClientLease {
+                    addr: m.yiaddr,
+                    len: mask,
+                    router: m.router,
+                    dns: m.dns.clone(),
+                    domain_name: m.domain_name.clone(),
+                    server: m.server_id.unwrap_or(Ipv4Addr::UNSPECIFIED),
+                    obtained: now,
+                    expires: at(m.lease_secs, 8),
+                    renew_at: at(m.renew_secs, 4),
+                    rebind_at: at(m.rebind_secs, 7),
+                };
+                self.next_at = lease.renew_at;
+                self.lease = Some(lease.clone());
+                self.state = State::Bound;
+                self.events.push(ClientEvent::Bound(lease));
+            }
+            (State::Requesting(_) | State::Renewing | State::Rebinding, Kind::Nak) => {
+                self.lease = None;
+                self.state = State::Idle;
+                self.next_at = None;
+                self.events.push(ClientEvent::Refused);
+            }
+            _ => {}
+        }
+    }
+
+    /// Retransmit, renew, rebind, or let the lease go, as the time has come.
+    pub fn poll(&mut self, now: Time) {
+        if self.next_at.is_none_or(|t| t > now) {
+            return;
+        }
+        match self.state.clone() {
+            State::Selecting | State::Requesting(_) if self.tries + 1 >= RETRY.len() => {
+                self.state = State::Idle;
+                self.next_at = None;
+                self.events.push(ClientEvent::GaveUp);
+            }
+            State::Selecting => {
+                self.tries += 1;
+                self.send_discover(now);
+            }
+            State::Requesting(m) => {
+                self.tries += 1;
+                self.out.push((ClientTo::Broadcast, m));
+                self.next_at = Some(now + Duration::from_secs(RETRY[self.tries]));
+            }
+            State::Bound | State::Renewing | State::Rebinding => self.lease_timers(now),
+            State::Idle => self.next_at = None,
+        }
+    }
+
+    fn lease_timers(&mut self, now: Time) {
+        let Some(l) = self.lease.clone() else { return };
+        if l.expires.is_some_and(|e| e <= now) {
+            self.lease = None;
+            self.state = State::Idle;
+            self.next_at = None;
+            self.events.push(ClientEvent::Expired);
+            return;
+        }
+        let rebinding = l.rebind_at.is_some_and(|t| t <= now);
+        let mut m = self.base(Kind::Request, now);
+        m.broadcast = false;
+        m.ciaddr = l.addr;
+        let to = if rebinding { ClientTo::Broadcast } else { ClientTo::Server(l.server) };
+        self.out.push((to, m));
+        self.state = if rebinding { State::Rebinding } else { State::Renewing };
+        // Half the time left before the next step, at least a minute (RFC 2131 §4.4.5).
+        let until = if rebinding { l.expires } else { l.rebind_at }.unwrap_or(now);
+        let wait = Duration::from_secs((until.since(now).secs() / 2).max(60));
+        self.next_at = Some((now + wait).min(until.max(now + Duration::from_secs(1))));
+    }
+
+    pub fn poll_at(&self) -> Option<Time> {
+        self.next_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().unwrap()
+    }
+    const PC: Mac = Mac([0x00, 0x50, 0x56, 0xb3, 0xed, 0xd8]);
+
+    fn pool() -> Pool {
+        Pool {
+            name: "LAN".into(),
+            network: Some((ip("192.168.10.0"), 24)),
+            default_routers: vec![ip("192.168.10.1")],
+            dns_servers: vec![ip("192.168.20.254")],
+            domain_name: Some("ccna-lab.com".into()),
+            lease: Some(Lease::Days { days: 2, hours: 12, minutes: 30 }),
+        }
+    }
+
+    fn arrival() -> Arrival {
+        Arrival { iface: 0, server_addr: ip("192.168.10.1"), subnets: vec![(ip("192.168.10.1"), 24)] }
+    }
+
+    #[test]
+    fn a_message_round_trips_through_the_wire_format() {
+        let mut m = Message::new(Kind::Ack, 0x1234_5678, PC);
+        m.broadcast = true;
+        m.hops = 1;
+        m.yiaddr = ip("192.168.10.11");
+        m.giaddr = ip("192.168.10.1");
+        m.client_id = Some(PC);
+        m.server_id = Some(ip("10.1.1.1"));
+        m.subnet_mask = Some(ip("255.255.255.0"));
+        m.router = Some(ip("192.168.10.1"));
+        m.dns = vec![ip("192.168.20.254"), ip("8.8.8.8")];
+        m.domain_name = Some("ccna-lab.com".into());
+        m.host_name = Some("PC1".into());
+        m.lease_secs = Some(86_400);
+        m.renew_secs = Some(43_200);
+        m.rebind_secs = Some(75_600);
+        let bytes = m.emit();
+        assert!(bytes.len() >= 300);
+        assert_eq!(Message::parse(&bytes), Some(m));
+    }
+
+    #[test]
+    fn the_server_pings_then_offers_the_first_free_address_and_acks_it() {
+        let mut s = Server::default();
+        let pools = [pool()];
+        let excluded = [Excluded { low: ip("192.168.10.1"), high: Some(ip("192.168.10.10")) }];
+        let mut client = Client::new(PC, "PC1", 7);
+        client.start(Time::ZERO);
+        let (_, discover) = client.out.remove(0);
+        s.receive(Time::ZERO, &discover, arrival(), &pools, &excluded, &[ip("192.168.10.1")]);
+        assert_eq!(s.out, [ServerAction::Ping(ip("192.168.10.11"))]);
+        s.out.clear();
+        let t = Time::ZERO + PING_TIMEOUT;
+        s.poll(t, &pools);
+        assert_eq!(s.out, [ServerAction::Ping(ip("192.168.10.11"))]);
+        s.out.clear();
+        s.poll(t + PING_TIMEOUT, &pools);
+        let ServerAction::Reply { to, message: offer, .. } = s.out.remove(0) else { panic!("an offer") };
+        let unicast = ReplyTo::Hardware(ip("192.168.10.11"), PC);
+        assert_eq!((to, offer.kind, offer.yiaddr), (unicast, Kind::Offer, ip("192.168.10.11")));
+        client.receive(t, &offer);
+        let (_, request) = client.out.remove(0);
+        assert_eq!(request.requested_ip, Some(ip("192.168.10.11")));
+        s.receive(t, &request, arrival(), &pools, &excluded, &[]);
+        let ServerAction::Reply { message: ack, .. } = s.out.remove(0) else { panic!("an ack") };
+        assert_eq!(ack.kind, Kind::Ack);
+        assert_eq!(ack.lease_secs, Some(2 * 86_400 + 12 * 3_600 + 30 * 60));
+        client.receive(t, &ack);
+        let Some(ClientEvent::Bound(lease)) = client.events.pop() else { panic!("bound") };
+        assert_eq!((lease.addr, lease.len, lease.router), (ip("192.168.10.11"), 24, Some(ip("192.168.10.1"))));
+        assert_eq!(lease.domain_name.as_deref(), Some("ccna-lab.com"));
+        assert_eq!(s.bindings[&ip("192.168.10.11")].client, PC);
+    }
+
+    #[test]
+    fn an_address_that_answers_the_ping_is_a_conflict_and_the_next_is_tried() {
+        let mut s = Server::default();
+        let pools = [pool()];
+        let discover = {
+            let mut c = Client::new(PC, "PC1", 1);
+            c.start(Time::ZERO);
+            c.out.remove(0).1
+        };
+        s.receive(Time::ZERO, &discover, arrival(), &pools, &[], &[ip("192.168.10.1")]);
+        s.out.clear();
+        s.echo_reply(Time::ZERO, ip("192.168.10.2"), &pools, &[], &[ip("192.168.10.1")]);
+        assert_eq!(s.out, [ServerAction::Conflict(ip("192.168.10.2")), ServerAction::Ping(ip("192.168.10.3"))]);
+        assert_eq!(s.conflicts[&ip("192.168.10.2")].method, ConflictMethod::Ping);
+    }
+
+    #[test]
+    fn a_client_no_server_answers_gives_up_after_its_retransmissions() {
+        let mut c = Client::new(PC, "PC1", 3);
+        c.start(Time::ZERO);
+        let mut t = Time::ZERO;
+        while let Some(at) = c.poll_at() {
+            t = at;
+            c.poll(t);
+        }
+        assert_eq!(c.out.len(), 4, "four DISCOVERs");
+        assert_eq!(c.events, [ClientEvent::GaveUp]);
+        assert_eq!(t, Time::ZERO + Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_relayed_request_is_served_from_the_relays_subnet_and_answered_to_the_relay() {
+        let mut s = Server::default();
+        let mut lan2 = pool();
+        lan2.name = "LAN2".into();
+        lan2.network = Some((ip("192.168.11.0"), 24));
+        let pools = [pool(), lan2];
+        let mut discover = {
+            let mut c = Client::new(PC, "PC1", 1);
+            c.start(Time::ZERO);
+            c.out.remove(0).1
+        };
+        discover.giaddr = ip("192.168.11.1");
+        discover.hops = 1;
+        let far = Arrival { iface: 1, server_addr: ip("10.1.1.2"), subnets: vec![(ip("10.1.1.2"), 30)] };
+        s.receive(Time::ZERO, &discover, far, &pools, &[], &[]);
+        assert_eq!(s.out, [ServerAction::Ping(ip("192.168.11.1"))]);
+        s.out.clear();
+        s.echo_reply(Time::ZERO, ip("192.168.11.1"), &pools, &[], &[]);
+        s.poll(Time::ZERO + Duration::from_secs(1), &pools);
+        s.poll(Time::ZERO + Duration::from_secs(2), &pools);
+        let Some(ServerAction::Reply { to, message, .. }) = s.out.pop() else { panic!("an offer") };
+        assert_eq!(
+            (to, message.yiaddr, message.giaddr),
+            (ReplyTo::Relay(ip("192.168.11.1")), ip("192.168.11.2"), ip("192.168.11.1"))
+        );
+    }
 }

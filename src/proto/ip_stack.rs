@@ -58,6 +58,10 @@ pub struct IpIface {
     /// packets as the primary does; a packet leaves with the one on its next
     /// hop's subnet.
     pub secondaries: Vec<(Ipv4Addr, u8)>,
+    /// The interface is asking DHCP for its address: it takes replies to UDP
+    /// port 68 sent to the address it is being offered, as a DHCP client's
+    /// raw socket does before the address is configured.
+    pub dhcp_client: bool,
     /// Line protocol up; kept current by the owning device.
     pub up: bool,
     /// Multicast groups joined on this interface (224.0.0.5 for OSPF ...).
@@ -336,10 +340,16 @@ impl IpStack {
             proxy_arp: self.config.proxy_arp,
             virtuals: Vec::new(),
             secondaries: Vec::new(),
+            dhcp_client: false,
             inbound: None,
             outbound: None,
         });
         self.ifaces.len() - 1
+    }
+
+    /// Are packets waiting for ARP to resolve their next hop?
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     pub fn iface_index(&self, name: &IfaceName) -> Option<usize> {
@@ -573,12 +583,19 @@ impl IpStack {
                 }
             }
         };
-        if self.is_for_us(iface, h.dst) {
+        if self.is_for_us(iface, h.dst) || self.is_dhcp_reply_for_client(iface, &frame[l3..], &h) {
             self.note(|| Decision::Received { flow: flow_of(&frame[l3..]).unwrap_or(Flow::of(&h)), iface });
             self.deliver_local(now, iface, &frame[l3..], h);
         } else if self.config.forwarding && !h.dst.is_multicast() {
             self.forward(now, iface, frame, l3, h);
         }
+    }
+
+    /// A DHCP reply unicast to the address an interface is being offered.
+    fn is_dhcp_reply_for_client(&self, iface: usize, packet: &[u8], h: &Header) -> bool {
+        self.ifaces[iface].dhcp_client
+            && h.protocol == IpProtocol::Udp
+            && udp::ports(&packet[h.header_len..]).is_some_and(|(_, dst)| dst == crate::proto::dhcp::CLIENT_PORT)
     }
 
     /// A filter stage on an interface; a refused packet is dropped and noted.
@@ -798,6 +815,35 @@ impl IpStack {
         let packet = ipv4::build(src, dst, protocol, ttl, ident, payload_len, fill);
         let next_hop = (!dst.is_multicast() && dst != Ipv4Addr::BROADCAST).then_some(dst);
         self.transmit(now, packet, Hop { iface, next_hop });
+        Ok(())
+    }
+
+    /// Send a UDP datagram out of one interface straight to a MAC address,
+    /// without routing or ARP: DHCP's broadcasts from 0.0.0.0, and a server's
+    /// or relay's reply to a client that has no address yet.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_udp_to_mac(
+        &mut self,
+        iface: usize,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        dst_mac: Mac,
+        ports: (u16, u16),
+        ttl: u8,
+        data: &[u8],
+    ) -> Result<(), SendError> {
+        let i = self.ifaces.get(iface).ok_or(SendError::NoRoute)?;
+        if !i.up || i.encap != Encap::Ethernet {
+            return Err(SendError::NoRoute);
+        }
+        let src_mac = i.mac;
+        let ident = self.next_ident();
+        let len = udp::HEADER_LEN + data.len();
+        let packet =
+            ipv4::build(src, dst, IpProtocol::Udp, ttl, ident, len, |b| udp::emit(b, src, dst, ports.0, ports.1, data));
+        let frame =
+            ethernet::build(dst_mac, src_mac, EthernetProtocol::Ipv4, packet.len(), |b| b.copy_from_slice(&packet));
+        self.out.push((iface, frame));
         Ok(())
     }
 

@@ -90,7 +90,7 @@ pub fn global() -> Tree {
             kw("password-encryption", "Encrypt system passwords").run(password_encryption),
             kw("timestamps", "Timestamp debug/log messages").run(noop).sub(vec![arg(Arg::Rest, "").run(noop)]),
             kw("pad", "Enable PAD commands").run(noop),
-            kw("dhcp", "Enable DHCP server and relay agent").run(noop),
+            kw("dhcp", "Enable DHCP server and relay agent").run(service_dhcp),
         ]),
         kw("banner", "Define a login banner").sub(vec![
             kw("motd", "Set Message of the Day banner")
@@ -161,6 +161,11 @@ pub fn global() -> Tree {
 }
 
 pub(super) fn noop(_: &mut Cx) {}
+
+/// `service dhcp` (IOS's default) / `no service dhcp`: the DHCP server and relay.
+fn service_dhcp(cx: &mut Cx) {
+    cx.ios().services.dhcp_disabled = cx.negated;
+}
 
 fn secret_forms(h: Handler) -> Tree {
     vec![

@@ -68,12 +68,14 @@ pub fn tree(privileged: bool) -> Tree {
             kw("reload", "Halt and perform a cold restart").plain(reload),
             kw("clear", "Reset functions").sub(vec![
                 kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
-                kw("ip", "IP").when(|m| m != crate::base::Model::Switch).sub(vec![kw("ospf", "OSPF clear commands")
-                    .sub(vec![
+                kw("ip", "IP").when(|m| m != crate::base::Model::Switch).sub(vec![
+                    super::services::clear_ip_dhcp(),
+                    kw("ospf", "OSPF clear commands").sub(vec![
                         kw("process", "Reset OSPF process").plain(clear_ospf),
                         arg(Arg::Num(1, 65535), "Process ID number")
                             .sub(vec![kw("process", "Reset OSPF process").plain(clear_ospf)]),
-                    ])]),
+                    ]),
+                ]),
                 kw("mac", "MAC forwarding table")
                     .sub(vec![kw("address-table", "MAC forwarding table").sub(vec![kw(
                         "dynamic",

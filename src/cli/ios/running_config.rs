@@ -39,6 +39,9 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if ios.system.password_encryption { "service password-encryption" } else { "no service password-encryption" }
             .into(),
     );
+    if ios.services.dhcp_disabled {
+        out.push("no service dhcp".into());
+    }
     bang(&mut out);
     out.push(format!("hostname {}", ios.system.hostname));
     bang(&mut out);

@@ -37,6 +37,7 @@ pub fn tree(privileged: bool) -> Tree {
                 .plain(super::protocols::show_ip_protocols),
             kw("rip", "IP RIP show commands")
                 .sub(vec![kw("database", "IPv4 RIP database").plain(super::rip::database)]),
+            super::services::show_ip_dhcp(),
         ]),
         kw("arp", "ARP table").plain(arp),
         kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![
@@ -561,11 +562,7 @@ fn version_text(dev: &Device, now: Time) -> String {
 
 fn clock(cx: &mut Cx) {
     // The simulated clock starts at 00:00 UTC on 1 March 1993, as an unset IOS clock does.
-    let secs = cx.now.since(Time::ZERO).secs();
-    let ms = cx.now.since(Time::ZERO).millis() % 1000;
-    let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
-    let day = 1 + secs / 86400;
-    cx.print(&format!("*{h:02}:{m:02}:{s:02}.{ms:03} UTC Mon Mar {day} 1993\n"));
+    cx.print(&format!("{}\n", crate::cli::clock::Civil::at(cx.now).ios_clock()));
 }
 
 fn history(cx: &mut Cx) {

@@ -2,6 +2,7 @@
 //! its interfaces, its IP stack and, on switches, its bridge. What the CLI
 //! configures lives here; how commands are parsed lives in [`crate::cli`].
 
+mod dhcp;
 mod discovery;
 mod etherchannel;
 mod hsrp;
@@ -213,6 +214,7 @@ const IP_SERVICES: &[(Binding, PacketHandler)] = &[
     (Binding::Protocol(crate::proto::ospf::packet::PROTOCOL), Ios::ospf_packet),
     (Binding::Udp(crate::proto::hsrp::PORT), Ios::hsrp_packet),
     (Binding::Udp(crate::proto::rip::packet::PORT), Ios::rip_packet),
+    (Binding::Udp(crate::proto::dhcp::SERVER_PORT), Ios::dhcp_packet),
 ];
 
 /// The box's timed work: when each piece is next due, and what runs then
@@ -225,6 +227,7 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (Ios::ospf_deadline, Ios::ospf_poll),
     (Ios::hsrp_deadline, Ios::hsrp_poll),
     (Ios::rip_deadline, Ios::rip_poll),
+    (Ios::dhcp_deadline, Ios::dhcp_poll),
 ];
 
 impl Ios {
@@ -672,6 +675,7 @@ impl Ios {
         self.ospf_sync(now);
         self.rip_sync(now);
         self.hsrp_sync(now);
+        self.dhcp_sync(now);
     }
 
     /// The IP interface of a VLAN's SVI.

@@ -1,14 +1,21 @@
-//! Services configured on an IOS box: access lists, DHCP pools and
-//! exclusions, NAT.
+//! Services configured on an IOS box: access lists, the DHCP server (its
+//! pools, exclusions and running state) and relay, NAT.
 
 use crate::proto::acl::Acl;
 use crate::proto::dhcp;
 use crate::proto::nat::NatConfig;
+use crate::sim::Time;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Services {
     pub acls: Vec<Acl>,
     pub dhcp_pools: Vec<dhcp::Pool>,
     pub dhcp_excluded: Vec<dhcp::Excluded>,
+    /// `no service dhcp`: neither server nor relay runs (IOS's default is on).
+    pub dhcp_disabled: bool,
+    /// The server's bindings, conflicts and counters.
+    pub dhcp_server: dhcp::Server,
+    /// When the server next needs the clock (kept by its flush).
+    pub dhcp_due: Option<Time>,
     pub nat: NatConfig,
 }

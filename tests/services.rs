@@ -1,0 +1,80 @@
+//! Services hosts use, across devices: DHCP from an IOS server, directly and
+//! through a relay, with conflict detection, release and renew, and
+//! Windows's APIPA address when no server answers.
+
+mod common;
+use common::*;
+
+use wirelab::cli::Terminal;
+use wirelab::net::Network;
+
+fn dhcp_lab() -> Network {
+    boot(&read("tests/labs/dhcp-relay.ron")).1
+}
+
+#[test]
+fn a_pc_behind_a_relay_gets_the_first_address_after_the_excluded_range() {
+    let mut net = dhcp_lab();
+    let t = transcript(&mut net, "@PC2\nipconfig /dhcp\n@PC3\nipconfig /dhcp\nipconfig /all\nping 192.168.10.1\n@R1\nenable\nshow ip dhcp binding\nshow ip dhcp pool LAN2\n");
+    let pc2 = section(&t, "@PC2");
+    assert!(
+        pc2.contains("   IP Address......................: 192.168.11.11\n   Subnet Mask.....................: 255.255.255.0\n   Default Gateway.................: 192.168.11.1\n   DNS Server......................: 192.168.10.254\n"),
+        "{pc2}"
+    );
+    let all = section(&t, "C:\\>ipconfig /all");
+    assert!(all.contains("   IPv4 Address....................: 192.168.11.12\n"), "the next address: {all}");
+    assert!(all.contains("   DHCP Servers....................: 10.1.1.1\n"), "{all}");
+    assert!(all.contains("   DHCP Enabled....................: Yes\n"), "{all}");
+    assert!(all.contains("   Lease Obtained..................: Monday, March 1, 1993 12:00:4"), "{all}");
+    assert!(all.contains("Reply from 192.168.10.1: bytes=32"), "the leased gateway routes: {all}");
+    let bindings = section(&t, "R1#show ip dhcp binding");
+    assert!(
+        bindings.starts_with("R1#show ip dhcp binding\nBindings from all pools not associated with VRF:\nIP address      Client-ID/              Lease expiration        Type       State      Interface\n                Hardware address/\n                User name\n192.168.11.11   01"),
+        "{bindings}"
+    );
+    assert!(bindings.contains("Mar 02 1993 12:00 AM    Automatic  Active     Unknown\n192.168.11.12   "), "{bindings}");
+}
+
+#[test]
+fn with_the_server_gone_windows_takes_an_apipa_address_and_says_so() {
+    let mut net = dhcp_lab();
+    let t = transcript(&mut net, "@R1\nenable\nconf t\nno service dhcp\nend\n@PC1\nipconfig /dhcp\nipconfig\n");
+    let pc1 = section(&t, "@PC1");
+    assert!(pc1.contains("C:\\>ipconfig /dhcp\nDHCP request failed. \n"), "{pc1}");
+    assert!(pc1.contains("   Autoconfiguration IPv4 Address..: 169.254."), "{pc1}");
+    assert!(pc1.contains("   Subnet Mask.....................: 255.255.0.0\n"), "{pc1}");
+    // About a minute of DISCOVERs first, as Windows does.
+    assert!(net.now().secs_f64() >= 40.0 + 60.0, "gave up at {}", net.now().secs_f64());
+    // The server back, a renew gets a lease.
+    let t = transcript(&mut net, "@R1\nconf t\nservice dhcp\nend\n@PC1\nipconfig /renew\n");
+    assert!(t.contains("   IP Address......................: 192.168.10.11\n"), "{t}");
+}
+
+#[test]
+fn an_address_in_use_answers_the_servers_ping_and_is_skipped() {
+    // PC3 sits on .11 by hand: the server must not offer it to PC2.
+    let mut net = dhcp_lab();
+    let t = transcript(
+        &mut net,
+        "@PC3\nipconfig 192.168.11.11 255.255.255.0 192.168.11.1\nping 192.168.11.1\n@PC2\nipconfig /dhcp\n@R1\nenable\nshow ip dhcp conflict\n",
+    );
+    assert!(t.contains("   IP Address......................: 192.168.11.12\n"), "{t}");
+    let conflicts = section(&t, "R1#show ip dhcp conflict");
+    assert!(
+        conflicts.contains("IP address        Detection method   Detection time          VRF\n192.168.11.11     Ping               Mar 01 1993 12:00 AM"),
+        "{conflicts}"
+    );
+    assert!(t.contains("%DHCPD-4-PING_CONFLICT: DHCP address conflict:  server pinged 192.168.11.11."), "{t}");
+}
+
+#[test]
+fn release_gives_the_address_back_and_a_saved_lab_keeps_dhcp() {
+    let mut net = dhcp_lab();
+    let t = transcript(&mut net, "@PC1\nipconfig /dhcp\nipconfig /release\n@R1\nenable\nshow ip dhcp binding\n");
+    assert!(section(&t, "C:\\>ipconfig /release").contains("   IP Address......................: 0.0.0.0\n"), "{t}");
+    let bindings = section(&t, "R1#show ip dhcp binding");
+    assert!(!bindings.contains("192.168.10.11"), "released: {bindings}");
+    let pc1 = net.find("PC1").unwrap();
+    let host = net.device(pc1).as_host().unwrap();
+    assert_eq!(wirelab::cli::host::config_lines(host), ["ipconfig /dhcp"]);
+}
