@@ -170,10 +170,22 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
 /// Build a network from a lab: devices, cables, then each configuration typed
 /// into its device's CLI. Returns the lines that were rejected.
 pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
-    let (mut net, warnings) = construct(lab)?;
+    let (mut net, mut warnings) = assemble(lab, false)?;
     // The lab is handed out running: let spanning tree settle as it would
     // while the devices boot, so the first command finds the ports forwarding.
     net.run_for(BOOT_TIME);
+    // Then the hosts start, as PCs are switched on in a room whose network is
+    // up: a PC set to DHCP asks once its switch port forwards, and the lab is
+    // handed out when it has its lease (or, with no server, its APIPA address).
+    let hosts: Vec<_> = lab.devices.iter().filter(|d| d.model.is_host()).collect();
+    for d in &hosts {
+        let id = net.find(&d.name).expect("added by assemble");
+        warnings.extend(boot(&mut net, id, d.model, &d.config, None));
+    }
+    for d in &hosts {
+        let id = net.find(&d.name).expect("added by assemble");
+        net.run_while_busy(id, HOSTS_START);
+    }
     // Links that came up while later devices booted logged on earlier consoles.
     for id in 0..net.devices().len() {
         net.take_console(id);
@@ -181,9 +193,18 @@ pub fn build(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
     Ok((net, warnings))
 }
 
-/// The network a lab describes, its devices configured, at simulated time
+/// How long hand-out waits for the hosts' DHCP (a minute of DISCOVERs, then APIPA).
+const HOSTS_START: crate::sim::Duration = crate::sim::Duration::from_secs(90);
+
+/// The network a lab describes, every device configured, at simulated time
 /// zero: `build` without the boot time (benchmarks time the two apart).
 pub fn construct(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
+    assemble(lab, true)
+}
+
+/// Devices and cables, and the configurations of the network devices (and
+/// of the hosts too, with `hosts`), typed at simulated time zero.
+fn assemble(lab: &Lab, hosts: bool) -> Result<(Network, Vec<BuildWarning>), NetworkError> {
     let mut net = Network::new(lab.seed);
     for d in &lab.devices {
         let id = net.add_device(&d.name, d.model)?;
@@ -198,7 +219,7 @@ pub fn construct(lab: &Lab) -> Result<(Network, Vec<BuildWarning>), NetworkError
         net.connect((ida, &ia), (idb, &ib))?;
     }
     let mut warnings = Vec::new();
-    for d in &lab.devices {
+    for d in lab.devices.iter().filter(|d| hosts || !d.model.is_host()) {
         let id = net.find(&d.name).expect("added above");
         warnings.extend(boot(&mut net, id, d.model, &d.config, d.startup.as_deref()));
     }
