@@ -224,3 +224,52 @@ fn dhcp_messages_decode_with_correct_checksums() {
         assert!(types.split(' ').any(|x| x == t), "no DHCP message type {t}: {types}");
     }
 }
+
+/// DNS queries and answers (a reverse lookup, an alias, a name that does not
+/// exist) decode as Wireshark's DNS with correct UDP checksums.
+#[test]
+fn dns_messages_decode_with_correct_checksums() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    net.enable_capture();
+    transcript(&mut net, "@PC1\nnslookup www.ccna-lab.com\nnslookup nosuch.ccna-lab.com\n");
+    let dir = tempdir("pcap-dns");
+    let (name, pcap) = net.captures().into_iter().find(|(n, _)| n.contains("PC1")).expect("PC1's cable");
+    let file = dir.join(format!("{name}.pcap"));
+    std::fs::write(&file, pcap.bytes()).unwrap();
+    if !tshark() {
+        return;
+    }
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-o", "udp.check_checksum:TRUE", "-Y", "dns", "-T", "fields"])
+        .args([
+            "-e",
+            "dns.flags.response",
+            "-e",
+            "dns.qry.name",
+            "-e",
+            "dns.flags.rcode",
+            "-e",
+            "dns.a",
+            "-e",
+            "dns.cname",
+        ])
+        .args(["-e", "udp.checksum.status", "-e", "_ws.malformed", "-e", "_ws.expert.severity"])
+        .output()
+        .expect("tshark runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!((f[5], f[6]), ("1", ""), "{line}");
+        assert!(below_warning(f[7]), "tshark warns: {line}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("False\t254.10.168.192.in-addr.arpa")
+                || l.starts_with("0\t254.10.168.192.in-addr.arpa")),
+        "{text}"
+    );
+    assert!(text.contains("www.ccna-lab.com\t0\t192.168.10.254\tserver.ccna-lab.com"), "{text}");
+    assert!(text.contains("nosuch.ccna-lab.com\t3"), "NXDOMAIN: {text}");
+}

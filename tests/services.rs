@@ -5,7 +5,6 @@
 mod common;
 use common::*;
 
-use wirelab::cli::Terminal;
 use wirelab::net::Network;
 
 fn dhcp_lab() -> Network {
@@ -77,4 +76,42 @@ fn release_gives_the_address_back_and_a_saved_lab_keeps_dhcp() {
     let pc1 = net.find("PC1").unwrap();
     let host = net.device(pc1).as_host().unwrap();
     assert_eq!(wirelab::cli::host::config_lines(host), ["ipconfig /dhcp"]);
+}
+
+#[test]
+fn a_pc_resolves_names_at_the_servers_dns_and_pings_by_name() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    let t = transcript(
+        &mut net,
+        "@PC1\nnslookup www.ccna-lab.com\nnslookup nosuch.ccna-lab.com\nping www.ccna-lab.com\nping gateway\ntracert server\nping nothere\n",
+    );
+    assert!(
+        t.contains("C:\\>nslookup www.ccna-lab.com\nServer:  UnKnown\nAddress:  192.168.10.254\n\nName:    server.ccna-lab.com\nAddress:  192.168.10.254\nAliases:  www.ccna-lab.com\n\n"),
+        "{t}"
+    );
+    assert!(t.contains("*** UnKnown can't find nosuch.ccna-lab.com: Non-existent domain\n"), "{t}");
+    assert!(t.contains("Pinging server.ccna-lab.com [192.168.10.254] with 32 bytes of data:"), "{t}");
+    // A single label takes the DNS suffix DHCP gave.
+    assert!(t.contains("Pinging gateway.ccna-lab.com [192.168.10.1] with 32 bytes of data:"), "{t}");
+    assert!(t.contains("Tracing route to server.ccna-lab.com [192.168.10.254]\nover a maximum of 30 hops:"), "{t}");
+    assert!(t.contains("Ping request could not find host nothere. Please check the name and try again."), "{t}");
+    // The server's records survive a save.
+    let srv = net.find("SRV1").unwrap();
+    let lines = wirelab::cli::host::config_lines(net.device(srv).as_host().unwrap());
+    assert!(lines.contains(&"dnscmd /recordadd ccna-lab.com www CNAME server.ccna-lab.com".to_string()), "{lines:?}");
+}
+
+#[test]
+fn with_the_dns_server_unplugged_nslookup_times_out_as_windows_says() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    let t = transcript(
+        &mut net,
+        "@S1\nenable\nconf t\ninterface f0/2\nshutdown\nend\n@PC1\nnslookup www.ccna-lab.com\nping www.ccna-lab.com\n",
+    );
+    let at = section(&t, "C:\\>nslookup");
+    assert!(
+        at.contains("DNS request timed out.\n    timeout was 2 seconds.\nServer:  UnKnown\nAddress:  192.168.10.254\n\nDNS request timed out.\n    timeout was 2 seconds.\nDNS request timed out.\n    timeout was 2 seconds.\n*** Request to UnKnown timed-out\n"),
+        "{at}"
+    );
+    assert!(at.contains("Ping request could not find host www.ccna-lab.com."), "{at}");
 }

@@ -5,7 +5,10 @@ use std::net::Ipv4Addr;
 
 use super::{Rejection, Response};
 use crate::cli::clock::Civil;
-use crate::device::{Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, Role};
+use crate::device::{
+    Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, Role, NSLOOKUP, WINDOWS_RESOLVER,
+};
+use crate::proto::dns::Resolution;
 use crate::proto::ethernet::{cisco_format, windows_format};
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::SendError;
@@ -27,6 +30,8 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
         "tracert" => tracert(dev, ctx, args),
         "arp" => arp(dev, ctx, args),
         "dns" => dns(dev, args),
+        "nslookup" => nslookup(dev, ctx, args),
+        "dnscmd" if dev.model == crate::base::Model::Server => dnscmd(dev, args),
         "help" | "?" => print(dev, HELP),
         other => {
             dev.console.push_str(&format!(
@@ -246,13 +251,22 @@ fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
         Ok(v) => v,
         Err(e) => return refuse(dev, Rejection::Usage, &format!("{e}\n\n")),
     };
-    let Ok(dst) = target.parse::<Ipv4Addr>() else {
-        let text = format!("Ping request could not find host {target}. Please check the name and try again.\n\n");
-        return refuse(dev, Rejection::Refused, &text);
-    };
     // Capped so that `-t` still ends within the run's time budget.
     let count = count.min(1000);
-    let spec = Spec {
+    let Ok(dst) = target.parse::<Ipv4Addr>() else {
+        // A name: the resolver first, then the ping, under the name it resolved to.
+        let not_found = format!("Ping request could not find host {target}. Please check the name and try again.\n\n");
+        return by_name(dev, ctx, &target, not_found, move |dev, now, dst, name| {
+            let spec = ping_spec(dst, count, size);
+            dev.start_session(now, spec, Box::new(WindowsPing { name: Some(name), ..WindowsPing::default() }));
+        });
+    };
+    dev.start_session(ctx.now, ping_spec(dst, count, size), Box::new(WindowsPing::default()));
+    Response::Accepted
+}
+
+fn ping_spec(dst: Ipv4Addr, count: u32, size: usize) -> Spec {
+    Spec {
         dst,
         kind: Kind::Echo,
         count,
@@ -260,19 +274,11 @@ fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
         timeout: Duration::from_secs(4),
         pace: Pace::AfterOutcome { min_gap: Duration::from_secs(1) },
         ident: 1,
-    };
-    dev.start_session(ctx.now, spec, Box::new(WindowsPing::default()));
-    Response::Accepted
+    }
 }
 
-fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
-    let Some(target) = args.last() else {
-        return refuse(dev, Rejection::Usage, "\nUsage: tracert target_name\n\n");
-    };
-    let Ok(dst) = target.parse::<Ipv4Addr>() else {
-        return refuse(dev, Rejection::Refused, &format!("Unable to resolve target system name {target}.\n\n"));
-    };
-    let spec = Spec {
+fn trace_spec(dst: Ipv4Addr) -> Spec {
+    Spec {
         dst,
         kind: Kind::Trace { per_hop: 3, max_hops: 30, udp: false },
         count: 0,
@@ -280,8 +286,166 @@ fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
         timeout: Duration::from_secs(4),
         pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
         ident: 2,
+    }
+}
+
+/// A command given a name: look it up as Windows does (a single label gets
+/// the connection's DNS suffix), then `then` with the address and the name
+/// it resolved to; `not_found` is printed when it cannot be resolved.
+fn by_name(
+    dev: &mut Device,
+    ctx: &mut Ctx,
+    target: &str,
+    not_found: String,
+    then: impl FnOnce(&mut Device, crate::sim::Time, Ipv4Addr, String) + Send + Sync + 'static,
+) -> Response {
+    let h = host(dev);
+    let name = match &h.dns_suffix {
+        Some(suffix) if !target.contains('.') => format!("{target}.{suffix}"),
+        _ => target.to_string(),
     };
-    dev.start_session(ctx.now, spec, Box::new(WindowsTrace::default()));
+    let server = h.dns;
+    if server.is_none() {
+        return refuse(dev, Rejection::Refused, &not_found);
+    }
+    let waiter: LookupWaiter = Box::new(move |r, dev, now| match r {
+        Resolution::Found { addresses, canonical, .. } => then(dev, now, addresses[0], canonical.clone()),
+        _ => dev.console.push_str(&not_found),
+    });
+    host(dev).lookup(ctx.now, &name, server, false, &WINDOWS_RESOLVER, waiter);
+    Response::Accepted
+}
+
+/// `nslookup NAME [SERVER]`: the server's own name first (a reverse lookup
+/// that, with no PTR record, leaves it "UnKnown"), then the name.
+fn nslookup(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
+    let Some(name) = args.first().map(|n| n.to_string()) else {
+        return refuse(dev, Rejection::Usage, "Usage: nslookup NAME [SERVER]\n\n");
+    };
+    let server = match args.get(1).map(|s| s.parse::<Ipv4Addr>()) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(_)) => {
+            return refuse(dev, Rejection::Usage, &format!("*** Can't find server address for '{}':\n\n", args[1]))
+        }
+        None => host(dev).dns,
+    };
+    let Some(server) = server else {
+        return print(
+            dev,
+            &format!("*** Default servers are not available\nServer:  UnKnown\nAddress:  127.0.0.1\n\n*** UnKnown can't find {name}: No response from server\n"),
+        );
+    };
+    let reverse = crate::proto::dns::reverse_name(server);
+    let waiter: LookupWaiter = Box::new(move |r, dev, now| {
+        let Role::Host(h) = &mut dev.role else { return };
+        let mut out = timeouts(h.resolver.timeouts);
+        let server_name = match r {
+            Resolution::Found { canonical, .. } => canonical.clone(),
+            _ => "UnKnown".to_string(),
+        };
+        out.push_str(&format!("Server:  {server_name}\nAddress:  {server}\n\n"));
+        dev.console.push_str(&out);
+        let asked = name.clone();
+        let answer: LookupWaiter = Box::new(move |r, dev, _| {
+            let Role::Host(h) = &dev.role else { return };
+            let mut out = timeouts(h.resolver.timeouts);
+            match r {
+                Resolution::Found { addresses, canonical, aliases, authoritative, .. } => {
+                    if !authoritative {
+                        out.push_str("Non-authoritative answer:\n");
+                    }
+                    out.push_str(&format!("Name:    {canonical}\n"));
+                    if addresses.len() == 1 {
+                        out.push_str(&format!("Address:  {}\n", addresses[0]));
+                    } else {
+                        let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
+                        out.push_str(&format!("Addresses:  {}\n", list.join("\n          ")));
+                    }
+                    if !aliases.is_empty() {
+                        out.push_str(&format!("Aliases:  {}\n", aliases.join("\n          ")));
+                    }
+                    out.push('\n');
+                }
+                Resolution::NotFound { .. } => {
+                    out.push_str(&format!("*** {server_name} can't find {asked}: Non-existent domain\n"))
+                }
+                Resolution::TimedOut { .. } => out.push_str(&format!("*** Request to {server_name} timed-out\n")),
+            }
+            dev.console.push_str(&out);
+        });
+        h.lookup(now, &name, Some(server), false, &NSLOOKUP, answer);
+    });
+    host(dev).lookup(ctx.now, &reverse, Some(server), true, &NSLOOKUP[..1], waiter);
+    Response::Accepted
+}
+
+/// nslookup's words for each try that timed out.
+fn timeouts(n: u32) -> String {
+    "DNS request timed out.\n    timeout was 2 seconds.\n".repeat(n as usize)
+}
+
+/// `dnscmd /zoneadd ZONE /primary` and `dnscmd /recordadd ZONE NAME A|CNAME VALUE`
+/// (Windows Server's DNS console commands), on a Server.
+fn dnscmd(dev: &mut Device, args: &[&str]) -> Response {
+    use crate::proto::dns::{Record, ZoneError};
+    let h = host(dev);
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let failed = |code: &str, n: u32| format!("Command failed:  {code}     {n}    0x{n:X}\n\n");
+    let text = match lower.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["/zoneadd", _, "/primary", ..] => match h.dns_zones.add_zone(args[1]) {
+            Ok(()) => format!("DNS Server . created zone {}:\n\nCommand completed successfully.\n\n", args[1]),
+            Err(_) => failed("DNS_ERROR_INVALID_NAME", 123),
+        },
+        ["/recordadd", _, _, kind @ ("a" | "cname"), _] => {
+            let record = if *kind == "a" {
+                match args[4].parse::<Ipv4Addr>() {
+                    Ok(a) => Record::A(a),
+                    Err(_) => return refuse(dev, Rejection::Usage, &failed("ERROR_INVALID_PARAMETER", 87)),
+                }
+            } else {
+                Record::Cname(args[4].to_string())
+            };
+            match h.dns_zones.add_record(args[1], args[2], record) {
+                Ok(fqdn) => format!(
+                    "Add {} Record for {fqdn} at {}\nCommand completed successfully.\n\n",
+                    kind.to_ascii_uppercase(),
+                    args[1]
+                ),
+                Err(ZoneError::NoSuchZone) => failed("DNS_ERROR_ZONE_DOES_NOT_EXIST", 9601),
+                Err(ZoneError::BadName) => failed("DNS_ERROR_INVALID_NAME", 123),
+            }
+        }
+        _ => {
+            return refuse(
+                dev,
+                Rejection::Usage,
+                "Usage: DnsCmd <ServerName> <Command> [<Command Parameters>]\n\n  /ZoneAdd <ZoneName> /Primary\n  /RecordAdd <Zone> <NodeName> A <IPAddress>\n  /RecordAdd <Zone> <NodeName> CNAME <HostName>\n\n",
+            )
+        }
+    };
+    h.sync_dns_service();
+    if text.starts_with("Command failed") {
+        return refuse(dev, Rejection::Refused, &text);
+    }
+    print(dev, &text)
+}
+
+fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
+    let Some(target) = args.last() else {
+        return refuse(dev, Rejection::Usage, "\nUsage: tracert target_name\n\n");
+    };
+    let Ok(dst) = target.parse::<Ipv4Addr>() else {
+        let not_found = format!("Unable to resolve target system name {target}.\n\n");
+        let target = target.to_string();
+        return by_name(dev, ctx, &target, not_found, |dev, now, dst, name| {
+            dev.start_session(
+                now,
+                trace_spec(dst),
+                Box::new(WindowsTrace { name: Some(name), ..WindowsTrace::default() }),
+            );
+        });
+    };
+    dev.start_session(ctx.now, trace_spec(dst), Box::new(WindowsTrace::default()));
     Response::Accepted
 }
 
@@ -324,6 +488,8 @@ fn rtt_text(rtt: Duration) -> String {
 /// `ping` at a Windows prompt.
 #[derive(Default)]
 pub struct WindowsPing {
+    /// The name it was given, when it was given one.
+    name: Option<String>,
     dst: Option<Ipv4Addr>,
     size: usize,
 }
@@ -332,7 +498,11 @@ impl Report for WindowsPing {
     fn start(&mut self, spec: &Spec, out: &mut String) {
         self.dst = Some(spec.dst);
         self.size = spec.size;
-        out.push_str(&format!("\nPinging {} with {} bytes of data:\n\n", spec.dst, spec.size));
+        let target = match &self.name {
+            Some(n) => format!("{n} [{}]", spec.dst),
+            None => spec.dst.to_string(),
+        };
+        out.push_str(&format!("\nPinging {target} with {} bytes of data:\n\n", spec.size));
     }
 
     fn outcome(&mut self, _index: u32, _ttl: u8, outcome: &Outcome, out: &mut String) {
@@ -391,6 +561,8 @@ fn unreachable_text(kind: ErrorKind) -> &'static str {
 /// `tracert` at a Windows prompt.
 #[derive(Default)]
 pub struct WindowsTrace {
+    /// The name it was given, when it was given one.
+    name: Option<String>,
     line: String,
     from: Option<Ipv4Addr>,
     note: Option<&'static str>,
@@ -398,7 +570,11 @@ pub struct WindowsTrace {
 
 impl Report for WindowsTrace {
     fn start(&mut self, spec: &Spec, out: &mut String) {
-        out.push_str(&format!("\nTracing route to {} over a maximum of 30 hops: \n\n", spec.dst));
+        // Given a name, Windows breaks the line after the address.
+        match &self.name {
+            Some(n) => out.push_str(&format!("\nTracing route to {n} [{}]\nover a maximum of 30 hops:\n\n", spec.dst)),
+            None => out.push_str(&format!("\nTracing route to {} over a maximum of 30 hops: \n\n", spec.dst)),
+        }
     }
 
     fn outcome(&mut self, index: u32, ttl: u8, outcome: &Outcome, out: &mut String) {
@@ -443,6 +619,7 @@ pub fn config_lines(h: &Host) -> Vec<String> {
     // as the lease it holds now.
     if h.dhcp_enabled() {
         lines.push("ipconfig /dhcp".to_string());
+        lines.extend(dns_service_lines(h));
         return lines;
     }
     if let Some((addr, len)) = h.addr() {
@@ -454,6 +631,33 @@ pub fn config_lines(h: &Host) -> Vec<String> {
     }
     if let Some(dns) = h.dns {
         lines.push(format!("dns {dns}"));
+    }
+    lines.extend(dns_service_lines(h));
+    lines
+}
+
+/// A Server's zones and records, as the dnscmd commands that make them.
+fn dns_service_lines(h: &Host) -> Vec<String> {
+    use crate::proto::dns::Record;
+    let z = &h.dns_zones;
+    let mut lines: Vec<String> = z.zones.iter().map(|zone| format!("dnscmd /zoneadd {zone} /primary")).collect();
+    for (fqdn, records) in &z.records {
+        // The longest zone that holds the name; the name relative to it.
+        let Some(zone) = z
+            .zones
+            .iter()
+            .filter(|zone| fqdn == *zone || fqdn.ends_with(&format!(".{zone}")))
+            .max_by_key(|zone| zone.len())
+        else {
+            continue;
+        };
+        let node = if fqdn == zone { "@".to_string() } else { fqdn[..fqdn.len() - zone.len() - 1].to_string() };
+        for r in records {
+            match r {
+                Record::A(a) => lines.push(format!("dnscmd /recordadd {zone} {node} A {a}")),
+                Record::Cname(t) => lines.push(format!("dnscmd /recordadd {zone} {node} CNAME {t}")),
+            }
+        }
     }
     lines
 }

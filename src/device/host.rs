@@ -2,13 +2,16 @@
 //! default gateway, the settings its command prompt shows, and the DHCP
 //! client that sets them when the adapter is set to obtain an address
 //! automatically (an APIPA address, 169.254.x.y, when no server answers,
-//! as Windows does).
+//! as Windows does). Its DNS resolver looks names up (one lookup at a
+//! time, the prompt waiting for it), and a Server answers DNS queries from
+//! the zones configured on it.
 
 use std::net::Ipv4Addr;
 
 use super::Port;
 use crate::proto::decision::{Decision, DhcpStep};
 use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, ClientTo, Message};
+use crate::proto::dns::{self, Resolution, Resolver, Zones};
 use crate::proto::ethernet::BROADCAST;
 use crate::proto::ip_stack::{Binding, Delivery, Encap, IpStack, StackConfig};
 use crate::proto::rib::{Prefix, StaticRoute};
@@ -39,7 +42,20 @@ pub enum DhcpOutcome {
 
 /// What the prompt prints when the exchange it waits for ends (the CLI
 /// supplies it, so the words stay out of this floor).
-pub type DhcpWaiter = Box<dyn FnOnce(&DhcpOutcome, &mut String) + Send>;
+pub type DhcpWaiter = Box<dyn FnOnce(&DhcpOutcome, &mut String) + Send + Sync>;
+
+/// What to do when a lookup ends (print, then perhaps ping the address):
+/// the CLI supplies it, with the device to act on.
+pub type LookupWaiter = Box<dyn FnOnce(&Resolution, &mut super::Device, Time) + Send + Sync>;
+
+/// The UDP port the resolver asks from (Windows picks a random high port;
+/// the lab's seed decides it here through the query id).
+const RESOLVER_PORT_BASE: u16 = 49_152;
+
+/// Windows's resolver: 1 s for the first try, then 2 and 4 (then it gives up).
+pub const WINDOWS_RESOLVER: [Duration; 3] = [Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(4)];
+/// nslookup: two tries of 2 seconds.
+pub const NSLOOKUP: [Duration; 2] = [Duration::from_secs(2), Duration::from_secs(2)];
 
 /// How long `ipconfig /release` takes after its message left.
 const RELEASE_SETTLE: Duration = Duration::from_millis(10);
@@ -69,6 +85,14 @@ pub struct Host {
     /// message has reached the server's LAN.
     releasing: bool,
     release_done_at: Option<Time>,
+    /// The resolver (its cache survives between lookups).
+    pub resolver: Resolver,
+    /// The port the current lookup asks from.
+    resolver_port: Option<u16>,
+    /// What the prompt does when the lookup ends.
+    lookup_waiter: Option<LookupWaiter>,
+    /// A Server's DNS service: its zones and records (none: the service is off).
+    pub dns_zones: Zones,
 }
 
 impl std::fmt::Debug for Host {
@@ -94,6 +118,13 @@ impl Host {
             printed: String::new(),
             releasing: false,
             release_done_at: None,
+            resolver: Resolver::new(
+                WINDOWS_RESOLVER.to_vec(),
+                u16::from_be_bytes([ports[0].mac.0[4], ports[0].mac.0[5]]),
+            ),
+            resolver_port: None,
+            lookup_waiter: None,
+            dns_zones: Zones::default(),
         }
     }
 
@@ -193,24 +224,86 @@ impl Host {
         }
     }
 
-    /// Is the prompt waiting for a DHCP exchange?
+    /// Is the prompt waiting for a DHCP exchange or a name lookup?
     pub fn waiting(&self) -> bool {
-        self.waiter.is_some() || self.releasing
+        self.waiter.is_some() || self.releasing || self.lookup_waiter.is_some()
+    }
+
+    /// Look a name up (`ptr`: the reverse record of an address, as nslookup
+    /// asks first) at `server`, with this retry schedule; `waiter` acts on
+    /// the result.
+    pub fn lookup(
+        &mut self,
+        now: Time,
+        name: &str,
+        server: Option<Ipv4Addr>,
+        ptr: bool,
+        schedule: &[Duration],
+        waiter: LookupWaiter,
+    ) {
+        self.resolver.schedule = schedule.to_vec();
+        self.lookup_waiter = Some(waiter);
+        self.resolver.resolve(now, name, server, ptr);
+        self.flush_dns(now);
+    }
+
+    /// A finished lookup and what to do with it.
+    pub fn take_resolution(&mut self) -> Option<(Resolution, LookupWaiter)> {
+        if self.resolver.done.is_empty() {
+            return None;
+        }
+        let r = self.resolver.done.remove(0);
+        self.lookup_waiter.take().map(|w| (r, w))
+    }
+
+    /// Send the resolver's queries from its port.
+    fn flush_dns(&mut self, now: Time) {
+        for (server, query) in std::mem::take(&mut self.resolver.out) {
+            let port = RESOLVER_PORT_BASE + u16::from_be_bytes([query[0], query[1]]) % 16_384;
+            if let Some(old) = self.resolver_port.replace(port) {
+                self.stack.unbind(Binding::Udp(old));
+            }
+            self.stack.bind(Binding::Udp(port));
+            let Ok(src) = self.stack.source_for(server) else { continue };
+            let len = udp::HEADER_LEN + query.len();
+            let _ = self.stack.originate(now, src, server, IpProtocol::Udp, None, len, |b| {
+                udp::emit(b, src, server, port, dns::PORT, &query)
+            });
+        }
+        if !self.resolver.is_busy() {
+            if let Some(old) = self.resolver_port.take() {
+                self.stack.unbind(Binding::Udp(old));
+            }
+        }
+    }
+
+    /// A Server's DNS service, on or off with its zones.
+    pub fn sync_dns_service(&mut self) {
+        if self.dns_zones.zones.is_empty() {
+            self.stack.unbind(Binding::Udp(dns::PORT));
+        } else {
+            self.stack.bind(Binding::Udp(dns::PORT));
+        }
     }
 
     /// Stop waiting (Ctrl+C); the client carries on in the background.
     pub fn stop_waiting(&mut self) {
         self.waiter = None;
+        self.lookup_waiter = None;
     }
 
     pub fn poll_at(&self) -> Option<Time> {
         let client = self.dhcp.as_ref().and_then(Client::poll_at);
-        [client, self.retry_at, self.release_done_at].into_iter().flatten().min()
+        [client, self.retry_at, self.release_done_at, self.resolver.poll_at()].into_iter().flatten().min()
     }
 
     /// Timed DHCP work: retransmissions, renewal, looking again after APIPA.
     pub fn poll(&mut self, now: Time) {
         self.settle(now);
+        if self.resolver.poll_at().is_some_and(|t| t <= now) {
+            self.resolver.poll(now);
+            self.flush_dns(now);
+        }
         if self.retry_at.is_some_and(|t| t <= now) {
             self.retry_at = None;
             if let Some(c) = self.dhcp.as_mut() {
@@ -223,9 +316,26 @@ impl Host {
         self.flush_dhcp(now);
     }
 
-    /// Packets for the host's own services (a DHCP reply on port 68).
+    /// Packets for the host's own services: a DHCP reply on port 68, a DNS
+    /// answer on the resolver's port, a DNS query to a Server's port 53.
     pub fn deliver(&mut self, now: Time, d: &Delivery) {
         let Delivery::Payload(p) = d else { return };
+        let body = p.bytes.get(udp::HEADER_LEN..).unwrap_or_default();
+        if self.resolver_port.is_some_and(|port| p.binding == Binding::Udp(port)) {
+            self.resolver.receive(now, p.src, body);
+            self.flush_dns(now);
+            return;
+        }
+        if p.binding == Binding::Udp(dns::PORT) {
+            let Some((src_port, _)) = udp::ports(&p.bytes) else { return };
+            let Some(answer) = self.dns_zones.answer(body) else { return };
+            let (src, dst) = (p.dst, p.src);
+            let len = udp::HEADER_LEN + answer.len();
+            let _ = self.stack.originate(now, src, dst, IpProtocol::Udp, None, len, |b| {
+                udp::emit(b, src, dst, dns::PORT, src_port, &answer)
+            });
+            return;
+        }
         if p.binding != Binding::Udp(dhcp::CLIENT_PORT) {
             return;
         }

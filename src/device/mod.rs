@@ -14,7 +14,7 @@ mod words;
 use std::net::Ipv4Addr;
 
 pub use bridge::Bridge;
-pub use host::{Addressing, DhcpOutcome, DhcpWaiter, Host};
+pub use host::{Addressing, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, NSLOOKUP, WINDOWS_RESOLVER};
 pub use ios::{Ios, IosIface, LineConfig, Mode};
 
 use crate::base::{IfaceName, Model};
@@ -361,6 +361,15 @@ impl Device {
                 }
             }
             self.step_session(now);
+        }
+        // A name lookup that ended: the prompt acts on it (prints, or starts
+        // the ping it was for).
+        // (A waiter may start another lookup that the cache answers at once.)
+        while let Some((r, waiter)) = match &mut self.role {
+            Role::Host(h) => h.take_resolution(),
+            Role::Ios(_) => None,
+        } {
+            waiter(&r, self, now);
         }
         if let Some(notes) = self.stack_mut().notes.as_mut() {
             ctx.out.notes.extend(notes.drain(..).map(|n| (None, n)));

@@ -8,6 +8,7 @@ use crate::device::ios::{LineKind, Login};
 use crate::device::{Mode, Role};
 use crate::lab::{parse_endpoint, Check};
 use crate::net::Network;
+use crate::proto::dns::Resolution;
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
 use crate::proto::vlan::Violation;
 use crate::sim::Duration;
@@ -109,6 +110,30 @@ fn route_code(r: &crate::proto::rib::Route) -> String {
 
 fn ios_of<'a>(net: &'a Network, id: DeviceId, name: &str) -> Result<&'a crate::device::Ios, Verdict> {
     net.device(id).as_ios().ok_or_else(|| fail(format!("{name} is not a router or a switch")))
+}
+
+/// Look `name` up with a host's resolver, as `ping NAME` would; `None`
+/// when `id` is not a host.
+fn lookup(net: &mut Network, id: DeviceId, name: &str) -> Option<Resolution> {
+    use std::sync::{Arc, Mutex};
+    let result: Arc<Mutex<Option<Resolution>>> = Arc::default();
+    let slot = result.clone();
+    let started = net.act(id, |dev, ctx| {
+        let Role::Host(h) = &mut dev.role else { return None };
+        let name = match &h.dns_suffix {
+            Some(suffix) if !name.contains('.') => format!("{name}.{suffix}"),
+            _ => name.to_string(),
+        };
+        let server = h.dns;
+        let waiter: crate::device::LookupWaiter =
+            Box::new(move |r, _, _| *slot.lock().expect("one grader") = Some(r.clone()));
+        h.lookup(ctx.now, &name, server, false, &crate::device::WINDOWS_RESOLVER, waiter);
+        dev.flush(ctx);
+        Some(name)
+    })?;
+    net.run_while_busy(id, Duration::from_secs(30));
+    let r = result.lock().expect("one grader").take();
+    Some(r.unwrap_or(Resolution::TimedOut { name: started }))
 }
 
 fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
@@ -606,7 +631,25 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 },
             }
         }
-        Check::Resolves { .. } => fail("not gradable yet: this version does not simulate DNS"),
+        Check::Resolves { from, name, address } => {
+            let id = device(net, from)?;
+            let want = resolve_target(net, address);
+            match lookup(net, id, name) {
+                None => fail(format!("{from} is not a host: only PCs, laptops and servers look names up here")),
+                Some(Resolution::Found { addresses, .. }) if want.is_some_and(|w| addresses.contains(&w)) => pass(),
+                Some(Resolution::Found { addresses, .. }) => {
+                    let got: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
+                    fail(format!("{name} resolves to {} on {from}, not {address}", got.join(", ")))
+                }
+                Some(Resolution::NotFound { server, .. }) => {
+                    fail(format!("the DNS server {server} has no address for {name} (Non-existent domain)"))
+                }
+                Some(Resolution::TimedOut { .. }) => match net.device(id).as_host().and_then(|h| h.dns) {
+                    None => fail(format!("{from} has no DNS server set")),
+                    Some(server) => fail(format!("{from}'s DNS server {server} did not answer about {name}")),
+                },
+            }
+        }
         Check::HttpGet { .. } => fail("not gradable yet: this version does not simulate HTTP"),
     })
 }

@@ -213,7 +213,6 @@ impl Check {
     /// Checks this version cannot evaluate yet (their protocol is not simulated).
     pub fn not_yet_gradable(&self) -> Option<&'static str> {
         match self {
-            Check::Resolves { .. } => Some("DNS"),
             Check::HttpGet { .. } => Some("HTTP"),
             _ => None,
         }

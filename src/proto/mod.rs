@@ -17,6 +17,7 @@ pub mod cdp;
 pub mod decision;
 pub mod dhcp;
 pub mod dissect;
+pub mod dns;
 pub mod dot1q;
 pub mod dtp;
 pub mod etherchannel;
