@@ -11,7 +11,7 @@ use crate::proto::probe::{Kind, Pace, Silent, Spec};
 use crate::sim::Duration;
 
 fn device(name: &str, model: Model, config: String) -> DeviceSpec {
-    DeviceSpec { name: name.to_string(), model, at: (0.0, 0.0), config, startup: None }
+    DeviceSpec { name: name.to_string(), model, at: (0.0, 0.0), config, startup: None, pages: Default::default() }
 }
 
 fn lab(title: &str, devices: Vec<DeviceSpec>, links: Vec<(String, String)>) -> Lab {

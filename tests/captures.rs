@@ -273,3 +273,46 @@ fn dns_messages_decode_with_correct_checksums() {
     assert!(text.contains("www.ccna-lab.com\t0\t192.168.10.254\tserver.ccna-lab.com"), "{text}");
     assert!(text.contains("nosuch.ccna-lab.com\t3"), "NXDOMAIN: {text}");
 }
+
+/// TCP and HTTP: the handshake, a page, a 404, a reset from a closed port
+/// and SYN retransmissions, all with correct TCP checksums and nothing
+/// tshark calls malformed or worse than a note (retransmissions are notes).
+#[test]
+fn tcp_and_http_decode_with_correct_checksums() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    net.enable_capture();
+    transcript(
+        &mut net,
+        "@PC1\ncurl http://192.168.10.254/\ncurl -I http://192.168.10.254/nope.html\ncurl http://192.168.10.1/\n",
+    );
+    let dir = tempdir("pcap-tcp");
+    let (name, pcap) = net.captures().into_iter().find(|(n, _)| n.contains("PC1")).expect("PC1's cable");
+    let file = dir.join(format!("{name}.pcap"));
+    std::fs::write(&file, pcap.bytes()).unwrap();
+    if !tshark() {
+        return;
+    }
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(&file)
+        .args(["-o", "tcp.check_checksum:TRUE", "-Y", "tcp", "-T", "fields"])
+        .args(["-e", "tcp.flags.str", "-e", "http.response.code", "-e", "tcp.checksum.status"])
+        .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
+        .output()
+        .expect("tshark runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!((f[2], f[3]), ("1", ""), "{line}");
+        // Wireshark flags every reset as a warning ("Connection reset (RST)"):
+        // a refused connection is what this capture must show.
+        let reset = f[0].contains('R');
+        assert!(reset || below_warning(f[4]), "tshark warns: {line}");
+    }
+    let codes: Vec<&str> = text.lines().filter_map(|l| l.split('\t').nth(1)).filter(|c| !c.is_empty()).collect();
+    assert_eq!(codes, ["200", "404"], "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("R") && l.contains("A") && l.starts_with("·······A·R··")),
+        "a reset: {text}"
+    );
+}

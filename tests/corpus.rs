@@ -350,6 +350,7 @@ fn rendered_corpus_configs_reload_identically() {
                     at: (0.0, 0.0),
                     config: config.to_string(),
                     startup: None,
+                    pages: Default::default(),
                 }],
                 links: Vec::new(),
                 objectives: Vec::new(),

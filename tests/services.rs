@@ -115,3 +115,28 @@ fn with_the_dns_server_unplugged_nslookup_times_out_as_windows_says() {
     );
     assert!(at.contains("Ping request could not find host www.ccna-lab.com."), "{at}");
 }
+
+#[test]
+fn curl_fetches_a_page_by_name_and_tcp_refuses_or_times_out_as_windows_reports() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    let t = transcript(
+        &mut net,
+        "@PC1\ncurl http://www.ccna-lab.com/\ncurl -I http://server/nope.html\ncurl http://192.168.10.1/\ncurl http://192.168.10.77/\ncurl http://nosuch.ccna-lab.com/\n@R1\nenable\nconf t\nip http server\nend\n@PC1\ncurl -I http://192.168.10.1/\n",
+    );
+    assert!(t.contains("C:\\>curl http://www.ccna-lab.com/\n<html>\n"), "{t}");
+    assert!(t.contains("HTTP/1.1 404 Not Found\nContent-Type: text/html\nContent-Length: "), "{t}");
+    // IOS resets a port nobody listens on; a host that does not exist never answers the SYNs.
+    assert!(
+        t.contains("curl: (7) Failed to connect to 192.168.10.1 port 80 after 0 ms: Couldn't connect to server"),
+        "{t}"
+    );
+    assert!(t.contains("curl: (28) Failed to connect to 192.168.10.77 port 80 after 21000 ms: Timed out"), "{t}");
+    assert!(t.contains("curl: (6) Could not resolve host: nosuch.ccna-lab.com"), "{t}");
+    // ip http server asks for a privilege-15 login.
+    assert!(
+        t.contains(
+            "HTTP/1.1 401 Unauthorized\nContent-Type: text/html\nWWW-Authenticate: Basic realm=\"level_15_access\""
+        ),
+        "{t}"
+    );
+}

@@ -5,11 +5,13 @@ use std::net::Ipv4Addr;
 
 use super::{Rejection, Response};
 use crate::cli::clock::Civil;
+use crate::device::FetchOutcome;
 use crate::device::{
     Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, Role, NSLOOKUP, WINDOWS_RESOLVER,
 };
 use crate::proto::dns::Resolution;
 use crate::proto::ethernet::{cisco_format, windows_format};
+use crate::proto::http::Url;
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::SendError;
 use crate::proto::ipv4::{mask_of, prefix_len};
@@ -31,6 +33,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
         "arp" => arp(dev, ctx, args),
         "dns" => dns(dev, args),
         "nslookup" => nslookup(dev, ctx, args),
+        "curl" => curl(dev, ctx, args),
         "dnscmd" if dev.model == crate::base::Model::Server => dnscmd(dev, args),
         "help" | "?" => print(dev, HELP),
         other => {
@@ -54,7 +57,7 @@ fn refuse(dev: &mut Device, why: Rejection, text: &str) -> Response {
     Response::Rejected(why)
 }
 
-const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY])\nping      Send echo messages\ntracert   Trace route to destination\n\n";
+const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ncurl      Fetch a web page (curl [-I] URL)\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY] | /dhcp | /renew | /release | /all)\nnslookup  Look a name up (nslookup NAME [SERVER])\nping      Send echo messages\ntracert   Trace route to destination\n\n";
 
 fn host(dev: &mut Device) -> &mut crate::device::Host {
     match &mut dev.role {
@@ -377,6 +380,55 @@ fn nslookup(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     });
     host(dev).lookup(ctx.now, &reverse, Some(server), true, &NSLOOKUP[..1], waiter);
     Response::Accepted
+}
+
+/// `curl [-I] URL`: fetch a page (Windows 10 ships curl); `-I` asks only
+/// for the headers.
+fn curl(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
+    let head = args.iter().any(|a| *a == "-I" || a.eq_ignore_ascii_case("--head"));
+    let Some(target) = args.iter().find(|a| !a.starts_with('-')) else {
+        return refuse(dev, Rejection::Usage, "curl: try 'curl --help' for more information\n");
+    };
+    let Some(url) = Url::parse(target) else {
+        let scheme = target.split("://").next().unwrap_or(target);
+        return refuse(dev, Rejection::Refused, &format!("curl: (1) Protocol \"{scheme}\" not supported\n"));
+    };
+    let waiter = move |outcome: &FetchOutcome, out: &mut String| match outcome {
+        FetchOutcome::Response(r) if head => {
+            out.push_str(&r.head.replace("\r\n", "\n"));
+            out.push_str("\n\n");
+        }
+        FetchOutcome::Response(r) => {
+            out.push_str(&r.body);
+            if !r.body.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        FetchOutcome::Refused { addr, port, after } => out.push_str(&format!(
+            "curl: (7) Failed to connect to {addr} port {port} after {} ms: Couldn't connect to server\n",
+            after.millis()
+        )),
+        FetchOutcome::TimedOut { addr, port, after } => out.push_str(&format!(
+            "curl: (28) Failed to connect to {addr} port {port} after {} ms: Timed out\n",
+            after.millis()
+        )),
+        FetchOutcome::Broken => out.push_str("curl: (56) Recv failure: Connection was reset\n"),
+    };
+    match url.host.parse::<Ipv4Addr>() {
+        Ok(addr) => {
+            host(dev).fetch(ctx.now, &url, addr, head, Box::new(waiter));
+            Response::Accepted
+        }
+        Err(_) => {
+            let not_found = format!("curl: (6) Could not resolve host: {}\n", url.host);
+            let name = url.host.clone();
+            by_name(dev, ctx, &name, not_found, move |dev, now, addr, _| {
+                if let Role::Host(h) = &mut dev.role {
+                    h.fetch(now, &url, addr, head, Box::new(waiter));
+                }
+            })
+        }
+    }
 }
 
 /// nslookup's words for each try that timed out.

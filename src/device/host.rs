@@ -4,17 +4,21 @@
 //! automatically (an APIPA address, 169.254.x.y, when no server answers,
 //! as Windows does). Its DNS resolver looks names up (one lookup at a
 //! time, the prompt waiting for it), and a Server answers DNS queries from
-//! the zones configured on it.
+//! the zones configured on it. Its TCP carries HTTP: a Server's web
+//! service answers on port 80, and `curl` fetches a page.
 
 use std::net::Ipv4Addr;
 
+use super::web::{Fetch, FetchOutcome, WebServer};
 use super::Port;
 use crate::proto::decision::{Decision, DhcpStep};
 use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, ClientTo, Message};
 use crate::proto::dns::{self, Resolution, Resolver, Zones};
 use crate::proto::ethernet::BROADCAST;
+use crate::proto::http::Url;
 use crate::proto::ip_stack::{Binding, Delivery, Encap, IpStack, StackConfig};
 use crate::proto::rib::{Prefix, StaticRoute};
+use crate::proto::tcp::{Tcp, TcpConfig};
 use crate::proto::udp;
 use crate::sim::{Duration, Time};
 use smoltcp::wire::IpProtocol;
@@ -47,6 +51,9 @@ pub type DhcpWaiter = Box<dyn FnOnce(&DhcpOutcome, &mut String) + Send + Sync>;
 /// What to do when a lookup ends (print, then perhaps ping the address):
 /// the CLI supplies it, with the device to act on.
 pub type LookupWaiter = Box<dyn FnOnce(&Resolution, &mut super::Device, Time) + Send + Sync>;
+
+/// What the prompt prints when a fetch ends.
+pub type FetchWaiter = Box<dyn FnOnce(&FetchOutcome, &mut String) + Send + Sync>;
 
 /// The UDP port the resolver asks from (Windows picks a random high port;
 /// the lab's seed decides it here through the query id).
@@ -93,6 +100,10 @@ pub struct Host {
     lookup_waiter: Option<LookupWaiter>,
     /// A Server's DNS service: its zones and records (none: the service is off).
     pub dns_zones: Zones,
+    pub tcp: Tcp,
+    /// A Server's web service (on by default).
+    pub web: Option<WebServer>,
+    fetch: Option<(Fetch, FetchWaiter)>,
 }
 
 impl std::fmt::Debug for Host {
@@ -102,9 +113,17 @@ impl std::fmt::Debug for Host {
 }
 
 impl Host {
-    pub fn new(ports: &[Port]) -> Self {
+    /// A host; a `server` runs a web service from the start.
+    pub fn new(ports: &[Port], server: bool) -> Self {
         let mut stack = IpStack::new(StackConfig::HOST);
         stack.add_iface(ports[0].name.clone(), Encap::Ethernet, ports[0].mac);
+        // Every TCP segment comes up to the host's TCP (which resets closed ports).
+        stack.bind(Binding::Protocol(6));
+        let b = ports[0].mac.0;
+        let mut tcp = Tcp::new(TcpConfig::WINDOWS, u32::from_be_bytes([b[2], b[3], b[4], b[5]]));
+        if server {
+            tcp.listen(crate::proto::http::PORT);
+        }
         Host {
             stack,
             gateway: None,
@@ -125,6 +144,9 @@ impl Host {
             resolver_port: None,
             lookup_waiter: None,
             dns_zones: Zones::default(),
+            tcp,
+            web: server.then(WebServer::default),
+            fetch: None,
         }
     }
 
@@ -226,7 +248,47 @@ impl Host {
 
     /// Is the prompt waiting for a DHCP exchange or a name lookup?
     pub fn waiting(&self) -> bool {
-        self.waiter.is_some() || self.releasing || self.lookup_waiter.is_some()
+        self.waiter.is_some() || self.releasing || self.lookup_waiter.is_some() || self.fetch.is_some()
+    }
+
+    /// Fetch `url` from `addr` (`curl [-I]`); `waiter` prints the result.
+    pub fn fetch(&mut self, now: Time, url: &Url, addr: Ipv4Addr, head: bool, waiter: FetchWaiter) {
+        let Ok(src) = self.stack.source_for(addr) else {
+            let mut text = String::new();
+            waiter(&FetchOutcome::TimedOut { addr, port: url.port, after: Duration::ZERO }, &mut text);
+            self.printed.push_str(&text);
+            return;
+        };
+        let f = Fetch::start(now, &mut self.tcp, src, addr, url, head);
+        self.fetch = Some((f, waiter));
+        self.flush_tcp(now);
+    }
+
+    /// Send TCP's segments and let the applications act on its events.
+    fn flush_tcp(&mut self, now: Time) {
+        for _ in 0..8 {
+            let events = std::mem::take(&mut self.tcp.events);
+            for e in events {
+                if self.web.as_mut().is_some_and(|w| w.on_event(now, &mut self.tcp, e)) {
+                    continue;
+                }
+                let done = self.fetch.as_mut().and_then(|(f, _)| f.on_event(now, &mut self.tcp, e));
+                if let Some(outcome) = done {
+                    if let Some((_, waiter)) = self.fetch.take() {
+                        waiter(&outcome, &mut self.printed);
+                    }
+                }
+            }
+            for seg in std::mem::take(&mut self.tcp.out) {
+                let len = seg.segment.len();
+                let _ = self
+                    .stack
+                    .originate(now, seg.src, seg.dst, IpProtocol::Tcp, None, len, |b| b.copy_from_slice(&seg.segment));
+            }
+            if self.tcp.events.is_empty() {
+                break;
+            }
+        }
     }
 
     /// Look a name up (`ptr`: the reverse record of an address, as nslookup
@@ -290,11 +352,17 @@ impl Host {
     pub fn stop_waiting(&mut self) {
         self.waiter = None;
         self.lookup_waiter = None;
+        if let Some((f, _)) = self.fetch.take() {
+            f.abort(&mut self.tcp);
+        }
     }
 
     pub fn poll_at(&self) -> Option<Time> {
         let client = self.dhcp.as_ref().and_then(Client::poll_at);
-        [client, self.retry_at, self.release_done_at, self.resolver.poll_at()].into_iter().flatten().min()
+        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Timed DHCP work: retransmissions, renewal, looking again after APIPA.
@@ -303,6 +371,10 @@ impl Host {
         if self.resolver.poll_at().is_some_and(|t| t <= now) {
             self.resolver.poll(now);
             self.flush_dns(now);
+        }
+        if self.tcp.poll_at().is_some_and(|t| t <= now) {
+            self.tcp.poll(now);
+            self.flush_tcp(now);
         }
         if self.retry_at.is_some_and(|t| t <= now) {
             self.retry_at = None;
@@ -320,6 +392,11 @@ impl Host {
     /// answer on the resolver's port, a DNS query to a Server's port 53.
     pub fn deliver(&mut self, now: Time, d: &Delivery) {
         let Delivery::Payload(p) = d else { return };
+        if let Binding::Tcp(_) = p.binding {
+            self.tcp.receive(now, p.src, p.dst, &p.bytes);
+            self.flush_tcp(now);
+            return;
+        }
         let body = p.bytes.get(udp::HEADER_LEN..).unwrap_or_default();
         if self.resolver_port.is_some_and(|port| p.binding == Binding::Udp(port)) {
             self.resolver.receive(now, p.src, body);

@@ -9,13 +9,15 @@
 pub mod bridge;
 mod host;
 pub mod ios;
+pub(crate) mod web;
 mod words;
 
 use std::net::Ipv4Addr;
 
 pub use bridge::Bridge;
-pub use host::{Addressing, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, NSLOOKUP, WINDOWS_RESOLVER};
+pub use host::{Addressing, DhcpOutcome, DhcpWaiter, FetchWaiter, Host, LookupWaiter, NSLOOKUP, WINDOWS_RESOLVER};
 pub use ios::{Ios, IosIface, LineConfig, Mode};
+pub use web::FetchOutcome;
 
 use crate::base::{IfaceName, Model};
 use crate::proto::decision::Decision;
@@ -108,7 +110,7 @@ impl Device {
             })
             .collect();
         let role = if model.is_host() {
-            Role::Host(Host::new(&ports))
+            Role::Host(Host::new(&ports, model == Model::Server))
         } else {
             Role::Ios(Box::new(Ios::new(model, &ports, base_mac, now)))
         };

@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use crate::base::{DeviceId, IfaceName};
 use crate::device::ios::{LineKind, Login};
+use crate::device::FetchOutcome;
 use crate::device::{Mode, Role};
 use crate::lab::{parse_endpoint, Check};
 use crate::net::Network;
@@ -134,6 +135,24 @@ fn lookup(net: &mut Network, id: DeviceId, name: &str) -> Option<Resolution> {
     net.run_while_busy(id, Duration::from_secs(30));
     let r = result.lock().expect("one grader").take();
     Some(r.unwrap_or(Resolution::TimedOut { name: started }))
+}
+
+/// Fetch a page from a host, as `curl` would; `None` when `id` is not a host.
+fn fetch(net: &mut Network, id: DeviceId, url: &crate::proto::http::Url, addr: Ipv4Addr) -> Option<FetchOutcome> {
+    use std::sync::{Arc, Mutex};
+    let result: Arc<Mutex<Option<FetchOutcome>>> = Arc::default();
+    let slot = result.clone();
+    net.act(id, |dev, ctx| {
+        let Role::Host(h) = &mut dev.role else { return None };
+        let waiter: crate::device::FetchWaiter =
+            Box::new(move |o, _| *slot.lock().expect("one grader") = Some(o.clone()));
+        h.fetch(ctx.now, url, addr, false, waiter);
+        dev.flush(ctx);
+        Some(())
+    })?;
+    net.run_while_busy(id, Duration::from_secs(60));
+    let r = result.lock().expect("one grader").take();
+    Some(r.unwrap_or(FetchOutcome::Broken))
 }
 
 fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
@@ -650,7 +669,44 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 },
             }
         }
-        Check::HttpGet { .. } => fail("not gradable yet: this version does not simulate HTTP"),
+        Check::HttpGet { from, url, contains } => {
+            let id = device(net, from)?;
+            let Some(parsed) = crate::proto::http::Url::parse(url) else {
+                return Ok(fail(format!("`{url}` is not an http:// URL")));
+            };
+            let addr = match parsed.host.parse::<Ipv4Addr>() {
+                Ok(a) => a,
+                Err(_) => match lookup(net, id, &parsed.host) {
+                    None => {
+                        return Ok(fail(format!(
+                            "{from} is not a host: only PCs, laptops and servers fetch pages here"
+                        )))
+                    }
+                    Some(Resolution::Found { addresses, .. }) => addresses[0],
+                    Some(_) => return Ok(fail(format!("{from} cannot resolve {}: the page cannot load", parsed.host))),
+                },
+            };
+            match fetch(net, id, &parsed, addr) {
+                None => fail(format!("{from} is not a host: only PCs, laptops and servers fetch pages here")),
+                Some(FetchOutcome::Response(r)) if r.status == 200 => match contains {
+                    Some(text) if !r.body.contains(text.as_str()) => {
+                        fail(format!("the page at {url} loads but does not contain \"{text}\""))
+                    }
+                    _ => pass(),
+                },
+                Some(FetchOutcome::Response(r)) => {
+                    let status = r.head.lines().next().unwrap_or_default().to_string();
+                    fail(format!("{addr} answered {url} with \"{status}\""))
+                }
+                Some(FetchOutcome::Refused { addr, port, .. }) => {
+                    fail(format!("{addr} refused the connection to port {port}: no web service runs there"))
+                }
+                Some(FetchOutcome::TimedOut { addr, port, .. }) => {
+                    fail(format!("no answer from {addr} port {port}: the connection timed out"))
+                }
+                Some(FetchOutcome::Broken) => fail(format!("the connection to {addr} broke before the page came")),
+            }
+        }
     })
 }
 

@@ -108,6 +108,12 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
             problem(&d.name, format!("duplicate device name `{}`", d.name));
         }
         seen.push(&d.name);
+        if !d.pages.is_empty() && d.model != crate::base::Model::Server {
+            problem(&d.name, format!("{} has pages, but only a Server runs a web service", d.name));
+        }
+        if let Some(path) = d.pages.keys().find(|p| !p.starts_with('/')) {
+            problem(path, format!("page path `{path}` must start with /"));
+        }
     }
     let model_of = |name: &str| lab.devices.iter().find(|d| d.name.eq_ignore_ascii_case(name)).map(|d| d.model);
     let mut cabled: Vec<(String, IfaceName)> = Vec::new();
@@ -222,6 +228,15 @@ fn assemble(lab: &Lab, hosts: bool) -> Result<(Network, Vec<BuildWarning>), Netw
     for d in lab.devices.iter().filter(|d| hosts || !d.model.is_host()) {
         let id = net.find(&d.name).expect("added above");
         warnings.extend(boot(&mut net, id, d.model, &d.config, d.startup.as_deref()));
+    }
+    // A Server's pages, as the lab sets them.
+    for d in lab.devices.iter().filter(|d| !d.pages.is_empty()) {
+        let id = net.find(&d.name).expect("added above");
+        if let crate::device::Role::Host(h) = &mut net.device_mut(id).role {
+            if let Some(web) = h.web.as_mut() {
+                web.site.pages.extend(d.pages.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
     }
     Ok((net, warnings))
 }

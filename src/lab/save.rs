@@ -27,6 +27,7 @@ pub fn to_lab(template: &Lab, net: &Network) -> Lab {
                 Role::Host(h) => crate::cli::host::config_lines(h).iter().map(|l| format!("{l}\n")).collect(),
             },
             startup: unsaved_startup(d),
+            pages: web_pages(d),
         })
         .collect();
     let links = net
@@ -35,6 +36,15 @@ pub fn to_lab(template: &Lab, net: &Network) -> Lab {
         .map(|c| (format!("{}:{}", c.a.0, c.a.1.short()), format!("{}:{}", c.b.0, c.b.1.short())))
         .collect();
     Lab { devices, links, ..template.clone() }
+}
+
+/// A Server's pages, when they are not the ones a new server has.
+fn web_pages(d: &crate::device::Device) -> std::collections::BTreeMap<String, String> {
+    let default = crate::proto::http::Site::default().pages;
+    match d.as_host().and_then(|h| h.web.as_ref()) {
+        Some(w) if w.site.pages != default => w.site.pages.clone(),
+        _ => Default::default(),
+    }
 }
 
 /// An IOS device's startup-config when it is not its running-config (the
@@ -101,6 +111,11 @@ pub fn to_ron(lab: &Lab) -> String {
         if let Some(startup) = &d.startup {
             let text = if startup.is_empty() { String::new() } else { format!("\n{startup}") };
             let _ = write!(out, ", startup: {}", quote(&text));
+        }
+        if !d.pages.is_empty() {
+            let pages: Vec<String> =
+                d.pages.iter().map(|(path, page)| format!("{}: {}", quote(path), quote(page))).collect();
+            let _ = write!(out, ", pages: {{{}}}", pages.join(", "));
         }
         out.push_str("),\n");
     }

@@ -3,6 +3,8 @@
 //! files: fields may be added, never renamed.
 
 use ipnetwork::Ipv4Network;
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::base::Model;
@@ -43,6 +45,10 @@ pub struct DeviceSpec {
     /// Absent, the device boots as if `config` had been saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup: Option<String>,
+    /// A Server's web pages by path (`"/index.html": "<html>..."`), in place
+    /// of or beside the page a new server shows.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pages: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,14 +213,6 @@ impl Check {
             Check::HsrpActive { device, interface: Some(interface), .. } => vec![(device, interface)],
             Check::Link { a, b } => [a, b].into_iter().filter_map(|e| e.split_once(':')).collect(),
             _ => Vec::new(),
-        }
-    }
-
-    /// Checks this version cannot evaluate yet (their protocol is not simulated).
-    pub fn not_yet_gradable(&self) -> Option<&'static str> {
-        match self {
-            Check::HttpGet { .. } => Some("HTTP"),
-            _ => None,
         }
     }
 

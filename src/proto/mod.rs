@@ -24,6 +24,7 @@ pub mod etherchannel;
 pub mod ethernet;
 pub mod hdlc;
 pub mod hsrp;
+pub mod http;
 pub mod icmp;
 pub mod ip_stack;
 pub mod ipv4;
@@ -37,6 +38,7 @@ pub mod probe;
 pub mod rib;
 pub mod rip;
 pub mod stp;
+pub mod tcp;
 pub mod udp;
 pub mod vlan;
 

@@ -608,7 +608,7 @@ fn set_banner(ios: &mut crate::device::Ios, kind: BannerKind, text: Option<Strin
 
 fn http_server(cx: &mut Cx) {
     let on = !cx.negated;
-    cx.ios().system.http_server = on;
+    cx.ios().set_http_server(on);
 }
 
 fn cdp_run(cx: &mut Cx) {

@@ -15,6 +15,7 @@ mod services;
 mod static_routes;
 mod switching;
 mod system;
+mod tcp;
 mod terminal;
 mod trunking;
 
@@ -176,6 +177,11 @@ pub struct Ios {
     next_tick: Time,
     /// The earliest deadline of the protocols in `DEADLINES` (all but the tick).
     protocols_due: Option<Time>,
+    /// The box's TCP (resets for closed ports; the web server's connections).
+    pub tcp: crate::proto::tcp::Tcp,
+    tcp_due: Option<Time>,
+    /// `ip http server`.
+    pub web: Option<super::web::WebServer>,
 }
 
 /// A handler for a control frame: it returns whether the frame was its own.
@@ -215,6 +221,7 @@ const IP_SERVICES: &[(Binding, PacketHandler)] = &[
     (Binding::Udp(crate::proto::hsrp::PORT), Ios::hsrp_packet),
     (Binding::Udp(crate::proto::rip::packet::PORT), Ios::rip_packet),
     (Binding::Udp(crate::proto::dhcp::SERVER_PORT), Ios::dhcp_packet),
+    (Binding::Protocol(6), Ios::tcp_segment),
 ];
 
 /// The box's timed work: when each piece is next due, and what runs then
@@ -228,12 +235,15 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (Ios::hsrp_deadline, Ios::hsrp_poll),
     (Ios::rip_deadline, Ios::rip_poll),
     (Ios::dhcp_deadline, Ios::dhcp_poll),
+    (Ios::tcp_deadline, Ios::tcp_poll),
 ];
 
 impl Ios {
     pub fn new(model: Model, ports: &[Port], base_mac: Mac, now: Time) -> Self {
         // Only routers route until the switching issue brings `ip routing`.
         let mut stack = IpStack::new(StackConfig { forwarding: model == Model::Router, ..StackConfig::IOS });
+        // Every TCP segment for the box comes up to its TCP, which resets closed ports.
+        stack.bind(Binding::Protocol(6));
         let mut ifaces = Vec::new();
         let routed = model == Model::Router;
         for (i, p) in ports.iter().enumerate() {
@@ -264,6 +274,12 @@ impl Ios {
             pending_log: String::new(),
             next_tick: now + crate::sim::Duration::from_secs(1),
             protocols_due: None,
+            tcp: crate::proto::tcp::Tcp::new(
+                crate::proto::tcp::TcpConfig::IOS,
+                u32::from_be_bytes([base_mac.0[2], base_mac.0[3], base_mac.0[4], base_mac.0[5]]),
+            ),
+            tcp_due: None,
+            web: None,
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
@@ -588,8 +604,14 @@ impl Ios {
 
     /// A packet for one of the box's IP services (the `IP_SERVICES` table).
     pub fn deliver(&mut self, now: Time, packet: &Payload, ports: &[Port]) {
+        // A service bound to a whole protocol (TCP) takes every port of it.
+        let protocol = match packet.binding {
+            Binding::Tcp(_) => Some(Binding::Protocol(6)),
+            Binding::Udp(_) => Some(Binding::Protocol(17)),
+            Binding::Protocol(_) => None,
+        };
         for (binding, handle) in IP_SERVICES {
-            if *binding == packet.binding {
+            if *binding == packet.binding || Some(*binding) == protocol {
                 handle(self, now, packet, ports);
             }
         }
