@@ -140,3 +140,35 @@ fn curl_fetches_a_page_by_name_and_tcp_refuses_or_times_out_as_windows_reports()
         "{t}"
     );
 }
+
+#[test]
+fn ios_resolves_names_with_its_host_table_and_dns_and_a_typo_costs_nine_seconds() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    let before = net.now();
+    let t = transcript(&mut net, "@R1\nenable\nshw\n");
+    assert!(
+        t.contains("R1#shw\nTranslating \"shw\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n"),
+        "{t}"
+    );
+    let waited = net.now().since(before).secs();
+    assert!(waited >= 9, "three tries of three seconds: {waited} s");
+    let t = transcript(
+        &mut net,
+        "@R1\nconf t\nip host SRV 192.168.10.254\nip name-server 192.168.10.254\nno ip domain-lookup\nend\nping SRV\nping www.ccna-lab.com\nshw\nconf t\nip domain-lookup\nend\nping www.ccna-lab.com\nping nosuch.ccna-lab.com\nshow running-config | include ip host\nshow running-config | include name-server\n",
+    );
+    assert!(
+        t.contains("R1#ping SRV\nType escape sequence to abort.\nSending 5, 100-byte ICMP Echos to 192.168.10.254"),
+        "{t}"
+    );
+    // Without lookups a name outside the table is unknown at once.
+    assert!(t.contains("R1#ping www.ccna-lab.com\n% Unrecognized host or address, or protocol not running.\n"), "{t}");
+    assert!(t.contains("R1#shw\nTranslating \"shw\"\n% Unknown command"), "{t}");
+    assert!(
+        t.contains(
+            "Translating \"www.ccna-lab.com\"...domain server (192.168.10.254) [OK]\nType escape sequence to abort."
+        ),
+        "{t}"
+    );
+    assert!(t.contains("Translating \"nosuch.ccna-lab.com\"...domain server (192.168.10.254)\n% Unrecognized host or address, or protocol not running."), "{t}");
+    assert!(t.contains("\nip host SRV 192.168.10.254\n") && t.contains("\nip name-server 192.168.10.254\n"), "{t}");
+}

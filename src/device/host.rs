@@ -403,7 +403,9 @@ impl Host {
             self.flush_dns(now);
             return;
         }
-        if p.binding == Binding::Udp(dns::PORT) {
+        // A DNS server answers queries sent to its address, not broadcasts
+        // (Windows's DNS service listens on its unicast addresses).
+        if p.binding == Binding::Udp(dns::PORT) && p.dst != Ipv4Addr::BROADCAST {
             let Some((src_port, _)) = udp::ports(&p.bytes) else { return };
             let Some(answer) = self.dns_zones.answer(body) else { return };
             let (src, dst) = (p.dst, p.src);

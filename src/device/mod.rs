@@ -307,7 +307,9 @@ impl Device {
 
     /// Is the terminal waiting for a ping, a traceroute or a DHCP exchange to finish?
     pub fn busy(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| !s.is_done()) || self.as_host().is_some_and(Host::waiting)
+        self.session.as_ref().is_some_and(|s| !s.is_done())
+            || self.as_host().is_some_and(Host::waiting)
+            || self.as_ios().is_some_and(Ios::looking_up)
     }
 
     /// Start a ping or traceroute on this device's IP stack.
@@ -335,8 +337,9 @@ impl Device {
         if let Some(s) = self.session.as_mut() {
             s.abort(&mut self.console);
         }
-        if let Role::Host(h) = &mut self.role {
-            h.stop_waiting();
+        match &mut self.role {
+            Role::Host(h) => h.stop_waiting(),
+            Role::Ios(i) => i.stop_lookup(),
         }
     }
 
@@ -369,7 +372,7 @@ impl Device {
         // (A waiter may start another lookup that the cache answers at once.)
         while let Some((r, waiter)) = match &mut self.role {
             Role::Host(h) => h.take_resolution(),
-            Role::Ios(_) => None,
+            Role::Ios(i) => i.take_resolution(),
         } {
             waiter(&r, self, now);
         }

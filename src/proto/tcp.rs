@@ -42,13 +42,14 @@ impl TcpConfig {
         retries: 5,
         time_wait: Duration::from_secs(240),
     };
-    /// IOS: a small window, 536-byte segments unless told otherwise.
+    /// IOS: a small window, 536-byte segments unless told otherwise; a
+    /// connection attempt gives up after 30 s (2 + 4 + 8 + 16).
     pub const IOS: TcpConfig = TcpConfig {
         window: 4128,
         mss: 536,
         syn_rto: Duration::from_secs(2),
         rto: Duration::from_secs(1),
-        syn_retries: 4,
+        syn_retries: 3,
         retries: 6,
         time_wait: Duration::from_secs(30),
     };

@@ -54,6 +54,12 @@ pub fn global() -> Tree {
                     kw("lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
                 ]),
                 kw("domain-lookup", "Enable IP Domain Name System hostname translation").run(domain_lookup),
+                kw("host", "Add an entry to the ip hostname table").sub(vec![arg(Arg::Word, "Name of host")
+                    .no(ip_host)
+                    .sub(vec![addresses(ip_host, "Host IP address")])]),
+                kw("name-server", "Specify address of name server to use")
+                    .no(name_server)
+                    .sub(vec![addresses(name_server, "Domain server IP address (maximum of 6)")]),
                 kw("default-gateway", "Specify default gateway (if not routing IP)")
                     .when(switch)
                     .sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)])
@@ -161,6 +167,47 @@ pub fn global() -> Tree {
 }
 
 pub(super) fn noop(_: &mut Cx) {}
+
+/// Up to eight addresses in a row, each ending a valid command.
+fn addresses(h: Handler, help: &'static str) -> super::tree::Node<Handler> {
+    let mut n = arg(Arg::Ipv4, help).run(h);
+    for _ in 0..7 {
+        n = arg(Arg::Ipv4, help).run(h).sub(vec![n]);
+    }
+    n
+}
+
+/// `ip host NAME ADDRESS...` / `no ip host NAME`: the static host table.
+fn ip_host(cx: &mut Cx) {
+    let Some(name) = cx.word(0).map(str::to_string) else { return };
+    let addrs: Vec<Ipv4Addr> = (0..8).map_while(|i| cx.ip(i)).collect();
+    let hosts = &mut cx.ios().system.hosts;
+    hosts.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+    if !cx.negated && !addrs.is_empty() {
+        cx.ios().system.hosts.push((name, addrs));
+    }
+}
+
+/// `ip name-server ADDRESS...` adds servers (six at most); the `no` form
+/// removes the ones named, or all.
+fn name_server(cx: &mut Cx) {
+    let addrs: Vec<Ipv4Addr> = (0..8).map_while(|i| cx.ip(i)).collect();
+    let negated = cx.negated;
+    let servers = &mut cx.ios().system.name_servers;
+    if negated {
+        if addrs.is_empty() {
+            servers.clear();
+        } else {
+            servers.retain(|s| !addrs.contains(s));
+        }
+        return;
+    }
+    for a in addrs {
+        if !servers.contains(&a) && servers.len() < 6 {
+            servers.push(a);
+        }
+    }
+}
 
 /// `service dhcp` (IOS's default) / `no service dhcp`: the DHCP server and relay.
 fn service_dhcp(cx: &mut Cx) {

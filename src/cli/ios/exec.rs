@@ -225,12 +225,51 @@ fn reload(cx: &mut Cx) {
     cx.print("Proceed with reload? [confirm]");
 }
 
-fn resolve_target(cx: &mut Cx) -> Option<std::net::Ipv4Addr> {
-    if let Some(ip) = cx.values.get(1).and_then(|v| if let super::Value::Ip(ip) = v { Some(*ip) } else { None }) {
-        return Some(ip);
+/// Where a ping or traceroute goes: an address, a name in the host table,
+/// or a name DNS must find (the command starts when it is found).
+enum Target {
+    Address(std::net::Ipv4Addr),
+    LookingUp,
+    Unknown,
+}
+
+/// The target of a ping or traceroute; for a name, `then` starts the probe
+/// once DNS answers ("Translating ... [OK]" first, as IOS prints).
+fn resolve_target(
+    cx: &mut Cx,
+    then: impl FnOnce(&mut Device, crate::sim::Time, std::net::Ipv4Addr) + Send + Sync + 'static,
+) -> Target {
+    const UNRECOGNIZED: &str = "% Unrecognized host or address, or protocol not running.\n\n";
+    match cx.values.get(1) {
+        Some(super::Value::Ip(ip)) => Target::Address(*ip),
+        Some(super::Value::Word(name)) => {
+            let name = name.clone();
+            let ios = cx.ios();
+            if let Some(a) = ios.system.host_address(&name) {
+                return Target::Address(a);
+            }
+            if !ios.system.domain_lookup {
+                cx.reject(Rejection::Refused, UNRECOGNIZED);
+                return Target::Unknown;
+            }
+            let server = ios.name_server();
+            cx.print(&format!("Translating \"{name}\"...domain server ({server})"));
+            let waiter: crate::device::LookupWaiter = Box::new(move |r, dev, now| match r {
+                crate::proto::dns::Resolution::Found { addresses, .. } => {
+                    dev.console.push_str(" [OK]\n");
+                    then(dev, now, addresses[0]);
+                }
+                _ => dev.console.push_str(&format!("\n{UNRECOGNIZED}")),
+            });
+            let now = cx.now;
+            cx.ios().lookup(now, &name, waiter);
+            Target::LookingUp
+        }
+        _ => {
+            cx.reject(Rejection::Refused, UNRECOGNIZED);
+            Target::Unknown
+        }
     }
-    cx.reject(Rejection::Refused, "% Unrecognized host or address, or protocol not running.\n\n");
-    None
 }
 
 fn next_ident(ios: &mut Ios) -> u16 {
@@ -239,7 +278,6 @@ fn next_ident(ios: &mut Ios) -> u16 {
 }
 
 fn ping(cx: &mut Cx) {
-    let Some(dst) = resolve_target(cx) else { return };
     let value_after = |cx: &Cx, key: &str| {
         let pos = cx.values.iter().position(|v| matches!(v, super::Value::Key(k) if *k == key))?;
         match cx.values.get(pos + 1) {
@@ -251,7 +289,7 @@ fn ping(cx: &mut Cx) {
     let size = value_after(cx, "size").unwrap_or(100) as usize;
     let timeout = value_after(cx, "timeout").unwrap_or(2);
     let ident = next_ident(cx.ios());
-    let spec = Spec {
+    let spec = move |dst| Spec {
         dst,
         kind: Kind::Echo,
         count,
@@ -260,14 +298,16 @@ fn ping(cx: &mut Cx) {
         pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
         ident,
     };
-    let now = cx.now;
-    cx.dev.start_session(now, spec, Box::new(IosPing::default()));
+    let start = move |dev: &mut Device, now, dst| dev.start_session(now, spec(dst), Box::new(IosPing::default()));
+    if let Target::Address(dst) = resolve_target(cx, start) {
+        let now = cx.now;
+        start(cx.dev, now, dst);
+    }
 }
 
 fn traceroute(cx: &mut Cx) {
-    let Some(dst) = resolve_target(cx) else { return };
     let ident = 49152 + next_ident(cx.ios()) % 16000;
-    let spec = Spec {
+    let spec = move |dst| Spec {
         dst,
         kind: Kind::Trace { per_hop: 3, max_hops: 30, udp: true },
         count: 0,
@@ -276,8 +316,11 @@ fn traceroute(cx: &mut Cx) {
         pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
         ident,
     };
-    let now = cx.now;
-    cx.dev.start_session(now, spec, Box::new(IosTrace::default()));
+    let start = move |dev: &mut Device, now, dst| dev.start_session(now, spec(dst), Box::new(IosTrace::default()));
+    if let Target::Address(dst) = resolve_target(cx, start) {
+        let now = cx.now;
+        start(cx.dev, now, dst);
+    }
 }
 
 /// Feed configuration text through the CLI in global configuration mode, as

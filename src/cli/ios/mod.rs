@@ -320,8 +320,10 @@ fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_
     let parsed = tree::parse(tree_for(mode), cmd, false, dev.model);
     if let Parsed::Invalid { at } = parsed {
         let tokens = tree::tokenize(cmd);
-        if at == tokens[0].start && tokens.len() == 1 && filter.is_none() && offset == 0 {
-            return unknown_host(dev, tokens[0].text);
+        // One word that is no command (`shw`): IOS takes it for a host name.
+        let in_first_word = at >= tokens[0].start && at < tokens[0].start + tokens[0].text.len();
+        if in_first_word && tokens.len() == 1 && filter.is_none() && offset == 0 {
+            return unknown_host(dev, ctx, tokens[0].text);
         }
     }
     let (Some(filter), Parsed::Run { .. }) = (filter, &parsed) else {
@@ -342,16 +344,45 @@ fn run_piped(dev: &mut Device, ctx: &mut Ctx, line: &str, offset: usize, prompt_
     }
 }
 
-/// IOS takes an unknown word at EXEC as a host to telnet to.
-fn unknown_host(dev: &mut Device, word: &str) -> Response {
-    let lookup = ios(dev).system.domain_lookup;
-    let text = if lookup {
-        format!("Translating \"{word}\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n\n")
-    } else {
-        format!("Translating \"{word}\"\n% Unknown command or computer name, or unable to find computer address\n\n")
-    };
-    dev.console.push_str(&text);
+/// IOS takes an unknown word at EXEC as a host to telnet to: it looks the
+/// word up (the host table, then DNS: the wait after every typo unless `no
+/// ip domain-lookup`), and tries a Telnet connection to what it finds.
+fn unknown_host(dev: &mut Device, ctx: &mut Ctx, word: &str) -> Response {
+    const UNKNOWN: &str = "% Unknown command or computer name, or unable to find computer address\n\n";
+    let known = ios(dev).system.host_address(word);
+    if let Some(a) = known {
+        dev.console.push_str(&format!("Trying {word} ({a})... "));
+        telnet_attempt(dev, ctx.now, a);
+        return Response::Rejected(Rejection::UnknownCommand);
+    }
+    if !ios(dev).system.domain_lookup {
+        dev.console.push_str(&format!("Translating \"{word}\"\n{UNKNOWN}"));
+        return Response::Rejected(Rejection::UnknownCommand);
+    }
+    let server = ios(dev).name_server();
+    dev.console.push_str(&format!("Translating \"{word}\"...domain server ({server})"));
+    let waiter: crate::device::LookupWaiter = Box::new(move |r, dev, now| match r {
+        crate::proto::dns::Resolution::Found { addresses, .. } => {
+            dev.console.push_str(&format!(" [OK]\nTrying {} ... ", addresses[0]));
+            telnet_attempt(dev, now, addresses[0]);
+        }
+        _ => dev.console.push_str(&format!("\n{UNKNOWN}")),
+    });
+    ios(dev).lookup(ctx.now, word, waiter);
     Response::Rejected(Rejection::UnknownCommand)
+}
+
+/// Try Telnet's port and say how it went, as IOS does.
+fn telnet_attempt(dev: &mut Device, now: crate::sim::Time, addr: std::net::Ipv4Addr) {
+    use crate::device::ios::tcp::{Attempt, AttemptWaiter};
+    let waiter = AttemptWaiter(Box::new(|outcome, out| {
+        out.push_str(match outcome {
+            Attempt::Open => "Open\n\n[Connection closed by foreign host]\n\n",
+            Attempt::Refused => "\n% Connection refused by remote host\n\n",
+            Attempt::TimedOut => "\n% Connection timed out; remote host not responding\n\n",
+        })
+    }));
+    ios(dev).try_connect(now, addr, 23, waiter);
 }
 
 fn invalid(dev: &mut Device, column: usize) -> Response {

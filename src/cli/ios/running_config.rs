@@ -66,6 +66,14 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     if let Some(d) = &ios.system.domain_name {
         out.push(format!("ip domain-name {d}"));
     }
+    for (name, addrs) in &ios.system.hosts {
+        let list: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
+        out.push(format!("ip host {name} {}", list.join(" ")));
+    }
+    if !ios.system.name_servers.is_empty() {
+        let list: Vec<String> = ios.system.name_servers.iter().map(|a| a.to_string()).collect();
+        out.push(format!("ip name-server {}", list.join(" ")));
+    }
     if ios.model == Model::L3Switch && ios.routing.ip_routing {
         out.push("ip routing".into());
     }

@@ -9,13 +9,14 @@ mod hsrp;
 mod interfaces;
 mod ospf;
 mod port_security;
+mod resolver;
 mod rip;
 mod routing;
 mod services;
 mod static_routes;
 mod switching;
 mod system;
-mod tcp;
+pub mod tcp;
 mod terminal;
 mod trunking;
 
@@ -182,6 +183,12 @@ pub struct Ios {
     tcp_due: Option<Time>,
     /// `ip http server`.
     pub web: Option<super::web::WebServer>,
+    /// DNS lookups for `ping NAME` and mistyped commands.
+    pub resolver: crate::proto::dns::Resolver,
+    resolver_due: Option<Time>,
+    lookup_waiter: Option<resolver::Waiting>,
+    /// An outgoing connection the terminal waits for.
+    attempt: Option<(crate::proto::tcp::ConnId, tcp::AttemptWaiter)>,
 }
 
 /// A handler for a control frame: it returns whether the frame was its own.
@@ -222,6 +229,7 @@ const IP_SERVICES: &[(Binding, PacketHandler)] = &[
     (Binding::Udp(crate::proto::rip::packet::PORT), Ios::rip_packet),
     (Binding::Udp(crate::proto::dhcp::SERVER_PORT), Ios::dhcp_packet),
     (Binding::Protocol(6), Ios::tcp_segment),
+    (Binding::Udp(resolver::PORT), Ios::resolver_packet),
 ];
 
 /// The box's timed work: when each piece is next due, and what runs then
@@ -236,6 +244,7 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (Ios::rip_deadline, Ios::rip_poll),
     (Ios::dhcp_deadline, Ios::dhcp_poll),
     (Ios::tcp_deadline, Ios::tcp_poll),
+    (Ios::resolver_deadline, Ios::resolver_poll),
 ];
 
 impl Ios {
@@ -280,6 +289,10 @@ impl Ios {
             ),
             tcp_due: None,
             web: None,
+            resolver: crate::proto::dns::Resolver::new(resolver::IOS_RESOLVER.to_vec(), u16::from(base_mac.0[5])),
+            resolver_due: None,
+            lookup_waiter: None,
+            attempt: None,
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);

@@ -2,6 +2,8 @@
 //! banners, the console and vty lines, domain name and SSH, and the
 //! startup-config in NVRAM.
 
+use std::net::Ipv4Addr;
+
 use crate::base::Model;
 use crate::proto::acl::AclId;
 
@@ -94,6 +96,10 @@ pub struct System {
     pub banner_login: Option<String>,
     pub domain_name: Option<String>,
     pub domain_lookup: bool,
+    /// `ip host NAME ADDRESS...`: the static host table.
+    pub hosts: Vec<(String, Vec<Ipv4Addr>)>,
+    /// `ip name-server ADDRESS...`
+    pub name_servers: Vec<Ipv4Addr>,
     pub ssh_version: Option<u8>,
     pub rsa_modulus: Option<u32>,
     pub users: Vec<User>,
@@ -103,6 +109,11 @@ pub struct System {
 }
 
 impl System {
+    /// An address the static host table gives a name (case does not matter).
+    pub fn host_address(&self, name: &str) -> Option<Ipv4Addr> {
+        self.hosts.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).and_then(|(_, a)| a.first().copied())
+    }
+
     pub fn new(model: Model) -> Self {
         System {
             hostname: model.default_hostname().to_string(),
@@ -113,6 +124,8 @@ impl System {
             banner_login: None,
             domain_name: None,
             domain_lookup: true,
+            hosts: Vec::new(),
+            name_servers: Vec::new(),
             ssh_version: None,
             rsa_modulus: None,
             users: Vec::new(),

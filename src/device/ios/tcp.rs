@@ -5,13 +5,52 @@
 use super::*;
 use crate::device::web::WebServer;
 use crate::proto::http;
+use crate::proto::tcp::Event;
 use smoltcp::wire::IpProtocol;
+
+/// How an outgoing connection attempt (the Telnet that IOS opens for a word
+/// it takes as a host name) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    Open,
+    Refused,
+    TimedOut,
+}
+
+/// Prints how an attempt ended.
+pub type AttemptPrinter = Box<dyn FnOnce(Attempt, &mut String) + Send + Sync>;
+
+/// What the terminal prints when the attempt ends.
+pub struct AttemptWaiter(pub AttemptPrinter);
+
+impl std::fmt::Debug for AttemptWaiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("AttemptWaiter")
+    }
+}
 
 impl Ios {
     /// A TCP segment for the box (the `IP_SERVICES` table sends it here).
     pub(super) fn tcp_segment(&mut self, now: Time, p: &Payload, _ports: &[Port]) {
         self.tcp.receive(now, p.src, p.dst, &p.bytes);
         self.tcp_flush(now);
+    }
+
+    /// Open a TCP connection to `dst:port`; `waiter` prints how it went.
+    /// (With no Telnet client yet, an open connection is closed at once.)
+    pub fn try_connect(&mut self, now: Time, dst: Ipv4Addr, port: u16, waiter: AttemptWaiter) {
+        let Ok(src) = self.stack.source_for(dst) else {
+            (waiter.0)(Attempt::TimedOut, &mut self.pending_log);
+            return;
+        };
+        let conn = self.tcp.connect(now, src, dst, port);
+        self.attempt = Some((conn, waiter));
+        self.tcp_flush(now);
+    }
+
+    /// Is the terminal waiting for a connection attempt?
+    pub fn connecting(&self) -> bool {
+        self.attempt.is_some()
     }
 
     /// `ip http server` on or off.
@@ -40,7 +79,21 @@ impl Ios {
     fn tcp_flush(&mut self, now: Time) {
         for e in std::mem::take(&mut self.tcp.events) {
             if let Some(w) = self.web.as_mut() {
-                w.on_event(now, &mut self.tcp, e);
+                if w.on_event(now, &mut self.tcp, e) {
+                    continue;
+                }
+            }
+            let ended = match (self.attempt.as_ref().map(|a| a.0), e) {
+                (Some(c), Event::Connected(x)) if c == x => {
+                    self.tcp.close(now, c);
+                    Some(Attempt::Open)
+                }
+                (Some(c), Event::Reset(x)) if c == x => Some(Attempt::Refused),
+                (Some(c), Event::TimedOut(x)) if c == x => Some(Attempt::TimedOut),
+                _ => None,
+            };
+            if let (Some(outcome), Some((_, waiter))) = (ended, self.attempt.take()) {
+                (waiter.0)(outcome, &mut self.pending_log);
             }
         }
         for seg in std::mem::take(&mut self.tcp.out) {
