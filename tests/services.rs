@@ -172,3 +172,29 @@ fn ios_resolves_names_with_its_host_table_and_dns_and_a_typo_costs_nine_seconds(
     assert!(t.contains("Translating \"nosuch.ccna-lab.com\"...domain server (192.168.10.254)\n% Unrecognized host or address, or protocol not running."), "{t}");
     assert!(t.contains("\nip host SRV 192.168.10.254\n") && t.contains("\nip name-server 192.168.10.254\n"), "{t}");
 }
+
+#[test]
+fn a_router_interface_takes_its_address_and_default_route_from_dhcp() {
+    let lab = read("tests/labs/dhcp-relay.ron")
+        .replace(
+            "ip route 192.168.11.0 255.255.255.0 10.1.1.2\n\"),",
+            "ip route 192.168.11.0 255.255.255.0 10.1.1.2\nip dhcp pool WAN\n network 10.1.1.0 255.255.255.252\n default-router 10.1.1.1\n\"),",
+        )
+        .replace("ip route 0.0.0.0 0.0.0.0 10.1.1.1\n", "");
+    let (_, mut net) = boot(&lab);
+    let t = transcript(
+        &mut net,
+        "@R2\nenable\nconf t\ninterface g0/0/1\nip address dhcp\nend\n@wait 5\n@R2\nshow ip interface brief | include 0/0/1\nshow ip route | include 0.0.0.0/0\nshow running-config | include dhcp\nping 192.168.10.1\n",
+    );
+    assert!(
+        t.contains("%DHCP-6-ADDRESS_ASSIGN: Interface GigabitEthernet0/0/1 assigned DHCP address 10.1.1.2, mask 255.255.255.252, hostname R2"),
+        "{t}"
+    );
+    assert!(t.contains("GigabitEthernet0/0/1   10.1.1.2        YES DHCP   up                    up"), "{t}");
+    assert!(t.contains("S*    0.0.0.0/0 [254/0] via 10.1.1.1"), "{t}");
+    assert!(t.contains(" ip address dhcp\n"), "{t}");
+    assert!(t.contains("Success rate is 100 percent (5/5)"), "{t}");
+    // A typed address ends it.
+    let t = transcript(&mut net, "@R2\nconf t\ninterface g0/0/1\nip address 10.1.1.2 255.255.255.252\nend\nshow ip interface brief | include 0/0/1\n");
+    assert!(t.contains("GigabitEthernet0/0/1   10.1.1.2        YES manual up"), "{t}");
+}

@@ -751,6 +751,8 @@ const RETRY: [u64; 4] = [4, 8, 16, 32];
 pub struct Client {
     pub mac: Mac,
     pub host_name: String,
+    /// Ask for broadcast replies (IOS's client does; Windows 7 and later do not).
+    pub broadcast: bool,
     state: State,
     xid: u32,
     started: Time,
@@ -766,6 +768,7 @@ impl Client {
         Client {
             mac,
             host_name: host_name.to_string(),
+            broadcast: false,
             state: State::Idle,
             xid: seed,
             started: Time::ZERO,
@@ -786,7 +789,7 @@ impl Client {
         let mut m = Message::new(kind, self.xid, self.mac);
         m.secs = now.since(self.started).secs().min(u64::from(u16::MAX)) as u16;
         // Windows 7 and later ask for unicast replies first (Vista asked for broadcasts).
-        m.broadcast = false;
+        m.broadcast = self.broadcast;
         m.client_id = Some(self.mac);
         m.host_name = Some(self.host_name.clone());
         // What Windows 10 asks for: mask, router, DNS, domain name, and the rest it always lists.

@@ -312,6 +312,7 @@ pub fn interface() -> Tree {
         kw("ip", "Interface Internet Protocol config commands").sub(
             vec![
                 kw("address", "Set the IP address of an interface").no(ip_address).sub(vec![
+                    kw("dhcp", "IP Address negotiated via DHCP").run(ip_address_dhcp),
                     arg(Arg::Ipv4, "IP address").sub(vec![arg(Arg::Ipv4, "IP subnet mask")
                         .run(ip_address)
                         .sub(vec![kw("secondary", "Make this IP address a secondary address").run(ip_address)])]),
@@ -880,6 +881,11 @@ fn ip_address(cx: &mut Cx) {
     let role = if cx.has("secondary") { AddressRole::Secondary } else { AddressRole::Primary };
     let remove = cx.negated;
     for name in selected(cx) {
+        // A typed address (or none) ends `ip address dhcp`.
+        if role == AddressRole::Primary {
+            let now = cx.now;
+            let _ = cx.ios().set_dhcp_address(now, &name, false);
+        }
         let message = match cx.ios().set_ipv4_address(&name, address, role, remove) {
             Ok(()) => continue,
             Err(AddressError::SubinterfaceWithoutEncapsulation) => "% Configuring IP routing on a LAN subinterface is only allowed if that\nsubinterface is already configured as part of an IEEE 802.10, IEEE 802.1Q,\nor ISL vLAN.\n\n".to_string(),
@@ -898,6 +904,18 @@ fn ip_address(cx: &mut Cx) {
             Err(AddressError::SecondariesRemain) => "Must delete secondary before deleting primary\n".to_string(),
         };
         return cx.reject(Rejection::Refused, &message);
+    }
+}
+
+/// `ip address dhcp`: the interface asks a DHCP server for its address.
+fn ip_address_dhcp(cx: &mut Cx) {
+    let now = cx.now;
+    let on = !cx.negated;
+    for name in selected(cx) {
+        if let Err(AddressError::NotLayer3) = cx.ios().set_dhcp_address(now, &name, on) {
+            let column = cx.dev.prompt().len() + 1;
+            return cx.invalid_at(column);
+        }
     }
 }
 

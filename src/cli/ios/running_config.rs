@@ -137,6 +137,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
                 out.push(format!(" ip address {secondary} {} secondary", mask_of(len)));
             }
             match ip.addr {
+                _ if ios.address_from_dhcp(s) => out.push(" ip address dhcp".into()),
                 Some((a, len)) => out.push(format!(" ip address {a} {}", mask_of(len))),
                 None if !ip.secondaries.is_empty() => {}
                 None => out.push(" no ip address".into()),

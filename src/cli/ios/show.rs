@@ -182,8 +182,10 @@ pub fn ip_interface_brief_text(dev: &Device) -> String {
     let mut out = String::from("Interface              IP-Address      OK? Method Status                Protocol\n");
     for i in &ios.ifaces {
         let addr = i.stack.and_then(|s| ios.stack.ifaces[s].addr);
+        let dhcp = i.stack.is_some_and(|s| ios.address_from_dhcp(s));
         let (ip, method) = match addr {
-            Some((a, _)) => (a.to_string(), "manual"),
+            Some((a, _)) => (a.to_string(), if dhcp { "DHCP" } else { "manual" }),
+            None if dhcp => ("unassigned".to_string(), "DHCP"),
             None => ("unassigned".to_string(), "unset"),
         };
         let (st, proto) = status(ios, &dev.ports, &i.name);

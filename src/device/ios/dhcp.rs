@@ -196,3 +196,168 @@ impl Ios {
         }
     }
 }
+
+/// `ip address dhcp` on an interface: the client, and the route its lease
+/// brings.
+#[derive(Debug)]
+pub struct InterfaceClient {
+    pub client: dhcp::Client,
+    /// The default route the lease gave (IOS installs it at distance 254).
+    pub gateway: Option<Ipv4Addr>,
+}
+
+impl Ios {
+    /// `ip address dhcp` (`on`) or another address (`!on`) on an interface.
+    pub fn set_dhcp_address(&mut self, now: Time, name: &IfaceName, on: bool) -> Result<(), AddressError> {
+        let Some(s) = self.iface(name).and_then(|i| i.stack) else { return Err(AddressError::NotLayer3) };
+        if !on {
+            if self.dhcp_clients.remove(&s).is_some() {
+                self.stack.ifaces[s].dhcp_client = false;
+                self.stack.set_addr(s, None);
+                self.sync_routes();
+            }
+            return Ok(());
+        }
+        if self.dhcp_clients.contains_key(&s) {
+            return Ok(());
+        }
+        self.stack.ifaces[s].secondaries.clear();
+        self.stack.set_addr(s, None);
+        let mac = self.stack.ifaces[s].mac;
+        let seed = u32::from_be_bytes([mac.0[2], mac.0[3], mac.0[4], mac.0[5]]);
+        let mut client = dhcp::Client::new(mac, &self.system.hostname, seed);
+        client.broadcast = true;
+        self.dhcp_clients.insert(s, InterfaceClient { client, gateway: None });
+        self.stack.ifaces[s].dhcp_client = true;
+        self.stack.bind(Binding::Udp(dhcp::CLIENT_PORT));
+        if self.stack.ifaces[s].up {
+            self.dhcp_clients.get_mut(&s).expect("inserted").client.start(now);
+        }
+        self.sync_routes();
+        self.dhcp_client_flush(now);
+        Ok(())
+    }
+
+    /// Does this interface take its address from DHCP?
+    pub fn address_from_dhcp(&self, stack_iface: usize) -> bool {
+        self.dhcp_clients.contains_key(&stack_iface)
+    }
+
+    /// The default routes DHCP leases gave.
+    pub(super) fn dhcp_default_routes(&self) -> Vec<StaticRoute> {
+        self.dhcp_clients
+            .values()
+            .filter_map(|c| c.gateway)
+            .map(|gw| StaticRoute { prefix: Prefix::DEFAULT, iface: None, next_hop: Some(gw), distance: 254 })
+            .collect()
+    }
+
+    /// Interfaces that came up ask for a lease; those that went down let theirs go.
+    pub(super) fn dhcp_client_sync(&mut self, now: Time) {
+        let mut changed = false;
+        for (&s, c) in self.dhcp_clients.iter_mut() {
+            let up = self.stack.ifaces[s].up;
+            let active = c.client.lease.is_some() || c.client.poll_at().is_some();
+            if up && !active {
+                c.client.start(now);
+                changed = true;
+            } else if !up && active {
+                c.client.stop();
+                c.gateway = None;
+                self.stack.set_addr(s, None);
+                changed = true;
+            }
+        }
+        if changed {
+            self.sync_routes();
+            self.dhcp_client_flush(now);
+        }
+    }
+
+    /// A message on UDP port 68 (the `IP_SERVICES` table sends it here).
+    pub(super) fn dhcp_client_packet(&mut self, now: Time, p: &Payload, _ports: &[Port]) {
+        let Some(m) = p.bytes.get(udp::HEADER_LEN..).and_then(Message::parse) else { return };
+        let Some(c) = self.dhcp_clients.get_mut(&p.iface) else { return };
+        c.client.receive(now, &m);
+        self.dhcp_client_flush(now);
+    }
+
+    pub(super) fn dhcp_client_deadline(&self) -> Option<Time> {
+        self.dhcp_clients.values().filter_map(|c| c.client.poll_at()).min()
+    }
+
+    pub(super) fn dhcp_client_poll(&mut self, now: Time, _ports: &[Port]) -> String {
+        for c in self.dhcp_clients.values_mut() {
+            if c.client.poll_at().is_some_and(|t| t <= now) {
+                c.client.poll(now);
+            }
+        }
+        self.dhcp_client_flush(now);
+        String::new()
+    }
+
+    /// Send what the clients queued; take their leases.
+    fn dhcp_client_flush(&mut self, now: Time) {
+        use crate::proto::dhcp::{ClientEvent, ClientTo};
+        let ifaces: Vec<usize> = self.dhcp_clients.keys().copied().collect();
+        let mut routes_changed = false;
+        for s in ifaces {
+            let c = self.dhcp_clients.get_mut(&s).expect("listed");
+            let out = std::mem::take(&mut c.client.out);
+            let events = std::mem::take(&mut c.client.events);
+            for (to, m) in out {
+                let data = m.emit();
+                let ports = (dhcp::CLIENT_PORT, dhcp::SERVER_PORT);
+                match to {
+                    ClientTo::Broadcast => {
+                        let src = if m.ciaddr.is_unspecified() { Ipv4Addr::UNSPECIFIED } else { m.ciaddr };
+                        let _ =
+                            self.stack.send_udp_to_mac(s, src, Ipv4Addr::BROADCAST, BROADCAST, ports, DHCP_TTL, &data);
+                    }
+                    ClientTo::Server(server) => {
+                        let src = m.ciaddr;
+                        let len = udp::HEADER_LEN + data.len();
+                        let _ = self.stack.originate(now, src, server, IpProtocol::Udp, None, len, |b| {
+                            udp::emit(b, src, server, ports.0, ports.1, &data)
+                        });
+                    }
+                }
+            }
+            for e in events {
+                match e {
+                    ClientEvent::Bound(lease) => {
+                        let name = self.stack.ifaces[s].name.clone();
+                        self.stack.set_addr(s, Some((lease.addr, lease.len)));
+                        if let Some(c) = self.dhcp_clients.get_mut(&s) {
+                            c.gateway = lease.router;
+                        }
+                        routes_changed = true;
+                        self.pending_log.push_str(&format!(
+                            "\n%DHCP-6-ADDRESS_ASSIGN: Interface {name} assigned DHCP address {}, mask {}, hostname {}\n",
+                            lease.addr,
+                            crate::proto::ipv4::mask_of(lease.len),
+                            self.system.hostname
+                        ));
+                        self.note_dhcp(DhcpStep::Leased, lease.addr, s);
+                    }
+                    ClientEvent::GaveUp | ClientEvent::Refused | ClientEvent::Expired => {
+                        // IOS keeps asking, without an address meanwhile.
+                        self.stack.set_addr(s, None);
+                        if let Some(c) = self.dhcp_clients.get_mut(&s) {
+                            c.gateway = None;
+                            c.client.start(now);
+                        }
+                        routes_changed = true;
+                    }
+                }
+            }
+        }
+        if routes_changed {
+            self.sync_routes();
+        }
+        if self.dhcp_clients.values().any(|c| !c.client.out.is_empty()) {
+            self.dhcp_client_flush(now);
+        }
+        self.refresh_due();
+    }
+}

@@ -189,6 +189,8 @@ pub struct Ios {
     lookup_waiter: Option<resolver::Waiting>,
     /// An outgoing connection the terminal waits for.
     attempt: Option<(crate::proto::tcp::ConnId, tcp::AttemptWaiter)>,
+    /// `ip address dhcp` clients, by IP interface.
+    pub dhcp_clients: BTreeMap<usize, dhcp::InterfaceClient>,
 }
 
 /// A handler for a control frame: it returns whether the frame was its own.
@@ -228,6 +230,7 @@ const IP_SERVICES: &[(Binding, PacketHandler)] = &[
     (Binding::Udp(crate::proto::hsrp::PORT), Ios::hsrp_packet),
     (Binding::Udp(crate::proto::rip::packet::PORT), Ios::rip_packet),
     (Binding::Udp(crate::proto::dhcp::SERVER_PORT), Ios::dhcp_packet),
+    (Binding::Udp(crate::proto::dhcp::CLIENT_PORT), Ios::dhcp_client_packet),
     (Binding::Protocol(6), Ios::tcp_segment),
     (Binding::Udp(resolver::PORT), Ios::resolver_packet),
 ];
@@ -243,6 +246,7 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (Ios::hsrp_deadline, Ios::hsrp_poll),
     (Ios::rip_deadline, Ios::rip_poll),
     (Ios::dhcp_deadline, Ios::dhcp_poll),
+    (Ios::dhcp_client_deadline, Ios::dhcp_client_poll),
     (Ios::tcp_deadline, Ios::tcp_poll),
     (Ios::resolver_deadline, Ios::resolver_poll),
 ];
@@ -293,6 +297,7 @@ impl Ios {
             resolver_due: None,
             lookup_waiter: None,
             attempt: None,
+            dhcp_clients: BTreeMap::new(),
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
@@ -401,6 +406,7 @@ impl Ios {
                 statics.push(StaticRoute { prefix: Prefix::DEFAULT, iface: None, next_hop: Some(gw), distance: 1 });
             }
         }
+        statics.extend(self.dhcp_default_routes());
         self.stack.statics = statics;
         self.stack.rebuild_routes();
     }
@@ -711,6 +717,7 @@ impl Ios {
         self.rip_sync(now);
         self.hsrp_sync(now);
         self.dhcp_sync(now);
+        self.dhcp_client_sync(now);
     }
 
     /// The IP interface of a VLAN's SVI.
