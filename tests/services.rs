@@ -198,3 +198,33 @@ fn a_router_interface_takes_its_address_and_default_route_from_dhcp() {
     let t = transcript(&mut net, "@R2\nconf t\ninterface g0/0/1\nip address 10.1.1.2 255.255.255.252\nend\nshow ip interface brief | include 0/0/1\n");
     assert!(t.contains("GigabitEthernet0/0/1   10.1.1.2        YES manual up"), "{t}");
 }
+
+#[test]
+fn a_windows_server_hands_out_addresses_from_its_netsh_scope() {
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    let t = transcript(
+        &mut net,
+        "@R1\nenable\nconf t\nno ip dhcp pool LAN\nend\n@SRV1\nnetsh dhcp server add scope 192.168.10.0 255.255.255.0 Office\nnetsh dhcp server scope 192.168.10.0 add iprange 192.168.10.100 192.168.10.150\nnetsh dhcp server scope 192.168.10.0 set optionvalue 003 IPADDRESS 192.168.10.1\nnetsh dhcp server scope 192.168.10.0 set optionvalue 006 IPADDRESS 192.168.10.254\nnetsh dhcp server scope 192.168.10.0 set optionvalue 015 STRING ccna-lab.com\nnetsh dhcp server scope 10.9.9.0 add iprange 10.9.9.1 10.9.9.2\n@PC1\nipconfig /renew\nipconfig\nipconfig /release\nipconfig /renew\nipconfig /all\nping server\n",
+    );
+    assert!(
+        t.contains(
+            "C:\\>netsh dhcp server add scope 192.168.10.0 255.255.255.0 Office\n\nCommand completed successfully.\n"
+        ),
+        "{t}"
+    );
+    assert!(t.contains("The command needs a valid Scope IP Address."), "{t}");
+    // Renewing with R1, whose pool is gone, fails; Windows keeps its lease.
+    assert!(t.contains("C:\\>ipconfig /renew\nDHCP request failed. \n"), "{t}");
+    assert!(section(&t, "C:\\>ipconfig\n").contains("   IPv4 Address....................: 192.168.10.11\n"), "{t}");
+    // The first address of the range, no conflict pings, an eight-day lease.
+    assert!(t.contains("   IP Address......................: 192.168.10.100\n"), "{t}");
+    assert!(t.contains("   DHCP Servers....................: 192.168.10.254\n"), "{t}");
+    assert!(t.contains("   Lease Expires...................: Tuesday, March 9, 1993"), "{t}");
+    assert!(t.contains("Pinging server.ccna-lab.com [192.168.10.254]"), "{t}");
+    let srv = net.find("SRV1").unwrap();
+    let lines = wirelab::cli::host::config_lines(net.device(srv).as_host().unwrap());
+    assert!(
+        lines.contains(&"netsh dhcp server scope 192.168.10.0 add iprange 192.168.10.100 192.168.10.150".to_string()),
+        "{lines:?}"
+    );
+}

@@ -35,6 +35,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
         "nslookup" => nslookup(dev, ctx, args),
         "curl" => curl(dev, ctx, args),
         "dnscmd" if dev.model == crate::base::Model::Server => dnscmd(dev, args),
+        "netsh" if dev.model == crate::base::Model::Server => netsh(dev, args),
         "help" | "?" => print(dev, HELP),
         other => {
             dev.console.push_str(&format!(
@@ -128,7 +129,7 @@ fn renew(dev: &mut Device, ctx: &mut Ctx) {
             Some(lease.dns.first().copied().unwrap_or(Ipv4Addr::UNSPECIFIED)),
         )),
         // Packet Tracer's words (with its trailing space); the adapter then has an APIPA address.
-        DhcpOutcome::GaveUp(_) => out.push_str("DHCP request failed. \n"),
+        DhcpOutcome::GaveUp(_) | DhcpOutcome::RenewFailed => out.push_str("DHCP request failed. \n"),
         DhcpOutcome::Released => {}
     });
     host(dev).renew(ctx.now, &name, mac, Some(waiter));
@@ -431,6 +432,54 @@ fn curl(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     }
 }
 
+/// `netsh dhcp server add scope NETWORK MASK NAME`, `netsh dhcp server scope
+/// NETWORK add iprange START END`, `... set optionvalue 003|006 IPADDRESS
+/// A...` and `... 015 STRING DOMAIN`: Windows Server's DHCP scopes.
+fn netsh(dev: &mut Device, args: &[&str]) -> Response {
+    use crate::device::dhcp_service::ScopeError;
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let words: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let ip = |i: usize| args.get(i).and_then(|a| a.parse::<Ipv4Addr>().ok());
+    let h = host(dev);
+    let result = match words.as_slice() {
+        ["dhcp", "server", "add", "scope", _, _, _, ..] => match (ip(4), ip(5)) {
+            (Some(net), Some(mask)) => h.dhcp_service.add_scope(net, mask, args[6]),
+            _ => Err(ScopeError::BadMask),
+        },
+        ["dhcp", "server", "scope", _, "add", "iprange", _, _] => match (ip(3), ip(6), ip(7)) {
+            (Some(net), Some(a), Some(b)) => h.dhcp_service.add_range(net, a, b),
+            _ => Err(ScopeError::OutsideScope),
+        },
+        ["dhcp", "server", "scope", _, "set", "optionvalue", code, kind, _, ..] => {
+            let values: Vec<String> = args[8..].iter().map(|v| v.to_string()).collect();
+            match (ip(3), code.parse::<u8>(), *kind) {
+                (Some(net), Ok(c @ (3 | 6)), "ipaddress") if values.iter().all(|v| v.parse::<Ipv4Addr>().is_ok()) => {
+                    h.dhcp_service.set_option(net, c, &values)
+                }
+                (Some(net), Ok(15), "string") => h.dhcp_service.set_option(net, 15, &values),
+                _ => Err(ScopeError::NoSuchScope),
+            }
+        }
+        _ => {
+            let text = format!("The following command was not found: {}.\n\n", args.join(" "));
+            return refuse(dev, Rejection::Usage, &text);
+        }
+    };
+    host(dev).sync_dhcp_service();
+    match result {
+        Ok(()) => print(dev, "\nCommand completed successfully.\n\n"),
+        Err(ScopeError::NoSuchScope) => {
+            refuse(dev, Rejection::Refused, "\nThe command needs a valid Scope IP Address.\n\n")
+        }
+        Err(ScopeError::BadMask) => {
+            refuse(dev, Rejection::Refused, "\nThe specified IP address or subnet mask is not valid.\n\n")
+        }
+        Err(ScopeError::OutsideScope) => {
+            refuse(dev, Rejection::Refused, "\nThe specified IP address range is not valid for the scope.\n\n")
+        }
+    }
+}
+
 /// nslookup's words for each try that timed out.
 fn timeouts(n: u32) -> String {
     "DNS request timed out.\n    timeout was 2 seconds.\n".repeat(n as usize)
@@ -672,6 +721,7 @@ pub fn config_lines(h: &Host) -> Vec<String> {
     if h.dhcp_enabled() {
         lines.push("ipconfig /dhcp".to_string());
         lines.extend(dns_service_lines(h));
+        lines.extend(h.dhcp_service.commands());
         return lines;
     }
     if let Some((addr, len)) = h.addr() {
@@ -685,6 +735,7 @@ pub fn config_lines(h: &Host) -> Vec<String> {
         lines.push(format!("dns {dns}"));
     }
     lines.extend(dns_service_lines(h));
+    lines.extend(h.dhcp_service.commands());
     lines
 }
 

@@ -9,10 +9,12 @@
 
 use std::net::Ipv4Addr;
 
+use super::dhcp_service::DhcpService;
 use super::web::{Fetch, FetchOutcome, WebServer};
 use super::Port;
 use crate::proto::decision::{Decision, DhcpStep};
 use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, ClientTo, Message};
+use crate::proto::dhcp::{Arrival, ReplyTo, ServerAction};
 use crate::proto::dns::{self, Resolution, Resolver, Zones};
 use crate::proto::ethernet::BROADCAST;
 use crate::proto::http::Url;
@@ -42,6 +44,8 @@ pub enum DhcpOutcome {
     GaveUp(Ipv4Addr),
     /// The lease went back to the server; the adapter has no address.
     Released,
+    /// No server answered a renewal; the adapter keeps its lease.
+    RenewFailed,
 }
 
 /// What the prompt prints when the exchange it waits for ends (the CLI
@@ -104,6 +108,8 @@ pub struct Host {
     /// A Server's web service (on by default).
     pub web: Option<WebServer>,
     fetch: Option<(Fetch, FetchWaiter)>,
+    /// A Server's DHCP service (scopes set with netsh).
+    pub dhcp_service: DhcpService,
 }
 
 impl std::fmt::Debug for Host {
@@ -147,6 +153,7 @@ impl Host {
             tcp,
             web: server.then(WebServer::default),
             fetch: None,
+            dhcp_service: DhcpService::default(),
         }
     }
 
@@ -339,6 +346,54 @@ impl Host {
         }
     }
 
+    /// A Server's DHCP service, on or off with its scopes.
+    pub fn sync_dhcp_service(&mut self) {
+        if self.dhcp_service.scopes.is_empty() {
+            self.stack.unbind(Binding::Udp(dhcp::SERVER_PORT));
+        } else {
+            self.stack.bind(Binding::Udp(dhcp::SERVER_PORT));
+        }
+    }
+
+    /// A request on port 67 for a Server's DHCP service.
+    fn serve_dhcp(&mut self, now: Time, p: &crate::proto::ip_stack::Payload) {
+        let Some(m) = p.bytes.get(udp::HEADER_LEN..).and_then(Message::parse) else { return };
+        if m.is_reply() {
+            return;
+        }
+        let Some((addr, _)) = self.addr() else { return };
+        let arrival = Arrival { iface: 0, server_addr: addr, subnets: self.stack.ifaces[0].addresses().collect() };
+        let (pools, excluded) = (self.dhcp_service.pools(), self.dhcp_service.excluded());
+        self.dhcp_service.server.receive(now, &m, arrival, &pools, &excluded, &[addr]);
+        self.flush_dhcp_service(now);
+    }
+
+    fn flush_dhcp_service(&mut self, now: Time) {
+        for action in std::mem::take(&mut self.dhcp_service.server.out) {
+            let ServerAction::Reply { to, message, .. } = action else { continue };
+            let Some((src, _)) = self.addr() else { continue };
+            let data = message.emit();
+            let len = udp::HEADER_LEN + data.len();
+            let mut routed = |dst: Ipv4Addr, port: u16| {
+                let _ = self.stack.originate(now, src, dst, IpProtocol::Udp, None, len, |b| {
+                    udp::emit(b, src, dst, dhcp::SERVER_PORT, port, &data)
+                });
+            };
+            match to {
+                ReplyTo::Relay(relay) => routed(relay, dhcp::SERVER_PORT),
+                ReplyTo::Client(client) => routed(client, dhcp::CLIENT_PORT),
+                ReplyTo::Broadcast | ReplyTo::Hardware(..) => {
+                    let (dst, mac) = match to {
+                        ReplyTo::Hardware(ip, mac) => (ip, mac),
+                        _ => (Ipv4Addr::BROADCAST, BROADCAST),
+                    };
+                    let ports = (dhcp::SERVER_PORT, dhcp::CLIENT_PORT);
+                    let _ = self.stack.send_udp_to_mac(0, src, dst, mac, ports, 128, &data);
+                }
+            }
+        }
+    }
+
     /// A Server's DNS service, on or off with its zones.
     pub fn sync_dns_service(&mut self) {
         if self.dns_zones.zones.is_empty() {
@@ -359,7 +414,8 @@ impl Host {
 
     pub fn poll_at(&self) -> Option<Time> {
         let client = self.dhcp.as_ref().and_then(Client::poll_at);
-        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at()]
+        let service = self.dhcp_service.server.poll_at();
+        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service]
             .into_iter()
             .flatten()
             .min()
@@ -375,6 +431,11 @@ impl Host {
         if self.tcp.poll_at().is_some_and(|t| t <= now) {
             self.tcp.poll(now);
             self.flush_tcp(now);
+        }
+        if self.dhcp_service.server.poll_at().is_some_and(|t| t <= now) {
+            let pools = self.dhcp_service.pools();
+            self.dhcp_service.server.poll(now, &pools);
+            self.flush_dhcp_service(now);
         }
         if self.retry_at.is_some_and(|t| t <= now) {
             self.retry_at = None;
@@ -414,6 +475,9 @@ impl Host {
                 udp::emit(b, src, dst, dns::PORT, src_port, &answer)
             });
             return;
+        }
+        if p.binding == Binding::Udp(dhcp::SERVER_PORT) {
+            return self.serve_dhcp(now, p);
         }
         if p.binding != Binding::Udp(dhcp::CLIENT_PORT) {
             return;
@@ -475,6 +539,7 @@ impl Host {
                     }
                     None
                 }
+                ClientEvent::RenewFailed => Some(DhcpOutcome::RenewFailed),
                 ClientEvent::Expired => {
                     self.configure(None, None);
                     self.dns = None;

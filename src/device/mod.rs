@@ -7,6 +7,7 @@
 //! CLI: the CLI calls devices.
 
 pub mod bridge;
+pub mod dhcp_service;
 mod host;
 pub mod ios;
 pub(crate) mod web;

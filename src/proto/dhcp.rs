@@ -399,9 +399,12 @@ pub const PING_TIMEOUT: Duration = Duration::from_millis(500);
 /// How long an offered address stays reserved for its client.
 const OFFER_HOLD: Duration = Duration::from_secs(30);
 
-/// The DHCP server of an IOS box.
+/// A DHCP server: an IOS box's, or a Windows Server's.
 #[derive(Clone, Debug, Default)]
 pub struct Server {
+    /// Pings before an offer: IOS's `ip dhcp ping packets` is 2; a Windows
+    /// server's conflict detection is off (0) unless set.
+    pub ping_packets: Option<u8>,
     pub bindings: BTreeMap<Ipv4Addr, Binding>,
     pub conflicts: BTreeMap<Ipv4Addr, Conflict>,
     offered: BTreeMap<Ipv4Addr, (Mac, Time)>,
@@ -507,6 +510,9 @@ impl Server {
                 && !self.probes.iter().any(|p| p.addr == *a)
         });
         let Some(addr) = free else { return };
+        if self.ping_packets == Some(0) {
+            return self.offer(now, &discover, &arrival, pool, addr);
+        }
         self.out.push(ServerAction::Ping(addr));
         self.probes.push(Probe {
             addr,
@@ -653,7 +659,7 @@ impl Server {
                 i += 1;
                 continue;
             }
-            if self.probes[i].pings < PING_PACKETS {
+            if self.probes[i].pings < self.ping_packets.unwrap_or(PING_PACKETS) {
                 let p = &mut self.probes[i];
                 p.pings += 1;
                 p.next_at = now + PING_TIMEOUT;
@@ -729,6 +735,8 @@ pub enum ClientEvent {
     Refused,
     /// The lease ran out.
     Expired,
+    /// A renewal no server answered: the lease it has stays until it runs out.
+    RenewFailed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -912,6 +920,16 @@ impl Client {
             return;
         }
         match self.state.clone() {
+            State::Requesting(_)
+                if self.tries + 1 >= RETRY.len()
+                    && self.lease.as_ref().is_some_and(|l| l.expires.is_none_or(|e| e > now)) =>
+            {
+                // Windows keeps a lease it could not renew until it expires.
+                self.state = State::Bound;
+                self.next_at =
+                    self.lease.as_ref().and_then(|l| l.renew_at.filter(|t| *t > now).or(l.rebind_at).or(l.expires));
+                self.events.push(ClientEvent::RenewFailed);
+            }
             State::Selecting | State::Requesting(_) if self.tries + 1 >= RETRY.len() => {
                 self.state = State::Idle;
                 self.next_at = None;

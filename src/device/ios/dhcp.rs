@@ -340,6 +340,7 @@ impl Ios {
                         ));
                         self.note_dhcp(DhcpStep::Leased, lease.addr, s);
                     }
+                    ClientEvent::RenewFailed => {}
                     ClientEvent::GaveUp | ClientEvent::Refused | ClientEvent::Expired => {
                         // IOS keeps asking, without an address meanwhile.
                         self.stack.set_addr(s, None);
