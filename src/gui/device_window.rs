@@ -36,6 +36,9 @@ pub struct Form {
     pub address: String,
     pub mask: String,
     pub gateway: String,
+    /// A host obtains its address automatically (DHCP) rather than statically.
+    pub dhcp: bool,
+    pub dns: String,
     pub port_on: bool,
     pub loaded_for: Option<(String, usize)>,
 }
@@ -233,6 +236,8 @@ fn config(
         w.form.mask = addr.map_or(String::new(), |(_, m)| m.to_string());
         w.form.port_on = d.port_admin_up(iface);
         w.form.gateway = d.as_host().and_then(|h| h.gateway).map_or(String::new(), |g| g.to_string());
+        w.form.dhcp = d.as_host().is_some_and(|h| h.dhcp_enabled());
+        w.form.dns = d.as_host().and_then(|h| h.dns).map_or(String::new(), |g| g.to_string());
         w.form.loaded_for = Some((w.device.clone(), iface));
     }
     egui::Grid::new("config-form").num_columns(2).show(ui, |ui| {
@@ -260,15 +265,40 @@ fn config(
                 }
             });
         ui.end_row();
+        if is_host {
+            // As on a PC's IP configuration: static, or obtained by DHCP.
+            ui.label("");
+            ui.horizontal(|ui| {
+                targets
+                    .mark(format!("config:{dev}:static"), ui.radio_value(&mut w.form.dhcp, false, tr(lang, "static")));
+                targets.mark(format!("config:{dev}:dhcp"), ui.radio_value(&mut w.form.dhcp, true, tr(lang, "dhcp")));
+            });
+            ui.end_row();
+        }
+        // With DHCP the fields show the lease and cannot be typed in.
+        let editable = !(is_host && w.form.dhcp);
         ui.label(tr(lang, "address"));
-        targets.mark(format!("config:{dev}:address"), ui.text_edit_singleline(&mut w.form.address));
+        targets.mark(
+            format!("config:{dev}:address"),
+            ui.add_enabled(editable, egui::TextEdit::singleline(&mut w.form.address)),
+        );
         ui.end_row();
         ui.label(tr(lang, "mask"));
-        targets.mark(format!("config:{dev}:mask"), ui.text_edit_singleline(&mut w.form.mask));
+        targets
+            .mark(format!("config:{dev}:mask"), ui.add_enabled(editable, egui::TextEdit::singleline(&mut w.form.mask)));
         ui.end_row();
         if is_host {
             ui.label(tr(lang, "gateway"));
-            targets.mark(format!("config:{dev}:gateway"), ui.text_edit_singleline(&mut w.form.gateway));
+            targets.mark(
+                format!("config:{dev}:gateway"),
+                ui.add_enabled(editable, egui::TextEdit::singleline(&mut w.form.gateway)),
+            );
+            ui.end_row();
+            ui.label(tr(lang, "dns_server"));
+            targets.mark(
+                format!("config:{dev}:dns"),
+                ui.add_enabled(editable, egui::TextEdit::singleline(&mut w.form.dns)),
+            );
             ui.end_row();
         } else {
             ui.label("");
@@ -278,13 +308,19 @@ fn config(
     });
     if targets.mark(format!("config:{dev}:apply"), ui.button(tr(lang, "apply"))).clicked() {
         let f = w.form.clone();
-        if is_host {
+        if is_host && f.dhcp {
+            issue(ws, w, &["ipconfig /dhcp".to_string()]);
+        } else if is_host {
             let line = if f.gateway.trim().is_empty() {
                 format!("ipconfig {} {}", f.address, f.mask)
             } else {
                 format!("ipconfig {} {} {}", f.address, f.mask, f.gateway)
             };
-            issue(ws, w, &[line]);
+            let mut lines = vec![line];
+            if !f.dns.trim().is_empty() {
+                lines.push(format!("dns {}", f.dns.trim()));
+            }
+            issue(ws, w, &lines);
         } else {
             let iface = ports.get(f.iface).cloned().unwrap_or_default();
             let mut lines = vec!["enable".to_string(), "configure terminal".into(), format!("interface {iface}")];
