@@ -13,10 +13,9 @@ use super::dhcp_service::DhcpService;
 use super::web::{Fetch, FetchOutcome, WebServer};
 use super::Port;
 use crate::proto::decision::{Decision, DhcpStep};
-use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, ClientTo, Message};
-use crate::proto::dhcp::{Arrival, ReplyTo, ServerAction};
+use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, Message};
+use crate::proto::dhcp::{Arrival, ServerAction};
 use crate::proto::dns::{self, Resolution, Resolver, Zones};
-use crate::proto::ethernet::BROADCAST;
 use crate::proto::http::Url;
 use crate::proto::ip_stack::{Binding, Delivery, Encap, IpStack, StackConfig};
 use crate::proto::rib::{Prefix, StaticRoute};
@@ -370,26 +369,8 @@ impl Host {
 
     fn flush_dhcp_service(&mut self, now: Time) {
         for action in std::mem::take(&mut self.dhcp_service.server.out) {
-            let ServerAction::Reply { to, message, .. } = action else { continue };
-            let Some((src, _)) = self.addr() else { continue };
-            let data = message.emit();
-            let len = udp::HEADER_LEN + data.len();
-            let mut routed = |dst: Ipv4Addr, port: u16| {
-                let _ = self.stack.originate(now, src, dst, IpProtocol::Udp, None, len, |b| {
-                    udp::emit(b, src, dst, dhcp::SERVER_PORT, port, &data)
-                });
-            };
-            match to {
-                ReplyTo::Relay(relay) => routed(relay, dhcp::SERVER_PORT),
-                ReplyTo::Client(client) => routed(client, dhcp::CLIENT_PORT),
-                ReplyTo::Broadcast | ReplyTo::Hardware(..) => {
-                    let (dst, mac) = match to {
-                        ReplyTo::Hardware(ip, mac) => (ip, mac),
-                        _ => (Ipv4Addr::BROADCAST, BROADCAST),
-                    };
-                    let ports = (dhcp::SERVER_PORT, dhcp::CLIENT_PORT);
-                    let _ = self.stack.send_udp_to_mac(0, src, dst, mac, ports, 128, &data);
-                }
+            if let ServerAction::Reply { to, message, .. } = action {
+                dhcp::send_reply(&mut self.stack, now, 0, to, &message, 128);
             }
         }
     }
@@ -495,21 +476,7 @@ impl Host {
         let out = std::mem::take(&mut c.out);
         let events = std::mem::take(&mut c.events);
         for (to, m) in out {
-            let data = m.emit();
-            let ports = (dhcp::CLIENT_PORT, dhcp::SERVER_PORT);
-            match to {
-                ClientTo::Broadcast => {
-                    let src = if m.ciaddr.is_unspecified() { Ipv4Addr::UNSPECIFIED } else { m.ciaddr };
-                    let _ = self.stack.send_udp_to_mac(0, src, Ipv4Addr::BROADCAST, BROADCAST, ports, 128, &data);
-                }
-                ClientTo::Server(server) => {
-                    let src = m.ciaddr;
-                    let len = udp::HEADER_LEN + data.len();
-                    let _ = self.stack.originate(now, src, server, IpProtocol::Udp, None, len, |b| {
-                        udp::emit(b, src, server, ports.0, ports.1, &data)
-                    });
-                }
-            }
+            dhcp::send_from_client(&mut self.stack, now, 0, to, &m, 128);
         }
         for e in events {
             let outcome = match e {

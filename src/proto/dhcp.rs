@@ -19,9 +19,11 @@ use std::net::Ipv4Addr;
 pub use smoltcp::wire::DhcpMessageType as Kind;
 use smoltcp::wire::{DhcpOption, DhcpPacket, DhcpRepr};
 
-use super::ethernet::Mac;
-use super::ipv4;
+use super::ethernet::{Mac, BROADCAST};
+use super::ip_stack::IpStack;
+use super::{ipv4, udp};
 use crate::sim::{Duration, Time};
+use smoltcp::wire::IpProtocol;
 
 /// The server's UDP port (and the port relays speak to each other on).
 pub const SERVER_PORT: u16 = 67;
@@ -973,6 +975,52 @@ impl Client {
 
     pub fn poll_at(&self) -> Option<Time> {
         self.next_at
+    }
+}
+
+/// Send a server's reply where [`ReplyTo`] says, from `iface` (whose
+/// address is the server's): routed to a relay or a renewing client, else
+/// straight to the client's MAC or the broadcast address. Returns whether it left.
+pub fn send_reply(stack: &mut IpStack, now: Time, iface: usize, to: ReplyTo, m: &Message, ttl: u8) -> bool {
+    let data = m.emit();
+    let routed = |stack: &mut IpStack, dst: Ipv4Addr, port: u16| {
+        let Ok(src) = stack.source_for(dst) else { return false };
+        let len = udp::HEADER_LEN + data.len();
+        stack
+            .originate(now, src, dst, IpProtocol::Udp, None, len, |b| udp::emit(b, src, dst, SERVER_PORT, port, &data))
+            .is_ok()
+    };
+    match to {
+        ReplyTo::Relay(relay) => routed(stack, relay, SERVER_PORT),
+        ReplyTo::Client(client) => routed(stack, client, CLIENT_PORT),
+        ReplyTo::Broadcast | ReplyTo::Hardware(..) => {
+            let Some((src, _)) = stack.ifaces.get(iface).and_then(|i| i.addr) else { return false };
+            let (dst, mac) = match to {
+                ReplyTo::Hardware(ip, mac) => (ip, mac),
+                _ => (Ipv4Addr::BROADCAST, BROADCAST),
+            };
+            stack.send_udp_to_mac(iface, src, dst, mac, (SERVER_PORT, CLIENT_PORT), ttl, &data).is_ok()
+        }
+    }
+}
+
+/// Send a client's message out of `iface`: broadcast (from 0.0.0.0 until it
+/// has an address), or routed to the server that gave its lease.
+pub fn send_from_client(stack: &mut IpStack, now: Time, iface: usize, to: ClientTo, m: &Message, ttl: u8) {
+    let data = m.emit();
+    let ports = (CLIENT_PORT, SERVER_PORT);
+    match to {
+        ClientTo::Broadcast => {
+            let src = m.ciaddr;
+            let _ = stack.send_udp_to_mac(iface, src, Ipv4Addr::BROADCAST, BROADCAST, ports, ttl, &data);
+        }
+        ClientTo::Server(server) => {
+            let src = m.ciaddr;
+            let len = udp::HEADER_LEN + data.len();
+            let _ = stack.originate(now, src, server, IpProtocol::Udp, None, len, |b| {
+                udp::emit(b, src, server, ports.0, ports.1, &data)
+            });
+        }
     }
 }
 

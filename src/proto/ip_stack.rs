@@ -832,11 +832,24 @@ impl IpStack {
         ttl: u8,
         data: &[u8],
     ) -> Result<(), SendError> {
+        let src_mac = self.ifaces.get(iface).ok_or(SendError::NoRoute)?.mac;
+        self.send_udp_frame(iface, (src_mac, src), (dst_mac, dst), ports, ttl, data)
+    }
+
+    /// A UDP datagram in an Ethernet frame out of `iface`, as given.
+    fn send_udp_frame(
+        &mut self,
+        iface: usize,
+        (src_mac, src): (Mac, Ipv4Addr),
+        (dst_mac, dst): (Mac, Ipv4Addr),
+        ports: (u16, u16),
+        ttl: u8,
+        data: &[u8],
+    ) -> Result<(), SendError> {
         let i = self.ifaces.get(iface).ok_or(SendError::NoRoute)?;
         if !i.up || i.encap != Encap::Ethernet {
             return Err(SendError::NoRoute);
         }
-        let src_mac = i.mac;
         let ident = self.next_ident();
         let len = udp::HEADER_LEN + data.len();
         let packet =
@@ -864,16 +877,7 @@ impl IpStack {
             return Err(SendError::NoRoute);
         }
         let src = i.addr.map(|(a, _)| a).ok_or(SendError::NoSourceAddress)?;
-        let ident = self.next_ident();
-        let len = udp::HEADER_LEN + data.len();
-        let packet = ipv4::build(src, group, IpProtocol::Udp, ttl, ident, len, |b| {
-            udp::emit(b, src, group, ports.0, ports.1, data)
-        });
-        let frame = ethernet::build(ipv4::multicast_mac(group), src_mac, EthernetProtocol::Ipv4, packet.len(), |b| {
-            b.copy_from_slice(&packet)
-        });
-        self.out.push((iface, frame));
-        Ok(())
+        self.send_udp_frame(iface, (src_mac, src), (ipv4::multicast_mac(group), group), ports, ttl, data)
     }
 
     /// Encapsulate an IPv4 packet and queue it on `hop.iface`, resolving the

@@ -162,29 +162,7 @@ impl Ios {
             dhcp::Kind::Ack => DhcpStep::Acknowledged,
             _ => DhcpStep::Refused,
         };
-        let data = m.emit();
-        let len = udp::HEADER_LEN + data.len();
-        let routed = |ios: &mut Ios, dst: Ipv4Addr, dst_port: u16| {
-            let Ok(src) = ios.stack.source_for(dst) else { return false };
-            ios.stack
-                .originate(now, src, dst, IpProtocol::Udp, None, len, |b| {
-                    udp::emit(b, src, dst, dhcp::SERVER_PORT, dst_port, &data)
-                })
-                .is_ok()
-        };
-        let sent = match to {
-            ReplyTo::Relay(relay) => routed(self, relay, dhcp::SERVER_PORT),
-            ReplyTo::Client(client) => routed(self, client, dhcp::CLIENT_PORT),
-            ReplyTo::Broadcast | ReplyTo::Hardware(..) => {
-                let Some((src, _)) = self.stack.ifaces[iface].addr else { return };
-                let (dst, mac) = match to {
-                    ReplyTo::Hardware(ip, mac) => (ip, mac),
-                    _ => (Ipv4Addr::BROADCAST, BROADCAST),
-                };
-                let ports = (dhcp::SERVER_PORT, dhcp::CLIENT_PORT);
-                self.stack.send_udp_to_mac(iface, src, dst, mac, ports, DHCP_TTL, &data).is_ok()
-            }
-        };
+        let sent = dhcp::send_reply(&mut self.stack, now, iface, to, &m, DHCP_TTL);
         if sent {
             self.note_dhcp(step, m.yiaddr, iface);
         }
@@ -298,7 +276,7 @@ impl Ios {
 
     /// Send what the clients queued; take their leases.
     fn dhcp_client_flush(&mut self, now: Time) {
-        use crate::proto::dhcp::{ClientEvent, ClientTo};
+        use crate::proto::dhcp::ClientEvent;
         let ifaces: Vec<usize> = self.dhcp_clients.keys().copied().collect();
         let mut routes_changed = false;
         for s in ifaces {
@@ -306,22 +284,7 @@ impl Ios {
             let out = std::mem::take(&mut c.client.out);
             let events = std::mem::take(&mut c.client.events);
             for (to, m) in out {
-                let data = m.emit();
-                let ports = (dhcp::CLIENT_PORT, dhcp::SERVER_PORT);
-                match to {
-                    ClientTo::Broadcast => {
-                        let src = if m.ciaddr.is_unspecified() { Ipv4Addr::UNSPECIFIED } else { m.ciaddr };
-                        let _ =
-                            self.stack.send_udp_to_mac(s, src, Ipv4Addr::BROADCAST, BROADCAST, ports, DHCP_TTL, &data);
-                    }
-                    ClientTo::Server(server) => {
-                        let src = m.ciaddr;
-                        let len = udp::HEADER_LEN + data.len();
-                        let _ = self.stack.originate(now, src, server, IpProtocol::Udp, None, len, |b| {
-                            udp::emit(b, src, server, ports.0, ports.1, &data)
-                        });
-                    }
-                }
+                dhcp::send_from_client(&mut self.stack, now, s, to, &m, DHCP_TTL);
             }
             for e in events {
                 match e {
