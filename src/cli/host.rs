@@ -326,6 +326,11 @@ fn nslookup(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     let Some(name) = args.first().map(|n| n.to_string()) else {
         return refuse(dev, Rejection::Usage, "Usage: nslookup NAME [SERVER]\n\n");
     };
+    // A single label gets the connection's DNS suffix, as Windows's nslookup appends it.
+    let name = match &host(dev).dns_suffix {
+        Some(suffix) if !name.contains('.') => format!("{name}.{suffix}"),
+        _ => name,
+    };
     let server = match args.get(1).map(|s| s.parse::<Ipv4Addr>()) {
         Some(Ok(s)) => Some(s),
         Some(Err(_)) => {
@@ -394,27 +399,34 @@ fn curl(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
         let scheme = target.split("://").next().unwrap_or(target);
         return refuse(dev, Rejection::Refused, &format!("curl: (1) Protocol \"{scheme}\" not supported\n"));
     };
-    let waiter = move |outcome: &FetchOutcome, out: &mut String| match outcome {
-        FetchOutcome::Response(r) if head => {
-            out.push_str(&r.head.replace("\r\n", "\n"));
-            out.push_str("\n\n");
-        }
-        FetchOutcome::Response(r) => {
-            out.push_str(&r.body);
-            if !r.body.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-        FetchOutcome::Refused { addr, port, after } => out.push_str(&format!(
-            "curl: (7) Failed to connect to {addr} port {port} after {} ms: Couldn't connect to server\n",
-            after.millis()
-        )),
-        FetchOutcome::TimedOut { addr, port, after } => out.push_str(&format!(
-            "curl: (28) Failed to connect to {addr} port {port} after {} ms: Timed out\n",
-            after.millis()
-        )),
-        FetchOutcome::Broken => out.push_str("curl: (56) Recv failure: Connection was reset\n"),
+    let waiter = move |outcome: &FetchOutcome, host: &mut Host| {
+        let mut out = String::new();
+        curl_output(outcome, head, &mut out);
+        host.print(&out);
     };
+    fn curl_output(outcome: &FetchOutcome, head: bool, out: &mut String) {
+        match outcome {
+            FetchOutcome::Response(r) if head => {
+                out.push_str(&r.head.replace("\r\n", "\n"));
+                out.push_str("\n\n");
+            }
+            FetchOutcome::Response(r) => {
+                out.push_str(&r.body);
+                if !r.body.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            FetchOutcome::Refused { addr, port, after } => out.push_str(&format!(
+                "curl: (7) Failed to connect to {addr} port {port} after {} ms: Couldn't connect to server\n",
+                after.millis()
+            )),
+            FetchOutcome::TimedOut { addr, port, after } => out.push_str(&format!(
+                "curl: (28) Failed to connect to {addr} port {port} after {} ms: Timed out\n",
+                after.millis()
+            )),
+            FetchOutcome::Broken => out.push_str("curl: (56) Recv failure: Connection was reset\n"),
+        }
+    }
     match url.host.parse::<Ipv4Addr>() {
         Ok(addr) => {
             host(dev).fetch(ctx.now, &url, addr, head, Box::new(waiter));

@@ -41,7 +41,8 @@ pub enum ScopeError {
 impl DhcpService {
     /// `netsh dhcp server add scope NETWORK MASK NAME`.
     pub fn add_scope(&mut self, network: Ipv4Addr, mask: Ipv4Addr, name: &str) -> Result<(), ScopeError> {
-        let len = ipv4::prefix_len(mask).filter(|l| *l > 0 && *l < 31).ok_or(ScopeError::BadMask)?;
+        // A scope from /8 to /30, as Windows Server takes them.
+        let len = ipv4::prefix_len(mask).filter(|l| (8..31).contains(l)).ok_or(ScopeError::BadMask)?;
         let network = ipv4::network(network, len);
         self.scopes.retain(|s| s.pool.network.map(|n| n.0) != Some(network));
         let pool = Pool {
@@ -89,8 +90,7 @@ impl DhcpService {
     pub fn excluded(&self) -> Vec<Excluded> {
         let mut out = Vec::new();
         for s in &self.scopes {
-            let hosts: Vec<Ipv4Addr> = s.pool.hosts().collect();
-            let (Some(&first), Some(&last)) = (hosts.first(), hosts.last()) else { continue };
+            let Some((first, last)) = s.pool.range() else { continue };
             match s.range {
                 None => out.push(Excluded { low: first, high: Some(last) }),
                 Some((start, end)) => {

@@ -56,7 +56,30 @@ pub type DhcpWaiter = Box<dyn FnOnce(&DhcpOutcome, &mut String) + Send + Sync>;
 pub type LookupWaiter = Box<dyn FnOnce(&Resolution, &mut super::Device, Time) + Send + Sync>;
 
 /// What the prompt prints when a fetch ends.
-pub type FetchWaiter = Box<dyn FnOnce(&FetchOutcome, &mut String) + Send + Sync>;
+/// What happens when a fetch ends (`curl` prints, the browser shows the
+/// page): the caller supplies it.
+pub type FetchWaiter = Box<dyn FnOnce(&FetchOutcome, &mut Host) + Send + Sync>;
+
+/// The Desktop's web browser: the address typed, and what it shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Browser {
+    pub url: String,
+    pub page: BrowserPage,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum BrowserPage {
+    #[default]
+    Empty,
+    Loading,
+    /// The status line and the page's text.
+    Shown {
+        status: String,
+        text: String,
+    },
+    /// What the browser says instead of a page ("Request Timeout" ...).
+    Error(String),
+}
 
 /// The UDP port the resolver asks from (Windows picks a random high port;
 /// the lab's seed decides it here through the query id).
@@ -109,6 +132,7 @@ pub struct Host {
     fetch: Option<(Fetch, FetchWaiter)>,
     /// A Server's DHCP service (scopes set with netsh).
     pub dhcp_service: DhcpService,
+    pub browser: Browser,
 }
 
 impl std::fmt::Debug for Host {
@@ -153,6 +177,7 @@ impl Host {
             web: server.then(WebServer::default),
             fetch: None,
             dhcp_service: DhcpService::default(),
+            browser: Browser::default(),
         }
     }
 
@@ -260,9 +285,7 @@ impl Host {
     /// Fetch `url` from `addr` (`curl [-I]`); `waiter` prints the result.
     pub fn fetch(&mut self, now: Time, url: &Url, addr: Ipv4Addr, head: bool, waiter: FetchWaiter) {
         let Ok(src) = self.stack.source_for(addr) else {
-            let mut text = String::new();
-            waiter(&FetchOutcome::TimedOut { addr, port: url.port, after: Duration::ZERO }, &mut text);
-            self.printed.push_str(&text);
+            waiter(&FetchOutcome::TimedOut { addr, port: url.port, after: Duration::ZERO }, self);
             return;
         };
         let f = Fetch::start(now, &mut self.tcp, src, addr, url, head);
@@ -281,7 +304,7 @@ impl Host {
                 let done = self.fetch.as_mut().and_then(|(f, _)| f.on_event(now, &mut self.tcp, e));
                 if let Some(outcome) = done {
                     if let Some((_, waiter)) = self.fetch.take() {
-                        waiter(&outcome, &mut self.printed);
+                        waiter(&outcome, self);
                     }
                 }
             }
@@ -384,12 +407,14 @@ impl Host {
         }
     }
 
-    /// Stop waiting (Ctrl+C); the client carries on in the background.
-    pub fn stop_waiting(&mut self) {
+    /// Stop waiting (Ctrl+C); a DHCP client carries on in the background,
+    /// a fetch is reset.
+    pub fn stop_waiting(&mut self, now: Time) {
         self.waiter = None;
         self.lookup_waiter = None;
         if let Some((f, _)) = self.fetch.take() {
             f.abort(&mut self.tcp);
+            self.flush_tcp(now);
         }
     }
 
@@ -435,6 +460,10 @@ impl Host {
     pub fn deliver(&mut self, now: Time, d: &Delivery) {
         let Delivery::Payload(p) = d else { return };
         if let Binding::Tcp(_) = p.binding {
+            // Segments to a broadcast address get no answer, not even a reset.
+            if !self.stack.is_local(p.dst) {
+                return;
+            }
             self.tcp.receive(now, p.src, p.dst, &p.bytes);
             self.flush_tcp(now);
             return;
@@ -447,7 +476,7 @@ impl Host {
         }
         // A DNS server answers queries sent to its address, not broadcasts
         // (Windows's DNS service listens on its unicast addresses).
-        if p.binding == Binding::Udp(dns::PORT) && p.dst != Ipv4Addr::BROADCAST {
+        if p.binding == Binding::Udp(dns::PORT) && self.stack.is_local(p.dst) {
             let Some((src_port, _)) = udp::ports(&p.bytes) else { return };
             let Some(answer) = self.dns_zones.answer(body) else { return };
             let (src, dst) = (p.dst, p.src);
@@ -481,6 +510,7 @@ impl Host {
         for e in events {
             let outcome = match e {
                 ClientEvent::Bound(lease) => {
+                    self.stack.ifaces[0].dhcp_client = false;
                     self.addressing = Addressing::Dhcp;
                     self.configure(Some((lease.addr, lease.len)), lease.router);
                     self.dns = lease.dns.first().copied();
@@ -501,6 +531,7 @@ impl Host {
                 // Refused its old address (it moved): start over, as Windows does.
                 ClientEvent::Refused => {
                     self.configure(None, None);
+                    self.stack.ifaces[0].dhcp_client = true;
                     if let Some(c) = self.dhcp.as_mut() {
                         c.start(now);
                     }
@@ -509,6 +540,7 @@ impl Host {
                 ClientEvent::RenewFailed => Some(DhcpOutcome::RenewFailed),
                 ClientEvent::Expired => {
                     self.configure(None, None);
+                    self.stack.ifaces[0].dhcp_client = true;
                     self.dns = None;
                     if let Some(c) = self.dhcp.as_mut() {
                         c.start(now);
@@ -538,6 +570,11 @@ impl Host {
     /// Decisions for the trace since the last call.
     pub fn take_notes(&mut self) -> Vec<Decision> {
         std::mem::take(&mut self.notes)
+    }
+
+    /// Print at the prompt (a waited-for command's result).
+    pub fn print(&mut self, text: &str) {
+        self.printed.push_str(text);
     }
 
     /// What the host printed (a waited-for command's result) since the last call.

@@ -16,9 +16,12 @@ mod words;
 use std::net::Ipv4Addr;
 
 pub use bridge::Bridge;
-pub use host::{Addressing, DhcpOutcome, DhcpWaiter, FetchWaiter, Host, LookupWaiter, NSLOOKUP, WINDOWS_RESOLVER};
+pub use host::{
+    Addressing, Browser, BrowserPage, DhcpOutcome, DhcpWaiter, FetchWaiter, Host, LookupWaiter, NSLOOKUP,
+    WINDOWS_RESOLVER,
+};
 pub use ios::{Ios, IosIface, LineConfig, Mode};
-pub use web::FetchOutcome;
+pub use web::{browse, page_text, FetchOutcome};
 
 use crate::base::{IfaceName, Model};
 use crate::proto::decision::Decision;
@@ -333,14 +336,15 @@ impl Device {
         self.session_wake = session.step(now, stack, &mut self.console);
     }
 
-    /// Stop a running ping or traceroute, printing what it had.
-    pub fn abort_session(&mut self) {
+    /// Stop a running ping or traceroute, printing what it had, or whatever
+    /// else the terminal waits for.
+    pub fn abort_session(&mut self, now: Time) {
         if let Some(s) = self.session.as_mut() {
             s.abort(&mut self.console);
         }
         match &mut self.role {
-            Role::Host(h) => h.stop_waiting(),
-            Role::Ios(i) => i.stop_lookup(),
+            Role::Host(h) => h.stop_waiting(now),
+            Role::Ios(i) => i.stop_lookup(now),
         }
     }
 

@@ -1,6 +1,7 @@
 //! HTTP on a host, over its TCP: a Server's web service (on by default, as
-//! on a Packet Tracer server) answering from its pages, and one fetch at a
-//! time for `curl` and the graders.
+//! on a Packet Tracer server) answering from its pages, one fetch at a time
+//! for `curl`, the graders and the Desktop's web browser, and the browser
+//! itself (the name looked up, the page fetched, its text shown).
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -121,4 +122,68 @@ impl Fetch {
     pub fn abort(&self, tcp: &mut Tcp) {
         tcp.abort(self.conn);
     }
+}
+
+/// Open `url` in a host's web browser: look the name up if it is one, fetch
+/// the page, and show its text or the browser's error ("Host Name
+/// Unresolved", "Request Timeout", "Server Reset Connection").
+pub fn browse(dev: &mut super::Device, now: Time, url: &str) {
+    use super::{BrowserPage, Role};
+    let Role::Host(h) = &mut dev.role else { return };
+    h.browser.url = url.to_string();
+    let Some(parsed) = Url::parse(url) else {
+        h.browser.page = BrowserPage::Error("Invalid URL".into());
+        return;
+    };
+    if h.waiting() {
+        return; // one thing at a time, as the prompt
+    }
+    h.browser.page = BrowserPage::Loading;
+    let show: super::FetchWaiter = Box::new(|outcome, h| {
+        h.browser.page = match outcome {
+            FetchOutcome::Response(r) => BrowserPage::Shown {
+                status: r.head.lines().next().unwrap_or_default().to_string(),
+                text: page_text(&r.body),
+            },
+            FetchOutcome::Refused { .. } | FetchOutcome::Broken => BrowserPage::Error("Server Reset Connection".into()),
+            FetchOutcome::TimedOut { .. } => BrowserPage::Error("Request Timeout".into()),
+        }
+    });
+    if let Ok(addr) = parsed.host.parse::<Ipv4Addr>() {
+        h.fetch(now, &parsed, addr, false, show);
+        return;
+    }
+    let name = match &h.dns_suffix {
+        Some(suffix) if !parsed.host.contains('.') => format!("{}.{suffix}", parsed.host),
+        _ => parsed.host.clone(),
+    };
+    let server = h.dns;
+    let then: super::LookupWaiter = Box::new(move |r, dev, now| {
+        let Role::Host(h) = &mut dev.role else { return };
+        match r {
+            crate::proto::dns::Resolution::Found { addresses, .. } => h.fetch(now, &parsed, addresses[0], false, show),
+            _ => h.browser.page = BrowserPage::Error("Host Name Unresolved".into()),
+        }
+    });
+    h.lookup(now, &name, server, false, &super::WINDOWS_RESOLVER, then);
+}
+
+/// A page's text as a simple browser shows it: tags gone, one line per
+/// block, entities for <, > and & read.
+pub fn page_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else { break };
+        let tag = rest[open + 1..open + close].trim_start_matches('/').to_ascii_lowercase();
+        let name = tag.split(|c: char| c.is_whitespace()).next().unwrap_or_default();
+        if matches!(name, "br" | "p" | "hr" | "h1" | "h2" | "h3" | "li" | "tr" | "div" | "center" | "title") {
+            out.push('\n');
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }

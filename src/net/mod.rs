@@ -419,7 +419,11 @@ impl Network {
             }
         }
         if self.devices[id].busy() {
-            self.devices[id].abort_session();
+            // Through `act`, so what aborting sends (a TCP reset) goes on the wire.
+            self.act(id, |d, ctx| {
+                d.abort_session(ctx.now);
+                d.flush(ctx);
+            });
         }
     }
 

@@ -76,15 +76,31 @@ impl Pool {
         self.network.is_some_and(|(net, len)| ipv4::network(ip, len) == ipv4::network(net, len))
     }
 
-    /// The addresses it can hand out, lowest first (not the network or
-    /// broadcast address).
+    /// The first and last address it can hand out (not the network or
+    /// broadcast address), if it has any.
+    pub fn range(&self) -> Option<(Ipv4Addr, Ipv4Addr)> {
+        match self.network {
+            Some((net, len)) if (1..31).contains(&len) => Some((
+                Ipv4Addr::from(u32::from(ipv4::network(net, len)) + 1),
+                Ipv4Addr::from(u32::from(ipv4::broadcast(net, len)) - 1),
+            )),
+            _ => None,
+        }
+    }
+
+    /// How many addresses it can hand out.
+    pub fn size(&self) -> u32 {
+        self.range().map_or(0, |(a, b)| u32::from(b) - u32::from(a) + 1)
+    }
+
+    /// Is `ip` one of the addresses it can hand out?
+    pub fn is_host(&self, ip: Ipv4Addr) -> bool {
+        self.range().is_some_and(|(a, b)| (u32::from(a)..=u32::from(b)).contains(&u32::from(ip)))
+    }
+
+    /// The addresses it can hand out, lowest first.
     pub fn hosts(&self) -> impl Iterator<Item = Ipv4Addr> {
-        let (first, last) = match self.network {
-            Some((net, len)) if len < 31 => {
-                (u32::from(ipv4::network(net, len)) + 1, u32::from(ipv4::broadcast(net, len)) - 1)
-            }
-            _ => (1, 0),
-        };
+        let (first, last) = self.range().map_or((1, 0), |(a, b)| (u32::from(a), u32::from(b)));
         (first..=last).map(Ipv4Addr::from)
     }
 }
@@ -220,11 +236,15 @@ impl Message {
         if !dns.is_empty() {
             extra.push(DhcpOption { kind: OPT_DNS, data: &dns });
         }
+        // An option holds at most 255 bytes: longer names are cut there.
+        fn capped(t: &str) -> &[u8] {
+            &t.as_bytes()[..t.len().min(255)]
+        }
         if let Some(h) = &self.host_name {
-            extra.push(DhcpOption { kind: OPT_HOST_NAME, data: h.as_bytes() });
+            extra.push(DhcpOption { kind: OPT_HOST_NAME, data: capped(h) });
         }
         if let Some(d) = &self.domain_name {
-            extra.push(DhcpOption { kind: OPT_DOMAIN_NAME, data: d.as_bytes() });
+            extra.push(DhcpOption { kind: OPT_DOMAIN_NAME, data: capped(d) });
         }
         if let Some(r) = &renew {
             extra.push(DhcpOption { kind: OPT_RENEWAL, data: r });
@@ -435,7 +455,7 @@ impl Server {
             }
             Kind::Request => {
                 self.stats.request += 1;
-                self.request(now, m, arrival, pools);
+                self.request(now, m, arrival, pools, excluded, own);
             }
             Kind::Release => {
                 self.stats.release += 1;
@@ -446,7 +466,12 @@ impl Server {
             }
             Kind::Decline => {
                 self.stats.decline += 1;
-                if let Some(addr) = m.requested_ip {
+                // Only the client the address was given to, and to this server.
+                let key = m.client_key();
+                let ours = m.server_id.is_none_or(|s| s == arrival.server_addr);
+                if let Some(addr) =
+                    m.requested_ip.filter(|a| ours && self.bindings.get(a).is_some_and(|b| b.client == key))
+                {
                     self.bindings.remove(&addr);
                     self.conflicts.insert(addr, Conflict { method: ConflictMethod::Decline, at: now });
                 }
@@ -484,7 +509,7 @@ impl Server {
         let known = self
             .bindings
             .iter()
-            .find(|(_, b)| b.client == key && b.pool == pool.name)
+            .find(|(a, b)| b.client == key && b.pool == pool.name && pool.contains(**a))
             .map(|(a, _)| *a)
             .or_else(|| self.offered.iter().find(|(a, (c, _))| *c == key && pool.contains(**a)).map(|(a, _)| *a));
         if let Some(addr) = known {
@@ -579,7 +604,15 @@ impl Server {
         self.out.push(ServerAction::Reply { iface: arrival.iface, to, message: reply });
     }
 
-    fn request(&mut self, now: Time, m: &Message, arrival: Arrival, pools: &[Pool]) {
+    fn request(
+        &mut self,
+        now: Time,
+        m: &Message,
+        arrival: Arrival,
+        pools: &[Pool],
+        excluded: &[Excluded],
+        own: &[Ipv4Addr],
+    ) {
         // Selecting: the client chose another server's offer.
         if m.server_id.is_some_and(|s| s != arrival.server_addr) {
             let key = m.client_key();
@@ -595,12 +628,14 @@ impl Server {
             Self::pool_for(m, &arrival, pools)
         };
         let free_for_client = |s: &Server| {
-            s.bindings.get(&wanted).is_none_or(|b| b.client == key)
+            !excluded.iter().any(|e| e.contains(wanted))
+                && !own.contains(&wanted)
+                && s.bindings.get(&wanted).is_none_or(|b| b.client == key)
                 && s.offered.get(&wanted).is_none_or(|(c, _)| *c == key)
                 && !s.conflicts.contains_key(&wanted)
         };
         match pool {
-            Some(pool) if pool.contains(wanted) && free_for_client(self) => {
+            Some(pool) if pool.is_host(wanted) && free_for_client(self) => {
                 self.offered.remove(&wanted);
                 let lease = pool.lease_secs();
                 let expires = (lease != u32::MAX).then(|| now + Duration::from_secs(u64::from(lease)));
@@ -695,7 +730,7 @@ impl Server {
     pub fn current_index(&self, pool: &Pool) -> Option<Ipv4Addr> {
         let highest = self.bindings.iter().filter(|(_, b)| b.pool == pool.name).map(|(a, _)| *a).max();
         match highest {
-            Some(a) => Some(Ipv4Addr::from(u32::from(a) + 1)),
+            Some(a) => Some(Ipv4Addr::from(u32::from(a).saturating_add(1))),
             None => pool.hosts().next(),
         }
     }
@@ -827,15 +862,16 @@ impl Client {
     pub fn renew(&mut self, now: Time) {
         match &self.lease {
             Some(l) if l.expires.is_none_or(|e| e > now) => {
+                // RENEWING: unicast to the server that gave the lease, from the address.
                 self.xid = self.xid.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 self.started = now;
                 self.tries = 0;
                 let mut m = self.base(Kind::Request, now);
-                m.requested_ip = Some(l.addr);
-                m.server_id = Some(l.server);
-                let offer = m.clone();
-                self.out.push((ClientTo::Broadcast, m));
-                self.state = State::Requesting(offer);
+                m.ciaddr = l.addr;
+                m.broadcast = false;
+                let server = l.server;
+                self.out.push((ClientTo::Server(server), m.clone()));
+                self.state = State::Requesting(m);
                 self.next_at = Some(now + Duration::from_secs(RETRY[0]));
             }
             _ => self.start(now),
@@ -943,7 +979,12 @@ impl Client {
             }
             State::Requesting(m) => {
                 self.tries += 1;
-                self.out.push((ClientTo::Broadcast, m));
+                // A renewal goes again to its server; a selection is broadcast.
+                let to = match (&self.lease, m.ciaddr.is_unspecified()) {
+                    (Some(l), false) => ClientTo::Server(l.server),
+                    _ => ClientTo::Broadcast,
+                };
+                self.out.push((to, m));
                 self.next_at = Some(now + Duration::from_secs(RETRY[self.tries]));
             }
             State::Bound | State::Renewing | State::Rebinding => self.lease_timers(now),
@@ -1117,6 +1158,29 @@ mod tests {
         s.echo_reply(Time::ZERO, ip("192.168.10.2"), &pools, &[], &[ip("192.168.10.1")]);
         assert_eq!(s.out, [ServerAction::Conflict(ip("192.168.10.2")), ServerAction::Ping(ip("192.168.10.3"))]);
         assert_eq!(s.conflicts[&ip("192.168.10.2")].method, ConflictMethod::Ping);
+    }
+
+    #[test]
+    fn a_request_for_an_excluded_or_own_address_is_refused() {
+        let mut s = Server::default();
+        let pools = [pool()];
+        let excluded = [Excluded { low: ip("192.168.10.2"), high: Some(ip("192.168.10.10")) }];
+        for wanted in ["192.168.10.5", "192.168.10.1", "192.168.10.255"] {
+            let mut request = Message::new(Kind::Request, 9, PC);
+            request.requested_ip = Some(ip(wanted));
+            s.receive(Time::ZERO, &request, arrival(), &pools, &excluded, &[ip("192.168.10.1")]);
+            let Some(ServerAction::Reply { message, .. }) = s.out.pop() else { panic!("an answer for {wanted}") };
+            assert_eq!(message.kind, Kind::Nak, "{wanted}");
+        }
+        assert!(s.bindings.is_empty());
+    }
+
+    #[test]
+    fn a_name_longer_than_an_option_is_cut_not_a_panic() {
+        let mut m = Message::new(Kind::Offer, 1, PC);
+        m.domain_name = Some("x".repeat(400));
+        let parsed = Message::parse(&m.emit()).expect("it parses");
+        assert_eq!(parsed.domain_name.map(|d| d.len()), Some(255));
     }
 
     #[test]

@@ -77,7 +77,13 @@ impl Zones {
             return Err(ZoneError::BadName);
         }
         let record = match record {
-            Record::Cname(target) => Record::Cname(canonical(&target)),
+            Record::Cname(target) => {
+                let target = canonical(&target);
+                if Name::new(&target).is_err() {
+                    return Err(ZoneError::BadName);
+                }
+                Record::Cname(target)
+            }
             r => r,
         };
         let list = self.records.entry(fqdn.clone()).or_default();

@@ -112,16 +112,18 @@ pub struct Response {
 
 /// Read a response; `complete` says the connection closed (the body ends there).
 pub fn parse_response(bytes: &[u8], complete: bool) -> Option<Response> {
-    let text = String::from_utf8_lossy(bytes);
-    let (head, body) = text.split_once("\r\n\r\n")?;
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let body = &bytes[end + 4..];
     let status = head.split_whitespace().nth(1)?.parse().ok()?;
     let length = head.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.trim().eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok()).flatten()
     });
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     match length {
-        Some(n) if body.len() >= n => Some(Response { status, head: head.to_string(), body: body[..n].to_string() }),
-        _ if complete => Some(Response { status, head: head.to_string(), body: body.to_string() }),
+        Some(n) if body.len() >= n => Some(Response { status, head, body: text(&body[..n]) }),
+        _ if complete => Some(Response { status, head, body: text(body) }),
         _ => None,
     }
 }

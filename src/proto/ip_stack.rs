@@ -58,9 +58,10 @@ pub struct IpIface {
     /// packets as the primary does; a packet leaves with the one on its next
     /// hop's subnet.
     pub secondaries: Vec<(Ipv4Addr, u8)>,
-    /// The interface is asking DHCP for its address: it takes replies to UDP
+    /// The interface is looking for a DHCP lease: it takes replies to UDP
     /// port 68 sent to the address it is being offered, as a DHCP client's
-    /// raw socket does before the address is configured.
+    /// raw socket does before the address is configured (set while it has
+    /// no lease, an APIPA address included).
     pub dhcp_client: bool,
     /// Line protocol up; kept current by the owning device.
     pub up: bool,
@@ -593,6 +594,9 @@ impl IpStack {
 
     /// A DHCP reply unicast to the address an interface is being offered.
     fn is_dhcp_reply_for_client(&self, iface: usize, packet: &[u8], h: &Header) -> bool {
+        // Only while it looks for a lease (its owner clears the flag once
+        // bound): afterwards replies come to its address, and a router
+        // forwards everyone else's.
         self.ifaces[iface].dhcp_client
             && h.protocol == IpProtocol::Udp
             && udp::ports(&packet[h.header_len..]).is_some_and(|(_, dst)| dst == crate::proto::dhcp::CLIENT_PORT)
@@ -753,7 +757,7 @@ impl IpStack {
 
     /// The source address a packet to `dst` leaves with: the exit interface's.
     pub fn source_for(&self, dst: Ipv4Addr) -> Result<Ipv4Addr, SendError> {
-        let hop = self.rib.lookup(dst).ok_or(SendError::NoRoute)?;
+        let hop = self.rib.lookup_flow(Ipv4Addr::UNSPECIFIED, dst, self.flow_seed).ok_or(SendError::NoRoute)?;
         self.ifaces[hop.iface].source_toward(hop.next_hop.unwrap_or(dst)).ok_or(SendError::NoSourceAddress)
     }
 
@@ -774,7 +778,9 @@ impl IpStack {
             let iface = self.ifaces.iter().position(|i| i.up && i.addr.is_some()).ok_or(SendError::NoRoute)?;
             Hop { iface, next_hop: None }
         } else {
-            self.rib.lookup_flow(src, dst, self.flow_seed).ok_or(SendError::NoRoute)?
+            // Its own packets take the path of their destination, so the
+            // source `source_for` chose leaves by its own interface.
+            self.rib.lookup_flow(Ipv4Addr::UNSPECIFIED, dst, self.flow_seed).ok_or(SendError::NoRoute)?
         };
         let src = if src.is_unspecified() {
             self.ifaces[hop.iface].source_toward(hop.next_hop.unwrap_or(dst)).ok_or(SendError::NoSourceAddress)?

@@ -73,6 +73,9 @@ pub enum State {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub usize);
 
+/// How long a half-closed connection waits for the peer's FIN (Windows: 120 s).
+const FIN_WAIT_2_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// What applications hear.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -477,10 +480,15 @@ impl Tcp {
                 c.retransmit_at = (c.in_flight() > 0).then(|| now + c.rto);
                 if fin_acked {
                     match c.state {
-                        State::FinWait1 => c.state = State::FinWait2,
+                        State::FinWait1 => {
+                            c.state = State::FinWait2;
+                            // A peer that never closes does not hold the slot forever.
+                            c.time_wait_until = Some(now + FIN_WAIT_2_TIMEOUT);
+                        }
                         State::Closing => {
                             c.state = State::TimeWait;
                             c.time_wait_until = Some(now + self.config.time_wait);
+                            self.events.push(Event::Closed(id));
                         }
                         State::LastAck => {
                             self.events.push(Event::Closed(id));
@@ -560,8 +568,9 @@ impl Tcp {
                     let fin_was_sent = c.fin_sent;
                     c.fin_sent = false;
                     if fin_was_sent {
+                        // Back to before our FIN (the peer's, if it came, stays received).
                         c.state = match c.state {
-                            State::LastAck => State::CloseWait,
+                            State::LastAck | State::Closing => State::CloseWait,
                             _ => State::Established,
                         };
                     }

@@ -361,9 +361,10 @@ fn unknown_host(dev: &mut Device, ctx: &mut Ctx, word: &str) -> Response {
     }
     let server = ios(dev).name_server();
     dev.console.push_str(&format!("Translating \"{word}\"...domain server ({server})"));
+    let name = word.to_string();
     let waiter: crate::device::LookupWaiter = Box::new(move |r, dev, now| match r {
         crate::proto::dns::Resolution::Found { addresses, .. } => {
-            dev.console.push_str(&format!(" [OK]\nTrying {} ... ", addresses[0]));
+            dev.console.push_str(&format!(" [OK]\nTrying {name} ({})... ", addresses[0]));
             telnet_attempt(dev, now, addresses[0]);
         }
         _ => dev.console.push_str(&format!("\n{UNKNOWN}")),

@@ -148,8 +148,8 @@ fn current_pool<'a>(cx: &'a mut Cx) -> Option<&'a mut Pool> {
 fn pool_network(cx: &mut Cx) {
     let negated = cx.negated;
     let net = match (cx.ip(0), cx.ip(1).and_then(prefix_len)) {
-        (Some(a), Some(len)) => Some((crate::proto::ipv4::network(a, len), len)),
-        (Some(_), None) => {
+        (Some(a), Some(len)) if len > 0 => Some((crate::proto::ipv4::network(a, len), len)),
+        (Some(_), _) => {
             cx.reject(Rejection::Refused, "% Invalid network mask\n");
             return;
         }
@@ -409,22 +409,43 @@ fn show_pools(cx: &mut Cx) {
     let mut out = String::new();
     for pool in &ios.services.dhcp_pools {
         let leased = server.leased_in(&pool.name);
-        let hosts: Vec<Ipv4Addr> = pool.hosts().collect();
-        let excluded = hosts.iter().filter(|a| ios.services.dhcp_excluded.iter().any(|e| e.contains(**a))).count();
+        let total = pool.size();
+        // Excluded addresses inside the pool, counted range by range (a pool may be a /8).
+        let excluded: u64 = pool.range().map_or(0, |(first, last)| {
+            let mut ranges: Vec<(u32, u32)> = ios
+                .services
+                .dhcp_excluded
+                .iter()
+                .map(|e| {
+                    (u32::from(e.low).max(u32::from(first)), u32::from(e.high.unwrap_or(e.low)).min(u32::from(last)))
+                })
+                .filter(|(a, b)| a <= b)
+                .collect();
+            ranges.sort();
+            let (mut count, mut covered_to) = (0u64, 0u64);
+            for (a, b) in ranges {
+                let a = u64::from(a).max(covered_to);
+                if a <= u64::from(b) {
+                    count += u64::from(b) - a + 1;
+                    covered_to = u64::from(b) + 1;
+                }
+            }
+            count
+        });
         out.push_str(&format!(
             "\nPool {} :\n Utilization mark (high/low)    : 100 / 0\n Subnet size (first/next)       : 0 / 0 \n Total addresses                : {}\n Leased addresses               : {leased}\n Excluded addresses             : {excluded}\n Pending event                  : none\n",
             pool.name,
-            hosts.len()
+            total
         ));
-        match (hosts.first(), hosts.last(), server.current_index(pool)) {
-            (Some(first), Some(last), Some(index)) => out.push_str(&format!(
+        match (pool.range(), server.current_index(pool)) {
+            (Some((first, last)), Some(index)) => out.push_str(&format!(
                 " 1 subnet is currently in the pool :\n Current index        IP address range                    Leased/Excluded/Total\n {:<21}{:<17}- {:<18}{:<6}/ {:<6}/ {}\n",
                 index.to_string(),
                 first.to_string(),
                 last.to_string(),
                 leased,
                 excluded,
-                hosts.len()
+                total
             )),
             _ => out.push_str(" 0 subnet is currently in the pool :\n"),
         }

@@ -189,6 +189,11 @@ impl Ios {
     pub fn set_dhcp_address(&mut self, now: Time, name: &IfaceName, on: bool) -> Result<(), AddressError> {
         let Some(s) = self.iface(name).and_then(|i| i.stack) else { return Err(AddressError::NotLayer3) };
         if !on {
+            // The lease goes back to its server first, as IOS releases it.
+            if let Some(c) = self.dhcp_clients.get_mut(&s) {
+                c.client.release(now);
+                self.dhcp_client_flush(now);
+            }
             if self.dhcp_clients.remove(&s).is_some() {
                 self.stack.ifaces[s].dhcp_client = false;
                 self.stack.set_addr(s, None);
@@ -238,6 +243,7 @@ impl Ios {
             let active = c.client.lease.is_some() || c.client.poll_at().is_some();
             if up && !active {
                 c.client.start(now);
+                self.stack.ifaces[s].dhcp_client = true;
                 changed = true;
             } else if !up && active {
                 c.client.stop();
@@ -290,6 +296,7 @@ impl Ios {
                 match e {
                     ClientEvent::Bound(lease) => {
                         let name = self.stack.ifaces[s].name.clone();
+                        self.stack.ifaces[s].dhcp_client = false;
                         self.stack.set_addr(s, Some((lease.addr, lease.len)));
                         if let Some(c) = self.dhcp_clients.get_mut(&s) {
                             c.gateway = lease.router;
@@ -307,6 +314,7 @@ impl Ios {
                     ClientEvent::GaveUp | ClientEvent::Refused | ClientEvent::Expired => {
                         // IOS keeps asking, without an address meanwhile.
                         self.stack.set_addr(s, None);
+                        self.stack.ifaces[s].dhcp_client = true;
                         if let Some(c) = self.dhcp_clients.get_mut(&s) {
                             c.gateway = None;
                             c.client.start(now);

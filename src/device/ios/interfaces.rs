@@ -113,7 +113,7 @@ impl Ios {
         // The address this command replaces is no conflict: the primary for a
         // primary, the same secondary for a secondary.
         let replaced = |index: usize, a: Ipv4Addr, is_primary: bool| {
-            index == stack && (if role == AddressRole::Primary { is_primary } else { a == addr })
+            index == stack && (if role == AddressRole::Primary { is_primary } else { !is_primary && a == addr })
         };
         let overlap = self.stack.ifaces.iter().enumerate().find_map(|(index, other)| {
             let addresses =

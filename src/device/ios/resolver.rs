@@ -55,9 +55,11 @@ impl Ios {
         self.lookup_waiter.take().map(|w| (r, w.0))
     }
 
-    /// Stop waiting (Ctrl+Shift+6).
-    pub fn stop_lookup(&mut self) {
+    /// Stop waiting (Ctrl+Shift+6): the lookup's answer and any connection
+    /// attempt are given up.
+    pub fn stop_lookup(&mut self, now: Time) {
         self.lookup_waiter = None;
+        self.abandon_attempt(now);
     }
 
     /// An answer on the resolver's port (the `IP_SERVICES` table sends it here).

@@ -32,6 +32,10 @@ impl std::fmt::Debug for AttemptWaiter {
 impl Ios {
     /// A TCP segment for the box (the `IP_SERVICES` table sends it here).
     pub(super) fn tcp_segment(&mut self, now: Time, p: &Payload, _ports: &[Port]) {
+        // Segments to a broadcast address get no answer, not even a reset.
+        if !self.stack.is_local(p.dst) {
+            return;
+        }
         self.tcp.receive(now, p.src, p.dst, &p.bytes);
         self.tcp_flush(now);
     }
@@ -51,6 +55,14 @@ impl Ios {
     /// Is the terminal waiting for a connection attempt?
     pub fn connecting(&self) -> bool {
         self.attempt.is_some()
+    }
+
+    /// Give up the attempt (Ctrl+Shift+6): the connection is reset.
+    pub(super) fn abandon_attempt(&mut self, now: Time) {
+        if let Some((conn, _)) = self.attempt.take() {
+            self.tcp.abort(conn);
+            self.tcp_flush(now);
+        }
     }
 
     /// `ip http server` on or off.
