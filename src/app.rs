@@ -194,6 +194,16 @@ impl Workspace {
         ports.first().map(|(_, n)| (*n).clone())
     }
 
+    /// Open a page in a host's web browser (not an edit of the lab: nothing
+    /// to undo or save).
+    pub fn browse(&mut self, device: &str, url: &str) {
+        let Some(id) = self.net.find(device) else { return };
+        self.net.act(id, |d, ctx| {
+            crate::device::browse(d, ctx.now, url);
+            d.flush(ctx);
+        });
+    }
+
     /// Carry out an action.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         match action {

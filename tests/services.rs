@@ -228,3 +228,24 @@ fn a_windows_server_hands_out_addresses_from_its_netsh_scope() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_desktop_browser_shows_a_page_by_name_and_the_browsers_errors() {
+    use wirelab::device::BrowserPage;
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    let pc1 = net.find("PC1").unwrap();
+    let mut open = |net: &mut Network, url: &str| {
+        net.act(pc1, |d, ctx| {
+            wirelab::device::browse(d, ctx.now, url);
+            d.flush(ctx);
+        });
+        net.run_for(wirelab::sim::Duration::from_secs(30));
+        net.device(pc1).as_host().unwrap().browser.page.clone()
+    };
+    let BrowserPage::Shown { status, text } = open(&mut net, "http://www.ccna-lab.com/") else { panic!("no page") };
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(text.starts_with("wirelab\nWelcome to this server."), "tags gone, one line per block: {text}");
+    assert_eq!(open(&mut net, "http://nosuch.ccna-lab.com/"), BrowserPage::Error("Host Name Unresolved".into()));
+    assert_eq!(open(&mut net, "http://192.168.10.77/"), BrowserPage::Error("Request Timeout".into()));
+    assert_eq!(open(&mut net, "http://192.168.10.1/"), BrowserPage::Error("Server Reset Connection".into()));
+}

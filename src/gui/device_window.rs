@@ -27,6 +27,8 @@ pub struct DeviceWindow {
     pub form: Form,
     /// The IOS commands the Config tab issued, shown as Packet Tracer does.
     pub equivalent: Vec<String>,
+    /// The Desktop web browser's address bar.
+    pub url: String,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -53,6 +55,7 @@ impl DeviceWindow {
             history_pos: None,
             form: Form::default(),
             equivalent: Vec::new(),
+            url: "http://".to_string(),
         }
     }
 }
@@ -345,6 +348,47 @@ fn config(
     });
 }
 
+/// The Desktop's web browser: an address bar, Go, and the page's text (or
+/// the browser's error).
+fn browser(
+    ui: &mut egui::Ui,
+    ws: &mut Workspace,
+    w: &mut DeviceWindow,
+    lang: super::i18n::Lang,
+    targets: &mut super::steps::Targets,
+) {
+    use crate::device::BrowserPage;
+    let dev = w.device.clone();
+    let go = ui
+        .horizontal(|ui| {
+            ui.label("URL");
+            let field = ui.add(egui::TextEdit::singleline(&mut w.url).desired_width(260.0));
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            targets.mark(format!("browser:{dev}:url"), field);
+            let clicked = targets.mark(format!("browser:{dev}:go"), ui.button(tr(lang, "go"))).clicked();
+            clicked || entered
+        })
+        .inner;
+    if go && !w.url.trim().is_empty() {
+        let url = w.url.trim().to_string();
+        ws.browse(&dev, &url);
+    }
+    let Some(id) = ws.net.find(&dev) else { return };
+    let Some(host) = ws.net.device(id).as_host() else { return };
+    egui::ScrollArea::vertical().id_salt("page").max_height(160.0).show(ui, |ui| match &host.browser.page {
+        BrowserPage::Empty => {}
+        BrowserPage::Loading => {
+            ui.weak(tr(lang, "loading"));
+        }
+        BrowserPage::Shown { text, .. } => {
+            ui.label(text.as_str());
+        }
+        BrowserPage::Error(e) => {
+            ui.colored_label(egui::Color32::from_rgb(220, 90, 90), e.as_str());
+        }
+    });
+}
+
 fn desktop(
     ui: &mut egui::Ui,
     ws: &mut Workspace,
@@ -354,6 +398,8 @@ fn desktop(
 ) {
     let header = ui.collapsing(tr(lang, "ip_config"), |ui| config(ui, ws, w, lang, targets)).header_response;
     targets.mark(format!("desktop:{}:ip_config", w.device), header);
+    let header = ui.collapsing(tr(lang, "web_browser"), |ui| browser(ui, ws, w, lang, targets)).header_response;
+    targets.mark(format!("desktop:{}:web_browser", w.device), header);
     ui.label(tr(lang, "command_prompt"));
     terminal(ui, ws, w, targets);
 }

@@ -9,8 +9,9 @@
 //!   `edit:undo|redo|delete`, `view:fit|labels`, `speed:0|1|2|10`,
 //!   `selected:name|rename|delete`, `dialog:file_name|ok`, `lab:check`,
 //!   and in a device's window `tab:<device>:cli|config|desktop`,
-//!   `config:<device>:hostname|apply_hostname|address|mask|gateway|port_on|apply`,
-//!   `desktop:<device>:ip_config`, `terminal:<device>` (see [`Targets`]);
+//!   `config:<device>:hostname|apply_hostname|static|dhcp|address|mask|gateway|dns|port_on|apply`,
+//!   `desktop:<device>:ip_config|web_browser`, `browser:<device>:url|go`,
+//!   `terminal:<device>` (see [`Targets`]);
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
 //!   Backspace, Delete, ArrowUp, ArrowDown, Ctrl+A);

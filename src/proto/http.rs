@@ -61,7 +61,7 @@ pub struct Site {
 }
 
 /// The page a new server shows.
-pub const DEFAULT_INDEX: &str = "<html>\n<center><font size='+2' color='blue'>wirelab</font></center>\n<hr>Welcome to this server. Its pages are set in the lab file or in its Services tab.\n</html>\n";
+pub const DEFAULT_INDEX: &str = "<html>\n<center><font size='+2' color='blue'>wirelab</font></center>\n<hr>Welcome to this server. Its pages are set in the lab file (its pages field).\n</html>\n";
 
 impl Default for Site {
     fn default() -> Site {
