@@ -76,12 +76,16 @@ fn run_in_a_process(lab_rel: &str, script_rel: &str, dir: &std::path::Path) -> R
 
 #[test]
 fn two_processes_write_the_same_bytes() {
-    // Routing protocols, first-hop redundancy and spanning tree: timers,
-    // elections and floods that a hash map's order could leak into.
+    // Routing protocols, first-hop redundancy, spanning tree and the
+    // services: timers, elections, floods and leases that a hash map's
+    // order could leak into.
     for (n, (l, s)) in [
         ("labs/ospf-multi-area.ron", "labs/ospf-multi-area.solution.txt"),
         ("labs/hsrp.ron", "labs/hsrp.solution.txt"),
         ("labs/etherchannel.ron", "labs/etherchannel.solution.txt"),
+        // DHCP leases, DNS ids, TCP sequence numbers, HTTP.
+        ("labs/dns-web.ron", "labs/dns-web.solution.txt"),
+        ("labs/dhcp.ron", "labs/dhcp.solution.txt"),
     ]
     .into_iter()
     .enumerate()
