@@ -171,6 +171,15 @@ fn ios_resolves_names_with_its_host_table_and_dns_and_a_typo_costs_nine_seconds(
     );
     assert!(t.contains("Translating \"nosuch.ccna-lab.com\"...domain server (192.168.10.254)\n% Unrecognized host or address, or protocol not running."), "{t}");
     assert!(t.contains("\nip host SRV 192.168.10.254\n") && t.contains("\nip name-server 192.168.10.254\n"), "{t}");
+    // A name server that never answers: IOS goes on to the next.
+    let t = transcript(
+        &mut net,
+        "@R1\nconf t\nno ip name-server\nip name-server 10.9.9.9 192.168.10.254\nend\nping server.ccna-lab.com\n",
+    );
+    assert!(
+        t.contains("Translating \"server.ccna-lab.com\"...domain server (10.9.9.9) (192.168.10.254) [OK]\n"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -248,4 +257,26 @@ fn the_desktop_browser_shows_a_page_by_name_and_the_browsers_errors() {
     assert_eq!(open(&mut net, "http://nosuch.ccna-lab.com/"), BrowserPage::Error("Host Name Unresolved".into()));
     assert_eq!(open(&mut net, "http://192.168.10.77/"), BrowserPage::Error("Request Timeout".into()));
     assert_eq!(open(&mut net, "http://192.168.10.1/"), BrowserPage::Error("Server Reset Connection".into()));
+}
+
+/// The DHCP and DNS transcripts as IOS and the Windows prompt print them,
+/// whole, so a change to any column or line shows in review.
+#[test]
+fn dhcp_and_dns_transcripts() {
+    let mut net = dhcp_lab();
+    insta::assert_snapshot!(
+        "dhcp_relay_transcript",
+        transcript(
+            &mut net,
+            "@PC2\nipconfig /dhcp\nipconfig /all\n@R1\nenable\nshow ip dhcp binding\nshow ip dhcp pool\nshow ip dhcp server statistics\nshow ip dhcp conflict\n@R2\nenable\nshow running-config | section interface GigabitEthernet0/0/0\n",
+        )
+    );
+    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
+    insta::assert_snapshot!(
+        "dns_transcript",
+        transcript(
+            &mut net,
+            "@PC1\nnslookup www.ccna-lab.com\nnslookup gateway\nping -n 1 www.ccna-lab.com\ncurl -I http://www.ccna-lab.com/\n@R1\nenable\nconf t\nip name-server 192.168.10.254\nend\nping server.ccna-lab.com\n",
+        )
+    );
 }

@@ -377,7 +377,7 @@ impl Device {
         // (A waiter may start another lookup that the cache answers at once.)
         while let Some((r, waiter)) = match &mut self.role {
             Role::Host(h) => h.take_resolution(),
-            Role::Ios(i) => i.take_resolution(),
+            Role::Ios(i) => i.take_resolution(now),
         } {
             waiter(&r, self, now);
         }

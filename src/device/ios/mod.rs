@@ -189,6 +189,9 @@ pub struct Ios {
     lookup_waiter: Option<resolver::Waiting>,
     /// An outgoing connection the terminal waits for.
     attempt: Option<(crate::proto::tcp::ConnId, tcp::AttemptWaiter)>,
+    /// The name being looked up, and the name servers still to ask.
+    looking_for: String,
+    next_name_servers: Vec<Ipv4Addr>,
     /// `ip address dhcp` clients, by IP interface.
     pub dhcp_clients: BTreeMap<usize, dhcp::InterfaceClient>,
 }
@@ -297,6 +300,8 @@ impl Ios {
             resolver_due: None,
             lookup_waiter: None,
             attempt: None,
+            looking_for: String::new(),
+            next_name_servers: Vec::new(),
             dhcp_clients: BTreeMap::new(),
         };
         if model.is_switch() {

@@ -1,8 +1,8 @@
 //! Name resolution on an IOS box: the static host table (`ip host`), then,
 //! with `ip domain-lookup` (the default), DNS queries to the `ip
-//! name-server`s or, with none, to the broadcast address: three tries of
-//! three seconds each, the wait every student meets after a typo at the
-//! EXEC prompt.
+//! name-server`s in turn or, with none, to the broadcast address: three
+//! tries of three seconds each per server, the wait every student meets
+//! after a typo at the EXEC prompt.
 
 use super::*;
 use crate::proto::dns::{self, Resolution};
@@ -36,8 +36,10 @@ impl Ios {
     pub fn lookup(&mut self, now: Time, name: &str, waiter: crate::device::LookupWaiter) {
         self.lookup_waiter = Some(Waiting(waiter));
         let server = self.name_server();
+        // The other name servers, asked in turn if this one never answers.
+        self.next_name_servers = self.system.name_servers.iter().skip(1).rev().copied().collect();
+        self.looking_for = name.to_string();
         self.resolver.resolve(now, name, Some(server), false);
-        self.stack.bind(Binding::Udp(RESOLVER_PORT));
         self.resolver_flush(now);
     }
 
@@ -47,11 +49,19 @@ impl Ios {
     }
 
     /// A lookup that ended, and what to do with it.
-    pub fn take_resolution(&mut self) -> Option<(Resolution, crate::device::LookupWaiter)> {
+    pub fn take_resolution(&mut self, now: Time) -> Option<(Resolution, crate::device::LookupWaiter)> {
         if self.resolver.done.is_empty() {
             return None;
         }
         let r = self.resolver.done.remove(0);
+        if let (Resolution::TimedOut { .. }, Some(next)) = (&r, self.next_name_servers.pop()) {
+            // IOS goes on to its next name server, and says so on the line.
+            self.pending_log.push_str(&format!(" ({next})"));
+            let name = self.looking_for.clone();
+            self.resolver.resolve(now, &name, Some(next), false);
+            self.resolver_flush(now);
+            return None;
+        }
         self.lookup_waiter.take().map(|w| (r, w.0))
     }
 
@@ -108,7 +118,10 @@ impl Ios {
                 udp::emit(b, src, server, RESOLVER_PORT, dns::PORT, &query)
             });
         }
-        if !self.resolver.is_busy() {
+        // The port listens while a lookup waits for its answer.
+        if self.resolver.is_busy() {
+            self.stack.bind(Binding::Udp(RESOLVER_PORT));
+        } else {
             self.stack.unbind(Binding::Udp(RESOLVER_PORT));
         }
         self.resolver_due = self.resolver.poll_at();
