@@ -1,10 +1,13 @@
 //! Devices: hosts (PC, laptop, server) and IOS boxes (router, switch,
 //! multilayer switch). A device is a composition of protocol pieces from
-//! [`crate::proto`] (an IP stack, a bridge, ping sessions) plus the state its
-//! CLI configures. Devices never touch the event queue: they receive frames
-//! and calls, report their next deadline ([`Device::poll_at`]), are polled
-//! when it comes, and answer through an [`Outbox`]. Nothing here calls the
-//! CLI: the CLI calls devices.
+//! [`crate::proto`] (an IP stack, a bridge, ping sessions, DHCP, DNS, TCP)
+//! plus the state its CLI configures. A host (`host.rs`) runs a DHCP client,
+//! a resolver and, over TCP, `curl` and the Desktop's browser (`web.rs`); a
+//! Server adds DNS zones, DHCP scopes ([`dhcp_service`]) and web pages.
+//! Devices never touch the event queue: they receive frames and calls,
+//! report their next deadline ([`Device::poll_at`]), are polled when it
+//! comes, and answer through an [`Outbox`]. Nothing here calls the CLI: the
+//! CLI calls devices (and hands them what a finished lookup or fetch prints).
 
 pub mod bridge;
 pub mod dhcp_service;
