@@ -19,6 +19,8 @@ fn why(script: &str) -> String {
         points: 1,
         check: lab::Check::Ping { from: "PC1".into(), to: "10.3.3.30".into() },
         hint: None,
+        label: None,
+        feedback: lab::Feedback::Full,
     }];
     let report = grade_lab(&grading, &submission, "t", &GradeLimits::default());
     assert!(!report.objectives[0].passed, "the ping should fail");

@@ -231,3 +231,28 @@ fn too_slow_a_machine_reports_not_graded_not_a_lower_score() {
     let row = csv.lines().nth(1).unwrap();
     assert!(csv_fields(row)[1].is_empty(), "no points in the CSV: {row}");
 }
+
+#[test]
+fn labels_stand_for_checks_and_feedback_hides_what_it_should() {
+    let text = read("labs/dhcp.ron")
+        .replace(
+            "label: \"PC-B leases an address on its LAN, through R2\"",
+            "label: \"PC-B leases an address on its LAN, through R2\", feedback: HintOnly",
+        )
+        .replace("label: \"PC-B reaches PC-A\"", "label: \"PC-B reaches PC-A\", feedback: Hidden");
+    let lab = wirelab::lab::parse(&text, "dhcp.ron").unwrap();
+    let report = wirelab::grade::grade_lab(&lab, &lab, "handed-out", &wirelab::grade::GradeLimits::default());
+    let lease_b = &report.objectives[1];
+    assert_eq!(lease_b.shown(), "PC-B leases an address on its LAN, through R2");
+    assert!(lease_b.check.starts_with("DhcpLease PC-B"), "the check stays for instructors: {}", lease_b.check);
+    assert!(!lease_b.passed && lease_b.why.is_none() && lease_b.hint.is_some(), "{lease_b:?}");
+    let ping = &report.objectives[6];
+    assert!(!ping.passed && ping.why.is_none() && ping.hint.is_none(), "{ping:?}");
+    let full = &report.objectives[0];
+    assert!(full.why.is_some(), "Full feedback says why: {full:?}");
+    let text = wirelab::grade::text(std::slice::from_ref(&report));
+    assert!(text.contains("FAIL    0/2   PC-B reaches PC-A\n"), "{text}");
+    // A saved lab keeps labels and feedback.
+    let saved = wirelab::lab::to_ron(&lab);
+    assert!(saved.contains("feedback: Hidden") && saved.contains("label: \"PC-B reaches PC-A\""), "{saved}");
+}

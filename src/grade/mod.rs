@@ -60,6 +60,46 @@ pub struct ObjectiveResult {
     /// Why it failed, in a sentence a student can act on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+    /// What the student sees in place of the check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip)]
+    feedback: crate::lab::Feedback,
+}
+
+impl ObjectiveResult {
+    /// An objective not yet checked.
+    fn new(index: usize, o: &crate::lab::Objective) -> ObjectiveResult {
+        ObjectiveResult {
+            index,
+            check: check::describe(&o.check),
+            passed: false,
+            points: 0,
+            max_points: o.points,
+            hint: o.hint.clone(),
+            why: None,
+            label: o.label.clone(),
+            feedback: o.feedback,
+        }
+    }
+
+    /// What the student sees: the label if the lab gives one, else the check.
+    pub fn shown(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.check)
+    }
+
+    /// Keep what the objective's feedback allows a student to see (a
+    /// submission that could not be graded still says why).
+    fn apply_feedback(&mut self) {
+        use crate::lab::Feedback;
+        let grading = self.why.as_deref().is_some_and(|w| w.starts_with("not graded"));
+        if self.feedback != Feedback::Full && !grading {
+            self.why = None;
+        }
+        if self.feedback == Feedback::Hidden {
+            self.hint = None;
+        }
+    }
 }
 
 /// The grade of one submission.
@@ -104,15 +144,7 @@ impl Report {
             .objectives
             .iter()
             .enumerate()
-            .map(|(index, o)| ObjectiveResult {
-                index,
-                check: check::describe(&o.check),
-                passed: false,
-                points: 0,
-                max_points: o.points,
-                hint: None,
-                why: None,
-            })
+            .map(|(index, o)| ObjectiveResult { hint: None, ..ObjectiveResult::new(index, o) })
             .collect();
         self.not_graded = Some(why);
         self.points = 0;
@@ -126,21 +158,16 @@ impl Report {
             .objectives
             .iter()
             .enumerate()
-            .map(|(index, o)| ObjectiveResult {
-                index,
-                check: check::describe(&o.check),
-                passed: false,
-                points: 0,
-                max_points: o.points,
-                hint: o.hint.clone(),
-                why: Some(problem.clone()),
-            })
+            .map(|(index, o)| ObjectiveResult { why: Some(problem.clone()), ..ObjectiveResult::new(index, o) })
             .collect();
         self.problems.push(problem);
         self
     }
 
     fn total(mut self) -> Self {
+        for o in &mut self.objectives {
+            o.apply_feedback();
+        }
         self.points = self.objectives.iter().map(|o| o.points).sum();
         self.percent =
             if self.max_points == 0 { 100.0 } else { f64::from(self.points) * 100.0 / f64::from(self.max_points) };
@@ -238,15 +265,7 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
         report.problems.push(limit.clone());
     }
     for (index, objective) in lab.objectives.iter().enumerate() {
-        let mut result = ObjectiveResult {
-            index,
-            check: check::describe(&objective.check),
-            passed: false,
-            points: 0,
-            max_points: objective.points,
-            hint: objective.hint.clone(),
-            why: None,
-        };
+        let mut result = ObjectiveResult::new(index, objective);
         if let Some(d) = differences.iter().find(|d| d.affects(&objective.check)) {
             result.why = Some(format!("not graded: {d}"));
         } else if let Err(limit) = &converged {

@@ -15,7 +15,7 @@ pub fn text(reports: &[Report]) -> String {
         }
         for o in &r.objectives {
             let verdict = if o.passed { "PASS" } else { "FAIL" };
-            out.push_str(&format!("  {verdict}  {:>3}/{:<3} {}\n", o.points, o.max_points, o.check));
+            out.push_str(&format!("  {verdict}  {:>3}/{:<3} {}\n", o.points, o.max_points, o.shown()));
             if let Some(why) = &o.why {
                 out.push_str(&format!("              why: {why}\n"));
             }

@@ -251,7 +251,9 @@ fn lab_panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(mark);
                     let unit = tr(lang, if o.points == 1 { "point" } else { "points" });
-                    ui.label(format!("{} ({} {unit})", crate::grade::describe(&o.check), o.points));
+                    // The lab's label when it gives one: the check may be the answer.
+                    let shown = o.label.clone().unwrap_or_else(|| crate::grade::describe(&o.check));
+                    ui.label(format!("{shown} ({} {unit})", o.points));
                 });
                 if let Some(r) = r.filter(|r| !r.passed) {
                     if let Some(why) = &r.why {

@@ -66,6 +66,30 @@ pub struct Objective {
     pub check: Check,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// What the student sees in place of the check (which may give the answer away).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// How much a failure tells the student.
+    #[serde(default, skip_serializing_if = "Feedback::is_full")]
+    pub feedback: Feedback,
+}
+
+/// How much a failed objective tells the student.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Feedback {
+    /// Why it failed, and the hint.
+    #[default]
+    Full,
+    /// The hint only.
+    HintOnly,
+    /// Only that it failed.
+    Hidden,
+}
+
+impl Feedback {
+    pub fn is_full(&self) -> bool {
+        *self == Feedback::Full
+    }
 }
 
 /// A check on the network's behaviour or state.
