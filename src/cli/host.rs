@@ -6,9 +6,7 @@ use std::net::Ipv4Addr;
 use super::{Rejection, Response};
 use crate::cli::clock::Civil;
 use crate::device::FetchOutcome;
-use crate::device::{
-    Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, Role, NSLOOKUP, WINDOWS_RESOLVER,
-};
+use crate::device::{Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, Role, NSLOOKUP};
 use crate::proto::dns::Resolution;
 use crate::proto::ethernet::{cisco_format, windows_format};
 use crate::proto::http::Url;
@@ -303,20 +301,14 @@ fn by_name(
     not_found: String,
     then: impl FnOnce(&mut Device, crate::sim::Time, Ipv4Addr, String) + Send + Sync + 'static,
 ) -> Response {
-    let h = host(dev);
-    let name = match &h.dns_suffix {
-        Some(suffix) if !target.contains('.') => format!("{target}.{suffix}"),
-        _ => target.to_string(),
-    };
-    let server = h.dns;
-    if server.is_none() {
+    if host(dev).dns.is_none() {
         return refuse(dev, Rejection::Refused, &not_found);
     }
     let waiter: LookupWaiter = Box::new(move |r, dev, now| match r {
         Resolution::Found { addresses, canonical, .. } => then(dev, now, addresses[0], canonical.clone()),
         _ => dev.console.push_str(&not_found),
     });
-    host(dev).lookup(ctx.now, &name, server, false, &WINDOWS_RESOLVER, waiter);
+    host(dev).resolve(ctx.now, target, waiter);
     Response::Accepted
 }
 
@@ -327,10 +319,7 @@ fn nslookup(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
         return refuse(dev, Rejection::Usage, "Usage: nslookup NAME [SERVER]\n\n");
     };
     // A single label gets the connection's DNS suffix, as Windows's nslookup appends it.
-    let name = match &host(dev).dns_suffix {
-        Some(suffix) if !name.contains('.') => format!("{name}.{suffix}"),
-        _ => name,
-    };
+    let name = host(dev).qualify(&name);
     let server = match args.get(1).map(|s| s.parse::<Ipv4Addr>()) {
         Some(Ok(s)) => Some(s),
         Some(Err(_)) => {

@@ -338,6 +338,24 @@ impl Host {
         self.flush_dns(now);
     }
 
+    /// A name as Windows asks for it: a single label gets the connection's
+    /// DNS suffix (the domain DHCP gave).
+    pub fn qualify(&self, name: &str) -> String {
+        match &self.dns_suffix {
+            Some(suffix) if !name.contains('.') => format!("{name}.{suffix}"),
+            _ => name.to_string(),
+        }
+    }
+
+    /// Look a name up as `ping NAME` does: qualified, at the adapter's DNS
+    /// server, with Windows's retries. Returns the name asked for.
+    pub fn resolve(&mut self, now: Time, name: &str, waiter: LookupWaiter) -> String {
+        let name = self.qualify(name);
+        let server = self.dns;
+        self.lookup(now, &name, server, false, &WINDOWS_RESOLVER, waiter);
+        name
+    }
+
     /// A finished lookup and what to do with it.
     pub fn take_resolution(&mut self) -> Option<(Resolution, LookupWaiter)> {
         if self.resolver.done.is_empty() {

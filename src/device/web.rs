@@ -153,11 +153,7 @@ pub fn browse(dev: &mut super::Device, now: Time, url: &str) {
         h.fetch(now, &parsed, addr, false, show);
         return;
     }
-    let name = match &h.dns_suffix {
-        Some(suffix) if !parsed.host.contains('.') => format!("{}.{suffix}", parsed.host),
-        _ => parsed.host.clone(),
-    };
-    let server = h.dns;
+    let host_name = parsed.host.clone();
     let then: super::LookupWaiter = Box::new(move |r, dev, now| {
         let Role::Host(h) = &mut dev.role else { return };
         match r {
@@ -165,7 +161,7 @@ pub fn browse(dev: &mut super::Device, now: Time, url: &str) {
             _ => h.browser.page = BrowserPage::Error("Host Name Unresolved".into()),
         }
     });
-    h.lookup(now, &name, server, false, &super::WINDOWS_RESOLVER, then);
+    h.resolve(now, &host_name, then);
 }
 
 /// A page's text as a simple browser shows it: tags gone, one line per

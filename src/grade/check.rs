@@ -121,16 +121,11 @@ fn lookup(net: &mut Network, id: DeviceId, name: &str) -> Option<Resolution> {
     let slot = result.clone();
     let started = net.act(id, |dev, ctx| {
         let Role::Host(h) = &mut dev.role else { return None };
-        let name = match &h.dns_suffix {
-            Some(suffix) if !name.contains('.') => format!("{name}.{suffix}"),
-            _ => name.to_string(),
-        };
-        let server = h.dns;
         let waiter: crate::device::LookupWaiter =
             Box::new(move |r, _, _| *slot.lock().expect("one grader") = Some(r.clone()));
-        h.lookup(ctx.now, &name, server, false, &crate::device::WINDOWS_RESOLVER, waiter);
+        let asked = h.resolve(ctx.now, name, waiter);
         dev.flush(ctx);
-        Some(name)
+        Some(asked)
     })?;
     net.run_while_busy(id, Duration::from_secs(30));
     let r = result.lock().expect("one grader").take();
@@ -479,15 +474,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 .collect();
             match seen.iter().find(|(n, _)| n.router_id == rid) {
                 Some((n, f)) => {
-                    let role = if f.kind != crate::proto::ospf::LinkKind::Broadcast {
-                        "-"
-                    } else if n.addr == f.dr {
-                        "DR"
-                    } else if n.addr == f.bdr {
-                        "BDR"
-                    } else {
-                        "DROTHER"
-                    };
+                    let role = f.neighbor_role(n);
                     let have = format!("{}/{role}", n.state.word());
                     let iface = &f.link.name;
                     if n.state.word() == want_state && want_role.as_deref().is_none_or(|r| r == role) {

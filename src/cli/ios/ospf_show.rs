@@ -72,14 +72,10 @@ fn neighbors(f: &Iface) -> Vec<&Neighbor> {
 
 /// A neighbour's role on the segment, as the State column words it.
 fn role(f: &Iface, n: &Neighbor) -> &'static str {
-    if f.kind != LinkKind::Broadcast {
-        "  -"
-    } else if n.addr == f.dr {
-        "DR"
-    } else if n.addr == f.bdr {
-        "BDR"
-    } else {
-        "DROTHER"
+    match f.neighbor_role(n) {
+        // `FULL/  -`: the dash is right-aligned under the column.
+        "-" => "  -",
+        role => role,
     }
 }
 

@@ -253,6 +253,20 @@ pub struct Iface {
 }
 
 impl Iface {
+    /// A neighbour's role on this segment: `DR`, `BDR` or `DROTHER` on a
+    /// broadcast network, `-` where no router is designated.
+    pub fn neighbor_role(&self, n: &Neighbor) -> &'static str {
+        if self.kind != LinkKind::Broadcast {
+            "-"
+        } else if n.addr == self.dr {
+            "DR"
+        } else if n.addr == self.bdr {
+            "BDR"
+        } else {
+            "DROTHER"
+        }
+    }
+
     pub fn addr(&self) -> Ipv4Addr {
         self.link.addr.map_or(Ipv4Addr::UNSPECIFIED, |(a, _)| a)
     }
