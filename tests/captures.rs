@@ -110,6 +110,24 @@ fn below_warning(field: &str) -> bool {
     field.split(',').filter(|s| !s.is_empty()).all(|s| s.parse::<u32>().is_ok_and(|v| v < WARNING))
 }
 
+/// The fields of the frames `filter` keeps, a tab-separated line each, with
+/// tshark verifying IP, UDP and TCP checksums (it leaves them unverified
+/// unless asked).
+fn checked_fields(file: &std::path::Path, filter: &str, fields: &[&str]) -> String {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-r").arg(file);
+    for proto in ["ip", "udp", "tcp"] {
+        cmd.args(["-o", &format!("{proto}.check_checksum:TRUE")]);
+    }
+    cmd.args(["-Y", filter, "-T", "fields"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().expect("tshark runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Every frame of a capture in tshark's words (`-V`), and its protocol stacks.
 fn decode(file: &std::path::Path) -> (String, String) {
     // Wireshark leaves IP and UDP checksums unverified unless asked.
@@ -203,15 +221,12 @@ fn dhcp_messages_decode_with_correct_checksums() {
         if !tshark() {
             return;
         }
-        let out = Command::new("tshark")
-            .arg("-r")
-            .arg(&file)
-            .args(["-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", "dhcp", "-T", "fields"])
-            .args(["-e", "dhcp.option.dhcp", "-e", "ip.checksum.status", "-e", "udp.checksum.status"])
-            .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
-            .output()
-            .expect("tshark runs");
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let text = checked_fields(
+            &file,
+            "dhcp",
+            &["dhcp.option.dhcp", "ip.checksum.status", "udp.checksum.status", "_ws.malformed", "_ws.expert.severity"],
+        );
+        for line in text.lines() {
             let f: Vec<&str> = line.split('\t').collect();
             assert_eq!((f[1], f[2], f[3]), ("1", "1", ""), "{name}: {line}");
             assert!(below_warning(f[4]), "{name}: tshark warns: {line}");
@@ -239,26 +254,20 @@ fn dns_messages_decode_with_correct_checksums() {
     if !tshark() {
         return;
     }
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-o", "udp.check_checksum:TRUE", "-Y", "dns", "-T", "fields"])
-        .args([
-            "-e",
+    let text = checked_fields(
+        &file,
+        "dns",
+        &[
             "dns.flags.response",
-            "-e",
             "dns.qry.name",
-            "-e",
             "dns.flags.rcode",
-            "-e",
             "dns.a",
-            "-e",
             "dns.cname",
-        ])
-        .args(["-e", "udp.checksum.status", "-e", "_ws.malformed", "-e", "_ws.expert.severity"])
-        .output()
-        .expect("tshark runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+            "udp.checksum.status",
+            "_ws.malformed",
+            "_ws.expert.severity",
+        ],
+    );
     for line in text.lines() {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!((f[5], f[6]), ("1", ""), "{line}");
@@ -292,15 +301,11 @@ fn tcp_and_http_decode_with_correct_checksums() {
     if !tshark() {
         return;
     }
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(&file)
-        .args(["-o", "tcp.check_checksum:TRUE", "-Y", "tcp", "-T", "fields"])
-        .args(["-e", "tcp.flags.str", "-e", "http.response.code", "-e", "tcp.checksum.status"])
-        .args(["-e", "_ws.malformed", "-e", "_ws.expert.severity"])
-        .output()
-        .expect("tshark runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = checked_fields(
+        &file,
+        "tcp",
+        &["tcp.flags.str", "http.response.code", "tcp.checksum.status", "_ws.malformed", "_ws.expert.severity"],
+    );
     for line in text.lines() {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!((f[2], f[3]), ("1", ""), "{line}");
