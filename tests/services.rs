@@ -243,7 +243,7 @@ fn the_desktop_browser_shows_a_page_by_name_and_the_browsers_errors() {
     use wirelab::device::BrowserPage;
     let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
     let pc1 = net.find("PC1").unwrap();
-    let mut open = |net: &mut Network, url: &str| {
+    let open = |net: &mut Network, url: &str| {
         net.act(pc1, |d, ctx| {
             wirelab::device::browse(d, ctx.now, url);
             d.flush(ctx);
