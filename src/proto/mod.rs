@@ -37,8 +37,10 @@ pub mod pagp;
 pub mod probe;
 pub mod rib;
 pub mod rip;
+pub mod ssh;
 pub mod stp;
 pub mod tcp;
+pub mod telnet;
 pub mod udp;
 pub mod vlan;
 
