@@ -128,6 +128,19 @@ fn checked_fields(file: &std::path::Path, filter: &str, fields: &[&str]) -> Stri
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Run a script on a lab with captures on, and write the capture of the
+/// cable at `device`'s first port to a file (`None` without tshark to read it).
+fn capture_at(lab: &str, script: &str, device: &str, dir: &str) -> Option<std::path::PathBuf> {
+    let (_, mut net) = boot(&read(lab));
+    net.enable_capture();
+    transcript(&mut net, script);
+    let dir = tempdir(dir);
+    let (name, pcap) = net.captures().into_iter().find(|(n, _)| n.contains(device)).expect("the device's cable");
+    let file = dir.join(format!("{name}.pcap"));
+    std::fs::write(&file, pcap.bytes()).unwrap();
+    tshark().then_some(file)
+}
+
 /// Every frame of a capture in tshark's words (`-V`), and its protocol stacks.
 fn decode(file: &std::path::Path) -> (String, String) {
     // Wireshark leaves IP and UDP checksums unverified unless asked.
@@ -244,16 +257,8 @@ fn dhcp_messages_decode_with_correct_checksums() {
 /// exist) decode as Wireshark's DNS with correct UDP checksums.
 #[test]
 fn dns_messages_decode_with_correct_checksums() {
-    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
-    net.enable_capture();
-    transcript(&mut net, "@PC1\nnslookup www.ccna-lab.com\nnslookup nosuch.ccna-lab.com\n");
-    let dir = tempdir("pcap-dns");
-    let (name, pcap) = net.captures().into_iter().find(|(n, _)| n.contains("PC1")).expect("PC1's cable");
-    let file = dir.join(format!("{name}.pcap"));
-    std::fs::write(&file, pcap.bytes()).unwrap();
-    if !tshark() {
-        return;
-    }
+    let script = "@PC1\nnslookup www.ccna-lab.com\nnslookup nosuch.ccna-lab.com\n";
+    let Some(file) = capture_at("tests/labs/dns-office.ron", script, "PC1", "pcap-dns") else { return };
     let text = checked_fields(
         &file,
         "dns",
@@ -288,19 +293,9 @@ fn dns_messages_decode_with_correct_checksums() {
 /// tshark calls malformed or worse than a note (retransmissions are notes).
 #[test]
 fn tcp_and_http_decode_with_correct_checksums() {
-    let (_, mut net) = boot(&read("tests/labs/dns-office.ron"));
-    net.enable_capture();
-    transcript(
-        &mut net,
-        "@PC1\ncurl http://192.168.10.254/\ncurl -I http://192.168.10.254/nope.html\ncurl http://192.168.10.1/\n",
-    );
-    let dir = tempdir("pcap-tcp");
-    let (name, pcap) = net.captures().into_iter().find(|(n, _)| n.contains("PC1")).expect("PC1's cable");
-    let file = dir.join(format!("{name}.pcap"));
-    std::fs::write(&file, pcap.bytes()).unwrap();
-    if !tshark() {
-        return;
-    }
+    let script =
+        "@PC1\ncurl http://192.168.10.254/\ncurl -I http://192.168.10.254/nope.html\ncurl http://192.168.10.1/\n";
+    let Some(file) = capture_at("tests/labs/dns-office.ron", script, "PC1", "pcap-tcp") else { return };
     let text = checked_fields(
         &file,
         "tcp",
@@ -320,4 +315,44 @@ fn tcp_and_http_decode_with_correct_checksums() {
         text.lines().any(|l| l.contains("R") && l.contains("A") && l.starts_with("·······A·R··")),
         "a reset: {text}"
     );
+}
+
+/// A Telnet session (its option negotiation, Go Ahead after each prompt)
+/// and an SSH session (version exchange, key exchange in clear, then
+/// encrypted packets) from a PC to a router decode in tshark with valid
+/// checksums and no warnings.
+#[test]
+fn telnet_and_ssh_sessions_decode_with_correct_checksums() {
+    let script = "@R1\nenable\nconfigure terminal\nip domain-name ccna-lab.com\nusername admin secret Adm1nP4ss\ncrypto key generate rsa general-keys modulus 1024\nline vty 0 1\n password cisco\n login\nline vty 2 4\n login local\nend\n@PC1\ntelnet 192.168.1.1\ncisco\nshow clock\nexit\nssh -l admin 192.168.1.1\nwrong\nAdm1nP4ss\nshow clock\nexit\n";
+    let Some(file) = capture_at("tests/labs/remote.ron", script, "PC1", "pcap-remote") else { return };
+    let text = checked_fields(
+        &file,
+        "telnet || ssh",
+        &[
+            "frame.protocols",
+            "tcp.checksum.status",
+            "_ws.malformed",
+            "_ws.expert.severity",
+            "ssh.protocol",
+            "ssh.message_code",
+            "telnet.cmd",
+        ],
+    );
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!((f[1], f[2]), ("1", ""), "{line}");
+        assert!(below_warning(f[3]), "tshark warns: {line}");
+    }
+    assert!(text.contains("SSH-2.0-Cisco-1.25"), "the server's version: {text}");
+    assert!(text.contains("SSH-2.0-OpenSSH_for_Windows_8.1"), "the client's version: {text}");
+    // KEXINIT (20), ECDH init (30) and reply (31), NEWKEYS (21) in clear.
+    for code in ["20", "30", "31", "21"] {
+        assert!(
+            text.lines().any(|l| l.split('\t').nth(5).is_some_and(|c| c.split(',').any(|c| c == code))),
+            "message {code}: {text}"
+        );
+    }
+    assert!(text.contains("eth:ethertype:ip:tcp:telnet"), "{text}");
+    // Go Ahead (249) ends each prompt; the server offers ECHO with WILL (251).
+    assert!(text.lines().any(|l| l.contains("249")), "Go Ahead: {text}");
 }

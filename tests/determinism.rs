@@ -86,6 +86,8 @@ fn two_processes_write_the_same_bytes() {
         // DHCP leases, DNS ids, TCP sequence numbers, HTTP.
         ("labs/dns-web.ron", "labs/dns-web.solution.txt"),
         ("labs/dhcp.ron", "labs/dhcp.solution.txt"),
+        // SSH's random fields and keys, Telnet's negotiation, vty sessions.
+        ("labs/device-hardening.ron", "labs/device-hardening.solution.txt"),
     ]
     .into_iter()
     .enumerate()

@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use super::{Rejection, Response};
 use crate::cli::clock::Civil;
+use crate::device::remote::Via;
 use crate::device::FetchOutcome;
 use crate::device::{Addressing, Ctx, Device, DhcpOutcome, DhcpWaiter, Host, LookupWaiter, Role, NSLOOKUP};
 use crate::proto::dns::Resolution;
@@ -19,6 +20,11 @@ use crate::sim::Duration;
 const WINDOWS_TTL_EXCEEDED: &str = "TTL expired in transit.";
 
 pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
+    // With a remote login open, the line is the remote box's.
+    if dev.remote().is_some() {
+        host(dev).remote_line(ctx.now, line);
+        return Response::Accepted;
+    }
     let words: Vec<&str> = line.split_whitespace().collect();
     let Some(cmd) = words.first() else {
         return Response::Accepted;
@@ -32,6 +38,8 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
         "dns" => dns(dev, args),
         "nslookup" => nslookup(dev, ctx, args),
         "curl" => curl(dev, ctx, args),
+        "telnet" => telnet(dev, ctx, args),
+        "ssh" => ssh(dev, ctx, args),
         "dnscmd" if dev.model == crate::base::Model::Server => dnscmd(dev, args),
         "netsh" if dev.model == crate::base::Model::Server => netsh(dev, args),
         "help" | "?" => print(dev, HELP),
@@ -56,7 +64,7 @@ fn refuse(dev: &mut Device, why: Rejection, text: &str) -> Response {
     Response::Rejected(why)
 }
 
-const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ncurl      Fetch a web page (curl [-I] URL)\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY] | /dhcp | /renew | /release | /all)\nnslookup  Look a name up (nslookup NAME [SERVER])\nping      Send echo messages\ntracert   Trace route to destination\n\n";
+const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ncurl      Fetch a web page (curl [-I] URL)\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY] | /dhcp | /renew | /release | /all)\nnslookup  Look a name up (nslookup NAME [SERVER])\nping      Send echo messages\nssh       Open a secure remote login (ssh -l USER ADDRESS)\ntelnet    Open a remote login (telnet ADDRESS)\ntracert   Trace route to destination\n\n";
 
 fn host(dev: &mut Device) -> &mut crate::device::Host {
     match &mut dev.role {
@@ -429,6 +437,45 @@ fn curl(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
                     h.fetch(now, &url, addr, head, Box::new(waiter));
                 }
             })
+        }
+    }
+}
+
+/// `telnet ADDR|NAME`: a remote login on port 23; the remote box's CLI
+/// answers at this prompt until it closes the session.
+fn telnet(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
+    let [target] = args else {
+        return refuse(dev, Rejection::Usage, "Usage: telnet target\n\n");
+    };
+    remote(dev, ctx, target, Via::Telnet)
+}
+
+/// `ssh -l USER ADDR|NAME`.
+fn ssh(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
+    let (user, target) = match args {
+        [flag, user, target] if *flag == "-l" => (*user, *target),
+        [target, flag, user] if *flag == "-l" => (*user, *target),
+        _ => return refuse(dev, Rejection::Usage, "Usage: SSH -l username target\n\n"),
+    };
+    remote(dev, ctx, target, Via::Ssh { user: user.to_string() })
+}
+
+fn remote(dev: &mut Device, ctx: &mut Ctx, target: &str, via: Via) -> Response {
+    let start = move |dev: &mut Device, now: crate::sim::Time, addr: Ipv4Addr| {
+        let seed = crate::sim::hash_name(now.nanos(), &dev.name);
+        if let Role::Host(h) = &mut dev.role {
+            let text = h.open_remote(now, addr, via, seed);
+            h.print(&text);
+        }
+    };
+    match target.parse::<Ipv4Addr>() {
+        Ok(addr) => {
+            start(dev, ctx.now, addr);
+            Response::Accepted
+        }
+        Err(_) => {
+            let not_found = "% Unrecognized host or address, or protocol not running.\n\n".to_string();
+            by_name(dev, ctx, target, not_found, move |dev, now, addr, _| start(dev, now, addr))
         }
     }
 }

@@ -15,7 +15,6 @@
 pub mod clock;
 pub mod host;
 pub mod ios;
-pub mod secret;
 pub mod tree;
 
 use crate::base::DeviceId;
@@ -72,8 +71,15 @@ pub trait Terminal {
     fn exec(&mut self, id: DeviceId, line: &str) -> String;
 }
 
+/// The CLI as devices run it for their vty sessions.
+fn interpret(dev: &mut Device, ctx: &mut Ctx, line: &str) {
+    type_line(dev, ctx, line);
+}
+
 impl Terminal for Network {
     fn type_line(&mut self, id: DeviceId, line: &str) -> Response {
+        // Remote logins into any box of this network run this CLI.
+        self.set_interpreter(interpret);
         self.act(id, |dev, ctx| {
             let response = type_line(dev, ctx, line);
             dev.flush(ctx);

@@ -133,6 +133,8 @@ pub struct Host {
     /// A Server's DHCP service (scopes set with netsh).
     pub dhcp_service: DhcpService,
     pub browser: Browser,
+    /// A remote login (`telnet`, `ssh`) open at the prompt.
+    pub remote: Option<super::remote::RemoteSession>,
 }
 
 impl std::fmt::Debug for Host {
@@ -178,6 +180,7 @@ impl Host {
             fetch: None,
             dhcp_service: DhcpService::default(),
             browser: Browser::default(),
+            remote: None,
         }
     }
 
@@ -279,7 +282,11 @@ impl Host {
 
     /// Is the prompt waiting for a DHCP exchange or a name lookup?
     pub fn waiting(&self) -> bool {
-        self.waiter.is_some() || self.releasing || self.lookup_waiter.is_some() || self.fetch.is_some()
+        self.waiter.is_some()
+            || self.releasing
+            || self.lookup_waiter.is_some()
+            || self.fetch.is_some()
+            || self.remote.as_ref().is_some_and(super::remote::RemoteSession::busy)
     }
 
     /// Fetch `url` from `addr` (`curl [-I]`); `waiter` prints the result.
@@ -293,6 +300,28 @@ impl Host {
         self.flush_tcp(now);
     }
 
+    /// Open a remote login (`telnet ADDR`, `ssh -l USER ADDR`); returns what
+    /// the prompt prints at once.
+    pub fn open_remote(&mut self, now: Time, dst: Ipv4Addr, via: super::remote::Via, seed: u64) -> String {
+        let Ok(src) = self.stack.source_for(dst) else {
+            return "% Connection timed out; remote host not responding\n".into();
+        };
+        let mut r =
+            super::remote::RemoteSession::start(now, &mut self.tcp, (src, dst), via, super::remote::Flavor::Pc, seed);
+        let printed = r.take_printed();
+        self.remote = Some(r);
+        self.flush_tcp(now);
+        printed
+    }
+
+    /// A line typed while a remote login is open.
+    pub fn remote_line(&mut self, now: Time, line: &str) {
+        if let Some(r) = self.remote.as_mut() {
+            r.send_line(now, &mut self.tcp, line);
+        }
+        self.flush_tcp(now);
+    }
+
     /// Send TCP's segments and let the applications act on its events.
     fn flush_tcp(&mut self, now: Time) {
         for _ in 0..8 {
@@ -300,6 +329,15 @@ impl Host {
             for e in events {
                 if self.web.as_mut().is_some_and(|w| w.on_event(now, &mut self.tcp, e)) {
                     continue;
+                }
+                if let Some(r) = self.remote.as_mut() {
+                    if r.on_event(now, &mut self.tcp, e) {
+                        self.printed.push_str(&r.take_printed());
+                        if !r.is_open() {
+                            self.remote = None;
+                        }
+                        continue;
+                    }
                 }
                 let done = self.fetch.as_mut().and_then(|(f, _)| f.on_event(now, &mut self.tcp, e));
                 if let Some(outcome) = done {
@@ -430,6 +468,10 @@ impl Host {
     pub fn stop_waiting(&mut self, now: Time) {
         self.waiter = None;
         self.lookup_waiter = None;
+        if let Some(mut r) = self.remote.take() {
+            r.abort(&mut self.tcp);
+            self.flush_tcp(now);
+        }
         if let Some((f, _)) = self.fetch.take() {
             f.abort(&mut self.tcp);
             self.flush_tcp(now);

@@ -13,6 +13,7 @@ pub mod bridge;
 pub mod dhcp_service;
 mod host;
 pub mod ios;
+pub mod remote;
 pub(crate) mod web;
 mod words;
 
@@ -23,6 +24,7 @@ pub use host::{
     Addressing, Browser, BrowserPage, DhcpOutcome, DhcpWaiter, FetchWaiter, Host, LookupWaiter, NSLOOKUP,
     WINDOWS_RESOLVER,
 };
+pub use ios::vty::TerminalId;
 pub use ios::{Ios, IosIface, LineConfig, Mode};
 pub use web::{browse, page_text, FetchOutcome};
 
@@ -93,7 +95,13 @@ pub struct Device {
     pub session: Option<Session>,
     /// When the session wants to run next.
     session_wake: Option<Time>,
+    /// The terminal the session prints at (a vty session's, on an IOS box).
+    session_owner: TerminalId,
 }
+
+/// The CLI, as the network hands it to a device to run its vty sessions'
+/// lines (the device floor cannot name the CLI; the CLI registers this).
+pub type Interpreter = fn(&mut Device, &mut Ctx, &str);
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -130,6 +138,7 @@ impl Device {
             console: String::new(),
             session: None,
             session_wake: None,
+            session_owner: TerminalId::Console,
         }
     }
 
@@ -292,6 +301,9 @@ impl Device {
     /// Is the terminal waiting for the answer to a question? `Some(true)` when
     /// the answer is a password (not echoed).
     pub fn pending_question(&self) -> Option<bool> {
+        if let Some(remote) = self.remote() {
+            return remote.is_question().then(|| remote.asks_password());
+        }
         match &self.role {
             // A banner being typed shows no prompt but echoes its lines.
             Role::Ios(i) if i.terminal.banner_in_progress.is_some() => Some(false),
@@ -306,22 +318,48 @@ impl Device {
 
     /// The prompt the terminal shows now.
     pub fn prompt(&self) -> String {
+        if let Some(remote) = self.remote() {
+            return remote.prompt.clone();
+        }
         match &self.role {
             Role::Host(_) => "C:\\>".to_string(),
             Role::Ios(i) => i.prompt(),
         }
     }
 
+    /// The remote login open at the terminal (`telnet`, `ssh`): lines
+    /// typed go to it, and its prompt is the terminal's.
+    pub fn remote(&self) -> Option<&remote::RemoteSession> {
+        match &self.role {
+            Role::Host(h) => h.remote.as_ref(),
+            Role::Ios(i) => i.clients.get(&i.active),
+        }
+        .filter(|r| r.is_open())
+    }
+
     /// Is the terminal waiting for a ping, a traceroute or a DHCP exchange to finish?
     pub fn busy(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| !s.is_done())
+        self.session.as_ref().is_some_and(|s| !s.is_done() && self.session_is_here())
             || self.as_host().is_some_and(Host::waiting)
             || self.as_ios().is_some_and(Ios::looking_up)
     }
 
-    /// Start a ping or traceroute on this device's IP stack.
+    /// The terminal the CLI runs for now (a vty session's, while the network
+    /// hands it one of that session's lines).
+    fn active_terminal(&self) -> TerminalId {
+        self.as_ios().map_or(TerminalId::Console, |i| i.active)
+    }
+
+    /// Does the running ping or traceroute print at the terminal the CLI runs for?
+    fn session_is_here(&self) -> bool {
+        self.session_owner == self.active_terminal()
+    }
+
+    /// Start a ping or traceroute on this device's IP stack; it prints at
+    /// the terminal that started it.
     pub fn start_session(&mut self, now: Time, spec: probe::Spec, report: Box<dyn probe::Report>) {
         let mut session = Session::new(spec, report);
+        self.session_owner = self.active_terminal();
         let stack = match &mut self.role {
             Role::Host(h) => &mut h.stack,
             Role::Ios(i) => &mut i.stack,
@@ -336,19 +374,101 @@ impl Device {
             Role::Host(h) => &mut h.stack,
             Role::Ios(i) => &mut i.stack,
         };
-        self.session_wake = session.step(now, stack, &mut self.console);
+        let mut text = String::new();
+        self.session_wake = session.step(now, stack, &mut text);
+        self.session_print(now, &text);
+    }
+
+    /// What the running ping or traceroute printed, at its terminal; a vty
+    /// session gets its prompt back when it ends.
+    fn session_print(&mut self, now: Time, text: &str) {
+        match (self.session_owner, &mut self.role) {
+            (TerminalId::Vty(line), Role::Ios(i)) if i.active != self.session_owner => {
+                let done = self.session.as_ref().is_none_or(Session::is_done);
+                i.vty_output(now, line, text, done);
+                if done {
+                    self.session_owner = TerminalId::Console;
+                    self.session = None;
+                    self.session_wake = None;
+                }
+            }
+            _ => self.console.push_str(text),
+        }
     }
 
     /// Stop a running ping or traceroute, printing what it had, or whatever
     /// else the terminal waits for.
     pub fn abort_session(&mut self, now: Time) {
-        if let Some(s) = self.session.as_mut() {
-            s.abort(&mut self.console);
+        if self.session_is_here() {
+            if let Some(s) = self.session.as_mut() {
+                s.abort(&mut self.console);
+            }
         }
         match &mut self.role {
             Role::Host(h) => h.stop_waiting(now),
             Role::Ios(i) => i.stop_lookup(now),
         }
+    }
+
+    /// Has a vty session typed a line the CLI has not run yet?
+    #[inline]
+    pub fn vty_has_input(&self) -> bool {
+        matches!(&self.role, Role::Ios(i) if i.vty_has_input())
+    }
+
+    /// Run the lines vty sessions typed through the CLI, each with its
+    /// session's terminal swapped in; what the CLI printed goes back to the
+    /// session with its prompt (later, when the command still runs).
+    pub fn serve_vty(&mut self, ctx: &mut Ctx, interpret: Interpreter) {
+        let now = ctx.now;
+        loop {
+            let Role::Ios(i) = &mut self.role else { return };
+            let Some((line, text)) = i.vty_next_line() else { break };
+            let owner = TerminalId::Vty(line);
+            if i.clients.get(&owner).is_some_and(remote::RemoteSession::is_open) {
+                i.remote_line(now, owner, &text);
+                continue;
+            }
+            let printed = self.on_terminal(owner, |dev| interpret(dev, ctx, &text));
+            let busy = self.busy_at(owner);
+            if let Role::Ios(i) = &mut self.role {
+                i.vty_output(now, line, &printed, !busy);
+            }
+        }
+    }
+
+    /// Is this terminal waiting for a command to finish?
+    fn busy_at(&mut self, owner: TerminalId) -> bool {
+        let Role::Ios(i) = &mut self.role else { return self.busy() };
+        let saved = std::mem::replace(&mut i.active, owner);
+        let busy = self.busy();
+        if let Role::Ios(i) = &mut self.role {
+            i.active = saved;
+        }
+        busy
+    }
+
+    /// Run `f` for a vty session: its terminal state replaces the box's and
+    /// the console collects what is printed, which is returned.
+    fn on_terminal(&mut self, owner: TerminalId, f: impl FnOnce(&mut Device)) -> String {
+        let Role::Ios(i) = &mut self.role else {
+            f(self);
+            return String::new();
+        };
+        let TerminalId::Vty(line) = owner else {
+            f(self);
+            return String::new();
+        };
+        i.vty_swap_terminal(line);
+        let saved_active = std::mem::replace(&mut i.active, owner);
+        let saved_console = std::mem::take(&mut self.console);
+        f(self);
+        let printed = std::mem::replace(&mut self.console, saved_console);
+        if let Role::Ios(i) = &mut self.role {
+            i.active = saved_active;
+            i.vty_swap_terminal(line);
+        }
+        printed
     }
 
     /// Move what the protocol pieces produced into the outbox.
@@ -368,7 +488,9 @@ impl Device {
                     }
                     (_, _) => {
                         if let Some(session) = self.session.as_mut() {
-                            session.on_delivery(now, d, &mut self.console);
+                            let mut text = String::new();
+                            session.on_delivery(now, d, &mut text);
+                            self.session_print(now, &text);
                         }
                     }
                 }
@@ -378,11 +500,20 @@ impl Device {
         // A name lookup that ended: the prompt acts on it (prints, or starts
         // the ping it was for).
         // (A waiter may start another lookup that the cache answers at once.)
-        while let Some((r, waiter)) = match &mut self.role {
-            Role::Host(h) => h.take_resolution(),
+        while let Some((r, waiter, owner)) = match &mut self.role {
+            Role::Host(h) => h.take_resolution().map(|(r, w)| (r, w, TerminalId::Console)),
             Role::Ios(i) => i.take_resolution(now),
         } {
-            waiter(&r, self, now);
+            match owner {
+                TerminalId::Console => waiter(&r, self, now),
+                TerminalId::Vty(line) => {
+                    let printed = self.on_terminal(owner, |dev| waiter(&r, dev, now));
+                    let busy = self.busy_at(owner);
+                    if let Role::Ios(i) = &mut self.role {
+                        i.vty_output(now, line, &printed, !busy);
+                    }
+                }
+            }
         }
         if let Some(notes) = self.stack_mut().notes.as_mut() {
             ctx.out.notes.extend(notes.drain(..).map(|n| (None, n)));

@@ -3,7 +3,7 @@
 //! FastEthernet0/2", "dropped ICMP 10.0.0.1 -> 10.0.3.3: no route to
 //! 10.0.3.3"). Ports and interfaces are named as the device names them.
 
-use crate::proto::decision::{Decision, DhcpStep, Flow, L2Drop, RouteChange};
+use crate::proto::decision::{Decision, DhcpStep, Flow, L2Drop, LoginEnd, LoginStep, RouteChange};
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::{Drop, Stage};
 
@@ -99,6 +99,24 @@ impl Device {
                     DhcpStep::Leased => format!("DHCP: took the lease on {addr}"),
                     DhcpStep::Autoconfigured => {
                         format!("DHCP: no server answered; configured the APIPA address {addr}")
+                    }
+                }
+            }
+            Decision::Login { peer, ssh, step } => {
+                let via = if ssh { "SSH" } else { "Telnet" };
+                match step {
+                    LoginStep::Accepted { line } => format!("{via} from {peer} took vty {line}"),
+                    LoginStep::LoggedIn { line } => format!("{via} from {peer} logged in on vty {line}"),
+                    LoginStep::Denied { line } => format!("{via} from {peer}: wrong password on vty {line}"),
+                    LoginStep::Closed { line, why } => {
+                        let why = match why {
+                            LoginEnd::NoPassword => "the line has `login` but no password",
+                            LoginEnd::TooManyFailures => "too many wrong passwords",
+                            LoginEnd::IdleTimeout => "idle longer than the line's exec-timeout",
+                            LoginEnd::LoginTimeout => "no login in the time allowed",
+                            LoginEnd::LoggedOut => "the user logged out",
+                        };
+                        format!("vty {line} closed the {via} session from {peer}: {why}")
                     }
                 }
             }

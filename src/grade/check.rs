@@ -7,7 +7,7 @@ use crate::base::{DeviceId, IfaceName};
 use crate::device::ios::{LineKind, Login};
 use crate::device::FetchOutcome;
 use crate::device::{Mode, Role};
-use crate::lab::{parse_endpoint, Check};
+use crate::lab::{parse_endpoint, Check, Expect, RemoteVia};
 use crate::net::Network;
 use crate::proto::dns::Resolution;
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
@@ -58,6 +58,16 @@ pub fn describe(check: &Check) -> String {
         Check::Resolves { from, name, address } => format!("Resolves {from} {name} -> {address}"),
         Check::HttpGet { from, url, .. } => format!("HttpGet {from} {url}"),
         Check::Link { a, b } => format!("Link {a} -- {b}"),
+        Check::RemoteLogin { from, to, via, user, expect, .. } => format!(
+            "RemoteLogin {from} -> {to} by {}{}{}",
+            via_word(*via),
+            user.as_ref().map_or(String::new(), |u| format!(" as {u}")),
+            match expect {
+                Expect::Allowed => "",
+                Expect::Refused => " refused",
+                Expect::Denied => " denied",
+            }
+        ),
         Check::OspfNeighbor { device, neighbor_id, state } => {
             format!("OspfNeighbor {device} {neighbor_id} {}", state.as_deref().unwrap_or("FULL"))
         }
@@ -520,7 +530,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
             let id = device(net, d)?;
             let ios = ios_of(net, id, d)?;
             match (&ios.system.enable_secret, &ios.system.enable_password) {
-                (Some(s), _) if crate::cli::secret::matches(s, password) => pass(),
+                (Some(s), _) if s.matches(password) => pass(),
                 (Some(_), _) => fail(format!("{d}'s enable secret is not the password the lab asks for")),
                 (None, Some(_)) => {
                     fail(format!("{d} has an enable password, not an enable secret (which is stored hashed)"))
@@ -553,15 +563,12 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                             Some(format!("{d} {name} has `login` but no password: IOS disables login on it"))
                         }
                         None => Some(format!("{d} {name} has no password: IOS refuses every remote login")),
-                        Some(s) if crate::cli::secret::matches(s, password) => None,
+                        Some(s) if s.matches(password) => None,
                         Some(_) => Some(format!("{d} {name}'s password is not the one the lab asks for")),
                     },
                     Login::Local => {
-                        let opens = ios
-                            .system
-                            .users
-                            .iter()
-                            .any(|u| u.secret.as_ref().is_some_and(|s| crate::cli::secret::matches(s, password)));
+                        let opens =
+                            ios.system.users.iter().any(|u| u.secret.as_ref().is_some_and(|s| s.matches(password)));
                         (!opens).then(|| format!("{d} {name} uses `login local`, but no user has the lab's password"))
                     }
                 };
@@ -694,7 +701,108 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 Some(FetchOutcome::Broken) => fail(format!("the connection to {addr} broke before the page came")),
             }
         }
+        Check::RemoteLogin { from, to, via, user, password, expect } => {
+            let id = device(net, from)?;
+            let Some(addr) = resolve_target(net, to) else {
+                return Ok(fail(format!("{to} has no IPv4 address to connect to")));
+            };
+            let user = user.as_deref().unwrap_or("admin");
+            let how = via_word(*via);
+            match (remote_login(net, id, addr, *via, user, password), expect) {
+                (LoginOutcome::Allowed, Expect::Allowed)
+                | (LoginOutcome::Refused(_), Expect::Refused)
+                | (LoginOutcome::Denied(_), Expect::Denied) => pass(),
+                (LoginOutcome::Allowed, Expect::Refused) => {
+                    fail(format!("{from} logged in to {to} by {how}: the vty lines should not take {how} at all"))
+                }
+                (LoginOutcome::Allowed, _) => {
+                    fail(format!("{from} logged in to {to} by {how} with a password that should be turned away"))
+                }
+                (LoginOutcome::Denied(why), Expect::Refused) => fail(format!(
+                    "{to} asked {from} to log in by {how} ({why}): the vty lines should not take {how} at all"
+                )),
+                (LoginOutcome::Refused(why), Expect::Denied) => fail(format!(
+                    "{to} does not take {how} from {from} at all ({why}): it should ask for a login and turn this password away"
+                )),
+                (LoginOutcome::Refused(why) | LoginOutcome::Denied(why), _) => {
+                    fail(format!("{from} could not log in to {to} by {how}: {why}"))
+                }
+            }
+        }
     })
+}
+
+fn via_word(via: RemoteVia) -> &'static str {
+    match via {
+        RemoteVia::Telnet => "Telnet",
+        RemoteVia::Ssh => "SSH",
+    }
+}
+
+/// How a remote login went, with the last words the client printed.
+enum LoginOutcome {
+    Allowed,
+    /// No login was asked for.
+    Refused(String),
+    /// A login was asked for, and the credentials did not open it.
+    Denied(String),
+}
+
+/// Log in from `id` as a user would type it (`telnet ADDR` or `ssh -l USER
+/// ADDR`, then the user name and password when asked), and leave again.
+/// The device's console and terminal are left as they were.
+fn remote_login(
+    net: &mut Network,
+    id: DeviceId,
+    to: Ipv4Addr,
+    via: RemoteVia,
+    user: &str,
+    password: &str,
+) -> LoginOutcome {
+    let before = net.take_console(id);
+    let command = match via {
+        RemoteVia::Telnet => format!("telnet {to}"),
+        RemoteVia::Ssh => format!("ssh -l {user} {to}"),
+    };
+    let mut transcript = net.exec(id, &command);
+    let mut outcome = LoginOutcome::Refused(String::new());
+    let mut asked = false;
+    // At most a user name and three passwords before the box decides.
+    for _ in 0..6 {
+        let Some(prompt) = net.device(id).remote().map(|r| r.prompt.trim_end().to_string()) else { break };
+        let answer = if prompt.ends_with("Username:") {
+            user
+        } else if prompt.ends_with("Password:") {
+            password
+        } else {
+            if prompt.ends_with('>') || prompt.ends_with('#') {
+                outcome = LoginOutcome::Allowed;
+            }
+            break;
+        };
+        asked = true;
+        transcript.push_str(&net.exec(id, answer));
+    }
+    if net.device(id).remote().is_some() {
+        // Leave: `exit` at the remote prompt (a question left open is given up).
+        net.exec(id, "exit");
+        net.act(id, |d, ctx| {
+            d.abort_session(ctx.now);
+            d.flush(ctx);
+        });
+    }
+    if let LoginOutcome::Refused(_) = outcome {
+        let why = transcript
+            .lines()
+            .map(str::trim)
+            .rfind(|l| l.starts_with('%'))
+            .unwrap_or("the remote box never showed a prompt")
+            .to_string();
+        outcome = if asked { LoginOutcome::Denied(why) } else { LoginOutcome::Refused(why) };
+    }
+    net.take_console(id);
+    net.device_mut(id).console = before;
+    outcome
 }
 
 /// Run a command at privileged EXEC (whatever mode the terminal was left in) and return its output.

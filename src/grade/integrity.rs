@@ -48,6 +48,7 @@ fn behavioural(check: &Check) -> bool {
             | Check::DhcpLease { .. }
             | Check::Resolves { .. }
             | Check::HttpGet { .. }
+            | Check::RemoteLogin { .. }
     )
 }
 

@@ -217,6 +217,23 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sticky: Option<bool>,
     },
+    /// A remote login from `from` to `to` (an address, or a device's name)
+    /// by Telnet or SSH, with this user (SSH, `login local`) and password.
+    /// `expect`: `Allowed` (the default) passes when it reaches the remote
+    /// prompt; `Refused` when no login is even asked for (the port is
+    /// closed: `transport input ssh` against Telnet, no RSA keys against
+    /// SSH); `Denied` when a login is asked for and these credentials do
+    /// not open it.
+    RemoteLogin {
+        from: String,
+        to: String,
+        via: RemoteVia,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        user: Option<String>,
+        password: String,
+        #[serde(default, skip_serializing_if = "Expect::is_allowed")]
+        expect: Expect,
+    },
     /// The device is the active router of an HSRP group (on `interface`, or any).
     HsrpActive {
         device: String,
@@ -224,6 +241,28 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         interface: Option<String>,
     },
+}
+
+/// How a [`Check::RemoteLogin`] connects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RemoteVia {
+    Telnet,
+    Ssh,
+}
+
+/// What a [`Check::RemoteLogin`] expects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Expect {
+    #[default]
+    Allowed,
+    Refused,
+    Denied,
+}
+
+impl Expect {
+    fn is_allowed(&self) -> bool {
+        *self == Expect::Allowed
+    }
 }
 
 impl Check {
@@ -297,6 +336,8 @@ impl Check {
         match self {
             Check::Ping { from, .. } | Check::NoPing { from, .. } | Check::Traceroute { from, .. } => vec![from],
             Check::Resolves { from, .. } | Check::HttpGet { from, .. } => vec![from],
+            Check::RemoteLogin { from, to, .. } if to.parse::<std::net::Ipv4Addr>().is_err() => vec![from, to],
+            Check::RemoteLogin { from, .. } => vec![from],
             Check::HostIp { device, .. }
             | Check::InterfaceIp { device, .. }
             | Check::InterfaceUp { device, .. }

@@ -22,7 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 use petgraph::stable_graph::{EdgeIndex, StableUnGraph};
 
 use crate::base::{DeviceId, IfaceKind, IfaceName, Model};
-use crate::device::{Ctx, Device, Outbox};
+use crate::device::{Ctx, Device, Interpreter, Outbox};
 use crate::proto::decision::Decision;
 use crate::proto::Mac;
 use crate::sim::{
@@ -69,6 +69,9 @@ pub struct Network {
     wake: Vec<Option<Time>>,
     used_macs: BTreeSet<[u8; 5]>,
     scratch: Vec<Outbox>,
+    /// The CLI, for the lines remote logins type at vty sessions (the CLI
+    /// registers it; this floor cannot name it).
+    interpreter: Option<Interpreter>,
 }
 
 impl Network {
@@ -81,7 +84,13 @@ impl Network {
             wake: Vec::new(),
             used_macs: BTreeSet::new(),
             scratch: Vec::new(),
+            interpreter: None,
         }
+    }
+
+    /// Set the interpreter vty sessions' lines run through.
+    pub fn set_interpreter(&mut self, interpreter: Interpreter) {
+        self.interpreter = Some(interpreter);
     }
 
     pub fn now(&self) -> Time {
@@ -312,7 +321,14 @@ impl Network {
         let mut out = self.scratch.pop().unwrap_or_default();
         let result = {
             let mut ctx = Ctx { now: self.fabric.now(), out: &mut out };
-            f(&mut self.devices[id], &mut ctx)
+            let device = &mut self.devices[id];
+            let result = f(device, &mut ctx);
+            // Lines a remote login typed: the CLI answers them now.
+            if let (Some(interpret), true) = (self.interpreter, device.vty_has_input()) {
+                device.serve_vty(&mut ctx, interpret);
+                device.flush(&mut ctx);
+            }
+            result
         };
         // While the device is still in the cache: what it sent cannot change its deadlines.
         self.reschedule(id);

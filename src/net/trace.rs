@@ -74,6 +74,8 @@ fn decision_protocol(d: &Decision) -> Option<&'static str> {
         Decision::Neighbor { protocol, .. } | Decision::Route { protocol, .. } => Some(protocol),
         Decision::Redundancy { .. } => Some("HSRP"),
         Decision::Dhcp { .. } => Some("DHCP"),
+        Decision::Login { ssh: true, .. } => Some("SSH"),
+        Decision::Login { ssh: false, .. } => Some("Telnet"),
     }
 }
 

@@ -76,6 +76,36 @@ pub enum Decision {
     Redundancy { group: u16, iface: usize, from: &'static str, to: &'static str },
     /// A DHCP server, relay or client took a step about an address.
     Dhcp { step: DhcpStep, addr: Ipv4Addr, iface: usize },
+    /// A vty line took a step about a remote login (`ssh`: SSH, else Telnet).
+    Login { peer: Ipv4Addr, ssh: bool, step: LoginStep },
+}
+
+/// What a vty line did about a remote login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginStep {
+    /// The connection took this vty line.
+    Accepted { line: u8 },
+    /// The line let the session in.
+    LoggedIn { line: u8 },
+    /// A password (or user name) did not open the line.
+    Denied { line: u8 },
+    /// The session ended, and why.
+    Closed { line: u8, why: LoginEnd },
+}
+
+/// Why a vty line ended a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginEnd {
+    /// `login` with no `password` on the line.
+    NoPassword,
+    /// Too many wrong passwords.
+    TooManyFailures,
+    /// Idle longer than the line's `exec-timeout`.
+    IdleTimeout,
+    /// No login within the time allowed.
+    LoginTimeout,
+    /// `exit` or `logout`.
+    LoggedOut,
 }
 
 /// What DHCP did.

@@ -7,8 +7,8 @@ use super::tree::Arg;
 use super::{arg, kw};
 use super::{Cx, Handler, Tree, Value};
 use crate::base::{IfaceKind, IfaceName, Model};
-use crate::cli::secret;
 use crate::cli::Rejection;
+use crate::device::ios::secret;
 use crate::device::ios::{
     AddressError, AddressRole, BannerKind, Ios, IosIface, LineConfig, LineKind, Login, RouteError, Secret,
     StaticRouteSpec, User,
@@ -64,9 +64,17 @@ pub fn global() -> Tree {
                     .when(switch)
                     .sub(vec![arg(Arg::Ipv4, "IP address of default gateway").run(default_gateway)])
                     .no(default_gateway),
-                kw("ssh", "Configure ssh options").sub(vec![kw("version", "Specify protocol version to be supported")
-                    .sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)])
-                    .no(ssh_version)]),
+                kw("ssh", "Configure ssh options").sub(vec![
+                    kw("version", "Specify protocol version to be supported")
+                        .sub(vec![arg(Arg::Num(1, 2), "Protocol version").run(ssh_version)])
+                        .no(ssh_version),
+                    kw("time-out", "Specify SSH time-out interval")
+                        .sub(vec![arg(Arg::Num(1, 120), "SSH time-out interval (secs)").run(ssh_timeout)])
+                        .no(ssh_timeout),
+                    kw("authentication-retries", "Specify number of authentication retries")
+                        .sub(vec![arg(Arg::Num(0, 5), "Number of authentication retries").run(ssh_retries)])
+                        .no(ssh_retries),
+                ]),
                 kw("classless", "Follow classless routing forwarding rules").run(noop),
                 kw("cef", "Cisco Express Forwarding").run(noop),
                 kw("subnet-zero", "Allow 'subnet zero' subnets").run(noop),
@@ -591,6 +599,16 @@ fn ssh_version(cx: &mut Cx) {
     cx.ios().system.ssh_version = v;
 }
 
+fn ssh_timeout(cx: &mut Cx) {
+    let v = if cx.negated { None } else { cx.num(0) };
+    cx.ios().system.ssh_timeout = v;
+}
+
+fn ssh_retries(cx: &mut Cx) {
+    let v = if cx.negated { None } else { cx.num(0) };
+    cx.ios().system.ssh_retries = v;
+}
+
 fn enable_secret(cx: &mut Cx) {
     let s = if cx.negated { None } else { secret_from(cx, true, "enable") };
     cx.ios().system.enable_secret = s;
@@ -775,9 +793,11 @@ fn line_vty(cx: &mut Cx) {
 pub(super) fn each_line(cx: &mut Cx, f: impl Fn(&mut LineConfig)) {
     let ios = cx.ios();
     let Mode::Line { kind, first, last } = ios.terminal.mode else { return };
-    for l in ios.system.lines.iter_mut().filter(|l| l.kind == kind && l.first <= last && first <= l.last) {
+    ios.system.split_lines(kind, first, last);
+    for l in ios.system.lines.iter_mut().filter(|l| l.kind == kind && first <= l.first && l.last <= last) {
         f(l);
     }
+    ios.system.merge_lines(kind);
 }
 
 fn line_password(cx: &mut Cx) {
@@ -796,7 +816,7 @@ fn login(cx: &mut Cx) {
     let missing_password = login == Login::Line && {
         let ios = cx.ios();
         let Mode::Line { kind, first, .. } = ios.terminal.mode else { return };
-        ios.system.lines.iter().any(|l| l.kind == kind && l.first == first && l.password.is_none())
+        ios.system.lines.iter().any(|l| l.kind == kind && l.first <= first && first <= l.last && l.password.is_none())
     };
     if missing_password {
         cx.print("% Login disabled on line 0, until 'password' is set\n");
@@ -851,8 +871,11 @@ fn crypto_rsa(cx: &mut Cx) {
     let name = format!("{}.{}", ios.system.hostname, ios.system.domain_name.clone().unwrap_or_default());
     match cx.num(0) {
         Some(bits) => {
-            cx.ios().system.rsa_modulus = Some(bits);
-            cx.print(&format!("The name for the keys will be: {name}\n\n% The key modulus size is {bits} bits\n% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n"));
+            let first = cx.ios().system.rsa_modulus.replace(bits).is_none();
+            cx.print(&format!("The name for the keys will be: {name}\n\n% The key modulus size is {bits} bits\n% Generating {bits} bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 1 seconds)\n\n"));
+            if first {
+                cx.print("%SSH-5-ENABLED: SSH 1.99 has been enabled\n");
+            }
         }
         None => {
             cx.print(&format!("The name for the keys will be: {name}\nChoose the size of the key modulus in the range of 360 to 4096 for your\n  General Purpose Keys. Choosing a key modulus greater than 512 may take\n  a few minutes.\n\nHow many bits in the modulus [512]: "));

@@ -7,7 +7,8 @@ use super::tree::Arg;
 use super::{arg, kw};
 use super::{Cx, Handler, Tree};
 use crate::cli::{Rejection, Response};
-use crate::device::ios::{Confirmable, Question, Secret};
+use crate::device::ios::{Confirmable, Question};
+use crate::device::remote::Via;
 use crate::device::{Ctx, Device, Ios, Mode, Role};
 use crate::proto::probe::{Kind, Pace, Spec};
 use crate::sim::Duration;
@@ -25,6 +26,24 @@ pub fn tree(privileged: bool) -> Tree {
             arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute),
         ]),
         kw("show", "Show running system information").sub(show::tree(privileged)),
+        kw("ssh", "Open a secure shell client connection").sub(vec![
+            kw("-l", "Log in using this user name").sub(vec![arg(Arg::Word, "Login name").sub(vec![arg(
+                Arg::Word,
+                "IP address or hostname of a remote system",
+            )
+            .plain(ssh)])]),
+            kw("-v", "Specify SSH Protocol Version").sub(vec![arg(Arg::Num(1, 2), "Protocol version").sub(vec![kw(
+                "-l",
+                "Log in using this user name",
+            )
+            .sub(vec![arg(Arg::Word, "Login name").sub(vec![arg(
+                Arg::Word,
+                "IP address or hostname of a remote system",
+            )
+            .plain(ssh)])])])]),
+        ]),
+        kw("telnet", "Open a telnet connection")
+            .sub(vec![arg(Arg::Word, "IP address or hostname of a remote system").plain(telnet)]),
         kw("terminal", "Set terminal line parameters").sub(vec![
             kw("length", "Set number of lines on a screen").sub(vec![arg(
                 Arg::Num(0, 512),
@@ -133,6 +152,12 @@ fn enable(cx: &mut Cx) {
     if ios.terminal.mode != Mode::UserExec {
         return;
     }
+    let remote = ios.active != crate::device::TerminalId::Console;
+    if remote && ios.system.enable_secret.is_none() && ios.system.enable_password.is_none() {
+        // A remote terminal gets privileged mode only with a password to check.
+        cx.reject(Rejection::Refused, "% No password set\n");
+        return;
+    }
     if ios.system.enable_secret.is_some() || ios.system.enable_password.is_some() {
         ios.terminal.question = Some(Question::EnablePassword { tries: 0 });
         cx.print("Password: ");
@@ -146,6 +171,12 @@ fn disable(cx: &mut Cx) {
 }
 
 fn logout(cx: &mut Cx) {
+    if let crate::device::TerminalId::Vty(line) = cx.ios().active {
+        // A remote session ends: the client hears the connection close.
+        let now = cx.now;
+        cx.ios().vty_logout(now, line, "");
+        return;
+    }
     let name = cx.ios().system.hostname.clone();
     cx.ios().terminal.mode = Mode::UserExec;
     cx.print(&format!("\n{name} con0 is now available\n\n\n\n\n\nPress RETURN to get started.\n\n\n"));
@@ -239,11 +270,23 @@ fn resolve_target(
     cx: &mut Cx,
     then: impl FnOnce(&mut Device, crate::sim::Time, std::net::Ipv4Addr) + Send + Sync + 'static,
 ) -> Target {
+    resolve_value(cx, 1, then)
+}
+
+/// The address or name in value `at` of the line (see [`resolve_target`]).
+fn resolve_value(
+    cx: &mut Cx,
+    at: usize,
+    then: impl FnOnce(&mut Device, crate::sim::Time, std::net::Ipv4Addr) + Send + Sync + 'static,
+) -> Target {
     const UNRECOGNIZED: &str = "% Unrecognized host or address, or protocol not running.\n\n";
-    match cx.values.get(1) {
+    match cx.values.get(at) {
         Some(super::Value::Ip(ip)) => Target::Address(*ip),
         Some(super::Value::Word(name)) => {
             let name = name.clone();
+            if let Ok(a) = name.parse() {
+                return Target::Address(a);
+            }
             let ios = cx.ios();
             if let Some(a) = ios.system.host_address(&name) {
                 return Target::Address(a);
@@ -269,6 +312,37 @@ fn resolve_target(
             cx.reject(Rejection::Refused, UNRECOGNIZED);
             Target::Unknown
         }
+    }
+}
+
+/// `telnet HOST`: a remote login on the host's port 23.
+fn telnet(cx: &mut Cx) {
+    let start = |dev: &mut Device, now, dst| open_remote(dev, now, dst, Via::Telnet, true);
+    if let Target::Address(dst) = resolve_value(cx, 1, start) {
+        let now = cx.now;
+        start(cx.dev, now, dst);
+    }
+}
+
+/// `ssh [-v 2] -l USER HOST`.
+fn ssh(cx: &mut Cx) {
+    if cx.num(0) == Some(1) {
+        cx.reject(Rejection::Refused, "% SSH version 1 is not supported by this client\n");
+        return;
+    }
+    let Some(user) = cx.word(0).map(str::to_string) else { return };
+    let at = cx.values.len() - 1;
+    let start = move |dev: &mut Device, now, dst| open_remote(dev, now, dst, Via::Ssh { user }, false);
+    if let Target::Address(dst) = resolve_value(cx, at, start.clone()) {
+        let now = cx.now;
+        start(cx.dev, now, dst);
+    }
+}
+
+pub(super) fn open_remote(dev: &mut Device, now: crate::sim::Time, dst: std::net::Ipv4Addr, via: Via, announce: bool) {
+    if let Role::Ios(i) = &mut dev.role {
+        let text = i.open_remote(now, dst, via, announce);
+        dev.console.push_str(&text);
     }
 }
 
@@ -352,8 +426,8 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
     match q {
         Question::EnablePassword { tries } => {
             let ok = match (&ios.system.enable_secret, &ios.system.enable_password) {
-                (Some(secret), _) => secret_matches(secret, line),
-                (None, Some(pw)) => secret_matches(pw, line),
+                (Some(secret), _) => secret.matches(line),
+                (None, Some(pw)) => pw.matches(line),
                 (None, None) => true,
             };
             dev.console.push('\n');
@@ -380,12 +454,13 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
         Question::RsaModulus => {
             let bits: u32 = if line.trim().is_empty() { 512 } else { line.trim().parse().unwrap_or(0) };
             if (360..=4096).contains(&bits) {
-                ios.system.rsa_modulus = Some(bits);
-                let name = format!("{}.{}", ios.system.hostname, ios.system.domain_name.clone().unwrap_or_default());
+                let first = ios.system.rsa_modulus.replace(bits).is_none();
                 dev.console.push_str(&format!(
-                    "% Generating {bits} bit RSA keys, keys will be non-exportable...[OK]\n\n%SSH-5-ENABLED: SSH 1.99 has been enabled\n"
+                    "% Generating {bits} bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 1 seconds)\n\n"
                 ));
-                let _ = name;
+                if first {
+                    dev.console.push_str("%SSH-5-ENABLED: SSH 1.99 has been enabled\n");
+                }
             } else {
                 dev.console.push_str("% A decimal number between 360 and 4096.\n");
                 return Response::Rejected(Rejection::Refused);
@@ -426,10 +501,6 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
         }
     }
     Response::Accepted
-}
-
-fn secret_matches(secret: &Secret, typed: &str) -> bool {
-    crate::cli::secret::matches(secret, typed)
 }
 
 /// Restart the box: forget the running state, boot from the startup-config.

@@ -197,6 +197,13 @@ fn ios(dev: &mut Device) -> &mut Ios {
 /// Type one line at an IOS terminal.
 pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     let line = line.trim_end_matches(['\r', '\n']);
+    // With a remote login open, the line is the remote box's.
+    if dev.remote().is_some() {
+        let i = ios(dev);
+        let owner = i.active;
+        i.remote_line(ctx.now, owner, line);
+        return Response::Accepted;
+    }
     if let Some(q) = ios(dev).terminal.question.take() {
         return exec::answer(dev, ctx, q, line);
     }
@@ -373,17 +380,9 @@ fn unknown_host(dev: &mut Device, ctx: &mut Ctx, word: &str) -> Response {
     Response::Rejected(Rejection::UnknownCommand)
 }
 
-/// Try Telnet's port and say how it went, as IOS does.
+/// A word taken for a host name: a Telnet session to it.
 fn telnet_attempt(dev: &mut Device, now: crate::sim::Time, addr: std::net::Ipv4Addr) {
-    use crate::device::ios::tcp::{Attempt, AttemptWaiter};
-    let waiter = AttemptWaiter(Box::new(|outcome, out| {
-        out.push_str(match outcome {
-            Attempt::Open => "Open\n\n[Connection closed by foreign host]\n\n",
-            Attempt::Refused => "\n% Connection refused by remote host\n\n",
-            Attempt::TimedOut => "\n% Connection timed out; remote host not responding\n\n",
-        })
-    }));
-    ios(dev).try_connect(now, addr, 23, waiter);
+    exec::open_remote(dev, now, addr, crate::device::remote::Via::Telnet, false);
 }
 
 fn invalid(dev: &mut Device, column: usize) -> Response {

@@ -223,6 +223,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     if ios.system.http_server {
         out.push("ip http server".into());
     }
+    if let Some(t) = ios.system.ssh_timeout {
+        out.push(format!("ip ssh time-out {t}"));
+    }
+    if let Some(r) = ios.system.ssh_retries {
+        out.push(format!("ip ssh authentication-retries {r}"));
+    }
     if let Some(v) = ios.system.ssh_version {
         out.push(format!("ip ssh version {v}"));
     }
@@ -358,6 +364,11 @@ pub fn for_lab(dev: &Device) -> String {
             out.push_str(c);
             out.push('\n');
         }
+    }
+    // RSA keys are kept apart from the configuration (in private NVRAM on a
+    // real box); the lab file keeps the command that makes them again.
+    if let Some(bits) = dev.as_ios().and_then(|i| i.system.rsa_modulus) {
+        out.push_str(&format!("crypto key generate rsa general-keys modulus {bits}\n"));
     }
     out
 }

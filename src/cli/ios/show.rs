@@ -15,6 +15,7 @@ use crate::sim::Time;
 pub fn tree(privileged: bool) -> Tree {
     let mut t: Tree = vec![
         kw("ip", "IP information").sub(vec![
+            kw("ssh", "Information on SSH").plain(ip_ssh),
             kw("interface", "IP interface status and configuration").sub(vec![kw(
                 "brief",
                 "Brief summary of IP status and configuration",
@@ -51,6 +52,7 @@ pub fn tree(privileged: bool) -> Tree {
         kw("clock", "Display the system clock").plain(clock),
         kw("history", "Display the session command history").plain(history),
         kw("users", "Display information about terminal lines").plain(users),
+        kw("ssh", "Status of SSH server connections").plain(ssh_sessions),
         kw("privilege", "Show current privilege level").plain(privilege),
         kw("flash:", "display information about flash: file system").plain(flash),
         kw("mac", "MAC configuration").when(|m| m.is_switch()).sub(vec![kw("address-table", "MAC forwarding table")
@@ -572,8 +574,79 @@ fn history(cx: &mut Cx) {
     cx.print(&text);
 }
 
+/// `show users`: the console and the vty lines in use, the current one
+/// marked with `*`.
 fn users(cx: &mut Cx) {
-    cx.print("    Line       User       Host(s)              Idle       Location\n*  0 con 0                idle                 00:00:00\n\n  Interface    User               Mode         Idle     Peer Address\n\n");
+    use crate::device::TerminalId;
+    let now = cx.now;
+    let ios = ios(cx.dev);
+    // Line numbers as IOS counts them: the console, the aux port (routers), then the vtys.
+    let first_vty = if ios.is_router() { 2 } else { 1 };
+    let mut out = String::from("    Line       User       Host(s)              Idle       Location\n");
+    let mark = |t: TerminalId| if ios.active == t { '*' } else { ' ' };
+    out.push_str(&format!("{}  0 con 0                idle                 00:00:00\n", mark(TerminalId::Console)));
+    for s in &ios.vty.sessions {
+        let idle = now.since(s.last_input).secs();
+        out.push_str(&format!(
+            "{}{:>3} {:<10}{:<11}{:<21}{:02}:{:02}:{:02} {}\n",
+            mark(TerminalId::Vty(s.line)),
+            first_vty + u32::from(s.line),
+            format!("vty {}", s.line),
+            s.user.as_deref().unwrap_or(""),
+            "idle",
+            idle / 3600,
+            idle / 60 % 60,
+            idle % 60,
+            s.peer
+        ));
+    }
+    out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
+    cx.print(&out);
+}
+
+/// `show ssh`: the SSH sessions, each way.
+fn ssh_sessions(cx: &mut Cx) {
+    let ios = ios(cx.dev);
+    let mut rows = String::new();
+    for s in ios.vty.sessions.iter().filter(|s| s.is_ssh()) {
+        let Some((version, cipher, mac)) = s.ssh_details() else { continue };
+        let state = if s.user.is_some() { "Session started" } else { "Authenticating" };
+        for mode in ["IN", "OUT"] {
+            rows.push_str(&format!(
+                "{:<11}{:<8}{:<5}{:<12}{:<14}{:<22}{}\n",
+                s.line,
+                version,
+                mode,
+                cipher,
+                mac,
+                state,
+                s.user.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    let text = if rows.is_empty() {
+        "%No SSHv2 server connections running.\n%No SSHv1 server connections running.\n".to_string()
+    } else {
+        format!("Connection Version Mode Encryption  Hmac          State                 Username\n{rows}%No SSHv1 server connections running.\n")
+    };
+    cx.print(&text);
+}
+
+/// `show ip ssh`: whether SSH is on, its version and limits.
+fn ip_ssh(cx: &mut Cx) {
+    let sys = &ios(cx.dev).system;
+    let version = if sys.ssh_version == Some(2) { "2.0" } else { "1.99" };
+    let mut text = match sys.rsa_modulus {
+        Some(bits) if sys.ssh_version != Some(2) || bits >= 768 => format!("SSH Enabled - version {version}\n"),
+        Some(_) => format!("SSH Disabled - version {version}\n%Please create RSA keys (of atleast 768 bits size) to enable SSH v2.\n"),
+        None => format!("SSH Disabled - version {version}\n%Please create RSA keys to enable SSH (and of atleast 768 bits for SSH v2).\n"),
+    };
+    text.push_str(&format!(
+        "Authentication methods:publickey,keyboard-interactive,password\nAuthentication timeout: {} secs; Authentication retries: {}\nMinimum expected Diffie Hellman key size : 1024 bits\n",
+        sys.ssh_timeout.unwrap_or(120),
+        sys.ssh_retries.unwrap_or(3)
+    ));
+    cx.print(&text);
 }
 
 fn flash(cx: &mut Cx) {

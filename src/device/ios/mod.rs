@@ -12,6 +12,7 @@ mod port_security;
 mod resolver;
 mod rip;
 mod routing;
+pub mod secret;
 mod services;
 mod static_routes;
 mod switching;
@@ -19,6 +20,7 @@ mod system;
 pub mod tcp;
 mod terminal;
 mod trunking;
+pub mod vty;
 
 pub use discovery::Discovery;
 pub use routing::Routing;
@@ -187,13 +189,20 @@ pub struct Ios {
     pub resolver: crate::proto::dns::Resolver,
     resolver_due: Option<Time>,
     lookup_waiter: Option<resolver::Waiting>,
-    /// An outgoing connection the terminal waits for.
-    attempt: Option<(crate::proto::tcp::ConnId, tcp::AttemptWaiter)>,
+    /// The terminal that asked for the lookup under way.
+    lookup_owner: vty::TerminalId,
     /// The name being looked up, and the name servers still to ask.
     looking_for: String,
     next_name_servers: Vec<Ipv4Addr>,
     /// `ip address dhcp` clients, by IP interface.
     pub dhcp_clients: BTreeMap<usize, dhcp::InterfaceClient>,
+    /// Remote logins into the box.
+    pub vty: vty::Vty,
+    /// Which terminal the CLI is running a line for (the console, or a vty
+    /// session whose terminal is swapped in).
+    pub active: vty::TerminalId,
+    /// Remote logins out of the box (`telnet`, `ssh`), by the terminal that opened them.
+    pub clients: BTreeMap<vty::TerminalId, crate::device::remote::RemoteSession>,
 }
 
 /// A handler for a control frame: it returns whether the frame was its own.
@@ -252,6 +261,7 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (Ios::dhcp_client_deadline, Ios::dhcp_client_poll),
     (Ios::tcp_deadline, Ios::tcp_poll),
     (Ios::resolver_deadline, Ios::resolver_poll),
+    (Ios::vty_deadline, Ios::vty_poll),
 ];
 
 impl Ios {
@@ -299,10 +309,13 @@ impl Ios {
             resolver: crate::proto::dns::Resolver::new(resolver::IOS_RESOLVER.to_vec(), u16::from(base_mac.0[5])),
             resolver_due: None,
             lookup_waiter: None,
-            attempt: None,
+            lookup_owner: vty::TerminalId::Console,
             looking_for: String::new(),
             next_name_servers: Vec::new(),
             dhcp_clients: BTreeMap::new(),
+            vty: vty::Vty::default(),
+            active: vty::TerminalId::Console,
+            clients: BTreeMap::new(),
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
@@ -313,11 +326,17 @@ impl Ios {
             ios.system.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
             ios.system.lines.retain(|l| l.kind != LineKind::Aux);
         }
+        ios.vty_sync_listeners();
         ios
     }
 
     pub fn prompt(&self) -> String {
-        let suffix = match &self.terminal.mode {
+        self.prompt_in(&self.terminal)
+    }
+
+    /// The prompt of a terminal in this state (a vty session's own).
+    pub fn prompt_in(&self, terminal: &TerminalState) -> String {
+        let suffix = match &terminal.mode {
             Mode::UserExec => ">",
             Mode::PrivExec => "#",
             Mode::Config => "(config)#",
@@ -723,6 +742,7 @@ impl Ios {
         self.hsrp_sync(now);
         self.dhcp_sync(now);
         self.dhcp_client_sync(now);
+        self.vty_sync_listeners();
     }
 
     /// The IP interface of a VLAN's SVI.

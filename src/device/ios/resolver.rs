@@ -35,6 +35,7 @@ impl Ios {
     /// `waiter` acts on the result.
     pub fn lookup(&mut self, now: Time, name: &str, waiter: crate::device::LookupWaiter) {
         self.lookup_waiter = Some(Waiting(waiter));
+        self.lookup_owner = self.active;
         let server = self.name_server();
         // The other name servers, asked in turn if this one never answers.
         self.next_name_servers = self.system.name_servers.iter().skip(1).rev().copied().collect();
@@ -45,30 +46,36 @@ impl Ios {
 
     /// Is the terminal waiting for a lookup (or the connection that follows one)?
     pub fn looking_up(&self) -> bool {
-        self.lookup_waiter.is_some() || self.connecting()
+        (self.lookup_waiter.is_some() && self.lookup_owner == self.active) || self.connecting()
     }
 
     /// A lookup that ended, and what to do with it.
-    pub fn take_resolution(&mut self, now: Time) -> Option<(Resolution, crate::device::LookupWaiter)> {
+    /// (With the terminal that asked: the console or a vty session.)
+    pub fn take_resolution(
+        &mut self,
+        now: Time,
+    ) -> Option<(Resolution, crate::device::LookupWaiter, super::vty::TerminalId)> {
         if self.resolver.done.is_empty() {
             return None;
         }
         let r = self.resolver.done.remove(0);
         if let (Resolution::TimedOut { .. }, Some(next)) = (&r, self.next_name_servers.pop()) {
             // IOS goes on to its next name server, and says so on the line.
-            self.pending_log.push_str(&format!(" ({next})"));
+            self.terminal_print(now, self.lookup_owner, &format!(" ({next})"));
             let name = self.looking_for.clone();
             self.resolver.resolve(now, &name, Some(next), false);
             self.resolver_flush(now);
             return None;
         }
-        self.lookup_waiter.take().map(|w| (r, w.0))
+        self.lookup_waiter.take().map(|w| (r, w.0, self.lookup_owner))
     }
 
     /// Stop waiting (Ctrl+Shift+6): the lookup's answer and any connection
     /// attempt are given up.
     pub fn stop_lookup(&mut self, now: Time) {
-        self.lookup_waiter = None;
+        if self.lookup_owner == self.active {
+            self.lookup_waiter = None;
+        }
         self.abandon_attempt(now);
     }
 

@@ -28,8 +28,8 @@ pub fn type7_decode(encoded: &str) -> Option<String> {
 }
 
 /// Does a typed password open a stored one?
-pub fn matches(secret: &crate::device::ios::Secret, typed: &str) -> bool {
-    use crate::device::ios::Secret;
+pub fn matches(secret: &super::Secret, typed: &str) -> bool {
+    use super::Secret;
     match secret {
         Secret::Clear(p) => p == typed,
         Secret::Type7(e) => type7_decode(e).as_deref() == Some(typed),

@@ -40,6 +40,13 @@ pub enum Secret {
     Hashed(u8, String),
 }
 
+impl Secret {
+    /// Does a typed password open this one?
+    pub fn matches(&self, typed: &str) -> bool {
+        super::secret::matches(self, typed)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Login {
     #[default]
@@ -101,6 +108,10 @@ pub struct System {
     /// `ip name-server ADDRESS...`
     pub name_servers: Vec<Ipv4Addr>,
     pub ssh_version: Option<u8>,
+    /// `ip ssh time-out SECONDS` (120 unless set).
+    pub ssh_timeout: Option<u32>,
+    /// `ip ssh authentication-retries N` (3 unless set).
+    pub ssh_retries: Option<u32>,
     pub rsa_modulus: Option<u32>,
     pub users: Vec<User>,
     pub lines: Vec<LineConfig>,
@@ -109,6 +120,38 @@ pub struct System {
 }
 
 impl System {
+    /// Make `first..=last` of `kind` a set of whole line blocks, splitting
+    /// the blocks it cuts (`line vty 0 1` out of `vty 0 4`), so a change
+    /// in line mode reaches exactly those lines.
+    pub fn split_lines(&mut self, kind: LineKind, first: u8, last: u8) {
+        for at in [first, last.saturating_add(1)] {
+            let cut = self.lines.iter().position(|l| l.kind == kind && l.first < at && at <= l.last);
+            if let Some(i) = cut {
+                let mut upper = self.lines[i].clone();
+                upper.first = at;
+                self.lines[i].last = at - 1;
+                self.lines.insert(i + 1, upper);
+            }
+        }
+    }
+
+    /// Join neighbouring blocks of `kind` whose settings are the same again,
+    /// as IOS shows them (but never across vty 4/5: `line vty 0 4` and
+    /// `line vty 5 15` stay apart, as on a real box).
+    pub fn merge_lines(&mut self, kind: LineKind) {
+        let mut i = 0;
+        while i + 1 < self.lines.len() {
+            let (a, b) = (&self.lines[i], &self.lines[i + 1]);
+            let same = LineConfig { first: 0, last: 0, ..a.clone() } == LineConfig { first: 0, last: 0, ..b.clone() };
+            if a.kind == kind && b.kind == kind && a.last + 1 == b.first && b.first != 5 && same {
+                self.lines[i].last = self.lines[i + 1].last;
+                self.lines.remove(i + 1);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
     /// An address the static host table gives a name (case does not matter).
     pub fn host_address(&self, name: &str) -> Option<Ipv4Addr> {
         self.hosts.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).and_then(|(_, a)| a.first().copied())
@@ -127,6 +170,8 @@ impl System {
             hosts: Vec::new(),
             name_servers: Vec::new(),
             ssh_version: None,
+            ssh_timeout: None,
+            ssh_retries: None,
             rsa_modulus: None,
             users: Vec::new(),
             lines: vec![
@@ -137,5 +182,37 @@ impl System {
             http_server: false,
             startup_config: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vty_blocks(s: &System) -> Vec<(u8, u8, Login)> {
+        s.lines.iter().filter(|l| l.kind == LineKind::Vty).map(|l| (l.first, l.last, l.login)).collect()
+    }
+
+    #[test]
+    fn line_blocks_split_for_a_part_and_join_again_when_alike() {
+        let mut s = System::new(Model::Switch);
+        s.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
+        assert_eq!(vty_blocks(&s), [(0, 4, Login::Line), (5, 15, Login::Line)]);
+        s.split_lines(LineKind::Vty, 2, 3);
+        for l in s.lines.iter_mut().filter(|l| l.kind == LineKind::Vty && (2..=3).contains(&l.first)) {
+            l.login = Login::Local;
+        }
+        s.merge_lines(LineKind::Vty);
+        assert_eq!(
+            vty_blocks(&s),
+            [(0, 1, Login::Line), (2, 3, Login::Local), (4, 4, Login::Line), (5, 15, Login::Line)]
+        );
+        s.split_lines(LineKind::Vty, 2, 3);
+        for l in s.lines.iter_mut().filter(|l| l.kind == LineKind::Vty && (2..=3).contains(&l.first)) {
+            l.login = Login::Line;
+        }
+        s.merge_lines(LineKind::Vty);
+        // Alike again: one block, but 0-4 and 5-15 stay apart as on a real box.
+        assert_eq!(vty_blocks(&s), [(0, 4, Login::Line), (5, 15, Login::Line)]);
     }
 }

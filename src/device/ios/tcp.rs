@@ -1,33 +1,15 @@
 //! TCP on an IOS box: every segment for the box comes here; closed ports
-//! answer with a reset, as IOS does, and `ip http server` listens on port 80
-//! (asking for a login, so an anonymous request gets 401).
+//! answer with a reset, as IOS does. On top: `ip http server` on port 80
+//! (asking for a login, so an anonymous request gets 401), the vty lines'
+//! Telnet and SSH servers ([`super::vty`]), and the remote logins the box's
+//! terminals open (`telnet`, `ssh`, a mistyped word taken for a host name).
 
+use super::vty::TerminalId;
 use super::*;
+use crate::device::remote::{Flavor, RemoteSession, Via};
 use crate::device::web::WebServer;
 use crate::proto::http;
-use crate::proto::tcp::Event;
 use smoltcp::wire::IpProtocol;
-
-/// How an outgoing connection attempt (the Telnet that IOS opens for a word
-/// it takes as a host name) ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Attempt {
-    Open,
-    Refused,
-    TimedOut,
-}
-
-/// Prints how an attempt ended.
-pub type AttemptPrinter = Box<dyn FnOnce(Attempt, &mut String) + Send + Sync>;
-
-/// What the terminal prints when the attempt ends.
-pub struct AttemptWaiter(pub AttemptPrinter);
-
-impl std::fmt::Debug for AttemptWaiter {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("AttemptWaiter")
-    }
-}
 
 impl Ios {
     /// A TCP segment for the box (the `IP_SERVICES` table sends it here).
@@ -40,28 +22,54 @@ impl Ios {
         self.tcp_flush(now);
     }
 
-    /// Open a TCP connection to `dst:port`; `waiter` prints how it went.
-    /// (With no Telnet client yet, an open connection is closed at once.)
-    pub fn try_connect(&mut self, now: Time, dst: Ipv4Addr, port: u16, waiter: AttemptWaiter) {
+    /// Open a remote login from the terminal the CLI runs for; what it hears
+    /// later (the remote prompt, its output) reaches that terminal. Returns
+    /// what to print now: "Trying ADDR ..." when `announce` (the CLI may
+    /// have said it already), or why no connection can start.
+    pub fn open_remote(&mut self, now: Time, dst: Ipv4Addr, via: Via, announce: bool) -> String {
         let Ok(src) = self.stack.source_for(dst) else {
-            (waiter.0)(Attempt::TimedOut, &mut self.pending_log);
-            return;
+            let text = if announce { format!("Trying {dst} ... \n") } else { String::new() };
+            return format!("{text}% Connection timed out; remote host not responding\n");
         };
-        let conn = self.tcp.connect(now, src, dst, port);
-        self.attempt = Some((conn, waiter));
+        let seed = (u64::from(u32::from(src)) << 32 | u64::from(u32::from(dst))) ^ now.nanos();
+        let mut session = RemoteSession::start(now, &mut self.tcp, (src, dst), via, Flavor::Ios, seed);
+        let printed = session.take_printed();
+        self.clients.insert(self.active, session);
+        self.tcp_flush(now);
+        if announce {
+            printed
+        } else {
+            String::new()
+        }
+    }
+
+    /// A line typed at a terminal whose remote login is open.
+    pub fn remote_line(&mut self, now: Time, owner: TerminalId, line: &str) {
+        if let Some(c) = self.clients.get_mut(&owner) {
+            c.send_line(now, &mut self.tcp, line);
+        }
         self.tcp_flush(now);
     }
 
-    /// Is the terminal waiting for a connection attempt?
+    /// Is the terminal waiting for its remote login to answer?
     pub fn connecting(&self) -> bool {
-        self.attempt.is_some()
+        self.clients.get(&self.active).is_some_and(RemoteSession::busy)
     }
 
-    /// Give up the attempt (Ctrl+Shift+6): the connection is reset.
+    /// Give up the terminal's remote login (Ctrl+Shift+6): the connection is reset.
     pub(super) fn abandon_attempt(&mut self, now: Time) {
-        if let Some((conn, _)) = self.attempt.take() {
-            self.tcp.abort(conn);
+        if let Some(mut c) = self.clients.remove(&self.active) {
+            c.abort(&mut self.tcp);
+            self.terminal_print(now, self.active, &c.take_printed());
             self.tcp_flush(now);
+        }
+    }
+
+    /// Print at one of the box's terminals: the console's log, or a vty session.
+    pub(super) fn terminal_print(&mut self, now: Time, owner: TerminalId, text: &str) {
+        match owner {
+            TerminalId::Console => self.pending_log.push_str(text),
+            TerminalId::Vty(line) => self.vty_output(now, line, text, false),
         }
     }
 
@@ -88,26 +96,39 @@ impl Ios {
         String::new()
     }
 
-    fn tcp_flush(&mut self, now: Time) {
-        for e in std::mem::take(&mut self.tcp.events) {
-            if let Some(w) = self.web.as_mut() {
-                if w.on_event(now, &mut self.tcp, e) {
+    pub(super) fn tcp_flush(&mut self, now: Time) {
+        // An application's answer may raise more events (a reset closing a session).
+        for _ in 0..8 {
+            for e in std::mem::take(&mut self.tcp.events) {
+                if let Some(w) = self.web.as_mut() {
+                    if w.on_event(now, &mut self.tcp, e) {
+                        continue;
+                    }
+                }
+                if self.vty_event(now, e) {
                     continue;
                 }
-            }
-            let ended = match (self.attempt.as_ref().map(|a| a.0), e) {
-                (Some(c), Event::Connected(x)) if c == x => {
-                    self.tcp.close(now, c);
-                    Some(Attempt::Open)
+                let mut ended = None;
+                for (owner, c) in self.clients.iter_mut() {
+                    if c.on_event(now, &mut self.tcp, e) {
+                        ended = Some(*owner);
+                        break;
+                    }
                 }
-                (Some(c), Event::Reset(x)) if c == x => Some(Attempt::Refused),
-                (Some(c), Event::TimedOut(x)) if c == x => Some(Attempt::TimedOut),
-                _ => None,
-            };
-            if let (Some(outcome), Some((_, waiter))) = (ended, self.attempt.take()) {
-                (waiter.0)(outcome, &mut self.pending_log);
+                if let Some(owner) = ended {
+                    self.client_progress(now, owner);
+                }
+            }
+            if self.tcp.events.is_empty() {
+                break;
             }
         }
+        self.tcp_transmit(now);
+    }
+
+    /// Send the segments TCP queued (for callers outside [`Ios::tcp_flush`]:
+    /// a vty session's output written when a ping it ran prints).
+    pub(super) fn tcp_transmit(&mut self, now: Time) {
         for seg in std::mem::take(&mut self.tcp.out) {
             let len = seg.segment.len();
             let _ = self
@@ -116,5 +137,34 @@ impl Ios {
         }
         self.tcp_due = self.tcp.poll_at();
         self.refresh_due();
+    }
+
+    /// A remote login heard from the far end: what it printed goes to the
+    /// terminal that opened it; a vty session gets its prompt back when the
+    /// remote one waits (or is gone).
+    fn client_progress(&mut self, now: Time, owner: TerminalId) {
+        let Some(c) = self.clients.get_mut(&owner) else { return };
+        let text = c.take_printed();
+        let (open, busy) = (c.is_open(), c.busy());
+        if !open {
+            self.clients.remove(&owner);
+        }
+        match owner {
+            TerminalId::Console => self.pending_log.push_str(&text),
+            TerminalId::Vty(line) => {
+                // (A question is in the text already.)
+                let prompt = if open {
+                    self.clients.get(&owner).map(|c| if c.is_question() { String::new() } else { c.prompt.clone() })
+                } else {
+                    None
+                };
+                match prompt {
+                    // The remote prompt stands in for this box's.
+                    Some(p) if !busy => self.vty_raw(now, line, &format!("{text}{p}"), true),
+                    Some(_) => self.vty_raw(now, line, &text, false),
+                    None => self.vty_output(now, line, &text, !busy),
+                }
+            }
+        }
     }
 }
