@@ -49,6 +49,12 @@ pub enum Action {
         device: String,
         line: String,
     },
+    /// Set a page of a Server's web service (its Services tab; a lab's `pages`).
+    SetPage {
+        device: String,
+        path: String,
+        body: String,
+    },
     Undo,
     Redo,
 }
@@ -307,6 +313,19 @@ impl Workspace {
                 // telling them apart is not worth a wrong "unsaved" marker.
                 self.dirty = true;
                 return Ok(());
+            }
+            Action::SetPage { device, path, body } => {
+                let id = self.find(&device)?;
+                if !path.starts_with('/') {
+                    return err("a page's path starts with /");
+                }
+                if self.net.device(id).model != Model::Server {
+                    return err("only a Server runs a web service");
+                }
+                self.snapshot();
+                if let crate::device::Role::Host(h) = &mut self.net.device_mut(id).role {
+                    h.web.get_or_insert_with(Default::default).site.pages.insert(path, body);
+                }
             }
             Action::Undo => {
                 let Some(previous) = self.undo.pop() else { return err("nothing to undo") };

@@ -221,3 +221,66 @@ fn an_idle_app_draws_only_a_few_frames_a_second() {
     assert!(per_second <= 12.0, "{stdout}");
     assert!(per_second >= 1.0, "the running simulation's clock is not shown: {stdout}");
 }
+
+/// A Server's Services tab, driven as a user would: a DHCP pool and a DNS
+/// record from its forms, and its home page edited. What the forms did is
+/// in the saved lab (the Windows Server commands they typed, the page), and
+/// a PC then gets a lease from the pool and resolves the name.
+#[test]
+fn the_servers_services_tab_sets_dhcp_dns_and_a_page() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-services");
+    let saved = dir.join("services.ron");
+    let steps = dir.join("steps.txt");
+    std::fs::write(
+        &steps,
+        format!(
+            "double-click-device SRV1
+click-ui tab:SRV1:services
+click-ui services:SRV1:page_text
+key Ctrl+A
+text Hello from SRV1
+click-ui services:SRV1:save_page
+click-ui services:SRV1:dhcp
+click-ui services:SRV1:pool_gateway
+text 192.168.10.1
+click-ui services:SRV1:pool_dns
+text 192.168.10.254
+click-ui services:SRV1:pool_start
+text 192.168.10.100
+click-ui services:SRV1:pool_add
+click-ui services:SRV1:dns
+click-ui services:SRV1:record_name
+text www.ccna-lab.com
+click-ui services:SRV1:record_value
+text 192.168.10.254
+click-ui services:SRV1:record_add
+click-ui menu:file
+click-ui file:save_as
+click-ui dialog:file_name
+key Ctrl+A
+text {}
+click-ui dialog:ok
+quit
+",
+            saved.display()
+        ),
+    )
+    .unwrap();
+    let lab = root().join("labs/dns-web.ron");
+    let out = app(&[lab.as_os_str(), "--steps".as_ref(), steps.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the app failed ({:?}):\n{stderr}", out.status);
+    assert!(!stderr.contains("step failed"), "{stderr}");
+    let text = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("nothing saved ({e}):\n{stderr}"));
+    assert!(text.contains("netsh dhcp server scope 192.168.10.0 add iprange 192.168.10.100 192.168.10.149"), "{text}");
+    assert!(text.contains("dnscmd /recordadd ccna-lab.com www A 192.168.10.254"), "{text}");
+    assert!(text.contains("\"/index.html\": \"Hello from SRV1\""), "{text}");
+    let (_, mut net) = boot(&text);
+    let t = transcript(&mut net, "@R1\nenable\nconfigure terminal\nno service dhcp\nend\n@PC1\nipconfig /renew\nnslookup www.ccna-lab.com\ncurl http://www.ccna-lab.com/\n");
+    assert!(t.contains("   IP Address......................: 192.168.10.100\n"), "the server's pool: {t}");
+    assert!(t.contains("Address:  192.168.10.254"), "{t}");
+    assert!(t.contains("Hello from SRV1"), "{t}");
+}

@@ -1,6 +1,7 @@
 //! A device's window: its terminal (CLI, with `?`, Tab and history), a
-//! Config tab whose forms issue the equivalent IOS commands, and for hosts a
-//! Desktop tab with IP configuration and the command prompt.
+//! Config tab whose forms issue the equivalent IOS commands, for hosts a
+//! Desktop tab with IP configuration, the web browser and the command
+//! prompt, and for a Server a Services tab ([`super::services`]).
 
 use bevy_egui::egui;
 
@@ -14,6 +15,7 @@ pub enum Tab {
     Cli,
     Config,
     Desktop,
+    Services,
 }
 
 /// The state of one open device window.
@@ -29,6 +31,8 @@ pub struct DeviceWindow {
     pub equivalent: Vec<String>,
     /// The Desktop web browser's address bar.
     pub url: String,
+    /// A Server's Services tab.
+    pub services: super::services::ServicesForm,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -56,6 +60,7 @@ impl DeviceWindow {
             form: Form::default(),
             equivalent: Vec::new(),
             url: "http://".to_string(),
+            services: Default::default(),
         }
     }
 }
@@ -68,6 +73,7 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
     windows.retain_mut(|w| {
         let Some(id) = ws.net.find(&w.device) else { return false };
         let is_host = ws.net.device(id).model.is_host();
+        let is_server = ws.net.device(id).model == crate::base::Model::Server;
         let mut open = true;
         egui::Window::new(format!("{} ({})", w.device, ws.net.device(id).model.platform()))
             .id(egui::Id::new(("device", w.device.clone())))
@@ -91,6 +97,12 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
                             ui.selectable_value(&mut w.tab, Tab::Desktop, tr(lang, "desktop")),
                         );
                     }
+                    if is_server {
+                        targets.mark(
+                            format!("tab:{dev}:services"),
+                            ui.selectable_value(&mut w.tab, Tab::Services, tr(lang, "services")),
+                        );
+                    }
                 });
                 if is_host && w.tab == Tab::Cli {
                     w.tab = Tab::Desktop;
@@ -100,6 +112,7 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) {
                     Tab::Cli => terminal(ui, ws, w, targets),
                     Tab::Config => config(ui, ws, w, lang, targets),
                     Tab::Desktop => desktop(ui, ws, w, lang, targets),
+                    Tab::Services => super::services::show(ui, ws, w, lang, targets),
                 }
             });
         open
@@ -208,7 +221,7 @@ fn move_cursor_to_end(ui: &egui::Ui, device: &str, len: usize) {
 }
 
 /// Type a list of commands at a device, recording them as the equivalent IOS.
-fn issue(ws: &mut Workspace, w: &mut DeviceWindow, lines: &[String]) {
+pub(super) fn issue(ws: &mut Workspace, w: &mut DeviceWindow, lines: &[String]) {
     for l in lines {
         let _ = ws.apply(Action::Type { device: w.device.clone(), line: l.clone() });
         w.equivalent.push(l.clone());

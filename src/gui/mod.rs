@@ -10,6 +10,7 @@ pub mod i18n;
 mod icons;
 mod panels;
 mod redraw;
+mod services;
 mod steps;
 
 use std::path::PathBuf;

@@ -8,9 +8,10 @@
 //!   `menu:file|edit|view`, `file:new|open|save|save_as|quit`,
 //!   `edit:undo|redo|delete`, `view:fit|labels`, `speed:0|1|2|10`,
 //!   `selected:name|rename|delete`, `dialog:file_name|ok`, `lab:check`,
-//!   and in a device's window `tab:<device>:cli|config|desktop`,
+//!   and in a device's window `tab:<device>:cli|config|desktop|services`,
 //!   `config:<device>:hostname|apply_hostname|static|dhcp|address|mask|gateway|dns|port_on|apply`,
 //!   `desktop:<device>:ip_config|web_browser`, `browser:<device>:url|go`,
+//!   `services:<device>:http|dhcp|dns|page|page_text|save_page|pool_name|pool_gateway|pool_dns|pool_start|pool_mask|pool_max|pool_add|record_name|record_a|record_cname|record_value|record_add`,
 //!   `terminal:<device>` (see [`Targets`]);
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
