@@ -206,3 +206,38 @@ fn ntc_templates_parse_the_ospf_show_commands() {
     let records = parse("cisco_ios_show_ip_route.textfsm", &text).expect("parsed");
     assert_eq!(records.len(), 3, "{text}");
 }
+
+#[test]
+fn ntc_templates_parse_show_access_lists() {
+    let (_, mut net) = boot(&read("tests/labs/acl.ron"));
+    for line in [
+        "enable",
+        "configure terminal",
+        "access-list 10 deny host 192.168.10.10",
+        "access-list 10 permit 192.168.10.0 0.0.0.255",
+        "ip access-list extended LAN1-IN",
+        "deny tcp 192.168.10.0 0.0.0.255 any eq telnet",
+        "permit icmp any any",
+        "permit tcp any host 192.168.20.254 eq www",
+        "interface g0/0/0",
+        "ip access-group LAN1-IN in",
+        "end",
+    ] {
+        output(&mut net, "R1", line);
+    }
+    output(&mut net, "PC1", "ping 192.168.20.254");
+    let text = output(&mut net, "R1", "show access-lists");
+    let Some(records) = parse("cisco_ios_show_access-list.textfsm", &text) else { return };
+    assert_eq!(
+        fields(&records, &["name", "sn", "action", "protocol", "source", "destination", "modifier"]),
+        [
+            "10 | 10 | deny |  | 192.168.10.10 |  | ",
+            "10 | 20 | permit |  | 192.168.10.0, wildcard bits 0.0.0.255 |  | ",
+            "LAN1-IN | 10 | deny | tcp | 192.168.10.0 0.0.0.255 | any | eq telnet",
+            "LAN1-IN | 20 | permit | icmp | any | any | ",
+            "LAN1-IN | 30 | permit | tcp | any | host 192.168.20.254 | eq www",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("    20 permit icmp any any (4 matches)\n"), "{text}");
+}

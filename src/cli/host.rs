@@ -702,7 +702,8 @@ fn unreachable_text(kind: ErrorKind) -> &'static str {
         ErrorKind::NetUnreachable => "Destination net unreachable.",
         ErrorKind::PortUnreachable => "Destination port unreachable.",
         ErrorKind::ProtocolUnreachable => "Destination protocol unreachable.",
-        ErrorKind::AdminProhibited => "Communication administratively prohibited.",
+        // Windows words code 13 (an access list said no) as a net unreachable.
+        ErrorKind::AdminProhibited => "Destination net unreachable.",
         ErrorKind::HostUnreachable | ErrorKind::TtlExceeded => "Destination host unreachable.",
     }
 }

@@ -1,10 +1,20 @@
 //! Access control lists: standard and extended, numbered and named, with
 //! sequence-numbered entries, and matching packets against them (first match
-//! wins, implicit deny at the end). Their IOS syntax is the CLI's
-//! (`cli::ios::acl_syntax`).
+//! wins, implicit deny at the end, a hit counted on the entry). Their IOS
+//! syntax is the CLI's (`cli::ios::acl_syntax`).
+//!
+//! A box's lists live in one [`AclTable`], shared between its configuration
+//! and the [`AclFilter`]s installed on its interfaces (`ip access-group`), so
+//! an edit takes effect at once and `show access-lists` counts what the
+//! filters matched. An entry with `log` reports its first match, then at
+//! most one line every five minutes, as IOS does.
 
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::sim::{Duration, Time};
 
 /// A numbered list (`access-list 10`) or a named one (`ip access-list standard NAME`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -136,11 +146,17 @@ pub enum Entry {
     Remark(String),
 }
 
+/// How often a `log` entry may report (IOS: the first match, then a summary
+/// every five minutes).
+pub const LOG_INTERVAL: Duration = Duration::from_secs(300);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Acl {
     pub id: AclId,
     pub kind: AclKind,
     pub entries: Vec<Entry>,
+    /// When each `log` entry last reported, by sequence number.
+    logged: Vec<(u32, Time)>,
 }
 
 pub use super::ipv4::PacketInfo;
@@ -169,7 +185,7 @@ impl Rule {
 
 impl Acl {
     pub fn new(id: AclId, kind: AclKind) -> Self {
-        Acl { id, kind, entries: Vec::new() }
+        Acl { id, kind, entries: Vec::new(), logged: Vec::new() }
     }
 
     /// Append a rule, or insert it at `seq`; sequence numbers go up by 10.
@@ -200,14 +216,133 @@ impl Acl {
 
     /// First match wins; no match is the implicit `deny any`. Counts the hit.
     pub fn check(&mut self, p: &PacketInfo) -> Action {
-        for e in &mut self.entries {
-            if let Entry::Rule { rule, matches, .. } = e {
-                if rule.matches(p) {
-                    *matches += 1;
-                    return rule.action;
+        self.check_at(Time::ZERO, p, &mut Vec::new())
+    }
+
+    /// [`Acl::check`] at `now`; a matching `log` entry due to report adds
+    /// its line (`%SEC-6-IPACCESSLOGP: ...`) to `log`.
+    pub fn check_at(&mut self, now: Time, p: &PacketInfo, log: &mut Vec<String>) -> Action {
+        let hit = self.entries.iter_mut().find_map(|e| match e {
+            Entry::Rule { seq, rule, matches } if rule.matches(p) => {
+                *matches += 1;
+                Some((*seq, rule.action, rule.log, rule.protocol))
+            }
+            _ => None,
+        });
+        let Some((seq, action, logs, protocol)) = hit else { return Action::Deny };
+        if logs {
+            let last = self.logged.iter_mut().find(|(s, _)| *s == seq);
+            let due = last.as_ref().is_none_or(|(_, t)| now.since(*t) >= LOG_INTERVAL);
+            if due {
+                match last {
+                    Some(l) => l.1 = now,
+                    None => self.logged.push((seq, now)),
                 }
+                log.push(self.log_line(action, protocol, p));
             }
         }
-        Action::Deny
+        action
+    }
+
+    /// The line IOS logs for a match of a `log` entry.
+    fn log_line(&self, action: Action, protocol: Protocol, p: &PacketInfo) -> String {
+        let verb = if action == Action::Permit { "permitted" } else { "denied" };
+        let (src, dst) = (p.src.unwrap_or(Ipv4Addr::UNSPECIFIED), p.dst.unwrap_or(Ipv4Addr::UNSPECIFIED));
+        let id = &self.id;
+        if self.kind == AclKind::Standard {
+            return format!("%SEC-6-IPACCESSLOGS: list {id} {verb} {src} 1 packet");
+        }
+        let name = match p.protocol {
+            1 => "icmp".to_string(),
+            6 => "tcp".to_string(),
+            17 => "udp".to_string(),
+            n if protocol == Protocol::Ip => n.to_string(),
+            n => n.to_string(),
+        };
+        match (p.src_port, p.dst_port, p.icmp_type) {
+            (Some(sp), Some(dp), _) => {
+                format!("%SEC-6-IPACCESSLOGP: list {id} {verb} {name} {src}({sp}) -> {dst}({dp}), 1 packet")
+            }
+            (_, _, Some(t)) => {
+                format!("%SEC-6-IPACCESSLOGDP: list {id} {verb} {name} {src} -> {dst} ({t}/0), 1 packet")
+            }
+            _ => format!("%SEC-6-IPACCESSLOGNP: list {id} {verb} {name} {src} -> {dst}, 1 packet"),
+        }
+    }
+
+    /// `ip access-list resequence`: the entries numbered `start`, `start + step` ...
+    pub fn resequence(&mut self, start: u32, step: u32) {
+        let mut next = start;
+        for e in &mut self.entries {
+            if let Entry::Rule { seq, .. } = e {
+                *seq = next;
+                next = next.saturating_add(step);
+            }
+        }
+        self.logged.clear();
+    }
+
+    /// `clear access-list counters`.
+    pub fn clear_counters(&mut self) {
+        for e in &mut self.entries {
+            if let Entry::Rule { matches, .. } = e {
+                *matches = 0;
+            }
+        }
+    }
+}
+
+/// A box's access lists, shared by its configuration and the filters on its
+/// interfaces (a clone is the same table, not a copy).
+#[derive(Clone, Debug, Default)]
+pub struct AclTable {
+    lists: Arc<Mutex<Vec<Acl>>>,
+    /// Lines `log` entries produced, for the console.
+    log: Arc<Mutex<Vec<String>>>,
+    /// Some are waiting (read on every event, so it is not a lock).
+    logged: Arc<AtomicBool>,
+}
+
+impl AclTable {
+    /// The lists, to read or change.
+    pub fn lists(&self) -> MutexGuard<'_, Vec<Acl>> {
+        // One thread uses a box at a time; a poisoned lock still holds good lists.
+        self.lists.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Take the log lines matches produced.
+    #[inline]
+    pub fn take_log(&self) -> Vec<String> {
+        if !self.logged.swap(false, Ordering::Relaxed) {
+            return Vec::new();
+        }
+        std::mem::take(&mut *self.log.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Check a packet against list `id`. A list that does not exist lets
+    /// everything through, as an `ip access-group` naming no list does on IOS.
+    pub fn admits(&self, now: Time, id: &AclId, p: &PacketInfo) -> bool {
+        let mut lists = self.lists();
+        let Some(acl) = lists.iter_mut().find(|a| a.id == *id) else { return true };
+        let mut log = Vec::new();
+        let action = acl.check_at(now, p, &mut log);
+        if !log.is_empty() {
+            self.log.lock().unwrap_or_else(|e| e.into_inner()).extend(log);
+            self.logged.store(true, Ordering::Relaxed);
+        }
+        action == Action::Permit
+    }
+}
+
+/// A list applied to an interface's way in or out.
+#[derive(Debug)]
+pub struct AclFilter {
+    pub table: AclTable,
+    pub id: AclId,
+}
+
+impl super::ip_stack::PacketFilter for AclFilter {
+    fn admits(&mut self, now: Time, packet: &PacketInfo) -> bool {
+        self.table.admits(now, &self.id, packet)
     }
 }

@@ -116,7 +116,7 @@ pub use super::ipv4::PacketInfo;
 /// A filter on an interface's way in or out (an access list).
 pub trait PacketFilter: Send + Sync + std::fmt::Debug {
     /// Does the packet pass?
-    fn admits(&mut self, packet: &PacketInfo) -> bool;
+    fn admits(&mut self, now: Time, packet: &PacketInfo) -> bool;
 }
 
 /// Address translation between inside and outside interfaces (NAT): it may
@@ -566,7 +566,7 @@ impl IpStack {
 
     /// The receive path: inbound filter, translation, then route or deliver.
     fn receive_ip(&mut self, now: Time, iface: usize, mut frame: Vec<u8>, l3: usize, h: Header) {
-        if !self.pass_filter(Stage::InboundFilter, iface, &frame[l3..]) {
+        if !self.pass_filter(now, Stage::InboundFilter, iface, &frame[l3..]) {
             return;
         }
         let h = match self.translator.as_mut() {
@@ -602,18 +602,21 @@ impl IpStack {
             && udp::ports(&packet[h.header_len..]).is_some_and(|(_, dst)| dst == crate::proto::dhcp::CLIENT_PORT)
     }
 
-    /// A filter stage on an interface; a refused packet is dropped and noted.
-    fn pass_filter(&mut self, stage: Stage, iface: usize, packet: &[u8]) -> bool {
+    /// A filter stage on an interface; a refused packet is dropped, noted,
+    /// and answered with an administratively-prohibited unreachable, as IOS
+    /// answers a packet an access list denies.
+    fn pass_filter(&mut self, now: Time, stage: Stage, iface: usize, packet: &[u8]) -> bool {
         let i = &mut self.ifaces[iface];
         let filter = match stage {
             Stage::InboundFilter => &mut i.inbound,
             _ => &mut i.outbound,
         };
         let Some(filter) = filter.as_mut() else { return true };
-        if filter.admits(&PacketInfo::of(packet)) {
+        if filter.admits(now, &PacketInfo::of(packet)) {
             return true;
         }
         self.drop_packet(Some(packet), Drop::Filtered { stage, iface });
+        self.send_error(now, packet, ErrorKind::AdminProhibited);
         false
     }
 
@@ -721,7 +724,7 @@ impl IpStack {
                 return self.drop_packet(Some(&packet), why);
             }
         }
-        if !self.pass_filter(Stage::OutboundFilter, hop.iface, &packet) {
+        if !self.pass_filter(now, Stage::OutboundFilter, hop.iface, &packet) {
             return;
         }
         self.forwarded += 1;
@@ -1122,20 +1125,27 @@ mod tests {
     #[derive(Debug)]
     struct DenyAll;
     impl PacketFilter for DenyAll {
-        fn admits(&mut self, _: &PacketInfo) -> bool {
+        fn admits(&mut self, _: Time, _: &PacketInfo) -> bool {
             false
         }
     }
 
     #[test]
-    fn an_inbound_filter_drops_before_anything_else_and_says_so() {
+    fn an_inbound_filter_drops_before_anything_else_says_so_and_answers_prohibited() {
         let (mut a, mut b) = (host(1, "10.0.0.1"), host(2, "10.0.0.2"));
         b.ifaces[0].inbound = Some(Box::new(DenyAll));
         b.notes = Some(Vec::new());
         let echo = |buf: &mut [u8]| icmp::emit_echo(buf, false, 7, 1, &[0; 8]);
         a.originate(Time::ZERO, Ipv4Addr::UNSPECIFIED, ip("10.0.0.2"), IpProtocol::Icmp, None, 16, echo).unwrap();
         exchange(&mut a, &mut b, Time::ZERO);
-        assert!(a.delivered.is_empty(), "no reply: {:?}", a.delivered);
+        assert!(
+            matches!(
+                a.delivered.as_slice(),
+                [Delivery::IcmpError { kind: ErrorKind::AdminProhibited, echo: Some((7, 1)), .. }]
+            ),
+            "no reply, an administratively-prohibited unreachable: {:?}",
+            a.delivered
+        );
         let why = Drop::Filtered { stage: Stage::InboundFilter, iface: 0 };
         assert!(b.notes.unwrap().iter().any(|n| matches!(n, Decision::IpDropped { flow: Some(f), why: w }
             if *w == why && f.id == 7 && f.protocol == 1)));

@@ -25,7 +25,44 @@ pub fn ip_access_list() -> super::super::tree::Node<super::Handler> {
     kw("access-list", "Named access list").sub(vec![
         kw("standard", "Standard Access List").sub(vec![arg(Arg::Word, "Access-list name").run(named_list)]),
         kw("extended", "Extended Access List").sub(vec![arg(Arg::Word, "Access-list name").run(named_list)]),
+        kw("resequence", "Resequence Access List").sub(vec![arg(Arg::Word, "Access-list name or number").sub(vec![
+            arg(Arg::Num(1, 2_147_483_647), "Starting Sequence Number").sub(vec![arg(
+                Arg::Num(1, 2_147_483_647),
+                "Step to increment the sequence number",
+            )
+            .run(resequence)]),
+        ])]),
     ])
+}
+
+/// `ip access-list resequence LIST START STEP`: number the entries again.
+fn resequence(cx: &mut Cx) {
+    let (Some(id), Some(start), Some(step)) = (cx.word(0).map(AclId::parse), cx.num(0), cx.num(1)) else { return };
+    let table = cx.ios().services.acls.clone();
+    let mut lists = table.lists();
+    let Some(acl) = lists.iter_mut().find(|a| a.id == id) else {
+        drop(lists);
+        cx.reject(Rejection::Refused, &format!("%Access list {id} does not exist\n"));
+        return;
+    };
+    acl.resequence(start, step);
+}
+
+/// `clear access-list counters [LIST]` (privileged EXEC).
+pub fn clear() -> super::super::tree::Node<super::Handler> {
+    kw("access-list", "Clear access list statistical information").sub(vec![kw(
+        "counters",
+        "Clear access list counters",
+    )
+    .plain(clear_counters)
+    .sub(vec![arg(Arg::Word, "Access list number or name").plain(clear_counters)])])
+}
+
+fn clear_counters(cx: &mut Cx) {
+    let only = cx.word(0).map(AclId::parse);
+    for acl in cx.ios().services.acls.lists().iter_mut().filter(|a| only.as_ref().is_none_or(|o| *o == a.id)) {
+        acl.clear_counters();
+    }
 }
 
 /// The entries of `(config-std-nacl)` and `(config-ext-nacl)`.
@@ -89,7 +126,9 @@ fn list_mut<'a>(acls: &'a mut Vec<Acl>, id: &AclId, kind: AclKind) -> &'a mut Ac
 fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: &str, rest: &str) {
     let negated = cx.negated;
     if action == "remark" {
-        let acl = list_mut(&mut cx.ios().services.acls, &id, kind);
+        let table = cx.ios().services.acls.clone();
+        let mut lists = table.lists();
+        let acl = list_mut(&mut lists, &id, kind);
         if negated {
             acl.entries.retain(|e| !matches!(e, Entry::Remark(r) if r == rest));
         } else {
@@ -101,7 +140,9 @@ fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: 
     let words: Vec<&str> = text.split_whitespace().collect();
     match acl_syntax::parse_rule(&words, kind) {
         Ok(rule) => {
-            let acl = list_mut(&mut cx.ios().services.acls, &id, kind);
+            let table = cx.ios().services.acls.clone();
+            let mut lists = table.lists();
+            let acl = list_mut(&mut lists, &id, kind);
             if negated {
                 acl.remove_rule(&rule);
             } else {
@@ -133,7 +174,7 @@ fn numbered_entry(cx: &mut Cx) {
 
 fn delete_numbered(cx: &mut Cx) {
     let Some(n) = cx.num(0) else { return };
-    cx.ios().services.acls.retain(|a| a.id != AclId::Number(n));
+    cx.ios().services.acls.lists().retain(|a| a.id != AclId::Number(n));
 }
 
 fn named_list(cx: &mut Cx) {
@@ -148,16 +189,16 @@ fn named_list(cx: &mut Cx) {
         }
     }
     if cx.negated {
-        cx.ios().services.acls.retain(|a| a.id != id);
+        cx.ios().services.acls.lists().retain(|a| a.id != id);
         return;
     }
-    let existing = cx.ios().services.acls.iter().find(|a| a.id == id).map(|a| a.kind);
+    let existing = cx.ios().services.acls.lists().iter().find(|a| a.id == id).map(|a| a.kind);
     if existing.is_some_and(|k| k != kind) {
         let other = if kind == AclKind::Standard { "extended" } else { "standard" };
         cx.reject(Rejection::Refused, &format!("% A named {other} IP access list with this name already exists\n"));
         return;
     }
-    list_mut(&mut cx.ios().services.acls, &id, kind);
+    list_mut(&mut cx.ios().services.acls.lists(), &id, kind);
     cx.ios().terminal.mode = Mode::Acl { id, kind };
 }
 
@@ -171,7 +212,7 @@ fn named_entry(cx: &mut Cx) {
             apply_entry(cx, id, kind, seq, action, &rest);
         }
         (None, Some(seq)) if cx.negated => {
-            list_mut(&mut cx.ios().services.acls, &id, kind).remove_seq(seq);
+            list_mut(&mut cx.ios().services.acls.lists(), &id, kind).remove_seq(seq);
         }
         _ => {}
     }
@@ -212,6 +253,7 @@ fn show_lists(cx: &mut Cx) {
         .ios()
         .services
         .acls
+        .lists()
         .iter()
         .filter(|a| only.as_ref().is_none_or(|o| *o == a.id))
         .map(acl_syntax::show_list)

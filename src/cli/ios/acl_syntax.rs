@@ -311,7 +311,12 @@ pub fn show_list(acl: &Acl) -> String {
             } else {
                 String::new()
             };
-            s.push_str(&format!("    {seq} {} {body}{hits}\n", action_word(rule)));
+            // A standard list pads `deny` to the width of `permit`, as IOS shows it.
+            let action = match acl.kind {
+                AclKind::Standard => format!("{:<6}", action_word(rule)),
+                AclKind::Extended => action_word(rule).to_string(),
+            };
+            s.push_str(&format!("    {seq} {action} {body}{hits}\n"));
         }
     }
     s

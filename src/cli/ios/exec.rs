@@ -86,6 +86,7 @@ pub fn tree(privileged: bool) -> Tree {
             ]),
             kw("reload", "Halt and perform a cold restart").plain(reload),
             kw("clear", "Reset functions").sub(vec![
+                super::acl::clear(),
                 kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
                 kw("ip", "IP").when(|m| m != crate::base::Model::Switch).sub(vec![
                     super::services::clear_ip_dhcp(),

@@ -252,11 +252,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.push(l);
     }
     bang(&mut out);
-    for acl in ios.services.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Name(_))) {
+    let lists = ios.services.acls.lists();
+    for acl in lists.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Name(_))) {
         out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);
-    for acl in ios.services.acls.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Number(_))) {
+    for acl in lists.iter().filter(|a| matches!(a.id, crate::proto::acl::AclId::Number(_))) {
         out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);

@@ -5,6 +5,7 @@
 mod dhcp;
 mod discovery;
 mod etherchannel;
+mod filters;
 mod hsrp;
 mod interfaces;
 mod ospf;
@@ -75,6 +76,8 @@ pub struct IosIface {
     pub dot1q: Option<(u16, bool)>,
     pub access_group_in: Option<AclId>,
     pub access_group_out: Option<AclId>,
+    /// The lists whose filters are installed on the IP interface (in, out).
+    pub filters_installed: (Option<AclId>, Option<AclId>),
     pub nat: Option<Side>,
     pub helpers: Vec<Ipv4Addr>,
     pub ospf: OspfIface,
@@ -132,6 +135,7 @@ impl IosIface {
             dot1q: None,
             access_group_in: None,
             access_group_out: None,
+            filters_installed: (None, None),
             nat: None,
             helpers: Vec::new(),
             ospf: OspfIface::default(),
@@ -743,6 +747,7 @@ impl Ios {
         self.dhcp_sync(now);
         self.dhcp_client_sync(now);
         self.vty_sync_listeners();
+        self.filters_sync();
     }
 
     /// The IP interface of a VLAN's SVI.
@@ -755,6 +760,7 @@ impl Ios {
 
     /// Hand everything queued for the wire to the engine.
     pub fn drain_output(&mut self, now: Time, ports: &[Port], out: &mut Outbox) {
+        self.filters_log();
         out.frames.append(&mut self.pending_l2);
         out.notes.append(&mut self.pending_notes);
         // Taken and handed back so the queue keeps its allocation across frames.

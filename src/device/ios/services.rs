@@ -1,14 +1,15 @@
 //! Services configured on an IOS box: access lists, the DHCP server (its
 //! pools, exclusions and running state) and relay, NAT.
 
-use crate::proto::acl::Acl;
+use crate::proto::acl::AclTable;
 use crate::proto::dhcp;
 use crate::proto::nat::NatConfig;
 use crate::sim::Time;
 
 #[derive(Clone, Debug, Default)]
 pub struct Services {
-    pub acls: Vec<Acl>,
+    /// Access lists, shared with the filters `ip access-group` installs.
+    pub acls: AclTable,
     pub dhcp_pools: Vec<dhcp::Pool>,
     pub dhcp_excluded: Vec<dhcp::Excluded>,
     /// `no service dhcp`: neither server nor relay runs (IOS's default is on).

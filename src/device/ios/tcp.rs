@@ -27,6 +27,11 @@ impl Ios {
     /// what to print now: "Trying ADDR ..." when `announce` (the CLI may
     /// have said it already), or why no connection can start.
     pub fn open_remote(&mut self, now: Time, dst: Ipv4Addr, via: Via, announce: bool) -> String {
+        if let TerminalId::Vty(line) = self.active {
+            if !self.access_class_out_admits(now, line, dst) {
+                return "% Connections to that host not permitted from this terminal\n".into();
+            }
+        }
         let Ok(src) = self.stack.source_for(dst) else {
             let text = if announce { format!("Trying {dst} ... \n") } else { String::new() };
             return format!("{text}% Connection timed out; remote host not responding\n");

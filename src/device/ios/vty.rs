@@ -179,11 +179,16 @@ impl Ios {
         let protocol = if port == ssh::PORT { "ssh" } else { "telnet" };
         let busy: Vec<u8> = self.vty.sessions.iter().map(|s| s.line).collect();
         let free = self.vty_lines_allowing(protocol).find(|l| !busy.contains(l));
-        let (Some(line), Some(peer)) = (free, self.tcp.conn(conn).map(|c| c.remote.0)) else {
+        let (Some(line), Some((peer, local))) = (free, self.tcp.conn(conn).map(|c| (c.remote.0, c.local.0))) else {
             // Every line that would take it is in use.
             self.tcp.abort(conn);
             return;
         };
+        if !self.access_class_admits(now, line, peer, local, port) {
+            // `access-class ... in` turns the connection away.
+            self.tcp.abort(conn);
+            return;
+        }
         let login = self.vty_config(line).map_or(Login::Line, |l| l.login);
         let wire = if port == ssh::PORT {
             let bits = self.system.rsa_modulus.unwrap_or(1024);
