@@ -46,7 +46,7 @@ enable
 configure terminal
 ip access-list extended LAN1-IN
  remark Telnet to anything is off; ping and the intranet are on
- deny tcp 192.168.10.0 0.0.0.255 any eq telnet
+ deny TCP 192.168.10.0 0.0.0.255 ANY eq Telnet
  permit icmp any any
  permit tcp any host 192.168.20.254 eq www
 interface g0/0/0

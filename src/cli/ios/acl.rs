@@ -136,7 +136,8 @@ fn apply_entry(cx: &mut Cx, id: AclId, kind: AclKind, seq: Option<u32>, action: 
         }
         return;
     }
-    let text = format!("{action} {rest}");
+    // Nothing in an entry is case-sensitive (real configs write `permit TCP`).
+    let text = format!("{action} {rest}").to_ascii_lowercase();
     let words: Vec<&str> = text.split_whitespace().collect();
     match acl_syntax::parse_rule(&words, kind) {
         Ok(rule) => {

@@ -63,7 +63,7 @@ fn port_number(w: &str, proto: Protocol) -> Option<u16> {
     if let Ok(n) = w.parse::<u16>() {
         return Some(n);
     }
-    PORT_NAMES.iter().find(|(name, _, p)| *name == w && p.is_none_or(|p| p == proto)).map(|(_, n, _)| *n)
+    PORT_NAMES.iter().find(|(name, _, p)| name.eq_ignore_ascii_case(w) && p.is_none_or(|p| p == proto)).map(|(_, n, _)| *n)
 }
 
 fn port_name(n: u16, proto: Protocol) -> String {
@@ -211,7 +211,7 @@ pub fn parse_rule(words: &[&str], kind: AclKind) -> Result<Rule, EntryError> {
         rule.dst = Some(addr(words, &mut i)?);
         rule.dst_port = ports(words, &mut i, rule.protocol)?;
         if rule.protocol == Protocol::Icmp {
-            if let Some(t) = words.get(i).and_then(|w| ICMP_TYPES.iter().find(|(n, _)| n == w)) {
+            if let Some(t) = words.get(i).and_then(|w| ICMP_TYPES.iter().find(|(n, _)| n.eq_ignore_ascii_case(w))) {
                 rule.icmp_type = Some(t.1);
                 i += 1;
             }
