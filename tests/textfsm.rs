@@ -241,3 +241,54 @@ fn ntc_templates_parse_show_access_lists() {
     );
     assert!(text.contains("    20 permit icmp any any (4 matches)\n"), "{text}");
 }
+
+#[test]
+fn ntc_templates_parse_show_ip_interface() {
+    let (_, mut net) = boot(&read("tests/labs/acl.ron"));
+    for line in [
+        "enable",
+        "configure terminal",
+        "interface g0/0/0",
+        "ip address 192.168.11.1 255.255.255.0 secondary",
+        "ip helper-address 192.168.20.254",
+        "ip helper-address 192.168.20.253",
+        "ip access-group LAN1-IN in",
+        "interface g0/0/1",
+        "ip access-group 10 out",
+        "end",
+    ] {
+        output(&mut net, "R1", line);
+    }
+    let text = output(&mut net, "R1", "show ip interface");
+    let Some(records) = parse("cisco_ios_show_ip_interface.textfsm", &text) else { return };
+    let row = |r: &Value| {
+        let list = |k: &str| {
+            r[k].as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(","))
+                .unwrap_or_default()
+        };
+        format!(
+            "{} | {} | {} | {} | {} | {} | {} | {} | {}",
+            r["interface"].as_str().unwrap_or("?"),
+            r["link_status"].as_str().unwrap_or("?"),
+            r["protocol_status"].as_str().unwrap_or("?"),
+            list("ip_address"),
+            list("prefix_length"),
+            r["mtu"].as_str().unwrap_or("?"),
+            list("ip_helper"),
+            r["inbound_acl"].as_str().unwrap_or("?"),
+            r["outgoing_acl"].as_str().unwrap_or("?"),
+        )
+    };
+    let rows: Vec<String> = records.iter().map(row).collect();
+    assert_eq!(
+        rows[..3],
+        [
+            "GigabitEthernet0/0/0 | up | up | 192.168.10.1,192.168.11.1 | 24,24 | 1500 | 192.168.20.254,192.168.20.253 | LAN1-IN | ",
+            "GigabitEthernet0/0/1 | up | up | 192.168.20.1 | 24 | 1500 |  |  | 10",
+            "GigabitEthernet0/0/2 | administratively down | down |  |  |  |  |  | ",
+        ],
+        "{text}"
+    );
+    assert_eq!(records.len(), 5, "every interface: {text}");
+}

@@ -63,7 +63,10 @@ fn port_number(w: &str, proto: Protocol) -> Option<u16> {
     if let Ok(n) = w.parse::<u16>() {
         return Some(n);
     }
-    PORT_NAMES.iter().find(|(name, _, p)| name.eq_ignore_ascii_case(w) && p.is_none_or(|p| p == proto)).map(|(_, n, _)| *n)
+    PORT_NAMES
+        .iter()
+        .find(|(name, _, p)| name.eq_ignore_ascii_case(w) && p.is_none_or(|p| p == proto))
+        .map(|(_, n, _)| *n)
 }
 
 fn port_name(n: u16, proto: Protocol) -> String {

@@ -16,11 +16,10 @@ pub fn tree(privileged: bool) -> Tree {
     let mut t: Tree = vec![
         kw("ip", "IP information").sub(vec![
             kw("ssh", "Information on SSH").plain(ip_ssh),
-            kw("interface", "IP interface status and configuration").sub(vec![kw(
-                "brief",
-                "Brief summary of IP status and configuration",
-            )
-            .plain(ip_interface_brief)]),
+            kw("interface", "IP interface status and configuration").plain(ip_interface).sub(vec![
+                kw("brief", "Brief summary of IP status and configuration").plain(ip_interface_brief),
+                arg(Arg::Iface, "").plain(ip_interface),
+            ]),
             kw("route", "IP routing table").plain(ip_route).sub(vec![
                 arg(Arg::Ipv4, "Network to display information about or host").plain(ip_route),
                 kw("static", "Static routes").plain(ip_route),
@@ -177,6 +176,66 @@ pub fn status(ios: &Ios, ports: &[Port], name: &IfaceName) -> (&'static str, &'s
 fn ip_interface_brief(cx: &mut Cx) {
     let text = ip_interface_brief_text(cx.dev);
     cx.print(&text);
+}
+
+/// `show ip interface [IFACE]`: each interface's IP settings, its access
+/// lists among them, in IOS's layout.
+fn ip_interface(cx: &mut Cx) {
+    let only = cx.iface().cloned();
+    let dev = &*cx.dev;
+    let ios = ios(dev);
+    let mut out = String::new();
+    for i in ios.ifaces.iter().filter(|i| only.as_ref().is_none_or(|o| *o == i.name)) {
+        let (st, proto) = status(ios, &dev.ports, &i.name);
+        out.push_str(&format!("{} is {st}, line protocol is {proto}\n", i.name));
+        let ip = i.stack.map(|s| &ios.stack.ifaces[s]);
+        let Some((ip, (addr, len))) = ip.and_then(|ip| ip.addr.map(|a| (ip, a))) else {
+            out.push_str("  Internet protocol processing disabled\n");
+            continue;
+        };
+        out.push_str(&format!("  Internet address is {addr}/{len}\n  Broadcast address is 255.255.255.255\n"));
+        let how = if i.stack.is_some_and(|s| ios.address_from_dhcp(s)) { "DHCP" } else { "setup command" };
+        out.push_str(&format!("  Address determined by {how}\n"));
+        for (a, l) in &ip.secondaries {
+            out.push_str(&format!("  Secondary address {a}/{l}\n"));
+        }
+        out.push_str(&format!("  MTU is {} bytes\n", i.ip_mtu.unwrap_or(1500)));
+        match i.helpers.as_slice() {
+            [] => out.push_str("  Helper address is not set\n"),
+            [one] => out.push_str(&format!("  Helper address is {one}\n")),
+            [first, rest @ ..] => {
+                out.push_str(&format!("  Helper addresses are {first}\n"));
+                for h in rest {
+                    out.push_str(&format!("                       {h}\n"));
+                }
+            }
+        }
+        out.push_str("  Directed broadcast forwarding is disabled\n");
+        if !ip.groups.is_empty() {
+            let groups: Vec<String> = ip.groups.iter().map(|g| g.to_string()).collect();
+            out.push_str(&format!("  Multicast reserved groups joined: {} \n", groups.join(" ")));
+        }
+        let list = |l: &Option<crate::proto::acl::AclId>| l.as_ref().map_or("not set".to_string(), |l| l.to_string());
+        out.push_str(&format!(
+            "  Outgoing Common access list is not set \n  Outgoing access list is {}\n  Inbound Common access list is not set \n  Inbound  access list is {}\n",
+            list(&i.access_group_out),
+            list(&i.access_group_in)
+        ));
+        let proxy = if ip.proxy_arp { "enabled" } else { "disabled" };
+        out.push_str(&format!(
+            "  Proxy ARP is {proxy}\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n",
+            if proto == "up" { "UP" } else { "DOWN" }
+        ));
+        match i.nat {
+            Some(side) => out.push_str(&format!(
+                "  Network address translation is enabled, interface in domain {}\n",
+                if side == crate::proto::nat::Side::Inside { "inside" } else { "outside" }
+            )),
+            None => out.push_str("  Network address translation is disabled\n"),
+        }
+        out.push_str("  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n");
+    }
+    cx.print(&out);
 }
 
 pub fn ip_interface_brief_text(dev: &Device) -> String {
