@@ -24,6 +24,11 @@ const STARTS_SATISFIED: &[(&str, usize, &str)] = &[
         5,
         "R3's LAN interface is passive from the start and must stay so while its link to R2 is fixed",
     ),
+    ("acl-standard", 1, "the staff LAN reaches the servers before any list; the list must keep it so"),
+    ("acl-standard", 2, "the guests reach the staff LAN before any list; a list near the source would cut them off"),
+    ("acl-extended", 1, "the intranet opens by name before any list; the list must keep the web and DNS open"),
+    ("acl-extended", 2, "other traffic flows before any list; the list must end with a permit"),
+    ("acl-extended", 5, "the admin PC logs in before any list; access-class must let it in"),
     ("stp-root", 6, "spanning tree keeps PC1 and PC2 connected whichever switch is root; moving the root must too"),
 ];
 

@@ -58,6 +58,9 @@ pub fn describe(check: &Check) -> String {
         Check::Resolves { from, name, address } => format!("Resolves {from} {name} -> {address}"),
         Check::HttpGet { from, url, .. } => format!("HttpGet {from} {url}"),
         Check::Link { a, b } => format!("Link {a} -- {b}"),
+        Check::AclHit { device, acl, seq } => {
+            format!("AclHit {device} {acl}{}", seq.map_or(String::new(), |s| format!(" {s}")))
+        }
         Check::RemoteLogin { from, to, via, user, expect, .. } => format!(
             "RemoteLogin {from} -> {to} by {}{}{}",
             via_word(*via),
@@ -699,6 +702,40 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                     fail(format!("no answer from {addr} port {port}: the connection timed out"))
                 }
                 Some(FetchOutcome::Broken) => fail(format!("the connection to {addr} broke before the page came")),
+            }
+        }
+        Check::AclHit { device: d, acl, seq } => {
+            use crate::proto::acl::{AclId, Entry};
+            let ios = ios_of(net, device(net, d)?, d)?;
+            let id = AclId::parse(acl);
+            let lists = ios.services.acls.lists();
+            let Some(list) = lists.iter().find(|l| l.id == id) else {
+                return Ok(fail(format!("{d} has no access list {acl}")));
+            };
+            let hits: Vec<(u32, u64)> = list
+                .entries
+                .iter()
+                .filter_map(|e| if let Entry::Rule { seq, matches, .. } = e { Some((*seq, *matches)) } else { None })
+                .collect();
+            let applied = ios
+                .ifaces
+                .iter()
+                .any(|i| i.access_group_in == Some(id.clone()) || i.access_group_out == Some(id.clone()))
+                || ios
+                    .system
+                    .lines
+                    .iter()
+                    .any(|l| l.access_class_in == Some(id.clone()) || l.access_class_out == Some(id.clone()));
+            match seq {
+                Some(s) => match hits.iter().find(|(q, _)| q == s) {
+                    None => fail(format!("access list {acl} on {d} has no entry {s}")),
+                    Some((_, 0)) if !applied => fail(format!("access list {acl} on {d} is applied nowhere (ip access-group, access-class)")),
+                    Some((_, 0)) => fail(format!("entry {s} of access list {acl} on {d} matched no packet: the list is not where the traffic passes, or an earlier entry decides it")),
+                    Some(_) => pass(),
+                },
+                None if hits.iter().any(|(_, m)| *m > 0) => pass(),
+                None if !applied => fail(format!("access list {acl} on {d} is applied nowhere (ip access-group, access-class)")),
+                None => fail(format!("access list {acl} on {d} matched no packet: it is not where the traffic passes")),
             }
         }
         Check::RemoteLogin { from, to, via, user, password, expect } => {

@@ -49,6 +49,7 @@ fn behavioural(check: &Check) -> bool {
             | Check::Resolves { .. }
             | Check::HttpGet { .. }
             | Check::RemoteLogin { .. }
+            | Check::AclHit { .. }
     )
 }
 

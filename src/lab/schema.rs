@@ -234,6 +234,15 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Expect::is_allowed")]
         expect: Expect,
     },
+    /// Access list `acl` on the device counted a match (on entry `seq` if
+    /// given): the list is applied where the lab's traffic passes, and
+    /// decides it. Checked after the objectives before it sent their traffic.
+    AclHit {
+        device: String,
+        acl: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<u32>,
+    },
     /// The device is the active router of an HSRP group (on `interface`, or any).
     HsrpActive {
         device: String,
@@ -349,6 +358,7 @@ impl Check {
             | Check::SwitchportMode { device, .. }
             | Check::DhcpLease { device, .. }
             | Check::HsrpActive { device, .. }
+            | Check::AclHit { device, .. }
             | Check::EnableSecret { device, .. }
             | Check::LoginPassword { device, .. }
             | Check::Banner { device, .. }
