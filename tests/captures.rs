@@ -356,3 +356,60 @@ fn telnet_and_ssh_sessions_decode_with_correct_checksums() {
     // Go Ahead (249) ends each prompt; the server offers ECHO with WILL (251).
     assert!(text.lines().any(|l| l.contains("249")), "Go Ahead: {text}");
 }
+
+/// NAT: on both sides of the translating router, every translated packet
+/// (ICMP echoes, TCP, the ICMP errors a traceroute brings back with the
+/// packet they quote translated too) decodes with valid IP, TCP, UDP and
+/// ICMP checksums; outside, no private address is left.
+#[test]
+fn translated_packets_decode_with_correct_checksums_on_both_sides() {
+    let (_, mut net) = boot(&read("tests/labs/nat.ron"));
+    net.enable_capture();
+    transcript(
+        &mut net,
+        "@R1\nenable\nconfigure terminal\naccess-list 1 permit 192.168.10.0 0.0.0.255\nip nat inside source list 1 interface g0/0/1 overload\nip nat inside source static 192.168.10.254 209.165.200.229\ninterface g0/0/0\n ip nat inside\ninterface g0/0/1\n ip nat outside\nend\n@PC1\nping 198.51.100.10\ncurl http://198.51.100.10/\n@PC2\nping 198.51.100.10\ntracert 198.51.100.10\n@REMOTE\ncurl http://209.165.200.229/\n",
+    );
+    let dir = tempdir("pcap-nat");
+    let mut files = Vec::new();
+    for (name, pcap) in net.captures().into_iter().filter(|(n, _)| n.starts_with("R1-")) {
+        let file = dir.join(format!("{name}.pcap"));
+        std::fs::write(&file, pcap.bytes()).unwrap();
+        files.push((name, file));
+    }
+    if !tshark() {
+        return;
+    }
+    for (name, file) in files {
+        let text = checked_fields(
+            &file,
+            "ip && !arp",
+            &[
+                "ip.src",
+                "ip.dst",
+                "ip.checksum.status",
+                "tcp.checksum.status",
+                "udp.checksum.status",
+                "icmp.checksum.status",
+                "_ws.malformed",
+                "_ws.expert.severity",
+            ],
+        );
+        assert!(text.lines().count() > 20, "{name}: {text}");
+        for line in text.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            // The outer header's status comes first; a quoted packet's follow it.
+            for status in [f[2], f[3], f[4], f[5]] {
+                let outer = status.split(',').next().unwrap_or("");
+                assert!(outer.is_empty() || outer == "1", "{name}: a bad checksum: {line}");
+            }
+            assert_eq!(f[6], "", "{name}: {line}");
+            assert!(below_warning(f[7]), "{name}: tshark warns: {line}");
+            if name.contains("ISP") {
+                assert!(
+                    !f[0].contains("192.168.") && !f[1].contains("192.168."),
+                    "{name}: a private address outside: {line}"
+                );
+            }
+        }
+    }
+}

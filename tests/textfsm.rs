@@ -292,3 +292,44 @@ fn ntc_templates_parse_show_ip_interface() {
     );
     assert_eq!(records.len(), 5, "every interface: {text}");
 }
+
+#[test]
+fn ntc_templates_parse_show_ip_nat_translations() {
+    let (_, mut net) = boot(&read("tests/labs/nat.ron"));
+    for line in [
+        "enable",
+        "configure terminal",
+        "access-list 1 permit 192.168.10.0 0.0.0.255",
+        "ip nat inside source list 1 interface g0/0/1 overload",
+        "ip nat inside source static 192.168.10.254 209.165.200.229",
+        "interface g0/0/0",
+        "ip nat inside",
+        "interface g0/0/1",
+        "ip nat outside",
+        "end",
+    ] {
+        output(&mut net, "R1", line);
+    }
+    output(&mut net, "PC1", "ping -n 3 198.51.100.10");
+    let text = output(&mut net, "R1", "show ip nat translations");
+    let Some(records) = parse("cisco_ios_show_ip_nat_translations.textfsm", &text) else { return };
+    assert_eq!(
+        fields(
+            &records,
+            &[
+                "protocol",
+                "inside_global_ip",
+                "inside_global_port",
+                "inside_local_ip",
+                "inside_local_port",
+                "outside_local_ip",
+                "outside_global_ip"
+            ]
+        ),
+        [
+            "icmp | 209.165.200.225 | 1 | 192.168.10.10 | 1 | 198.51.100.10 | 198.51.100.10",
+            "--- | 209.165.200.229 |  | 192.168.10.254 |  | --- | ---",
+        ],
+        "{text}"
+    );
+}

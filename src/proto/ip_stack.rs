@@ -73,6 +73,9 @@ pub struct IpIface {
     /// Addresses this interface also answers for, with the MAC it answers
     /// with (an HSRP group's virtual IP and MAC while it is active).
     pub virtuals: Vec<(Ipv4Addr, Mac)>,
+    /// Addresses answered in ARP with the interface's own MAC though not
+    /// configured on it: the inside global addresses NAT maps (IOS's aliases).
+    pub aliases: Vec<Ipv4Addr>,
     /// The filter on packets coming in, and on packets going out.
     pub inbound: Option<Box<dyn PacketFilter>>,
     pub outbound: Option<Box<dyn PacketFilter>>,
@@ -340,6 +343,7 @@ impl IpStack {
             groups: Vec::new(),
             proxy_arp: self.config.proxy_arp,
             virtuals: Vec::new(),
+            aliases: Vec::new(),
             secondaries: Vec::new(),
             dhcp_client: false,
             inbound: None,
@@ -504,7 +508,7 @@ impl IpStack {
         }
         // The sender is on one of the interface's subnets, primary or secondary.
         let on_subnet = i.address_on_subnet_of(a.sender_ip).is_some();
-        let target_is_mine = i.addresses().any(|(ip, _)| ip == a.target_ip);
+        let target_is_mine = i.addresses().any(|(ip, _)| ip == a.target_ip) || i.aliases.contains(&a.target_ip);
         let merged = self.arp.refresh(a.sender_ip, a.sender_mac, iface, now);
         if let Some(&(vip, vmac)) = self.ifaces[iface].virtuals.iter().find(|v| v.0 == a.target_ip) {
             // A virtual address (HSRP): answered with its virtual MAC.

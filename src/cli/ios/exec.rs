@@ -90,6 +90,7 @@ pub fn tree(privileged: bool) -> Tree {
                 kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
                 kw("ip", "IP").when(|m| m != crate::base::Model::Switch).sub(vec![
                     super::services::clear_ip_dhcp(),
+                    super::services::clear_ip_nat(),
                     kw("ospf", "OSPF clear commands").sub(vec![
                         kw("process", "Reset OSPF process").plain(clear_ospf),
                         arg(Arg::Num(1, 65535), "Process ID number")

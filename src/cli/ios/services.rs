@@ -351,6 +351,152 @@ pub fn show_ip_dhcp() -> Node<Handler> {
     ])
 }
 
+/// `show ip nat translations [verbose]` and `show ip nat statistics`.
+pub fn show_ip_nat() -> Node<Handler> {
+    kw("nat", "IP NAT information").when(layer3).sub(vec![
+        kw("translations", "Translation entries").plain(show_nat_translations).sub(vec![kw(
+            "verbose",
+            "Show extra information",
+        )
+        .plain(show_nat_translations)]),
+        kw("statistics", "Translation statistics").plain(show_nat_statistics),
+    ])
+}
+
+/// `clear ip nat translation *`.
+pub fn clear_ip_nat() -> Node<Handler> {
+    kw("nat", "Clear NAT").when(layer3).sub(vec![kw("translation", "Clear dynamic translation").sub(vec![kw(
+        "*",
+        "Delete all dynamic translations",
+    )
+    .plain(clear_nat)])])
+}
+
+fn clear_nat(cx: &mut Cx) {
+    cx.ios().services.nat_table.lock().clear();
+}
+
+/// hh:mm:ss, as IOS shows ages.
+fn clock(d: crate::sim::Duration) -> String {
+    let s = d.secs();
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+fn show_nat_translations(cx: &mut Cx) {
+    let verbose = cx.has("verbose");
+    let now = cx.now;
+    let nat = cx.ios().services.nat_table.lock();
+    let entries = nat.translations(now);
+    drop(nat);
+    let mut out = String::from("Pro Inside global      Inside local       Outside local      Outside global\n");
+    let ip_port =
+        |a: (std::net::Ipv4Addr, u16), ports: bool| if ports { format!("{}:{}", a.0, a.1) } else { a.0.to_string() };
+    for e in &entries {
+        let proto = match e.protocol {
+            None => "---",
+            Some(1) => "icmp",
+            Some(6) => "tcp",
+            Some(17) => "udp",
+            Some(_) => "---",
+        };
+        let ports = e.protocol.is_some();
+        let (ol, og) = match e.outside {
+            Some(o) => (ip_port(o, ports), ip_port(o, ports)),
+            None => ("---".to_string(), "---".to_string()),
+        };
+        out.push_str(&format!(
+            "{:<4}{:<18} {:<18} {:<18} {og}\n",
+            format!("{proto} "),
+            ip_port(e.inside_global, ports),
+            ip_port(e.inside_local, ports),
+            ol
+        ));
+        if verbose {
+            let left = if e.from_static {
+                String::from("never")
+            } else {
+                clock(crate::sim::Duration(e.timeout.0.saturating_sub(now.since(e.last_used).0)))
+            };
+            out.push_str(&format!(
+                "  create {}, use {}, timeout: {}, left {left},\n  flags: \n{}, use_count: 0, entry-id: 0, lc_entries: 0\n",
+                clock(now.since(e.created)),
+                clock(now.since(e.last_used)),
+                e.timeout.millis(),
+                if e.from_static { "static" } else if ports { "extended" } else { "none" },
+            ));
+        }
+    }
+    cx.print(&out);
+}
+
+fn show_nat_statistics(cx: &mut Cx) {
+    use crate::proto::nat::{Rule, Side, Target};
+    let now = cx.now;
+    let ios = cx.ios();
+    let sides = |side: Side| -> String {
+        ios.ifaces.iter().filter(|i| i.nat == Some(side)).map(|i| format!("  {}\n", i.name)).collect()
+    };
+    let (outside, inside) = (sides(Side::Outside), sides(Side::Inside));
+    let config = ios.services.nat.clone();
+    let nat = ios.services.nat_table.lock();
+    let entries = nat.translations(now);
+    let statics = entries.iter().filter(|e| e.from_static).count();
+    let extended = entries.iter().filter(|e| e.protocol.is_some()).count();
+    let (peak, peak_at) = nat.peak;
+    let mut out = format!(
+        "Total active translations: {} ({statics} static, {} dynamic; {extended} extended)\n",
+        entries.len(),
+        entries.len() - statics
+    );
+    if peak > 0 {
+        out.push_str(&format!("Peak translations: {peak}, occurred {} ago\n", clock(now.since(peak_at))));
+    }
+    out.push_str(&format!("Outside interfaces:\n{outside}Inside interfaces: \n{inside}"));
+    out.push_str(&format!(
+        "Hits: {}  Misses: {}\nCEF Translated packets: {}, CEF Punted packets: 0\nExpired translations: {}\nDynamic mappings:\n",
+        nat.hits, nat.misses, nat.hits, nat.expired
+    ));
+    let dynamic: Vec<&Rule> = config.rules.iter().filter(|r| matches!(r, Rule::Dynamic { .. })).collect();
+    if !dynamic.is_empty() {
+        out.push_str("-- Inside Source\n");
+    }
+    for (n, r) in dynamic.iter().enumerate() {
+        let Rule::Dynamic { list, target, .. } = r else { continue };
+        let users = nat.entries.iter().filter(|e| e.protocol.is_none()).count();
+        match target {
+            Target::Interface(name) => {
+                out.push_str(&format!("[Id: {}] access-list {list} interface {name} refcount {}\n", n + 1, extended))
+            }
+            Target::Pool(name) => {
+                out.push_str(&format!(
+                    "[Id: {}] access-list {list} pool {name} refcount {}\n",
+                    n + 1,
+                    users.max(extended)
+                ));
+                if let Some(p) = config.pools.iter().find(|p| p.name == *name) {
+                    let total = u32::from(p.end).saturating_sub(u32::from(p.start)) + 1;
+                    let allocated = nat
+                        .entries
+                        .iter()
+                        .filter(|e| e.protocol.is_none() && (p.start..=p.end).contains(&e.inside_global.0))
+                        .count() as u32;
+                    out.push_str(&format!(
+                        " pool {name}: netmask {}\n\tstart {} end {}\n\ttype generic, total addresses {total}, allocated {allocated} ({}%), misses {}\n",
+                        crate::proto::ipv4::mask_of(p.len),
+                        p.start,
+                        p.end,
+                        allocated * 100 / total.max(1),
+                        nat.misses
+                    ));
+                }
+            }
+        }
+    }
+    out.push_str("Total doors: 0\nAppl doors: 0\nNormal doors: 0\nQueued Packets: 0\n");
+    drop(nat);
+    cx.print(&out);
+}
+
 /// `clear ip dhcp binding|conflict *|ADDRESS`.
 pub fn clear_ip_dhcp() -> Node<Handler> {
     let which = |h: Handler| -> Tree {

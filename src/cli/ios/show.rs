@@ -38,6 +38,7 @@ pub fn tree(privileged: bool) -> Tree {
             kw("rip", "IP RIP show commands")
                 .sub(vec![kw("database", "IPv4 RIP database").plain(super::rip::database)]),
             super::services::show_ip_dhcp(),
+            super::services::show_ip_nat(),
         ]),
         kw("arp", "ARP table").plain(arp),
         kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![

@@ -1,9 +1,10 @@
-//! Access lists at work on an IOS box. `ip access-group` installs a filter
+//! Access lists and NAT at work on an IOS box. `ip access-group` installs a filter
 //! on the interface's way in or out of the IP stack ([`AclFilter`], sharing
 //! the box's table, so an edit to the list applies at once and the hits show
 //! in `show access-lists`); `access-class` on the vty lines checks where a
 //! remote login comes from; the lines `log` entries produce reach the
-//! console.
+//! console. NAT's translator ([`crate::proto::nat`]) is installed on the IP
+//! stack while the box has NAT rules and inside and outside interfaces.
 
 use std::net::Ipv4Addr;
 
@@ -28,6 +29,84 @@ impl Ios {
             self.stack.ifaces[s].inbound = filter(want.0.clone());
             self.stack.ifaces[s].outbound = filter(want.1.clone());
             i.filters_installed = want;
+        }
+    }
+
+    /// Give the translator the configuration it works from (interfaces'
+    /// sides, rules, pools, the addresses `overload` interfaces have now),
+    /// and install it on the stack while there is something to translate.
+    pub(super) fn nat_sync(&mut self) {
+        use crate::proto::nat::{NatSetup, Rule, Side, Target};
+        let config = &self.services.nat;
+        let mut sides = vec![None; self.stack.ifaces.len()];
+        for i in &self.ifaces {
+            if let (Some(s), Some(side)) = (i.stack, i.nat) {
+                sides[s] = Some(side);
+            }
+        }
+        let active =
+            !config.rules.is_empty() && sides.contains(&Some(Side::Inside)) && sides.contains(&Some(Side::Outside));
+        // The outside interfaces answer ARP for the global addresses on their
+        // subnets (static ones, and pools'), as IOS adds aliases for them.
+        let globals: Vec<Ipv4Addr> = if active {
+            config
+                .rules
+                .iter()
+                .filter_map(|r| match r {
+                    Rule::Static { global, .. } | Rule::StaticPort { global, .. } => Some(*global),
+                    Rule::Dynamic { .. } => None,
+                })
+                .chain(
+                    config
+                        .pools
+                        .iter()
+                        .flat_map(|p| (u32::from(p.start)..=u32::from(p.end)).take(1024).map(Ipv4Addr::from)),
+                )
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (s, side) in sides.iter().enumerate() {
+            let ip = &mut self.stack.ifaces[s];
+            let aliases: Vec<Ipv4Addr> = match (side, ip.addr) {
+                (Some(Side::Outside), Some((a, len))) => globals
+                    .iter()
+                    .copied()
+                    .filter(|g| crate::proto::ipv4::network(*g, len) == crate::proto::ipv4::network(a, len) && *g != a)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if ip.aliases != aliases {
+                ip.aliases = aliases;
+            }
+        }
+        if !active {
+            if self.stack.translator.is_some() {
+                self.stack.translator = None;
+            }
+            return;
+        }
+        let iface_addrs = config
+            .rules
+            .iter()
+            .filter_map(|r| match r {
+                Rule::Dynamic { target: Target::Interface(name), .. } => Some(name.clone()),
+                _ => None,
+            })
+            .map(|name| {
+                let addr = self.iface(&name).and_then(|i| i.stack).and_then(|s| self.stack.ifaces[s].addr).map(|a| a.0);
+                (name, addr)
+            })
+            .collect();
+        let setup = NatSetup { sides, config: config.clone(), iface_addrs };
+        let table = self.services.nat_table.clone();
+        {
+            let mut nat = table.lock();
+            nat.setup = setup;
+            nat.set_acls(self.services.acls.clone());
+        }
+        if self.stack.translator.is_none() {
+            self.stack.translator = Some(Box::new(table));
         }
     }
 

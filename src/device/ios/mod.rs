@@ -748,6 +748,7 @@ impl Ios {
         self.dhcp_client_sync(now);
         self.vty_sync_listeners();
         self.filters_sync();
+        self.nat_sync();
     }
 
     /// The IP interface of a VLAN's SVI.

@@ -3,7 +3,7 @@
 
 use crate::proto::acl::AclTable;
 use crate::proto::dhcp;
-use crate::proto::nat::NatConfig;
+use crate::proto::nat::{NatConfig, NatTable};
 use crate::sim::Time;
 
 #[derive(Clone, Debug, Default)]
@@ -19,4 +19,6 @@ pub struct Services {
     /// When the server next needs the clock (kept by its flush).
     pub dhcp_due: Option<Time>,
     pub nat: NatConfig,
+    /// The translator and its table (installed on the IP stack while NAT is configured).
+    pub nat_table: NatTable,
 }
