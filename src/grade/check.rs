@@ -61,6 +61,10 @@ pub fn describe(check: &Check) -> String {
         Check::AclHit { device, acl, seq } => {
             format!("AclHit {device} {acl}{}", seq.map_or(String::new(), |s| format!(" {s}")))
         }
+        Check::NatTranslation { device, inside_local, inside_global } => format!(
+            "NatTranslation {device} {inside_local}{}",
+            inside_global.map_or(String::new(), |g| format!(" -> {g}"))
+        ),
         Check::RemoteLogin { from, to, via, user, expect, .. } => format!(
             "RemoteLogin {from} -> {to} by {}{}{}",
             via_word(*via),
@@ -736,6 +740,27 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 None if hits.iter().any(|(_, m)| *m > 0) => pass(),
                 None if !applied => fail(format!("access list {acl} on {d} is applied nowhere (ip access-group, access-class)")),
                 None => fail(format!("access list {acl} on {d} matched no packet: it is not where the traffic passes")),
+            }
+        }
+        Check::NatTranslation { device: d, inside_local, inside_global } => {
+            let ios = ios_of(net, device(net, d)?, d)?;
+            let now = net.now();
+            let entries = ios.services.nat_table.lock().translations(now);
+            let mine: Vec<_> = entries.iter().filter(|e| e.inside_local.0 == *inside_local).collect();
+            let nat_configured = !ios.services.nat.rules.is_empty();
+            match (mine.is_empty(), inside_global) {
+                (true, _) if !nat_configured => fail(format!("{d} has no NAT rule (ip nat inside source ...)")),
+                (true, _) if !ios.ifaces.iter().any(|i| i.nat.is_some()) => {
+                    fail(format!("no interface of {d} is marked ip nat inside or ip nat outside"))
+                }
+                (true, _) => fail(format!(
+                    "{d} translated nothing from {inside_local}: its rules do not match it, or its traffic does not cross from an inside to an outside interface"
+                )),
+                (false, Some(g)) if !mine.iter().any(|e| e.inside_global.0 == *g) => {
+                    let got: Vec<String> = mine.iter().map(|e| e.inside_global.0.to_string()).collect();
+                    fail(format!("{d} translates {inside_local} to {}, not {g}", got.join(", ")))
+                }
+                _ => pass(),
             }
         }
         Check::RemoteLogin { from, to, via, user, password, expect } => {

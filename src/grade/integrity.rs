@@ -50,6 +50,7 @@ fn behavioural(check: &Check) -> bool {
             | Check::HttpGet { .. }
             | Check::RemoteLogin { .. }
             | Check::AclHit { .. }
+            | Check::NatTranslation { .. }
     )
 }
 

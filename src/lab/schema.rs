@@ -243,6 +243,15 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         seq: Option<u32>,
     },
+    /// The device's NAT table (`show ip nat translations`) has a translation
+    /// of this inside local address (to this inside global one, if given).
+    /// Checked after the objectives before it sent their traffic.
+    NatTranslation {
+        device: String,
+        inside_local: std::net::Ipv4Addr,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inside_global: Option<std::net::Ipv4Addr>,
+    },
     /// The device is the active router of an HSRP group (on `interface`, or any).
     HsrpActive {
         device: String,
@@ -359,6 +368,7 @@ impl Check {
             | Check::DhcpLease { device, .. }
             | Check::HsrpActive { device, .. }
             | Check::AclHit { device, .. }
+            | Check::NatTranslation { device, .. }
             | Check::EnableSecret { device, .. }
             | Check::LoginPassword { device, .. }
             | Check::Banner { device, .. }
