@@ -313,7 +313,8 @@ impl AclTable {
     /// Take the log lines matches produced.
     #[inline]
     pub fn take_log(&self) -> Vec<String> {
-        if !self.logged.swap(false, Ordering::Relaxed) {
+        // A plain load first: this runs after every event of a box.
+        if !self.logged.load(Ordering::Relaxed) || !self.logged.swap(false, Ordering::Relaxed) {
             return Vec::new();
         }
         std::mem::take(&mut *self.log.lock().unwrap_or_else(|e| e.into_inner()))
