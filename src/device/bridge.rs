@@ -316,6 +316,18 @@ impl Bridge {
         }
     }
 
+    /// The VLAN a frame coming in on `port` belongs to (`None`: the port
+    /// does not take it).
+    pub fn vlan_of(&self, port: usize, frame: &[u8]) -> Option<u16> {
+        let port = self.logical(port);
+        match (&self.ports[port], dot1q::vlan_of(frame)) {
+            (PortVlans::Access(v), None) => Some(*v),
+            (PortVlans::Trunk { allowed, .. }, Some(v)) if allowed.contains(v) => Some(v),
+            (PortVlans::Trunk { native, .. }, None) => Some(*native),
+            _ => None,
+        }
+    }
+
     /// A frame came in on `in_port`.
     pub fn receive(&mut self, now: Time, in_port: usize, frame: Vec<u8>, ports: &[Port], out: &mut Forwarded) {
         if ethernet::parse(&frame).is_none() {

@@ -38,6 +38,9 @@ const OPT_DOMAIN_NAME: u8 = 15;
 const OPT_RENEWAL: u8 = 58;
 const OPT_REBINDING: u8 = 59;
 const OPT_DNS: u8 = 6;
+/// Relay Agent Information (RFC 3046): what a relay or a snooping switch
+/// adds about where the client is (circuit id, remote id).
+pub const OPT_RELAY_INFO: u8 = 82;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lease {
@@ -150,6 +153,8 @@ pub struct Message {
     pub renew_secs: Option<u32>,
     pub rebind_secs: Option<u32>,
     pub parameters: Vec<u8>,
+    /// Option 82 as it came, when a relay agent (or a snooping switch) added it.
+    pub relay_info: Option<Vec<u8>>,
 }
 
 impl Message {
@@ -178,6 +183,7 @@ impl Message {
             renew_secs: None,
             rebind_secs: None,
             parameters: Vec::new(),
+            relay_info: None,
         }
     }
 
@@ -218,6 +224,7 @@ impl Message {
             match option.kind {
                 OPT_DOMAIN_NAME => m.domain_name = text(),
                 OPT_HOST_NAME => m.host_name = text(),
+                OPT_RELAY_INFO => m.relay_info = Some(option.data.to_vec()),
                 _ => {}
             }
         }
@@ -240,6 +247,9 @@ impl Message {
         fn capped(t: &str) -> &[u8] {
             &t.as_bytes()[..t.len().min(255)]
         }
+        fn capped_bytes(b: &[u8]) -> &[u8] {
+            &b[..b.len().min(255)]
+        }
         if let Some(h) = &self.host_name {
             extra.push(DhcpOption { kind: OPT_HOST_NAME, data: capped(h) });
         }
@@ -251,6 +261,9 @@ impl Message {
         }
         if let Some(r) = &rebind {
             extra.push(DhcpOption { kind: OPT_REBINDING, data: r });
+        }
+        if let Some(r) = &self.relay_info {
+            extra.push(DhcpOption { kind: OPT_RELAY_INFO, data: capped_bytes(r) });
         }
         let repr = DhcpRepr {
             message_type: self.kind,
@@ -591,7 +604,9 @@ impl Server {
         r
     }
 
-    fn reply(&mut self, m: &Message, arrival: &Arrival, reply: Message) {
+    fn reply(&mut self, m: &Message, arrival: &Arrival, mut reply: Message) {
+        // The relay agent's information goes back with the reply (RFC 3046).
+        reply.relay_info = m.relay_info.clone();
         let to = if !m.giaddr.is_unspecified() {
             ReplyTo::Relay(m.giaddr)
         } else if !m.ciaddr.is_unspecified() && reply.kind != Kind::Nak {

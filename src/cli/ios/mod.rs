@@ -15,6 +15,7 @@ mod routing;
 pub mod running_config;
 mod services;
 pub mod show;
+mod snooping;
 mod switching;
 
 use std::sync::OnceLock;

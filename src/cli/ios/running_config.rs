@@ -60,6 +60,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.extend(super::services::dhcp_pool_lines(p));
         bang(&mut out);
     }
+    out.extend(super::snooping::config_lines(ios));
     if !ios.system.domain_lookup {
         out.push("no ip domain-lookup".into());
     }
@@ -174,6 +175,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             });
         }
         out.extend(l2_tail.iter().filter(|l| l.starts_with(" channel-group")).cloned());
+        out.extend(super::snooping::iface_lines(i));
         if !i.cdp_enable {
             out.push(" no cdp enable".into());
         }

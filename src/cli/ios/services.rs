@@ -22,15 +22,23 @@ fn layer3(m: Model) -> bool {
 /// Under `ip` in global configuration.
 pub fn ip_global() -> Tree {
     vec![
-        kw("dhcp", "Configure DHCP server and relay parameters").when(layer3).sub(vec![
-            kw("excluded-address", "Prevent DHCP from assigning certain addresses").sub(vec![arg(
-                Arg::Ipv4,
-                "Low IP address",
-            )
-            .run(excluded)
-            .sub(vec![arg(Arg::Ipv4, "High IP address").run(excluded)])]),
-            kw("pool", "Configure DHCP address pools").sub(vec![arg(Arg::Word, "Pool name").run(pool)]),
-        ]),
+        kw("dhcp", "Configure DHCP server and relay parameters").sub(
+            vec![
+                kw("excluded-address", "Prevent DHCP from assigning certain addresses").when(layer3).sub(vec![arg(
+                    Arg::Ipv4,
+                    "Low IP address",
+                )
+                .run(excluded)
+                .sub(vec![arg(Arg::Ipv4, "High IP address").run(excluded)])]),
+                kw("pool", "Configure DHCP address pools")
+                    .when(layer3)
+                    .sub(vec![arg(Arg::Word, "Pool name").run(pool)]),
+            ]
+            .into_iter()
+            .chain(super::snooping::global_dhcp())
+            .collect(),
+        ),
+        super::snooping::global_arp(),
         kw("nat", "NAT configuration commands").when(layer3).sub(vec![
             kw("pool", "Define pool of addresses").sub(vec![arg(Arg::Word, "Pool name").no(nat_pool).sub(vec![arg(
                 Arg::Ipv4,
@@ -104,7 +112,8 @@ pub fn dhcp_pool() -> Tree {
 
 /// `ip helper-address` and `ip nat inside|outside` under an interface.
 pub fn interface_ip() -> Tree {
-    vec![
+    let mut t = super::snooping::interface();
+    t.extend(vec![
         kw("helper-address", "Specify a destination address for UDP broadcasts")
             .when(layer3)
             .no(helper)
@@ -113,7 +122,8 @@ pub fn interface_ip() -> Tree {
             kw("inside", "Inside interface for address translation").run(nat_side),
             kw("outside", "Outside interface for address translation").run(nat_side),
         ]),
-    ]
+    ]);
+    t
 }
 
 fn excluded(cx: &mut Cx) {
@@ -342,12 +352,16 @@ pub(super) fn nat_lines(nat: &NatConfig) -> Vec<String> {
 /// `show ip dhcp ...`: the server's bindings, pools, conflicts and counters,
 /// in the IOS XE 16 layouts.
 pub fn show_ip_dhcp() -> Node<Handler> {
-    kw("dhcp", "Show items in the DHCP database").when(layer3).sub(vec![
-        kw("binding", "DHCP address bindings").plain(show_bindings),
-        kw("pool", "DHCP pools information").plain(show_pools),
-        kw("conflict", "DHCP address conflicts").plain(show_conflicts),
-        kw("server", "Miscellaneous DHCP server information")
-            .sub(vec![kw("statistics", "DHCP server statistics").plain(show_statistics)]),
+    kw("dhcp", "Show items in the DHCP database").sub(vec![
+        kw("binding", "DHCP address bindings").when(layer3).plain(show_bindings),
+        kw("pool", "DHCP pools information").when(layer3).plain(show_pools),
+        kw("conflict", "DHCP address conflicts").when(layer3).plain(show_conflicts),
+        kw("server", "Miscellaneous DHCP server information").when(layer3).sub(vec![kw(
+            "statistics",
+            "DHCP server statistics",
+        )
+        .plain(show_statistics)]),
+        super::snooping::show_dhcp(),
     ])
 }
 

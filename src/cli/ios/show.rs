@@ -31,7 +31,7 @@ pub fn tree(privileged: bool) -> Tree {
                 .plain(ip_route)]),
                 kw("rip", "Routing Information Protocol (RIP)").plain(ip_route),
             ]),
-            kw("arp", "IP ARP table").plain(arp),
+            kw("arp", "IP ARP table").plain(arp).sub(vec![super::snooping::show_arp()]),
             super::ospf_show::show_ip_ospf(),
             kw("protocols", "IP routing protocol process parameters and statistics")
                 .plain(super::protocols::show_ip_protocols),

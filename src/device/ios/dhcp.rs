@@ -43,6 +43,11 @@ impl Ios {
             self.services.dhcp_server.stats.malformed += 1;
             return;
         };
+        // Option 82 with no relay address comes from a snooping switch, not
+        // a relay: IOS takes it only when told to trust it.
+        if !m.is_reply() && m.relay_info.is_some() && m.giaddr.is_unspecified() && !self.services.dhcp_relay_trust_all {
+            return;
+        }
         if m.is_reply() {
             self.services.dhcp_server.stats.count_reply(m.kind);
             self.relay_to_client(now, m);

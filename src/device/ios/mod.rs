@@ -15,6 +15,7 @@ mod rip;
 mod routing;
 pub mod secret;
 mod services;
+pub mod snooping;
 mod static_routes;
 mod switching;
 mod system;
@@ -95,6 +96,16 @@ pub struct IosIface {
     pub lldp_receive: bool,
     /// Why, and when (for `errdisable recovery`).
     pub err_disabled_at: Option<(Time, &'static str)>,
+    /// `ip dhcp snooping trust`, `ip dhcp snooping limit rate N`, and the
+    /// messages counted in the current second (its number, the count).
+    pub snoop_trust: bool,
+    pub snoop_rate: Option<u32>,
+    pub snoop_seen: (u64, u32),
+    /// `ip arp inspection trust`, `ip arp inspection limit rate N`, and the
+    /// ARP messages counted in the current second.
+    pub arp_trust: bool,
+    pub arp_rate: Option<u32>,
+    pub arp_seen: (u64, u32),
     /// Port security at run time: addresses learned (not sticky), violations, last source.
     pub secure_learned: Vec<Mac>,
     pub violations: u64,
@@ -148,6 +159,12 @@ impl IosIface {
             lldp_transmit: true,
             lldp_receive: true,
             err_disabled_at: None,
+            snoop_trust: false,
+            snoop_rate: None,
+            snoop_seen: (0, 0),
+            arp_trust: false,
+            arp_rate: None,
+            arp_seen: (0, 0),
             secure_learned: Vec::new(),
             violations: 0,
             last_source: None,
@@ -600,6 +617,7 @@ impl Ios {
         if !self.port_security_admits(now, port, &frame) {
             return;
         }
+        let Some(frame) = self.snooping_filter(now, port, frame) else { return };
         if crate::proto::ethernet::parse(&frame)
             .is_some_and(|e| e.dst_addr == crate::proto::stp::IEEE_DST || e.dst_addr == crate::proto::stp::PVST_DST)
         {

@@ -14,6 +14,9 @@ pub struct Services {
     pub dhcp_excluded: Vec<dhcp::Excluded>,
     /// `no service dhcp`: neither server nor relay runs (IOS's default is on).
     pub dhcp_disabled: bool,
+    /// `ip dhcp relay information trust-all`: take requests that carry
+    /// option 82 with no relay address (from a snooping switch).
+    pub dhcp_relay_trust_all: bool,
     /// The server's bindings, conflicts and counters.
     pub dhcp_server: dhcp::Server,
     /// When the server next needs the clock (kept by its flush).

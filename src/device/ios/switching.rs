@@ -17,6 +17,8 @@ pub struct Switching {
     pub channels: BTreeMap<usize, Member>,
     /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
     pub errdisable_recovery: Option<u32>,
+    /// DHCP snooping and dynamic ARP inspection.
+    pub snooping: super::snooping::Snooping,
 }
 
 impl Switching {
@@ -26,6 +28,7 @@ impl Switching {
             stp: StpConfig::default(),
             channels: BTreeMap::new(),
             errdisable_recovery: None,
+            snooping: Default::default(),
         }
     }
 }
