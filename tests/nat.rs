@@ -149,3 +149,17 @@ fn translations_time_out_and_clear_empties_the_table() {
         tables[2]
     );
 }
+
+#[test]
+fn a_configured_timeout_replaces_the_default() {
+    let mut net = lab();
+    let t = transcript(
+        &mut net,
+        &format!(
+            "{PAT_AND_STATIC}@R1\nconfigure terminal\nip nat translation icmp-timeout 10\nend\n@PC1\nping -n 1 198.51.100.10\n@wait 11\n@R1\nshow ip nat translations\nshow running-config | include translation\n"
+        ),
+    );
+    let table = section(&t, "R1#show ip nat translations");
+    assert!(!table.contains("icmp "), "gone after 10 s: {table}");
+    assert!(t.contains("\nip nat translation icmp-timeout 10\n"), "{t}");
+}

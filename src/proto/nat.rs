@@ -65,6 +65,24 @@ pub enum Rule {
 pub struct NatConfig {
     pub pools: Vec<NatPool>,
     pub rules: Vec<Rule>,
+    /// `ip nat translation timeout|tcp-timeout|udp-timeout|icmp-timeout|finrst-timeout SECONDS`.
+    pub timeouts: NatTimeouts,
+}
+
+/// Translation timeouts set in the configuration (`None`: IOS's default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct NatTimeouts {
+    pub simple: Option<u32>,
+    pub tcp: Option<u32>,
+    pub udp: Option<u32>,
+    pub icmp: Option<u32>,
+    pub finrst: Option<u32>,
+}
+
+impl NatTimeouts {
+    fn get(set: Option<u32>, default: Duration) -> Duration {
+        set.map_or(default, |s| Duration::from_secs(u64::from(s)))
+    }
 }
 
 /// How long an unused translation lives.
@@ -183,20 +201,22 @@ impl Nat {
         self.entries.clear();
     }
 
-    fn timeout_for(flow: &Flow) -> Duration {
+    fn timeout_for(&self, flow: &Flow) -> Duration {
+        let t = self.setup.config.timeouts;
         match flow.protocol {
-            1 => ICMP_TIMEOUT,
-            6 if flow.closing => FINRST_TIMEOUT,
-            6 => TCP_TIMEOUT,
-            _ => UDP_TIMEOUT,
+            1 => NatTimeouts::get(t.icmp, ICMP_TIMEOUT),
+            6 if flow.closing => NatTimeouts::get(t.finrst, FINRST_TIMEOUT),
+            6 => NatTimeouts::get(t.tcp, TCP_TIMEOUT),
+            _ => NatTimeouts::get(t.udp, UDP_TIMEOUT),
         }
     }
 
     fn touch(&mut self, i: usize, now: Time, flow: &Flow) {
+        let finrst = NatTimeouts::get(self.setup.config.timeouts.finrst, FINRST_TIMEOUT);
         let e = &mut self.entries[i];
         e.last_used = now;
         if flow.closing {
-            e.timeout = FINRST_TIMEOUT;
+            e.timeout = finrst;
         }
         self.hits += 1;
     }
@@ -281,6 +301,7 @@ impl Nat {
                     .find(|a| !self.entries.iter().any(|e| e.protocol.is_none() && e.inside_global.0 == *a)),
             };
             let Some(global) = global else { return Some(None) };
+            let simple = NatTimeouts::get(self.setup.config.timeouts.simple, SIMPLE_TIMEOUT);
             if held.is_none() {
                 self.add(
                     now,
@@ -291,7 +312,7 @@ impl Nat {
                         outside: None,
                         created: now,
                         last_used: now,
-                        timeout: SIMPLE_TIMEOUT,
+                        timeout: simple,
                         from_static: false,
                     },
                 );
@@ -337,7 +358,7 @@ impl Nat {
                         outside: Some(outside),
                         created: now,
                         last_used: now,
-                        timeout: Nat::timeout_for(&flow),
+                        timeout: self.timeout_for(&flow),
                         from_static: false,
                     };
                     self.add(now, t);
@@ -392,7 +413,7 @@ impl Nat {
                     outside: Some(flow.src),
                     created: now,
                     last_used: now,
-                    timeout: Nat::timeout_for(&flow),
+                    timeout: self.timeout_for(&flow),
                     from_static: false,
                 };
                 self.add(now, t);

@@ -49,6 +49,23 @@ pub fn ip_global() -> Tree {
                 kw("prefix-length", "Specify the prefix length")
                     .sub(vec![arg(Arg::Num(1, 32), "Prefix length").run(nat_pool)]),
             ])])])]),
+            kw("translation", "NAT translation entry configuration").sub(
+                [
+                    ("timeout", "Specify timeout for dynamic NAT translations"),
+                    ("tcp-timeout", "Specify timeout for NAT TCP flows"),
+                    ("udp-timeout", "Specify timeout for NAT UDP flows"),
+                    ("icmp-timeout", "Specify timeout for NAT ICMP flows"),
+                    ("finrst-timeout", "Specify timeout for NAT TCP flows after a FIN or RST"),
+                ]
+                .into_iter()
+                .map(|(w, h)| {
+                    kw(w, h).no(nat_timeout).sub(vec![
+                        arg(Arg::Num(0, 2_147_483), "Timeout in seconds").run(nat_timeout),
+                        kw("never", "Never timeout").run(nat_timeout),
+                    ])
+                })
+                .collect(),
+            ),
             kw("inside", "Inside address translation").sub(vec![kw("source", "Source address translation").sub(vec![
                 kw("list", "Specify access list describing local addresses").sub(vec![arg(
                     Arg::Word,
@@ -74,6 +91,29 @@ pub fn ip_global() -> Tree {
             ])]),
         ]),
     ]
+}
+
+/// `ip nat translation timeout|tcp-timeout|... SECONDS|never`.
+fn nat_timeout(cx: &mut Cx) {
+    let which =
+        ["timeout", "tcp-timeout", "udp-timeout", "icmp-timeout", "finrst-timeout"].into_iter().find(|w| cx.has(w));
+    // `never` is the longest a translation can live.
+    let value = if cx.negated {
+        None
+    } else if cx.has("never") {
+        Some(u32::MAX / 1000)
+    } else {
+        cx.num(0)
+    };
+    let t = &mut cx.ios().services.nat.timeouts;
+    match which {
+        Some("timeout") => t.simple = value,
+        Some("tcp-timeout") => t.tcp = value,
+        Some("udp-timeout") => t.udp = value,
+        Some("icmp-timeout") => t.icmp = value,
+        Some("finrst-timeout") => t.finrst = value,
+        _ => {}
+    }
 }
 
 fn static_port() -> Tree {
@@ -345,6 +385,21 @@ pub(super) fn nat_lines(nat: &NatConfig) -> Vec<String> {
                 format!("ip nat inside source list {list} {t}{}", if *overload { " overload" } else { "" })
             }
         });
+    }
+    let never = u32::MAX / 1000;
+    let t = nat.timeouts;
+    for (word, value) in [
+        ("timeout", t.simple),
+        ("tcp-timeout", t.tcp),
+        ("udp-timeout", t.udp),
+        ("icmp-timeout", t.icmp),
+        ("finrst-timeout", t.finrst),
+    ] {
+        match value {
+            Some(n) if n == never => v.push(format!("ip nat translation {word} never")),
+            Some(n) => v.push(format!("ip nat translation {word} {n}")),
+            None => {}
+        }
     }
     v
 }
