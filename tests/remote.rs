@@ -44,7 +44,7 @@ fn three_wrong_passwords_close_the_session_and_no_password_refuses_at_once() {
     let mut net = lab();
     let t = transcript(&mut net, "@PC1\ntelnet 192.168.1.1\n");
     assert!(
-        t.contains("Trying 192.168.1.1 ...Open\n\nPassword required, but none set\n\n[Connection to 192.168.1.1 closed by foreign host]\n"),
+        t.contains("Trying 192.168.1.1 ...Open\n\n\nPassword required, but none set\n\n[Connection to 192.168.1.1 closed by foreign host]\n"),
         "{t}"
     );
     let t = transcript(
@@ -121,4 +121,34 @@ fn an_idle_session_is_logged_out_after_the_exec_timeout() {
     let after = section(&t, "@wait 2");
     assert!(!after.contains("vty 0"), "logged out: {after}");
     assert!(t.contains("[Connection to 192.168.1.1 closed by foreign host]\nC:\\>ping"), "{t}");
+}
+
+#[test]
+fn a_remote_session_leaves_the_consoles_mode_alone_and_its_configuration_is_logged_there() {
+    let mut net = lab();
+    let t = transcript(
+        &mut net,
+        "@R1\nenable\nconfigure terminal\nline vty 0 4\n password cisco\n login\n privilege level 15\nexit\ninterface g0/0/2\n@PC1\ntelnet 192.168.1.1\ncisco\nconfigure terminal\nhostname EDGE\nend\nexit\n@R1\ndescription spare\n",
+    );
+    let pc = section(&t, "@PC1");
+    let pc = &pc[..pc.find("@R1").unwrap_or(pc.len())];
+    assert!(pc.contains("R1#configure terminal"), "privilege level 15 on the line: {pc}");
+    assert!(!pc.contains("%SYS-5-CONFIG_I"), "a vty sees it only with terminal monitor: {pc}");
+    let console = section(&t, "@R1\n");
+    let console = &console[console.rfind("@R1").unwrap()..];
+    assert!(console.contains("%SYS-5-CONFIG_I: Configured from console by vty0 (192.168.1.10)"), "{console}");
+    assert!(console.contains("EDGE(config-if)#description spare"), "the console is still in interface mode: {console}");
+}
+
+#[test]
+fn an_unanswered_password_prompt_times_out_three_times_then_closes() {
+    let mut net = lab();
+    let t = transcript(
+        &mut net,
+        "@R1\nenable\nconfigure terminal\nline vty 0 4\n password cisco\n login\nend\n@PC1\ntelnet 192.168.1.1\n@wait 100\nping -n 1 192.168.1.1\n",
+    );
+    let pc = section(&t, "@PC1");
+    assert!(pc.contains("% Password:  timeout expired!\nPassword: "), "{pc}");
+    assert!(pc.contains("% Password:  timeout expired!\n% Bad passwords\n"), "{pc}");
+    assert!(pc.contains("[Connection to 192.168.1.1 closed by foreign host]"), "{pc}");
 }

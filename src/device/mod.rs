@@ -358,6 +358,13 @@ impl Device {
     /// Start a ping or traceroute on this device's IP stack; it prints at
     /// the terminal that started it.
     pub fn start_session(&mut self, now: Time, spec: probe::Spec, report: Box<dyn probe::Report>) {
+        // One ping at a time on a box: one that another vty session still
+        // waits for is given up, and that session gets its prompt back.
+        if let (Some(old), TerminalId::Vty(line), Role::Ios(i)) = (&self.session, self.session_owner, &mut self.role) {
+            if !old.is_done() && self.session_owner != i.active {
+                i.vty_output(now, line, "\n", true);
+            }
+        }
         let mut session = Session::new(spec, report);
         self.session_owner = self.active_terminal();
         let stack = match &mut self.role {
@@ -451,23 +458,28 @@ impl Device {
     /// Run `f` for a vty session: its terminal state replaces the box's and
     /// the console collects what is printed, which is returned.
     fn on_terminal(&mut self, owner: TerminalId, f: impl FnOnce(&mut Device)) -> String {
-        let Role::Ios(i) = &mut self.role else {
+        let (Role::Ios(i), TerminalId::Vty(line)) = (&mut self.role, owner) else {
             f(self);
             return String::new();
         };
-        let TerminalId::Vty(line) = owner else {
-            f(self);
-            return String::new();
-        };
-        i.vty_swap_terminal(line);
+        // The console's own state waits here, whatever the command does to
+        // the session (`exit` ends it; `reload` replaces the whole box).
+        let session_state = i.vty_take_terminal(line);
+        let console_state = std::mem::replace(&mut i.terminal, session_state);
         let saved_active = std::mem::replace(&mut i.active, owner);
         let saved_console = std::mem::take(&mut self.console);
         f(self);
         let printed = std::mem::replace(&mut self.console, saved_console);
-        if let Role::Ios(i) = &mut self.role {
-            i.active = saved_active;
-            i.vty_swap_terminal(line);
+        let Role::Ios(i) = &mut self.role else { return printed };
+        if i.active != owner {
+            // The box was reloaded by the command: what it printed (the boot)
+            // is the console's, and the fresh box's terminal stays.
+            self.console.push_str(&printed);
+            return String::new();
         }
+        i.active = saved_active;
+        let session_state = std::mem::replace(&mut i.terminal, console_state);
+        i.vty_put_terminal(line, session_state);
         printed
     }
 

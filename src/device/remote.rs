@@ -77,6 +77,8 @@ pub struct RemoteSession {
     /// SSH: authentication succeeded at least once (a later disconnect is
     /// a closed session, not a failed login).
     authenticated: bool,
+    /// Lines typed before the remote side's turn (type-ahead), sent in order.
+    typed_ahead: std::collections::VecDeque<String>,
     /// The last byte received was a CR (its LF is the same line break).
     after_cr: bool,
 }
@@ -121,6 +123,7 @@ impl RemoteSession {
             echo: None,
             asking_password: false,
             authenticated: false,
+            typed_ahead: Default::default(),
             after_cr: false,
         }
     }
@@ -153,7 +156,12 @@ impl RemoteSession {
 
     /// A line typed at the local terminal.
     pub fn send_line(&mut self, now: Time, tcp: &mut Tcp, line: &str) {
+        if self.phase == Phase::Closed {
+            return;
+        }
         if self.phase != Phase::Open || self.waiting {
+            // Typed ahead: it goes when the remote side takes its turn.
+            self.typed_ahead.push_back(line.to_string());
             return;
         }
         let password = self.asks_password();
@@ -213,6 +221,11 @@ impl RemoteSession {
             Event::Data(_) => {
                 let bytes = tcp.take_received(self.conn);
                 self.receive(now, tcp, &bytes);
+                if !self.waiting && self.phase == Phase::Open {
+                    if let Some(line) = self.typed_ahead.pop_front() {
+                        self.send_line(now, tcp, &line);
+                    }
+                }
             }
             Event::Reset(_) if self.phase == Phase::Connecting => {
                 self.end("\n% Connection refused by remote host\n");

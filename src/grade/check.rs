@@ -822,6 +822,19 @@ fn remote_login(
     password: &str,
 ) -> LoginOutcome {
     let before = net.take_console(id);
+    // A session the student left open is closed first (the check types
+    // at this device's own prompt), and an IOS box types from privileged
+    // EXEC whatever mode its terminal was left in.
+    if net.device(id).remote().is_some() {
+        net.act(id, |d, ctx| {
+            d.abort_session(ctx.now);
+            d.flush(ctx);
+        });
+    }
+    let saved_mode = match &mut net.device_mut(id).role {
+        Role::Ios(i) => Some(std::mem::replace(&mut i.terminal.mode, Mode::PrivExec)),
+        Role::Host(_) => None,
+    };
     let command = match via {
         RemoteVia::Telnet => format!("telnet {to}"),
         RemoteVia::Ssh => format!("ssh -l {user} {to}"),
@@ -863,6 +876,9 @@ fn remote_login(
         outcome = if asked { LoginOutcome::Denied(why) } else { LoginOutcome::Refused(why) };
     }
     net.take_console(id);
+    if let (Some(mode), Role::Ios(i)) = (saved_mode, &mut net.device_mut(id).role) {
+        i.terminal.mode = mode;
+    }
     net.device_mut(id).console = before;
     outcome
 }

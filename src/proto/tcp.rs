@@ -184,6 +184,10 @@ impl Tcp {
         self.listening.remove(&port);
     }
 
+    pub fn listening(&self, port: u16) -> bool {
+        self.listening.contains(&port)
+    }
+
     pub fn conn(&self, id: ConnId) -> Option<&Conn> {
         self.conns.get(id.0).and_then(Option::as_ref)
     }

@@ -427,7 +427,8 @@ pub fn line() -> Tree {
             "level",
             "Assign default privilege level for line",
         )
-        .sub(vec![arg(Arg::Num(0, 15), "Default privilege level for line").run(noop)])]),
+        .no(line_privilege)
+        .sub(vec![arg(Arg::Num(0, 15), "Default privilege level for line").run(line_privilege)])]),
         kw("history", "Enable and control the command history function").sub(vec![kw(
             "size",
             "Set history buffer size",
@@ -450,7 +451,7 @@ pub(super) fn exit(cx: &mut Cx) {
 
 pub(super) fn end(cx: &mut Cx) {
     cx.ios().terminal.mode = Mode::PrivExec;
-    cx.print("\n%SYS-5-CONFIG_I: Configured from console by console\n");
+    super::configured(cx.dev);
 }
 
 fn hostname(cx: &mut Cx) {
@@ -779,11 +780,8 @@ fn line_vty(cx: &mut Cx) {
         // An ISR has vty 0-4 by default; more lines are created on demand.
         let ios = cx.ios();
         if !ios.system.lines.iter().any(|l| l.kind == LineKind::Vty && l.first == 5) {
-            ios.system.lines.push(LineConfig {
-                first: 5,
-                last: 15,
-                ..ios.system.lines.iter().find(|l| l.kind == LineKind::Vty).cloned().expect("vty 0 4 exists")
-            });
+            // New lines start with IOS's defaults (`login`, no password).
+            ios.system.lines.push(LineConfig::new(LineKind::Vty, 5, 15));
         }
     }
     enter_line(cx, LineKind::Vty, first, last);
@@ -827,6 +825,12 @@ fn login(cx: &mut Cx) {
 fn exec_timeout(cx: &mut Cx) {
     let t = if cx.negated { None } else { Some((cx.num(0).unwrap_or(10), cx.num(1).unwrap_or(0))) };
     each_line(cx, |l| l.exec_timeout = t.filter(|&t| t != (10, 0)));
+}
+
+/// `privilege level N`: where a session on the line starts (15: privileged EXEC).
+fn line_privilege(cx: &mut Cx) {
+    let level = if cx.negated { None } else { cx.num(0).map(|n| n as u8) };
+    each_line(cx, |l| l.privilege = level);
 }
 
 fn logging_sync(cx: &mut Cx) {

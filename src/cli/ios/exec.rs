@@ -230,10 +230,8 @@ fn copy_start_run(cx: &mut Cx) {
     };
     apply_config_text(cx.dev, cx.now, cx.out, &startup);
     let name = cx.ios().system.hostname.clone();
-    cx.print(&format!(
-        "{} bytes copied in 0.416 secs\n{name}#\n%SYS-5-CONFIG_I: Configured from console by console\n",
-        startup.len()
-    ));
+    cx.print(&format!("{} bytes copied in 0.416 secs\n{name}#", startup.len()));
+    super::configured(cx.dev);
 }
 
 fn write_memory(cx: &mut Cx) {
@@ -245,6 +243,8 @@ fn save_startup(dev: &mut Device) {
     let text = super::running_config::startup_text(dev);
     if let Role::Ios(ios) = &mut dev.role {
         ios.system.startup_config = Some(text);
+        // The RSA keys go to private NVRAM with it, and survive a reload.
+        ios.system.rsa_saved = ios.system.rsa_modulus;
     }
 }
 
@@ -319,8 +319,19 @@ fn resolve_value(
 
 /// `telnet HOST`: a remote login on the host's port 23.
 fn telnet(cx: &mut Cx) {
-    let start = |dev: &mut Device, now, dst| open_remote(dev, now, dst, Via::Telnet, true);
-    if let Target::Address(dst) = resolve_value(cx, 1, start) {
+    // A name is announced with its address: `Trying R1 (10.0.12.1)... `.
+    let name = match cx.values.get(1) {
+        Some(super::Value::Word(w)) if w.parse::<std::net::Ipv4Addr>().is_err() => Some(w.clone()),
+        _ => None,
+    };
+    let start = move |dev: &mut Device, now, dst| match &name {
+        Some(n) => {
+            dev.console.push_str(&format!("Trying {n} ({dst})... "));
+            open_remote(dev, now, dst, Via::Telnet, false)
+        }
+        None => open_remote(dev, now, dst, Via::Telnet, true),
+    };
+    if let Target::Address(dst) = resolve_value(cx, 1, start.clone()) {
         let now = cx.now;
         start(cx.dev, now, dst);
     }
@@ -509,11 +520,18 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
 fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
     let Role::Ios(old) = &mut dev.role else { return };
     let startup = old.system.startup_config.clone();
+    let keys = old.system.rsa_saved;
     let base_mac = old.bridge.as_ref().map_or(dev.ports[0].mac, |b| b.svi_mac);
+    // Remote logins end as the box goes down; their last segments still leave.
+    old.vty_close_all(ctx.now);
+    let leaving = std::mem::take(&mut old.stack.out);
     let fresh = Ios::new(dev.model, &dev.ports, base_mac, ctx.now);
     **old = fresh;
     if let Role::Ios(i) = &mut dev.role {
         i.system.startup_config = startup.clone();
+        i.system.rsa_saved = keys;
+        i.system.rsa_modulus = keys;
+        i.stack.out = leaving;
         ctx.out.admin_changed.extend(0..dev.ports.len());
     }
     dev.session = None;

@@ -255,7 +255,28 @@ fn end_config(dev: &mut Device) {
     let i = ios(dev);
     if !is_exec(&i.terminal.mode) {
         i.terminal.mode = Mode::PrivExec;
-        dev.console.push_str("\n%SYS-5-CONFIG_I: Configured from console by console\n");
+        configured(dev);
+    }
+}
+
+/// `%SYS-5-CONFIG_I`, which the console shows, naming where the
+/// configuration came from (a vty session sees it only with `terminal
+/// monitor`).
+pub(super) fn configured(dev: &mut Device) {
+    use crate::device::TerminalId;
+    let i = ios(dev);
+    match i.active {
+        TerminalId::Console => dev.console.push_str("\n%SYS-5-CONFIG_I: Configured from console by console\n"),
+        TerminalId::Vty(line) => {
+            let who = match i.vty_session(line) {
+                Some(s) => match &s.user {
+                    Some(u) => format!("{u} on vty{line} ({})", s.peer),
+                    None => format!("vty{line} ({})", s.peer),
+                },
+                None => format!("vty{line}"),
+            };
+            i.pending_log.push_str(&format!("\n%SYS-5-CONFIG_I: Configured from console by {who}\n"));
+        }
     }
 }
 

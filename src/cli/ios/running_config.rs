@@ -284,6 +284,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         let head = match l.kind {
             LineKind::Console => "line con 0".to_string(),
             LineKind::Aux => "line aux 0".to_string(),
+            LineKind::Vty if l.first == l.last => format!("line vty {}", l.first),
             LineKind::Vty => format!("line vty {} {}", l.first, l.last),
         };
         out.push(head);
@@ -295,6 +296,9 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         if let Some((m, s)) = l.exec_timeout {
             out.push(format!(" exec-timeout {m} {s}"));
+        }
+        if let Some(p) = l.privilege {
+            out.push(format!(" privilege level {p}"));
         }
         if let Some(p) = &l.password {
             out.push(format!(" password {}", secret_text(p)));

@@ -645,7 +645,9 @@ fn users(cx: &mut Cx) {
     let mut out = String::from("    Line       User       Host(s)              Idle       Location\n");
     let mark = |t: TerminalId| if ios.active == t { '*' } else { ' ' };
     out.push_str(&format!("{}  0 con 0                idle                 00:00:00\n", mark(TerminalId::Console)));
-    for s in &ios.vty.sessions {
+    let mut sessions: Vec<_> = ios.vty.sessions.iter().collect();
+    sessions.sort_by_key(|s| s.line);
+    for s in sessions {
         let idle = now.since(s.last_input).secs();
         out.push_str(&format!(
             "{}{:>3} {:<10}{:<11}{:<21}{:02}:{:02}:{:02} {}\n",
@@ -673,7 +675,7 @@ fn ssh_sessions(cx: &mut Cx) {
         let state = if s.user.is_some() { "Session started" } else { "Authenticating" };
         for mode in ["IN", "OUT"] {
             rows.push_str(&format!(
-                "{:<11}{:<8}{:<5}{:<12}{:<14}{:<22}{}\n",
+                "{:<11}{:<8}{:<5}{:<12}{:<12} {:<22}{}\n",
                 s.line,
                 version,
                 mode,
@@ -687,7 +689,7 @@ fn ssh_sessions(cx: &mut Cx) {
     let text = if rows.is_empty() {
         "%No SSHv2 server connections running.\n%No SSHv1 server connections running.\n".to_string()
     } else {
-        format!("Connection Version Mode Encryption  Hmac          State                 Username\n{rows}%No SSHv1 server connections running.\n")
+        format!("Connection Version Mode Encryption  Hmac         State                 Username\n{rows}%No SSHv1 server connections running.\n")
     };
     cx.print(&text);
 }

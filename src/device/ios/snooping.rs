@@ -242,7 +242,7 @@ impl Ios {
             return None;
         }
         let payload = &frame[l3..];
-        let Some(arp) = crate::proto::arp::parse(payload) else { return None };
+        let arp = crate::proto::arp::parse(payload)?;
         let target_mac = payload.get(18..24).map(|b| Mac([b[0], b[1], b[2], b[3], b[4], b[5]]));
         let eth = crate::proto::ethernet::parse(&frame)?;
         let v = self.switching.snooping.validate;

@@ -63,6 +63,8 @@ pub struct LineConfig {
     pub password: Option<Secret>,
     pub login: Login,
     pub exec_timeout: Option<(u32, u32)>,
+    /// `privilege level N`: the level a session on the line starts at.
+    pub privilege: Option<u8>,
     pub logging_synchronous: bool,
     pub transport_input: Option<String>,
     pub access_class_in: Option<AclId>,
@@ -78,6 +80,7 @@ impl LineConfig {
             password: None,
             login: if kind == LineKind::Vty { Login::Line } else { Login::None },
             exec_timeout: None,
+            privilege: None,
             logging_synchronous: false,
             transport_input: None,
             access_class_in: None,
@@ -113,6 +116,8 @@ pub struct System {
     /// `ip ssh authentication-retries N` (3 unless set).
     pub ssh_retries: Option<u32>,
     pub rsa_modulus: Option<u32>,
+    /// The keys saved with the configuration (they survive a reload).
+    pub rsa_saved: Option<u32>,
     pub users: Vec<User>,
     pub lines: Vec<LineConfig>,
     pub http_server: bool,
@@ -173,6 +178,7 @@ impl System {
             ssh_timeout: None,
             ssh_retries: None,
             rsa_modulus: None,
+            rsa_saved: None,
             users: Vec::new(),
             lines: vec![
                 LineConfig::new(LineKind::Console, 0, 0),

@@ -11,12 +11,29 @@ use crate::device::web::WebServer;
 use crate::proto::http;
 use smoltcp::wire::IpProtocol;
 
+/// The port a segment opening a connection (SYN without ACK) asks for.
+fn opening_port(segment: &[u8]) -> Option<u16> {
+    let t = smoltcp::wire::TcpPacket::new_checked(segment).ok()?;
+    (t.syn() && !t.ack()).then(|| t.dst_port())
+}
+
 impl Ios {
     /// A TCP segment for the box (the `IP_SERVICES` table sends it here).
     pub(super) fn tcp_segment(&mut self, now: Time, p: &Payload, _ports: &[Port]) {
         // Segments to a broadcast address get no answer, not even a reset.
         if !self.stack.is_local(p.dst) {
             return;
+        }
+        // A connection to the vty lines is refused at once (a reset to its
+        // SYN) when no line would take it: all busy, or `access-class`.
+        if let Some(port) = opening_port(&p.bytes).filter(|&port| self.tcp.listening(port)) {
+            if super::vty::is_vty_port(port) && !self.vty_would_take(now, port, p.src, p.dst) {
+                self.tcp.unlisten(port);
+                self.tcp.receive(now, p.src, p.dst, &p.bytes);
+                self.tcp.listen(port);
+                self.tcp_flush(now);
+                return;
+            }
         }
         self.tcp.receive(now, p.src, p.dst, &p.bytes);
         self.tcp_flush(now);
@@ -34,7 +51,7 @@ impl Ios {
         }
         let Ok(src) = self.stack.source_for(dst) else {
             let text = if announce { format!("Trying {dst} ... \n") } else { String::new() };
-            return format!("{text}% Connection timed out; remote host not responding\n");
+            return format!("{text}% Destination unreachable; gateway or host down\n");
         };
         let seed = (u64::from(u32::from(src)) << 32 | u64::from(u32::from(dst))) ^ now.nanos();
         let mut session = RemoteSession::start(now, &mut self.tcp, (src, dst), via, Flavor::Ios, seed);
@@ -52,6 +69,10 @@ impl Ios {
     pub fn remote_line(&mut self, now: Time, owner: TerminalId, line: &str) {
         if let Some(c) = self.clients.get_mut(&owner) {
             c.send_line(now, &mut self.tcp, line);
+        }
+        if let TerminalId::Vty(l) = owner {
+            // The session waits for the remote box's answer before its next line.
+            self.vty_set_running(l);
         }
         self.tcp_flush(now);
     }

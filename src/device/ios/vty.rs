@@ -33,6 +33,11 @@ use crate::proto::tcp::{ConnId, Event};
 use crate::proto::telnet;
 use crate::sim::{Duration, Time};
 
+/// Is this a port the vty lines listen on (Telnet, SSH)?
+pub fn is_vty_port(port: u16) -> bool {
+    port == telnet::PORT || port == ssh::PORT
+}
+
 /// A terminal of the box: the console, or one vty line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum TerminalId {
@@ -126,6 +131,15 @@ impl Ios {
         }
     }
 
+    /// Would a connection from `peer` to `local:port` get a vty line: a free
+    /// one that allows the protocol and whose `access-class in` lets it in?
+    pub(super) fn vty_would_take(&self, now: Time, port: u16, peer: Ipv4Addr, local: Ipv4Addr) -> bool {
+        let protocol = if port == ssh::PORT { "ssh" } else { "telnet" };
+        let busy: Vec<u8> = self.vty.sessions.iter().map(|s| s.line).collect();
+        let free = self.vty_lines_allowing(protocol).find(|l| !busy.contains(l));
+        free.is_some_and(|line| self.access_class_admits(now, line, peer, local, port))
+    }
+
     /// The vty line numbers whose `transport input` allows `protocol`.
     fn vty_lines_allowing<'a>(&'a self, protocol: &'a str) -> impl Iterator<Item = u8> + 'a {
         self.system.lines.iter().filter(|l| l.kind == LineKind::Vty).flat_map(move |l| {
@@ -163,14 +177,10 @@ impl Ios {
             }
             Event::PeerClosed(conn) if self.session_mut(conn).is_some() => {
                 self.tcp.close(now, conn);
-                self.vty.sessions.retain(|s| s.conn != conn);
+                self.vty_remove(conn);
                 true
             }
-            Event::Closed(conn) | Event::Reset(conn) | Event::TimedOut(conn) => {
-                let before = self.vty.sessions.len();
-                self.vty.sessions.retain(|s| s.conn != conn);
-                before != self.vty.sessions.len()
-            }
+            Event::Closed(conn) | Event::Reset(conn) | Event::TimedOut(conn) => self.vty_remove(conn),
             _ => false,
         }
     }
@@ -179,16 +189,11 @@ impl Ios {
         let protocol = if port == ssh::PORT { "ssh" } else { "telnet" };
         let busy: Vec<u8> = self.vty.sessions.iter().map(|s| s.line).collect();
         let free = self.vty_lines_allowing(protocol).find(|l| !busy.contains(l));
-        let (Some(line), Some((peer, local))) = (free, self.tcp.conn(conn).map(|c| (c.remote.0, c.local.0))) else {
-            // Every line that would take it is in use.
+        let (Some(line), Some(peer)) = (free, self.tcp.conn(conn).map(|c| c.remote.0)) else {
+            // Every line was taken between the SYN and the handshake's end.
             self.tcp.abort(conn);
             return;
         };
-        if !self.access_class_admits(now, line, peer, local, port) {
-            // `access-class ... in` turns the connection away.
-            self.tcp.abort(conn);
-            return;
-        }
         let login = self.vty_config(line).map_or(Login::Line, |l| l.login);
         let wire = if port == ssh::PORT {
             let bits = self.system.rsa_modulus.unwrap_or(1024);
@@ -202,6 +207,7 @@ impl Ios {
             Wire::Telnet { decoder: telnet::Decoder::default(), options: telnet::Options::default() }
         };
         let ssh = matches!(wire, Wire::Ssh(_));
+        let line_level = self.vty_config(line).and_then(|l| l.privilege).unwrap_or(1);
         let stage = match (ssh, login) {
             (true, _) => Stage::SshAuth { failures: 0 },
             (false, Login::None) => Stage::Exec,
@@ -214,7 +220,10 @@ impl Ios {
             peer,
             wire,
             stage: stage.clone(),
-            terminal: TerminalState::default(),
+            terminal: TerminalState {
+                mode: if line_level >= 15 && login == Login::None && !ssh { Mode::PrivExec } else { Mode::UserExec },
+                ..TerminalState::default()
+            },
             user: None,
             last_input: now,
             started: now,
@@ -244,19 +253,21 @@ impl Ios {
         let mut greeting = self.motd();
         match stage {
             Stage::Exec => {
-                let prompt = self.prompt_in(&TerminalState::default());
+                let terminal =
+                    self.vty.sessions.iter().find(|s| s.conn == conn).map(|s| s.terminal.clone()).unwrap_or_default();
+                let prompt = self.prompt_in(&terminal);
                 greeting.push_str(&format!("\n{prompt}"));
                 self.vty_send(now, conn, &greeting, true);
                 self.note_login(conn, |line| LoginStep::LoggedIn { line });
             }
             Stage::Password { .. } if self.vty_config(line).and_then(|l| l.password.as_ref()).is_none() => {
-                greeting.push_str("\nPassword required, but none set\n");
+                greeting.push_str("\n\nPassword required, but none set\n");
                 self.vty_send(now, conn, &greeting, false);
                 self.vty_hang_up(now, conn, LoginEnd::NoPassword);
             }
             _ => {
                 greeting.push_str(&self.login_banner());
-                greeting.push_str("\nUser Access Verification\n\n");
+                greeting.push_str("\n\nUser Access Verification\n\n");
                 greeting.push_str(if matches!(stage, Stage::Username { .. }) { "Username: " } else { "Password: " });
                 self.vty_send(now, conn, &greeting, true);
             }
@@ -317,7 +328,31 @@ impl Ios {
             }
         }
         self.tcp.close(now, conn);
+        self.vty_remove(conn);
+    }
+
+    /// A session is over: its line is free, and the connections it opened
+    /// (`telnet` from the session) go with it, as IOS clears a line.
+    fn vty_remove(&mut self, conn: ConnId) -> bool {
+        let Some(line) = self.vty.sessions.iter().find(|s| s.conn == conn).map(|s| s.line) else { return false };
         self.vty.sessions.retain(|s| s.conn != conn);
+        if let Some(mut c) = self.clients.remove(&TerminalId::Vty(line)) {
+            c.abort(&mut self.tcp);
+        }
+        true
+    }
+
+    /// Close every session (the box reloads): the clients hear the
+    /// connection close.
+    pub fn vty_close_all(&mut self, now: Time) {
+        let conns: Vec<ConnId> = self.vty.sessions.iter().map(|s| s.conn).collect();
+        for conn in conns {
+            self.vty_hang_up(now, conn, LoginEnd::LoggedOut);
+        }
+        for (_, mut c) in std::mem::take(&mut self.clients) {
+            c.abort(&mut self.tcp);
+        }
+        self.tcp_transmit(now);
     }
 
     fn vty_receive(&mut self, now: Time, conn: ConnId, bytes: &[u8]) {
@@ -362,7 +397,7 @@ impl Ios {
                 ssh::Event::Input(d) => input.extend(d),
                 ssh::Event::Disconnected { .. } | ssh::Event::Closed => {
                     self.tcp.close(now, conn);
-                    self.vty.sessions.retain(|s| s.conn != conn);
+                    self.vty_remove(conn);
                     return;
                 }
                 _ => {}
@@ -447,13 +482,15 @@ impl Ios {
     /// `Some(privilege)` when it does.
     fn login_ok(&self, line: u8, user: Option<&str>, password: &str) -> Option<u8> {
         let config = self.vty_config(line)?;
+        let line_level = config.privilege.unwrap_or(1);
         match config.login {
-            Login::None => Some(1),
-            Login::Line => config.password.as_ref().filter(|p| p.matches(password)).map(|_| 1),
+            Login::None => Some(line_level),
+            Login::Line => config.password.as_ref().filter(|p| p.matches(password)).map(|_| line_level),
             Login::Local => {
                 let user = user?;
                 let u = self.system.users.iter().find(|u| u.name == user)?;
-                u.secret.as_ref().filter(|s| s.matches(password)).map(|_| u.privilege.unwrap_or(1))
+                // A user's own level wins over the line's.
+                u.secret.as_ref().filter(|s| s.matches(password)).map(|_| u.privilege.unwrap_or(line_level))
             }
         }
     }
@@ -477,9 +514,15 @@ impl Ios {
             Stage::SshAuth { failures } => (s.line, failures),
             _ => return,
         };
-        // SSH always names a user; with `login` it is the line's password that counts.
-        let local = self.vty_config(vty).is_some_and(|l| l.login == Login::Local);
-        let ok = self.login_ok(vty, local.then_some(user), password);
+        // SSH always names a user, checked against the local users; a line
+        // password cannot open an SSH session (Cisco: "Authentication
+        // through the line password is not possible with SSH").
+        let login = self.vty_config(vty).map_or(Login::Line, |l| l.login);
+        let ok = match login {
+            Login::Line => None,
+            Login::Local => self.login_ok(vty, Some(user), password),
+            Login::None => self.login_ok(vty, None, password),
+        };
         let retries = self.system.ssh_retries.unwrap_or(3);
         let Some(s) = self.session_mut(conn) else { return };
         let Wire::Ssh(ssh) = &mut s.wire else { return };
@@ -547,6 +590,13 @@ impl Ios {
         }
     }
 
+    /// A session's command still runs (its prompt comes later).
+    pub(super) fn vty_set_running(&mut self, line: u8) {
+        if let Some(s) = self.vty.sessions.iter_mut().find(|s| s.line == line) {
+            s.running = true;
+        }
+    }
+
     /// Text for a session as it is (a remote login's output passed through,
     /// with the remote prompt when `turn`).
     pub fn vty_raw(&mut self, now: Time, line: u8, text: &str, turn: bool) {
@@ -568,10 +618,20 @@ impl Ios {
         self.tcp_transmit(now);
     }
 
-    /// Swap a session's terminal with the box's (the CLI runs on `terminal`).
-    pub fn vty_swap_terminal(&mut self, line: u8) {
+    /// Take a session's terminal state (the CLI runs one of its lines on it).
+    pub fn vty_take_terminal(&mut self, line: u8) -> TerminalState {
+        self.vty
+            .sessions
+            .iter_mut()
+            .find(|s| s.line == line)
+            .map(|s| std::mem::take(&mut s.terminal))
+            .unwrap_or_default()
+    }
+
+    /// Give a session its terminal state back, if the session still exists.
+    pub fn vty_put_terminal(&mut self, line: u8, state: TerminalState) {
         if let Some(s) = self.vty.sessions.iter_mut().find(|s| s.line == line) {
-            std::mem::swap(&mut s.terminal, &mut self.terminal);
+            s.terminal = state;
         }
     }
 
@@ -582,6 +642,8 @@ impl Ios {
 
     fn session_deadline(&self, s: &VtySession) -> Option<Time> {
         match s.stage {
+            // A command still running is not idleness.
+            Stage::Exec if s.running => None,
             Stage::Exec => {
                 let timeout = match self.vty_config(s.line).and_then(|l| l.exec_timeout) {
                     Some((0, 0)) => return None,
@@ -599,16 +661,40 @@ impl Ios {
     }
 
     pub(super) fn vty_poll(&mut self, now: Time, _ports: &[crate::device::Port]) -> String {
-        let expired: Vec<(ConnId, bool)> = self
+        let expired: Vec<(ConnId, Stage)> = self
             .vty
             .sessions
             .iter()
             .filter(|s| self.session_deadline(s).is_some_and(|t| t <= now))
-            .map(|s| (s.conn, s.stage == Stage::Exec))
+            .map(|s| (s.conn, s.stage.clone()))
             .collect();
-        for (conn, idle) in expired {
-            self.vty_send(now, conn, "\n", false);
-            self.vty_hang_up(now, conn, if idle { LoginEnd::IdleTimeout } else { LoginEnd::LoginTimeout });
+        for (conn, stage) in expired {
+            match stage {
+                Stage::Exec => {
+                    self.vty_send(now, conn, "\n", false);
+                    self.vty_hang_up(now, conn, LoginEnd::IdleTimeout);
+                }
+                // An unanswered login question counts as a wrong answer, as on IOS.
+                Stage::Username { tries } | Stage::Password { tries, .. } if tries + 1 < 3 => {
+                    let (word, next) = match stage {
+                        Stage::Username { .. } => ("Username", Stage::Username { tries: tries + 1 }),
+                        Stage::Password { user, .. } => ("Password", Stage::Password { user, tries: tries + 1 }),
+                        _ => unreachable!("matched above"),
+                    };
+                    if let Some(s) = self.session_mut(conn) {
+                        s.stage = next;
+                        s.last_input = now;
+                    }
+                    self.vty_send(now, conn, &format!("\n% {word}:  timeout expired!\n{word}: "), true);
+                }
+                Stage::Username { .. } | Stage::Password { .. } => {
+                    let word = if matches!(stage, Stage::Username { .. }) { "Username" } else { "Password" };
+                    let end = if word == "Password" { "% Bad passwords" } else { "% Login invalid" };
+                    self.vty_send(now, conn, &format!("\n% {word}:  timeout expired!\n{end}\n"), false);
+                    self.vty_hang_up(now, conn, LoginEnd::LoginTimeout);
+                }
+                Stage::SshAuth { .. } => self.vty_hang_up(now, conn, LoginEnd::LoginTimeout),
+            }
         }
         self.tcp_flush(now);
         String::new()
