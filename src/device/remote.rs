@@ -77,6 +77,8 @@ pub struct RemoteSession {
     /// SSH: authentication succeeded at least once (a later disconnect is
     /// a closed session, not a failed login).
     authenticated: bool,
+    /// SSH: the password was asked for (the key exchange got that far).
+    asked_password: bool,
     /// Lines typed before the remote side's turn (type-ahead), sent in order.
     typed_ahead: std::collections::VecDeque<String>,
     /// The last byte received was a CR (its LF is the same line break).
@@ -123,6 +125,7 @@ impl RemoteSession {
             echo: None,
             asking_password: false,
             authenticated: false,
+            asked_password: false,
             typed_ahead: Default::default(),
             after_cr: false,
         }
@@ -295,6 +298,12 @@ impl RemoteSession {
             ssh::Event::SessionOpen => self.authenticated = true,
             ssh::Event::Data(d) => push_text(&mut self.partial, &mut self.after_cr, &d),
             ssh::Event::Turn => self.turn(),
+            ssh::Event::Disconnected { description, .. } if !self.asked_password => {
+                // The two ends never got as far as a login: say why.
+                self.printed.push_str(&format!("\n% {description}\n"));
+                tcp.close(now, self.conn);
+                self.closed_by_peer();
+            }
             ssh::Event::Disconnected { .. } | ssh::Event::Closed => {
                 if !self.authenticated {
                     self.printed.push_str("\n% Authentication failed.\n");
@@ -308,6 +317,7 @@ impl RemoteSession {
 
     /// The SSH client asks for the password itself.
     fn ask_password(&mut self) {
+        self.asked_password = true;
         self.asking_password = true;
         self.prompt = "Password: ".into();
         self.printed.push_str(&self.prompt);

@@ -873,17 +873,32 @@ fn crypto_rsa(cx: &mut Cx) {
         return;
     }
     let name = format!("{}.{}", ios.system.hostname, ios.system.domain_name.clone().unwrap_or_default());
-    match cx.num(0) {
+    if ios.system.rsa_modulus.is_some() {
+        let bits = cx.num(0);
+        cx.ios().terminal.question = Some(crate::device::ios::Question::ReplaceRsaKeys { bits });
+        cx.print(&format!(
+            "% You already have RSA keys defined named {name}.\n% Do you really want to replace them? [yes/no]: "
+        ));
+        return;
+    }
+    generate_rsa(cx.dev, cx.num(0));
+}
+
+/// Generate the keys (or ask for their size): the text IOS prints.
+pub(super) fn generate_rsa(dev: &mut crate::device::Device, bits: Option<u32>) {
+    let Role::Ios(ios) = &mut dev.role else { return };
+    let name = format!("{}.{}", ios.system.hostname, ios.system.domain_name.clone().unwrap_or_default());
+    match bits {
         Some(bits) => {
-            let first = cx.ios().system.rsa_modulus.replace(bits).is_none();
-            cx.print(&format!("The name for the keys will be: {name}\n\n% The key modulus size is {bits} bits\n% Generating {bits} bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 1 seconds)\n\n"));
+            let first = ios.system.rsa_modulus.replace(bits).is_none();
+            dev.console.push_str(&format!("The name for the keys will be: {name}\n\n% The key modulus size is {bits} bits\n% Generating {bits} bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 1 seconds)\n\n"));
             if first {
-                cx.print("%SSH-5-ENABLED: SSH 1.99 has been enabled\n");
+                dev.console.push_str("%SSH-5-ENABLED: SSH 1.99 has been enabled\n");
             }
         }
         None => {
-            cx.print(&format!("The name for the keys will be: {name}\nChoose the size of the key modulus in the range of 360 to 4096 for your\n  General Purpose Keys. Choosing a key modulus greater than 512 may take\n  a few minutes.\n\nHow many bits in the modulus [512]: "));
-            cx.ios().terminal.question = Some(crate::device::ios::Question::RsaModulus);
+            dev.console.push_str(&format!("The name for the keys will be: {name}\nChoose the size of the key modulus in the range of 360 to 4096 for your\n  General Purpose Keys. Choosing a key modulus greater than 512 may take\n  a few minutes.\n\nHow many bits in the modulus [512]: "));
+            ios.terminal.question = Some(crate::device::ios::Question::RsaModulus);
         }
     }
 }

@@ -479,6 +479,16 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
                 return Response::Rejected(Rejection::Refused);
             }
         }
+        Question::ReplaceRsaKeys { bits } => {
+            let word = line.trim().to_ascii_lowercase();
+            if !word.is_empty() && "yes".starts_with(&word) {
+                super::config::generate_rsa(dev, bits);
+            } else if word.is_empty() || !"no".starts_with(&word) {
+                ios.terminal.question = Some(Question::ReplaceRsaKeys { bits });
+                dev.console
+                    .push_str("% Please answer 'yes' or 'no'.\n% Do you really want to replace them? [yes/no]: ");
+            }
+        }
         Question::ResetOspf { pid } => {
             // `[no]` is the default: an empty line (or any abbreviation of
             // `no`) leaves the processes alone; anything else is asked again.

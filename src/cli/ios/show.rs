@@ -697,7 +697,11 @@ fn ssh_sessions(cx: &mut Cx) {
 /// `show ip ssh`: whether SSH is on, its version and limits.
 fn ip_ssh(cx: &mut Cx) {
     let sys = &ios(cx.dev).system;
-    let version = if sys.ssh_version == Some(2) { "2.0" } else { "1.99" };
+    let version = match sys.ssh_version {
+        Some(1) => "1.5",
+        Some(_) => "2.0",
+        None => "1.99",
+    };
     let mut text = match sys.rsa_modulus {
         Some(bits) if sys.ssh_version != Some(2) || bits >= 768 => format!("SSH Enabled - version {version}\n"),
         Some(_) => format!("SSH Disabled - version {version}\n%Please create RSA keys (of atleast 768 bits size) to enable SSH v2.\n"),

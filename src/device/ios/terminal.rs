@@ -52,6 +52,10 @@ pub enum Question {
         tries: u8,
     },
     RsaModulus,
+    /// `crypto key generate rsa` with keys already there: replace them? (With the modulus given, if it was.)
+    ReplaceRsaKeys {
+        bits: Option<u32>,
+    },
     CopyDestination,
     Confirm(Confirmable),
     /// `clear ip ospf [PID] process`: `Reset ALL OSPF processes? [no]: `.

@@ -200,7 +200,13 @@ impl Ios {
             let seed = u64::from(conn.0 as u32) << 32 | u64::from(line) | (now.nanos() << 8);
             // The host key is the box's: the same for every connection until new keys are generated.
             let key = format!("{}.{}/{bits}", self.system.hostname, self.system.domain_name.as_deref().unwrap_or(""));
-            let server = ssh::Ssh::new(ssh::Side::Server { modulus_bits: bits }, ssh::CISCO_VERSION, seed)
+            // IOS announces what `ip ssh version` allows: both (1.99), 2.0 or 1.5.
+            let version = match self.system.ssh_version {
+                Some(1) => "SSH-1.5-Cisco-1.25",
+                Some(_) => ssh::CISCO_VERSION,
+                None => "SSH-1.99-Cisco-1.25",
+            };
+            let server = ssh::Ssh::new(ssh::Side::Server { modulus_bits: bits }, version, seed)
                 .with_host_key_seed(crate::sim::hash_name(0x5553, &key));
             Wire::Ssh(Box::new(server))
         } else {
