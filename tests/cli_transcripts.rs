@@ -258,3 +258,48 @@ ipconfig
 ipconfig 10.1.1.5 255.0.255.0
 "));
 }
+
+/// Settings IOS keeps and shows though nothing here depends on them (CEF,
+/// classful lookups, the HTTPS server, log timestamps, PAD, AAA, ICMP
+/// redirects and unreachables, autonegotiation, a line's history size) are
+/// stored and come back in the running-config, not accepted and dropped.
+#[test]
+fn settings_without_a_modelled_effect_are_stored_and_shown() {
+    let t = run("@R1
+enable
+configure terminal
+service timestamps debug datetime msec
+service timestamps log datetime msec
+no service pad
+no aaa new-model
+no ip cef
+no ip classless
+ip http secure-server
+interface g0/0/0
+ no ip redirects
+ no ip unreachables
+ no negotiation auto
+line vty 0 4
+ history size 3
+ stopbits 1
+end
+show running-config
+");
+    let config = section(&t, "R1#show running-config");
+    for line in [
+        "service timestamps debug datetime msec\n",
+        "service timestamps log datetime msec\n",
+        "no service pad\n",
+        "no aaa new-model\n",
+        "no ip cef\n",
+        "no ip classless\n",
+        "ip http secure-server\n",
+        " no ip redirects\n",
+        " no ip unreachables\n",
+        " no negotiation auto\n",
+        " history size 3\n",
+        " stopbits 1\n",
+    ] {
+        assert!(config.contains(line), "{line:?} missing:\n{config}");
+    }
+}

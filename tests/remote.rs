@@ -152,3 +152,17 @@ fn an_unanswered_password_prompt_times_out_three_times_then_closes() {
     assert!(pc.contains("% Password:  timeout expired!\n% Bad passwords\n"), "{pc}");
     assert!(pc.contains("[Connection to 192.168.1.1 closed by foreign host]"), "{pc}");
 }
+
+#[test]
+fn terminal_monitor_copies_log_messages_to_a_vty_session() {
+    let mut net = lab();
+    let t = transcript(
+        &mut net,
+        "@R1\nenable\nconfigure terminal\nline vty 0 4\n password cisco\n login\n privilege level 15\nend\n@PC1\ntelnet 192.168.1.1\ncisco\nterminal monitor\n@R1\nconfigure terminal\ninterface g0/0/2\n no shutdown\nend\n@PC1\nshow clock\n",
+    );
+    let pc = &t[t.rfind("@PC1").unwrap()..];
+    assert!(
+        pc.contains("%SYS-5-CONFIG_I: Configured from console by console\n*00:00"),
+        "the console's log reaches the session, then the answer: {pc}"
+    );
+}

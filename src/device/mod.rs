@@ -545,7 +545,11 @@ impl Device {
             Role::Ios(i) => {
                 i.drain_output(now, &self.ports, ctx.out);
                 if !i.pending_log.is_empty() {
-                    self.console.push_str(&std::mem::take(&mut i.pending_log));
+                    let log = std::mem::take(&mut i.pending_log);
+                    if !i.vty.sessions.is_empty() {
+                        i.vty_monitor(now, &log);
+                    }
+                    self.console.push_str(&log);
                 }
                 ctx.out.admin_changed.append(&mut i.err_disabled_now);
             }

@@ -327,6 +327,17 @@ impl RemoteSession {
     /// The remote side's turn: its output is complete, its prompt waits.
     fn turn(&mut self) {
         let mut text = std::mem::take(&mut self.partial);
+        // A turn that does not start with the echo of the line just sent is
+        // not its answer but a message the box sent meanwhile (a log line
+        // to a `terminal monitor` session): shown, and the wait goes on.
+        if let Some(echo) = &self.echo {
+            if self.waiting && !text.starts_with(echo.as_str()) {
+                if let Some(p) = text.rfind('\n') {
+                    self.printed.push_str(&text[..=p]);
+                }
+                return;
+            }
+        }
         if let Some(echo) = self.echo.take() {
             if let Some(rest) = text.strip_prefix(echo.as_str()) {
                 text = rest.strip_prefix('\n').unwrap_or(rest).to_string();

@@ -75,18 +75,18 @@ pub fn global() -> Tree {
                         .sub(vec![arg(Arg::Num(0, 5), "Number of authentication retries").run(ssh_retries)])
                         .no(ssh_retries),
                 ]),
-                kw("classless", "Follow classless routing forwarding rules").run(noop),
-                kw("cef", "Cisco Express Forwarding").run(noop),
-                kw("subnet-zero", "Allow 'subnet zero' subnets").run(noop),
+                kw("classless", "Follow classless routing forwarding rules").run(setting),
+                kw("cef", "Cisco Express Forwarding").run(setting),
+                kw("subnet-zero", "Allow 'subnet zero' subnets").run(setting),
                 kw("http", "HTTP server configuration").sub(vec![
                     kw("server", "Enable HTTP server").run(http_server),
-                    kw("secure-server", "Enable HTTPS server").run(noop),
+                    kw("secure-server", "Enable HTTPS server").run(setting),
                 ]),
                 kw("forward-protocol", "Controls forwarding of physical and directed IP broadcasts").sub(vec![kw(
                     "nd",
                     "Sun's Network Disk protocol",
                 )
-                .run(noop)]),
+                .run(setting)]),
                 super::acl::ip_access_list(),
                 super::routing::ip_routing(),
             ]
@@ -102,8 +102,10 @@ pub fn global() -> Tree {
         ]),
         kw("service", "Modify use of network based services").sub(vec![
             kw("password-encryption", "Encrypt system passwords").run(password_encryption),
-            kw("timestamps", "Timestamp debug/log messages").run(noop).sub(vec![arg(Arg::Rest, "").run(noop)]),
-            kw("pad", "Enable PAD commands").run(noop),
+            kw("timestamps", "Timestamp debug/log messages")
+                .run(timestamps)
+                .sub(vec![arg(Arg::Rest, "").run(timestamps)]),
+            kw("pad", "Enable PAD commands").run(setting),
             kw("dhcp", "Enable DHCP server and relay agent").run(service_dhcp),
         ]),
         kw("banner", "Define a login banner").sub(vec![
@@ -118,7 +120,7 @@ pub fn global() -> Tree {
             "new-model",
             "Enable NEW access control commands and functions.",
         )
-        .no(noop)]),
+        .no(setting)]),
         kw("cdp", "Global CDP configuration subcommands").sub(vec![kw("run", "").run(cdp_run)]),
         kw("lldp", "Global LLDP configuration subcommands").sub(vec![kw("run", "Enable LLDP").run(lldp_run)]),
         kw("line", "Configure a terminal line").sub(vec![
@@ -175,6 +177,65 @@ pub fn global() -> Tree {
 }
 
 pub(super) fn noop(_: &mut Cx) {}
+
+/// A global setting IOS stores and shows (see `System::settings`), by the
+/// keyword that names it.
+fn setting(cx: &mut Cx) {
+    let on = !cx.negated;
+    let word =
+        ["classless", "cef", "subnet-zero", "secure-server", "nd", "pad", "new-model"].into_iter().find(|w| cx.has(w));
+    let s = &mut cx.ios().system.settings;
+    match word {
+        Some("classless") => s.classless = on,
+        Some("cef") => s.cef = on,
+        Some("subnet-zero") => s.subnet_zero = on,
+        Some("secure-server") => s.http_secure = on,
+        Some("nd") => s.forward_nd = on,
+        Some("pad") => s.pad = Some(on),
+        Some("new-model") => s.no_aaa = !on,
+        _ => {}
+    }
+}
+
+/// `service timestamps [debug|log ...]`: kept as typed, one per kind.
+fn timestamps(cx: &mut Cx) {
+    let words = cx.rest().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let kind = words.split_whitespace().next().unwrap_or("").to_string();
+    let negated = cx.negated;
+    let s = &mut cx.ios().system.settings;
+    s.timestamps.retain(|t| kind.is_empty() || t.split_whitespace().next() != Some(kind.as_str()));
+    if !negated {
+        s.timestamps.push(if words.is_empty() { "debug uptime".into() } else { words });
+        s.timestamps.sort();
+    }
+}
+
+/// `[no] ip redirects | ip unreachables | negotiation auto | mdix auto` on interfaces.
+fn iface_setting(cx: &mut Cx) {
+    let off = cx.negated;
+    let word = ["redirects", "unreachables", "negotiation", "mdix"].into_iter().find(|w| cx.has(w));
+    for name in selected(cx) {
+        let Some(i) = cx.ios().iface_mut(&name) else { continue };
+        match word {
+            Some("redirects") => i.no_redirects = off,
+            Some("unreachables") => i.no_unreachables = off,
+            Some("negotiation") => i.no_negotiation = off,
+            Some("mdix") => i.no_mdix = off,
+            _ => {}
+        }
+    }
+}
+
+/// `history size N` on a line.
+fn history_size(cx: &mut Cx) {
+    let n = if cx.negated { None } else { cx.num(0) };
+    each_line(cx, |l| l.history_size = n);
+}
+
+fn stopbits(cx: &mut Cx) {
+    let n = if cx.negated { None } else { cx.num(0) };
+    each_line(cx, |l| l.stopbits = n);
+}
 
 /// Up to eight addresses in a row, each ending a valid command.
 fn addresses(h: Handler, help: &'static str) -> super::tree::Node<Handler> {
@@ -334,8 +395,8 @@ pub fn interface() -> Tree {
                     "MTU (bytes)",
                 )
                 .run(ip_mtu)]),
-                kw("redirects", "Enable sending ICMP Redirect messages").run(noop),
-                kw("unreachables", "Enable sending ICMP Unreachable messages").run(noop),
+                kw("redirects", "Enable sending ICMP Redirect messages").run(iface_setting),
+                kw("unreachables", "Enable sending ICMP Unreachable messages").run(iface_setting),
             ]
             .into_iter()
             .chain(super::services::interface_ip())
@@ -367,12 +428,13 @@ pub fn interface() -> Tree {
         kw("bandwidth", "Set bandwidth informational parameter")
             .sub(vec![arg(Arg::Num(1, 10_000_000), "Bandwidth in kilobits").run(bandwidth)])
             .no(bandwidth),
-        kw("negotiation", "Select Autonegotiation mode").sub(vec![kw("auto", "Enable link autonegotiation").run(noop)]),
+        kw("negotiation", "Select Autonegotiation mode")
+            .sub(vec![kw("auto", "Enable link autonegotiation").run(iface_setting)]),
         kw("mdix", "Set Media Dependent Interface with Crossover").sub(vec![kw(
             "auto",
             "Enable automatic MDI crossover detection on this interface",
         )
-        .run(noop)]),
+        .run(iface_setting)]),
     ];
     t.extend(super::switching::interface());
     t.push(kw("cdp", "CDP interface subcommands").sub(vec![kw("enable", "Enable CDP on interface").run(cdp_enable)]));
@@ -433,8 +495,9 @@ pub fn line() -> Tree {
             "size",
             "Set history buffer size",
         )
-        .sub(vec![arg(Arg::Num(0, 256), "Size of history buffer").run(noop)])]),
-        kw("stopbits", "Set async line stop bits").hidden().sub(vec![arg(Arg::Num(1, 2), "").run(noop)]),
+        .no(history_size)
+        .sub(vec![arg(Arg::Num(0, 256), "Size of history buffer").run(history_size)])]),
+        kw("stopbits", "Set async line stop bits").hidden().sub(vec![arg(Arg::Num(1, 2), "").run(stopbits)]),
         super::acl::access_class(),
     ];
     t.extend(exit_end());

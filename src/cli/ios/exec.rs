@@ -54,8 +54,8 @@ pub fn tree(privileged: bool) -> Tree {
                 "monitor",
                 "Copy debug output to the current terminal line",
             )
-            .plain(noop)]),
-            kw("monitor", "Copy debug output to the current terminal line").plain(noop),
+            .plain(terminal_monitor)]),
+            kw("monitor", "Copy debug output to the current terminal line").plain(terminal_monitor),
         ]),
     ];
     if privileged {
@@ -147,7 +147,11 @@ fn ping_args() -> Tree {
     ]
 }
 
-fn noop(_: &mut Cx) {}
+/// `terminal [no] monitor`: log messages also reach this (vty) terminal.
+fn terminal_monitor(cx: &mut Cx) {
+    let on = !cx.has("no");
+    cx.ios().terminal.monitor = on;
+}
 
 fn enable(cx: &mut Cx) {
     let ios = cx.ios();
@@ -430,6 +434,8 @@ pub fn apply_config_text(dev: &mut Device, now: crate::sim::Time, out: &mut crat
     if let Role::Ios(i) = &mut dev.role {
         i.terminal.mode = saved;
         i.terminal.banner_in_progress = None;
+        // Reading a configuration at boot is not configuring from a terminal.
+        i.pending_log = i.pending_log.replace("\n%SYS-5-CONFIG_I: Configured from console by console\n", "");
     }
 }
 

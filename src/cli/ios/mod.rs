@@ -232,8 +232,20 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     }
     if is_exec(&mode) {
         let i = ios(dev);
+        // The terminal's line says how much history it keeps (`history size`).
+        let (kind, number) = match i.active {
+            crate::device::TerminalId::Console => (crate::device::ios::LineKind::Console, 0),
+            crate::device::TerminalId::Vty(n) => (crate::device::ios::LineKind::Vty, n),
+        };
+        let keep = i
+            .system
+            .lines
+            .iter()
+            .find(|l| l.kind == kind && (l.first..=l.last).contains(&number))
+            .and_then(|l| l.history_size)
+            .unwrap_or(10) as usize;
         i.terminal.history.push(trimmed.to_string());
-        if i.terminal.history.len() > 10 {
+        while i.terminal.history.len() > keep {
             i.terminal.history.remove(0);
         }
     }
@@ -266,7 +278,8 @@ pub(super) fn configured(dev: &mut Device) {
     use crate::device::TerminalId;
     let i = ios(dev);
     match i.active {
-        TerminalId::Console => dev.console.push_str("\n%SYS-5-CONFIG_I: Configured from console by console\n"),
+        // Through the log, which monitoring vty sessions also get.
+        TerminalId::Console => i.pending_log.push_str("\n%SYS-5-CONFIG_I: Configured from console by console\n"),
         TerminalId::Vty(line) => {
             let who = match i.vty_session(line) {
                 Some(s) => match &s.user {

@@ -35,6 +35,13 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     };
     out.push("!".into());
     out.push(format!("version {}", if router { "16.9" } else { "15.0" }));
+    let settings = &ios.system.settings;
+    out.extend(settings.timestamps.iter().map(|t| format!("service timestamps {t}")));
+    match settings.pad {
+        Some(true) => out.push("service pad".into()),
+        Some(false) => out.push("no service pad".into()),
+        None => {}
+    }
     out.push(
         if ios.system.password_encryption { "service password-encryption" } else { "no service password-encryption" }
             .into(),
@@ -59,6 +66,15 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     for p in &ios.services.dhcp_pools {
         out.extend(super::services::dhcp_pool_lines(p));
         bang(&mut out);
+    }
+    if settings.no_aaa {
+        out.push("no aaa new-model".into());
+    }
+    if !settings.cef {
+        out.push("no ip cef".into());
+    }
+    if !settings.subnet_zero {
+        out.push("no ip subnet-zero".into());
     }
     out.extend(super::snooping::config_lines(ios));
     if !ios.system.domain_lookup {
@@ -154,6 +170,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if let Some(mtu) = i.ip_mtu {
             out.push(format!(" ip mtu {mtu}"));
         }
+        if i.no_redirects {
+            out.push(" no ip redirects".into());
+        }
+        if i.no_unreachables {
+            out.push(" no ip unreachables".into());
+        }
         if i.stack.is_some_and(|s| !ios.stack.ifaces[s].proxy_arp) {
             out.push(" no ip proxy-arp".into());
         }
@@ -204,6 +226,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             None if physical_ethernet => out.push(" speed auto".into()),
             None => {}
         }
+        if i.no_negotiation {
+            out.push(" no negotiation auto".into());
+        }
+        if i.no_mdix {
+            out.push(" no mdix auto".into());
+        }
         out.extend(l2_tail.into_iter().filter(|l| !l.starts_with(" channel-group")));
         out.push("!".into());
     }
@@ -219,11 +247,19 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if let Some(gw) = ios.routing.default_gateway {
             out.push(format!("ip default-gateway {gw}"));
         }
-    } else {
+    } else if settings.classless {
         out.push("ip classless".into());
+    } else {
+        out.push("no ip classless".into());
+    }
+    if !settings.forward_nd {
+        out.push("no ip forward-protocol nd".into());
     }
     if ios.system.http_server {
         out.push("ip http server".into());
+    }
+    if settings.http_secure {
+        out.push("ip http secure-server".into());
     }
     if let Some(t) = ios.system.ssh_timeout {
         out.push(format!("ip ssh time-out {t}"));
@@ -299,6 +335,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         if let Some(p) = l.privilege {
             out.push(format!(" privilege level {p}"));
+        }
+        if let Some(n) = l.stopbits {
+            out.push(format!(" stopbits {n}"));
+        }
+        if let Some(n) = l.history_size {
+            out.push(format!(" history size {n}"));
         }
         if let Some(p) = &l.password {
             out.push(format!(" password {}", secret_text(p)));

@@ -223,9 +223,16 @@ fn ip_interface(cx: &mut Cx) {
             list(&i.access_group_in)
         ));
         let proxy = if ip.proxy_arp { "enabled" } else { "disabled" };
+        let sent = |off: bool| if off { "never sent" } else { "always sent" };
+        let cef = ios.system.settings.cef;
         out.push_str(&format!(
-            "  Proxy ARP is {proxy}\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n",
-            if proto == "up" { "UP" } else { "DOWN" }
+            "  Proxy ARP is {proxy}\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are {}\n  ICMP unreachables are {}\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is {}\n{}  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast{}\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n",
+            sent(i.no_redirects),
+            sent(i.no_unreachables),
+            if cef { "enabled" } else { "disabled" },
+            if cef { "  IP CEF switching turbo vector\n" } else { "" },
+            if proto == "up" { "UP" } else { "DOWN" },
+            if cef { ", CEF" } else { "" }
         ));
         match i.nat {
             Some(side) => out.push_str(&format!(

@@ -84,6 +84,12 @@ pub struct IosIface {
     pub ospf: OspfIface,
     pub ipv6: Vec<Ipv6Address>,
     pub ipv6_enable: bool,
+    /// `no ip redirects`, `no ip unreachables`, `no negotiation auto`,
+    /// `no mdix auto` typed on the interface (stored and shown).
+    pub no_redirects: bool,
+    pub no_unreachables: bool,
+    pub no_negotiation: bool,
+    pub no_mdix: bool,
     /// Shut down by a protection (BPDU guard, port security) until `shutdown` / `no shutdown`.
     pub err_disabled: bool,
     /// CDP on this interface (`no cdp enable` turns it off).
@@ -153,6 +159,10 @@ impl IosIface {
             ipv6: Vec::new(),
             ipv6_enable: false,
             err_disabled: false,
+            no_redirects: false,
+            no_unreachables: false,
+            no_negotiation: false,
+            no_mdix: false,
             cdp_enable: true,
             dtp_heard: None,
             dtp_said: None,

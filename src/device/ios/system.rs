@@ -65,6 +65,10 @@ pub struct LineConfig {
     pub exec_timeout: Option<(u32, u32)>,
     /// `privilege level N`: the level a session on the line starts at.
     pub privilege: Option<u8>,
+    /// `history size N`: how many commands the line's history keeps (10 unless set).
+    pub history_size: Option<u32>,
+    /// `stopbits N` (async lines), as typed.
+    pub stopbits: Option<u32>,
     pub logging_synchronous: bool,
     pub transport_input: Option<String>,
     pub access_class_in: Option<AclId>,
@@ -81,6 +85,8 @@ impl LineConfig {
             login: if kind == LineKind::Vty { Login::Line } else { Login::None },
             exec_timeout: None,
             privilege: None,
+            history_size: None,
+            stopbits: None,
             logging_synchronous: false,
             transport_input: None,
             access_class_in: None,
@@ -96,8 +102,49 @@ pub struct User {
     pub secret: Option<Secret>,
 }
 
+/// Global settings IOS keeps and shows but that change nothing this
+/// simulator models (CEF against process switching, classful lookups, the
+/// HTTPS server, log timestamps): stored as typed, rendered where IOS
+/// renders them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// `ip cef` (on by default; `no ip cef` shows).
+    pub cef: bool,
+    /// `ip classless` (on by default).
+    pub classless: bool,
+    /// `ip subnet-zero` (on by default).
+    pub subnet_zero: bool,
+    /// `ip http secure-server`.
+    pub http_secure: bool,
+    /// `ip forward-protocol nd` (on by default on routers, and shown).
+    pub forward_nd: bool,
+    /// `service timestamps debug|log ...`: the words after `service timestamps`.
+    pub timestamps: Vec<String>,
+    /// `service pad` / `no service pad`, when set.
+    pub pad: Option<bool>,
+    /// `no aaa new-model` typed.
+    pub no_aaa: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            cef: true,
+            classless: true,
+            subnet_zero: true,
+            http_secure: false,
+            forward_nd: true,
+            timestamps: Vec::new(),
+            pad: None,
+            no_aaa: false,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct System {
+    /// Settings stored and shown (see [`Settings`]).
+    pub settings: Settings,
     pub hostname: String,
     pub enable_secret: Option<Secret>,
     pub enable_password: Option<Secret>,
@@ -164,6 +211,7 @@ impl System {
 
     pub fn new(model: Model) -> Self {
         System {
+            settings: Settings::default(),
             hostname: model.default_hostname().to_string(),
             enable_secret: None,
             enable_password: None,

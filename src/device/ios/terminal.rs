@@ -83,6 +83,8 @@ pub struct TerminalState {
     pub probe_ident: u16,
     /// A multi-line banner being typed: which banner, its delimiter and the text so far.
     pub banner_in_progress: Option<(BannerKind, String, String)>,
+    /// `terminal monitor`: log messages are copied to this terminal (a vty's).
+    pub monitor: bool,
 }
 
 impl Default for TerminalState {
@@ -94,6 +96,7 @@ impl Default for TerminalState {
             terminal_length: 24,
             probe_ident: 0,
             banner_in_progress: None,
+            monitor: false,
         }
     }
 }

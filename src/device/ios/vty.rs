@@ -596,6 +596,27 @@ impl Ios {
         }
     }
 
+    /// Log messages for the sessions that asked for them (`terminal
+    /// monitor`) and wait at their prompt: the lines, then the prompt again.
+    pub(crate) fn vty_monitor(&mut self, now: Time, log: &str) {
+        let lines: String = log.lines().filter(|l| l.starts_with('%')).map(|l| format!("{l}\n")).collect();
+        if lines.is_empty() {
+            return;
+        }
+        let watching: Vec<(ConnId, TerminalState)> = self
+            .vty
+            .sessions
+            .iter()
+            .filter(|s| s.stage == Stage::Exec && !s.running && s.terminal.monitor)
+            .map(|s| (s.conn, s.terminal.clone()))
+            .collect();
+        for (conn, terminal) in watching {
+            let prompt = self.prompt_in(&terminal);
+            self.vty_send(now, conn, &format!("\n{lines}{prompt}"), true);
+        }
+        self.tcp_transmit(now);
+    }
+
     /// A session's command still runs (its prompt comes later).
     pub(super) fn vty_set_running(&mut self, line: u8) {
         if let Some(s) = self.vty.sessions.iter_mut().find(|s| s.line == line) {
