@@ -14,27 +14,6 @@ fn lab() -> Network {
     boot(&read("tests/labs/acl.ron")).1
 }
 
-/// The IPv4 packets in a pcap (Ethernet, untagged): (source, destination,
-/// protocol, destination port) of each.
-fn packets(pcap: &[u8]) -> Vec<(Ipv4Addr, Ipv4Addr, u8, Option<u16>)> {
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= pcap.len() {
-        let len = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        let frame = &pcap[at + 16..at + 16 + len];
-        at += 16 + len;
-        if frame.len() < 34 || frame[12..14] != [0x08, 0x00] {
-            continue;
-        }
-        let ip = &frame[14..];
-        let ihl = usize::from(ip[0] & 0x0f) * 4;
-        let addr = |o: usize| Ipv4Addr::new(ip[o], ip[o + 1], ip[o + 2], ip[o + 3]);
-        let port = matches!(ip[9], 6 | 17).then(|| u16::from_be_bytes([ip[ihl + 2], ip[ihl + 3]]));
-        out.push((addr(12), addr(16), ip[9], port));
-    }
-    out
-}
-
 #[test]
 fn an_extended_list_stops_telnet_but_lets_ping_and_the_web_through_and_counts_them() {
     let mut net = lab();
@@ -65,10 +44,10 @@ show access-lists
     assert!(pc.contains("Welcome to this server"), "the web passes: {pc}");
     assert!(pc.contains("% Connection timed out; remote host not responding"), "telnet is stopped: {pc}");
     let pcap = net.captures().into_iter().find(|(n, _)| n.contains("PC1")).unwrap().1.bytes().to_vec();
-    let sent = packets(&pcap);
+    let sent = pcap_ipv4(&pcap);
     let from_pc1 = |proto: u8, port: Option<u16>| {
         sent.iter()
-            .filter(|p| p.0 == Ipv4Addr::new(192, 168, 10, 10) && p.2 == proto && (port.is_none() || p.3 == port))
+            .filter(|p| p.0 == Ipv4Addr::new(192, 168, 10, 10) && p.2 == proto && (port.is_none() || Some(p.4) == port))
             .count()
     };
     let (telnet, icmp, www) = (from_pc1(6, Some(23)), from_pc1(1, None), from_pc1(6, Some(80)));

@@ -26,31 +26,6 @@ interface g0/0/1
 end
 ";
 
-/// (source, destination, protocol, source port, destination port) of each IPv4 packet in a pcap.
-fn packets(pcap: &[u8]) -> Vec<(Ipv4Addr, Ipv4Addr, u8, u16, u16)> {
-    let mut out = Vec::new();
-    let mut at = 24;
-    while at + 16 <= pcap.len() {
-        let len = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
-        let frame = &pcap[at + 16..at + 16 + len];
-        at += 16 + len;
-        if frame.len() < 42 || frame[12..14] != [0x08, 0x00] {
-            continue;
-        }
-        let ip = &frame[14..];
-        let ihl = usize::from(ip[0] & 0x0f) * 4;
-        let addr = |o: usize| Ipv4Addr::new(ip[o], ip[o + 1], ip[o + 2], ip[o + 3]);
-        let port = |o: usize| u16::from_be_bytes([ip[ihl + o], ip[ihl + o + 1]]);
-        let (sp, dp) = match ip[9] {
-            6 | 17 => (port(0), port(2)),
-            1 => (port(4), port(4)),
-            _ => (0, 0),
-        };
-        out.push((addr(12), addr(16), ip[9], sp, dp));
-    }
-    out
-}
-
 #[test]
 fn pat_puts_two_hosts_behind_one_address_on_different_ports_and_answers_reach_each() {
     let mut net = lab();
@@ -61,12 +36,12 @@ fn pat_puts_two_hosts_behind_one_address_on_different_ports_and_answers_reach_ea
     );
     assert_eq!(t.matches("Welcome to this server").count(), 2, "both pages came back: {t}");
     let outside = net.captures().into_iter().find(|(n, _)| n.contains("ISP")).unwrap().1.bytes().to_vec();
-    let syns: Vec<_> = packets(&outside).into_iter().filter(|p| p.2 == 6 && p.4 == 80).collect();
+    let syns: Vec<_> = pcap_ipv4(&outside).into_iter().filter(|p| p.2 == 6 && p.4 == 80).collect();
     assert!(syns.iter().all(|p| p.0 == Ipv4Addr::new(209, 165, 200, 225)), "one outside address: {syns:?}");
     let ports: std::collections::BTreeSet<u16> = syns.iter().map(|p| p.3).collect();
     assert_eq!(ports.len(), 2, "two source ports: {ports:?}");
     assert!(
-        !packets(&outside).iter().any(|p| p.0.octets()[0] == 192 || p.1.octets()[0] == 192),
+        !pcap_ipv4(&outside).iter().any(|p| p.0.octets()[0] == 192 || p.1.octets()[0] == 192),
         "no private address outside"
     );
     let shown = section(&t, "R1#show ip nat translations");

@@ -229,6 +229,29 @@ impl Nat {
         self.entries.len() - 1
     }
 
+    /// A new translation for a flow (counted as a hit).
+    fn add_flow(
+        &mut self,
+        now: Time,
+        flow: &Flow,
+        local: (Ipv4Addr, u16),
+        global: (Ipv4Addr, u16),
+        outside: (Ipv4Addr, u16),
+    ) {
+        let t = Translation {
+            protocol: Some(flow.protocol),
+            inside_local: local,
+            inside_global: global,
+            outside: Some(outside),
+            created: now,
+            last_used: now,
+            timeout: self.timeout_for(flow),
+            from_static: false,
+        };
+        self.add(now, t);
+        self.hits += 1;
+    }
+
     /// Is this inside global (address, port) taken for this protocol?
     fn global_taken(&self, protocol: u8, global: (Ipv4Addr, u16)) -> bool {
         self.entries.iter().any(|e| e.protocol == Some(protocol) && e.inside_global == global)
@@ -351,18 +374,7 @@ impl Nat {
                 }
                 Some(Some((global, _))) => {
                     let outside = if icmp { (flow.dst.0, global.1) } else { flow.dst };
-                    let t = Translation {
-                        protocol: Some(flow.protocol),
-                        inside_local: flow.src,
-                        inside_global: global,
-                        outside: Some(outside),
-                        created: now,
-                        last_used: now,
-                        timeout: self.timeout_for(&flow),
-                        from_static: false,
-                    };
-                    self.add(now, t);
-                    self.hits += 1;
+                    self.add_flow(now, &flow, flow.src, global, outside);
                     global
                 }
             },
@@ -406,18 +418,7 @@ impl Nat {
             }
             None => {
                 let Some(local) = self.static_local(flow.protocol, flow.dst) else { return true };
-                let t = Translation {
-                    protocol: Some(flow.protocol),
-                    inside_local: local,
-                    inside_global: flow.dst,
-                    outside: Some(flow.src),
-                    created: now,
-                    last_used: now,
-                    timeout: self.timeout_for(&flow),
-                    from_static: false,
-                };
-                self.add(now, t);
-                self.hits += 1;
+                self.add_flow(now, &flow, local, flow.dst, flow.src);
                 local
             }
         };

@@ -108,3 +108,31 @@ pub fn tool_available(program: &str, why: &str) -> bool {
     }
     found
 }
+
+/// The IPv4 packets of a pcap of Ethernet frames (untagged): source,
+/// destination, protocol, and the source and destination ports (the echo
+/// identifier for ICMP; 0 when there is none).
+pub fn pcap_ipv4(pcap: &[u8]) -> Vec<(std::net::Ipv4Addr, std::net::Ipv4Addr, u8, u16, u16)> {
+    use std::net::Ipv4Addr;
+    let mut out = Vec::new();
+    let mut at = 24;
+    while at + 16 <= pcap.len() {
+        let len = u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
+        let frame = &pcap[at + 16..at + 16 + len];
+        at += 16 + len;
+        if frame.len() < 42 || frame[12..14] != [0x08, 0x00] {
+            continue;
+        }
+        let ip = &frame[14..];
+        let ihl = usize::from(ip[0] & 0x0f) * 4;
+        let addr = |o: usize| Ipv4Addr::new(ip[o], ip[o + 1], ip[o + 2], ip[o + 3]);
+        let port = |o: usize| u16::from_be_bytes([ip[ihl + o], ip[ihl + o + 1]]);
+        let (sp, dp) = match ip[9] {
+            6 | 17 => (port(0), port(2)),
+            1 => (port(4), port(4)),
+            _ => (0, 0),
+        };
+        out.push((addr(12), addr(16), ip[9], sp, dp));
+    }
+    out
+}
