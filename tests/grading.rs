@@ -256,3 +256,36 @@ fn labels_stand_for_checks_and_feedback_hides_what_it_should() {
     let saved = wirelab::lab::to_ron(&lab);
     assert!(saved.contains("feedback: Hidden") && saved.contains("label: \"PC-B reaches PC-A\""), "{saved}");
 }
+
+/// Objectives that cannot be gamed: passwords and `login` written inside a
+/// banner are not configuration, and a PC given the address it must ping
+/// does not pass by answering itself.
+#[test]
+fn a_banner_cannot_carry_configuration_and_a_device_cannot_ping_itself() {
+    let lab = r#"Lab(
+    title: "gaming",
+    instructions: "Secure the vty lines.",
+    seed: 5,
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0), config: "hostname R1"),
+        Device(name: "PC1", model: Pc, at: (0.0, 100.0)),
+    ],
+    links: [("R1:G0/0/0", "PC1:F0")],
+    objectives: [
+        Objective(points: 1, check: ShowContains(device: "R1", command: "show running-config | section line vty", text: "password 7")),
+        Objective(points: 1, check: ShowContains(device: "R1", command: "show running-config", text: "enable secret 5")),
+        Objective(points: 1, check: ConfigLine(device: "R1", line: "enable secret 5 $1$fake")),
+        Objective(points: 1, check: Ping(from: "PC1", to: "192.168.10.1")),
+    ],
+)"#;
+    let parsed = wirelab::lab::parse(lab, "gaming.ron").unwrap();
+    let gamed = "@R1\nenable\nconfigure terminal\nbanner motd #\nenable secret 5 $1$fake\nline vty 0 4\n password 7 00\n#\ninterface g0/0/0\n description enable secret 5 and password 7\nend\n@PC1\nipconfig 192.168.10.1 255.255.255.0\n";
+    let (_, mut net) = boot(lab);
+    transcript(&mut net, gamed);
+    let saved = wirelab::lab::to_ron(&wirelab::lab::to_lab(&parsed, &net));
+    let submission = wirelab::lab::parse(&saved, "gamed.ron").unwrap();
+    let report = wirelab::grade::grade_lab(&parsed, &submission, "gamed", &wirelab::grade::GradeLimits::default());
+    let text = wirelab::grade::text(&[report.clone()]);
+    assert_eq!(report.points, 0, "a gamed submission scores:\n{text}");
+    assert!(text.contains("192.168.10.1 is PC1's own address"), "{text}");
+}

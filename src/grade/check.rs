@@ -238,6 +238,11 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
         Check::Ping { from, to } | Check::NoPing { from, to } => {
             let id = device(net, from)?;
             let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to ping")))?;
+            let own = net.device(id).stack().ifaces.iter().any(|i| i.addresses().any(|(a, _)| a == dst));
+            if matches!(check, Check::Ping { .. }) && own {
+                // A device answers its own address: that proves nothing about the network.
+                return Ok(fail(format!("{dst} is {from}'s own address: {from} must reach it on another device")));
+            }
             let (outcomes, ident) = probe(net, id, dst, false);
             let replied = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
             match (check, replied) {
@@ -323,6 +328,8 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 Role::Ios(_) => crate::cli::ios::running_config::lines(dev),
                 Role::Host(h) => crate::cli::host::config_lines(h),
             };
+            // Free text (banners, descriptions) is not configuration.
+            let lines: Vec<String> = without_free_text(&lines.join("\n")).lines().map(str::to_string).collect();
             let want = crate::cli::ios::normalize(model, line);
             let which = if *startup { "startup-config" } else { "running-config" };
             if lines.iter().any(|l| crate::cli::ios::normalize(model, l) == want) {
@@ -341,7 +348,16 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
         }
         Check::ShowContains { device: d, command, text } => {
             let id = device(net, d)?;
-            let output = run_privileged(net, id, command);
+            // Text inside a banner or a description does not count: it is
+            // what a student typed, not what the device does. (Taken out
+            // before an output filter, which would hide where a banner starts.)
+            let output = match command.split_once('|') {
+                Some((base, filter)) => {
+                    let full = without_free_text(&run_privileged(net, id, base.trim_end()));
+                    crate::cli::filter_output(&full, filter).unwrap_or(full)
+                }
+                None => without_free_text(&run_privileged(net, id, command)),
+            };
             if output.contains(text.as_str()) {
                 pass()
             } else {
@@ -881,6 +897,30 @@ fn remote_login(
     }
     net.device_mut(id).console = before;
     outcome
+}
+
+/// A configuration (or any output) without its free text: banner blocks
+/// (`banner motd ^C ... ^C`, over several lines or one) and `description`
+/// lines, whose words a student chooses.
+fn without_free_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_banner = false;
+    for line in text.lines() {
+        if in_banner {
+            in_banner = !line.contains("^C");
+            continue;
+        }
+        if line.starts_with("banner ") {
+            in_banner = line.matches("^C").count() < 2;
+            continue;
+        }
+        if line.trim_start().starts_with("description ") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// Run a command at privileged EXEC (whatever mode the terminal was left in) and return its output.
