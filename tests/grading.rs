@@ -289,3 +289,29 @@ fn a_banner_cannot_carry_configuration_and_a_device_cannot_ping_itself() {
     assert_eq!(report.points, 0, "a gamed submission scores:\n{text}");
     assert!(text.contains("192.168.10.1 is PC1's own address"), "{text}");
 }
+
+/// A ping with the largest repeat count to an address with no route (a
+/// "ping bomb" in a configuration or an objective's command) advances
+/// simulated time probe by probe, so the command's budget ends it and the
+/// grade comes back.
+#[test]
+fn a_ping_bomb_ends_within_the_command_budget() {
+    let lab = r#"Lab(
+    title: "bomb",
+    instructions: "x",
+    seed: 5,
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0), config: "hostname R1\ndo ping 1.1.1.1 repeat 2147483647"),
+    ],
+    links: [],
+    objectives: [
+        Objective(points: 1, check: ShowContains(device: "R1", command: "ping 1.1.1.1 repeat 2147483647", text: "Success rate is 0 percent")),
+        Objective(points: 1, check: ConfigLine(device: "R1", line: "hostname R1")),
+    ],
+)"#;
+    let parsed = wirelab::lab::parse(lab, "bomb.ron").unwrap();
+    let started = std::time::Instant::now();
+    let report = wirelab::grade::grade_lab(&parsed, &parsed, "bomb", &wirelab::grade::GradeLimits::default());
+    assert_eq!(report.points, 2, "{}", wirelab::grade::text(&[report.clone()]));
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}

@@ -218,12 +218,17 @@ impl Session {
             }
         };
         let ttl = ttl.unwrap_or(0);
+        let sent = result.is_ok();
         match result {
             Ok(()) => self.in_flight.push_back(InFlight { index, seq, ttl, sent: now }),
             Err(e) => self.record(index, ttl, Outcome::NotSent(e), out),
         }
         self.next_send = match spec.pace {
             Pace::Fixed { interval } => now + interval,
+            // A probe that could not leave counts as timed out, as IOS's
+            // dots do: the next goes after the timeout, so time moves on
+            // and a huge repeat count stays bounded by the command's budget.
+            Pace::AfterOutcome { min_gap } if !sent && min_gap == Duration::ZERO => now + spec.timeout,
             Pace::AfterOutcome { min_gap } => now + min_gap,
         };
     }
