@@ -77,8 +77,8 @@ enum Command {
         /// Write one capture per cable into this folder.
         #[arg(long, value_name = "DIR")]
         pcap: Option<PathBuf>,
-        /// Run simulated time to this second (after the script).
-        #[arg(long, value_name = "SECONDS")]
+        /// Run simulated time to this second (after the script; at most a week).
+        #[arg(long, value_name = "SECONDS", value_parser = until_seconds, allow_hyphen_values = true)]
         until: Option<f64>,
         /// Also print the event list: every frame sent, received and lost, and
         /// every decision a device took, from the moment the lab is booted.
@@ -245,6 +245,17 @@ fn print_trace(net: &Network, options: &TraceOptions) {
         } else {
             println!("{}", line.to_text());
         }
+    }
+}
+
+/// `--until`: a finite, non-negative number of seconds, at most a week of
+/// simulated time, refused before anything runs.
+fn until_seconds(text: &str) -> Result<f64, String> {
+    const MAX: f64 = 7.0 * 86_400.0;
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=MAX).contains(&s) => Ok(s),
+        Ok(_) => Err(format!("not a number of seconds from 0 to {MAX} (a week)")),
+        Err(_) => Err("not a number of seconds".into()),
     }
 }
 

@@ -315,3 +315,20 @@ fn a_ping_bomb_ends_within_the_command_budget() {
     assert_eq!(report.points, 2, "{}", wirelab::grade::text(&[report.clone()]));
     assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
 }
+
+/// `run --until` takes seconds from 0 to a week, and says so before
+/// anything runs (1e300 used to run for ever; inf and NaN failed only after
+/// the script).
+#[test]
+fn run_until_is_checked_before_anything_runs() {
+    for bad in ["1e300", "inf", "NaN", "-1"] {
+        let out = std::process::Command::new(bin())
+            .args(["run", "labs/two-lans.ron", "--until", bad])
+            .current_dir(root())
+            .output()
+            .expect("wirelab runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("not a number of seconds"), "{bad}: {stderr}");
+    }
+}

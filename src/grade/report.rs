@@ -25,7 +25,17 @@ pub fn text(reports: &[Report]) -> String {
         }
         out.push_str(&format!("  {} / {} points ({:.0}%)\n\n", r.points, r.max_points, r.percent));
     }
-    out
+    printable(&out)
+}
+
+/// Text safe to print on a terminal: no control characters (an ANSI escape
+/// in a device name) and no bidirectional overrides (which reorder what a
+/// reader sees), but line breaks and tabs.
+fn printable(s: &str) -> String {
+    s.chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .filter(|c| !matches!(*c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect()
 }
 
 /// The reports as JSON; a submission that was not graded has `"graded": false`
@@ -49,10 +59,17 @@ pub fn json(reports: &[Report]) -> String {
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR
+    // before one) as a formula: a quote mark keeps it text.
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r', ';']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }
 
@@ -89,4 +106,18 @@ pub fn csv(reports: &[Report]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod safety_tests {
+    use super::*;
+
+    #[test]
+    fn reports_carry_no_formulas_or_escapes() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-12"), "-12");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("a\rb"), "\"a\rb\"");
+        assert_eq!(printable("PC\u{1b}[31m1\u{202e}x\n"), "PC[31m1x\n");
+    }
 }
