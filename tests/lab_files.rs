@@ -153,3 +153,13 @@ fn huge_and_hostile_files_are_refused_cleanly() {
     std::fs::write(&binary, [0xffu8, 0xfe, 0, 1, 2, 3]).unwrap();
     assert!(lab::load_file(&binary).is_err());
 }
+
+/// An objective worth more than 1000 points is refused where it is written,
+/// so a report's sum cannot overflow ("4294967293 / 15 points").
+#[test]
+fn objective_points_are_bounded() {
+    let text = r#"Lab(title: "p", instructions: "x", seed: 1, devices: [Device(name: "R1", model: Router, at: (0.0, 0.0))], links: [],
+    objectives: [Objective(points: 4294967293, check: ConfigLine(device: "R1", line: "hostname R1"))])"#;
+    let e = wirelab::lab::parse(text, "p.ron").unwrap_err().to_string();
+    assert!(e.contains("p.ron:2:") && e.contains("at most 1000"), "{e}");
+}

@@ -74,8 +74,12 @@ pub fn parse(text: &str, file: &str) -> Result<Lab, LabError> {
 /// The 1-based line and column of the first occurrence of `needle` (a string
 /// literal's contents) in the source, for errors found after parsing.
 fn locate(text: &str, needle: &str) -> Option<(usize, usize)> {
-    let quoted = format!("\"{needle}\"");
-    let at = text.find(&quoted)?;
+    locate_raw(text, &format!("\"{needle}\""))
+}
+
+/// Where `needle` first appears, as it is written (line and column from 1).
+fn locate_raw(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let at = text.find(needle)?;
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1;
@@ -97,8 +101,12 @@ pub fn parse_endpoint(s: &str) -> Option<(&str, IfaceName)> {
 
 /// Check what the schema cannot: names, cables, and what objectives refer
 /// to. Every problem is reported, each at its place in the file.
+/// The most one objective may be worth.
+const MAX_POINTS: u32 = 1000;
+
 fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
     let mut problems = Vec::new();
+    let mut too_many_points = Vec::new();
     let mut problem = |needle: &str, message: String| problems.push(error_at(text, file, needle, message));
     let mut seen: Vec<&str> = Vec::new();
     for d in &lab.devices {
@@ -165,7 +173,17 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
         if let Some((needle, message)) = o.check.invalid_value() {
             problem(&needle, message);
         }
+        // Points stay in a range a sum cannot overflow.
+        if o.points > MAX_POINTS {
+            let message = format!("an objective is worth {} points: at most {MAX_POINTS}", o.points);
+            let found = locate_raw(text, &o.points.to_string());
+            too_many_points.push(match found {
+                Some((line, col)) => LabError::At { file: file.to_string(), line, col, message },
+                None => LabError::Invalid { file: file.to_string(), message },
+            });
+        }
     }
+    problems.extend(too_many_points);
     match problems.len() {
         0 => Ok(()),
         1 => Err(problems.remove(0)),
