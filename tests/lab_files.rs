@@ -163,3 +163,38 @@ fn objective_points_are_bounded() {
     let e = wirelab::lab::parse(text, "p.ron").unwrap_err().to_string();
     assert!(e.contains("p.ron:2:") && e.contains("at most 1000"), "{e}");
 }
+
+/// Only regular files are read (a FIFO would block `grade` for ever, a link
+/// to /dev/zero never end), and saving through a symbolic link writes the
+/// file it points to, leaving the link and no temporary file.
+#[cfg(unix)]
+#[test]
+fn hostile_paths_are_refused_and_saves_follow_links() {
+    let dir = tempdir("hostile-paths");
+    let zero = dir.join("zero.ron");
+    let _ = std::fs::remove_file(&zero);
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let e = wirelab::lab::load_file(&zero).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    let fifo = dir.join("fifo.ron");
+    let _ = std::fs::remove_file(&fifo);
+    if std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+        let e = wirelab::lab::load_file(&fifo).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+    }
+    let (lab, _) = wirelab::lab::load_file(&root().join("labs/two-lans.ron")).unwrap();
+    let real = dir.join("real.ron");
+    std::fs::write(&real, "old").unwrap();
+    let link = dir.join("link.ron");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    wirelab::lab::save_file(&link, &lab).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert!(std::fs::read_to_string(&real).unwrap().starts_with("Lab("), "the target has the lab");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -45,13 +45,25 @@ pub fn load_file(path: &Path) -> Result<(Lab, String), LabError> {
     let file = path.display().to_string();
     let io = |e: std::io::Error| LabError::Io { file: file.clone(), message: e.to_string() };
     let meta = std::fs::metadata(path).map_err(io)?;
+    // Only a regular file: a FIFO would block and a device never end.
+    if !meta.is_file() {
+        return Err(LabError::Invalid { file, message: "not a regular file".into() });
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(LabError::Invalid {
             file,
             message: format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()),
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    // Read no more than the limit, whatever the file grows to meanwhile.
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read;
+        std::fs::File::open(path).map_err(io)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LabError::Invalid { file, message: format!("file is over the limit of {MAX_FILE_BYTES} bytes") });
+    }
     let text = String::from_utf8(bytes)
         .map_err(|e| LabError::Invalid { file: file.clone(), message: format!("not UTF-8 text ({e})") })?;
     let lab = parse(&text, &file)?;

@@ -146,20 +146,36 @@ pub fn to_ron(lab: &Lab) -> String {
 /// Write `text` to `path` through a temporary file and a rename, so a crash
 /// leaves either the old file or the new one, never half of one.
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    // Saving onto a symbolic link writes the file it points to, not over the link.
+    let target = std::fs::canonicalize(path).ok().filter(|t| t.is_file()).unwrap_or_else(|| path.to_path_buf());
+    let path = target.as_path();
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "lab.ron".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    {
+    let written = (|| {
         use std::io::Write;
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+        std::fs::rename(&tmp, path)
+    })();
+    // Whatever failed (a full disk, a rename refused), no temporary file stays.
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    written
 }
 
+/// Save a lab atomically; a lab too big for the loader to read back is
+/// refused before anything is replaced.
 pub fn save_file(path: &Path, lab: &Lab) -> std::io::Result<()> {
-    write_atomic(path, &to_ron(lab))
+    let text = to_ron(lab);
+    if text.len() as u64 > super::load::MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "the lab would be {} bytes; a lab file is at most {} bytes, so it could not be opened again",
+            text.len(),
+            super::load::MAX_FILE_BYTES
+        )));
+    }
+    write_atomic(path, &text)
 }
