@@ -338,6 +338,18 @@ fn walk<'t, H>(
 /// Help for a line ending in `?`: after a space, the next words with their
 /// help; right after a partial word, the words it could complete to.
 pub fn help<H: Copy>(roots: &[Node<H>], before: &str, negated: bool, model: Model) -> Result<String, usize> {
+    help_with(roots, before, negated, model, false)
+}
+
+/// [`help`], and with `pipe` (a `show` command) the `|  Output modifiers`
+/// row where the command may end.
+pub fn help_with<H: Copy>(
+    roots: &[Node<H>],
+    before: &str,
+    negated: bool,
+    model: Model,
+    pipe: bool,
+) -> Result<String, usize> {
     let partial = !before.is_empty() && !before.ends_with(char::is_whitespace);
     let tokens = tokenize(before);
     let (complete, last) =
@@ -389,8 +401,24 @@ pub fn help<H: Copy>(roots: &[Node<H>], before: &str, negated: bool, model: Mode
     sorted_keys.sort();
     let mut all: Vec<(String, &str)> = rows.into_iter().filter(|r| is_placeholder(&r.0)).collect();
     all.extend(sorted_keys);
-    if here.is_some_and(|n| n.ends_here(negated)) {
-        all.push(("<cr>".to_string(), "<cr>"));
+    let ends = here.is_some_and(|n| n.ends_here(negated));
+    // IOS-XE repeats `<cr>` as its help; classic IOS (the 2960) does not.
+    let cr_help = if model == Model::Switch { "" } else { "<cr>" };
+    if ends && all.is_empty() {
+        // Alone, each row keeps its own short column.
+        let mut out = String::new();
+        if pipe {
+            out.push_str("  |  Output modifiers\n");
+        }
+        out.push_str(&format!("  <cr>  {cr_help}").trim_end().to_string());
+        out.push_str("\n\n");
+        return Ok(out);
+    }
+    if ends {
+        if pipe {
+            all.push(("|".to_string(), "Output modifiers"));
+        }
+        all.push(("<cr>".to_string(), cr_help));
     }
     let width = all.iter().map(|r| r.0.len()).max().unwrap_or(0).max(10) + 2;
     let mut out = String::new();

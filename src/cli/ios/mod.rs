@@ -469,7 +469,11 @@ pub fn help_text(model: Model, mode: &Mode, before: &str, prompt_len: usize) -> 
             }
         }
     }
-    match tree::help(tree, &before[offset..], negated, model) {
+    // A `show` command may end with an output filter: IOS lists it first.
+    let show = std::ptr::eq(tree, tree_for(&Mode::PrivExec)) || std::ptr::eq(tree, tree_for(&Mode::UserExec));
+    let first = tree::tokenize(&before[offset..]).first().map(|t| t.text.to_ascii_lowercase());
+    let piped = show && first.is_some_and(|w| w.len() >= 2 && "show".starts_with(&w));
+    match tree::help_with(tree, &before[offset..], negated, model, piped) {
         Ok(mut help) if before.trim().is_empty() => {
             if !is_exec(mode) {
                 help = add_prefix_words(help);
