@@ -210,6 +210,29 @@ impl Workspace {
         });
     }
 
+    /// Stop what a terminal waits for (Ctrl+C at a PC's prompt, Ctrl+Shift+6
+    /// on IOS): a running ping or traceroute prints what it has, a lookup or
+    /// a remote login is given up. Not an edit of the lab.
+    pub fn interrupt(&mut self, device: &str) {
+        let Some(id) = self.net.find(device) else { return };
+        if !self.net.device(id).busy() {
+            return;
+        }
+        let host = self.net.device(id).model.is_host();
+        self.net.act(id, |d, ctx| {
+            d.abort_session(ctx.now);
+            d.flush(ctx);
+        });
+        // What the command had printed, then Windows's own words for the break.
+        let printed = self.net.take_console(id);
+        let text = self.scrollback.entry(device.to_string()).or_default();
+        text.push_str(&printed);
+        if host {
+            text.push_str("Control-C\n^C\n");
+        }
+        self.collect_output();
+    }
+
     /// Carry out an action.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         match action {

@@ -284,3 +284,50 @@ quit
     assert!(t.contains("Address:  192.168.10.254"), "{t}");
     assert!(t.contains("Hello from SRV1"), "{t}");
 }
+
+/// Ctrl+C stops a ping running at a PC's prompt in the app, as on Windows:
+/// the statistics so far, then "Control-C", and the prompt back.
+#[test]
+fn ctrl_c_stops_a_running_ping_in_the_app() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-ctrl-c");
+    let saved = dir.join("after.ron");
+    let steps = dir.join("steps.txt");
+    std::fs::write(
+        &steps,
+        format!(
+            "double-click-device PC1
+click-ui terminal:PC1
+text ping -n 100 10.9.9.9
+key Enter
+frames 5
+wait 5
+key Ctrl+C
+frames 5
+expect PC1 Control-C
+expect PC1 Ping statistics for 10.9.9.9:
+text ipconfig 192.168.1.11 255.255.255.0 192.168.1.1
+key Enter
+click-ui menu:file
+click-ui file:save_as
+click-ui dialog:file_name
+key Ctrl+A
+text {}
+click-ui dialog:ok
+quit
+",
+            saved.display()
+        ),
+    )
+    .unwrap();
+    let lab = root().join("labs/two-lans.ron");
+    let out = app(&[lab.as_os_str(), "--steps".as_ref(), steps.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the app failed ({:?}):\n{stderr}", out.status);
+    assert!(!stderr.contains("step failed"), "{stderr}");
+    // The prompt came back: the next line typed took effect.
+    let text = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("nothing saved ({e}):\n{stderr}"));
+    assert!(text.contains("ipconfig 192.168.1.11 255.255.255.0 192.168.1.1"), "{text}");
+}

@@ -163,15 +163,23 @@ fn terminal(ui: &mut egui::Ui, ws: &mut Workspace, w: &mut DeviceWindow, targets
                 }
             }
         }
-        let (enter, tab, up, down, ctrl_z) = ui.input(|i| {
+        let (enter, tab, up, down, ctrl_z, interrupt) = ui.input(|i| {
             (
                 i.key_pressed(egui::Key::Enter),
                 i.key_pressed(egui::Key::Tab),
                 i.key_pressed(egui::Key::ArrowUp),
                 i.key_pressed(egui::Key::ArrowDown),
                 i.modifiers.ctrl && i.key_pressed(egui::Key::Z),
+                // Ctrl+C at a PC's prompt, Ctrl+Shift+6 on IOS (either works on both).
+                // (egui may report Ctrl+C as a copy instead of a key.)
+                i.modifiers.ctrl
+                    && (i.key_pressed(egui::Key::C) || i.modifiers.shift && i.key_pressed(egui::Key::Num6))
+                    || i.events.iter().any(|e| matches!(e, egui::Event::Copy)),
             )
         });
+        if interrupt && (response.has_focus() || response.lost_focus()) {
+            ws.interrupt(&w.device);
+        }
         if response.has_focus() || response.lost_focus() {
             if tab {
                 if let Some(completed) = id.and_then(|id| crate::cli::complete(ws.net.device(id), &w.input)) {

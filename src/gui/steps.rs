@@ -15,11 +15,12 @@
 //!   `terminal:<device>` (see [`Targets`]);
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
-//!   Backspace, Delete, ArrowUp, ArrowDown, Ctrl+A);
+//!   Backspace, Delete, ArrowUp, ArrowDown, Ctrl+A, Ctrl+C);
 //! - `frames N`: let N frames pass.
 //!
 //! Document steps act directly: `open DEV`, `select DEV`, `type DEV LINE`,
-//! `check`, `wait SECONDS` (simulated), `lang fr|en`, `labels on|off`, and
+//! `check`, `wait SECONDS` (simulated), `expect DEV TEXT` (the device's
+//! terminal shows TEXT, else the step fails), `lang fr|en`, `labels on|off`, and
 //! `quit` (as the menu's Quit). A step that cannot be carried out is reported
 //! and makes the app exit with an error.
 
@@ -240,10 +241,12 @@ fn named_key(name: &str) -> Result<Vec<Input>, String> {
         "delete" => (Key::Delete, KeyCode::Delete),
         "arrowup" => (Key::ArrowUp, KeyCode::ArrowUp),
         "arrowdown" => (Key::ArrowDown, KeyCode::ArrowDown),
-        "ctrl+a" => {
+        "ctrl+a" | "ctrl+c" => {
             let ctrl = |state| Input::Key(Key::Control, KeyCode::ControlLeft, state);
+            let (letter, code) =
+                if name.eq_ignore_ascii_case("ctrl+a") { ("a", KeyCode::KeyA) } else { ("c", KeyCode::KeyC) };
             let mut inputs = vec![ctrl(ButtonState::Pressed)];
-            inputs.extend(press(Key::Character("a".into()), KeyCode::KeyA));
+            inputs.extend(press(Key::Character(letter.into()), code));
             inputs.push(ctrl(ButtonState::Released));
             return Ok(inputs);
         }
@@ -265,6 +268,13 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
             let secs: f64 = first.parse().map_err(|_| "wait needs seconds".to_string())?;
             ws.0.net.run_for(crate::sim::Duration::from_secs_f64(secs));
             ws.0.collect_output();
+        }
+        // A check for tests: the device's terminal shows this text.
+        "expect" => {
+            let shown = ws.0.scrollback.get(first).map(String::as_str).unwrap_or("");
+            if !shown.contains(after) {
+                return Err(format!("{first}'s terminal does not show `{after}`:\n{shown}"));
+            }
         }
         "lang" => ui.lang = if first == "fr" { i18n::Lang::Fr } else { i18n::Lang::En },
         "labels" => ui.show_labels = first != "off",
