@@ -38,6 +38,13 @@ impl Ios {
     pub(super) fn nat_sync(&mut self) {
         use crate::proto::nat::{NatSetup, Rule, Side, Target};
         let config = &self.services.nat;
+        // The usual case, after every command and every second: no NAT at all.
+        if config.rules.is_empty()
+            && self.stack.translator.is_none()
+            && self.stack.ifaces.iter().all(|i| i.aliases.is_empty())
+        {
+            return;
+        }
         let mut sides = vec![None; self.stack.ifaces.len()];
         for i in &self.ifaces {
             if let (Some(s), Some(side)) = (i.stack, i.nat) {
