@@ -6,21 +6,27 @@
 //!   allows SSH and RSA keys exist (`crypto key generate rsa`); otherwise the
 //!   port is closed and the client hears a reset ("% Connection refused by
 //!   remote host"), as on a real box. A connection takes the lowest free
-//!   line that allows its protocol.
+//!   line that allows its protocol and whose `access-class in` lets its
+//!   source in; when there is none, its SYN is answered with a reset.
 //! - **Login**, as the line says: `no login` lets the session straight in;
 //!   `login` asks for the line's password ("Password required, but none
 //!   set" closes the session when there is none; three wrong passwords end
-//!   in "% Bad passwords"); `login local` asks for a user name and its
+//!   in "% Bad passwords"; an unanswered prompt times out after 30 s and
+//!   counts as a wrong answer); `login local` asks for a user name and its
 //!   password from the `username` table ("% Login invalid"). Over SSH the
-//!   password comes in the protocol's authentication request;
+//!   password comes in the protocol's authentication request, checked
+//!   against the local users (a line password cannot open SSH);
 //!   `ip ssh authentication-retries` failures end the session, and so does
-//!   not logging in within `ip ssh time-out`.
+//!   not logging in within `ip ssh time-out`. `privilege level` on the line
+//!   (or a user's own level) sets where the session starts.
 //! - **EXEC.** Each complete line waits in the session's queue; the network
 //!   hands it to the CLI with the session's terminal swapped in (see
 //!   [`crate::device::Device::serve_vty`]), and what the CLI printed goes
 //!   back with the new prompt and a "your turn" mark (Telnet's Go Ahead).
 //! - **Idle sessions** end after the line's `exec-timeout` (10 minutes
-//!   unless set; `exec-timeout 0 0` never).
+//!   unless set; `exec-timeout 0 0` never). A session that ends takes the
+//!   remote logins it opened with it; `reload` ends them all.
+//! - **Log messages** reach a session that typed `terminal monitor`.
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
