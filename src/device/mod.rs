@@ -7,7 +7,9 @@
 //! Devices never touch the event queue: they receive frames and calls,
 //! report their next deadline ([`Device::poll_at`]), are polled when it
 //! comes, and answer through an [`Outbox`]. Nothing here calls the CLI: the
-//! CLI calls devices (and hands them what a finished lookup or fetch prints).
+//! CLI calls devices (and hands them what a finished lookup or fetch prints,
+//! and, as an [`Interpreter`], what runs the lines of a vty session). Remote
+//! logins out of a device are [`remote`]'s; into an IOS box, its vty lines'.
 
 pub mod bridge;
 pub mod dhcp_service;

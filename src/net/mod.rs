@@ -11,7 +11,9 @@
 //!
 //! Above this floor: the CLI (which types lines into devices through
 //! [`Network::act`]), labs, grading and the app. Below: `device`, `proto`,
-//! `sim`, `base`. This module never imports a floor above it.
+//! `sim`, `base`. This module never imports a floor above it: the lines
+//! remote logins type at a box's vty sessions are handed to the CLI through
+//! an [`Interpreter`] the CLI registers ([`Network::set_interpreter`]).
 
 mod trace;
 
