@@ -438,11 +438,18 @@ impl Device {
                 i.remote_line(now, owner, &text);
                 continue;
             }
-            let printed = self.on_terminal(owner, |dev| interpret(dev, ctx, &text));
-            let busy = self.busy_at(owner);
-            if let Role::Ios(i) = &mut self.role {
-                i.vty_output(now, line, &printed, !busy);
-            }
+            self.answer_vty(now, line, |dev| interpret(dev, ctx, &text));
+        }
+    }
+
+    /// Run `f` for vty `line` (a line it typed, a lookup it waited for) and
+    /// send what it printed, with the prompt unless a command still runs.
+    fn answer_vty(&mut self, now: Time, line: u8, f: impl FnOnce(&mut Device)) {
+        let owner = TerminalId::Vty(line);
+        let printed = self.on_terminal(owner, f);
+        let busy = self.busy_at(owner);
+        if let Role::Ios(i) = &mut self.role {
+            i.vty_output(now, line, &printed, !busy);
         }
     }
 
@@ -520,13 +527,7 @@ impl Device {
         } {
             match owner {
                 TerminalId::Console => waiter(&r, self, now),
-                TerminalId::Vty(line) => {
-                    let printed = self.on_terminal(owner, |dev| waiter(&r, dev, now));
-                    let busy = self.busy_at(owner);
-                    if let Role::Ios(i) = &mut self.role {
-                        i.vty_output(now, line, &printed, !busy);
-                    }
-                }
+                TerminalId::Vty(line) => self.answer_vty(now, line, |dev| waiter(&r, dev, now)),
             }
         }
         if let Some(notes) = self.stack_mut().notes.as_mut() {

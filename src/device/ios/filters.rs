@@ -120,13 +120,7 @@ impl Ios {
     /// Does vty `line`'s `access-class ... in` let a connection from `peer`
     /// to `local:port` in? (No list, or a list that does not exist: yes.)
     pub(super) fn access_class_admits(&self, now: Time, line: u8, peer: Ipv4Addr, local: Ipv4Addr, port: u16) -> bool {
-        let Some(id) = self
-            .system
-            .lines
-            .iter()
-            .find(|l| l.kind == super::LineKind::Vty && (l.first..=l.last).contains(&line))
-            .and_then(|l| l.access_class_in.clone())
-        else {
+        let Some(id) = self.vty_config(line).and_then(|l| l.access_class_in.clone()) else {
             return true;
         };
         let packet = PacketInfo {
@@ -144,13 +138,7 @@ impl Ios {
     /// Does vty `line`'s `access-class ... out` let a session on it open a
     /// connection to `dst`? (The list's addresses are the destinations.)
     pub(super) fn access_class_out_admits(&self, now: Time, line: u8, dst: Ipv4Addr) -> bool {
-        let Some(id) = self
-            .system
-            .lines
-            .iter()
-            .find(|l| l.kind == super::LineKind::Vty && (l.first..=l.last).contains(&line))
-            .and_then(|l| l.access_class_out.clone())
-        else {
+        let Some(id) = self.vty_config(line).and_then(|l| l.access_class_out.clone()) else {
             return true;
         };
         let packet = PacketInfo { src: Some(dst), dst: Some(dst), protocol: 6, ..PacketInfo::default() };

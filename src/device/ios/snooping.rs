@@ -196,25 +196,30 @@ impl Ios {
     /// Count a DHCP message on an untrusted port against `ip dhcp snooping
     /// limit rate`; too many err-disable the port.
     fn snoop_rate_exceeded(&mut self, now: Time, port: usize) -> bool {
-        let second = now.nanos() / 1_000_000_000;
         let Some(i) = self.port_iface_mut(port) else { return false };
         let Some(limit) = i.snoop_rate else { return false };
-        if i.snoop_seen.0 != second {
-            i.snoop_seen = (second, 0);
-        }
-        i.snoop_seen.1 += 1;
-        if i.snoop_seen.1 <= limit || i.err_disabled {
+        let count = per_second(&mut i.snoop_seen, now);
+        if count <= limit || i.err_disabled {
             return i.err_disabled;
         }
-        let count = i.snoop_seen.1;
+        self.err_disable(now, port, "dhcp-rate-limit", |short| {
+            format!("%DHCP_SNOOPING-4-DHCP_SNOOPING_ERRDISABLE_WARNING: DHCP Snooping received {count} DHCP packets on interface {short}")
+        });
+        true
+    }
+
+    /// Err-disable a port for `cause`, logging `warning` (given the port's
+    /// short name) then IOS's `%PM-4-ERR_DISABLE`.
+    fn err_disable(&mut self, now: Time, port: usize, cause: &'static str, warning: impl FnOnce(&str) -> String) {
+        let Some(i) = self.port_iface_mut(port) else { return };
         let short = i.name.short();
         i.err_disabled = true;
-        i.err_disabled_at = Some((now, "dhcp-rate-limit"));
+        i.err_disabled_at = Some((now, cause));
         self.err_disabled_now.push(port);
         self.pending_log.push_str(&format!(
-            "\n%DHCP_SNOOPING-4-DHCP_SNOOPING_ERRDISABLE_WARNING: DHCP Snooping received {count} DHCP packets on interface {short}\n%PM-4-ERR_DISABLE: dhcp-rate-limit error detected on {short}, putting {short} in err-disable state\n"
+            "\n{}\n%PM-4-ERR_DISABLE: {cause} error detected on {short}, putting {short} in err-disable state\n",
+            warning(&short)
         ));
-        true
     }
 
     /// Dynamic ARP inspection of one ARP message on an untrusted port.
@@ -224,21 +229,11 @@ impl Ios {
             return Some(frame);
         }
         // The rate limit: 15 a second unless set otherwise.
-        let second = now.nanos() / 1_000_000_000;
-        if i.arp_seen.0 != second {
-            i.arp_seen = (second, 0);
-        }
-        i.arp_seen.1 += 1;
-        let limit = i.arp_rate.unwrap_or(ARP_RATE);
-        if i.arp_seen.1 > limit && !i.err_disabled {
-            let short = i.name.short();
-            let count = i.arp_seen.1;
-            i.err_disabled = true;
-            i.err_disabled_at = Some((now, "arp-inspection"));
-            self.err_disabled_now.push(port);
-            self.pending_log.push_str(&format!(
-                "\n%SW_DAI-4-PACKET_RATE_EXCEEDED: {count} packets received in 1000 milliseconds on {short}.\n%PM-4-ERR_DISABLE: arp-inspection error detected on {short}, putting {short} in err-disable state\n"
-            ));
+        let count = per_second(&mut i.arp_seen, now);
+        if count > i.arp_rate.unwrap_or(ARP_RATE) && !i.err_disabled {
+            self.err_disable(now, port, "arp-inspection", |short| {
+                format!("%SW_DAI-4-PACKET_RATE_EXCEEDED: {count} packets received in 1000 milliseconds on {short}.")
+            });
             return None;
         }
         let payload = &frame[l3..];
@@ -280,6 +275,17 @@ impl Ios {
     pub fn snooping_bindings(&self, now: Time) -> Vec<&SnoopBinding> {
         self.switching.snooping.bindings.iter().filter(|b| b.expires > now).collect()
     }
+}
+
+/// Count one message in the current second of a port's `(second, count)`;
+/// returns the count so far this second.
+fn per_second(seen: &mut (u64, u32), now: Time) -> u32 {
+    let second = now.nanos() / 1_000_000_000;
+    if seen.0 != second {
+        *seen = (second, 0);
+    }
+    seen.1 += 1;
+    seen.1
 }
 
 /// A message type as the snooping log names it.

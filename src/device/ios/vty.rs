@@ -140,10 +140,14 @@ impl Ios {
     /// Would a connection from `peer` to `local:port` get a vty line: a free
     /// one that allows the protocol and whose `access-class in` lets it in?
     pub(super) fn vty_would_take(&self, now: Time, port: u16, peer: Ipv4Addr, local: Ipv4Addr) -> bool {
+        self.free_vty_line(port).is_some_and(|line| self.access_class_admits(now, line, peer, local, port))
+    }
+
+    /// The lowest vty line free for a connection to `port` (one whose
+    /// `transport input` allows Telnet or SSH, as the port says).
+    fn free_vty_line(&self, port: u16) -> Option<u8> {
         let protocol = if port == ssh::PORT { "ssh" } else { "telnet" };
-        let busy: Vec<u8> = self.vty.sessions.iter().map(|s| s.line).collect();
-        let free = self.vty_lines_allowing(protocol).find(|l| !busy.contains(l));
-        free.is_some_and(|line| self.access_class_admits(now, line, peer, local, port))
+        self.vty_lines_allowing(protocol).find(|l| !self.vty.sessions.iter().any(|s| s.line == *l))
     }
 
     /// The vty line numbers whose `transport input` allows `protocol`.
@@ -157,7 +161,7 @@ impl Ios {
         })
     }
 
-    fn vty_config(&self, line: u8) -> Option<&super::LineConfig> {
+    pub(super) fn vty_config(&self, line: u8) -> Option<&super::LineConfig> {
         self.system.lines.iter().find(|l| l.kind == LineKind::Vty && (l.first..=l.last).contains(&line))
     }
 
@@ -192,9 +196,7 @@ impl Ios {
     }
 
     fn vty_accept(&mut self, now: Time, conn: ConnId, port: u16) {
-        let protocol = if port == ssh::PORT { "ssh" } else { "telnet" };
-        let busy: Vec<u8> = self.vty.sessions.iter().map(|s| s.line).collect();
-        let free = self.vty_lines_allowing(protocol).find(|l| !busy.contains(l));
+        let free = self.free_vty_line(port);
         let (Some(line), Some(peer)) = (free, self.tcp.conn(conn).map(|c| c.remote.0)) else {
             // Every line was taken between the SYN and the handshake's end.
             self.tcp.abort(conn);
