@@ -303,3 +303,34 @@ show running-config
         assert!(config.contains(line), "{line:?} missing:\n{config}");
     }
 }
+
+/// A switch's settings of the same kind (the internal VLAN policy, loop
+/// guard, trunk encapsulation, port-security aging, more errdisable
+/// recovery causes) are stored and shown too.
+#[test]
+fn switch_settings_without_a_modelled_effect_are_stored_and_shown() {
+    let t = run("@S1
+enable
+configure terminal
+vlan internal allocation policy ascending
+spanning-tree loopguard default
+errdisable recovery cause bpduguard
+errdisable recovery cause dhcp-rate-limit
+errdisable recovery interval 60
+interface f0/2
+ switchport trunk encapsulation dot1q
+ switchport port-security aging time 10
+end
+show running-config
+");
+    let config = section(&t, "S1#show running-config");
+    for line in [
+        "vlan internal allocation policy ascending\n",
+        "spanning-tree loopguard default\n",
+        "errdisable recovery cause bpduguard\nerrdisable recovery cause dhcp-rate-limit\nerrdisable recovery interval 60\n",
+        " switchport trunk encapsulation dot1q\n",
+        " switchport port-security aging time 10\n",
+    ] {
+        assert!(config.contains(line), "{line:?} missing:\n{config}");
+    }
+}

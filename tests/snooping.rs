@@ -83,3 +83,17 @@ fn a_port_over_its_dhcp_rate_is_err_disabled() {
     );
     assert!(section(&t, "S1#show interfaces status").contains("err-disabled"), "{t}");
 }
+
+#[test]
+fn errdisable_recovery_brings_a_rate_limited_port_back() {
+    let mut net = lab();
+    let t = transcript(
+        &mut net,
+        &format!("{SNOOPING}@S1\nconfigure terminal\nno ip dhcp snooping information option\nerrdisable recovery cause dhcp-rate-limit\nerrdisable recovery interval 30\ninterface f0/1\n ip dhcp snooping limit rate 1\nend\n@PC1\nipconfig /dhcp\nipconfig /release\nipconfig /renew\n@S1\nshow interfaces status | include Fa0/1 \n@wait 31\nshow interfaces status | include Fa0/1 \n"),
+    );
+    // Err-disabled, then up again 30 s later (while PC1 still looks for a server).
+    let after = section(&t, "%PM-4-ERR_DISABLE: dhcp-rate-limit error detected on Fa0/1");
+    assert!(after.contains("Interface FastEthernet0/1, changed state to up"), "back after the interval: {t}");
+    let shown = section(&t, "S1#show interfaces status");
+    assert!(shown.lines().nth(1).unwrap_or("").starts_with("Fa0/1                        connected"), "{t}");
+}

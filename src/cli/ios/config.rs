@@ -162,9 +162,9 @@ pub fn global() -> Tree {
             )
             .plain(crypto_rsa)]),
         ])])])]),
-        kw("version", "Version").hidden().sub(vec![arg(Arg::Word, "").run(noop)]),
-        kw("boot-start-marker", "").hidden().run(noop),
-        kw("boot-end-marker", "").hidden().run(noop),
+        kw("version", "Version").hidden().sub(vec![arg(Arg::Word, "").run(version_line)]),
+        kw("boot-start-marker", "").hidden().run(boot_markers),
+        kw("boot-end-marker", "").hidden().run(boot_markers),
         kw("end", "Exit from configure mode").plain(end),
         kw("exit", "Exit from configure mode").plain(exit),
     ]
@@ -176,7 +176,16 @@ pub fn global() -> Tree {
     .collect()
 }
 
-pub(super) fn noop(_: &mut Cx) {}
+/// `version 15.4` in a saved configuration: IOS reads it and keeps its own
+/// version, which its running-config shows (here the model's).
+fn version_line(_: &mut Cx) {}
+
+/// `boot-start-marker` / `boot-end-marker` (around `boot system` lines, which
+/// this model has none of): kept, and shown, as a router's configuration has them.
+fn boot_markers(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().system.settings.boot_markers = on;
+}
 
 /// A global setting IOS stores and shows (see `System::settings`), by the
 /// keyword that names it.

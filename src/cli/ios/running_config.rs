@@ -52,6 +52,11 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     bang(&mut out);
     out.push(format!("hostname {}", ios.system.hostname));
     bang(&mut out);
+    if settings.boot_markers {
+        out.push("boot-start-marker".into());
+        out.push("boot-end-marker".into());
+        bang(&mut out);
+    }
     if let Some(s) = &ios.system.enable_secret {
         out.push(format!("enable secret {}", secret_text(s)));
     }
@@ -112,13 +117,18 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     }
     bang(&mut out);
     if ios.model.is_switch() {
-        if let Some(interval) = ios.switching.errdisable_recovery {
-            out.push("errdisable recovery cause psecure-violation".into());
-            if interval != 300 {
-                out.push(format!("errdisable recovery interval {interval}"));
-            }
+        let sw = &ios.switching;
+        out.extend(sw.errdisable_causes.iter().map(|c| format!("errdisable recovery cause {c}")));
+        if sw.errdisable_interval != 300 {
+            out.push(format!("errdisable recovery interval {}", sw.errdisable_interval));
         }
         out.extend(super::switching::stp_lines(&ios.switching.stp));
+        if ios.switching.loopguard_default {
+            out.push("spanning-tree loopguard default".into());
+        }
+        if let Some(p) = ios.switching.internal_vlan_policy {
+            out.push(format!("vlan internal allocation policy {p}"));
+        }
         bang(&mut out);
         for (id, name) in ios.switching.vlans.iter().filter(|(id, _)| **id != 1) {
             out.push(format!("vlan {id}"));
@@ -146,7 +156,13 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         if i.switchport.is_none() && ios.model == Model::L3Switch && i.port.is_some() {
             out.push(" no switchport".into());
         }
+        if i.trunk_dot1q {
+            out.push(" switchport trunk encapsulation dot1q".into());
+        }
         out.extend(l2_head);
+        if let Some(m) = i.psecure_aging {
+            out.push(format!(" switchport port-security aging time {m}"));
+        }
         if let Some(s) = i.stack {
             let ip = &ios.stack.ifaces[s];
             // IOS lists the secondaries before the primary.

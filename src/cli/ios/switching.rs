@@ -24,8 +24,8 @@ pub fn global() -> Tree {
                 "internal VLAN allocation policy",
             )
             .sub(vec![
-                kw("ascending", "ascending allocation").run(super::config::noop),
-                kw("descending", "descending allocation").run(super::config::noop),
+                kw("ascending", "ascending allocation").run(internal_vlan_policy),
+                kw("descending", "descending allocation").run(internal_vlan_policy),
             ])])]),
         ]),
         kw("spanning-tree", "Spanning Tree Subsystem").when(switch).sub(vec![
@@ -56,12 +56,12 @@ pub fn global() -> Tree {
             ]),
             kw("loopguard", "Spanning tree loopguard options")
                 .hidden()
-                .sub(vec![kw("default", "").run(super::config::noop)]),
+                .sub(vec![kw("default", "").run(loopguard_default)]),
             kw("extend", "Spanning Tree 802.1t extensions").sub(vec![kw(
                 "system-id",
                 "Extend system-id into priority portion of the bridge id (PVST & Rapid PVST only)",
             )
-            .run(super::config::noop)]),
+            .run(extend_system_id)]),
         ]),
     ]
 }
@@ -70,26 +70,34 @@ pub fn global() -> Tree {
 pub fn errdisable() -> super::super::tree::Node<super::Handler> {
     kw("errdisable", "Error disable").when(switch).sub(vec![kw("recovery", "Error disable recovery").sub(vec![
         kw("cause", "Enable error disable recovery for application").sub(vec![
+            kw("arp-inspection", "Enable timer to recover from arp inspection error disable state")
+                .run(errdisable_recovery),
+            kw("bpduguard", "Enable timer to recover from BPDU Guard error").run(errdisable_recovery),
+            kw("dhcp-rate-limit", "Enable timer to recover from dhcp-rate-limit error").run(errdisable_recovery),
             kw("psecure-violation", "Enable timer to recover from psecure violation error").run(errdisable_recovery),
-            kw("bpduguard", "Enable timer to recover from BPDU Guard error").run(super::config::noop),
         ]),
         kw("interval", "Error disable recovery timer value")
             .sub(vec![arg(Arg::Num(30, 86400), "timer-interval(sec)").run(errdisable_interval)]),
     ])])
 }
 
+/// The causes `errdisable recovery cause` knows, in the order IOS lists them.
+const RECOVERY_CAUSES: [&str; 4] = ["arp-inspection", "bpduguard", "dhcp-rate-limit", "psecure-violation"];
+
 fn errdisable_recovery(cx: &mut Cx) {
+    let Some(cause) = RECOVERY_CAUSES.into_iter().find(|c| cx.has(c)) else { return };
     let on = !cx.negated;
-    let ios = cx.ios();
-    ios.switching.errdisable_recovery = if on { Some(ios.switching.errdisable_recovery.unwrap_or(300)) } else { None };
+    let causes = &mut cx.ios().switching.errdisable_causes;
+    causes.retain(|c| *c != cause);
+    if on {
+        causes.push(cause);
+        causes.sort_by_key(|c| RECOVERY_CAUSES.iter().position(|k| k == c));
+    }
 }
 
 fn errdisable_interval(cx: &mut Cx) {
     let n = if cx.negated { 300 } else { cx.num(0).unwrap_or(300) };
-    let ios = cx.ios();
-    if ios.switching.errdisable_recovery.is_some() {
-        ios.switching.errdisable_recovery = Some(n);
-    }
+    cx.ios().switching.errdisable_interval = n;
 }
 
 pub fn vlan_mode() -> Tree {
@@ -159,7 +167,7 @@ pub fn interface() -> Tree {
                     "dot1q",
                     "Interface uses only 802.1q trunking encapsulation when trunking",
                 )
-                .run(super::config::noop)]),
+                .run(trunk_encapsulation)]),
             ]),
             kw("nonegotiate", "Device will not engage in negotiation protocol on this interface").run(nonegotiate),
             kw("port-security", "Security related command").run(port_security).sub(vec![
@@ -182,7 +190,8 @@ pub fn interface() -> Tree {
                     arg(Arg::Word, "48 bit mac address").run(port_security),
                 ]),
                 kw("aging", "Port-security aging commands").sub(vec![kw("time", "Port-security aging time")
-                    .sub(vec![arg(Arg::Num(1, 1440), "Aging time in minutes").run(super::config::noop)])]),
+                    .no(psecure_aging)
+                    .sub(vec![arg(Arg::Num(1, 1440), "Aging time in minutes").run(psecure_aging)])]),
             ]),
         ]),
         kw("spanning-tree", "Spanning Tree Subsystem").when(switch).sub(vec![
@@ -318,6 +327,49 @@ fn stp_priority(cx: &mut Cx) {
         }
     }
     stp.priorities.sort();
+}
+
+/// `vlan internal allocation policy ascending|descending`: kept and shown
+/// (this model allocates no internal VLANs).
+fn internal_vlan_policy(cx: &mut Cx) {
+    let policy = if cx.negated {
+        None
+    } else if cx.has("descending") {
+        Some("descending")
+    } else {
+        Some("ascending")
+    };
+    cx.ios().switching.internal_vlan_policy = policy;
+}
+
+/// `spanning-tree loopguard default`: kept and shown.
+fn loopguard_default(cx: &mut Cx) {
+    let on = !cx.negated;
+    cx.ios().switching.loopguard_default = on;
+}
+
+/// `spanning-tree extend system-id`: always on here, as on a 2960 (whose
+/// bridge IDs carry the VLAN), and always shown.
+fn extend_system_id(_: &mut Cx) {}
+
+/// `switchport trunk encapsulation dot1q` (the only one there is): kept and shown.
+fn trunk_encapsulation(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in super::config::selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.trunk_dot1q = on;
+        }
+    }
+}
+
+/// `switchport port-security aging time MINUTES`: kept and shown.
+fn psecure_aging(cx: &mut Cx) {
+    let minutes = if cx.negated { None } else { cx.num(0) };
+    for name in super::config::selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.psecure_aging = minutes;
+        }
+    }
 }
 
 fn stp_defaults(cx: &mut Cx) {

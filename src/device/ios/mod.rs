@@ -90,6 +90,9 @@ pub struct IosIface {
     pub no_unreachables: bool,
     pub no_negotiation: bool,
     pub no_mdix: bool,
+    /// `switchport trunk encapsulation dot1q`, `switchport port-security aging time N` (kept and shown).
+    pub trunk_dot1q: bool,
+    pub psecure_aging: Option<u32>,
     /// Shut down by a protection (BPDU guard, port security) until `shutdown` / `no shutdown`.
     pub err_disabled: bool,
     /// CDP on this interface (`no cdp enable` turns it off).
@@ -163,6 +166,8 @@ impl IosIface {
             no_unreachables: false,
             no_negotiation: false,
             no_mdix: false,
+            trunk_dot1q: false,
+            psecure_aging: None,
             cdp_enable: true,
             dtp_heard: None,
             dtp_said: None,
@@ -631,7 +636,7 @@ impl Ios {
         if crate::proto::ethernet::parse(&frame)
             .is_some_and(|e| e.dst_addr == crate::proto::stp::IEEE_DST || e.dst_addr == crate::proto::stp::PVST_DST)
         {
-            if let Some(log) = self.bpdu_guard(port) {
+            if let Some(log) = self.bpdu_guard(now, port) {
                 self.pending_log.push_str(&log);
                 return;
             }
@@ -734,16 +739,16 @@ impl Ios {
         let Some(bridge) = self.bridge.as_mut() else { return log };
         let bpdus = bridge.run_stp(now, ports, &self.switching.stp, &edges);
         self.pending_l2.extend(bpdus);
-        // errdisable recovery: bring a port back after the interval.
-        if let Some(interval) = self.switching.errdisable_recovery {
+        // errdisable recovery: bring a port back after the interval, for the causes set.
+        if !self.switching.errdisable_causes.is_empty() {
+            let interval = crate::sim::Duration::from_secs(u64::from(self.switching.errdisable_interval));
             for i in self.ifaces.iter_mut().filter(|i| i.err_disabled) {
-                if let (Some((at, "psecure-violation")), Some(p)) = (i.err_disabled_at, i.port) {
-                    if now.since(at) >= crate::sim::Duration::from_secs(u64::from(interval)) {
-                        i.err_disabled = false;
-                        i.err_disabled_at = None;
-                        i.secure_learned.clear();
-                        self.err_disabled_now.push(p);
-                    }
+                let Some(((at, cause), p)) = i.err_disabled_at.zip(i.port) else { continue };
+                if self.switching.errdisable_causes.contains(&cause) && now.since(at) >= interval {
+                    i.err_disabled = false;
+                    i.err_disabled_at = None;
+                    i.secure_learned.clear();
+                    self.err_disabled_now.push(p);
                 }
             }
         }

@@ -57,7 +57,7 @@ impl Ios {
     }
 
     /// A BPDU arrived on an edge port with BPDU guard: err-disable the port.
-    pub(super) fn bpdu_guard(&mut self, port: usize) -> Option<String> {
+    pub(super) fn bpdu_guard(&mut self, now: Time, port: usize) -> Option<String> {
         let default_guard = self.switching.stp.bpduguard_default;
         let i = self.port_iface_mut(port)?;
         let sp = i.switchport.as_ref()?;
@@ -67,7 +67,7 @@ impl Ios {
             return None;
         }
         i.err_disabled = true;
-        i.err_disabled_at = None;
+        i.err_disabled_at = Some((now, "bpduguard"));
         let short = i.name.short();
         self.err_disabled_now.push(port);
         Some(format!(

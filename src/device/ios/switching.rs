@@ -15,8 +15,14 @@ pub struct Switching {
     pub stp: StpConfig,
     /// EtherChannel members by port: what each has heard and whether it is bundled.
     pub channels: BTreeMap<usize, Member>,
-    /// `errdisable recovery cause psecure-violation`: the recovery interval in seconds.
-    pub errdisable_recovery: Option<u32>,
+    /// `errdisable recovery cause ...`: the causes a port recovers from, and
+    /// `errdisable recovery interval` (300 s unless set).
+    pub errdisable_causes: Vec<&'static str>,
+    pub errdisable_interval: u32,
+    /// `vlan internal allocation policy`, when set.
+    pub internal_vlan_policy: Option<&'static str>,
+    /// `spanning-tree loopguard default`.
+    pub loopguard_default: bool,
     /// DHCP snooping and dynamic ARP inspection.
     pub snooping: super::snooping::Snooping,
 }
@@ -27,7 +33,10 @@ impl Switching {
             vlans: if model.is_switch() { BTreeMap::from([(1, None)]) } else { BTreeMap::new() },
             stp: StpConfig::default(),
             channels: BTreeMap::new(),
-            errdisable_recovery: None,
+            errdisable_causes: Vec::new(),
+            errdisable_interval: 300,
+            internal_vlan_policy: None,
+            loopguard_default: false,
             snooping: Default::default(),
         }
     }

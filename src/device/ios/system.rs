@@ -124,6 +124,8 @@ pub struct Settings {
     pub pad: Option<bool>,
     /// `no aaa new-model` typed.
     pub no_aaa: bool,
+    /// `boot-start-marker` / `boot-end-marker` read from a configuration.
+    pub boot_markers: bool,
 }
 
 impl Default for Settings {
@@ -137,6 +139,7 @@ impl Default for Settings {
             timestamps: Vec::new(),
             pad: None,
             no_aaa: false,
+            boot_markers: false,
         }
     }
 }
