@@ -285,7 +285,7 @@ fn a_banner_cannot_carry_configuration_and_a_device_cannot_ping_itself() {
     let saved = wirelab::lab::to_ron(&wirelab::lab::to_lab(&parsed, &net));
     let submission = wirelab::lab::parse(&saved, "gamed.ron").unwrap();
     let report = wirelab::grade::grade_lab(&parsed, &submission, "gamed", &wirelab::grade::GradeLimits::default());
-    let text = wirelab::grade::text(&[report.clone()]);
+    let text = wirelab::grade::text(std::slice::from_ref(&report));
     assert_eq!(report.points, 0, "a gamed submission scores:\n{text}");
     assert!(text.contains("192.168.10.1 is PC1's own address"), "{text}");
 }
@@ -312,7 +312,7 @@ fn a_ping_bomb_ends_within_the_command_budget() {
     let parsed = wirelab::lab::parse(lab, "bomb.ron").unwrap();
     let started = std::time::Instant::now();
     let report = wirelab::grade::grade_lab(&parsed, &parsed, "bomb", &wirelab::grade::GradeLimits::default());
-    assert_eq!(report.points, 2, "{}", wirelab::grade::text(&[report.clone()]));
+    assert_eq!(report.points, 2, "{}", wirelab::grade::text(std::slice::from_ref(&report)));
     assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
 }
 
