@@ -3,8 +3,9 @@
 //! FastEthernet0/2", "dropped ICMP 10.0.0.1 -> 10.0.3.3: no route to
 //! 10.0.3.3"). Ports and interfaces are named as the device names them.
 
-use crate::proto::decision::{Decision, DhcpStep, Flow, L2Drop, LoginEnd, LoginStep, RouteChange};
+use crate::proto::decision::{Decision, DhcpStep, Flow, L2Drop, LoginEnd, LoginStep, RouteChange, V6Step};
 use crate::proto::icmp::ErrorKind;
+use crate::proto::ip6_stack::Drop6;
 use crate::proto::ip_stack::{Drop, Stage};
 
 use super::Device;
@@ -117,6 +118,31 @@ impl Device {
                             LoginEnd::LoggedOut => "the user logged out",
                         };
                         format!("vty {line} closed the {via} session from {peer}: {why}")
+                    }
+                }
+            }
+            Decision::Ipv6 { step, addr, iface } => {
+                let on = self.ip_iface_name(iface);
+                match step {
+                    V6Step::Solicited => format!("asked who has {addr} on {on} (IPv6 neighbour solicitation)"),
+                    V6Step::Advertised => format!("told {addr} its link-layer address on {on} (neighbour advertisement)"),
+                    V6Step::RouterAdvertised if addr.is_unspecified() => {
+                        format!("advertised itself as an IPv6 router on {on}, with no prefix")
+                    }
+                    V6Step::RouterAdvertised => format!("advertised itself as an IPv6 router on {on}, prefix {addr}/64"),
+                    V6Step::Autoconfigured => format!("built the address {addr} from the router's prefix on {on} (SLAAC)"),
+                    V6Step::Duplicate => format!("another node already uses {addr} on {on}: the address is not used"),
+                    V6Step::Routed { next_hop: Some(nh) } => format!("routed a packet for {addr} out {on} via {nh}"),
+                    V6Step::Routed { next_hop: None } => format!("routed a packet for {addr} out {on} (directly connected)"),
+                    V6Step::Dropped(why) => {
+                        let why = match why {
+                            Drop6::NoRoute => "no IPv6 route to it",
+                            Drop6::HopLimit => "its hop limit ran out",
+                            Drop6::Unresolved => "the neighbour never answered its solicitations",
+                            Drop6::IfaceDown => "the exit interface is down",
+                            Drop6::LinkLocalNotRouted => "link-local addresses are never routed",
+                        };
+                        format!("dropped a packet for {addr}: {why}")
                     }
                 }
             }

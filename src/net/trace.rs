@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::Network;
-use crate::proto::decision::Decision;
+use crate::proto::decision::{Decision, V6Step};
 use crate::proto::dissect::{self, LinkType};
 use crate::sim::{Framing, LinkDrop, What};
 
@@ -76,6 +76,8 @@ fn decision_protocol(d: &Decision) -> Option<&'static str> {
         Decision::Dhcp { .. } => Some("DHCP"),
         Decision::Login { ssh: true, .. } => Some("SSH"),
         Decision::Login { ssh: false, .. } => Some("Telnet"),
+        Decision::Ipv6 { step: V6Step::Routed { .. } | V6Step::Dropped(_), .. } => Some("IPv6"),
+        Decision::Ipv6 { .. } => Some("ICMPv6"),
     }
 }
 

@@ -10,9 +10,10 @@
 //! them into names (`GigabitEthernet0/0/1`) and sentences a student reads.
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::icmp::ErrorKind;
+use super::ip6_stack::Drop6;
 use super::ip_stack::Drop;
 use super::rib::Prefix;
 
@@ -78,6 +79,27 @@ pub enum Decision {
     Dhcp { step: DhcpStep, addr: Ipv4Addr, iface: usize },
     /// A vty line took a step about a remote login (`ssh`: SSH, else Telnet).
     Login { peer: Ipv4Addr, ssh: bool, step: LoginStep },
+    /// The IPv6 stack took a step about an address on an interface.
+    Ipv6 { step: V6Step, addr: Ipv6Addr, iface: usize },
+}
+
+/// What the IPv6 stack did about an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum V6Step {
+    /// Asked who has the address (a neighbour solicitation).
+    Solicited,
+    /// Answered a solicitation from the address with its own link-layer address.
+    Advertised,
+    /// Advertised itself as a router, with this prefix (`::` for none).
+    RouterAdvertised,
+    /// Built this address from a router's prefix (SLAAC).
+    Autoconfigured,
+    /// Another node answered for this address: it is not used.
+    Duplicate,
+    /// Forwarded a packet for this destination, through the next hop.
+    Routed { next_hop: Option<Ipv6Addr> },
+    /// Dropped a packet for this destination.
+    Dropped(Drop6),
 }
 
 /// What a vty line did about a remote login.

@@ -19,6 +19,8 @@
 //!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort 1985 ─ HSRP, 520 ─ RIP (others: Data)
 //!                │                         ├ IpProtocol 89 ─ OSPF
 //!                │                         └ any other ─ Data
+//!                ├ EtherType 0x86dd ─ IPv6 ┬ IpProtocol 58 ─ ICMPv6 (NDP included)
+//!                │                         └ IpProtocol 17 ─ UDP ...
 //!                ├ EtherType 0x0806 ─ ARP
 //!                ├ EtherType 0x8100 ─ 802.1Q ─ (type or length again, as after Ethernet)
 //!                ├ EtherType 0x8809 ─ LACP
@@ -50,7 +52,9 @@ use std::net::Ipv4Addr;
 use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
-use super::{arp, cdp, dot1q, dtp, ethernet, hdlc, hsrp, icmp, ipv4, lacp, lldp, ospf, pagp, rip, stp, udp, Mac};
+use super::{
+    arp, cdp, dot1q, dtp, ethernet, hdlc, hsrp, icmp, icmpv6, ipv4, ipv6, lacp, lldp, ospf, pagp, rip, stp, udp, Mac,
+};
 
 /// A field's bytes, relative to the start of its protocol's header.
 pub type Field = Range<usize>;
@@ -174,6 +178,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Link(LinkType::CiscoHdlc), hdlc::dissect),
     (Key::EtherType(0x0800), ipv4::dissect),
     (Key::EtherType(0x0806), arp::dissect),
+    (Key::EtherType(0x86dd), ipv6::dissect),
     (Key::EtherType(dot1q::TPID), dot1q::dissect),
     (Key::EtherType(lacp::ETHERTYPE), lacp::dissect),
     (Key::EtherType(lldp::ETHERTYPE), lldp::dissect),
@@ -185,6 +190,7 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Snap { oui: CISCO_OUI, pid: cdp::PID }, cdp::dissect),
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
+    (Key::IpProtocol(58), icmpv6::dissect),
     (Key::IpProtocol(ospf::packet::PROTOCOL), ospf::packet::dissect),
     (Key::UdpPort(hsrp::PORT), hsrp::dissect),
     (Key::UdpPort(rip::packet::PORT), rip::packet::dissect),

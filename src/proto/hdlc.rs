@@ -23,6 +23,7 @@ pub const ADDRESS_BROADCAST: u8 = ADDRESS_UNICAST | BROADCAST_BIT;
 const BROADCAST_BIT: u8 = 0x80;
 pub const HEADER_LEN: usize = field::PAYLOAD.start;
 pub const PROTOCOL_IPV4: u16 = 0x0800;
+pub const PROTOCOL_IPV6: u16 = 0x86dd;
 
 /// A Cisco HDLC header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +53,13 @@ impl Header {
 
 /// Wrap an IPv4 packet in a Cisco HDLC frame.
 pub fn encapsulate_ipv4(packet: &[u8]) -> Vec<u8> {
+    encapsulate(PROTOCOL_IPV4, packet)
+}
+
+/// Wrap a packet of a protocol (an EtherType) in a Cisco HDLC frame.
+pub fn encapsulate(protocol: u16, packet: &[u8]) -> Vec<u8> {
     let mut f = vec![0u8; HEADER_LEN + packet.len()];
-    Header { address: ADDRESS_UNICAST, control: 0, protocol: PROTOCOL_IPV4 }.emit(&mut f);
+    Header { address: ADDRESS_UNICAST, control: 0, protocol }.emit(&mut f);
     f[field::PAYLOAD].copy_from_slice(packet);
     f
 }

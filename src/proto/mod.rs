@@ -3,7 +3,7 @@
 //! format, else through the file's own `mod field` table of byte ranges), its
 //! dissector for the inspector and the trace ([`dissect`]), and its state
 //! machine, which takes the time as an argument and leaves what it sends in
-//! queues. [`ip_stack`] is the IPv4 path, in named stages that filters,
+//! queues. [`ip_stack`] is the IPv4 path and [`ip6_stack`] the IPv6 one beside it, in named stages that filters,
 //! translators and services hook into; [`decision`] is the vocabulary the
 //! pieces report to the trace in.
 //!
@@ -26,12 +26,16 @@ pub mod hdlc;
 pub mod hsrp;
 pub mod http;
 pub mod icmp;
+pub mod icmpv6;
+pub mod ip6_stack;
 pub mod ip_stack;
 pub mod ipv4;
+pub mod ipv6;
 pub mod lacp;
 pub mod lldp;
 pub mod mac_table;
 pub mod nat;
+pub mod ndp;
 pub mod ospf;
 pub mod pagp;
 pub mod probe;

@@ -36,6 +36,27 @@ pub fn emit(buf: &mut [u8], src: Ipv4Addr, dst: Ipv4Addr, src_port: u16, dst_por
     );
 }
 
+/// Write a UDP datagram over either IP version (IPv6 needs its pseudo-header too).
+pub fn emit_any(
+    buf: &mut [u8],
+    src: std::net::IpAddr,
+    dst: std::net::IpAddr,
+    src_port: u16,
+    dst_port: u16,
+    data: &[u8],
+) {
+    let repr = UdpRepr { src_port, dst_port };
+    let mut p = UdpPacket::new_unchecked(buf);
+    repr.emit(
+        &mut p,
+        &src.into(),
+        &dst.into(),
+        data.len(),
+        |payload| payload.copy_from_slice(data),
+        &Default::default(),
+    );
+}
+
 /// Source and destination ports of a datagram (or of the first 8 bytes of one,
 /// as quoted in an ICMP error).
 pub fn ports(bytes: &[u8]) -> Option<(u16, u16)> {
