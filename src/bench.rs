@@ -67,7 +67,7 @@ pub fn chain(routers: usize, propagation: Duration, interval: Duration, count: u
     let a = net.find("A").expect("A exists");
     let b_ip: Ipv4Addr = format!("10.{}.{}.2", routers / 256, routers % 256).parse().expect("valid address");
     let spec = Spec {
-        dst: b_ip,
+        dst: b_ip.into(),
         kind: Kind::Echo,
         count,
         size: 64,
@@ -116,7 +116,7 @@ pub fn lan(hosts: usize, pings: u32) -> Network {
     for h in 0..hosts {
         let id = net.find(&format!("PC{h}")).expect("host exists");
         let spec = Spec {
-            dst: Ipv4Addr::new(10, 0, 0, 1),
+            dst: Ipv4Addr::new(10, 0, 0, 1).into(),
             kind: Kind::Echo,
             count: pings,
             size: 32,

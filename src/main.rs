@@ -488,7 +488,7 @@ fn bench(which: BenchKind) -> ExitCode {
                 net.start_probe(
                     h,
                     wirelab::proto::probe::Spec {
-                        dst,
+                        dst: dst.into(),
                         kind: wirelab::proto::probe::Kind::Echo,
                         count: 1,
                         size: 32,

@@ -1,7 +1,9 @@
 //! The command prompt of a host (`C:\>`): ipconfig, ping, tracert, arp, in
 //! the wording Windows uses.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::proto::ip6_stack::AddrState;
 
 use super::{Rejection, Response};
 use crate::cli::clock::Civil;
@@ -32,6 +34,8 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     let args = &words[1..];
     match cmd.to_ascii_lowercase().as_str() {
         "ipconfig" => ipconfig(dev, ctx, args),
+        "ipv6config" => ipv6config(dev, args),
+        "netsh" if args.first().is_some_and(|a| a.eq_ignore_ascii_case("interface")) => netsh_interface(dev, ctx, args),
         "ping" => ping(dev, ctx, args),
         "tracert" => tracert(dev, ctx, args),
         "arp" => arp(dev, ctx, args),
@@ -159,14 +163,7 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
         None => ("0.0.0.0".into(), "0.0.0.0".into()),
     };
     let gw = h.gateway.map_or("0.0.0.0".to_string(), |g| g.to_string());
-    let b = mac.0;
-    let link_local = format!(
-        "FE80::{:X}:{:X}FF:FE{:X}:{:X}",
-        (u16::from(b[0] ^ 2) << 8) | u16::from(b[1]),
-        b[2],
-        b[3],
-        (u16::from(b[4]) << 8) | u16::from(b[5])
-    );
+    let (link_local, ipv6_addr, ipv6_gw) = ipv6_settings(h);
     let suffix = h.dns_suffix.clone().unwrap_or_default();
     // An APIPA address is labelled as Windows labels it.
     let ipv4_label = match h.addressing {
@@ -183,7 +180,7 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
             if h.dhcp_enabled() { "Yes" } else { "No" }
         ));
         out.push_str(&format!(
-            "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"
+            "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: {ipv6_addr}\n"
         ));
         out.push_str(&format!("{ipv4_label}{ip}\n   Subnet Mask.....................: {mask}\n"));
         if let Some(l) = lease {
@@ -191,7 +188,9 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
             let expires = l.expires.map_or("Infinite".to_string(), |e| Civil::at(e).windows_long());
             out.push_str(&format!("   Lease Expires...................: {expires}\n"));
         }
-        out.push_str(&format!("   Default Gateway.................: ::\n                                     {gw}\n"));
+        out.push_str(&format!(
+            "   Default Gateway.................: {ipv6_gw}\n                                     {gw}\n"
+        ));
         out.push_str(&format!(
             "   DHCP Servers....................: {}\n",
             lease.map_or(Ipv4Addr::UNSPECIFIED, |l| l.server)
@@ -203,14 +202,109 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
     } else {
         out.push_str(&format!("   Connection-specific DNS Suffix..: {suffix}\n"));
         out.push_str(&format!(
-            "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: ::\n"
+            "   Link-local IPv6 Address.........: {link_local}\n   IPv6 Address....................: {ipv6_addr}\n"
         ));
         out.push_str(&format!("{ipv4_label}{ip}\n   Subnet Mask.....................: {mask}\n"));
         out.push_str(&format!(
-            "   Default Gateway.................: ::\n                                     {gw}\n\n"
+            "   Default Gateway.................: {ipv6_gw}\n                                     {gw}\n\n"
         ));
     }
     out
+}
+
+/// The adapter's link-local address, IPv6 address (with its prefix length)
+/// and IPv6 default gateway as Packet Tracer's prompt prints them: in
+/// capitals, `::` for none.
+fn ipv6_settings(h: &crate::device::Host) -> (String, String, String) {
+    let text = |a: Ipv6Addr| a.to_string().to_uppercase();
+    let i = &h.stack6.ifaces[0];
+    let ll = i.link_local().map_or("::".to_string(), text);
+    let addr = i.globals().find(|a| a.state != AddrState::Duplicate).map_or("::".to_string(), |a| text(a.addr));
+    let gw = h.ipv6_gateway.or_else(|| h.stack6.routers.first().map(|r| r.addr)).map_or("::".to_string(), text);
+    (ll, addr, gw)
+}
+
+const IPV6CONFIG_USAGE: &str = "Usage:\n    ipv6config [autoconfig | IPV6-ADDRESS/PREFIX-LENGTH [DEFAULT-GATEWAY]]\n\n";
+
+/// `ipv6config`: show the adapter's IPv6 settings, or set them (a static
+/// address and gateway, or autoconfiguration from router advertisements).
+fn ipv6config(dev: &mut Device, args: &[&str]) -> Response {
+    let h = host(dev);
+    match args {
+        [] => {
+            let (ll, addr, gw) = ipv6_settings(h);
+            let text = format!(
+                "\nFastEthernet0 Connection:(default port)\n\n   Link-local IPv6 Address.........: {ll}\n   IPv6 Address....................: {addr}\n   Default Gateway.................: {gw}\n\n"
+            );
+            print(dev, &text)
+        }
+        [mode] if mode.trim_start_matches('/').eq_ignore_ascii_case("autoconfig") => {
+            h.set_ipv6_autoconfig();
+            Response::Accepted
+        }
+        [mode] if mode.trim_start_matches('/').eq_ignore_ascii_case("dhcp") => refuse(
+            dev,
+            Rejection::Refused,
+            "DHCPv6 is not available in this version of wirelab: use ipv6config autoconfig or a static address.\n\n",
+        ),
+        [addr] | [addr, _] => {
+            let parsed = addr.split_once('/').and_then(|(a, l)| {
+                Some((a.parse::<Ipv6Addr>().ok()?, l.parse::<u8>().ok().filter(|l| (1..=128).contains(l))?))
+            });
+            let gw = args.get(1).map(|g| g.parse::<Ipv6Addr>());
+            match (parsed, gw) {
+                (Some((a, _)), _) if a.is_multicast() || a.is_unspecified() || crate::proto::ipv6::is_link_local(a) => {
+                    refuse(dev, Rejection::Usage, &format!("Invalid IPv6 address {addr}.\n{IPV6CONFIG_USAGE}"))
+                }
+                (Some(a), None) => {
+                    h.set_ipv6(Some(a), None);
+                    Response::Accepted
+                }
+                (Some(a), Some(Ok(g))) if !g.is_multicast() && !g.is_unspecified() => {
+                    h.set_ipv6(Some(a), Some(g));
+                    Response::Accepted
+                }
+                _ => refuse(
+                    dev,
+                    Rejection::Usage,
+                    &format!("The following command was not valid: ipv6config\n{IPV6CONFIG_USAGE}"),
+                ),
+            }
+        }
+        _ => refuse(
+            dev,
+            Rejection::Usage,
+            &format!("Error: unrecognized or incomplete command line.\n\n{IPV6CONFIG_USAGE}"),
+        ),
+    }
+}
+
+/// `netsh interface ipv6 show neighbors`: the neighbour cache as Windows
+/// lists it.
+fn netsh_interface(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
+    let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+    let words: Vec<&str> = lower.iter().map(String::as_str).collect();
+    if !matches!(words.as_slice(), ["interface", "ipv6", "show", "neighbors" | "neighbours"]) {
+        let text = format!("The following command was not found: {}.\n\n", args.join(" "));
+        return refuse(dev, Rejection::Usage, &text);
+    }
+    let h = host(dev);
+    let cache = &h.stack6.neighbors;
+    let mut out = String::from("\nInterface 11: Ethernet\n\n\nInternet Address                              Physical Address   Type\n--------------------------------------------  -----------------  -----------\n");
+    for e in cache.entries() {
+        let mac = e.mac.map_or_else(|| "00-00-00-00-00-00".to_string(), windows_format).to_lowercase();
+        let mut kind = e.state_at(ctx.now, cache.reachable_time).windows_name().to_string();
+        if e.router {
+            kind.push_str(" (Router)");
+        }
+        out.push_str(&format!("{:<46}{mac:<19}{kind}\n", e.addr.to_string()));
+    }
+    for g in h.stack6.ifaces[0].joined(false) {
+        let mac = windows_format(crate::proto::ipv6::multicast_mac(g)).to_lowercase();
+        out.push_str(&format!("{:<46}{mac:<19}Permanent\n", g.to_string()));
+    }
+    out.push('\n');
+    print(dev, &out)
 }
 
 fn dns(dev: &mut Device, args: &[&str]) -> Response {
@@ -263,11 +357,11 @@ fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     };
     // Capped so that `-t` still ends within the run's time budget.
     let count = count.min(1000);
-    let Ok(dst) = target.parse::<Ipv4Addr>() else {
+    let Ok(dst) = target.parse::<IpAddr>() else {
         // A name: the resolver first, then the ping, under the name it resolved to.
         let not_found = format!("Ping request could not find host {target}. Please check the name and try again.\n\n");
         return by_name(dev, ctx, &target, not_found, move |dev, now, dst, name| {
-            let spec = ping_spec(dst, count, size);
+            let spec = ping_spec(dst.into(), count, size);
             dev.start_session(now, spec, Box::new(WindowsPing { name: Some(name), ..WindowsPing::default() }));
         });
     };
@@ -275,7 +369,7 @@ fn ping(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     Response::Accepted
 }
 
-fn ping_spec(dst: Ipv4Addr, count: u32, size: usize) -> Spec {
+fn ping_spec(dst: IpAddr, count: u32, size: usize) -> Spec {
     Spec {
         dst,
         kind: Kind::Echo,
@@ -287,7 +381,7 @@ fn ping_spec(dst: Ipv4Addr, count: u32, size: usize) -> Spec {
     }
 }
 
-fn trace_spec(dst: Ipv4Addr) -> Spec {
+fn trace_spec(dst: IpAddr) -> Spec {
     Spec {
         dst,
         kind: Kind::Trace { per_hop: 3, max_hops: 30, udp: false },
@@ -583,13 +677,13 @@ fn tracert(dev: &mut Device, ctx: &mut Ctx, args: &[&str]) -> Response {
     let Some(target) = args.last() else {
         return refuse(dev, Rejection::Usage, "\nUsage: tracert target_name\n\n");
     };
-    let Ok(dst) = target.parse::<Ipv4Addr>() else {
+    let Ok(dst) = target.parse::<IpAddr>() else {
         let not_found = format!("Unable to resolve target system name {target}.\n\n");
         let target = target.to_string();
         return by_name(dev, ctx, &target, not_found, |dev, now, dst, name| {
             dev.start_session(
                 now,
-                trace_spec(dst),
+                trace_spec(dst.into()),
                 Box::new(WindowsTrace { name: Some(name), ..WindowsTrace::default() }),
             );
         });
@@ -639,7 +733,7 @@ fn rtt_text(rtt: Duration) -> String {
 pub struct WindowsPing {
     /// The name it was given, when it was given one.
     name: Option<String>,
-    dst: Option<Ipv4Addr>,
+    dst: Option<IpAddr>,
     size: usize,
 }
 
@@ -656,6 +750,8 @@ impl Report for WindowsPing {
 
     fn outcome(&mut self, _index: u32, _ttl: u8, outcome: &Outcome, out: &mut String) {
         let line = match *outcome {
+            // IPv6 replies carry no TTL on Windows.
+            Outcome::Reply { from: from @ IpAddr::V6(_), rtt, .. } => format!("Reply from {from}: {}", rtt_text(rtt)),
             Outcome::Reply { from, rtt, ttl, bytes } => {
                 format!("Reply from {from}: bytes={bytes} {} TTL={ttl}", rtt_text(rtt))
             }
@@ -682,7 +778,7 @@ impl Report for WindowsPing {
             .count();
         let lost = sent - received;
         let pct = if sent == 0 { 0 } else { lost * 100 / sent };
-        let dst = self.dst.unwrap_or(Ipv4Addr::UNSPECIFIED);
+        let dst = self.dst.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         out.push_str(&format!("\nPing statistics for {dst}:\n    Packets: Sent = {sent}, Received = {received}, Lost = {lost} ({pct}% loss),\n"));
         let rtts: Vec<u64> = outcomes
             .iter()
@@ -714,7 +810,7 @@ pub struct WindowsTrace {
     /// The name it was given, when it was given one.
     name: Option<String>,
     line: String,
-    from: Option<Ipv4Addr>,
+    from: Option<IpAddr>,
     note: Option<&'static str>,
 }
 
@@ -769,6 +865,7 @@ pub fn config_lines(h: &Host) -> Vec<String> {
     // as the lease it holds now.
     if h.dhcp_enabled() {
         lines.push("ipconfig /dhcp".to_string());
+        lines.extend(ipv6_lines(h));
         lines.extend(dns_service_lines(h));
         lines.extend(h.dhcp_service.commands());
         return lines;
@@ -783,9 +880,22 @@ pub fn config_lines(h: &Host) -> Vec<String> {
     if let Some(dns) = h.dns {
         lines.push(format!("dns {dns}"));
     }
+    lines.extend(ipv6_lines(h));
     lines.extend(dns_service_lines(h));
     lines.extend(h.dhcp_service.commands());
     lines
+}
+
+/// The `ipv6config` line that recreates the adapter's IPv6 settings.
+fn ipv6_lines(h: &Host) -> Option<String> {
+    if h.ipv6_autoconfig() {
+        return Some("ipv6config autoconfig".into());
+    }
+    let (addr, len) = h.ipv6_static?;
+    Some(match h.ipv6_gateway {
+        Some(gw) => format!("ipv6config {addr}/{len} {gw}"),
+        None => format!("ipv6config {addr}/{len}"),
+    })
 }
 
 /// A Server's zones and records, as the dnscmd commands that make them.

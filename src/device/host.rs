@@ -7,7 +7,7 @@
 //! the zones configured on it. Its TCP carries HTTP: a Server's web
 //! service answers on port 80, and `curl` fetches a page.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::dhcp_service::DhcpService;
 use super::web::{Fetch, FetchOutcome, WebServer};
@@ -17,6 +17,7 @@ use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, Message};
 use crate::proto::dhcp::{Arrival, ServerAction};
 use crate::proto::dns::{self, Resolution, Resolver, Zones};
 use crate::proto::http::Url;
+use crate::proto::ip6_stack::{Ip6Stack, Origin, Stack6Config, StaticRoute6};
 use crate::proto::ip_stack::{Binding, Delivery, Encap, IpStack, StackConfig};
 use crate::proto::rib::{Prefix, StaticRoute};
 use crate::proto::tcp::{Tcp, TcpConfig};
@@ -98,6 +99,11 @@ const APIPA_RETRY: Duration = Duration::from_secs(300);
 
 pub struct Host {
     pub stack: IpStack,
+    /// IPv6, on the same adapter (index 0).
+    pub stack6: Ip6Stack,
+    /// `ipv6config ADDR/LEN [GATEWAY]`: the static IPv6 address and gateway.
+    pub ipv6_static: Option<(Ipv6Addr, u8)>,
+    pub ipv6_gateway: Option<Ipv6Addr>,
     pub gateway: Option<Ipv4Addr>,
     pub dns: Option<Ipv4Addr>,
     /// The DNS suffix a DHCP server gave (`domain-name`).
@@ -155,8 +161,15 @@ impl Host {
         if server {
             tcp.listen(crate::proto::http::PORT);
         }
+        let mut stack6 = Ip6Stack::new(Stack6Config::HOST, false);
+        stack6.add_iface(ports[0].name.clone(), Encap::Ethernet, ports[0].mac);
+        // Windows runs IPv6 on every adapter: a link-local address from the start.
+        stack6.configure(0, true, &[]);
         Host {
             stack,
+            stack6,
+            ipv6_static: None,
+            ipv6_gateway: None,
             gateway: None,
             dns: None,
             dns_suffix: None,
@@ -186,6 +199,45 @@ impl Host {
 
     pub fn addr(&self) -> Option<(Ipv4Addr, u8)> {
         self.stack.ifaces[0].addr
+    }
+
+    /// `ipv6config ADDR/LEN [GATEWAY]`: a static IPv6 address (and default
+    /// gateway); autoconfiguration stops. `None` removes it.
+    pub fn set_ipv6(&mut self, addr: Option<(Ipv6Addr, u8)>, gateway: Option<Ipv6Addr>) {
+        self.ipv6_static = addr;
+        self.ipv6_gateway = gateway;
+        self.stack6.set_autoconfig(0, false);
+        self.sync_ipv6();
+    }
+
+    /// `ipv6config autoconfig`: addresses and the gateway from router advertisements.
+    pub fn set_ipv6_autoconfig(&mut self) {
+        self.ipv6_static = None;
+        self.ipv6_gateway = None;
+        self.stack6.set_autoconfig(0, true);
+        self.sync_ipv6();
+    }
+
+    /// Is the adapter's IPv6 set by router advertisements?
+    pub fn ipv6_autoconfig(&self) -> bool {
+        self.stack6.ifaces[0].autoconfig
+    }
+
+    fn sync_ipv6(&mut self) {
+        let configured: Vec<_> = self.ipv6_static.iter().map(|&(a, len)| (a, len, Origin::Manual)).collect();
+        self.stack6.configure(0, true, &configured);
+        self.stack6.statics = self
+            .ipv6_gateway
+            .map(|gw| StaticRoute6 {
+                prefix: Ipv6Addr::UNSPECIFIED,
+                len: 0,
+                iface: crate::proto::ipv6::is_link_local(gw).then_some(0),
+                next_hop: Some(gw),
+                distance: 1,
+            })
+            .into_iter()
+            .collect();
+        self.stack6.rebuild_routes();
     }
 
     /// `ipconfig ADDR MASK [GATEWAY]`: a static address; DHCP stops.

@@ -32,6 +32,7 @@ pub use web::{browse, page_text, FetchOutcome};
 
 use crate::base::{IfaceName, Model};
 use crate::proto::decision::Decision;
+use crate::proto::ip6_stack::Ip6Stack;
 use crate::proto::ip_stack::{Delivery, IpStack};
 use crate::proto::probe::{self, Session};
 use crate::proto::Mac;
@@ -158,6 +159,29 @@ impl Device {
         }
     }
 
+    /// The IPv6 stack (on the IPv4 stack's interface indices).
+    pub fn stack6(&self) -> &Ip6Stack {
+        match &self.role {
+            Role::Host(h) => &h.stack6,
+            Role::Ios(i) => &i.stack6,
+        }
+    }
+
+    pub fn stack6_mut(&mut self) -> &mut Ip6Stack {
+        match &mut self.role {
+            Role::Host(h) => &mut h.stack6,
+            Role::Ios(i) => &mut i.stack6,
+        }
+    }
+
+    /// Both stacks, for a ping or traceroute.
+    fn stacks(role: &mut Role) -> probe::Stacks<'_> {
+        match role {
+            Role::Host(h) => probe::Stacks { v4: &mut h.stack, v6: &mut h.stack6 },
+            Role::Ios(i) => probe::Stacks { v4: &mut i.stack, v6: &mut i.stack6 },
+        }
+    }
+
     pub fn as_ios(&self) -> Option<&Ios> {
         match &self.role {
             Role::Ios(i) => Some(i),
@@ -207,6 +231,7 @@ impl Device {
             c.rx_broadcasts += 1;
         }
         match &mut self.role {
+            Role::Host(h) if h.stack6.carries(0, &frame) => h.stack6.receive(ctx.now, 0, &frame),
             Role::Host(h) => h.stack.receive(ctx.now, 0, frame),
             Role::Ios(i) => i.receive(ctx.now, port, frame, &self.ports),
         }
@@ -218,11 +243,11 @@ impl Device {
     /// box's periodic protocols.
     #[inline]
     pub fn poll_at(&self) -> Option<Time> {
-        let (stack, box_at) = match &self.role {
-            Role::Ios(i) => (&i.stack, i.poll_at()),
-            Role::Host(h) => (&h.stack, h.poll_at()),
+        let (stack, stack6, box_at) = match &self.role {
+            Role::Ios(i) => (&i.stack, &i.stack6, i.poll_at()),
+            Role::Host(h) => (&h.stack, &h.stack6, h.poll_at()),
         };
-        earliest(earliest(self.session_wake, stack.poll_at()), box_at)
+        earliest(earliest(earliest(self.session_wake, stack.poll_at()), stack6.poll_at()), box_at)
     }
 
     /// Run every piece whose deadline has come. The order is fixed (the
@@ -235,6 +260,9 @@ impl Device {
         }
         if self.stack().poll_at().is_some_and(|t| t <= now) {
             self.stack_mut().poll(now);
+        }
+        if self.stack6().poll_at().is_some_and(|t| t <= now) {
+            self.stack6_mut().poll(now);
         }
         match &mut self.role {
             Role::Ios(i) if i.poll_at().is_some_and(|t| t <= now) => {
@@ -249,6 +277,7 @@ impl Device {
 
     /// Turn the notes pieces keep for the trace on or off.
     pub fn set_tracing(&mut self, on: bool) {
+        self.stack6_mut().notes = on.then(Vec::new);
         let stack = self.stack_mut();
         stack.notes = on.then(Vec::new);
         if let Role::Ios(i) = &mut self.role {
@@ -264,6 +293,7 @@ impl Device {
         let log = match &mut self.role {
             Role::Host(h) => {
                 h.stack.set_up(0, up);
+                h.stack6.set_up(0, up);
                 None
             }
             Role::Ios(i) => {
@@ -369,22 +399,16 @@ impl Device {
         }
         let mut session = Session::new(spec, report);
         self.session_owner = self.active_terminal();
-        let stack = match &mut self.role {
-            Role::Host(h) => &mut h.stack,
-            Role::Ios(i) => &mut i.stack,
-        };
-        self.session_wake = session.start(now, stack, &mut self.console);
+        let mut stacks = Self::stacks(&mut self.role);
+        self.session_wake = session.start(now, &mut stacks, &mut self.console);
         self.session = Some(session);
     }
 
     fn step_session(&mut self, now: Time) {
         let Some(session) = self.session.as_mut() else { return };
-        let stack = match &mut self.role {
-            Role::Host(h) => &mut h.stack,
-            Role::Ios(i) => &mut i.stack,
-        };
+        let mut stacks = Self::stacks(&mut self.role);
         let mut text = String::new();
-        self.session_wake = session.step(now, stack, &mut text);
+        self.session_wake = session.step(now, &mut stacks, &mut text);
         self.session_print(now, &text);
     }
 
@@ -508,12 +532,23 @@ impl Device {
                         i.dhcp_echo_reply(now, *from)
                     }
                     (_, _) => {
-                        if let Some(session) = self.session.as_mut() {
+                        if let (Some(session), Some(answer)) = (self.session.as_mut(), probe::Answer::of(d)) {
                             let mut text = String::new();
-                            session.on_delivery(now, d, &mut text);
+                            session.on_delivery(now, &answer, &mut text);
                             self.session_print(now, &text);
                         }
                     }
+                }
+            }
+            self.step_session(now);
+        }
+        let delivered6: Vec<_> = std::mem::take(&mut self.stack6_mut().delivered);
+        if !delivered6.is_empty() {
+            for d in &delivered6 {
+                if let (Some(session), Some(answer)) = (self.session.as_mut(), probe::Answer::of6(d)) {
+                    let mut text = String::new();
+                    session.on_delivery(now, &answer, &mut text);
+                    self.session_print(now, &text);
                 }
             }
             self.step_session(now);
@@ -533,6 +568,9 @@ impl Device {
         if let Some(notes) = self.stack_mut().notes.as_mut() {
             ctx.out.notes.extend(notes.drain(..).map(|n| (None, n)));
         }
+        if let Some(notes) = self.stack6_mut().notes.as_mut() {
+            ctx.out.notes.extend(notes.drain(..).map(|n| (None, n)));
+        }
         match &mut self.role {
             Role::Host(h) => {
                 h.settle(now);
@@ -541,7 +579,7 @@ impl Device {
                     ctx.out.notes.extend(notes.into_iter().map(|n| (None, n)));
                 }
                 self.console.push_str(&h.take_printed());
-                for (_, frame) in h.stack.out.drain(..) {
+                for (_, frame) in h.stack.out.drain(..).chain(h.stack6.out.drain(..)) {
                     ctx.out.frames.push((0, frame));
                 }
             }

@@ -1,7 +1,7 @@
 //! Evaluating one objective against a converged network.
 
 use crate::cli::Terminal;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use crate::base::{DeviceId, IfaceName};
 use crate::device::ios::{LineKind, Login};
@@ -106,12 +106,18 @@ pub fn describe(check: &Check) -> String {
 
 /// An address, or a device's primary address (a host's, or an IOS device's
 /// first interface that has one).
-pub fn resolve_target(net: &Network, to: &str) -> Option<Ipv4Addr> {
-    if let Ok(ip) = to.parse::<Ipv4Addr>() {
+pub fn resolve_target(net: &Network, to: &str) -> Option<IpAddr> {
+    if let Ok(ip) = to.parse::<IpAddr>() {
         return Some(ip);
     }
     let id = net.find(to)?;
-    net.device(id).stack().ifaces.iter().find_map(|i| i.addr.map(|(a, _)| a))
+    let d = net.device(id);
+    // A device's IPv4 address first; an IPv6-only one by its global address.
+    d.stack()
+        .ifaces
+        .iter()
+        .find_map(|i| i.addr.map(|(a, _)| IpAddr::V4(a)))
+        .or_else(|| d.stack6().ifaces.iter().flat_map(|i| i.globals()).find(|a| a.usable()).map(|a| IpAddr::V6(a.addr)))
 }
 
 /// A route's code as `show ip route` prints it (`O*E2` for a candidate default).
@@ -167,6 +173,14 @@ fn fetch(net: &mut Network, id: DeviceId, url: &crate::proto::http::Url, addr: I
     Some(r.unwrap_or(FetchOutcome::Broken))
 }
 
+/// The diagnosis of a ping that got no reply, for its IP version.
+fn why_no_reply(net: &Network, id: DeviceId, dst: IpAddr, ident: u16, outcomes: &[Outcome]) -> String {
+    match dst {
+        IpAddr::V4(dst) => super::diagnose::ping_failed(net, id, dst, ident, outcomes),
+        IpAddr::V6(dst) => super::diagnose::ping6_failed(net, id, dst, outcomes),
+    }
+}
+
 fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
     net.find(name).ok_or_else(|| fail(format!("there is no device {name}")))
 }
@@ -177,7 +191,7 @@ const PROBE_TRACE: usize = 1 << 18;
 /// Send probes from a device and wait for them; returns the outcomes and the
 /// probes' identifier. The network's trace then holds what every device
 /// decided while they ran (the diagnosis follows the probe's own packets).
-pub fn probe(net: &mut Network, from: DeviceId, dst: Ipv4Addr, trace: bool) -> (Vec<Outcome>, u16) {
+pub fn probe(net: &mut Network, from: DeviceId, dst: IpAddr, trace: bool) -> (Vec<Outcome>, u16) {
     let host = net.device(from).model.is_host();
     let spec = Spec {
         dst,
@@ -200,7 +214,7 @@ pub fn probe(net: &mut Network, from: DeviceId, dst: Ipv4Addr, trace: bool) -> (
 }
 
 /// The responding address at each TTL of a trace.
-fn hops(outcomes: &[Outcome]) -> Vec<Option<Ipv4Addr>> {
+fn hops(outcomes: &[Outcome]) -> Vec<Option<IpAddr>> {
     outcomes
         .chunks(3)
         .map(|hop| {
@@ -237,8 +251,11 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
     Ok(match check {
         Check::Ping { from, to } | Check::NoPing { from, to } => {
             let id = device(net, from)?;
-            let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to ping")))?;
-            let own = net.device(id).stack().ifaces.iter().any(|i| i.addresses().any(|(a, _)| a == dst));
+            let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IP address to ping")))?;
+            let own = match dst {
+                IpAddr::V4(dst) => net.device(id).stack().ifaces.iter().any(|i| i.addresses().any(|(a, _)| a == dst)),
+                IpAddr::V6(dst) => net.device(id).stack6().ifaces.iter().any(|i| i.owns(dst)),
+            };
             if matches!(check, Check::Ping { .. }) && own {
                 // A device answers its own address: that proves nothing about the network.
                 return Ok(fail(format!("{dst} is {from}'s own address: {from} must reach it on another device")));
@@ -247,16 +264,16 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
             let replied = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
             match (check, replied) {
                 (Check::Ping { .. }, true) | (Check::NoPing { .. }, false) => pass(),
-                (Check::Ping { .. }, false) => fail(super::diagnose::ping_failed(net, id, dst, ident, &outcomes)),
+                (Check::Ping { .. }, false) => fail(why_no_reply(net, id, dst, ident, &outcomes)),
                 _ => fail(format!("{from} can reach {dst}, and should not")),
             }
         }
         Check::Traceroute { from, to, hops: expected } => {
             let id = device(net, from)?;
-            let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IPv4 address to trace")))?;
+            let dst = resolve_target(net, to).ok_or_else(|| fail(format!("{to} has no IP address to trace")))?;
             let (outcomes, ident) = probe(net, id, dst, true);
             let got = hops(&outcomes);
-            let want: Vec<Option<Ipv4Addr>> = expected.iter().map(|h| resolve_target(net, h)).collect();
+            let want: Vec<Option<IpAddr>> = expected.iter().map(|h| resolve_target(net, h)).collect();
             let got_text: Vec<String> = got.iter().map(|h| h.map_or("*".to_string(), |a| a.to_string())).collect();
             let mut with_dst = want.clone();
             with_dst.push(Some(dst));
@@ -266,7 +283,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 fail(format!(
                     "the trace went {} and did not reach {dst}: {}",
                     got_text.join(", "),
-                    super::diagnose::ping_failed(net, id, dst, ident, &outcomes)
+                    why_no_reply(net, id, dst, ident, &outcomes)
                 ))
             } else {
                 fail(format!("the trace went {}, not {}", got_text.join(", "), expected.join(", ")))
@@ -672,7 +689,11 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
             let want = resolve_target(net, address);
             match lookup(net, id, name) {
                 None => fail(format!("{from} is not a host: only PCs, laptops and servers look names up here")),
-                Some(Resolution::Found { addresses, .. }) if want.is_some_and(|w| addresses.contains(&w)) => pass(),
+                Some(Resolution::Found { addresses, .. })
+                    if want.is_some_and(|w| addresses.iter().any(|a| IpAddr::V4(*a) == w)) =>
+                {
+                    pass()
+                }
                 Some(Resolution::Found { addresses, .. }) => {
                     let got: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
                     fail(format!("{name} resolves to {} on {from}, not {address}", got.join(", ")))
@@ -781,7 +802,7 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
         }
         Check::RemoteLogin { from, to, via, user, password, expect } => {
             let id = device(net, from)?;
-            let Some(addr) = resolve_target(net, to) else {
+            let Some(IpAddr::V4(addr)) = resolve_target(net, to) else {
                 return Ok(fail(format!("{to} has no IPv4 address to connect to")));
             };
             let user = user.as_deref().unwrap_or("admin");

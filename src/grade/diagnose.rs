@@ -6,13 +6,14 @@
 //! host on the wrong segment).
 
 use std::collections::VecDeque;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::base::DeviceId;
 use crate::device::Role;
 use crate::net::Network;
-use crate::proto::decision::{Decision, Flow};
+use crate::proto::decision::{Decision, Flow, V6Step};
 use crate::proto::icmp::ErrorKind;
+use crate::proto::ip6_stack::Drop6;
 use crate::proto::ip_stack::{Drop, SendError, Stage};
 use crate::proto::probe::Outcome;
 use crate::proto::rib::Prefix;
@@ -22,6 +23,14 @@ use crate::sim::What;
 struct Owner {
     device: DeviceId,
     iface: usize,
+}
+
+/// An IPv4 answer's address (an IPv6 one owns nothing on the IPv4 side).
+fn v4(a: IpAddr) -> Ipv4Addr {
+    match a {
+        IpAddr::V4(a) => a,
+        IpAddr::V6(_) => Ipv4Addr::UNSPECIFIED,
+    }
 }
 
 fn owner(net: &Network, ip: Ipv4Addr) -> Option<Owner> {
@@ -212,6 +221,79 @@ fn explain_drop(net: &Network, src: Ipv4Addr, dst: Ipv4Addr, ident: u16) -> Opti
     })
 }
 
+/// Why an IPv6 ping from `from` to `dst` got no reply: the source's own
+/// addressing and routes, the errors that came back, the first drop the
+/// trace recorded, else who owns the address.
+pub fn ping6_failed(net: &Network, from: DeviceId, dst: Ipv6Addr, outcomes: &[Outcome]) -> String {
+    let d = net.device(from);
+    let me = d.name.clone();
+    let stack = d.stack6();
+    let has_global = stack.ifaces.iter().any(|i| i.enabled && i.globals().any(|a| a.usable()));
+    if !has_global && !crate::proto::ipv6::is_link_local(dst) {
+        return match d.as_host() {
+            Some(h) if h.ipv6_autoconfig() => {
+                format!("{me} has no IPv6 address: no router advertised a prefix on its link (SLAAC)")
+            }
+            _ => format!("{me} has no IPv6 address"),
+        };
+    }
+    let owner6 = |a: Ipv6Addr| {
+        net.devices().iter().find(|x| x.stack6().ifaces.iter().any(|i| i.addrs.iter().any(|x| x.addr == a)))
+    };
+    for o in outcomes {
+        match *o {
+            Outcome::NotSent(SendError::NoRoute) if d.as_host().is_some() => {
+                return format!("{me} has no IPv6 default gateway: none is configured and no router advertised itself")
+            }
+            Outcome::NotSent(SendError::NoRoute) => return format!("{me} has no IPv6 route to {dst}"),
+            Outcome::NotSent(SendError::NoSourceAddress) => {
+                return format!("{me} has no IPv6 address on the way to {dst}")
+            }
+            Outcome::Error { from: r, kind, .. } => {
+                let who = match r {
+                    std::net::IpAddr::V6(r) => owner6(r).map_or(r.to_string(), |x| x.name.clone()),
+                    r => r.to_string(),
+                };
+                match kind {
+                    ErrorKind::NetUnreachable => return format!("{who} has no IPv6 route to {dst}"),
+                    ErrorKind::AdminProhibited => return format!("an access list on {who} blocks the packets"),
+                    ErrorKind::TtlExceeded => {
+                        return format!(
+                            "the packet went round in circles until its hop limit ran out at {who}: a routing loop"
+                        )
+                    }
+                    ErrorKind::HostUnreachable => {
+                        return format!("{who} asked for {dst} on its link and nobody answered (neighbour discovery)")
+                    }
+                    _ => {}
+                }
+            }
+            Outcome::Unresolved { .. } => {
+                return format!("{me}'s next hop toward {dst} never answered its neighbour solicitations")
+            }
+            _ => {}
+        }
+    }
+    for record in net.trace() {
+        if let What::Note(Decision::Ipv6 { step: V6Step::Dropped(why), addr, .. }) = &record.what {
+            if *addr == dst {
+                let here = name(net, record.device);
+                return match why {
+                    Drop6::NoRoute => format!("{here} has no IPv6 route to {dst}"),
+                    Drop6::HopLimit => format!("the hop limit ran out at {here}: a routing loop"),
+                    Drop6::Unresolved => format!("{here} asked for its next hop and nobody answered"),
+                    Drop6::IfaceDown => format!("the exit interface of {here} is down"),
+                    Drop6::LinkLocalNotRouted => format!("{here} does not route link-local addresses"),
+                };
+            }
+        }
+    }
+    match owner6(dst) {
+        None => format!("no device has the address {dst}"),
+        Some(o) => format!("no echo reply came back from {} ({dst})", o.name),
+    }
+}
+
 /// Why a ping from `from` to `dst` (identified by `ident`) got no reply. The
 /// network's trace must hold what happened since the probe started.
 pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, ident: u16, outcomes: &[Outcome]) -> String {
@@ -244,13 +326,13 @@ pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, ident: u16, out
             Outcome::NotSent(SendError::NoRoute) => return format!("{me} has no {}", route_to(net, from, dst)),
             Outcome::NotSent(SendError::NoSourceAddress) => return format!("{me} has no address on the way to {dst}"),
             Outcome::Error { from: r, kind: ErrorKind::NetUnreachable, .. } => {
-                return match owner(net, r) {
+                return match owner(net, v4(r)) {
                     Some(o) => format!("{} has no {}", name(net, o.device), route_to(net, o.device, dst)),
                     None => format!("{r} has no route to {}", subnet_of(net, dst)),
                 };
             }
             Outcome::Error { from: r, kind: ErrorKind::AdminProhibited, .. } => {
-                let who = owner(net, r).map_or(r.to_string(), |o| name(net, o.device).to_string());
+                let who = owner(net, v4(r)).map_or(r.to_string(), |o| name(net, o.device).to_string());
                 return format!("an access list on {who} blocks the packets");
             }
             _ => {}
@@ -266,7 +348,7 @@ pub fn ping_failed(net: &Network, from: DeviceId, dst: Ipv4Addr, ident: u16, out
             None
         }
     }) {
-        let who = owner(net, o).map_or(o.to_string(), |o| name(net, o.device).to_string());
+        let who = owner(net, v4(o)).map_or(o.to_string(), |o| name(net, o.device).to_string());
         return format!("the packet went round in circles until its TTL ran out at {who}: a routing loop");
     }
     match owner(net, dst) {

@@ -242,7 +242,7 @@ pub fn grade_lab(lab: &Lab, submission: &Lab, name: &str, limits: &GradeLimits) 
     let differences = integrity::compare(lab, submission);
     let trusted =
         Lab { seed: lab.seed, objectives: Vec::new(), instructions: lab.instructions.clone(), ..submission.clone() };
-    let mut net = match lab::build(&trusted) {
+    let mut net = match lab::build_limited(&trusted, Limits { max_events: limits.max_events }) {
         Ok((net, _)) => net,
         Err(e) => return report.zero(lab, format!("the submission's topology cannot be built: {e}")).total(),
     };

@@ -6,6 +6,6 @@ mod load;
 pub mod save;
 mod schema;
 
-pub use load::{build, construct, load_file, parse, parse_endpoint, BuildWarning, LabError, BOOT_TIME};
+pub use load::{build, build_limited, construct, load_file, parse, parse_endpoint, BuildWarning, LabError, BOOT_TIME};
 pub use save::{save_file, to_lab, to_ron};
 pub use schema::{Allowance, Check, DeviceSpec, Expect, Feedback, Lab, Objective, RemoteVia};

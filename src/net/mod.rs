@@ -341,6 +341,8 @@ impl Network {
     /// Keep one wake-up queued at the device's earliest deadline.
     fn reschedule(&mut self, id: DeviceId) {
         let Some(at) = self.devices[id].poll_at() else { return };
+        // A deadline already past (work a piece queued for its next poll) is now.
+        let at = at.max(self.fabric.now());
         if self.wake[id].is_none_or(|queued| at < queued) {
             self.wake[id] = Some(at);
             self.fabric.wake_at(id, at);

@@ -31,6 +31,11 @@ use super::udp;
 use crate::base::IfaceName;
 use crate::sim::{Duration, Time};
 
+/// Advertisements sent quickly when a link comes up, and their spacing (RFC 4861 §6.2.4).
+const INITIAL_ADVERTS: u8 = 3;
+const INITIAL_ADVERT_INTERVAL: Duration = Duration::from_secs(16);
+const MIN_DELAY_BETWEEN_RAS: Duration = Duration::from_secs(3);
+
 /// Where an address came from (what `show ipv6 interface` and `ipconfig` say).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -132,6 +137,11 @@ pub struct Ip6Iface {
     /// What the last advertisement heard here said (M and O flags for DHCPv6).
     pub heard: Option<Advert>,
     next_ra: Option<Time>,
+    /// When the last advertisement left (solicited ones wait for 3 s after it).
+    last_ra: Option<Time>,
+    /// Advertisements still to send at the quicker pace of a link that just
+    /// came up (RFC 4861: the first three at most 16 seconds apart).
+    initial_ras: u8,
     solicits_left: u8,
     next_solicit: Option<Time>,
 }
@@ -261,8 +271,10 @@ pub struct Stack6Config {
     pub retrans: Duration,
     /// IOS lists `L` routes and `FF00::/8` via Null0.
     pub local_routes: bool,
-    /// IOS sends at most one error per interval.
+    /// IOS's error rate limit: a token every interval, a bucket of
+    /// `error_bucket` tokens (`ipv6 icmp error-interval 100 10`); zero: no limit.
     pub error_interval: Duration,
+    pub error_bucket: u32,
 }
 
 impl Stack6Config {
@@ -272,6 +284,7 @@ impl Stack6Config {
         retrans: Duration::from_secs(1),
         local_routes: false,
         error_interval: Duration::ZERO,
+        error_bucket: 0,
     };
     pub const IOS: Stack6Config = Stack6Config {
         hop_limit: 64,
@@ -279,6 +292,7 @@ impl Stack6Config {
         retrans: Duration::from_secs(1),
         local_routes: true,
         error_interval: Duration::from_millis(100),
+        error_bucket: 10,
     };
 }
 
@@ -340,7 +354,12 @@ pub struct Ip6Stack {
     pub neighbors: NeighborCache,
     bound: Vec<Binding>,
     routes: Vec<Route6>,
-    last_error: Option<Time>,
+    /// The error rate limit's bucket: tokens left, as of when.
+    error_tokens: (u32, Time),
+    /// Work for the next poll, which comes at once: an interface that came
+    /// up or started IPv6 (`None`), an address to check for duplicates.
+    /// (Configuration arrives without a clock; the poll has one.)
+    starting: Vec<(usize, Option<Ipv6Addr>)>,
     pub out: Vec<(usize, Vec<u8>)>,
     pub delivered: Vec<Delivery6>,
     pub notes: Option<Vec<Decision>>,
@@ -358,7 +377,8 @@ impl Ip6Stack {
             neighbors: NeighborCache::new(config.reachable_time, config.retrans),
             bound: Vec::new(),
             routes: Vec::new(),
-            last_error: None,
+            error_tokens: (config.error_bucket, Time::ZERO),
+            starting: Vec::new(),
             out: Vec::new(),
             delivered: Vec::new(),
             notes: None,
@@ -379,6 +399,8 @@ impl Ip6Stack {
             autoconfig: false,
             heard: None,
             next_ra: None,
+            last_ra: None,
+            initial_ras: 0,
             solicits_left: 0,
             next_solicit: None,
         });
@@ -402,12 +424,11 @@ impl Ip6Stack {
 
     /// Set what IPv6 runs with on an interface: on or off, and the addresses
     /// configured (the automatic link-local and SLAAC ones are the stack's).
-    /// New addresses start tentative and are checked for duplicates.
-    pub fn configure(&mut self, now: Time, iface: usize, enabled: bool, configured: &[(Ipv6Addr, u8, Origin)]) {
+    /// New addresses start tentative and are checked for duplicates at the
+    /// next poll. Nothing happens when nothing changed.
+    pub fn configure(&mut self, iface: usize, enabled: bool, configured: &[(Ipv6Addr, u8, Origin)]) {
         let i = &mut self.ifaces[iface];
         let enabled = enabled || !configured.is_empty() || i.autoconfig;
-        let was = i.enabled;
-        i.enabled = enabled;
         let mut wanted: Vec<(Ipv6Addr, u8, Origin)> = Vec::new();
         if enabled {
             match configured.iter().find(|c| c.2 == Origin::ManualLinkLocal) {
@@ -416,25 +437,32 @@ impl Ip6Stack {
             }
             wanted.extend(configured.iter().filter(|c| c.2 != Origin::ManualLinkLocal));
             // What the stack made itself stays while IPv6 and autoconfiguration do.
-            let kept = i.addrs.iter().filter(|a| matches!(a.origin, Origin::Slaac | Origin::Dhcp));
-            wanted.extend(kept.filter(|a| i.autoconfig || a.origin == Origin::Dhcp).map(|a| (a.addr, a.len, a.origin)));
+            let kept =
+                i.addrs.iter().filter(|a| a.origin == Origin::Dhcp || (i.autoconfig && a.origin == Origin::Slaac));
+            wanted.extend(kept.map(|a| (a.addr, a.len, a.origin)));
         }
+        let same = i.enabled == enabled
+            && i.addrs.len() == wanted.len()
+            && i.addrs.iter().zip(&wanted).all(|(a, w)| (a.addr, a.len, a.origin) == *w);
+        if same {
+            return;
+        }
+        let was = i.enabled;
+        i.enabled = enabled;
         let old = std::mem::take(&mut i.addrs);
-        let up = i.up;
         for (addr, len, origin) in wanted {
             match old.iter().find(|a| a.addr == addr) {
                 Some(a) => i.addrs.push(Addr6 { len, origin, ..*a }),
-                None => i.addrs.push(Addr6 { addr, len, origin, state: AddrState::Preferred }),
+                None => {
+                    i.addrs.push(Addr6 { addr, len, origin, state: AddrState::Tentative { until: Time::ZERO } });
+                    if was && i.up {
+                        self.starting.push((iface, Some(addr)));
+                    }
+                }
             }
         }
-        let fresh: Vec<Ipv6Addr> =
-            i.addrs.iter().filter(|a| !old.iter().any(|o| o.addr == a.addr)).map(|a| a.addr).collect();
-        if enabled && !was && up {
-            self.start_link(now, iface);
-        } else if up {
-            for addr in fresh {
-                self.start_dad(now, iface, addr);
-            }
+        if enabled && !was && self.ifaces[iface].up {
+            self.starting.push((iface, None));
         }
         if !enabled {
             self.neighbors.remove_iface(iface);
@@ -444,13 +472,13 @@ impl Ip6Stack {
     }
 
     /// Set the line-protocol state of an interface.
-    pub fn set_up(&mut self, now: Time, iface: usize, up: bool) {
+    pub fn set_up(&mut self, iface: usize, up: bool) {
         if self.ifaces[iface].up == up {
             return;
         }
         self.ifaces[iface].up = up;
         if up {
-            self.start_link(now, iface);
+            self.starting.push((iface, None));
         } else {
             self.neighbors.remove_iface(iface);
             self.routers.retain(|r| r.iface != iface);
@@ -476,6 +504,7 @@ impl Ip6Stack {
         if router {
             // The first advertisement once DAD has made the link-local usable.
             i.next_ra = Some(now + self.config.retrans);
+            i.initial_ras = INITIAL_ADVERTS;
         } else {
             i.solicits_left = 3;
             i.next_solicit = Some(now + self.config.retrans);
@@ -483,13 +512,14 @@ impl Ip6Stack {
     }
 
     /// The routing role changed (`ipv6 unicast-routing`).
-    pub fn set_forwarding(&mut self, now: Time, on: bool) {
+    pub fn set_forwarding(&mut self, on: bool) {
         if self.forwarding == on {
             return;
         }
         self.forwarding = on;
         for i in &mut self.ifaces {
-            i.next_ra = (on && i.up && i.enabled).then_some(now);
+            i.next_ra = (on && i.up && i.enabled).then_some(Time::ZERO);
+            i.initial_ras = INITIAL_ADVERTS;
         }
         if on {
             self.routers.clear();
@@ -498,18 +528,27 @@ impl Ip6Stack {
     }
 
     /// An interface's advertisement settings changed: advertise at once.
-    pub fn set_ra(&mut self, now: Time, iface: usize, ra: RaConfig) {
+    pub fn set_ra(&mut self, iface: usize, ra: RaConfig) {
         let i = &mut self.ifaces[iface];
         if i.ra != ra {
             i.ra = ra;
             if self.forwarding && i.up && i.enabled {
-                i.next_ra = Some(now);
+                i.next_ra = Some(Time::ZERO);
             }
         }
     }
 
+    /// Is an interface still building its addresses: one being checked for
+    /// duplicates, or autoconfiguration still asking routers for a prefix?
+    pub fn settling(&self, iface: usize) -> bool {
+        let Some(i) = self.ifaces.get(iface).filter(|i| i.up && i.enabled) else { return false };
+        let checking = i.addrs.iter().any(|a| matches!(a.state, AddrState::Tentative { .. }));
+        let asking = i.autoconfig && i.solicits_left > 0 && !i.addrs.iter().any(|a| a.origin == Origin::Slaac);
+        checking || asking || self.starting.iter().any(|s| s.0 == iface)
+    }
+
     /// Turn SLAAC on or off on an interface.
-    pub fn set_autoconfig(&mut self, now: Time, iface: usize, on: bool) {
+    pub fn set_autoconfig(&mut self, iface: usize, on: bool) {
         let i = &mut self.ifaces[iface];
         if i.autoconfig == on {
             return;
@@ -519,7 +558,7 @@ impl Ip6Stack {
             i.addrs.retain(|a| a.origin != Origin::Slaac);
         } else if i.up {
             i.solicits_left = 3;
-            i.next_solicit = Some(now);
+            i.next_solicit = Some(Time::ZERO);
         }
     }
 
@@ -801,6 +840,18 @@ impl Ip6Stack {
         self.note_step(V6Step::Solicited, target, iface);
     }
 
+    /// Is this frame, as it arrives on `iface`, an IPv6 packet (its
+    /// EtherType or HDLC protocol says so)?
+    #[inline]
+    pub fn carries(&self, iface: usize, frame: &[u8]) -> bool {
+        let at = match self.ifaces.get(iface).map(|i| i.encap) {
+            Some(Encap::Ethernet) => 12,
+            Some(Encap::Hdlc) => 2,
+            _ => return false,
+        };
+        frame.get(at..at + 2) == Some(&[0x86, 0xdd])
+    }
+
     /// Handle a frame received on an interface.
     pub fn receive(&mut self, now: Time, iface: usize, frame: &[u8]) {
         let Some(i) = self.ifaces.get(iface) else { return };
@@ -867,10 +918,17 @@ impl Ip6Stack {
             return;
         }
         let interval = self.config.error_interval;
-        if interval > Duration::ZERO && self.last_error.is_some_and(|t| now.since(t) < interval) {
-            return;
+        if interval > Duration::ZERO {
+            let (tokens, since) = self.error_tokens;
+            let earned = (now.since(since).nanos() / interval.nanos()) as u32;
+            let tokens = tokens.saturating_add(earned).min(self.config.error_bucket);
+            let since = if earned > 0 { now } else { since };
+            if tokens == 0 {
+                self.error_tokens = (0, since);
+                return;
+            }
+            self.error_tokens = (tokens - 1, since);
         }
-        self.last_error = Some(now);
         if icmpv6::error(kind, offending).is_none() {
             return;
         }
@@ -997,7 +1055,17 @@ impl Ip6Stack {
                 if let (Some(mac), false) = (icmpv6::mac_of(lladdr), h.src.is_unspecified()) {
                     self.neighbors.learned(now, h.src, iface, mac, false);
                 }
-                self.advertise(now, iface);
+                // At most one advertisement every 3 seconds (RFC 4861
+                // MIN_DELAY_BETWEEN_RAS): a solicitation soon after one
+                // brings the next one forward instead.
+                let i = &mut self.ifaces[iface];
+                match i.last_ra {
+                    Some(last) if now.since(last) < MIN_DELAY_BETWEEN_RAS => {
+                        let soon = last + MIN_DELAY_BETWEEN_RAS;
+                        i.next_ra = Some(i.next_ra.map_or(soon, |t| t.min(soon)));
+                    }
+                    _ => self.advertise(now, iface),
+                }
             }
             NdiscRepr::RouterAdvert { .. } => {
                 if router || !ipv6::is_link_local(h.src) {
@@ -1017,10 +1085,24 @@ impl Ip6Stack {
     /// A host heard a router: keep it as a default router and build an
     /// address from its prefix when autoconfiguration is on.
     fn heard_advert(&mut self, now: Time, iface: usize, from: Ipv6Addr, ad: Advert) {
-        self.routers.retain(|r| !(r.addr == from && r.iface == iface));
-        if ad.router_lifetime_secs > 0 {
-            self.routers.push(DefaultRouter { addr: from, iface, advert: ad });
-        }
+        let heard = DefaultRouter { addr: from, iface, advert: ad };
+        let known = self.routers.iter().position(|r| r.addr == from && r.iface == iface);
+        let mut changed = match (known, ad.router_lifetime_secs > 0) {
+            (Some(at), true) if self.routers[at] == heard => false,
+            (Some(at), true) => {
+                self.routers[at] = heard;
+                true
+            }
+            (Some(at), false) => {
+                self.routers.remove(at);
+                true
+            }
+            (None, true) => {
+                self.routers.push(heard);
+                true
+            }
+            (None, false) => false,
+        };
         let i = &mut self.ifaces[iface];
         i.heard = Some(ad);
         i.next_solicit = None;
@@ -1030,9 +1112,12 @@ impl Ip6Stack {
                 i.addrs.push(Addr6 { addr, len: 64, origin: Origin::Slaac, state: AddrState::Preferred });
                 self.start_dad(now, iface, addr);
                 self.note_step(V6Step::Autoconfigured, addr, iface);
+                changed = true;
             }
         }
-        self.rebuild_routes();
+        if changed {
+            self.rebuild_routes();
+        }
     }
 
     fn duplicate(&mut self, iface: usize, addr: Ipv6Addr) {
@@ -1053,7 +1138,14 @@ impl Ip6Stack {
     /// Send a router advertisement on an interface (to all nodes).
     fn advertise(&mut self, now: Time, iface: usize) {
         let i = &mut self.ifaces[iface];
-        i.next_ra = Some(now + i.ra.interval);
+        i.last_ra = Some(now);
+        let wait = if i.initial_ras > 0 {
+            i.initial_ras -= 1;
+            INITIAL_ADVERT_INTERVAL.min(i.ra.interval)
+        } else {
+            i.ra.interval
+        };
+        i.next_ra = Some(now + wait);
         let Some(src) = i.link_local().filter(|ll| i.usable(*ll)) else { return };
         let prefix = i
             .globals()
@@ -1076,6 +1168,9 @@ impl Ip6Stack {
 
     /// When [`Ip6Stack::poll`] has something to do.
     pub fn poll_at(&self) -> Option<Time> {
+        if !self.starting.is_empty() {
+            return Some(Time::ZERO);
+        }
         let mut at = self.neighbors.poll_at();
         let mut earlier = |t: Option<Time>| {
             if let Some(t) = t {
@@ -1107,6 +1202,12 @@ impl Ip6Stack {
 
     /// Run the timers that are due.
     pub fn poll(&mut self, now: Time) {
+        for (iface, addr) in std::mem::take(&mut self.starting) {
+            match addr {
+                None => self.start_link(now, iface),
+                Some(addr) => self.start_dad(now, iface, addr),
+            }
+        }
         let mut dad_done = false;
         for iface in 0..self.ifaces.len() {
             let i = &mut self.ifaces[iface];
@@ -1124,7 +1225,7 @@ impl Ip6Stack {
                 if has_global {
                     self.advertise(now, iface);
                 } else {
-                    i.next_ra = Some(now + i.ra.interval);
+                    i.next_ra = Some(now + INITIAL_ADVERT_INTERVAL);
                 }
             } else if !self.forwarding && i.solicits_left > 0 && i.next_solicit.is_some_and(|t| t <= now) {
                 i.solicits_left -= 1;
@@ -1205,8 +1306,9 @@ mod tests {
             Mac([0, 0x50, 0, 0, 0, mac]),
         );
         let configured: Vec<_> = addr.iter().map(|a| (v6(a), 64, Origin::Manual)).collect();
-        s.configure(Time::ZERO, i, !router, &configured);
-        s.set_up(Time::ZERO, i, true);
+        s.configure(i, !router, &configured);
+        s.set_up(i, true);
+        s.poll(Time::ZERO);
         s
     }
 
@@ -1233,7 +1335,7 @@ mod tests {
     fn a_host_autoconfigures_from_the_routers_advertisement_and_pings_it() {
         let mut r = stack(1, true, Some("2001:db8:acad:1::1"));
         let mut pc = stack(2, false, None);
-        pc.set_autoconfig(Time::ZERO, 0, true);
+        pc.set_autoconfig(0, true);
         run(&mut r, &mut pc, 0, 3000);
         let slaac = pc.ifaces[0].addrs.iter().find(|a| a.origin == Origin::Slaac).expect("a SLAAC address");
         assert_eq!(slaac.addr, v6("2001:db8:acad:1:250:ff:fe00:2"));
@@ -1272,9 +1374,9 @@ mod tests {
         let mut a = stack(1, false, None);
         let mut b = stack(2, false, None);
         run(&mut a, &mut b, 0, 2000);
-        a.configure(at(2000), 0, true, &[(v6("2001:db8::5"), 64, Origin::Manual)]);
+        a.configure(0, true, &[(v6("2001:db8::5"), 64, Origin::Manual)]);
         run(&mut a, &mut b, 2000, 4000);
-        b.configure(at(4000), 0, true, &[(v6("2001:db8::5"), 64, Origin::Manual)]);
+        b.configure(0, true, &[(v6("2001:db8::5"), 64, Origin::Manual)]);
         run(&mut a, &mut b, 4000, 6000);
         let state = |s: &Ip6Stack| s.ifaces[0].addrs.iter().find(|x| x.addr == v6("2001:db8::5")).unwrap().state;
         assert_eq!(state(&a), AddrState::Preferred);

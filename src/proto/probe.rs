@@ -1,35 +1,98 @@
-//! Ping and traceroute as state machines over an [`IpStack`]: what to send
-//! when, which answer belongs to which probe, when a probe has timed out. How
-//! the results are printed (Windows or IOS wording) is a [`Report`] supplied by
-//! the command that started the session.
+//! Ping and traceroute as state machines over a device's IP stacks (IPv4
+//! or IPv6, by the destination): what to send when, which answer belongs to
+//! which probe, when a probe has timed out. How the results are printed
+//! (Windows or IOS wording) is a [`Report`] supplied by the command that
+//! started the session.
 
 use std::collections::VecDeque;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use smoltcp::wire::IpProtocol;
 
 use super::icmp::{self, ErrorKind};
+use super::icmpv6;
+use super::ip6_stack::{self, Delivery6, Ip6Stack};
 use super::ip_stack::{Delivery, IpStack, SendError};
 use super::udp;
 use crate::sim::{Duration, Time};
+
+/// The stacks a probe can leave by.
+pub struct Stacks<'a> {
+    pub v4: &'a mut IpStack,
+    pub v6: &'a mut Ip6Stack,
+}
+
+/// An answer to a probe, whichever stack it came up from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Reply {
+        from: IpAddr,
+        ident: u16,
+        seq: u16,
+        ttl: u8,
+        data_len: usize,
+    },
+    Error {
+        from: IpAddr,
+        kind: ErrorKind,
+        echo: Option<(u16, u16)>,
+        udp_ports: Option<(u16, u16)>,
+    },
+    /// The local stack (at address `src`) could not resolve the next hop.
+    Unresolved {
+        src: IpAddr,
+        echo: Option<(u16, u16)>,
+        udp_ports: Option<(u16, u16)>,
+    },
+}
+
+impl Answer {
+    /// What an IPv4 delivery says to a probe, if anything.
+    pub fn of(d: &Delivery) -> Option<Answer> {
+        Some(match *d {
+            Delivery::EchoReply { from, ident, seq, ttl, data_len } => {
+                Answer::Reply { from: from.into(), ident, seq, ttl, data_len }
+            }
+            Delivery::IcmpError { from, kind, echo, udp_ports } => {
+                Answer::Error { from: from.into(), kind, echo, udp_ports }
+            }
+            Delivery::ArpFailed { src, echo, udp_ports, .. } => Answer::Unresolved { src: src.into(), echo, udp_ports },
+            Delivery::Payload(_) => return None,
+        })
+    }
+
+    /// What an IPv6 delivery says to a probe, if anything.
+    pub fn of6(d: &Delivery6) -> Option<Answer> {
+        Some(match *d {
+            Delivery6::EchoReply { from, ident, seq, hop_limit, data_len } => {
+                Answer::Reply { from: from.into(), ident, seq, ttl: hop_limit, data_len }
+            }
+            Delivery6::IcmpError { from, kind, echo, udp_ports } => {
+                Answer::Error { from: from.into(), kind, echo, udp_ports }
+            }
+            Delivery6::Unresolved { src, echo, udp_ports } => Answer::Unresolved { src: src.into(), echo, udp_ports },
+            Delivery6::Payload { .. } => return None,
+        })
+    }
+}
 
 /// What one probe came back with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Reply {
-        from: Ipv4Addr,
+        from: IpAddr,
         rtt: Duration,
         ttl: u8,
         bytes: usize,
     },
     Error {
-        from: Ipv4Addr,
+        from: IpAddr,
         kind: ErrorKind,
         rtt: Duration,
     },
     /// The local stack (at address `from`) could not resolve the next hop.
     Unresolved {
-        from: Ipv4Addr,
+        from: IpAddr,
     },
     Timeout,
     /// Never left: no route or no source address.
@@ -59,7 +122,7 @@ pub enum Kind {
 
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
-    pub dst: Ipv4Addr,
+    pub dst: IpAddr,
     pub kind: Kind,
     /// Echo probes to send (for traces, the limit comes from `max_hops`).
     pub count: u32,
@@ -151,14 +214,14 @@ impl Session {
         !matches!(self.spec.pace, Pace::Fixed { .. }) || self.total() <= FIXED_KEEP
     }
 
-    pub fn start(&mut self, now: Time, stack: &mut IpStack, out: &mut String) -> Option<Time> {
+    pub fn start(&mut self, now: Time, stack: &mut Stacks, out: &mut String) -> Option<Time> {
         self.report.start(&self.spec, out);
         self.next_send = now;
         self.step(now, stack, out)
     }
 
     /// Advance: expire timed-out probes, send what is due. Returns when to wake next.
-    pub fn step(&mut self, now: Time, stack: &mut IpStack, out: &mut String) -> Option<Time> {
+    pub fn step(&mut self, now: Time, stack: &mut Stacks, out: &mut String) -> Option<Time> {
         if self.done {
             return None;
         }
@@ -188,33 +251,47 @@ impl Session {
         }
     }
 
-    fn send(&mut self, now: Time, stack: &mut IpStack, out: &mut String) {
+    fn send(&mut self, now: Time, stacks: &mut Stacks, out: &mut String) {
         let index = self.sent;
         self.sent += 1;
         let seq = (index as u16).wrapping_add(1);
         let ttl = self.ttl_of(index);
         let spec = self.spec;
-        let result = match spec.kind {
-            Kind::Trace { udp: true, .. } => {
-                let port = UDP_BASE_PORT.wrapping_add(index as u16);
+        let port = UDP_BASE_PORT.wrapping_add(index as u16);
+        let udp = matches!(spec.kind, Kind::Trace { udp: true, .. });
+        let result = match spec.dst {
+            IpAddr::V4(dst) if udp => {
+                let stack = &mut *stacks.v4;
                 let data = vec![0u8; spec.size];
-                stack.source_for(spec.dst).and_then(|src| {
-                    stack.originate(now, src, spec.dst, IpProtocol::Udp, ttl, udp::HEADER_LEN + spec.size, |b| {
-                        udp::emit(b, src, spec.dst, spec.ident, port, &data)
+                stack.source_for(dst).and_then(|src| {
+                    stack.originate(now, src, dst, IpProtocol::Udp, ttl, udp::HEADER_LEN + spec.size, |b| {
+                        udp::emit(b, src, dst, spec.ident, port, &data)
                     })
                 })
             }
-            _ => {
+            IpAddr::V4(dst) => {
                 let data: Vec<u8> = (0..spec.size).map(|i| b'a' + (i % 23) as u8).collect();
-                stack.originate(
+                stacks.v4.originate(
                     now,
                     Ipv4Addr::UNSPECIFIED,
-                    spec.dst,
+                    dst,
                     IpProtocol::Icmp,
                     ttl,
                     icmp::echo_len(spec.size),
                     |b| icmp::emit_echo(b, false, spec.ident, seq, &data),
                 )
+            }
+            IpAddr::V6(dst) if udp => {
+                let data = vec![0u8; spec.size];
+                stacks.v6.originate(now, dst, None, IpProtocol::Udp, ttl, |src| {
+                    ip6_stack::udp_datagram(src, dst, (spec.ident, port), &data)
+                })
+            }
+            IpAddr::V6(dst) => {
+                let data: Vec<u8> = (0..spec.size).map(|i| b'a' + (i % 23) as u8).collect();
+                stacks.v6.originate(now, dst, None, IpProtocol::Icmpv6, ttl, |src| {
+                    icmpv6::emit(&icmpv6::echo(false, spec.ident, seq, &data), src, dst)
+                })
             }
         };
         let ttl = ttl.unwrap_or(0);
@@ -234,13 +311,13 @@ impl Session {
     }
 
     /// Match something the stack delivered to this session's probes.
-    pub fn on_delivery(&mut self, now: Time, d: &Delivery, out: &mut String) -> bool {
+    pub fn on_delivery(&mut self, now: Time, d: &Answer, out: &mut String) -> bool {
         let key = match *d {
-            Delivery::EchoReply { ident, seq, .. } if ident == self.spec.ident => Some(seq),
-            Delivery::IcmpError { echo: Some((ident, seq)), .. } if ident == self.spec.ident => Some(seq),
-            Delivery::ArpFailed { echo: Some((ident, seq)), .. } if ident == self.spec.ident => Some(seq),
-            Delivery::IcmpError { udp_ports: Some((sport, dport)), .. }
-            | Delivery::ArpFailed { udp_ports: Some((sport, dport)), .. }
+            Answer::Reply { ident, seq, .. } if ident == self.spec.ident => Some(seq),
+            Answer::Error { echo: Some((ident, seq)), .. } if ident == self.spec.ident => Some(seq),
+            Answer::Unresolved { echo: Some((ident, seq)), .. } if ident == self.spec.ident => Some(seq),
+            Answer::Error { udp_ports: Some((sport, dport)), .. }
+            | Answer::Unresolved { udp_ports: Some((sport, dport)), .. }
                 if sport == self.spec.ident =>
             {
                 Some(dport.wrapping_sub(UDP_BASE_PORT).wrapping_add(1))
@@ -252,10 +329,9 @@ impl Session {
         let f = self.in_flight.remove(pos).expect("position is valid");
         let rtt = now.since(f.sent);
         let outcome = match *d {
-            Delivery::EchoReply { from, ttl, data_len, .. } => Outcome::Reply { from, rtt, ttl, bytes: data_len },
-            Delivery::IcmpError { from, kind, .. } => Outcome::Error { from, kind, rtt },
-            Delivery::ArpFailed { src, .. } => Outcome::Unresolved { from: src },
-            Delivery::Payload(_) => return false,
+            Answer::Reply { from, ttl, data_len, .. } => Outcome::Reply { from, rtt, ttl, bytes: data_len },
+            Answer::Error { from, kind, .. } => Outcome::Error { from, kind, rtt },
+            Answer::Unresolved { src, .. } => Outcome::Unresolved { from: src },
         };
         let reached = match outcome {
             Outcome::Reply { .. } => true,

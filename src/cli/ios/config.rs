@@ -171,6 +171,7 @@ pub fn global() -> Tree {
     .into_iter()
     .chain(super::acl::global())
     .chain(super::routing::global())
+    .chain([super::ipv6::global()])
     .chain(super::switching::global())
     .chain([super::switching::errdisable()])
     .collect()
@@ -411,7 +412,7 @@ pub fn interface() -> Tree {
             .chain(super::services::interface_ip())
             .collect(),
         ),
-        super::routing::interface_ipv6(),
+        super::ipv6::interface(),
         super::hsrp::interface(),
         kw("shutdown", "Shutdown the selected interface").run(shutdown),
         kw("description", "Interface specific description")

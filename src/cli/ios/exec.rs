@@ -24,6 +24,10 @@ pub fn tree(privileged: bool) -> Tree {
         kw("traceroute", "Trace route to destination").sub(vec![
             arg(Arg::Ipv4, "Trace route to destination address or hostname").plain(traceroute),
             arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute),
+            kw("ip", "IP Trace")
+                .sub(vec![arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute)]),
+            kw("ipv6", "IPv6 trace")
+                .sub(vec![arg(Arg::Word, "Trace route to destination address or hostname").plain(traceroute)]),
         ]),
         kw("show", "Show running system information").sub(show::tree(privileged)),
         kw("ssh", "Open a secure shell client connection").sub(vec![
@@ -88,6 +92,7 @@ pub fn tree(privileged: bool) -> Tree {
             kw("clear", "Reset functions").sub(vec![
                 super::acl::clear(),
                 kw("arp-cache", "Clear the entire ARP cache").plain(clear_arp),
+                super::ipv6::clear(),
                 kw("ip", "IP").when(|m| m != crate::base::Model::Switch).sub(vec![
                     super::services::clear_ip_dhcp(),
                     super::services::clear_ip_nat(),
@@ -141,10 +146,16 @@ fn ping_args() -> Tree {
         n.children = opts;
         n
     }
-    vec![
-        with_options(arg(Arg::Ipv4, "Ping destination address or hostname").plain(ping), 3, &options),
-        with_options(arg(Arg::Word, "Ping destination address or hostname").plain(ping), 3, &options),
-    ]
+    let address = || {
+        vec![
+            with_options(arg(Arg::Ipv4, "Ping destination address or hostname").plain(ping), 3, &options),
+            with_options(arg(Arg::Word, "Ping destination address or hostname").plain(ping), 3, &options),
+        ]
+    };
+    let mut t = address();
+    t.push(kw("ip", "IP echo").sub(address()));
+    t.push(kw("ipv6", "IPv6 echo").sub(address()));
+    t
 }
 
 /// `terminal [no] monitor`: log messages also reach this (vty) terminal.
@@ -265,7 +276,7 @@ fn reload(cx: &mut Cx) {
 /// Where a ping or traceroute goes: an address, a name in the host table,
 /// or a name DNS must find (the command starts when it is found).
 enum Target {
-    Address(std::net::Ipv4Addr),
+    Address(std::net::IpAddr),
     LookingUp,
     Unknown,
 }
@@ -274,20 +285,22 @@ enum Target {
 /// once DNS answers ("Translating ... [OK]" first, as IOS prints).
 fn resolve_target(
     cx: &mut Cx,
-    then: impl FnOnce(&mut Device, crate::sim::Time, std::net::Ipv4Addr) + Send + Sync + 'static,
+    then: impl FnOnce(&mut Device, crate::sim::Time, std::net::IpAddr) + Send + Sync + 'static,
 ) -> Target {
-    resolve_value(cx, 1, then)
+    // `ping ipv6 X`: the address comes after the keyword.
+    let at = if cx.has("ipv6") || cx.has("ip") { 2 } else { 1 };
+    resolve_value(cx, at, then)
 }
 
 /// The address or name in value `at` of the line (see [`resolve_target`]).
 fn resolve_value(
     cx: &mut Cx,
     at: usize,
-    then: impl FnOnce(&mut Device, crate::sim::Time, std::net::Ipv4Addr) + Send + Sync + 'static,
+    then: impl FnOnce(&mut Device, crate::sim::Time, std::net::IpAddr) + Send + Sync + 'static,
 ) -> Target {
     const UNRECOGNIZED: &str = "% Unrecognized host or address, or protocol not running.\n\n";
     match cx.values.get(at) {
-        Some(super::Value::Ip(ip)) => Target::Address(*ip),
+        Some(super::Value::Ip(ip)) => Target::Address((*ip).into()),
         Some(super::Value::Word(name)) => {
             let name = name.clone();
             if let Ok(a) = name.parse() {
@@ -295,7 +308,7 @@ fn resolve_value(
             }
             let ios = cx.ios();
             if let Some(a) = ios.system.host_address(&name) {
-                return Target::Address(a);
+                return Target::Address(a.into());
             }
             if !ios.system.domain_lookup {
                 cx.reject(Rejection::Refused, UNRECOGNIZED);
@@ -306,7 +319,7 @@ fn resolve_value(
             let waiter: crate::device::LookupWaiter = Box::new(move |r, dev, now| match r {
                 crate::proto::dns::Resolution::Found { addresses, .. } => {
                     dev.console.push_str(" [OK]\n");
-                    then(dev, now, addresses[0]);
+                    then(dev, now, addresses[0].into());
                 }
                 _ => dev.console.push_str(&format!("\n{UNRECOGNIZED}")),
             });
@@ -325,7 +338,7 @@ fn resolve_value(
 fn telnet(cx: &mut Cx) {
     // A name is announced with its address: `Trying R1 (10.0.12.1)... `.
     let name = match cx.values.get(1) {
-        Some(super::Value::Word(w)) if w.parse::<std::net::Ipv4Addr>().is_err() => Some(w.clone()),
+        Some(super::Value::Word(w)) if w.parse::<std::net::IpAddr>().is_err() => Some(w.clone()),
         _ => None,
     };
     let start = move |dev: &mut Device, now, dst| match &name {
@@ -356,7 +369,12 @@ fn ssh(cx: &mut Cx) {
     }
 }
 
-pub(super) fn open_remote(dev: &mut Device, now: crate::sim::Time, dst: std::net::Ipv4Addr, via: Via, announce: bool) {
+pub(super) fn open_remote(dev: &mut Device, now: crate::sim::Time, dst: std::net::IpAddr, via: Via, announce: bool) {
+    let std::net::IpAddr::V4(dst) = dst else {
+        // The box's TCP runs over IPv4 only, so far.
+        dev.console.push_str("% Telnet and SSH over IPv6 are not supported in wirelab yet\n");
+        return;
+    };
     if let Role::Ios(i) = &mut dev.role {
         let text = i.open_remote(now, dst, via, announce);
         dev.console.push_str(&text);
@@ -384,7 +402,7 @@ fn ping(cx: &mut Cx) {
         dst,
         kind: Kind::Echo,
         count,
-        size: size.saturating_sub(28),
+        size: size.saturating_sub(super::report::header_len(dst)),
         timeout: Duration::from_secs(u64::from(timeout)),
         pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
         ident,
@@ -564,7 +582,8 @@ fn reload_now(dev: &mut Device, ctx: &mut Ctx) {
         for (p, port) in ports.iter().enumerate() {
             if port.link_up {
                 if let Some(s) = i.ifaces.iter().find(|f| f.port == Some(p)).and_then(|f| f.stack) {
-                    i.stack.set_up(s, !i.ifaces.iter().find(|f| f.port == Some(p)).is_some_and(|f| f.shutdown));
+                    let up = !i.ifaces.iter().find(|f| f.port == Some(p)).is_some_and(|f| f.shutdown);
+                    i.set_l3_up(s, up);
                 }
             }
         }

@@ -7,6 +7,7 @@ mod acl_syntax;
 mod config;
 mod exec;
 mod hsrp;
+mod ipv6;
 mod ospf_show;
 mod protocols;
 mod report;
@@ -417,7 +418,7 @@ fn unknown_host(dev: &mut Device, ctx: &mut Ctx, word: &str) -> Response {
 
 /// A word taken for a host name: a Telnet session to it.
 fn telnet_attempt(dev: &mut Device, now: crate::sim::Time, addr: std::net::Ipv4Addr) {
-    exec::open_remote(dev, now, addr, crate::device::remote::Via::Telnet, false);
+    exec::open_remote(dev, now, addr.into(), crate::device::remote::Via::Telnet, false);
 }
 
 fn invalid(dev: &mut Device, column: usize) -> Response {

@@ -1,6 +1,6 @@
 //! How IOS prints a running ping (`!!!!!`) and traceroute.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use crate::proto::icmp::ErrorKind;
 use crate::proto::probe::{Outcome, Report, Spec};
@@ -13,11 +13,12 @@ pub struct IosPing {
 
 impl Report for IosPing {
     fn start(&mut self, spec: &Spec, out: &mut String) {
-        let size = spec.size + 28;
+        let size = spec.size + header_len(spec.dst);
         let secs = spec.timeout.secs();
         out.push_str(&format!(
             "Type escape sequence to abort.\nSending {}, {size}-byte ICMP Echos to {}, timeout is {secs} seconds:\n",
-            spec.count, spec.dst
+            spec.count,
+            ios_addr(spec.dst)
         ));
     }
 
@@ -28,6 +29,8 @@ impl Report for IosPing {
         out.push(match outcome {
             Outcome::Reply { .. } => '!',
             Outcome::Error { kind: ErrorKind::TtlExceeded, .. } => '&',
+            // IPv6: "A - administratively prohibited" in IOS's ping legend.
+            Outcome::Error { kind: ErrorKind::AdminProhibited, from: IpAddr::V6(_), .. } => 'A',
             Outcome::Error { .. } => 'U',
             Outcome::Timeout | Outcome::Unresolved { .. } | Outcome::NotSent(_) => '.',
         });
@@ -51,17 +54,33 @@ impl Report for IosPing {
     }
 }
 
+/// The IP and ICMP headers IOS counts in a ping's datagram size.
+pub fn header_len(dst: IpAddr) -> usize {
+    match dst {
+        IpAddr::V4(_) => 28,
+        IpAddr::V6(_) => 48,
+    }
+}
+
+/// An address as IOS prints it (IPv6 in capitals).
+pub fn ios_addr(a: IpAddr) -> String {
+    match a {
+        IpAddr::V4(a) => a.to_string(),
+        IpAddr::V6(a) => a.to_string().to_uppercase(),
+    }
+}
+
 /// `traceroute` on IOS: a line per hop, the address once, each probe's time.
 #[derive(Default)]
 pub struct IosTrace {
-    hop_from: Option<Ipv4Addr>,
+    hop_from: Option<IpAddr>,
 }
 
 impl Report for IosTrace {
     fn start(&mut self, spec: &Spec, out: &mut String) {
         out.push_str(&format!(
             "Type escape sequence to abort.\nTracing the route to {}\nVRF info: (vrf in name/id, vrf out name/id)\n",
-            spec.dst
+            ios_addr(spec.dst)
         ));
     }
 
@@ -73,12 +92,12 @@ impl Report for IosTrace {
         match *outcome {
             Outcome::Reply { from, rtt, .. } | Outcome::Error { from, rtt, .. } => {
                 if self.hop_from != Some(from) {
-                    out.push_str(&format!(" {from}"));
+                    out.push_str(&format!(" {}", ios_addr(from)));
                     self.hop_from = Some(from);
                 }
                 let mark = match outcome {
                     Outcome::Error { kind: ErrorKind::AdminProhibited, .. } => " !A",
-                    Outcome::Error { kind: ErrorKind::HostUnreachable, .. } if from != Ipv4Addr::UNSPECIFIED => " !H",
+                    Outcome::Error { kind: ErrorKind::HostUnreachable, .. } if !from.is_unspecified() => " !H",
                     Outcome::Error { kind: ErrorKind::NetUnreachable, .. } => " !N",
                     _ => "",
                 };

@@ -1,13 +1,10 @@
 //! Routing configuration beyond static routes: `router ospf` and its
-//! interface settings, `ip routing`, IPv6 addresses and routes.
-
-use std::net::Ipv6Addr;
+//! interface settings, `ip routing` (IPv6 is in `ipv6.rs`).
 
 use super::tree::{Arg, Node};
 use super::{arg, kw, Cx, Handler, Tree};
 use crate::base::Model;
 use crate::cli::Rejection;
-use crate::device::ios::{Ipv6Address, Ipv6Kind};
 use crate::device::Mode;
 use crate::proto::ospf::{Area, NetworkStatement, OspfIface, OspfProcess};
 
@@ -16,22 +13,11 @@ fn layer3(m: Model) -> bool {
 }
 
 pub fn global() -> Tree {
-    vec![
-        kw("router", "Enable a routing process").when(layer3).sub(vec![
-            kw("ospf", "Open Shortest Path First (OSPF)")
-                .sub(vec![arg(Arg::Num(1, 65535), "Process ID").run(enter_router_ospf)]),
-            kw("rip", "Routing Information Protocol (RIP)").run(super::rip::enter),
-        ]),
-        kw("ipv6", "Global IPv6 configuration commands").when(layer3).sub(vec![
-            kw("unicast-routing", "Enable unicast routing").run(ipv6_unicast_routing),
-            kw("route", "Configure static routes").sub(vec![arg(Arg::Word, "IPv6 prefix").sub(vec![
-                arg(Arg::Iface, "")
-                    .run(ipv6_route)
-                    .sub(vec![arg(Arg::Word, "IPv6 address of next-hop").run(ipv6_route)]),
-                arg(Arg::Word, "IPv6 address of next-hop").run(ipv6_route),
-            ])]),
-        ]),
-    ]
+    vec![kw("router", "Enable a routing process").when(layer3).sub(vec![
+        kw("ospf", "Open Shortest Path First (OSPF)")
+            .sub(vec![arg(Arg::Num(1, 65535), "Process ID").run(enter_router_ospf)]),
+        kw("rip", "Routing Information Protocol (RIP)").run(super::rip::enter),
+    ])]
 }
 
 /// Under `ip` in global configuration.
@@ -104,22 +90,6 @@ pub fn interface_ospf() -> Node<Handler> {
         .run(if_ospf)]),
         kw("network", "Network type")
             .sub(vec![kw("point-to-point", "Specify OSPF point-to-point network").run(if_ospf)]),
-    ])
-}
-
-/// `ipv6 ...` under an interface.
-pub fn interface_ipv6() -> Node<Handler> {
-    kw("ipv6", "IPv6 interface subcommands").when(layer3).sub(vec![
-        kw("address", "Configure IPv6 address on interface").no(ipv6_address).sub(vec![arg(
-            Arg::Word,
-            "IPv6 address / prefix",
-        )
-        .run(ipv6_address)
-        .sub(vec![
-            kw("link-local", "Use link-local address").run(ipv6_address),
-            kw("eui-64", "Use eui-64 interface identifier").run(ipv6_address),
-        ])]),
-        kw("enable", "Enable IPv6 on interface").run(ipv6_enable),
     ])
 }
 
@@ -296,99 +266,6 @@ fn ip_routing_handler(cx: &mut Cx) {
     let ios = cx.ios();
     ios.routing.ip_routing = on || ios.model == Model::Router;
     ios.stack.config.forwarding = ios.routing.ip_routing;
-}
-
-fn ipv6_unicast_routing(cx: &mut Cx) {
-    let on = !cx.negated;
-    cx.ios().routing.ipv6_routing = on;
-}
-
-/// `2001:DB8::1/64` → (address, 64)
-fn parse_v6(text: &str, needs_len: bool) -> Option<(Ipv6Addr, u8)> {
-    match text.split_once('/') {
-        Some((a, l)) => Some((a.parse().ok()?, l.parse::<u8>().ok().filter(|&l| l <= 128)?)),
-        None if !needs_len => Some((text.parse().ok()?, 128)),
-        None => None,
-    }
-}
-
-/// IOS prints IPv6 addresses in capitals.
-pub fn v6_text(a: Ipv6Addr) -> String {
-    a.to_string().to_uppercase()
-}
-
-fn ipv6_address(cx: &mut Cx) {
-    let negated = cx.negated;
-    let kind = if cx.has("link-local") {
-        Ipv6Kind::LinkLocal
-    } else if cx.has("eui-64") {
-        Ipv6Kind::Eui64
-    } else {
-        Ipv6Kind::Global
-    };
-    let parsed = match cx.word(0) {
-        Some(w) => parse_v6(w, kind != Ipv6Kind::LinkLocal),
-        None => None,
-    };
-    if parsed.is_none() && cx.word(0).is_some() {
-        let col = cx.rest_column().unwrap_or(0);
-        cx.invalid_at(col);
-        return;
-    }
-    for name in super::config::selected(cx) {
-        let Some(i) = cx.ios().iface_mut(&name) else { continue };
-        match parsed {
-            None if negated => i.ipv6.clear(),
-            Some((addr, len)) => {
-                let a = Ipv6Address { addr, len, kind };
-                i.ipv6.retain(|x| {
-                    !(x.addr == addr && x.kind == kind)
-                        && !(kind == Ipv6Kind::LinkLocal && x.kind == Ipv6Kind::LinkLocal)
-                });
-                if !negated {
-                    i.ipv6.push(a);
-                }
-            }
-            None => {}
-        }
-    }
-}
-
-fn ipv6_enable(cx: &mut Cx) {
-    let on = !cx.negated;
-    for name in super::config::selected(cx) {
-        if let Some(i) = cx.ios().iface_mut(&name) {
-            i.ipv6_enable = on;
-        }
-    }
-}
-
-fn ipv6_route(cx: &mut Cx) {
-    let Some(prefix) = cx.word(0).and_then(|w| parse_v6(w, true)) else {
-        let col = cx.rest_column().unwrap_or(0);
-        cx.invalid_at(col);
-        return;
-    };
-    let mut via = Vec::new();
-    if let Some(i) = cx.iface() {
-        via.push(i.to_string());
-    }
-    if let Some(nh) = cx.word(1) {
-        match nh.parse::<Ipv6Addr>() {
-            Ok(a) => via.push(v6_text(a)),
-            Err(_) => {
-                cx.reject(Rejection::Refused, "% Invalid IPv6 next hop\n");
-                return;
-            }
-        }
-    }
-    let via = via.join(" ");
-    let negated = cx.negated;
-    let ios = cx.ios();
-    ios.routing.ipv6_routes.retain(|(a, l, v)| !(*a == prefix.0 && *l == prefix.1 && (negated || *v == via)));
-    if !negated {
-        ios.routing.ipv6_routes.push((prefix.0, prefix.1, via));
-    }
 }
 
 /// A `router ospf` block.

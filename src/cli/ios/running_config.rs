@@ -1,9 +1,8 @@
 //! `show running-config`: the configuration rendered from device state, in
 //! the order IOS prints it.
 
-use super::routing::v6_text;
 use crate::base::{IfaceKind, Model};
-use crate::device::ios::{Ipv6Kind, LineKind, Login, Secret};
+use crate::device::ios::{LineKind, Login, Secret};
 use crate::device::{Device, Role};
 use crate::proto::ipv4::mask_of;
 use crate::proto::nat::Side;
@@ -202,16 +201,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         out.extend(super::hsrp::iface_lines(i));
         out.extend(super::routing::ospf_iface_lines(&i.ospf));
-        if i.ipv6_enable {
-            out.push(" ipv6 enable".into());
-        }
-        for a in &i.ipv6 {
-            out.push(match a.kind {
-                Ipv6Kind::Global => format!(" ipv6 address {}/{}", v6_text(a.addr), a.len),
-                Ipv6Kind::Eui64 => format!(" ipv6 address {}/{} eui-64", v6_text(a.addr), a.len),
-                Ipv6Kind::LinkLocal => format!(" ipv6 address {} link-local", v6_text(a.addr)),
-            });
-        }
+        out.extend(super::ipv6::iface_lines(i));
         out.extend(l2_tail.iter().filter(|l| l.starts_with(" channel-group")).cloned());
         out.extend(super::snooping::iface_lines(i));
         if !i.cdp_enable {
@@ -315,9 +305,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.extend(super::acl_syntax::config_lines(acl));
     }
     bang(&mut out);
-    for (a, len, via) in &ios.routing.ipv6_routes {
-        out.push(format!("ipv6 route {}/{len} {via}", v6_text(*a)));
-    }
+    out.extend(super::ipv6::route_lines(ios));
     if ios.discovery.lldp_run {
         out.push("lldp run".into());
     }

@@ -41,6 +41,7 @@ pub fn tree(privileged: bool) -> Tree {
             super::services::show_ip_nat(),
         ]),
         kw("arp", "ARP table").plain(arp),
+        super::ipv6::show(),
         kw("interfaces", "Interface status and configuration").plain(interfaces).sub(vec![
             kw("trunk", "Show interface trunk information").when(|m| m.is_switch()).plain(trunk),
             kw("status", "Show interface line status").when(|m| m.is_switch()).plain(interfaces_status),

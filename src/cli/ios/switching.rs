@@ -417,8 +417,8 @@ fn switchport_toggle(cx: &mut Cx) {
         } else if ios.ifaces[idx].switchport.is_some() {
             // A routed port: it gets its own IP interface.
             let port = ios.ifaces[idx].port.expect("physical");
-            let s = ios.stack.add_iface(name.clone(), Encap::Ethernet, ports[port].mac);
-            ios.stack.set_up(s, ports[port].link_up && !ios.ifaces[idx].shutdown);
+            let s = ios.add_l3_iface(name.clone(), Encap::Ethernet, ports[port].mac);
+            ios.set_l3_up(s, ports[port].link_up && !ios.ifaces[idx].shutdown);
             ios.ifaces[idx].switchport = None;
             ios.ifaces[idx].stack = Some(s);
         }
@@ -634,7 +634,7 @@ fn encapsulation(cx: &mut Cx) {
         ios.ifaces[i].dot1q = Some((vlan, native));
         if ios.ifaces[i].stack.is_none() {
             let mac = parent_port.map_or(ports[0].mac, |p| ports[p].mac);
-            let s = ios.stack.add_iface(name.clone(), Encap::Ethernet, mac);
+            let s = ios.add_l3_iface(name.clone(), Encap::Ethernet, mac);
             ios.ifaces[i].stack = Some(s);
         }
     }

@@ -8,6 +8,7 @@ mod etherchannel;
 mod filters;
 mod hsrp;
 mod interfaces;
+mod ipv6;
 mod ospf;
 mod port_security;
 mod resolver;
@@ -34,12 +35,14 @@ pub use terminal::{Confirmable, Mode, Question, TerminalState};
 use std::net::Ipv4Addr;
 
 pub use interfaces::{lineproto_log, link_log, AddressError, AddressRole, LinkEvent};
+pub use ipv6::{Ipv6RouteError, Ipv6StaticRoute};
 pub use static_routes::{RouteError, StaticRouteSpec};
 
 use super::bridge::{Bridge, Forwarded};
 use super::{Outbox, Port};
 use crate::base::{IfaceKind, IfaceName, Model};
 use crate::proto::acl::{AclId, AclKind};
+use crate::proto::ip6_stack::{Ip6Stack, Stack6Config};
 use crate::proto::ip_stack::{Binding, Encap, IpStack, Payload, StackConfig};
 use crate::proto::nat::Side;
 use crate::proto::ospf::OspfIface;
@@ -84,6 +87,10 @@ pub struct IosIface {
     pub ospf: OspfIface,
     pub ipv6: Vec<Ipv6Address>,
     pub ipv6_enable: bool,
+    /// `ipv6 address autoconfig`: an address from the advertised prefix.
+    pub ipv6_autoconfig: bool,
+    /// `ipv6 nd ra suppress`, `ipv6 nd managed-config-flag`, `ipv6 nd other-config-flag`.
+    pub ipv6_nd: crate::proto::ip6_stack::RaConfig,
     /// `no ip redirects`, `no ip unreachables`, `no negotiation auto`,
     /// `no mdix auto` typed on the interface (stored and shown).
     pub no_redirects: bool,
@@ -161,6 +168,8 @@ impl IosIface {
             ospf: OspfIface::default(),
             ipv6: Vec::new(),
             ipv6_enable: false,
+            ipv6_autoconfig: false,
+            ipv6_nd: Default::default(),
             err_disabled: false,
             no_redirects: false,
             no_unreachables: false,
@@ -202,6 +211,8 @@ pub struct Ios {
     pub discovery: Discovery,
     pub services: Services,
     pub stack: IpStack,
+    /// The IPv6 stack, on the same interface indices as `stack`.
+    pub stack6: Ip6Stack,
     pub bridge: Option<Bridge>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
@@ -306,11 +317,15 @@ impl Ios {
         let mut stack = IpStack::new(StackConfig { forwarding: model == Model::Router, ..StackConfig::IOS });
         // Every TCP segment for the box comes up to its TCP, which resets closed ports.
         stack.bind(Binding::Protocol(6));
+        let mut stack6 = Ip6Stack::new(Stack6Config::IOS, false);
         let mut ifaces = Vec::new();
         let routed = model == Model::Router;
         for (i, p) in ports.iter().enumerate() {
             let encap = if p.name.kind == IfaceKind::Serial { Encap::Hdlc } else { Encap::Ethernet };
-            let stack_index = routed.then(|| stack.add_iface(p.name.clone(), encap, p.mac));
+            let stack_index = routed.then(|| {
+                stack6.add_iface(p.name.clone(), encap, p.mac);
+                stack.add_iface(p.name.clone(), encap, p.mac)
+            });
             // Router interfaces start shut down; switch ports start enabled.
             let mut iface = IosIface::new(p.name.clone(), Some(i), stack_index, routed);
             if !routed {
@@ -329,6 +344,7 @@ impl Ios {
             discovery: Discovery::default(),
             services: Services::default(),
             stack,
+            stack6,
             bridge,
             pending_l2: Vec::new(),
             pending_notes: Vec::new(),
@@ -355,7 +371,7 @@ impl Ios {
         };
         if model.is_switch() {
             let vlan1 = IfaceName::new(IfaceKind::Vlan, &[1]);
-            let svi = ios.stack.add_iface(vlan1.clone(), Encap::Ethernet, base_mac);
+            let svi = ios.add_l3_iface(vlan1.clone(), Encap::Ethernet, base_mac);
             ios.ifaces.push(IosIface::new(vlan1, None, Some(svi), true));
         }
         if model == Model::Switch || model == Model::L3Switch {
@@ -364,6 +380,20 @@ impl Ios {
         }
         ios.vty_sync_listeners();
         ios
+    }
+
+    /// A layer-3 interface on both stacks, at the same index.
+    pub fn add_l3_iface(&mut self, name: IfaceName, encap: Encap, mac: Mac) -> usize {
+        let v6 = self.stack6.add_iface(name.clone(), encap, mac);
+        let v4 = self.stack.add_iface(name, encap, mac);
+        debug_assert_eq!(v4, v6, "the two stacks keep the same interface indices");
+        v4
+    }
+
+    /// A layer-3 interface's line protocol, on both stacks.
+    pub fn set_l3_up(&mut self, iface: usize, up: bool) {
+        self.stack.set_up(iface, up);
+        self.stack6.set_up(iface, up);
     }
 
     pub fn prompt(&self) -> String {
@@ -447,7 +477,7 @@ impl Ios {
             } else {
                 let encap = if loopback { Encap::None } else { Encap::Ethernet };
                 let mac = self.bridge.as_ref().map_or_else(|| ports[0].mac, |b| b.svi_mac);
-                let stack = self.stack.add_iface(name.clone(), encap, mac);
+                let stack = self.add_l3_iface(name.clone(), encap, mac);
                 self.ifaces.push(IosIface::new(name.clone(), None, Some(stack), !loopback));
             }
             self.ifaces.sort_by(|a, b| iface_order(&a.name).cmp(&iface_order(&b.name)));
@@ -507,7 +537,7 @@ impl Ios {
             states.push((s, up));
         }
         for (s, up) in states {
-            self.stack.set_up(s, up);
+            self.set_l3_up(s, up);
         }
     }
 
@@ -551,7 +581,7 @@ impl Ios {
             None => return String::new(),
         };
         if let Some(s) = stack {
-            self.stack.set_up(s, up);
+            self.set_l3_up(s, up);
         }
         if !up {
             if let Some(i) = self.port_iface_mut(port) {
@@ -625,7 +655,7 @@ impl Ios {
             };
             if let Some(s) = target {
                 let frame = if tag.is_some() { crate::proto::dot1q::untag(&frame) } else { frame };
-                self.stack.receive(now, s, frame);
+                self.ip_receive(now, s, frame);
             }
             return;
         }
@@ -653,8 +683,17 @@ impl Ios {
         self.pending_notes.append(&mut fwd.notes);
         for (vlan, f) in fwd.to_svi {
             if let Some(s) = self.svi_for(vlan) {
-                self.stack.receive(now, s, f);
+                self.ip_receive(now, s, f);
             }
+        }
+    }
+
+    /// A frame for a layer-3 interface: to the stack of its IP version.
+    fn ip_receive(&mut self, now: Time, iface: usize, frame: Vec<u8>) {
+        if self.stack6.carries(iface, &frame) {
+            self.stack6.receive(now, iface, &frame);
+        } else {
+            self.stack.receive(now, iface, frame);
         }
     }
 
@@ -782,6 +821,7 @@ impl Ios {
         self.vty_sync_listeners();
         self.filters_sync();
         self.nat_sync();
+        self.ipv6_sync();
     }
 
     /// The IP interface of a VLAN's SVI.
@@ -799,6 +839,7 @@ impl Ios {
         out.notes.append(&mut self.pending_notes);
         // Taken and handed back so the queue keeps its allocation across frames.
         let mut frames = std::mem::take(&mut self.stack.out);
+        frames.append(&mut self.stack6.out);
         for (iface, frame) in frames.drain(..) {
             let Some(owner) = self.ifaces.iter().find(|i| i.stack == Some(iface)) else { continue };
             if let Some(port) = owner.port {

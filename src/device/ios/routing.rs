@@ -2,7 +2,7 @@
 //! routes (or a switch's default gateway), OSPF processes, RIP and IPv6 routes.
 //! The routing table they produce is the IP stack's.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 use crate::base::Model;
 use std::collections::BTreeMap;
@@ -44,7 +44,8 @@ pub struct Routing {
     pub(super) hsrp_due: Option<Time>,
     pub(super) rip_due: Option<Time>,
     pub ipv6_routing: bool,
-    pub ipv6_routes: Vec<(Ipv6Addr, u8, String)>,
+    /// `ipv6 route` statements, in the order they were entered.
+    pub ipv6_routes: Vec<super::Ipv6StaticRoute>,
 }
 
 impl Routing {
