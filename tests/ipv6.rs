@@ -1,19 +1,129 @@
 //! IPv6 across devices: SLAAC from a router's advertisements, static routes
 //! over Ethernet and serial links, the neighbour cache over simulated time,
-//! pings and traceroutes from hosts and from IOS.
+//! duplicate address detection, pings and traceroutes from hosts and IOS.
 
 mod common;
 use common::*;
 
+use wirelab::cli::Terminal;
+use wirelab::net::Network;
 use wirelab::sim::Duration;
 
+/// The lines of `show ipv6 neighbors` for an address.
+fn neighbor_line(net: &mut Network, router: &str, addr: &str) -> String {
+    let id = net.find(router).unwrap();
+    let out = net.exec(id, "show ipv6 neighbors");
+    out.lines().find(|l| l.starts_with(addr)).unwrap_or_else(|| panic!("{addr} not in\n{out}")).to_string()
+}
+
 #[test]
-fn debug_slaac() {
+fn a_slaac_host_reaches_a_server_two_routers_away_and_the_cache_ages() {
     let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
     let pc = net.find("PC1").unwrap();
-    for _ in 0..5 {
-        let d = net.device(pc);
-        eprintln!("{:?} {:?} routers={:?}", net.now(), d.stack6().ifaces[0].addrs, d.stack6().routers.len());
-        net.run_for(Duration::from_secs(1));
+    let ipconfig = net.exec(pc, "ipconfig");
+    // The EUI-64 of PC1's MAC in R1's advertised prefix, and R1 as gateway.
+    let mac = net.device(pc).ports[0].mac.0;
+    let global = format!(
+        "2001:DB8:ACAD:1:{:X}:{:X}FF:FE{:X}:{:X}",
+        (u16::from(mac[0] ^ 2) << 8) | u16::from(mac[1]),
+        mac[2],
+        mac[3],
+        (u16::from(mac[4]) << 8) | u16::from(mac[5])
+    );
+    assert!(ipconfig.contains(&format!("IPv6 Address....................: {global}\n")), "{ipconfig}");
+    assert!(ipconfig.contains("Default Gateway.................: FE80::1\n"), "{ipconfig}");
+
+    let ping = net.exec(pc, "ping 2001:db8:acad:2::10");
+    assert!(ping.contains("Reply from 2001:db8:acad:2::10: time"), "{ping}");
+    assert!(ping.contains("Received = 4"), "{ping}");
+    let trace = net.exec(pc, "tracert 2001:db8:acad:2::10");
+    assert!(trace.contains("2001:db8:acad:1::1\n") && trace.contains("2001:db8:acad:12::2\n"), "{trace}");
+
+    // R1 confirmed PC1 by its own solicitation a moment ago: REACH, then
+    // STALE once the reachable time (30 s) has passed with no news.
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let reach = neighbor_line(&mut net, "R1", &global);
+    assert!(reach.contains(" REACH Gi0/0/0"), "{reach}");
+    net.run_for(Duration::from_secs(31));
+    let stale = neighbor_line(&mut net, "R1", &global);
+    assert!(stale.contains(" STALE Gi0/0/0"), "{stale}");
+    // Used again, it is checked (DELAY, then PROBE) and confirmed.
+    net.exec(r1, "ping 2001:db8:acad:1:0:0:0:0");
+    net.exec(pc, "ping -n 1 2001:db8:acad:1::1");
+    net.run_for(Duration::from_secs(7));
+    let back = neighbor_line(&mut net, "R1", &global);
+    assert!(back.contains(" REACH ") || back.contains(" STALE "), "{back}");
+}
+
+#[test]
+fn ios_pings_and_traces_over_a_serial_link_with_ios_wording() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let ping = net.exec(r1, "ping ipv6 2001:db8:acad:2::10");
+    assert!(
+        ping.contains("Sending 5, 100-byte ICMP Echos to 2001:DB8:ACAD:2::10, timeout is 2 seconds:\n!!!!!"),
+        "{ping}"
+    );
+    let trace = net.exec(r1, "traceroute 2001:db8:acad:2::10");
+    assert!(trace.contains("  1 2001:DB8:ACAD:12::2 "), "{trace}");
+    assert!(trace.contains("  2 2001:DB8:ACAD:2::10 "), "{trace}");
+    // No route: the router says so at once.
+    let nowhere = net.exec(r1, "ping 2001:db8:ffff::1");
+    assert!(nowhere.contains("Success rate is 0 percent (0/5)"), "{nowhere}");
+}
+
+#[test]
+fn show_ipv6_route_and_interfaces_follow_the_configuration() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
+    let r2 = net.find("R2").unwrap();
+    for line in ["enable", "conf t", "ipv6 route 2001:db8:acad:99::/64 2001:db8:acad:12::1 200", "interface g0/0/1"] {
+        net.type_line(r2, line);
     }
+    for line in ["ipv6 address 2001:db8:acad:7::/64 eui-64", "ipv6 nd other-config-flag", "end"] {
+        net.type_line(r2, line);
+    }
+    let route = net.exec(r2, "show ipv6 route static");
+    // A floating static route (distance 200) is the only one to its prefix: installed.
+    assert!(route.contains("S   2001:DB8:ACAD:99::/64 [200/0]\n     via 2001:DB8:ACAD:12::1\n"), "{route}");
+    let brief = net.exec(r2, "show ipv6 interface brief");
+    assert!(brief.contains("GigabitEthernet0/0/1   [up/up]\n    FE80::2\n"), "{brief}");
+    assert!(brief.contains(" [EUI]"), "{brief}");
+    // A shut interface's addresses wait, tentative.
+    assert!(brief.contains("GigabitEthernet0/0/2   [administratively down/down]\n    unassigned\n"), "{brief}");
+    let detail = net.exec(r2, "show ipv6 interface g0/0/1");
+    assert!(detail.contains("Hosts use DHCP to obtain other configuration."), "{detail}");
+    let run = net.exec(r2, "show running-config | include ipv6");
+    for line in [
+        "ipv6 unicast-routing",
+        " ipv6 address 2001:DB8:ACAD:7::/64 eui-64",
+        " ipv6 nd other-config-flag",
+        "ipv6 route 2001:DB8:ACAD:99::/64 2001:DB8:ACAD:12::1 200",
+    ] {
+        assert!(run.lines().any(|l| l == line), "missing `{line}` in\n{run}");
+    }
+    // A link-local next hop needs its interface, as on IOS.
+    net.type_line(r2, "conf t");
+    net.type_line(r2, "ipv6 route ::/0 fe80::1");
+    let refused = net.take_console(r2);
+    assert!(refused.contains("% Interface has to be specified for a link-local nexthop"), "{refused}");
+}
+
+#[test]
+fn a_duplicate_address_is_detected_and_not_used() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
+    let r1 = net.find("R1").unwrap();
+    for line in ["enable", "conf t", "interface g0/0/0", "ipv6 address 2001:db8:acad:1::10/64", "end"] {
+        net.type_line(r1, line);
+    }
+    net.run_for(Duration::from_secs(2));
+    let pc = net.find("PC1").unwrap();
+    net.exec(pc, "ipv6config 2001:db8:acad:1::10/64 fe80::1");
+    net.run_for(Duration::from_secs(2));
+    let ipconfig = net.exec(pc, "ipconfig");
+    // PC1 checked the address, R1 defended it: PC1 does not use it.
+    assert!(!ipconfig.contains("IPv6 Address....................: 2001:DB8:ACAD:1::10\n"), "{ipconfig}");
+    let brief = net.exec(r1, "show ipv6 interface brief");
+    assert!(brief.contains("    2001:DB8:ACAD:1::10\n"), "R1 keeps it: {brief}");
 }

@@ -7,12 +7,14 @@ use crate::base::{DeviceId, IfaceName};
 use crate::device::ios::{LineKind, Login};
 use crate::device::FetchOutcome;
 use crate::device::{Mode, Role};
-use crate::lab::{parse_endpoint, Check, Expect, RemoteVia};
+use crate::lab::{parse_endpoint, AddressOrigin, Check, Expect, RemoteVia};
 use crate::net::Network;
 use crate::proto::dns::Resolution;
+use crate::proto::ip6_stack::{Addr6, Origin, Source6};
 use crate::proto::probe::{Kind, Outcome, Pace, Silent, Spec};
 use crate::proto::vlan::Violation;
 use crate::sim::Duration;
+use ipnetwork::IpNetwork;
 
 /// The verdict on one objective.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +37,10 @@ pub fn describe(check: &Check) -> String {
         Check::Ping { from, to } => format!("Ping {from} -> {to}"),
         Check::NoPing { from, to } => format!("NoPing {from} -> {to}"),
         Check::Traceroute { from, to, hops } => format!("Traceroute {from} -> {to} via {}", hops.join(", ")),
-        Check::HostIp { device, network } => format!("HostIp {device} in {network}"),
+        Check::HostIp { device, network, origin } => format!(
+            "HostIp {device} in {network}{}",
+            origin.map_or(String::new(), |o| format!(" by {}", origin_word(o)))
+        ),
         Check::InterfaceIp { device, interface, address } => format!("InterfaceIp {device} {interface} {address}"),
         Check::InterfaceUp { device, interface } => format!("InterfaceUp {device} {interface}"),
         Check::ConfigLine { device, line, startup: false } => format!("ConfigLine {device} \"{line}\""),
@@ -181,6 +186,14 @@ fn why_no_reply(net: &Network, id: DeviceId, dst: IpAddr, ident: u16, outcomes: 
     }
 }
 
+fn origin_word(o: AddressOrigin) -> &'static str {
+    match o {
+        AddressOrigin::Static => "static configuration",
+        AddressOrigin::Slaac => "SLAAC",
+        AddressOrigin::Dhcp => "DHCP",
+    }
+}
+
 fn device(net: &Network, name: &str) -> Result<DeviceId, Verdict> {
     net.find(name).ok_or_else(|| fail(format!("there is no device {name}")))
 }
@@ -289,20 +302,48 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 fail(format!("the trace went {}, not {}", got_text.join(", "), expected.join(", ")))
             }
         }
-        Check::HostIp { device: d, network } => {
+        Check::HostIp { device: d, network: IpNetwork::V4(network), origin } => {
             let id = device(net, d)?;
-            let addrs: Vec<Ipv4Addr> =
-                net.device(id).stack().ifaces.iter().filter_map(|i| i.addr.map(|(a, _)| a)).collect();
-            if addrs.iter().any(|a| network.contains(*a)) {
-                pass()
-            } else if addrs.is_empty() {
-                fail(format!("{d} has no IPv4 address"))
-            } else {
-                let list: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
-                fail(format!("{d} has {}, not an address in {network}", list.join(", ")))
+            let dev = net.device(id);
+            let addrs: Vec<Ipv4Addr> = dev.stack().ifaces.iter().filter_map(|i| i.addr.map(|(a, _)| a)).collect();
+            let how = dev.as_host().map(|h| match h.addressing {
+                crate::device::Addressing::Dhcp => AddressOrigin::Dhcp,
+                _ => AddressOrigin::Static,
+            });
+            match (addrs.iter().any(|a| network.contains(*a)), origin) {
+                (true, Some(o)) if how != Some(*o) => {
+                    fail(format!("{d} has an address in {network}, but not by {}", origin_word(*o)))
+                }
+                (true, _) => pass(),
+                (false, _) if addrs.is_empty() => fail(format!("{d} has no IPv4 address")),
+                (false, _) => {
+                    let list: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
+                    fail(format!("{d} has {}, not an address in {network}", list.join(", ")))
+                }
             }
         }
-        Check::InterfaceIp { device: d, interface, address } => {
+        Check::HostIp { device: d, network: IpNetwork::V6(network), origin } => {
+            let id = device(net, d)?;
+            let addrs: Vec<Addr6> = net.device(id).stack6().ifaces.iter().flat_map(|i| i.globals().copied()).collect();
+            let inside: Vec<&Addr6> = addrs.iter().filter(|a| network.contains(a.addr) && a.usable()).collect();
+            let by = |o: AddressOrigin, a: &Addr6| match o {
+                AddressOrigin::Static => matches!(a.origin, Origin::Manual | Origin::Eui64),
+                AddressOrigin::Slaac => a.origin == Origin::Slaac,
+                AddressOrigin::Dhcp => a.origin == Origin::Dhcp,
+            };
+            match origin {
+                _ if inside.is_empty() && addrs.is_empty() => fail(format!("{d} has no global IPv6 address")),
+                _ if inside.is_empty() => {
+                    let list: Vec<String> = addrs.iter().map(|a| a.addr.to_string()).collect();
+                    fail(format!("{d} has {}, not an address in {network}", list.join(", ")))
+                }
+                Some(o) if !inside.iter().any(|a| by(*o, a)) => {
+                    fail(format!("{d} has an address in {network}, but not by {}", origin_word(*o)))
+                }
+                _ => pass(),
+            }
+        }
+        Check::InterfaceIp { device: d, interface, address: IpNetwork::V4(address) } => {
             let id = device(net, d)?;
             let name = iface_of(net, id, interface)?;
             let stack = net.device(id).stack();
@@ -311,6 +352,29 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 Some((a, len)) if a == address.ip() && len == address.prefix() => pass(),
                 Some((a, len)) => fail(format!("{d} {name} has {a}/{len}, not {address}")),
                 None => fail(format!("{d} {name} has no IPv4 address")),
+            }
+        }
+        Check::InterfaceIp { device: d, interface, address: IpNetwork::V6(address) } => {
+            let id = device(net, d)?;
+            let name = iface_of(net, id, interface)?;
+            let dev = net.device(id);
+            let index = dev.stack().iface_index(&name);
+            let addrs: Vec<Addr6> = index.map(|i| dev.stack6().ifaces[i].addrs.clone()).unwrap_or_default();
+            let want = (address.ip(), address.prefix());
+            let ll = crate::proto::ipv6::is_link_local(want.0);
+            if addrs.iter().any(|a| a.addr == want.0 && (a.len == want.1 || ll)) {
+                pass()
+            } else {
+                let list: Vec<String> = addrs
+                    .iter()
+                    .filter(|a| a.is_link_local() == ll && a.origin != Origin::LinkLocal)
+                    .map(|a| format!("{}/{}", a.addr, a.len))
+                    .collect();
+                if list.is_empty() {
+                    fail(format!("{d} {name} has no IPv6 address {address}"))
+                } else {
+                    fail(format!("{d} {name} has {}, not {address}", list.join(", ")))
+                }
             }
         }
         Check::InterfaceUp { device: d, interface } => {
@@ -381,7 +445,36 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 fail(format!("`{command}` on {d} does not show \"{text}\""))
             }
         }
-        Check::Route { device: d, prefix, code, via } => {
+        Check::Route { device: d, prefix: IpNetwork::V6(prefix), code, via } => {
+            let id = device(net, d)?;
+            let stack = net.device(id).stack6();
+            let want = (crate::proto::ipv6::network(prefix.ip(), prefix.prefix()), prefix.prefix());
+            let routes: Vec<_> = stack.routes().iter().filter(|r| (r.prefix, r.len) == want).collect();
+            let name = |i: usize| stack.ifaces.get(i).map(|x| x.name.clone());
+            let matching = routes.iter().filter(|r| r.source.code().eq_ignore_ascii_case(code.trim())).find(|r| {
+                via.as_ref().is_none_or(|v| {
+                    r.paths.iter().any(|p| {
+                        p.next_hop.is_some_and(|nh| v.parse::<std::net::Ipv6Addr>().ok() == Some(nh))
+                            || IfaceName::parse(v).is_ok_and(|n| name(p.iface) == Some(n))
+                    })
+                })
+            });
+            let shown = format!("{}/{}", want.0, want.1);
+            match (matching, routes.first()) {
+                (Some(_), _) => pass(),
+                (None, Some(r)) => {
+                    let how = r.paths.first().map_or(String::new(), |p| match p.next_hop {
+                        Some(nh) => format!("via {nh}"),
+                        None => format!("out {}", name(p.iface).map_or_else(String::new, |n| n.to_string())),
+                    });
+                    let wanted = via.as_ref().map_or(format!("as a {code} route"), |v| format!("{code} via {v}"));
+                    fail(format!("{d} routes {shown} {how} ({}), not {wanted}", r.source.code()))
+                }
+                (None, None) if want.1 == 0 => fail(format!("{d} has no IPv6 default route")),
+                (None, None) => fail(format!("{d} has no IPv6 route to {shown}")),
+            }
+        }
+        Check::Route { device: d, prefix: IpNetwork::V4(prefix), code, via } => {
             let id = device(net, d)?;
             let want = crate::proto::rib::Prefix::new(prefix.ip(), prefix.prefix());
             // `S*`, `O*E2` and `O E2` name the same codes as `S` and `O E2`: the star only marks a candidate default.
@@ -413,7 +506,23 @@ fn evaluate_inner(net: &mut Network, check: &Check) -> Result<Verdict, Verdict> 
                 (None, None) => fail(format!("{d} has no route to {want}")),
             }
         }
-        Check::NoRoute { device: d, prefix } => {
+        Check::NoRoute { device: d, prefix: IpNetwork::V6(prefix) } => {
+            let id = device(net, d)?;
+            let stack = net.device(id).stack6();
+            let inside = |r: &&crate::proto::ip6_stack::Route6| {
+                r.len >= prefix.prefix() && prefix.contains(r.prefix) && r.source != Source6::Local
+            };
+            match stack.routes().iter().find(inside) {
+                None => pass(),
+                Some(r) => fail(format!(
+                    "{d} has a route to {}/{} ({}): {prefix} should not be reachable by a route of its own",
+                    r.prefix,
+                    r.len,
+                    r.source.code()
+                )),
+            }
+        }
+        Check::NoRoute { device: d, prefix: IpNetwork::V4(prefix) } => {
             let id = device(net, d)?;
             let want = crate::proto::rib::Prefix::new(prefix.ip(), prefix.prefix());
             let stack = net.device(id).stack();

@@ -8,4 +8,4 @@ mod schema;
 
 pub use load::{build, build_limited, construct, load_file, parse, parse_endpoint, BuildWarning, LabError, BOOT_TIME};
 pub use save::{save_file, to_lab, to_ron};
-pub use schema::{Allowance, Check, DeviceSpec, Expect, Feedback, Lab, Objective, RemoteVia};
+pub use schema::{AddressOrigin, Allowance, Check, DeviceSpec, Expect, Feedback, Lab, Objective, RemoteVia};

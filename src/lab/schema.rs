@@ -2,7 +2,7 @@
 //! instructions and objectives. Field names are a contract with instructors'
 //! files: fields may be added, never renamed.
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{IpNetwork, Ipv4Network};
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -108,14 +108,18 @@ pub enum Check {
         to: String,
         hops: Vec<String>,
     },
+    /// The host has an address in `network` (IPv4 or IPv6), obtained the
+    /// way `origin` says when it is given.
     HostIp {
         device: String,
-        network: Ipv4Network,
+        network: IpNetwork,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        origin: Option<AddressOrigin>,
     },
     InterfaceIp {
         device: String,
         interface: String,
-        address: Ipv4Network,
+        address: IpNetwork,
     },
     InterfaceUp {
         device: String,
@@ -135,7 +139,7 @@ pub enum Check {
     },
     Route {
         device: String,
-        prefix: Ipv4Network,
+        prefix: IpNetwork,
         code: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         via: Option<String>,
@@ -175,7 +179,7 @@ pub enum Check {
     /// The routing table has no route inside this prefix (a network that must stay unadvertised).
     NoRoute {
         device: String,
-        prefix: Ipv4Network,
+        prefix: IpNetwork,
     },
     /// An OSPF neighbour (by router ID, or the name of the router) in a state
     /// (`FULL` unless given; `2WAY` between two DROTHERs).
@@ -283,6 +287,17 @@ impl Expect {
     }
 }
 
+/// How a host got an address (`HostIp`'s `origin`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddressOrigin {
+    /// Typed in (`ipconfig A M`, `ipv6config A/N`).
+    Static,
+    /// Built from a router's advertised prefix (IPv6 only).
+    Slaac,
+    /// Leased from a DHCP (or DHCPv6) server.
+    Dhcp,
+}
+
 impl Check {
     /// The (device, interface) pairs a check refers to.
     pub fn interfaces(&self) -> Vec<(&str, &str)> {
@@ -302,7 +317,8 @@ impl Check {
     pub fn invalid_value(&self) -> Option<(String, String)> {
         const ROUTE_CODES: &[&str] = &[
             "C", "L", "S", "R", "O", "O IA", "O E1", "O E2", "O N1", "O N2", "D", "D EX", "B", "i", "S*", "R*", "O*E1",
-            "O*E2", "O*IA", "D*",
+            "O*E2", "O*IA", "D*", // and `show ipv6 route`'s:
+            "ND", "OI", "OE1", "OE2", "ON1", "ON2",
         ];
         const STATES: &[&str] = &["FULL", "2WAY", "2-WAY", "INIT", "EXSTART", "EXCHANGE", "LOADING", "DOWN", "ATTEMPT"];
         const ROLES: &[&str] = &["DR", "BDR", "DROTHER", "-"];
@@ -312,6 +328,9 @@ impl Check {
                 code,
                 format!("`{code}` is not a route code `show ip route` prints (C, S, O, O IA, O E2, R, S* ...)"),
             ),
+            Check::HostIp { network: IpNetwork::V4(_), origin: Some(AddressOrigin::Slaac), .. } => {
+                bad("Slaac", "SLAAC builds IPv6 addresses only: the network must be an IPv6 prefix".into())
+            }
             Check::OspfNeighbor { state: Some(state), .. } => {
                 let (s, role) = state.split_once('/').map_or((state.as_str(), None), |(s, r)| (s, Some(r.trim())));
                 let state_ok = STATES.iter().any(|k| k.eq_ignore_ascii_case(s.trim()));

@@ -83,15 +83,6 @@ impl Entry {
             self.state
         }
     }
-
-    /// Since when the entry has been in the state it is in at `now`.
-    pub fn state_since(&self, now: Time, reachable_time: Duration) -> Time {
-        if self.state_at(now, reachable_time) != self.state {
-            self.since + reachable_time
-        } else {
-            self.since
-        }
-    }
 }
 
 /// What the stack must do for a packet to a neighbour.

@@ -467,7 +467,8 @@ pub fn neighbors_text(dev: &Device, now: Time) -> String {
     entries.sort_by_key(|e| (e.iface, e.addr));
     for e in entries {
         let state = e.state_at(now, cache.reachable_time);
-        let age = now.since(e.state_since(now, cache.reachable_time)).secs() / 60;
+        // Minutes since the neighbour last confirmed it is there.
+        let age = now.since(e.since).secs() / 60;
         let age = if state == crate::proto::ndp::State::Incomplete { "0".to_string() } else { age.to_string() };
         let mac = e.mac.map_or_else(|| "-".to_string(), crate::proto::ethernet::cisco_format);
         let iface = ios.stack6.ifaces.get(e.iface).map_or_else(String::new, |i| i.name.short());
