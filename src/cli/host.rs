@@ -34,7 +34,7 @@ pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     let args = &words[1..];
     match cmd.to_ascii_lowercase().as_str() {
         "ipconfig" => ipconfig(dev, ctx, args),
-        "ipv6config" => ipv6config(dev, args),
+        "ipv6config" => ipv6config(dev, ctx.now, args),
         "netsh" if args.first().is_some_and(|a| a.eq_ignore_ascii_case("interface")) => netsh_interface(dev, ctx, args),
         "ping" => ping(dev, ctx, args),
         "tracert" => tracert(dev, ctx, args),
@@ -68,7 +68,7 @@ fn refuse(dev: &mut Device, why: Rejection, text: &str) -> Response {
     Response::Rejected(why)
 }
 
-const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ncurl      Fetch a web page (curl [-I] URL)\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY] | /dhcp | /renew | /release | /all)\nnslookup  Look a name up (nslookup NAME [SERVER])\nping      Send echo messages\nssh       Open a secure remote login (ssh -l USER ADDRESS)\ntelnet    Open a remote login (telnet ADDRESS)\ntracert   Trace route to destination\n\n";
+const HELP: &str = "\nAvailable Commands\n?         Display the list of available commands\narp       Display the arp table\ncurl      Fetch a web page (curl [-I] URL)\ndns       Set the DNS server (dns A.B.C.D)\nhelp      Display the list of available commands\nipconfig  Display network configuration, or set it (ipconfig IP MASK [GATEWAY] | /dhcp | /renew | /release | /all)\nipv6config Display IPv6 configuration, or set it (ipv6config ADDRESS/LENGTH [GATEWAY] | autoconfig | dhcp)\nnetsh     netsh interface ipv6 show neighbors\nnslookup  Look a name up (nslookup NAME [SERVER])\nping      Send echo messages\nssh       Open a secure remote login (ssh -l USER ADDRESS)\ntelnet    Open a remote login (telnet ADDRESS)\ntracert   Trace route to destination\n\n";
 
 fn host(dev: &mut Device) -> &mut crate::device::Host {
     match &mut dev.role {
@@ -195,8 +195,9 @@ fn ipconfig_text(dev: &Device, all: bool) -> String {
             "   DHCP Servers....................: {}\n",
             lease.map_or(Ipv4Addr::UNSPECIFIED, |l| l.server)
         ));
+        let dns6 = h.dns6.first().map_or("::".to_string(), |d| d.to_string().to_uppercase());
         out.push_str(&format!(
-            "   DNS Servers.....................: ::\n                                     {}\n\n",
+            "   DNS Servers.....................: {dns6}\n                                     {}\n\n",
             h.dns.map_or("0.0.0.0".into(), |d| d.to_string())
         ));
     } else {
@@ -224,11 +225,12 @@ fn ipv6_settings(h: &crate::device::Host) -> (String, String, String) {
     (ll, addr, gw)
 }
 
-const IPV6CONFIG_USAGE: &str = "Usage:\n    ipv6config [autoconfig | IPV6-ADDRESS/PREFIX-LENGTH [DEFAULT-GATEWAY]]\n\n";
+const IPV6CONFIG_USAGE: &str =
+    "Usage:\n    ipv6config [autoconfig | dhcp | IPV6-ADDRESS/PREFIX-LENGTH [DEFAULT-GATEWAY]]\n\n";
 
 /// `ipv6config`: show the adapter's IPv6 settings, or set them (a static
 /// address and gateway, or autoconfiguration from router advertisements).
-fn ipv6config(dev: &mut Device, args: &[&str]) -> Response {
+fn ipv6config(dev: &mut Device, now: crate::sim::Time, args: &[&str]) -> Response {
     let h = host(dev);
     match args {
         [] => {
@@ -242,11 +244,10 @@ fn ipv6config(dev: &mut Device, args: &[&str]) -> Response {
             h.set_ipv6_autoconfig();
             Response::Accepted
         }
-        [mode] if mode.trim_start_matches('/').eq_ignore_ascii_case("dhcp") => refuse(
-            dev,
-            Rejection::Refused,
-            "DHCPv6 is not available in this version of wirelab: use ipv6config autoconfig or a static address.\n\n",
-        ),
+        [mode] if mode.trim_start_matches('/').eq_ignore_ascii_case("dhcp") => {
+            h.set_ipv6_dhcp(now);
+            Response::Accepted
+        }
         [addr] | [addr, _] => {
             let parsed = addr.split_once('/').and_then(|(a, l)| {
                 Some((a.parse::<Ipv6Addr>().ok()?, l.parse::<u8>().ok().filter(|l| (1..=128).contains(l))?))
@@ -890,6 +891,9 @@ pub fn config_lines(h: &Host) -> Vec<String> {
 fn ipv6_lines(h: &Host) -> Option<String> {
     if h.ipv6_autoconfig() {
         return Some("ipv6config autoconfig".into());
+    }
+    if h.ipv6_dhcp {
+        return Some("ipv6config dhcp".into());
     }
     let (addr, len) = h.ipv6_static?;
     Some(match h.ipv6_gateway {

@@ -15,6 +15,7 @@ use super::Port;
 use crate::proto::decision::{Decision, DhcpStep};
 use crate::proto::dhcp::{self, Client, ClientEvent, ClientLease, Message};
 use crate::proto::dhcp::{Arrival, ServerAction};
+use crate::proto::dhcpv6;
 use crate::proto::dns::{self, Resolution, Resolver, Zones};
 use crate::proto::http::Url;
 use crate::proto::ip6_stack::{Ip6Stack, Origin, Stack6Config, StaticRoute6};
@@ -104,6 +105,13 @@ pub struct Host {
     /// `ipv6config ADDR/LEN [GATEWAY]`: the static IPv6 address and gateway.
     pub ipv6_static: Option<(Ipv6Addr, u8)>,
     pub ipv6_gateway: Option<Ipv6Addr>,
+    /// `ipv6config dhcp`: an address from DHCPv6 whatever routers say.
+    pub ipv6_dhcp: bool,
+    /// The DHCPv6 client: stateful with `ipv6config dhcp` or a router's M
+    /// flag, stateless with its O flag (under `ipv6config autoconfig`).
+    pub dhcpv6: dhcpv6::Client,
+    /// DNS servers DHCPv6 gave.
+    pub dns6: Vec<Ipv6Addr>,
     pub gateway: Option<Ipv4Addr>,
     pub dns: Option<Ipv4Addr>,
     /// The DNS suffix a DHCP server gave (`domain-name`).
@@ -170,6 +178,9 @@ impl Host {
             stack6,
             ipv6_static: None,
             ipv6_gateway: None,
+            ipv6_dhcp: false,
+            dhcpv6: dhcpv6::Client::new(ports[0].mac),
+            dns6: Vec::new(),
             gateway: None,
             dns: None,
             dns_suffix: None,
@@ -206,16 +217,99 @@ impl Host {
     pub fn set_ipv6(&mut self, addr: Option<(Ipv6Addr, u8)>, gateway: Option<Ipv6Addr>) {
         self.ipv6_static = addr;
         self.ipv6_gateway = gateway;
+        self.stop_dhcpv6();
         self.stack6.set_autoconfig(0, false);
         self.sync_ipv6();
     }
 
-    /// `ipv6config autoconfig`: addresses and the gateway from router advertisements.
+    /// `ipv6config autoconfig`: addresses and the gateway from router
+    /// advertisements, and DHCPv6 as their flags say.
     pub fn set_ipv6_autoconfig(&mut self) {
         self.ipv6_static = None;
         self.ipv6_gateway = None;
+        self.stop_dhcpv6();
         self.stack6.set_autoconfig(0, true);
         self.sync_ipv6();
+    }
+
+    /// `ipv6config dhcp`: an address (and DNS) from a DHCPv6 server, the
+    /// gateway from router advertisements.
+    pub fn set_ipv6_dhcp(&mut self, now: Time) {
+        self.ipv6_static = None;
+        self.ipv6_gateway = None;
+        self.stop_dhcpv6();
+        self.ipv6_dhcp = true;
+        self.stack6.set_autoconfig(0, false);
+        self.sync_ipv6();
+        self.stack6.bind(Binding::Udp(dhcpv6::CLIENT_PORT));
+        self.dhcpv6.start(now, dhcpv6::Mode::Stateful);
+    }
+
+    fn stop_dhcpv6(&mut self) {
+        self.ipv6_dhcp = false;
+        self.dhcpv6.stop();
+        self.dns6.clear();
+        self.stack6.unbind(Binding::Udp(dhcpv6::CLIENT_PORT));
+        self.stack6.set_dhcp_address(0, None);
+    }
+
+    /// Under autoconfiguration, DHCPv6 follows the routers' flags: an
+    /// address when M is set, the other settings when O is.
+    fn follow_advertisements(&mut self, now: Time) {
+        if !self.stack6.ifaces[0].autoconfig {
+            return;
+        }
+        let wanted = match self.stack6.ifaces[0].heard {
+            Some(ad) if ad.managed => Some(dhcpv6::Mode::Stateful),
+            Some(ad) if ad.other => Some(dhcpv6::Mode::Stateless),
+            _ => None,
+        };
+        if self.dhcpv6.mode() == wanted {
+            return;
+        }
+        match wanted {
+            Some(mode) => {
+                self.stack6.bind(Binding::Udp(dhcpv6::CLIENT_PORT));
+                self.dhcpv6.start(now, mode);
+            }
+            None => {
+                self.dhcpv6.stop();
+                self.stack6.set_dhcp_address(0, None);
+            }
+        }
+    }
+
+    /// Is IPv6 still being set up (DAD, SLAAC, a DHCPv6 exchange)?
+    pub fn ipv6_settling(&self) -> bool {
+        self.stack6.settling(0) || (self.dhcpv6.busy() && self.stack6.ifaces[0].up)
+    }
+
+    /// A DHCPv6 message for the client.
+    pub fn deliver6(&mut self, now: Time, d: &crate::proto::ip6_stack::Delivery6) {
+        let crate::proto::ip6_stack::Delivery6::Payload { binding: Binding::Udp(dhcpv6::CLIENT_PORT), bytes, .. } = d
+        else {
+            return;
+        };
+        if self.dhcpv6.receive(now, bytes.get(udp::HEADER_LEN..).unwrap_or_default()) {
+            let lease = self.dhcpv6.lease.clone().unwrap_or(dhcpv6::ClientLease {
+                addr: None,
+                dns: Vec::new(),
+                domains: Vec::new(),
+                server: Vec::new(),
+            });
+            self.stack6.set_dhcp_address(0, lease.addr.map(|a| a.addr));
+            self.dns6 = lease.dns;
+            if self.dns_suffix.is_none() {
+                self.dns_suffix = lease.domains.first().cloned();
+            }
+        }
+    }
+
+    fn flush_dhcpv6(&mut self) {
+        for bytes in std::mem::take(&mut self.dhcpv6.out) {
+            let ports = (dhcpv6::CLIENT_PORT, dhcpv6::SERVER_PORT);
+            let _ = self.stack6.send_link_udp(0, dhcpv6::ALL_SERVERS, ports, &bytes);
+        }
     }
 
     /// Is the adapter's IPv6 set by router advertisements?
@@ -309,6 +403,8 @@ impl Host {
 
     /// Finish a release whose message has left.
     pub fn settle(&mut self, now: Time) {
+        self.follow_advertisements(now);
+        self.flush_dhcpv6();
         if !self.releasing || self.stack.has_pending() {
             return;
         }
@@ -533,7 +629,8 @@ impl Host {
     pub fn poll_at(&self) -> Option<Time> {
         let client = self.dhcp.as_ref().and_then(Client::poll_at);
         let service = self.dhcp_service.server.poll_at();
-        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service]
+        let client6 = self.dhcpv6.poll_at();
+        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service, client6]
             .into_iter()
             .flatten()
             .min()
@@ -565,6 +662,10 @@ impl Host {
             c.poll(now);
         }
         self.flush_dhcp(now);
+        if self.dhcpv6.poll_at().is_some_and(|t| t <= now) && self.stack6.ifaces[0].up {
+            self.dhcpv6.poll(now);
+        }
+        self.flush_dhcpv6();
     }
 
     /// Packets for the host's own services: a DHCP reply on port 68, a DNS

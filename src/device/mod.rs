@@ -545,10 +545,16 @@ impl Device {
         let delivered6: Vec<_> = std::mem::take(&mut self.stack6_mut().delivered);
         if !delivered6.is_empty() {
             for d in &delivered6 {
-                if let (Some(session), Some(answer)) = (self.session.as_mut(), probe::Answer::of6(d)) {
-                    let mut text = String::new();
-                    session.on_delivery(now, &answer, &mut text);
-                    self.session_print(now, &text);
+                match (d, &mut self.role) {
+                    (crate::proto::ip6_stack::Delivery6::Payload { .. }, Role::Host(h)) => h.deliver6(now, d),
+                    (crate::proto::ip6_stack::Delivery6::Payload { .. }, Role::Ios(i)) => i.deliver6(now, d),
+                    _ => {
+                        if let (Some(session), Some(answer)) = (self.session.as_mut(), probe::Answer::of6(d)) {
+                            let mut text = String::new();
+                            session.on_delivery(now, &answer, &mut text);
+                            self.session_print(now, &text);
+                        }
+                    }
                 }
             }
             self.step_session(now);

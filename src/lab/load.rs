@@ -231,8 +231,11 @@ pub fn build_limited(lab: &Lab, limits: crate::sim::Limits) -> Result<(Network, 
     }
     // And IPv6 comes up on them: duplicate address detection, router
     // solicitations and SLAAC take a few seconds at most.
-    let settling =
-        |net: &Network| hosts.iter().any(|d| net.find(&d.name).is_some_and(|id| net.device(id).stack6().settling(0)));
+    let settling = |net: &Network| {
+        hosts
+            .iter()
+            .any(|d| net.find(&d.name).and_then(|id| net.device(id).as_host()).is_some_and(|h| h.ipv6_settling()))
+    };
     for _ in 0..100 {
         if !settling(&net) {
             break;

@@ -53,7 +53,8 @@ use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
 use super::{
-    arp, cdp, dot1q, dtp, ethernet, hdlc, hsrp, icmp, icmpv6, ipv4, ipv6, lacp, lldp, ospf, pagp, rip, stp, udp, Mac,
+    arp, cdp, dhcpv6, dot1q, dtp, ethernet, hdlc, hsrp, icmp, icmpv6, ipv4, ipv6, lacp, lldp, ospf, pagp, rip, stp,
+    udp, Mac,
 };
 
 /// A field's bytes, relative to the start of its protocol's header.
@@ -193,6 +194,8 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::IpProtocol(58), icmpv6::dissect),
     (Key::IpProtocol(ospf::packet::PROTOCOL), ospf::packet::dissect),
     (Key::UdpPort(hsrp::PORT), hsrp::dissect),
+    (Key::UdpPort(dhcpv6::CLIENT_PORT), dhcpv6::dissect),
+    (Key::UdpPort(dhcpv6::SERVER_PORT), dhcpv6::dissect),
     (Key::UdpPort(rip::packet::PORT), rip::packet::dissect),
 ];
 

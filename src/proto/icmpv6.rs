@@ -164,8 +164,10 @@ pub struct Advert {
     pub other: bool,
     pub router_lifetime_secs: u32,
     pub mtu: Option<u32>,
-    /// The on-link prefix for SLAAC (autonomous and on-link flags set).
+    /// The on-link prefix.
     pub prefix: Option<(Ipv6Addr, u8)>,
+    /// Hosts may build an address from it (the A flag; SLAAC).
+    pub autonomous: bool,
     pub valid_secs: u32,
     pub preferred_secs: u32,
 }
@@ -176,7 +178,11 @@ pub fn router_advert(ad: &Advert, mac: Mac) -> Message<'static> {
     flags.set(NdiscRouterFlags::OTHER, ad.other);
     let prefix_info = ad.prefix.map(|(prefix, prefix_len)| NdiscPrefixInformation {
         prefix_len,
-        flags: NdiscPrefixInfoFlags::ON_LINK | NdiscPrefixInfoFlags::ADDRCONF,
+        flags: if ad.autonomous {
+            NdiscPrefixInfoFlags::ON_LINK | NdiscPrefixInfoFlags::ADDRCONF
+        } else {
+            NdiscPrefixInfoFlags::ON_LINK
+        },
         valid_lifetime: WireDuration::from_secs(u64::from(ad.valid_secs)),
         preferred_lifetime: WireDuration::from_secs(u64::from(ad.preferred_secs)),
         prefix,
@@ -201,8 +207,9 @@ pub fn advert_of(message: &Message) -> Option<(Advert, Option<Mac>)> {
     else {
         return None;
     };
-    let slaac = prefix_info.filter(|p| p.flags.contains(NdiscPrefixInfoFlags::ADDRCONF));
+    let slaac = prefix_info;
     let ad = Advert {
+        autonomous: prefix_info.is_some_and(|p| p.flags.contains(NdiscPrefixInfoFlags::ADDRCONF)),
         hop_limit,
         managed: flags.contains(NdiscRouterFlags::MANAGED),
         other: flags.contains(NdiscRouterFlags::OTHER),
@@ -389,6 +396,7 @@ mod tests {
             router_lifetime_secs: 1800,
             mtu: Some(1500),
             prefix: Some((v6("2001:db8:acad:1::"), 64)),
+            autonomous: true,
             valid_secs: 2_592_000,
             preferred_secs: 604_800,
         };

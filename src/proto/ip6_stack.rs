@@ -92,6 +92,9 @@ pub struct RaConfig {
     pub managed: bool,
     /// `ipv6 nd other-config-flag`: other settings (DNS) from DHCPv6.
     pub other: bool,
+    /// `ipv6 nd prefix default no-autoconfig`: the prefix is advertised
+    /// without the A flag, so hosts build no address from it.
+    pub no_autoconfig: bool,
     pub interval: Duration,
     pub lifetime_secs: u32,
 }
@@ -102,6 +105,7 @@ impl Default for RaConfig {
             suppress: false,
             managed: false,
             other: false,
+            no_autoconfig: false,
             interval: Duration::from_secs(200),
             lifetime_secs: 1800,
         }
@@ -538,6 +542,43 @@ impl Ip6Stack {
         }
     }
 
+    /// Set (or, with `None`, remove) the address a DHCPv6 server leased on an interface.
+    pub fn set_dhcp_address(&mut self, iface: usize, leased: Option<Ipv6Addr>) {
+        let i = &mut self.ifaces[iface];
+        let have = i.addrs.iter().find(|a| a.origin == Origin::Dhcp).map(|a| a.addr);
+        if have == leased {
+            return;
+        }
+        i.addrs.retain(|a| a.origin != Origin::Dhcp);
+        if let Some(addr) = leased {
+            i.addrs.push(Addr6 {
+                addr,
+                len: 128,
+                origin: Origin::Dhcp,
+                state: AddrState::Tentative { until: Time::ZERO },
+            });
+            if i.up {
+                self.starting.push((iface, Some(addr)));
+            }
+        }
+        self.rebuild_routes();
+    }
+
+    /// Send a UDP datagram, routed (or out of `iface` for a link-local
+    /// destination), from `src` when given, else the stack's choice.
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_udp(
+        &mut self,
+        now: Time,
+        src: Option<Ipv6Addr>,
+        dst: Ipv6Addr,
+        iface: Option<usize>,
+        ports: (u16, u16),
+        data: &[u8],
+    ) -> Result<(), SendError> {
+        self.originate_from(now, src, dst, iface, IpProtocol::Udp, None, |src| udp_datagram(src, dst, ports, data))
+    }
+
     /// Is an interface still building its addresses: one being checked for
     /// duplicates, or autoconfiguration still asking routers for a prefix?
     pub fn settling(&self, iface: usize) -> bool {
@@ -743,11 +784,30 @@ impl Ip6Stack {
         hop_limit: Option<u8>,
         payload: impl FnOnce(Ipv6Addr) -> Vec<u8>,
     ) -> Result<(), SendError> {
+        self.originate_from(now, None, dst, iface, next_header, hop_limit, payload)
+    }
+
+    /// [`Ip6Stack::originate`] from a given source address (an answer
+    /// leaves from the address that was asked).
+    #[allow(clippy::too_many_arguments)]
+    pub fn originate_from(
+        &mut self,
+        now: Time,
+        src: Option<Ipv6Addr>,
+        dst: Ipv6Addr,
+        iface: Option<usize>,
+        next_header: IpProtocol,
+        hop_limit: Option<u8>,
+        payload: impl FnOnce(Ipv6Addr) -> Vec<u8>,
+    ) -> Result<(), SendError> {
         let hop = self.hop_for(dst, iface).ok_or(SendError::NoRoute)?;
         if !self.ifaces[hop.iface].up {
             return Err(SendError::NoRoute);
         }
-        let src = self.ifaces[hop.iface].source_toward(dst).ok_or(SendError::NoSourceAddress)?;
+        let src = match src {
+            Some(src) => src,
+            None => self.ifaces[hop.iface].source_toward(dst).ok_or(SendError::NoSourceAddress)?,
+        };
         let bytes = payload(src);
         let hop_limit = hop_limit.unwrap_or(self.config.hop_limit);
         let packet = ipv6::build(src, dst, next_header, hop_limit, bytes.len(), |b| b.copy_from_slice(&bytes));
@@ -976,8 +1036,8 @@ impl Ip6Stack {
                 let to = h.src;
                 let from = (!h.dst.is_multicast()).then_some(h.dst);
                 let pinned = ipv6::is_link_local(to).then_some(iface);
-                let _ = self.originate(now, to, pinned, IpProtocol::Icmpv6, None, |src| {
-                    icmpv6::emit(&icmpv6::echo(true, ident, seq_no, &data), from.unwrap_or(src), to)
+                let _ = self.originate_from(now, from, to, pinned, IpProtocol::Icmpv6, None, |src| {
+                    icmpv6::emit(&icmpv6::echo(true, ident, seq_no, &data), src, to)
                 });
             }
             Icmpv6Repr::EchoReply { ident, seq_no, data } => self.delivered.push(Delivery6::EchoReply {
@@ -1106,7 +1166,7 @@ impl Ip6Stack {
         let i = &mut self.ifaces[iface];
         i.heard = Some(ad);
         i.next_solicit = None;
-        if let (true, Some((prefix, 64))) = (i.autoconfig, ad.prefix) {
+        if let (true, true, Some((prefix, 64))) = (i.autoconfig, ad.autonomous, ad.prefix) {
             let addr = ipv6::with_interface_id(prefix, ipv6::eui64(i.mac));
             if !i.addrs.iter().any(|a| a.addr == addr) {
                 i.addrs.push(Addr6 { addr, len: 64, origin: Origin::Slaac, state: AddrState::Preferred });
@@ -1158,6 +1218,7 @@ impl Ip6Stack {
             router_lifetime_secs: i.ra.lifetime_secs,
             mtu: Some(1500),
             prefix,
+            autonomous: !i.ra.no_autoconfig,
             valid_secs: 2_592_000,
             preferred_secs: 604_800,
         };

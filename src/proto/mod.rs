@@ -16,6 +16,7 @@ pub mod arp;
 pub mod cdp;
 pub mod decision;
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dissect;
 pub mod dns;
 pub mod dot1q;

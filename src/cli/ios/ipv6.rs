@@ -7,11 +7,13 @@
 use std::net::Ipv6Addr;
 
 use super::tree::{Arg, Node};
-use super::{arg, kw, Cx, Handler};
+use super::{arg, kw, Cx, Handler, Tree};
 use crate::base::{IfaceName, Model};
 use crate::cli::Rejection;
-use crate::device::ios::{Ios, IosIface, Ipv6Address, Ipv6Kind, Ipv6RouteError, Ipv6StaticRoute};
+use crate::device::ios::{Dhcp6Role, Ios, IosIface, Ipv6Address, Ipv6Kind, Ipv6RouteError, Ipv6StaticRoute};
+use crate::device::Mode;
 use crate::device::{Device, Role};
+use crate::proto::dhcpv6::Pool;
 use crate::proto::ip6_stack::{AddrState, Ip6Iface, Origin, Route6, Source6};
 use crate::proto::ipv6;
 use crate::sim::Time;
@@ -40,6 +42,12 @@ pub fn global() -> Node<Handler> {
     let next_hop = || arg(Arg::Word, "IPv6 address of next-hop").run(route).sub(vec![distance()]);
     kw("ipv6", "Global IPv6 configuration commands").when(layer3).sub(vec![
         kw("unicast-routing", "Enable unicast routing").run(unicast_routing),
+        kw("dhcp", "IPv6 DHCP configuration").sub(vec![kw("pool", "Configure IPv6 DHCP pool").sub(vec![arg(
+            Arg::Word,
+            "DHCP pool name",
+        )
+        .run(dhcp_pool_enter)
+        .no(dhcp_pool_enter)])]),
         kw("route", "Configure static routes").sub(vec![arg(Arg::Word, "IPv6 prefix")
             .no(route)
             .sub(vec![arg(Arg::Iface, "").run(route).sub(vec![next_hop(), distance()]), next_hop()])]),
@@ -62,7 +70,24 @@ pub fn interface() -> Node<Handler> {
             ]),
         ]),
         kw("enable", "Enable IPv6 on interface").run(enable),
+        kw("dhcp", "IPv6 DHCP interface subcommands").sub(vec![
+            kw("server", "Configure IPv6 DHCP server on this interface").no(dhcp_role).sub(vec![arg(
+                Arg::Word,
+                "Name of IPv6 DHCP pool",
+            )
+            .run(dhcp_role)]),
+            kw("relay", "Act as an IPv6 DHCP relay agent").sub(vec![kw("destination", "Configure relay destination")
+                .no(dhcp_role)
+                .sub(vec![arg(Arg::Word, "IPv6 address")
+                    .run(dhcp_role)
+                    .sub(vec![arg(Arg::Iface, "").run(dhcp_role)])])]),
+        ]),
         kw("nd", "IPv6 interface Neighbor Discovery subcommands").sub(vec![
+            kw("prefix", "Configure IPv6 Routing Prefix Advertisement").sub(vec![kw(
+                "default",
+                "Specify prefix default parameters",
+            )
+            .sub(vec![flag("no-autoconfig", "Do not use prefix for autoconfiguration")])]),
             flag("managed-config-flag", "Hosts should use DHCP for address config"),
             flag("other-config-flag", "Hosts should use DHCP for non-address config"),
             kw("ra", "Router Advertisement control")
@@ -145,6 +170,7 @@ fn enable(cx: &mut Cx) {
 fn nd(cx: &mut Cx) {
     let on = !cx.negated;
     let (managed, other, suppress) = (cx.has("managed-config-flag"), cx.has("other-config-flag"), cx.has("suppress"));
+    let no_autoconfig = cx.has("no-autoconfig");
     for name in super::config::selected(cx) {
         if let Some(i) = cx.ios().iface_mut(&name) {
             let nd = &mut i.ipv6_nd;
@@ -156,6 +182,9 @@ fn nd(cx: &mut Cx) {
             }
             if suppress {
                 nd.suppress = on;
+            }
+            if no_autoconfig {
+                nd.no_autoconfig = on;
             }
         }
     }
@@ -212,10 +241,257 @@ pub fn iface_lines(i: &IosIface) -> Vec<String> {
     if i.ipv6_nd.other {
         out.push(" ipv6 nd other-config-flag".into());
     }
+    if i.ipv6_nd.no_autoconfig {
+        out.push(" ipv6 nd prefix default no-autoconfig".into());
+    }
     if i.ipv6_nd.suppress {
         out.push(" ipv6 nd ra suppress".into());
     }
+    match &i.ipv6_dhcp {
+        Some(Dhcp6Role::Server(pool)) => out.push(format!(" ipv6 dhcp server {pool}")),
+        Some(Dhcp6Role::Relay(destinations)) => {
+            for (addr, via) in destinations {
+                let via = via.as_ref().map_or(String::new(), |v| format!(" {v}"));
+                out.push(format!(" ipv6 dhcp relay destination {}{via}", v6_text(*addr)));
+            }
+        }
+        None => {}
+    }
     out
+}
+
+/// `ipv6 dhcp pool NAME`: create it if new, and enter its mode; `no` removes it.
+fn dhcp_pool_enter(cx: &mut Cx) {
+    let Some(name) = cx.word(0).map(str::to_string) else { return };
+    let negated = cx.negated;
+    let ios = cx.ios();
+    if negated {
+        ios.services.dhcpv6_pools.retain(|p| p.name != name);
+        return;
+    }
+    if !ios.services.dhcpv6_pools.iter().any(|p| p.name == name) {
+        ios.services.dhcpv6_pools.push(Pool { name: name.clone(), ..Pool::default() });
+    }
+    ios.terminal.mode = Mode::Dhcp6Pool { name };
+}
+
+/// The commands of `ipv6 dhcp pool` mode.
+pub fn dhcp_pool() -> Tree {
+    vec![
+        kw("address", "Configure address allocation").sub(vec![kw("prefix", "IPv6 prefix")
+            .no(pool_prefix)
+            .sub(vec![arg(Arg::Word, "IPv6 x:x::y/<z>").run(pool_prefix)])]),
+        kw("dns-server", "DNS servers").no(pool_dns).sub(vec![arg(Arg::Word, "DNS server address").run(pool_dns)]),
+        kw("domain-name", "Domain name to complete unqualified host names").no(pool_domain).sub(vec![arg(
+            Arg::Word,
+            "Domain name (e.g. cisco.com)",
+        )
+        .run(pool_domain)]),
+        kw("exit", "Exit from DHCPv6 configuration mode").plain(super::config::exit),
+        kw("end", "Exit from configure mode").plain(super::config::end),
+    ]
+}
+
+fn current_pool<'a>(cx: &'a mut Cx) -> Option<&'a mut Pool> {
+    let Mode::Dhcp6Pool { name } = cx.ios().terminal.mode.clone() else { return None };
+    cx.ios().services.dhcpv6_pools.iter_mut().find(|p| p.name == name)
+}
+
+fn pool_prefix(cx: &mut Cx) {
+    let negated = cx.negated;
+    let prefix = match cx.word(0) {
+        Some(w) => match parse_v6(w, true) {
+            Some((a, len)) => Some((ipv6::network(a, len), len)),
+            None => {
+                let col = cx.rest_column().unwrap_or(0);
+                cx.invalid_at(col);
+                return;
+            }
+        },
+        None => None,
+    };
+    if let Some(p) = current_pool(cx) {
+        p.prefix = if negated { None } else { prefix };
+    }
+}
+
+fn pool_dns(cx: &mut Cx) {
+    let negated = cx.negated;
+    let addr = match cx.word(0).map(|w| w.parse::<Ipv6Addr>()) {
+        Some(Ok(a)) => Some(a),
+        Some(Err(_)) => {
+            let col = cx.rest_column().unwrap_or(0);
+            cx.invalid_at(col);
+            return;
+        }
+        None => None,
+    };
+    if let Some(p) = current_pool(cx) {
+        match (negated, addr) {
+            (true, None) => p.dns.clear(),
+            (true, Some(a)) => p.dns.retain(|d| *d != a),
+            (false, Some(a)) if !p.dns.contains(&a) => p.dns.push(a),
+            _ => {}
+        }
+    }
+}
+
+fn pool_domain(cx: &mut Cx) {
+    let negated = cx.negated;
+    let name = cx.word(0).map(str::to_string);
+    if let Some(p) = current_pool(cx) {
+        p.domain = if negated { None } else { name };
+    }
+}
+
+/// `ipv6 dhcp server POOL` or `ipv6 dhcp relay destination ADDR [IFACE]` on an interface.
+fn dhcp_role(cx: &mut Cx) {
+    let negated = cx.negated;
+    let role = if cx.has("server") {
+        cx.word(0).map(|p| Dhcp6Role::Server(p.to_string()))
+    } else {
+        match cx.word(0).map(|w| w.parse::<Ipv6Addr>()) {
+            Some(Ok(a)) if !a.is_multicast() && !a.is_unspecified() => {
+                if ipv6::is_link_local(a) && cx.iface().is_none() {
+                    cx.reject(Rejection::Refused, "% Interface has to be specified for a link-local destination\n");
+                    return;
+                }
+                Some(Dhcp6Role::Relay(vec![(a, cx.iface().cloned())]))
+            }
+            Some(_) => {
+                cx.reject(Rejection::Refused, "% Invalid destination address\n");
+                return;
+            }
+            None => None,
+        }
+    };
+    for name in super::config::selected(cx) {
+        let Some(i) = cx.ios().iface_mut(&name) else { continue };
+        match (&role, negated, &mut i.ipv6_dhcp) {
+            (None, true, current) => *current = None,
+            (Some(Dhcp6Role::Relay(new)), true, Some(Dhcp6Role::Relay(list))) => {
+                list.retain(|d| !new.contains(d));
+                if list.is_empty() {
+                    i.ipv6_dhcp = None;
+                }
+            }
+            (Some(_), true, current) => *current = None,
+            (Some(Dhcp6Role::Relay(new)), false, Some(Dhcp6Role::Relay(list))) => {
+                for d in new {
+                    if !list.contains(d) {
+                        list.push(d.clone());
+                    }
+                }
+            }
+            (Some(r), false, current) => *current = Some(r.clone()),
+            (None, false, _) => {}
+        }
+    }
+}
+
+/// The `ipv6 dhcp pool` blocks of the running-config.
+pub fn dhcp_pool_lines(ios: &Ios) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &ios.services.dhcpv6_pools {
+        out.push(format!("ipv6 dhcp pool {}", p.name));
+        if let Some((prefix, len)) = p.prefix {
+            out.push(format!(" address prefix {}/{len}", v6_text(prefix)));
+        }
+        for d in &p.dns {
+            out.push(format!(" dns-server {}", v6_text(*d)));
+        }
+        if let Some(d) = &p.domain {
+            out.push(format!(" domain-name {d}"));
+        }
+        out.push("!".into());
+    }
+    out
+}
+
+/// `show ipv6 dhcp ...`.
+fn show_dhcp() -> Node<Handler> {
+    kw("dhcp", "IPv6 DHCP").plain(show_dhcp_duid).sub(vec![
+        kw("pool", "IPv6 DHCP pool").plain(show_dhcp_pool),
+        kw("binding", "IPv6 DHCP binding").plain(show_dhcp_binding),
+        kw("interface", "IPv6 DHCP interface").plain(show_dhcp_interface),
+    ])
+}
+
+fn show_dhcp_duid(cx: &mut Cx) {
+    let mac = cx.ios().stack6.ifaces.first().map(|i| i.mac).unwrap_or(crate::proto::Mac([0; 6]));
+    let duid = crate::proto::dhcpv6::duid_ll(mac);
+    let hex: String = duid.iter().map(|b| format!("{b:02X}")).collect();
+    cx.print(&format!("This device's DHCPv6 unique identifier(DUID): {hex}\n"));
+}
+
+fn show_dhcp_pool(cx: &mut Cx) {
+    let ios = cx.ios();
+    let mut out = String::new();
+    for p in &ios.services.dhcpv6_pools {
+        out.push_str(&format!("DHCPv6 pool: {}\n", p.name));
+        if let Some((prefix, len)) = p.prefix {
+            let used = ios.dhcpv6.as_ref().map_or(0, |s| s.bindings.iter().filter(|b| b.pool == p.name).count());
+            out.push_str(&format!(
+                "  Address allocation prefix: {}/{len} valid {} preferred {} ({used} in use, 0 conflicts)\n",
+                v6_text(prefix),
+                crate::proto::dhcpv6::VALID_SECS,
+                crate::proto::dhcpv6::PREFERRED_SECS
+            ));
+        }
+        for d in &p.dns {
+            out.push_str(&format!("  DNS server: {}\n", v6_text(*d)));
+        }
+        if let Some(d) = &p.domain {
+            out.push_str(&format!("  Domain name: {d}\n"));
+        }
+        let active = ios.dhcpv6.as_ref().map_or(0, |s| s.active_clients(&p.name));
+        out.push_str(&format!("  Active clients: {active}\n"));
+    }
+    cx.print(&out);
+}
+
+fn show_dhcp_binding(cx: &mut Cx) {
+    let now = cx.now;
+    let ios = cx.ios();
+    let mut out = String::new();
+    for b in ios.dhcpv6.iter().flat_map(|s| &s.bindings) {
+        let duid: String = b.duid.iter().map(|x| format!("{x:02X}")).collect();
+        let left = b.expires.nanos().saturating_sub(now.nanos()) / 1_000_000_000;
+        out.push_str(&format!(
+            "Client: {}\n  DUID: {duid}\n  Username : unassigned\n  VRF : default\n  IA NA: IA ID 0x{:08X}, T1 {}, T2 {}\n    Address: {}\n            preferred lifetime {}, valid lifetime {}\n            expires at {} ({left} seconds)\n",
+            v6_text(b.client),
+            b.iaid,
+            crate::proto::dhcpv6::PREFERRED_SECS / 2,
+            crate::proto::dhcpv6::PREFERRED_SECS * 4 / 5,
+            v6_text(b.addr),
+            crate::proto::dhcpv6::PREFERRED_SECS,
+            crate::proto::dhcpv6::VALID_SECS,
+            crate::cli::clock::Civil::at(b.expires).ios_short(),
+        ));
+    }
+    cx.print(&out);
+}
+
+fn show_dhcp_interface(cx: &mut Cx) {
+    let ios = cx.ios();
+    let mut out = String::new();
+    for i in &ios.ifaces {
+        match &i.ipv6_dhcp {
+            Some(Dhcp6Role::Server(pool)) => out.push_str(&format!(
+                "{} is in server mode\n  Using pool: {pool}\n  Preference value: 0\n  Hint from client: ignored\n  Rapid-Commit: disabled\n",
+                i.name
+            )),
+            Some(Dhcp6Role::Relay(destinations)) => {
+                out.push_str(&format!("{} is in relay mode\n  Relay destinations:\n", i.name));
+                for (a, via) in destinations {
+                    let via = via.as_ref().map_or(String::new(), |v| format!(" via {v}"));
+                    out.push_str(&format!("    {}{via}\n", v6_text(*a)));
+                }
+            }
+            None => {}
+        }
+    }
+    cx.print(&out);
 }
 
 /// The global `ipv6 route` lines.
@@ -252,6 +528,7 @@ pub fn show() -> Node<Handler> {
             kw("local", "Local routes").plain(show_route),
         ]),
         kw("neighbors", "Show IPv6 neighbor cache entries").plain(show_neighbors),
+        show_dhcp(),
     ])
 }
 

@@ -150,6 +150,7 @@ struct Trees {
     router_rip: Tree,
     vlan: Tree,
     dhcp_pool: Tree,
+    dhcp6_pool: Tree,
     acl: Tree,
 }
 
@@ -165,6 +166,7 @@ fn trees() -> &'static Trees {
         router_rip: rip::router_rip(),
         vlan: switching::vlan_mode(),
         dhcp_pool: services::dhcp_pool(),
+        dhcp6_pool: ipv6::dhcp_pool(),
         acl: acl::entries(),
     })
 }
@@ -181,6 +183,7 @@ fn tree_for(mode: &Mode) -> &'static Tree {
         Mode::RouterRip => &t.router_rip,
         Mode::Vlan { .. } => &t.vlan,
         Mode::DhcpPool { .. } => &t.dhcp_pool,
+        Mode::Dhcp6Pool { .. } => &t.dhcp6_pool,
         Mode::Acl { .. } => &t.acl,
     }
 }
@@ -499,9 +502,18 @@ pub fn normalize(model: Model, line: &str) -> String {
         Some((first, rest)) if first.eq_ignore_ascii_case("no") => (true, rest.trim()),
         _ => (false, trimmed),
     };
-    for tree in
-        [&t.config, &t.interface, &t.line, &t.router_ospf, &t.router_rip, &t.vlan, &t.dhcp_pool, &t.acl, &t.privileged]
-    {
+    for tree in [
+        &t.config,
+        &t.interface,
+        &t.line,
+        &t.router_ospf,
+        &t.router_rip,
+        &t.vlan,
+        &t.dhcp_pool,
+        &t.dhcp6_pool,
+        &t.acl,
+        &t.privileged,
+    ] {
         if let Parsed::Run { values, .. } = tree::parse(tree, body, negated, model) {
             let words: Vec<String> = values
                 .iter()
@@ -551,6 +563,7 @@ fn mode_heading(mode: &Mode) -> &'static str {
         Mode::RouterOspf { .. } | Mode::RouterRip => "Router configuration commands:",
         Mode::Vlan { .. } => "VLAN configuration commands:",
         Mode::DhcpPool { .. } => "DHCP pool configuration commands:",
+        Mode::Dhcp6Pool { .. } => "IPv6 DHCP configuration commands:",
         Mode::Acl { kind: crate::proto::acl::AclKind::Standard, .. } => "Standard Access List configuration commands:",
         Mode::Acl { .. } => "Extended Access List configuration commands:",
     }

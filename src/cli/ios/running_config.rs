@@ -71,6 +71,7 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         out.extend(super::services::dhcp_pool_lines(p));
         bang(&mut out);
     }
+    out.extend(super::ipv6::dhcp_pool_lines(ios));
     if settings.no_aaa {
         out.push("no aaa new-model".into());
     }

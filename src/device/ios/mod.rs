@@ -3,6 +3,7 @@
 //! configures lives here; how commands are parsed lives in [`crate::cli`].
 
 mod dhcp;
+mod dhcpv6;
 mod discovery;
 mod etherchannel;
 mod filters;
@@ -25,6 +26,7 @@ mod terminal;
 mod trunking;
 pub mod vty;
 
+pub use dhcpv6::Dhcp6Role;
 pub use discovery::Discovery;
 pub use routing::Routing;
 pub use services::Services;
@@ -91,6 +93,8 @@ pub struct IosIface {
     pub ipv6_autoconfig: bool,
     /// `ipv6 nd ra suppress`, `ipv6 nd managed-config-flag`, `ipv6 nd other-config-flag`.
     pub ipv6_nd: crate::proto::ip6_stack::RaConfig,
+    /// `ipv6 dhcp server POOL` or `ipv6 dhcp relay destination ...`.
+    pub ipv6_dhcp: Option<Dhcp6Role>,
     /// `no ip redirects`, `no ip unreachables`, `no negotiation auto`,
     /// `no mdix auto` typed on the interface (stored and shown).
     pub no_redirects: bool,
@@ -170,6 +174,7 @@ impl IosIface {
             ipv6_enable: false,
             ipv6_autoconfig: false,
             ipv6_nd: Default::default(),
+            ipv6_dhcp: None,
             err_disabled: false,
             no_redirects: false,
             no_unreachables: false,
@@ -213,6 +218,8 @@ pub struct Ios {
     pub stack: IpStack,
     /// The IPv6 stack, on the same interface indices as `stack`.
     pub stack6: Ip6Stack,
+    /// The DHCPv6 server, once a pool has served a client.
+    pub dhcpv6: Option<crate::proto::dhcpv6::Server>,
     pub bridge: Option<Bridge>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
@@ -345,6 +352,7 @@ impl Ios {
             services: Services::default(),
             stack,
             stack6,
+            dhcpv6: None,
             bridge,
             pending_l2: Vec::new(),
             pending_notes: Vec::new(),
@@ -413,6 +421,7 @@ impl Ios {
             Mode::RouterOspf { .. } | Mode::RouterRip => "(config-router)#",
             Mode::Vlan { .. } => "(config-vlan)#",
             Mode::DhcpPool { .. } => "(dhcp-config)#",
+            Mode::Dhcp6Pool { .. } => "(config-dhcpv6)#",
             Mode::Acl { kind: AclKind::Standard, .. } => "(config-std-nacl)#",
             Mode::Acl { kind: AclKind::Extended, .. } => "(config-ext-nacl)#",
         };
@@ -822,6 +831,7 @@ impl Ios {
         self.filters_sync();
         self.nat_sync();
         self.ipv6_sync();
+        self.dhcpv6_sync();
     }
 
     /// The IP interface of a VLAN's SVI.

@@ -21,6 +21,8 @@ pub struct Services {
     pub dhcp_server: dhcp::Server,
     /// When the server next needs the clock (kept by its flush).
     pub dhcp_due: Option<Time>,
+    /// `ipv6 dhcp pool NAME` blocks.
+    pub dhcpv6_pools: Vec<crate::proto::dhcpv6::Pool>,
     pub nat: NatConfig,
     /// The translator and its table (installed on the IP stack while NAT is configured).
     pub nat_table: NatTable,

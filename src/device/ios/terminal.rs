@@ -38,6 +38,10 @@ pub enum Mode {
     DhcpPool {
         name: String,
     },
+    /// `ipv6 dhcp pool NAME` (`config-dhcpv6`).
+    Dhcp6Pool {
+        name: String,
+    },
     /// `ip access-list standard|extended NAME` (`config-std-nacl`, `config-ext-nacl`).
     Acl {
         id: AclId,
