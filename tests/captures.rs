@@ -429,9 +429,13 @@ fn ipv6_packets_decode_with_correct_checksums() {
         &mut net,
         "@PC1\nipv6config 2001:db8:acad:1::50/64 fe80::1\nipv6config autoconfig\n@wait 2\n@PC1\nping 2001:db8:acad:2::10\ntracert 2001:db8:acad:2::10\n@R1\nen\nping 2001:db8:acad:2::10\ntraceroute 2001:db8:acad:2::10\n",
     );
+    // DHCPv6, stateless and stateful through a relay: the hosts ask again.
+    let (_, mut dhcp) = boot(&read("tests/labs/ipv6-dhcp.ron"));
+    dhcp.enable_capture();
+    transcript(&mut dhcp, "@PC1\nipv6config dhcp\nipv6config autoconfig\n@PC3\nipv6config dhcp\n@wait 5\n");
     let dir = tempdir("pcap-ipv6");
     let mut seen = String::new();
-    for (name, pcap) in net.captures() {
+    for (name, pcap) in net.captures().into_iter().chain(dhcp.captures()) {
         let file = dir.join(format!("{name}.pcap"));
         std::fs::write(&file, pcap.bytes()).unwrap();
         if !tshark() {
@@ -466,6 +470,7 @@ fn ipv6_packets_decode_with_correct_checksums() {
         ("time exceeded", " 3,128"),
         ("port unreachable", "udp:data 1"),
         ("a packet over the serial link", "chdlc:ipv6"),
+        ("DHCPv6", "udp:dhcpv6"),
     ] {
         assert!(seen.contains(pattern), "no {what} ({pattern}) captured:\n{seen}");
     }

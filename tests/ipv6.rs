@@ -127,3 +127,43 @@ fn a_duplicate_address_is_detected_and_not_used() {
     let brief = net.exec(r1, "show ipv6 interface brief");
     assert!(brief.contains("    2001:DB8:ACAD:1::10\n"), "R1 keeps it: {brief}");
 }
+
+#[test]
+fn dhcpv6_stateless_on_the_lan_and_stateful_through_a_relay() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-dhcp.ron"));
+    // PC1: SLAAC for the address (A flag), DHCPv6 for DNS and domain (O flag).
+    let pc1 = net.find("PC1").unwrap();
+    let all = net.exec(pc1, "ipconfig /all");
+    assert!(all.contains("IPv6 Address....................: 2001:DB8:ACAD:1:"), "{all}");
+    assert!(all.contains("DNS Servers.....................: 2001:DB8:ACAD:1::254\n"), "{all}");
+    assert!(all.contains("Connection-specific DNS Suffix..: stateless.com\n"), "{all}");
+    // PC3: no SLAAC (the prefix has no A flag), an address from R1's pool
+    // through R2's relay (M flag), R2 as gateway.
+    let pc3 = net.find("PC3").unwrap();
+    let all = net.exec(pc3, "ipconfig /all");
+    assert!(all.contains("IPv6 Address....................: 2001:DB8:ACAD:3:AAA:"), "{all}");
+    assert!(all.contains("Default Gateway.................: FE80::2\n"), "{all}");
+    assert!(net.exec(pc3, "ping 2001:db8:acad:1::1").contains("Received = 4"));
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let pools = net.exec(r1, "show ipv6 dhcp pool");
+    assert!(pools.contains("DHCPv6 pool: STATELESS\n  DNS server: 2001:DB8:ACAD:1::254\n  Domain name: stateless.com\n  Active clients: 1\n"), "{pools}");
+    assert!(pools.contains("(1 in use, 0 conflicts)"), "{pools}");
+    let binding = net.exec(r1, "show ipv6 dhcp binding");
+    let leased = all
+        .lines()
+        .find(|l| l.trim_start().starts_with("IPv6 Address"))
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(binding.contains(&format!("    Address: {leased}\n")), "{binding}\n{leased}");
+    // Saved and reloaded, the host keeps asking DHCPv6 the same way.
+    net.exec(pc3, "ipv6config dhcp");
+    let r2 = net.find("R2").unwrap();
+    net.exec(r2, "enable");
+    let run = net.exec(r2, "show running-config | include ipv6");
+    assert!(run.contains(" ipv6 dhcp relay destination 2001:DB8:ACAD:2::1 GigabitEthernet0/0/1\n"), "{run}");
+    assert!(run.contains(" ipv6 nd prefix default no-autoconfig\n"), "{run}");
+}
