@@ -141,6 +141,7 @@ impl Device {
                             Drop6::Unresolved => "the neighbour never answered its solicitations",
                             Drop6::IfaceDown => "the exit interface is down",
                             Drop6::LinkLocalNotRouted => "link-local addresses are never routed",
+                            Drop6::NotRouting => "this device does not route IPv6 (no ipv6 unicast-routing)",
                         };
                         format!("dropped a packet for {addr}: {why}")
                     }

@@ -276,7 +276,10 @@ pub fn ping6_failed(net: &Network, from: DeviceId, dst: Ipv6Addr, outcomes: &[Ou
     }
     for record in net.trace() {
         if let What::Note(Decision::Ipv6 { step: V6Step::Dropped(why), addr, .. }) = &record.what {
-            if *addr == dst {
+            // The echo toward `dst`, or the reply on its way back.
+            let back = matches!(why, Drop6::NotRouting) && stack.ifaces.iter().any(|i| i.owns(*addr));
+            let toward = *addr == dst || back;
+            if toward {
                 let here = name(net, record.device);
                 return match why {
                     Drop6::NoRoute => format!("{here} has no IPv6 route to {dst}"),
@@ -284,6 +287,7 @@ pub fn ping6_failed(net: &Network, from: DeviceId, dst: Ipv6Addr, outcomes: &[Ou
                     Drop6::Unresolved => format!("{here} asked for its next hop and nobody answered"),
                     Drop6::IfaceDown => format!("the exit interface of {here} is down"),
                     Drop6::LinkLocalNotRouted => format!("{here} does not route link-local addresses"),
+                    Drop6::NotRouting => format!("{here} does not route IPv6: it needs ipv6 unicast-routing"),
                 };
             }
         }

@@ -342,6 +342,9 @@ pub enum Drop6 {
     IfaceDown,
     /// Link-local destinations stay on their link.
     LinkLocalNotRouted,
+    /// A packet for another destination reached a node that does not
+    /// route IPv6 (a router without `ipv6 unicast-routing`).
+    NotRouting,
 }
 
 #[derive(Debug)]
@@ -946,6 +949,8 @@ impl Ip6Stack {
             self.deliver_local(now, iface, packet, h);
         } else if self.forwarding && !h.dst.is_multicast() {
             self.forward(now, packet.to_vec(), h);
+        } else if !h.dst.is_multicast() {
+            self.note_step(V6Step::Dropped(Drop6::NotRouting), h.dst, iface);
         }
     }
 
