@@ -167,3 +167,47 @@ fn dhcpv6_stateless_on_the_lan_and_stateful_through_a_relay() {
     assert!(run.contains(" ipv6 dhcp relay destination 2001:DB8:ACAD:2::1 GigabitEthernet0/0/1\n"), "{run}");
     assert!(run.contains(" ipv6 nd prefix default no-autoconfig\n"), "{run}");
 }
+
+#[test]
+fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
+    let r2 = net.find("R2").unwrap();
+    for line in [
+        "enable",
+        "conf t",
+        "ipv6 access-list NO-PING",
+        "deny icmp any 2001:db8:acad:2::/64 echo-request",
+        "sequence 15 deny tcp host 2001:db8:acad:1::10 any eq www",
+        "permit ipv6 any any",
+        "interface g0/0/1",
+        "ipv6 traffic-filter NO-PING out",
+        "end",
+    ] {
+        net.type_line(r2, line);
+    }
+    let pc = net.find("PC1").unwrap();
+    let ping = net.exec(pc, "ping 2001:db8:acad:2::10");
+    assert!(ping.contains("Reply from 2001:db8:acad:12::2: Destination net unreachable."), "{ping}");
+    // The router itself is not filtered by its own outbound list.
+    assert!(net.exec(r2, "ping 2001:db8:acad:2::10").contains("!!!!!"));
+    let shown = net.exec(r2, "show ipv6 access-list NO-PING");
+    assert!(shown.starts_with("IPv6 access list NO-PING\n"), "{shown}");
+    assert!(shown.contains("    deny icmp any 2001:DB8:ACAD:2::/64 echo-request (4 matches) sequence 10\n"), "{shown}");
+    assert!(shown.contains("    deny tcp host 2001:DB8:ACAD:1::10 any eq www sequence 15\n"), "{shown}");
+    let run = net.exec(r2, "show running-config");
+    assert!(
+        run.contains(
+            "ipv6 access-list NO-PING\n deny icmp any 2001:DB8:ACAD:2::/64 echo-request\n sequence 15 deny tcp host 2001:DB8:ACAD:1::10 any eq www\n permit ipv6 any any\n"
+        ),
+        "{run}"
+    );
+    assert!(run.contains(" ipv6 traffic-filter NO-PING out\n"), "{run}");
+    // With nothing permitted, the router's own packets still leave: an
+    // outbound list filters what it routes, not what it sends.
+    for line in ["conf t", "ipv6 access-list NO-PING", "no permit ipv6 any any", "end"] {
+        net.type_line(r2, line);
+    }
+    net.run_for(Duration::from_secs(60));
+    let ping = net.exec(r2, "ping 2001:db8:acad:2::10");
+    assert!(ping.contains("!!!!!"), "{ping}");
+}

@@ -142,6 +142,8 @@ impl Device {
                             Drop6::IfaceDown => "the exit interface is down",
                             Drop6::LinkLocalNotRouted => "link-local addresses are never routed",
                             Drop6::NotRouting => "this device does not route IPv6 (no ipv6 unicast-routing)",
+                            Drop6::Filtered { inbound: true } => "the inbound IPv6 access list denies it",
+                            Drop6::Filtered { inbound: false } => "the outbound IPv6 access list denies it",
                         };
                         format!("dropped a packet for {addr}: {why}")
                     }

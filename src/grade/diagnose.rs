@@ -288,6 +288,7 @@ pub fn ping6_failed(net: &Network, from: DeviceId, dst: Ipv6Addr, outcomes: &[Ou
                     Drop6::IfaceDown => format!("the exit interface of {here} is down"),
                     Drop6::LinkLocalNotRouted => format!("{here} does not route link-local addresses"),
                     Drop6::NotRouting => format!("{here} does not route IPv6: it needs ipv6 unicast-routing"),
+                    Drop6::Filtered { .. } => format!("an IPv6 access list on {here} blocks the packets"),
                 };
             }
         }

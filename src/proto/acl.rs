@@ -10,7 +10,7 @@
 //! most one line every five minutes, as IOS does.
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -45,6 +45,8 @@ impl fmt::Display for AclId {
 pub enum AclKind {
     Standard,
     Extended,
+    /// `ipv6 access-list NAME`: extended entries over IPv6 prefixes.
+    Ipv6,
 }
 
 impl AclKind {
@@ -64,12 +66,15 @@ pub enum Action {
     Deny,
 }
 
-/// An address match: `any`, `host A`, or `A WILDCARD`.
+/// An address match: `any`, `host A`, or `A WILDCARD`; in an IPv6 list,
+/// `host A` or `PREFIX/LEN`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AddrMatch {
     Any,
     Host(Ipv4Addr),
     Wild(Ipv4Addr, Ipv4Addr),
+    Host6(Ipv6Addr),
+    Prefix6(Ipv6Addr, u8),
 }
 
 impl AddrMatch {
@@ -78,6 +83,16 @@ impl AddrMatch {
             AddrMatch::Any => true,
             AddrMatch::Host(h) => h == ip,
             AddrMatch::Wild(a, w) => u32::from(ip) & !u32::from(w) == u32::from(a) & !u32::from(w),
+            AddrMatch::Host6(_) | AddrMatch::Prefix6(..) => false,
+        }
+    }
+
+    pub fn matches6(&self, ip: Ipv6Addr) -> bool {
+        match *self {
+            AddrMatch::Any => true,
+            AddrMatch::Host6(h) => h == ip,
+            AddrMatch::Prefix6(p, len) => super::ipv6::contains(p, len, ip),
+            AddrMatch::Host(_) | AddrMatch::Wild(..) => false,
         }
     }
 }
@@ -160,8 +175,30 @@ pub struct Acl {
 }
 
 pub use super::ipv4::PacketInfo;
+pub use super::ipv6::PacketInfo6;
 
 impl Rule {
+    /// Does an IPv6 packet match (`ipv6` matches every protocol, `icmp` ICMPv6)?
+    pub fn matches6(&self, p: &PacketInfo6) -> bool {
+        let Some(dst) = &self.dst else { return false };
+        if !self.src.matches6(p.src) || !dst.matches6(p.dst) {
+            return false;
+        }
+        let protocol = match self.protocol {
+            Protocol::Icmp => Some(58),
+            other => other.number(),
+        };
+        if protocol.is_some_and(|n| n != p.protocol) {
+            return false;
+        }
+        let port_ok =
+            |m: &Option<PortMatch>, port: Option<u16>| m.as_ref().is_none_or(|m| port.is_some_and(|p| m.matches(p)));
+        port_ok(&self.src_port, p.src_port)
+            && port_ok(&self.dst_port, p.dst_port)
+            && self.icmp_type.is_none_or(|t| p.icmp_type == Some(t))
+            && (!self.established || p.tcp_ack_or_rst)
+    }
+
     pub fn matches(&self, p: &PacketInfo) -> bool {
         let (Some(src), Some(dst)) = (p.src, p.dst) else { return false };
         if !self.src.matches(src) {
@@ -244,6 +281,24 @@ impl Acl {
         action
     }
 
+    /// An IPv6 packet against the list: first match wins; with no match,
+    /// neighbour solicitations and advertisements pass (IOS's implicit
+    /// `permit icmp any any nd-na` and `nd-ns`) and everything else is denied.
+    pub fn check6(&mut self, p: &PacketInfo6) -> Action {
+        let hit = self.entries.iter_mut().find_map(|e| match e {
+            Entry::Rule { rule, matches, .. } if rule.matches6(p) => {
+                *matches += 1;
+                Some(rule.action)
+            }
+            _ => None,
+        });
+        match hit {
+            Some(action) => action,
+            None if p.protocol == 58 && matches!(p.icmp_type, Some(135 | 136)) => Action::Permit,
+            None => Action::Deny,
+        }
+    }
+
     /// The line IOS logs for a match of a `log` entry.
     fn log_line(&self, action: Action, protocol: Protocol, p: &PacketInfo) -> String {
         let verb = if action == Action::Permit { "permitted" } else { "denied" };
@@ -320,6 +375,13 @@ impl AclTable {
         std::mem::take(&mut *self.log.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
+    /// [`AclTable::admits`] for an IPv6 packet and an `ipv6 access-list`.
+    pub fn admits6(&self, id: &AclId, p: &PacketInfo6) -> bool {
+        let mut lists = self.lists();
+        let Some(acl) = lists.iter_mut().find(|a| a.id == *id && a.kind == AclKind::Ipv6) else { return true };
+        acl.check6(p) == Action::Permit
+    }
+
     /// Check a packet against list `id`. A list that does not exist lets
     /// everything through, as an `ip access-group` naming no list does on IOS.
     pub fn admits(&self, now: Time, id: &AclId, p: &PacketInfo) -> bool {
@@ -345,5 +407,11 @@ pub struct AclFilter {
 impl super::ip_stack::PacketFilter for AclFilter {
     fn admits(&mut self, now: Time, packet: &PacketInfo) -> bool {
         self.table.admits(now, &self.id, packet)
+    }
+}
+
+impl super::ip6_stack::Packet6Filter for AclFilter {
+    fn admits(&mut self, packet: &PacketInfo6) -> bool {
+        self.table.admits6(&self.id, packet)
     }
 }

@@ -140,6 +140,9 @@ pub struct Ip6Iface {
     pub autoconfig: bool,
     /// What the last advertisement heard here said (M and O flags for DHCPv6).
     pub heard: Option<Advert>,
+    /// The filters on packets coming in and going out.
+    pub inbound: Option<Box<dyn Packet6Filter>>,
+    pub outbound: Option<Box<dyn Packet6Filter>>,
     next_ra: Option<Time>,
     /// When the last advertisement left (solicited ones wait for 3 s after it).
     last_ra: Option<Time>,
@@ -213,6 +216,12 @@ impl Ip6Iface {
             .or_else(|| usable().find(|a| a.is_link_local()))
             .map(|a| a.addr)
     }
+}
+
+/// A filter on an interface's way in or out (an `ipv6 access-list` applied
+/// with `ipv6 traffic-filter`).
+pub trait Packet6Filter: Send + Sync + std::fmt::Debug {
+    fn admits(&mut self, packet: &super::ipv6::PacketInfo6) -> bool;
 }
 
 /// Where a route's packets go.
@@ -345,6 +354,10 @@ pub enum Drop6 {
     /// A packet for another destination reached a node that does not
     /// route IPv6 (a router without `ipv6 unicast-routing`).
     NotRouting,
+    /// An access list on the interface (in, or out) denied it.
+    Filtered {
+        inbound: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -405,6 +418,8 @@ impl Ip6Stack {
             ra: RaConfig::default(),
             autoconfig: false,
             heard: None,
+            inbound: None,
+            outbound: None,
             next_ra: None,
             last_ra: None,
             initial_ras: 0,
@@ -941,6 +956,9 @@ impl Ip6Stack {
         };
         let Some(h) = ipv6::parse(packet) else { return };
         let Some(packet) = packet.get(..h.total_len()) else { return };
+        if !self.pass_filter(now, iface, true, packet) {
+            return;
+        }
         let router = self.forwarding;
         let i = &self.ifaces[iface];
         let for_us =
@@ -966,9 +984,27 @@ impl Ip6Stack {
             self.note_step(V6Step::Dropped(Drop6::NoRoute), h.dst, 0);
             return self.send_error(now, &packet, ErrorKind::NetUnreachable);
         };
+        if !self.pass_filter(now, hop.iface, false, &packet) {
+            return;
+        }
         ipv6::decrement_hop_limit(&mut packet);
         self.note_step(V6Step::Routed { next_hop: hop.next_hop }, h.dst, hop.iface);
         self.transmit(now, packet, hop);
+    }
+
+    /// A filter on an interface's way in or out: a denied packet is
+    /// dropped, noted, and answered "administratively prohibited".
+    fn pass_filter(&mut self, now: Time, iface: usize, inbound: bool, packet: &[u8]) -> bool {
+        let i = &mut self.ifaces[iface];
+        let filter = if inbound { &mut i.inbound } else { &mut i.outbound };
+        let Some(filter) = filter.as_mut() else { return true };
+        let Some(info) = ipv6::PacketInfo6::of(packet) else { return true };
+        if filter.admits(&info) {
+            return true;
+        }
+        self.note_step(V6Step::Dropped(Drop6::Filtered { inbound }), info.dst, iface);
+        self.send_error(now, packet, ErrorKind::AdminProhibited);
+        false
     }
 
     /// Answer an offending packet with an ICMPv6 error (never an error

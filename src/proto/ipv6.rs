@@ -150,6 +150,38 @@ pub fn multicast_mac(group: Ipv6Addr) -> Mac {
     Mac([0x33, 0x33, o[12], o[13], o[14], o[15]])
 }
 
+/// What an IPv6 packet looks like to a filter (an `ipv6 access-list`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacketInfo6 {
+    pub src: Ipv6Addr,
+    pub dst: Ipv6Addr,
+    pub protocol: u8,
+    pub src_port: Option<u16>,
+    pub dst_port: Option<u16>,
+    pub icmp_type: Option<u8>,
+    pub tcp_ack_or_rst: bool,
+}
+
+impl PacketInfo6 {
+    /// Read the fields from a packet; `None` if it does not parse.
+    pub fn of(packet: &[u8]) -> Option<PacketInfo6> {
+        let h = parse(packet)?;
+        let payload = packet.get(HEADER_LEN..h.total_len().min(packet.len())).unwrap_or(&[]);
+        let protocol: u8 = h.next_header.into();
+        let ports = (matches!(protocol, 6 | 17) && payload.len() >= 4)
+            .then(|| (u16::from_be_bytes([payload[0], payload[1]]), u16::from_be_bytes([payload[2], payload[3]])));
+        Some(PacketInfo6 {
+            src: h.src,
+            dst: h.dst,
+            protocol,
+            src_port: ports.map(|p| p.0),
+            dst_port: ports.map(|p| p.1),
+            icmp_type: (protocol == 58).then(|| payload.first().copied()).flatten(),
+            tcp_ack_or_rst: protocol == 6 && payload.get(13).is_some_and(|f| f & 0x14 != 0),
+        })
+    }
+}
+
 /// Show an address as Wireshark does (lower case, compressed).
 pub fn show(bytes: &[u8]) -> String {
     <[u8; 16]>::try_from(bytes).map(|o| Ipv6Addr::from(o).to_string()).unwrap_or_default()

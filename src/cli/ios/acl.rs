@@ -82,6 +82,73 @@ pub fn entries() -> Tree {
     ]
 }
 
+/// The entries of `(config-ipv6-acl)`: `[sequence N] permit|deny ...`.
+pub fn ipv6_entries() -> Tree {
+    let rest = || vec![arg(Arg::Rest, "Entry").run(named_entry)];
+    vec![
+        kw("permit", "Specify packets to forward").sub(rest()),
+        kw("deny", "Specify packets to reject").sub(rest()),
+        kw("remark", "Access list entry comment")
+            .sub(vec![arg(Arg::Rest, "Comment up to 100 characters").run(named_entry)]),
+        kw("sequence", "Sequence number for this entry").sub(vec![arg(Arg::Num(1, 4_294_967_295), "Sequence number")
+            .no(named_entry)
+            .sub(vec![
+                kw("permit", "Specify packets to forward").sub(rest()),
+                kw("deny", "Specify packets to reject").sub(rest()),
+            ])]),
+        kw("exit", "Exit from access-list configuration mode").plain(super::config::exit),
+        kw("end", "Exit from configure mode").plain(super::config::end),
+    ]
+}
+
+/// `ipv6 access-list NAME`: create it if new and enter its mode; `no` removes it.
+pub fn ipv6_list(cx: &mut Cx) {
+    let Some(name) = cx.word(0).map(str::to_string) else { return };
+    let id = AclId::Name(name);
+    if cx.negated {
+        cx.ios().services.acls.lists().retain(|a| a.id != id);
+        return;
+    }
+    let existing = cx.ios().services.acls.lists().iter().find(|a| a.id == id).map(|a| a.kind);
+    if existing.is_some_and(|k| k != AclKind::Ipv6) {
+        cx.reject(Rejection::Refused, "% An IPv4 access list with this name already exists\n");
+        return;
+    }
+    list_mut(&mut cx.ios().services.acls.lists(), &id, AclKind::Ipv6);
+    cx.ios().terminal.mode = Mode::Acl { id, kind: AclKind::Ipv6 };
+}
+
+/// `ipv6 traffic-filter LIST in|out` under an interface.
+pub fn traffic_filter(cx: &mut Cx) {
+    let id = cx.word(0).map(|w| AclId::Name(w.to_string()));
+    let inbound = cx.has("in");
+    let negated = cx.negated;
+    for name in super::config::selected(cx) {
+        let Some(i) = cx.ios().iface_mut(&name) else { continue };
+        let slot = if inbound { &mut i.traffic_filter_in } else { &mut i.traffic_filter_out };
+        if !negated {
+            *slot = id.clone();
+        } else if id.is_none() || *slot == id {
+            *slot = None;
+        }
+    }
+}
+
+/// `show ipv6 access-list [NAME]`.
+pub fn show_ipv6_lists(cx: &mut Cx) {
+    let only = cx.word(0).map(|w| AclId::Name(w.to_string()));
+    let text: String = cx
+        .ios()
+        .services
+        .acls
+        .lists()
+        .iter()
+        .filter(|a| a.kind == AclKind::Ipv6 && only.as_ref().is_none_or(|o| *o == a.id))
+        .map(acl_syntax::show_list)
+        .collect();
+    cx.print(&text);
+}
+
 /// `ip access-group LIST in|out` under an interface.
 pub fn access_group() -> super::super::tree::Node<super::Handler> {
     kw("access-group", "Specify access control for packets").no(access_group_handler).sub(vec![arg(

@@ -101,12 +101,50 @@ const ICMP_TYPES: &[(&str, u8)] = &[
     ("timestamp-reply", 14),
 ];
 
-/// `any`, `host A` or `A WILDCARD`.
+/// ICMPv6 message names an `ipv6 access-list` entry takes.
+const ICMP6_TYPES: &[(&str, u8)] = &[
+    ("unreachable", 1),
+    ("packet-too-big", 2),
+    ("time-exceeded", 3),
+    ("parameter-problem", 4),
+    ("echo-request", 128),
+    ("echo-reply", 129),
+    ("router-solicitation", 133),
+    ("router-advertisement", 134),
+    ("nd-ns", 135),
+    ("nd-na", 136),
+];
+
+/// `any`, `host A` or `A WILDCARD`; `host A` or `P/LEN` in IPv6 lists (capitals, as IOS prints them).
 fn addr_text(a: &AddrMatch) -> String {
+    let v6 = |a: std::net::Ipv6Addr| a.to_string().to_uppercase();
     match a {
         AddrMatch::Any => "any".into(),
         AddrMatch::Host(h) => format!("host {h}"),
         AddrMatch::Wild(a, w) => format!("{a} {w}"),
+        AddrMatch::Host6(h) => format!("host {}", v6(*h)),
+        AddrMatch::Prefix6(p, len) => format!("{}/{len}", v6(*p)),
+    }
+}
+
+/// `any`, `host A` or `PREFIX/LEN` in an IPv6 list.
+fn addr6(words: &[&str], i: &mut usize) -> Result<AddrMatch, EntryError> {
+    let w = *words.get(*i).ok_or(EntryError::Incomplete)?;
+    *i += 1;
+    match w {
+        "any" => Ok(AddrMatch::Any),
+        "host" => {
+            let a = words.get(*i).ok_or(EntryError::Incomplete)?;
+            let a = a.parse::<std::net::Ipv6Addr>().map_err(|_| EntryError::Invalid(*i))?;
+            *i += 1;
+            Ok(AddrMatch::Host6(a))
+        }
+        _ => {
+            let (a, len) = w.split_once('/').ok_or(EntryError::Invalid(*i - 1))?;
+            let a = a.parse::<std::net::Ipv6Addr>().map_err(|_| EntryError::Invalid(*i - 1))?;
+            let len = len.parse::<u8>().ok().filter(|l| *l <= 128).ok_or(EntryError::Invalid(*i - 1))?;
+            Ok(AddrMatch::Prefix6(crate::proto::ipv6::network(a, len), len))
+        }
     }
 }
 
@@ -205,6 +243,25 @@ pub fn parse_rule(words: &[&str], kind: AclKind) -> Result<Rule, EntryError> {
     };
     if kind == AclKind::Standard {
         rule.src = addr(words, &mut i)?;
+    } else if kind == AclKind::Ipv6 {
+        let p = words.get(i).ok_or(EntryError::Incomplete)?.to_ascii_lowercase();
+        rule.protocol = match p.as_str() {
+            "ipv6" => Protocol::Ip,
+            "icmp" => Protocol::Icmp,
+            "ip" => return Err(EntryError::Invalid(i)),
+            other => protocol_from_word(other).ok_or(EntryError::Invalid(i))?,
+        };
+        i += 1;
+        rule.src = addr6(words, &mut i)?;
+        rule.src_port = ports(words, &mut i, rule.protocol)?;
+        rule.dst = Some(addr6(words, &mut i)?);
+        rule.dst_port = ports(words, &mut i, rule.protocol)?;
+        if rule.protocol == Protocol::Icmp {
+            if let Some(t) = words.get(i).and_then(|w| ICMP6_TYPES.iter().find(|(n, _)| n.eq_ignore_ascii_case(w))) {
+                rule.icmp_type = Some(t.1);
+                i += 1;
+            }
+        }
     } else {
         let p = words.get(i).ok_or(EntryError::Incomplete)?;
         rule.protocol = protocol_from_word(&p.to_ascii_lowercase()).ok_or(EntryError::Invalid(i))?;
@@ -233,9 +290,20 @@ pub fn parse_rule(words: &[&str], kind: AclKind) -> Result<Rule, EntryError> {
 
 /// The rule as IOS prints it after `permit`/`deny` (without the action).
 pub fn rule_text(rule: &Rule) -> String {
+    rule_text_in(rule, AclKind::Extended)
+}
+
+/// [`rule_text`] for an entry of a list of `kind` (an IPv6 list says `ipv6`
+/// for every protocol, and names ICMPv6 types).
+pub fn rule_text_in(rule: &Rule, kind: AclKind) -> String {
     let mut s = String::new();
+    let v6 = kind == AclKind::Ipv6;
     if rule.dst.is_some() {
-        s.push_str(&format!("{} ", protocol_word(rule.protocol)));
+        let word = match rule.protocol {
+            Protocol::Ip if v6 => "ipv6".to_string(),
+            p => protocol_word(p),
+        };
+        s.push_str(&format!("{word} "));
     }
     s.push_str(&addr_text(&rule.src));
     if let Some(p) = &rule.src_port {
@@ -248,7 +316,8 @@ pub fn rule_text(rule: &Rule) -> String {
         s.push_str(&format!(" {}", port_match_text(p, rule.protocol)));
     }
     if let Some(t) = rule.icmp_type {
-        let name = ICMP_TYPES.iter().find(|(_, n)| *n == t).map_or_else(|| t.to_string(), |(n, _)| n.to_string());
+        let table = if v6 { ICMP6_TYPES } else { ICMP_TYPES };
+        let name = table.iter().find(|(_, n)| *n == t).map_or_else(|| t.to_string(), |(n, _)| n.to_string());
         s.push_str(&format!(" {name}"));
     }
     if rule.established {
@@ -272,6 +341,7 @@ pub fn config_lines(acl: &Acl) -> Vec<String> {
     let kind = match acl.kind {
         AclKind::Standard => "standard",
         AclKind::Extended => "extended",
+        AclKind::Ipv6 => return ipv6_config_lines(acl),
     };
     match &acl.id {
         AclId::Number(n) => acl
@@ -295,11 +365,48 @@ pub fn config_lines(acl: &Acl) -> Vec<String> {
     }
 }
 
+/// An `ipv6 access-list` block: an entry off the default numbering shows its sequence.
+fn ipv6_config_lines(acl: &Acl) -> Vec<String> {
+    let mut v = vec![format!("ipv6 access-list {}", acl.id)];
+    let mut expected = 10;
+    for e in &acl.entries {
+        v.push(match e {
+            Entry::Rule { seq, rule, .. } => {
+                let text = rule_text_in(rule, AclKind::Ipv6);
+                let line = if *seq == expected {
+                    format!(" {} {text}", action_word(rule))
+                } else {
+                    format!(" sequence {seq} {} {text}", action_word(rule))
+                };
+                expected = seq / 10 * 10 + 10;
+                line
+            }
+            Entry::Remark(r) => format!(" remark {r}"),
+        });
+    }
+    v
+}
+
 /// `show access-lists` for this list.
 pub fn show_list(acl: &Acl) -> String {
     let kind = match acl.kind {
         AclKind::Standard => "Standard",
         AclKind::Extended => "Extended",
+        AclKind::Ipv6 => {
+            let mut s = format!("IPv6 access list {}\n", acl.id);
+            for e in &acl.entries {
+                if let Entry::Rule { seq, rule, matches } = e {
+                    let hits = if *matches > 0 {
+                        format!(" ({matches} match{})", if *matches == 1 { "" } else { "es" })
+                    } else {
+                        String::new()
+                    };
+                    let text = rule_text_in(rule, AclKind::Ipv6);
+                    s.push_str(&format!("    {} {text}{hits} sequence {seq}\n", action_word(rule)));
+                }
+            }
+            return s;
+        }
     };
     let mut s = format!("{kind} IP access list {}\n", acl.id);
     for e in &acl.entries {
@@ -317,7 +424,7 @@ pub fn show_list(acl: &Acl) -> String {
             // A standard list pads `deny` to the width of `permit`, as IOS shows it.
             let action = match acl.kind {
                 AclKind::Standard => format!("{:<6}", action_word(rule)),
-                AclKind::Extended => action_word(rule).to_string(),
+                AclKind::Extended | AclKind::Ipv6 => action_word(rule).to_string(),
             };
             s.push_str(&format!("    {seq} {action} {body}{hits}\n"));
         }

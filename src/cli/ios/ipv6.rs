@@ -42,6 +42,12 @@ pub fn global() -> Node<Handler> {
     let next_hop = || arg(Arg::Word, "IPv6 address of next-hop").run(route).sub(vec![distance()]);
     kw("ipv6", "Global IPv6 configuration commands").when(layer3).sub(vec![
         kw("unicast-routing", "Enable unicast routing").run(unicast_routing),
+        kw("access-list", "Configure access lists").sub(vec![arg(
+            Arg::Word,
+            "User selected string identifying this access list",
+        )
+        .run(super::acl::ipv6_list)
+        .no(super::acl::ipv6_list)]),
         kw("dhcp", "IPv6 DHCP configuration").sub(vec![kw("pool", "Configure IPv6 DHCP pool").sub(vec![arg(
             Arg::Word,
             "DHCP pool name",
@@ -70,6 +76,15 @@ pub fn interface() -> Node<Handler> {
             ]),
         ]),
         kw("enable", "Enable IPv6 on interface").run(enable),
+        kw("traffic-filter", "Access control list for packets").no(super::acl::traffic_filter).sub(vec![arg(
+            Arg::Word,
+            "Access-list name",
+        )
+        .no(super::acl::traffic_filter)
+        .sub(vec![
+            kw("in", "inbound packets").run(super::acl::traffic_filter),
+            kw("out", "outbound packets").run(super::acl::traffic_filter),
+        ])]),
         kw("dhcp", "IPv6 DHCP interface subcommands").sub(vec![
             kw("server", "Configure IPv6 DHCP server on this interface").no(dhcp_role).sub(vec![arg(
                 Arg::Word,
@@ -246,6 +261,12 @@ pub fn iface_lines(i: &IosIface) -> Vec<String> {
     }
     if i.ipv6_nd.suppress {
         out.push(" ipv6 nd ra suppress".into());
+    }
+    if let Some(id) = &i.traffic_filter_in {
+        out.push(format!(" ipv6 traffic-filter {id} in"));
+    }
+    if let Some(id) = &i.traffic_filter_out {
+        out.push(format!(" ipv6 traffic-filter {id} out"));
     }
     match &i.ipv6_dhcp {
         Some(Dhcp6Role::Server(pool)) => out.push(format!(" ipv6 dhcp server {pool}")),
@@ -528,6 +549,11 @@ pub fn show() -> Node<Handler> {
             kw("local", "Local routes").plain(show_route),
         ]),
         kw("neighbors", "Show IPv6 neighbor cache entries").plain(show_neighbors),
+        kw("access-list", "Summary of access lists").plain(super::acl::show_ipv6_lists).sub(vec![arg(
+            Arg::Word,
+            "Access list name",
+        )
+        .plain(super::acl::show_ipv6_lists)]),
         show_dhcp(),
     ])
 }

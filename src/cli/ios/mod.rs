@@ -152,6 +152,7 @@ struct Trees {
     dhcp_pool: Tree,
     dhcp6_pool: Tree,
     acl: Tree,
+    acl6: Tree,
 }
 
 fn trees() -> &'static Trees {
@@ -168,6 +169,7 @@ fn trees() -> &'static Trees {
         dhcp_pool: services::dhcp_pool(),
         dhcp6_pool: ipv6::dhcp_pool(),
         acl: acl::entries(),
+        acl6: acl::ipv6_entries(),
     })
 }
 
@@ -184,6 +186,7 @@ fn tree_for(mode: &Mode) -> &'static Tree {
         Mode::Vlan { .. } => &t.vlan,
         Mode::DhcpPool { .. } => &t.dhcp_pool,
         Mode::Dhcp6Pool { .. } => &t.dhcp6_pool,
+        Mode::Acl { kind: crate::proto::acl::AclKind::Ipv6, .. } => &t.acl6,
         Mode::Acl { .. } => &t.acl,
     }
 }
@@ -512,6 +515,7 @@ pub fn normalize(model: Model, line: &str) -> String {
         &t.dhcp_pool,
         &t.dhcp6_pool,
         &t.acl,
+        &t.acl6,
         &t.privileged,
     ] {
         if let Parsed::Run { values, .. } = tree::parse(tree, body, negated, model) {
@@ -565,6 +569,7 @@ fn mode_heading(mode: &Mode) -> &'static str {
         Mode::DhcpPool { .. } => "DHCP pool configuration commands:",
         Mode::Dhcp6Pool { .. } => "IPv6 DHCP configuration commands:",
         Mode::Acl { kind: crate::proto::acl::AclKind::Standard, .. } => "Standard Access List configuration commands:",
+        Mode::Acl { kind: crate::proto::acl::AclKind::Ipv6, .. } => "IPv6 Access List configuration commands:",
         Mode::Acl { .. } => "Extended Access List configuration commands:",
     }
 }

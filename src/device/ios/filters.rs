@@ -10,6 +10,7 @@ use std::net::Ipv4Addr;
 
 use super::Ios;
 use crate::proto::acl::{AclFilter, AclId};
+use crate::proto::ip6_stack::Packet6Filter;
 use crate::proto::ip_stack::{PacketFilter, PacketInfo};
 use crate::sim::Time;
 
@@ -29,6 +30,19 @@ impl Ios {
             self.stack.ifaces[s].inbound = filter(want.0.clone());
             self.stack.ifaces[s].outbound = filter(want.1.clone());
             i.filters_installed = want;
+        }
+        for i in &mut self.ifaces {
+            let Some(s) = i.stack else { continue };
+            let want = (i.traffic_filter_in.clone(), i.traffic_filter_out.clone());
+            if i.filters6_installed == want {
+                continue;
+            }
+            let filter = |id: Option<AclId>| {
+                id.map(|id| Box::new(AclFilter { table: self.services.acls.clone(), id }) as Box<dyn Packet6Filter>)
+            };
+            self.stack6.ifaces[s].inbound = filter(want.0.clone());
+            self.stack6.ifaces[s].outbound = filter(want.1.clone());
+            i.filters6_installed = want;
         }
     }
 

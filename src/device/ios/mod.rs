@@ -95,6 +95,10 @@ pub struct IosIface {
     pub ipv6_nd: crate::proto::ip6_stack::RaConfig,
     /// `ipv6 dhcp server POOL` or `ipv6 dhcp relay destination ...`.
     pub ipv6_dhcp: Option<Dhcp6Role>,
+    /// `ipv6 traffic-filter LIST in|out`, and the lists whose filters are installed.
+    pub traffic_filter_in: Option<AclId>,
+    pub traffic_filter_out: Option<AclId>,
+    pub filters6_installed: (Option<AclId>, Option<AclId>),
     /// `no ip redirects`, `no ip unreachables`, `no negotiation auto`,
     /// `no mdix auto` typed on the interface (stored and shown).
     pub no_redirects: bool,
@@ -175,6 +179,9 @@ impl IosIface {
             ipv6_autoconfig: false,
             ipv6_nd: Default::default(),
             ipv6_dhcp: None,
+            traffic_filter_in: None,
+            traffic_filter_out: None,
+            filters6_installed: (None, None),
             err_disabled: false,
             no_redirects: false,
             no_unreachables: false,
@@ -424,6 +431,7 @@ impl Ios {
             Mode::Dhcp6Pool { .. } => "(config-dhcpv6)#",
             Mode::Acl { kind: AclKind::Standard, .. } => "(config-std-nacl)#",
             Mode::Acl { kind: AclKind::Extended, .. } => "(config-ext-nacl)#",
+            Mode::Acl { kind: AclKind::Ipv6, .. } => "(config-ipv6-acl)#",
         };
         format!("{}{}", self.system.hostname, suffix)
     }
