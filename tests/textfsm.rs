@@ -333,3 +333,63 @@ fn ntc_templates_parse_show_ip_nat_translations() {
         "{text}"
     );
 }
+
+/// The IPv6 show commands, read by ntc-templates: `show ipv6 interface
+/// brief`, `show ipv6 route` and `show ipv6 neighbors` on the IPv6 static
+/// routing lab once its reference solution has run.
+#[test]
+fn ntc_templates_parse_the_ipv6_show_commands() {
+    let (_, mut net) = boot(&read("labs/ipv6-static-routing.ron"));
+    transcript(&mut net, &read("labs/ipv6-static-routing.solution.txt"));
+    output(&mut net, "R2", "enable");
+
+    let text = output(&mut net, "R2", "show ipv6 interface brief");
+    let Some(records) = parse("cisco_ios_show_ipv6_interface_brief.textfsm", &text) else { return };
+    let rows: Vec<String> = records
+        .iter()
+        .map(|r| {
+            let addrs: Vec<&str> = r["ip_address"].as_array().unwrap().iter().filter_map(|a| a.as_str()).collect();
+            format!(
+                "{} | {} | {} | {}",
+                r["interface"].as_str().unwrap(),
+                r["admin"].as_str().unwrap(),
+                r["protocol"].as_str().unwrap(),
+                addrs.join(" ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "GigabitEthernet0/0/0 | administratively down | down | unassigned",
+            "GigabitEthernet0/0/1 | up | up | FE80::2 2001:DB8:ACAD:23::2",
+            "GigabitEthernet0/0/2 | administratively down | down | unassigned",
+            "Serial0/1/0 | up | up | FE80::2 2001:DB8:ACAD:12::2",
+            "Serial0/1/1 | administratively down | down | unassigned",
+        ],
+        "{text}"
+    );
+
+    let text = output(&mut net, "R2", "show ipv6 route");
+    let Some(records) = parse("cisco_ios_show_ipv6_route.textfsm", &text) else { return };
+    assert_eq!(
+        fields(&records, &["protocol", "network", "distance", "metric", "nexthop_ip", "nexthop_if"]),
+        [
+            "S | 2001:DB8:ACAD:1::/64 | 1 | 0 | 2001:DB8:ACAD:12::1 | ",
+            "S | 2001:DB8:ACAD:3::/64 | 1 | 0 | FE80::3 | GigabitEthernet0/0/1",
+            "C | 2001:DB8:ACAD:12::/64 | 0 | 0 |  | Serial0/1/0",
+            "L | 2001:DB8:ACAD:12::2/128 | 0 | 0 |  | Serial0/1/0",
+            "C | 2001:DB8:ACAD:23::/64 | 0 | 0 |  | GigabitEthernet0/0/1",
+            "L | 2001:DB8:ACAD:23::2/128 | 0 | 0 |  | GigabitEthernet0/0/1",
+            "L | FF00::/8 | 0 | 0 |  | Null0",
+        ],
+        "{text}"
+    );
+
+    output(&mut net, "R3", "enable");
+    let text = output(&mut net, "R3", "show ipv6 neighbors");
+    let Some(records) = parse("cisco_ios_show_ipv6_neighbors.textfsm", &text) else { return };
+    let pc3 = fields(&records, &["address", "age", "type", "interface"]);
+    assert!(pc3.contains(&"2001:DB8:ACAD:3::10 | 0 | REACH | Gi0/0/0".to_string()), "{text}\n{pc3:?}");
+    assert!(pc3.iter().any(|r| r.starts_with("FE80::2 | ") && r.ends_with(" | Gi0/0/1")), "{text}\n{pc3:?}");
+}

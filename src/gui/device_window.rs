@@ -45,8 +45,21 @@ pub struct Form {
     /// A host obtains its address automatically (DHCP) rather than statically.
     pub dhcp: bool,
     pub dns: String,
+    /// IPv6 on a host: how it gets its address, and the static one.
+    pub ipv6_mode: Ipv6Mode,
+    pub ipv6_address: String,
+    pub ipv6_gateway: String,
     pub port_on: bool,
     pub loaded_for: Option<(String, usize)>,
+}
+
+/// How a host's IPv6 address is set (`ipv6config`'s three forms).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Ipv6Mode {
+    #[default]
+    Static,
+    Auto,
+    Dhcp,
 }
 
 impl DeviceWindow {
@@ -262,6 +275,25 @@ fn config(
         w.form.gateway = d.as_host().and_then(|h| h.gateway).map_or(String::new(), |g| g.to_string());
         w.form.dhcp = d.as_host().is_some_and(|h| h.dhcp_enabled());
         w.form.dns = d.as_host().and_then(|h| h.dns).map_or(String::new(), |g| g.to_string());
+        if let Some(h) = d.as_host() {
+            w.form.ipv6_mode = if h.ipv6_autoconfig() {
+                Ipv6Mode::Auto
+            } else if h.ipv6_dhcp {
+                Ipv6Mode::Dhcp
+            } else {
+                Ipv6Mode::Static
+            };
+            // The address in use (static, SLAAC or leased) and the gateway in use.
+            let i6 = &h.stack6.ifaces[0];
+            w.form.ipv6_address = match h.ipv6_static {
+                Some((a, len)) => format!("{a}/{len}"),
+                None => i6.globals().next().map_or(String::new(), |a| format!("{}/{}", a.addr, a.len)),
+            };
+            w.form.ipv6_gateway = h
+                .ipv6_gateway
+                .or_else(|| h.stack6.routers.first().map(|r| r.addr))
+                .map_or(String::new(), |g| g.to_string());
+        }
         w.form.loaded_for = Some((w.device.clone(), iface));
     }
     egui::Grid::new("config-form").num_columns(2).show(ui, |ui| {
@@ -359,6 +391,9 @@ fn config(
         }
         w.form.loaded_for = None;
     }
+    if is_host {
+        ipv6_form(ui, ws, w, lang, targets);
+    }
     ui.separator();
     // A PC's form stands for its command prompt, not for IOS.
     ui.label(tr(lang, if is_host { "equivalent_host" } else { "equivalent" }));
@@ -423,4 +458,64 @@ fn desktop(
     targets.mark(format!("desktop:{}:web_browser", w.device), header);
     ui.label(tr(lang, "command_prompt"));
     terminal(ui, ws, w, targets);
+}
+
+/// A host's IPv6 settings, as Packet Tracer's IP Configuration shows them:
+/// static, automatic (SLAAC, and DHCPv6 as the routers' flags say) or
+/// DHCPv6; applied as the `ipv6config` line a student would type.
+fn ipv6_form(
+    ui: &mut egui::Ui,
+    ws: &mut Workspace,
+    w: &mut DeviceWindow,
+    lang: super::i18n::Lang,
+    targets: &mut super::steps::Targets,
+) {
+    let dev = w.device.clone();
+    ui.separator();
+    ui.strong(tr(lang, "ipv6_config"));
+    let link_local = ws
+        .net
+        .find(&w.device)
+        .and_then(|id| ws.net.device(id).as_host().and_then(|h| h.stack6.ifaces[0].link_local()))
+        .map_or_else(String::new, |a| a.to_string().to_uppercase());
+    egui::Grid::new("config-form-ipv6").num_columns(2).show(ui, |ui| {
+        ui.label("");
+        ui.horizontal(|ui| {
+            let mode = &mut w.form.ipv6_mode;
+            targets
+                .mark(format!("config:{dev}:ipv6_static"), ui.radio_value(mode, Ipv6Mode::Static, tr(lang, "static")));
+            targets
+                .mark(format!("config:{dev}:ipv6_auto"), ui.radio_value(mode, Ipv6Mode::Auto, tr(lang, "ipv6_auto")));
+            targets.mark(format!("config:{dev}:ipv6_dhcp"), ui.radio_value(mode, Ipv6Mode::Dhcp, tr(lang, "dhcpv6")));
+        });
+        ui.end_row();
+        // Automatic and DHCPv6 show what the host got; only static is typed in.
+        let editable = w.form.ipv6_mode == Ipv6Mode::Static;
+        ui.label(tr(lang, "ipv6_address"));
+        targets.mark(
+            format!("config:{dev}:ipv6_address"),
+            ui.add_enabled(editable, egui::TextEdit::singleline(&mut w.form.ipv6_address)),
+        );
+        ui.end_row();
+        ui.label(tr(lang, "ipv6_gateway"));
+        targets.mark(
+            format!("config:{dev}:ipv6_gateway"),
+            ui.add_enabled(editable, egui::TextEdit::singleline(&mut w.form.ipv6_gateway)),
+        );
+        ui.end_row();
+        ui.label(tr(lang, "link_local"));
+        ui.monospace(link_local);
+        ui.end_row();
+    });
+    if targets.mark(format!("config:{dev}:apply_ipv6"), ui.button(tr(lang, "apply_ipv6"))).clicked() {
+        let f = w.form.clone();
+        let line = match f.ipv6_mode {
+            Ipv6Mode::Auto => "ipv6config autoconfig".to_string(),
+            Ipv6Mode::Dhcp => "ipv6config dhcp".to_string(),
+            Ipv6Mode::Static if f.ipv6_gateway.trim().is_empty() => format!("ipv6config {}", f.ipv6_address.trim()),
+            Ipv6Mode::Static => format!("ipv6config {} {}", f.ipv6_address.trim(), f.ipv6_gateway.trim()),
+        };
+        issue(ws, w, &[line]);
+        w.form.loaded_for = None;
+    }
 }
