@@ -331,3 +331,52 @@ quit
     let text = std::fs::read_to_string(&saved).unwrap_or_else(|e| panic!("nothing saved ({e}):\n{stderr}"));
     assert!(text.contains("ipconfig 192.168.1.11 255.255.255.0 192.168.1.1"), "{text}");
 }
+
+/// A host's Config tab sets its IPv6 address and gateway as `ipv6config`
+/// does, and the file saved afterwards keeps it.
+#[test]
+fn the_config_tab_sets_a_hosts_ipv6() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-ipv6");
+    let saved = dir.join("after.ron");
+    let steps = dir.join("steps.txt");
+    std::fs::write(
+        &steps,
+        format!(
+            "open PC1
+click-ui tab:PC1:config
+frames 5
+click-ui config:PC1:ipv6_static
+click-ui config:PC1:ipv6_address
+key Ctrl+A
+text 2001:db8:acad:1::50/64
+click-ui config:PC1:ipv6_gateway
+key Ctrl+A
+text fe80::1
+click-ui config:PC1:apply_ipv6
+frames 5
+click-ui config:PC1:ipv6_auto
+click-ui config:PC1:ipv6_static
+frames 2
+click-ui menu:file
+click-ui file:save_as
+click-ui dialog:file_name
+key Ctrl+A
+text {}
+click-ui dialog:ok
+quit
+",
+            saved.display()
+        ),
+    )
+    .unwrap();
+    let lab = root().join("labs/ipv6-slaac.ron");
+    let out = app(&[lab.as_os_str(), "--steps".as_ref(), steps.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the app failed ({:?}):\n{stderr}", out.status);
+    assert!(!stderr.contains("step failed"), "{stderr}");
+    let text = std::fs::read_to_string(&saved).expect("saved");
+    assert!(text.contains("ipv6config 2001:db8:acad:1::50/64 fe80::1"), "{text}");
+}

@@ -10,6 +10,7 @@
 //!   `selected:name|rename|delete`, `dialog:file_name|ok`, `lab:check`,
 //!   and in a device's window `tab:<device>:cli|config|desktop|services`,
 //!   `config:<device>:hostname|apply_hostname|static|dhcp|address|mask|gateway|dns|port_on|apply`,
+//!   and for a host's IPv6 `config:<device>:ipv6_static|ipv6_auto|ipv6_dhcp|ipv6_address|ipv6_gateway|apply_ipv6`,
 //!   `desktop:<device>:ip_config|web_browser`, `browser:<device>:url|go`,
 //!   `services:<device>:http|dhcp|dns|page|page_text|save_page|pool_name|pool_gateway|pool_dns|pool_start|pool_mask|pool_max|pool_add|record_name|record_a|record_cname|record_value|record_add`,
 //!   `terminal:<device>` (see [`Targets`]);
