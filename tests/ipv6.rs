@@ -211,3 +211,24 @@ fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
     let ping = net.exec(r2, "ping 2001:db8:acad:2::10");
     assert!(ping.contains("!!!!!"), "{ping}");
 }
+
+#[test]
+fn an_ios_interface_takes_its_address_from_dhcpv6() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-dhcp.ron"));
+    let r2 = net.find("R2").unwrap();
+    for line in ["enable", "conf t", "interface g0/0/1", "ipv6 address dhcp", "end"] {
+        net.type_line(r2, line);
+    }
+    net.run_for(Duration::from_secs(5));
+    let brief = net.exec(r2, "show ipv6 interface brief");
+    assert!(brief.contains("    2001:DB8:ACAD:3:AAA:"), "{brief}");
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let binding = net.exec(r1, "show ipv6 dhcp binding");
+    assert!(binding.contains("Client: FE80::2\n  DUID: 00030001"), "{binding}");
+    for line in ["conf t", "interface g0/0/1", "no ipv6 address dhcp", "end"] {
+        net.type_line(r2, line);
+    }
+    let brief = net.exec(r2, "show ipv6 interface brief");
+    assert!(!brief.contains("2001:DB8:ACAD:3:AAA:"), "the lease goes with the command: {brief}");
+}

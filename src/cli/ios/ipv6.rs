@@ -70,6 +70,7 @@ pub fn interface() -> Node<Handler> {
                 "Insert default route",
             )
             .run(autoconfig)]),
+            kw("dhcp", "Obtain IPv6 address from DHCP server").run(address_dhcp),
             arg(Arg::Word, "IPv6 address / prefix").run(address).sub(vec![
                 kw("link-local", "Use link-local address").run(address),
                 kw("eui-64", "Use eui-64 interface identifier").run(address),
@@ -148,6 +149,7 @@ fn address(cx: &mut Cx) {
             None if negated => {
                 i.ipv6.clear();
                 i.ipv6_autoconfig = false;
+                i.ipv6_dhcp_client = false;
             }
             Some((addr, len)) => {
                 i.ipv6.retain(|x| {
@@ -168,6 +170,16 @@ fn autoconfig(cx: &mut Cx) {
     for name in super::config::selected(cx) {
         if let Some(i) = cx.ios().iface_mut(&name) {
             i.ipv6_autoconfig = on;
+        }
+    }
+}
+
+/// `ipv6 address dhcp`: the interface asks a DHCPv6 server for its address.
+fn address_dhcp(cx: &mut Cx) {
+    let on = !cx.negated;
+    for name in super::config::selected(cx) {
+        if let Some(i) = cx.ios().iface_mut(&name) {
+            i.ipv6_dhcp_client = on;
         }
     }
 }
@@ -242,6 +254,9 @@ pub fn iface_lines(i: &IosIface) -> Vec<String> {
     }
     if i.ipv6_autoconfig {
         out.push(" ipv6 address autoconfig".into());
+    }
+    if i.ipv6_dhcp_client {
+        out.push(" ipv6 address dhcp".into());
     }
     for a in i.ipv6.iter().filter(|a| a.kind != Ipv6Kind::LinkLocal) {
         let eui = if a.kind == Ipv6Kind::Eui64 { " eui-64" } else { "" };

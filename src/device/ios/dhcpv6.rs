@@ -26,6 +26,39 @@ impl Ios {
     /// Listen where a role says so: All_DHCP_Relay_Agents_and_Servers on
     /// each server or relay interface, and the server port.
     pub(super) fn dhcpv6_sync(&mut self) {
+        // `ipv6 address dhcp`: a client per interface that asks for an address.
+        let wanted: Vec<(usize, crate::proto::Mac)> = self
+            .ifaces
+            .iter()
+            .filter(|i| i.ipv6_dhcp_client)
+            .filter_map(|i| i.stack.map(|s| (s, self.stack6.ifaces[s].mac)))
+            .collect();
+        let before = self.dhcpv6_clients.len();
+        let gone: Vec<usize> =
+            self.dhcpv6_clients.keys().filter(|s| !wanted.iter().any(|w| w.0 == **s)).copied().collect();
+        for s in &gone {
+            self.dhcpv6_clients.remove(s);
+            self.stack6.set_dhcp_address(*s, None);
+        }
+        let mut started = false;
+        for (s, mac) in wanted {
+            self.dhcpv6_clients.entry(s).or_insert_with(|| {
+                started = true;
+                let mut c = dhcpv6::Client::new(mac);
+                // IOS identifies itself with its DUID-LL; it starts at the next poll.
+                c.duid = dhcpv6::duid_ll(mac);
+                c.start(Time::ZERO, dhcpv6::Mode::Stateful);
+                c
+            });
+        }
+        if self.dhcpv6_clients.is_empty() {
+            self.stack6.unbind(Binding::Udp(dhcpv6::CLIENT_PORT));
+        } else {
+            self.stack6.bind(Binding::Udp(dhcpv6::CLIENT_PORT));
+        }
+        if started || before != self.dhcpv6_clients.len() {
+            self.refresh_due();
+        }
         let mut any = false;
         for i in &self.ifaces {
             let Some(s) = i.stack else { continue };
@@ -45,6 +78,9 @@ impl Ios {
 
     /// A packet for one of the box's IPv6 services (DHCPv6 so far).
     pub fn deliver6(&mut self, now: Time, d: &Delivery6) {
+        if let Delivery6::Payload { binding: Binding::Udp(dhcpv6::CLIENT_PORT), iface, bytes, .. } = d {
+            return self.dhcpv6_client_receive(now, *iface, bytes.get(udp::HEADER_LEN..).unwrap_or_default());
+        }
         let Delivery6::Payload { binding: Binding::Udp(dhcpv6::SERVER_PORT), iface, src, dst, bytes } = d else {
             return;
         };
@@ -112,6 +148,40 @@ impl Ios {
         let Some(iface) = iface else { return };
         let ports = (dhcpv6::SERVER_PORT, dhcpv6::CLIENT_PORT);
         let _ = self.stack6.send_udp(now, None, relay.peer, Some(iface), ports, &relay.inner);
+    }
+
+    fn dhcpv6_client_receive(&mut self, now: Time, iface: usize, body: &[u8]) {
+        let Some(c) = self.dhcpv6_clients.get_mut(&iface) else { return };
+        if c.receive(now, body) {
+            let addr = c.lease.as_ref().and_then(|l| l.addr).map(|a| a.addr);
+            self.stack6.set_dhcp_address(iface, addr);
+        }
+        self.dhcpv6_client_flush();
+    }
+
+    pub(super) fn dhcpv6_client_deadline(&self) -> Option<Time> {
+        self.dhcpv6_clients.values().filter_map(dhcpv6::Client::poll_at).min()
+    }
+
+    pub(super) fn dhcpv6_client_poll(&mut self, now: Time, _ports: &[crate::device::Port]) -> String {
+        for (s, c) in self.dhcpv6_clients.iter_mut() {
+            // A client asks once its interface is up and its link-local usable.
+            if c.poll_at().is_some_and(|t| t <= now) && self.stack6.ifaces[*s].link_local().is_some() {
+                c.poll(now);
+            }
+        }
+        self.dhcpv6_client_flush();
+        String::new()
+    }
+
+    fn dhcpv6_client_flush(&mut self) {
+        for (s, c) in self.dhcpv6_clients.iter_mut() {
+            for bytes in std::mem::take(&mut c.out) {
+                let ports = (dhcpv6::CLIENT_PORT, dhcpv6::SERVER_PORT);
+                let _ = self.stack6.send_link_udp(*s, dhcpv6::ALL_SERVERS, ports, &bytes);
+            }
+        }
+        self.refresh_due();
     }
 
     /// The pool an interface serves, if any.

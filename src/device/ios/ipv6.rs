@@ -81,7 +81,7 @@ impl Ios {
                 })
                 .collect();
             self.stack6.set_autoconfig(s, i.ipv6_autoconfig);
-            self.stack6.configure(s, i.ipv6_enable, &configured);
+            self.stack6.configure(s, i.ipv6_enable || i.ipv6_dhcp_client, &configured);
             self.stack6.set_ra(s, i.ipv6_nd);
         }
         let statics: Vec<StaticRoute6> = self

@@ -95,6 +95,8 @@ pub struct IosIface {
     pub ipv6_nd: crate::proto::ip6_stack::RaConfig,
     /// `ipv6 dhcp server POOL` or `ipv6 dhcp relay destination ...`.
     pub ipv6_dhcp: Option<Dhcp6Role>,
+    /// `ipv6 address dhcp`: the interface's address from a DHCPv6 server.
+    pub ipv6_dhcp_client: bool,
     /// `ipv6 traffic-filter LIST in|out`, and the lists whose filters are installed.
     pub traffic_filter_in: Option<AclId>,
     pub traffic_filter_out: Option<AclId>,
@@ -179,6 +181,7 @@ impl IosIface {
             ipv6_autoconfig: false,
             ipv6_nd: Default::default(),
             ipv6_dhcp: None,
+            ipv6_dhcp_client: false,
             traffic_filter_in: None,
             traffic_filter_out: None,
             filters6_installed: (None, None),
@@ -227,6 +230,8 @@ pub struct Ios {
     pub stack6: Ip6Stack,
     /// The DHCPv6 server, once a pool has served a client.
     pub dhcpv6: Option<crate::proto::dhcpv6::Server>,
+    /// `ipv6 address dhcp` clients, by IP interface.
+    pub dhcpv6_clients: BTreeMap<usize, crate::proto::dhcpv6::Client>,
     pub bridge: Option<Bridge>,
     /// Frames the bridge switched, waiting to be handed to the engine.
     pending_l2: Vec<(usize, Vec<u8>)>,
@@ -320,6 +325,7 @@ const DEADLINES: &[(Deadline, Due)] = &[
     (Ios::rip_deadline, Ios::rip_poll),
     (Ios::dhcp_deadline, Ios::dhcp_poll),
     (Ios::dhcp_client_deadline, Ios::dhcp_client_poll),
+    (Ios::dhcpv6_client_deadline, Ios::dhcpv6_client_poll),
     (Ios::tcp_deadline, Ios::tcp_poll),
     (Ios::resolver_deadline, Ios::resolver_poll),
     (Ios::vty_deadline, Ios::vty_poll),
@@ -360,6 +366,7 @@ impl Ios {
             stack,
             stack6,
             dhcpv6: None,
+            dhcpv6_clients: BTreeMap::new(),
             bridge,
             pending_l2: Vec::new(),
             pending_notes: Vec::new(),
