@@ -756,7 +756,7 @@ impl Ip6Stack {
                 paths: Vec::new(),
             });
         }
-        routes.sort_by(|a, b| (a.prefix, a.len).cmp(&(b.prefix, b.len)));
+        routes.sort_by_key(|r| (r.prefix, r.len));
         self.routes = routes;
     }
 

@@ -152,10 +152,9 @@ fn address(cx: &mut Cx) {
                 i.ipv6_dhcp_client = false;
             }
             Some((addr, len)) => {
-                i.ipv6.retain(|x| {
-                    !(x.addr == addr && x.kind == kind)
-                        && !(kind == Ipv6Kind::LinkLocal && x.kind == Ipv6Kind::LinkLocal)
-                });
+                // One link-local at a time; a global replaces its own kind only.
+                let same_link_local = kind == Ipv6Kind::LinkLocal;
+                i.ipv6.retain(|x| x.kind != kind || (x.addr != addr && !same_link_local));
                 if !negated {
                     i.ipv6.push(Ipv6Address { addr, len, kind });
                 }
