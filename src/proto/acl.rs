@@ -188,15 +188,27 @@ impl Rule {
             Protocol::Icmp => Some(58),
             other => other.number(),
         };
-        if protocol.is_some_and(|n| n != p.protocol) {
+        self.matches_transport(protocol, p.protocol, (p.src_port, p.dst_port), p.icmp_type, p.tcp_ack_or_rst)
+    }
+
+    /// The protocol, ports, ICMP type and `established`, as both IP versions match them.
+    fn matches_transport(
+        &self,
+        protocol: Option<u8>,
+        packet_protocol: u8,
+        (src_port, dst_port): (Option<u16>, Option<u16>),
+        icmp_type: Option<u8>,
+        ack_or_rst: bool,
+    ) -> bool {
+        if protocol.is_some_and(|n| n != packet_protocol) {
             return false;
         }
         let port_ok =
             |m: &Option<PortMatch>, port: Option<u16>| m.as_ref().is_none_or(|m| port.is_some_and(|p| m.matches(p)));
-        port_ok(&self.src_port, p.src_port)
-            && port_ok(&self.dst_port, p.dst_port)
-            && self.icmp_type.is_none_or(|t| p.icmp_type == Some(t))
-            && (!self.established || p.tcp_ack_or_rst)
+        port_ok(&self.src_port, src_port)
+            && port_ok(&self.dst_port, dst_port)
+            && self.icmp_type.is_none_or(|t| icmp_type == Some(t))
+            && (!self.established || ack_or_rst)
     }
 
     pub fn matches(&self, p: &PacketInfo) -> bool {
@@ -208,15 +220,8 @@ impl Rule {
         if !d.matches(dst) {
             return false;
         }
-        if self.protocol.number().is_some_and(|n| n != p.protocol) {
-            return false;
-        }
-        let port_ok =
-            |m: &Option<PortMatch>, port: Option<u16>| m.as_ref().is_none_or(|m| port.is_some_and(|p| m.matches(p)));
-        port_ok(&self.src_port, p.src_port)
-            && port_ok(&self.dst_port, p.dst_port)
-            && self.icmp_type.is_none_or(|t| p.icmp_type == Some(t))
-            && (!self.established || p.tcp_ack_or_rst)
+        let ports = (p.src_port, p.dst_port);
+        self.matches_transport(self.protocol.number(), p.protocol, ports, p.icmp_type, p.tcp_ack_or_rst)
     }
 }
 

@@ -1499,32 +1499,22 @@ mod tests {
         pc.rebuild_routes();
         run(&mut r, &mut pc, 0, 1500);
         let dst = v6("2001:db8:99::1");
-        pc.originate(at(1500), dst, None, IpProtocol::Icmpv6, Some(1), |src| {
-            icmpv6::emit(&icmpv6::echo(false, 4, 1, b"x"), src, dst)
-        })
-        .unwrap();
-        run(&mut r, &mut pc, 1500, 1800);
-        assert!(
-            matches!(
-                pc.delivered.as_slice(),
-                [Delivery6::IcmpError { kind: ErrorKind::TtlExceeded, echo: Some((4, 1)), .. }]
-            ),
-            "{:?}",
-            pc.delivered
-        );
-        pc.delivered.clear();
-        pc.originate(at(2000), dst, None, IpProtocol::Icmpv6, None, |src| {
-            icmpv6::emit(&icmpv6::echo(false, 4, 2, b"x"), src, dst)
-        })
-        .unwrap();
-        run(&mut r, &mut pc, 2000, 2300);
-        assert!(
-            matches!(
-                pc.delivered.as_slice(),
-                [Delivery6::IcmpError { kind: ErrorKind::NetUnreachable, echo: Some((4, 2)), .. }]
-            ),
-            "{:?}",
-            pc.delivered
-        );
+        // An echo with a hop limit of 1 expires at the router; a full one finds no route.
+        let mut echo = |seq: u16, hop_limit: Option<u8>, from: u64| {
+            pc.originate(at(from), dst, None, IpProtocol::Icmpv6, hop_limit, |src| {
+                icmpv6::emit(&icmpv6::echo(false, 4, seq, b"x"), src, dst)
+            })
+            .unwrap();
+            run(&mut r, &mut pc, from, from + 300);
+            std::mem::take(&mut pc.delivered)
+        };
+        assert!(matches!(
+            echo(1, Some(1), 1500).as_slice(),
+            [Delivery6::IcmpError { kind: ErrorKind::TtlExceeded, echo: Some((4, 1)), .. }]
+        ));
+        assert!(matches!(
+            echo(2, None, 2000).as_slice(),
+            [Delivery6::IcmpError { kind: ErrorKind::NetUnreachable, echo: Some((4, 2)), .. }]
+        ));
     }
 }

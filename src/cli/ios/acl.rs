@@ -67,38 +67,36 @@ fn clear_counters(cx: &mut Cx) {
 
 /// The entries of `(config-std-nacl)` and `(config-ext-nacl)`.
 pub fn entries() -> Tree {
+    list_mode(arg(Arg::Num(1, 2_147_483_647), "Sequence Number"))
+}
+
+/// The commands of an access-list mode, a sequence number given by `sequence`.
+fn list_mode(sequence: super::super::tree::Node<super::Handler>) -> Tree {
     let rest = || vec![arg(Arg::Rest, "Entry").run(named_entry)];
-    vec![
-        kw("permit", "Specify packets to forward").sub(rest()),
-        kw("deny", "Specify packets to reject").sub(rest()),
-        kw("remark", "Access list entry comment")
-            .sub(vec![arg(Arg::Rest, "Comment up to 100 characters").run(named_entry)]),
-        arg(Arg::Num(1, 2_147_483_647), "Sequence Number").no(named_entry).sub(vec![
+    let actions = || {
+        vec![
             kw("permit", "Specify packets to forward").sub(rest()),
             kw("deny", "Specify packets to reject").sub(rest()),
-        ]),
+        ]
+    };
+    let mut t = actions();
+    t.extend([
+        kw("remark", "Access list entry comment")
+            .sub(vec![arg(Arg::Rest, "Comment up to 100 characters").run(named_entry)]),
+        sequence.no(named_entry).sub(actions()),
         kw("exit", "Exit from access-list configuration mode").plain(super::config::exit),
         kw("end", "Exit from configure mode").plain(super::config::end),
-    ]
+    ]);
+    t
 }
 
 /// The entries of `(config-ipv6-acl)`: `[sequence N] permit|deny ...`.
 pub fn ipv6_entries() -> Tree {
-    let rest = || vec![arg(Arg::Rest, "Entry").run(named_entry)];
-    vec![
-        kw("permit", "Specify packets to forward").sub(rest()),
-        kw("deny", "Specify packets to reject").sub(rest()),
-        kw("remark", "Access list entry comment")
-            .sub(vec![arg(Arg::Rest, "Comment up to 100 characters").run(named_entry)]),
-        kw("sequence", "Sequence number for this entry").sub(vec![arg(Arg::Num(1, 4_294_967_295), "Sequence number")
-            .no(named_entry)
-            .sub(vec![
-                kw("permit", "Specify packets to forward").sub(rest()),
-                kw("deny", "Specify packets to reject").sub(rest()),
-            ])]),
-        kw("exit", "Exit from access-list configuration mode").plain(super::config::exit),
-        kw("end", "Exit from configure mode").plain(super::config::end),
-    ]
+    let mut t = list_mode(arg(Arg::Num(1, 4_294_967_295), "Sequence number"));
+    // IPv6 lists take the number after the word `sequence`.
+    let numbered = t.remove(3);
+    t.insert(3, kw("sequence", "Sequence number for this entry").sub(vec![numbered]));
+    t
 }
 
 /// `ipv6 access-list NAME`: create it if new and enter its mode; `no` removes it.
