@@ -380,6 +380,8 @@ pub struct Ip6Stack {
     /// up or started IPv6 (`None`), an address to check for duplicates.
     /// (Configuration arrives without a clock; the poll has one.)
     starting: Vec<(usize, Option<Ipv6Addr>)>,
+    /// How many interfaces run IPv6 (kept by `configure`).
+    enabled_ifaces: usize,
     pub out: Vec<(usize, Vec<u8>)>,
     pub delivered: Vec<Delivery6>,
     pub notes: Option<Vec<Decision>>,
@@ -399,6 +401,7 @@ impl Ip6Stack {
             routes: Vec::new(),
             error_tokens: (config.error_bucket, Time::ZERO),
             starting: Vec::new(),
+            enabled_ifaces: 0,
             out: Vec::new(),
             delivered: Vec::new(),
             notes: None,
@@ -471,6 +474,10 @@ impl Ip6Stack {
         }
         let was = i.enabled;
         i.enabled = enabled;
+        if enabled != was {
+            self.enabled_ifaces = if enabled { self.enabled_ifaces + 1 } else { self.enabled_ifaces - 1 };
+        }
+        let i = &mut self.ifaces[iface];
         let old = std::mem::take(&mut i.addrs);
         for (addr, len, origin) in wanted {
             match old.iter().find(|a| a.addr == addr) {
@@ -1269,9 +1276,14 @@ impl Ip6Stack {
     }
 
     /// When [`Ip6Stack::poll`] has something to do.
+    #[inline]
     pub fn poll_at(&self) -> Option<Time> {
         if !self.starting.is_empty() {
             return Some(Time::ZERO);
+        }
+        // A box with no IPv6 anywhere (asked after every event): nothing to do.
+        if self.enabled_ifaces == 0 && self.neighbors.entries().is_empty() {
+            return None;
         }
         let mut at = self.neighbors.poll_at();
         let mut earlier = |t: Option<Time>| {
