@@ -232,3 +232,30 @@ fn an_ios_interface_takes_its_address_from_dhcpv6() {
     let brief = net.exec(r2, "show ipv6 interface brief");
     assert!(!brief.contains("2001:DB8:ACAD:3:AAA:"), "the lease goes with the command: {brief}");
 }
+
+#[test]
+fn ra_suppress_stops_periodic_adverts_but_suppress_all_stops_answers_too() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
+    let r1 = net.find("R1").unwrap();
+    let pc = net.find("PC1").unwrap();
+    let setup = |net: &mut Network, line: &str| {
+        for l in ["enable", "conf t", "interface g0/0/0", line, "ipv6 nd ra interval 30", "end"] {
+            net.type_line(r1, l);
+        }
+    };
+    // Periodic adverts off: a host that asks (ipv6config autoconfig sends a solicitation) still gets its prefix.
+    setup(&mut net, "ipv6 nd ra suppress");
+    net.exec(pc, "ipv6config 2001:db8:acad:1::77/64 fe80::1");
+    net.exec(pc, "ipv6config autoconfig");
+    net.run_for(Duration::from_secs(3));
+    let ipconfig = net.exec(pc, "ipconfig");
+    assert!(ipconfig.contains("IPv6 Address....................: 2001:DB8:ACAD:1:"), "{ipconfig}");
+    // All adverts off: the host asks and hears nothing.
+    setup(&mut net, "ipv6 nd ra suppress all");
+    net.exec(pc, "ipv6config 2001:db8:acad:1::77/64 fe80::1");
+    net.exec(pc, "ipv6config autoconfig");
+    net.run_for(Duration::from_secs(12));
+    assert!(net.exec(pc, "ipconfig").contains("IPv6 Address....................: ::\n"));
+    let run = net.exec(r1, "show running-config interface g0/0/0");
+    assert!(run.contains(" ipv6 nd ra interval 30\n ipv6 nd ra suppress all\n"), "{run}");
+}

@@ -86,8 +86,11 @@ impl Addr6 {
 /// What a router says in its advertisements on an interface (`ipv6 nd ...`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RaConfig {
-    /// `ipv6 nd ra suppress`.
+    /// `ipv6 nd ra suppress`: no periodic advertisements (solicitations
+    /// are still answered).
     pub suppress: bool,
+    /// `ipv6 nd ra suppress all`: no advertisements at all.
+    pub suppress_all: bool,
     /// `ipv6 nd managed-config-flag`: addresses from DHCPv6.
     pub managed: bool,
     /// `ipv6 nd other-config-flag`: other settings (DNS) from DHCPv6.
@@ -103,6 +106,7 @@ impl Default for RaConfig {
     fn default() -> Self {
         RaConfig {
             suppress: false,
+            suppress_all: false,
             managed: false,
             other: false,
             no_autoconfig: false,
@@ -146,6 +150,9 @@ pub struct Ip6Iface {
     next_ra: Option<Time>,
     /// When the last advertisement left (solicited ones wait for 3 s after it).
     last_ra: Option<Time>,
+    /// A solicitation waits for the next advertisement (sent even when
+    /// periodic ones are suppressed).
+    solicited: bool,
     /// Advertisements still to send at the quicker pace of a link that just
     /// came up (RFC 4861: the first three at most 16 seconds apart).
     initial_ras: u8,
@@ -425,6 +432,7 @@ impl Ip6Stack {
             outbound: None,
             next_ra: None,
             last_ra: None,
+            solicited: false,
             initial_ras: 0,
             solicits_left: 0,
             next_solicit: None,
@@ -1157,7 +1165,7 @@ impl Ip6Stack {
                 self.release(now, iface, target_addr, held);
             }
             NdiscRepr::RouterSolicit { lladdr } => {
-                if !router || self.ifaces[iface].ra.suppress {
+                if !router || self.ifaces[iface].ra.suppress_all {
                     return;
                 }
                 if let (Some(mac), false) = (icmpv6::mac_of(lladdr), h.src.is_unspecified()) {
@@ -1171,6 +1179,7 @@ impl Ip6Stack {
                     Some(last) if now.since(last) < MIN_DELAY_BETWEEN_RAS => {
                         let soon = last + MIN_DELAY_BETWEEN_RAS;
                         i.next_ra = Some(i.next_ra.map_or(soon, |t| t.min(soon)));
+                        i.solicited = true;
                     }
                     _ => self.advertise(now, iface),
                 }
@@ -1247,6 +1256,7 @@ impl Ip6Stack {
     fn advertise(&mut self, now: Time, iface: usize) {
         let i = &mut self.ifaces[iface];
         i.last_ra = Some(now);
+        i.solicited = false;
         let wait = if i.initial_ras > 0 {
             i.initial_ras -= 1;
             INITIAL_ADVERT_INTERVAL.min(i.ra.interval)
@@ -1304,7 +1314,7 @@ impl Ip6Stack {
                     })
                     .min(),
             );
-            if self.forwarding && !i.ra.suppress {
+            if self.forwarding && (!i.ra.suppress || i.solicited) && !i.ra.suppress_all {
                 earlier(i.next_ra);
             }
             if !self.forwarding && i.solicits_left > 0 {
@@ -1335,7 +1345,8 @@ impl Ip6Stack {
                 }
             }
             let has_global = i.globals().any(|a| a.usable());
-            if self.forwarding && !i.ra.suppress && i.next_ra.is_some_and(|t| t <= now) {
+            let advertising = !i.ra.suppress_all && (!i.ra.suppress || i.solicited);
+            if self.forwarding && advertising && i.next_ra.is_some_and(|t| t <= now) {
                 if has_global {
                     self.advertise(now, iface);
                 } else {

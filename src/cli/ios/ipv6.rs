@@ -106,9 +106,19 @@ pub fn interface() -> Node<Handler> {
             .sub(vec![flag("no-autoconfig", "Do not use prefix for autoconfiguration")])]),
             flag("managed-config-flag", "Hosts should use DHCP for address config"),
             flag("other-config-flag", "Hosts should use DHCP for non-address config"),
-            kw("ra", "Router Advertisement control")
-                .sub(vec![flag("suppress", "Suppress IPv6 Router Advertisements")
-                    .sub(vec![flag("all", "Suppress all IPv6 RA")])]),
+            kw("ra", "Router Advertisement control").sub(vec![
+                kw("interval", "Set IPv6 Router Advertisement Interval").no(nd).sub(vec![arg(
+                    Arg::Num(4, 1800),
+                    "RA Interval (sec)",
+                )
+                .run(nd)]),
+                kw("lifetime", "Set IPv6 Router Advertisement Lifetime").no(nd).sub(vec![arg(
+                    Arg::Num(0, 9000),
+                    "RA Lifetime (seconds)",
+                )
+                .run(nd)]),
+                flag("suppress", "Suppress IPv6 Router Advertisements").sub(vec![flag("all", "Suppress all IPv6 RA")]),
+            ]),
         ]),
     ])
 }
@@ -197,6 +207,9 @@ fn nd(cx: &mut Cx) {
     let on = !cx.negated;
     let (managed, other, suppress) = (cx.has("managed-config-flag"), cx.has("other-config-flag"), cx.has("suppress"));
     let no_autoconfig = cx.has("no-autoconfig");
+    let all = cx.has("all");
+    let (interval, lifetime) = (cx.has("interval"), cx.has("lifetime"));
+    let value = cx.num(0);
     for name in super::config::selected(cx) {
         if let Some(i) = cx.ios().iface_mut(&name) {
             let nd = &mut i.ipv6_nd;
@@ -206,8 +219,18 @@ fn nd(cx: &mut Cx) {
             if other {
                 nd.other = on;
             }
-            if suppress {
+            if suppress && all {
+                nd.suppress_all = on;
+            } else if suppress {
                 nd.suppress = on;
+            }
+            let defaults = crate::proto::ip6_stack::RaConfig::default();
+            if interval {
+                nd.interval =
+                    value.filter(|_| on).map_or(defaults.interval, |s| crate::sim::Duration::from_secs(s.into()));
+            }
+            if lifetime {
+                nd.lifetime_secs = value.filter(|_| on).unwrap_or(defaults.lifetime_secs);
             }
             if no_autoconfig {
                 nd.no_autoconfig = on;
@@ -273,7 +296,16 @@ pub fn iface_lines(i: &IosIface) -> Vec<String> {
     if i.ipv6_nd.no_autoconfig {
         out.push(" ipv6 nd prefix default no-autoconfig".into());
     }
-    if i.ipv6_nd.suppress {
+    let defaults = crate::proto::ip6_stack::RaConfig::default();
+    if i.ipv6_nd.interval != defaults.interval {
+        out.push(format!(" ipv6 nd ra interval {}", i.ipv6_nd.interval.secs()));
+    }
+    if i.ipv6_nd.lifetime_secs != defaults.lifetime_secs {
+        out.push(format!(" ipv6 nd ra lifetime {}", i.ipv6_nd.lifetime_secs));
+    }
+    if i.ipv6_nd.suppress_all {
+        out.push(" ipv6 nd ra suppress all".into());
+    } else if i.ipv6_nd.suppress {
         out.push(" ipv6 nd ra suppress".into());
     }
     if let Some(id) = &i.traffic_filter_in {
@@ -693,7 +725,7 @@ pub fn interface_text(dev: &Device, only: Option<&IfaceName>) -> String {
         if router && v.encap == crate::proto::ip_stack::Encap::Ethernet {
             out.push_str("  ND advertised reachable time is 0 (unspecified)\n");
             out.push_str("  ND advertised retransmit interval is 0 (unspecified)\n");
-            if v.ra.suppress {
+            if v.ra.suppress || v.ra.suppress_all {
                 out.push_str("  ND RAs are suppressed (periodic)\n");
             } else {
                 out.push_str(&format!("  ND router advertisements are sent every {} seconds\n", v.ra.interval.secs()));
