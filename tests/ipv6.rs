@@ -259,3 +259,27 @@ fn ra_suppress_stops_periodic_adverts_but_suppress_all_stops_answers_too() {
     let run = net.exec(r1, "show running-config interface g0/0/0");
     assert!(run.contains(" ipv6 nd ra interval 30\n ipv6 nd ra suppress all\n"), "{run}");
 }
+
+#[test]
+fn dhcpv6_clients_on_unplugged_links_wait_without_spinning() {
+    // A PC and a router asking DHCPv6 on links with no cable: their
+    // clients cannot send, so they must not ask to be woken either.
+    let lab = r#"Lab(
+    title: "unplugged", instructions: "", seed: 1,
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0), config: "
+interface GigabitEthernet0/0/0
+ ipv6 address dhcp
+ no shutdown
+"),
+        Device(name: "PC1", model: Pc, at: (100.0, 0.0), config: "ipv6config dhcp"),
+    ],
+    links: [],
+    objectives: [],
+)"#;
+    let (_, mut net) = boot(lab);
+    net.set_limits(wirelab::sim::Limits { max_events: 100_000 });
+    net.run_for(Duration::from_secs(300));
+    let stats = net.stats();
+    assert!(!stats.limit_hit && stats.events < 1_000, "{} events in 300 s", stats.events);
+}

@@ -629,7 +629,8 @@ impl Host {
     pub fn poll_at(&self) -> Option<Time> {
         let client = self.dhcp.as_ref().and_then(Client::poll_at);
         let service = self.dhcp_service.server.poll_at();
-        let client6 = self.dhcpv6.poll_at();
+        // The DHCPv6 client runs only while its link is up (see `poll`).
+        let client6 = self.dhcpv6.poll_at().filter(|_| self.stack6.ifaces[0].up);
         [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service, client6]
             .into_iter()
             .flatten()

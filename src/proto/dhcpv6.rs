@@ -221,7 +221,7 @@ impl Message {
         if matches!(kind, 12 | 13) {
             return None;
         }
-        let xid = u32::from_be_bytes([0, bytes[1], *bytes.get(2)?, *bytes.get(3)?]);
+        let xid = u32::from_be_bytes([0, *bytes.get(1)?, *bytes.get(2)?, *bytes.get(3)?]);
         let mut m = Message { kind, xid, ..Message::default() };
         for (code, value) in options(bytes.get(field::OPTIONS)?) {
             match code {
@@ -443,17 +443,18 @@ impl Server {
             }
             Kind::Solicit | Kind::Request | Kind::Renew => {
                 let ia = m.ia_na.as_ref()?;
-                reply.ia_na = Some(match pool.prefix {
-                    Some(prefix) => {
-                        let addr = self.address_for(now, client, &duid, ia.iaid, pool, prefix, kind != Kind::Solicit);
-                        IaNa {
+                let addr = pool
+                    .prefix
+                    .and_then(|prefix| self.address_for(now, client, &duid, ia.iaid, pool, prefix, kind != Kind::Solicit));
+                reply.ia_na = Some(match addr {
+                    Some(addr) => IaNa {
                             iaid: ia.iaid,
                             t1: PREFERRED_SECS / 2,
                             t2: PREFERRED_SECS * 4 / 5,
                             addrs: vec![IaAddr { addr, preferred: PREFERRED_SECS, valid: VALID_SECS }],
-                            status: None,
-                        }
-                    }
+                        status: None,
+                    },
+                    // NoAddrsAvail: no `address prefix` in the pool, or the prefix is full.
                     None => IaNa { iaid: ia.iaid, t1: 0, t2: 0, addrs: Vec::new(), status: Some(2) },
                 });
             }
@@ -469,7 +470,8 @@ impl Server {
 
     /// The client's address in the pool: the one it holds, else a new one
     /// whose interface identifier is a hash of its identity (as IOS picks
-    /// addresses that look random), bound when `commit`.
+    /// addresses that look random), bound when `commit`; `None` when the
+    /// prefix has no free address left.
     #[allow(clippy::too_many_arguments)]
     fn address_for(
         &mut self,
@@ -480,13 +482,13 @@ impl Server {
         pool: &Pool,
         (prefix, len): (Ipv6Addr, u8),
         commit: bool,
-    ) -> Ipv6Addr {
+    ) -> Option<Ipv6Addr> {
         if let Some(b) = self.bindings.iter_mut().find(|b| b.duid == duid && b.iaid == iaid && b.pool == pool.name) {
             if commit {
                 b.expires = now + Duration::from_secs(u64::from(VALID_SECS));
                 b.client = client;
             }
-            return b.addr;
+            return Some(b.addr);
         }
         let mut hash = 0xcbf2_9ce4_8422_2325u64;
         for &byte in duid.iter().chain(&iaid.to_be_bytes()) {
@@ -496,7 +498,10 @@ impl Server {
         let net = u128::from(ipv6::network(prefix, len));
         let mask = if host_bits == 0 { 0 } else { u128::MAX >> (128 - host_bits) };
         let mut candidate = u128::from(hash) | (u128::from(hash.rotate_left(17)) << 64);
-        loop {
+        // Every binding can push the search one step on; past that many
+        // steps (plus the all-zero identifier) the prefix is full.
+        let tries = (self.bindings.len() as u128 + 2).min(mask.saturating_add(1).max(1));
+        for _ in 0..tries {
             let addr = Ipv6Addr::from(net | (candidate & mask));
             if !self.bindings.iter().any(|b| b.addr == addr) && (candidate & mask) != 0 {
                 if commit {
@@ -509,10 +514,11 @@ impl Server {
                         expires: now + Duration::from_secs(u64::from(VALID_SECS)),
                     });
                 }
-                return addr;
+                return Some(addr);
             }
             candidate = candidate.wrapping_add(1);
         }
+        None
     }
 
     /// Stateless clients and bindings of a pool.
@@ -824,6 +830,37 @@ mod tests {
         let lease = c.lease.clone().expect("informed");
         assert_eq!((lease.addr, lease.dns.len()), (None, 1));
         assert!(s.bindings.is_empty());
+    }
+
+    #[test]
+    fn a_full_prefix_answers_no_addresses_available() {
+        // A /127 holds one usable identifier (the all-zero one is never given).
+        let mut tiny = pool(true);
+        tiny.prefix = Some((v6("2001:db8:acad:1::"), 127));
+        let mut s = Server::new(Mac([0, 0xd0, 0x97, 1, 2, 3]));
+        let mut first = Client::new(MAC);
+        first.start(Time::ZERO, Mode::Stateful);
+        exchange(&mut first, &mut s, &tiny, false);
+        assert_eq!(s.bindings.len(), 1);
+        let mut second = Client::new(Mac([0, 0x01, 0x42, 0x44, 0x55, 0x66]));
+        second.start(Time::ZERO, Mode::Stateful);
+        exchange(&mut second, &mut s, &tiny, false);
+        assert!(second.lease.is_none(), "the pool is full");
+        assert_eq!(s.bindings.len(), 1);
+        // A /128 has no address at all to give.
+        tiny.prefix = Some((v6("2001:db8:acad:1::5"), 128));
+        let mut third = Client::new(Mac([0, 0x01, 0x42, 0x77, 0x88, 0x99]));
+        third.start(Time::ZERO, Mode::Stateful);
+        exchange(&mut third, &mut s, &tiny, false);
+        assert!(third.lease.is_none());
+    }
+
+    #[test]
+    fn truncated_messages_are_refused_without_a_panic() {
+        for len in 0..4 {
+            assert!(Message::parse(&[1, 2, 3, 4][..len]).is_none());
+            assert!(Relay::parse(&[12, 0, 0, 0][..len]).is_none());
+        }
     }
 
     #[test]

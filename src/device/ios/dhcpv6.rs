@@ -159,13 +159,19 @@ impl Ios {
         self.dhcpv6_client_flush();
     }
 
+    /// A client asks only once its interface is up and its link-local
+    /// usable; until then its deadline is not one (or the device would be
+    /// woken at the same instant forever).
     pub(super) fn dhcpv6_client_deadline(&self) -> Option<Time> {
-        self.dhcpv6_clients.values().filter_map(dhcpv6::Client::poll_at).min()
+        self.dhcpv6_clients
+            .iter()
+            .filter(|(s, _)| self.stack6.ifaces[**s].link_local().is_some())
+            .filter_map(|(_, c)| c.poll_at())
+            .min()
     }
 
     pub(super) fn dhcpv6_client_poll(&mut self, now: Time, _ports: &[crate::device::Port]) -> String {
         for (s, c) in self.dhcpv6_clients.iter_mut() {
-            // A client asks once its interface is up and its link-local usable.
             if c.poll_at().is_some_and(|t| t <= now) && self.stack6.ifaces[*s].link_local().is_some() {
                 c.poll(now);
             }
