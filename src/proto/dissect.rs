@@ -192,12 +192,20 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::IpProtocol(1), icmp::dissect),
     (Key::IpProtocol(17), udp::dissect),
     (Key::IpProtocol(58), icmpv6::dissect),
-    (Key::IpProtocol(ospf::packet::PROTOCOL), ospf::packet::dissect),
+    (Key::IpProtocol(ospf::packet::PROTOCOL), dissect_ospf),
     (Key::UdpPort(hsrp::PORT), hsrp::dissect),
     (Key::UdpPort(dhcpv6::CLIENT_PORT), dhcpv6::dissect),
     (Key::UdpPort(dhcpv6::SERVER_PORT), dhcpv6::dissect),
     (Key::UdpPort(rip::packet::PORT), rip::packet::dissect),
 ];
+
+/// OSPF's protocol number carries both versions: the first byte says which.
+fn dissect_ospf(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    match bytes.first() {
+        Some(3) => crate::proto::ospf3::packet::dissect(bytes, base, out),
+        _ => ospf::packet::dissect(bytes, base, out),
+    }
+}
 
 /// The dissector registered for a key.
 pub fn dissector(key: Key) -> Option<Dissector> {

@@ -38,6 +38,7 @@ pub mod mac_table;
 pub mod nat;
 pub mod ndp;
 pub mod ospf;
+pub mod ospf3;
 pub mod pagp;
 pub mod probe;
 pub mod rib;

@@ -124,25 +124,31 @@ impl LsaHeader {
 
     /// Is `self` a newer instance than `other` of the same LSA (RFC 2328, 13.1)?
     pub fn newer_than(&self, other: &LsaHeader) -> std::cmp::Ordering {
-        use std::cmp::Ordering::*;
-        // Sequence numbers are signed, from 0x80000001 up.
-        let (a, b) = (self.sequence as i32, other.sequence as i32);
-        if a != b {
-            return a.cmp(&b);
-        }
-        if self.checksum != other.checksum {
-            return self.checksum.cmp(&other.checksum);
-        }
-        match (self.age >= MAX_AGE, other.age >= MAX_AGE) {
-            (true, false) => return Greater,
-            (false, true) => return Less,
-            _ => {}
-        }
-        if self.age.abs_diff(other.age) > MAX_AGE_DIFF {
-            return other.age.cmp(&self.age);
-        }
-        Equal
+        newer_instance((self.sequence, self.checksum, self.age), (other.sequence, other.checksum, other.age))
     }
+}
+
+/// Which of two instances of one LSA, each as (sequence, checksum, age), is
+/// the newer (RFC 2328, 13.1; OSPFv3 keeps the rule).
+pub fn newer_instance(a: (u32, u16, u16), b: (u32, u16, u16)) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    let ((seq_a, sum_a, age_a), (seq_b, sum_b, age_b)) = (a, b);
+    // Sequence numbers are signed, from 0x80000001 up.
+    if seq_a != seq_b {
+        return (seq_a as i32).cmp(&(seq_b as i32));
+    }
+    if sum_a != sum_b {
+        return sum_a.cmp(&sum_b);
+    }
+    match (age_a >= MAX_AGE, age_b >= MAX_AGE) {
+        (true, false) => return Greater,
+        (false, true) => return Less,
+        _ => {}
+    }
+    if age_a.abs_diff(age_b) > MAX_AGE_DIFF {
+        return age_b.cmp(&age_a);
+    }
+    Equal
 }
 
 /// One link of a router-LSA.

@@ -385,6 +385,49 @@ pub fn cost_of(bandwidth_kbps: u32, reference_mbps: u32) -> u16 {
     cost.clamp(1, 65535) as u16
 }
 
+/// One router's say in a designated-router election: how the network
+/// names it (OSPFv2: its interface address; OSPFv3: its router ID), its
+/// router ID and priority, and whom it declares DR and BDR.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<K> {
+    pub id: K,
+    pub router_id: Ipv4Addr,
+    pub priority: u8,
+    pub dr: K,
+    pub bdr: K,
+}
+
+/// The DR and BDR of a network (RFC 2328, 9.4; RFC 5340 keeps it): `others`
+/// are the neighbours in 2-Way or better, `none` the "no router" value.
+pub fn elect<K: Copy + PartialEq>(others: &[Candidate<K>], mut mine: Candidate<K>, none: K) -> (K, K) {
+    let rank = |c: &&Candidate<K>| (c.priority, u32::from(c.router_id));
+    let calculate = |mine: Candidate<K>| {
+        let mut all: Vec<Candidate<K>> = others.iter().filter(|c| c.priority > 0).copied().collect();
+        if mine.priority > 0 {
+            all.push(mine);
+        }
+        let not_dr: Vec<&Candidate<K>> = all.iter().filter(|c| c.dr != c.id).collect();
+        let bdr = not_dr
+            .iter()
+            .filter(|c| c.bdr == c.id)
+            .max_by_key(|c| rank(c))
+            .or_else(|| not_dr.iter().max_by_key(|c| rank(c)))
+            .map_or(none, |c| c.id);
+        let dr = all.iter().filter(|c| c.dr == c.id).max_by_key(|c| (c.priority, u32::from(c.router_id))).map_or(bdr, |c| c.id);
+        (dr, bdr)
+    };
+    let (old_dr, old_bdr) = (mine.dr, mine.bdr);
+    let (dr, bdr) = calculate(mine);
+    // If we newly became (or stopped being) DR or BDR, decide again with that known.
+    let me = mine.id;
+    if (dr == me) != (old_dr == me) || (bdr == me) != (old_bdr == me) {
+        mine.dr = dr;
+        mine.bdr = bdr;
+        return calculate(mine);
+    }
+    (dr, bdr)
+}
+
 impl Instance {
     pub fn new(pid: u32, now: Time) -> Self {
         Instance {
@@ -1423,45 +1466,15 @@ impl Instance {
         }
         let me = self.router_id.unwrap_or(Ipv4Addr::UNSPECIFIED);
         let my_addr = f.addr();
-        // (router ID, address, priority, declared DR, declared BDR)
-        let mut candidates: Vec<(Ipv4Addr, Ipv4Addr, u8, Ipv4Addr, Ipv4Addr)> = f
+        let others: Vec<Candidate<Ipv4Addr>> = f
             .neighbors
             .iter()
-            .filter(|n| n.state >= NeighborState::TwoWay && n.priority > 0)
-            .map(|n| (n.router_id, n.addr, n.priority, n.dr, n.bdr))
+            .filter(|n| n.state >= NeighborState::TwoWay)
+            .map(|n| Candidate { id: n.addr, router_id: n.router_id, priority: n.priority, dr: n.dr, bdr: n.bdr })
             .collect();
         let (old_dr, old_bdr) = (f.dr, f.bdr);
-        let mut mine = (me, my_addr, f.priority, f.dr, f.bdr);
-        let rank = |c: &(Ipv4Addr, Ipv4Addr, u8, Ipv4Addr, Ipv4Addr)| (c.2, ip_u32(c.0));
-        let calculate = |cands: &[(Ipv4Addr, Ipv4Addr, u8, Ipv4Addr, Ipv4Addr)]| {
-            let not_dr: Vec<_> = cands.iter().filter(|c| c.3 != c.1).collect();
-            let bdr = not_dr
-                .iter()
-                .filter(|c| c.4 == c.1)
-                .max_by_key(|c| rank(c))
-                .or_else(|| not_dr.iter().max_by_key(|c| rank(c)))
-                .map_or(Ipv4Addr::UNSPECIFIED, |c| c.1);
-            let dr = cands.iter().filter(|c| c.3 == c.1).max_by_key(|c| rank(c)).map_or(bdr, |c| c.1);
-            (dr, bdr)
-        };
-        let with_me = |cands: &Vec<_>, mine: (Ipv4Addr, Ipv4Addr, u8, Ipv4Addr, Ipv4Addr)| {
-            let mut all = cands.clone();
-            if mine.2 > 0 {
-                all.push(mine);
-            }
-            all
-        };
-        let (mut dr, mut bdr) = calculate(&with_me(&candidates, mine));
-        // If we newly became (or stopped being) DR or BDR, decide again with that known.
-        let became = (dr == my_addr) != (old_dr == my_addr) || (bdr == my_addr) != (old_bdr == my_addr);
-        if became {
-            mine.3 = dr;
-            mine.4 = bdr;
-            let again = calculate(&with_me(&candidates, mine));
-            dr = again.0;
-            bdr = again.1;
-        }
-        candidates.clear();
+        let mine = Candidate { id: my_addr, router_id: me, priority: f.priority, dr: f.dr, bdr: f.bdr };
+        let (dr, bdr) = elect(&others, mine, Ipv4Addr::UNSPECIFIED);
         let f = &mut self.ifaces[at];
         f.dr = dr;
         f.bdr = bdr;
