@@ -528,6 +528,16 @@ pub fn answer(dev: &mut Device, ctx: &mut Ctx, q: Question, line: &str) -> Respo
                 dev.console.push_str(&reset_ospf_prompt(pid));
             }
         }
+        Question::ResetOspf6 => {
+            let word = line.trim().to_ascii_lowercase();
+            if !word.is_empty() && "yes".starts_with(&word) {
+                ios.clear_ospf6(ctx.now);
+            } else if !word.is_empty() && !"no".starts_with(&word) {
+                ios.terminal.question = Some(Question::ResetOspf6);
+                dev.console.push_str("% Please answer 'yes' or 'no'.\n");
+                dev.console.push_str(super::ospf6::RESET_PROMPT);
+            }
+        }
         Question::Confirm(what) => {
             let yes = line.trim().is_empty()
                 || line.trim().eq_ignore_ascii_case("y")

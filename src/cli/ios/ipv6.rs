@@ -54,6 +54,7 @@ pub fn global() -> Node<Handler> {
         )
         .run(dhcp_pool_enter)
         .no(dhcp_pool_enter)])]),
+        super::ospf6::global_router(),
         kw("route", "Configure static routes").sub(vec![arg(Arg::Word, "IPv6 prefix")
             .no(route)
             .sub(vec![arg(Arg::Iface, "").run(route).sub(vec![next_hop(), distance()]), next_hop()])]),
@@ -77,6 +78,7 @@ pub fn interface() -> Node<Handler> {
             ]),
         ]),
         kw("enable", "Enable IPv6 on interface").run(enable),
+        super::routing::interface_ospf_with(super::routing::if_ospf6),
         kw("traffic-filter", "Access control list for packets").no(super::acl::traffic_filter).sub(vec![arg(
             Arg::Word,
             "Access-list name",
@@ -593,6 +595,7 @@ pub fn show() -> Node<Handler> {
             kw("static", "Static routes").plain(show_route),
             kw("connected", "Connected routes").plain(show_route),
             kw("local", "Local routes").plain(show_route),
+            kw("ospf", "Open Shortest Path First (OSPFv3)").plain(show_route),
         ]),
         kw("neighbors", "Show IPv6 neighbor cache entries").plain(show_neighbors),
         kw("access-list", "Summary of access lists").plain(super::acl::show_ipv6_lists).sub(vec![arg(
@@ -601,12 +604,16 @@ pub fn show() -> Node<Handler> {
         )
         .plain(super::acl::show_ipv6_lists)]),
         show_dhcp(),
+        super::ospf6::show(),
     ])
 }
 
 /// `clear ipv6 neighbors`.
 pub fn clear() -> Node<Handler> {
-    kw("ipv6", "IPv6 clear commands").sub(vec![kw("neighbors", "Clear IPv6 neighbor cache").plain(clear_neighbors)])
+    kw("ipv6", "IPv6 clear commands").sub(vec![
+        kw("neighbors", "Clear IPv6 neighbor cache").plain(clear_neighbors),
+        super::ospf6::clear(),
+    ])
 }
 
 fn ios(dev: &Device) -> &Ios {
@@ -798,9 +805,10 @@ pub fn route_text(dev: &Device, only: Option<&str>) -> String {
 }
 
 fn show_route(cx: &mut Cx) {
-    let only = ["static", "connected", "local"].into_iter().find(|k| cx.has(k)).map(|k| match k {
+    let only = ["static", "connected", "local", "ospf"].into_iter().find(|k| cx.has(k)).map(|k| match k {
         "static" => "S",
         "connected" => "C",
+        "ospf" => "O",
         _ => "L",
     });
     let text = route_text(cx.dev, only);

@@ -8,6 +8,7 @@ mod config;
 mod exec;
 mod hsrp;
 mod ipv6;
+mod ospf6;
 mod ospf_show;
 mod protocols;
 mod report;
@@ -147,6 +148,7 @@ struct Trees {
     interface: Tree,
     line: Tree,
     router_ospf: Tree,
+    router_ospf6: Tree,
     router_rip: Tree,
     vlan: Tree,
     dhcp_pool: Tree,
@@ -164,6 +166,7 @@ fn trees() -> &'static Trees {
         interface: config::interface(),
         line: config::line(),
         router_ospf: routing::router_ospf(),
+        router_ospf6: ospf6::router_ospf6(),
         router_rip: rip::router_rip(),
         vlan: switching::vlan_mode(),
         dhcp_pool: services::dhcp_pool(),
@@ -182,6 +185,7 @@ fn tree_for(mode: &Mode) -> &'static Tree {
         Mode::Interface { .. } => &t.interface,
         Mode::Line { .. } => &t.line,
         Mode::RouterOspf { .. } => &t.router_ospf,
+        Mode::Ipv6RouterOspf { .. } => &t.router_ospf6,
         Mode::RouterRip => &t.router_rip,
         Mode::Vlan { .. } => &t.vlan,
         Mode::DhcpPool { .. } => &t.dhcp_pool,
@@ -510,6 +514,7 @@ pub fn normalize(model: Model, line: &str) -> String {
         &t.interface,
         &t.line,
         &t.router_ospf,
+        &t.router_ospf6,
         &t.router_rip,
         &t.vlan,
         &t.dhcp_pool,
@@ -564,7 +569,7 @@ fn mode_heading(mode: &Mode) -> &'static str {
         Mode::Config => "Configure commands:",
         Mode::Interface { .. } => "Interface configuration commands:",
         Mode::Line { .. } => "Line configuration commands:",
-        Mode::RouterOspf { .. } | Mode::RouterRip => "Router configuration commands:",
+        Mode::RouterOspf { .. } | Mode::RouterRip | Mode::Ipv6RouterOspf { .. } => "Router configuration commands:",
         Mode::Vlan { .. } => "VLAN configuration commands:",
         Mode::DhcpPool { .. } => "DHCP pool configuration commands:",
         Mode::Dhcp6Pool { .. } => "IPv6 DHCP configuration commands:",

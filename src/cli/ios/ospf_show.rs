@@ -169,8 +169,8 @@ fn interface_brief(cx: &mut Cx) {
 }
 
 /// The State column of `show ip ospf interface brief` (at most 5 characters).
-fn brief_state(f: &Iface) -> &'static str {
-    match f.state {
+pub(super) fn brief_state(state: IfaceState) -> &'static str {
+    match state {
         IfaceState::Down => "DOWN",
         IfaceState::Loopback => "LOOP",
         IfaceState::Waiting => "WAIT",
@@ -204,7 +204,7 @@ pub fn interface_brief_text(dev: &Device) -> String {
                 f.area_as_written.to_string(),
                 format!("{}/{}", f.addr(), f.prefix_len()),
                 cost(f),
-                brief_state(f),
+                brief_state(f.state),
                 all.len()
             ));
         }

@@ -70,6 +70,11 @@ pub fn router_ospf() -> Tree {
 
 /// `ip ospf ...` under an interface.
 pub fn interface_ospf() -> Node<Handler> {
+    interface_ospf_with(if_ospf)
+}
+
+/// `ip ospf ...` or `ipv6 ospf ...`: one tree, each version's handler.
+pub(super) fn interface_ospf_with(if_ospf: Handler) -> Node<Handler> {
     kw("ospf", "OSPF interface commands").when(layer3).sub(vec![
         arg(Arg::Num(1, 65535), "Process ID")
             .sub(vec![kw("area", "Set the OSPF area ID").sub(vec![arg(
@@ -93,9 +98,22 @@ pub fn interface_ospf() -> Node<Handler> {
     ])
 }
 
+/// The process whose mode the terminal is in (`router ospf` or `ipv6 router ospf`).
 fn process<'a>(cx: &'a mut Cx) -> Option<&'a mut OspfProcess> {
-    let Mode::RouterOspf { pid } = cx.ios().terminal.mode else { return None };
-    cx.ios().routing.ospf.iter_mut().find(|p| p.pid == pid)
+    match routing_mode(cx) {
+        Some((pid, false)) => cx.ios().routing.ospf.iter_mut().find(|p| p.pid == pid),
+        Some((pid, true)) => cx.ios().routing.ospf6.iter_mut().find(|p| p.pid == pid),
+        None => None,
+    }
+}
+
+/// The process ID of the terminal's routing mode, and whether it is OSPFv3.
+fn routing_mode(cx: &mut Cx) -> Option<(u32, bool)> {
+    match cx.ios().terminal.mode {
+        Mode::RouterOspf { pid } => Some((pid, false)),
+        Mode::Ipv6RouterOspf { pid } => Some((pid, true)),
+        _ => None,
+    }
 }
 
 fn enter_router_ospf(cx: &mut Cx) {
@@ -119,8 +137,13 @@ fn router_id(cx: &mut Cx) {
     let Some(p) = process(cx) else { return };
     let (pid, before) = (p.pid, p.router_id);
     p.router_id = id;
-    let process = cx.ios().routing.ospf_running.get(&pid);
-    let running = process.filter(|o| o.has_neighbors()).and_then(|o| o.router_id);
+    let v6 = routing_mode(cx).is_some_and(|(_, v6)| v6);
+    let routing = &cx.ios().routing;
+    let running = if v6 {
+        routing.ospf6_running.get(&pid).filter(|o| o.has_neighbors()).and_then(|o| o.router_id)
+    } else {
+        routing.ospf_running.get(&pid).filter(|o| o.has_neighbors()).and_then(|o| o.router_id)
+    };
     let pending = match (running, id) {
         (Some(current), Some(new)) => current != new,
         // A process without neighbours takes the new ID at once (`running` is `None` then).
@@ -128,7 +151,9 @@ fn router_id(cx: &mut Cx) {
         (Some(_), None) => before.is_some(),
         (None, _) => false,
     };
-    if pending {
+    if pending && v6 {
+        cx.print("% OSPFv3: Reload or use \"clear ipv6 ospf process\" command, for this to take effect\n");
+    } else if pending {
         cx.print("% OSPF: Reload or use \"clear ip ospf process\" command, for this to take effect\n");
     }
 }
@@ -231,6 +256,15 @@ fn default_originate(cx: &mut Cx) {
 }
 
 fn if_ospf(cx: &mut Cx) {
+    if_ospf_in(cx, false);
+}
+
+/// `ipv6 ospf ...` under an interface.
+pub(super) fn if_ospf6(cx: &mut Cx) {
+    if_ospf_in(cx, true);
+}
+
+fn if_ospf_in(cx: &mut Cx, v6: bool) {
     let negated = cx.negated;
     let area = if cx.has("area") { parse_area(cx) } else { None };
     if cx.has("area") && area.is_none() {
@@ -241,7 +275,7 @@ fn if_ospf(cx: &mut Cx) {
         ["cost", "priority", "hello-interval", "dead-interval", "point-to-point"].into_iter().find(|k| cx.has(k));
     for name in super::config::selected(cx) {
         let Some(i) = cx.ios().iface_mut(&name) else { continue };
-        let o = &mut i.ospf;
+        let o = if v6 { &mut i.ospf6 } else { &mut i.ospf };
         match which {
             Some("cost") => o.cost = num.filter(|_| !negated),
             Some("priority") => o.priority = num.filter(|_| !negated).map(|n| n as u8),
@@ -251,12 +285,14 @@ fn if_ospf(cx: &mut Cx) {
             None => o.process_area = if negated { None } else { pid.zip(area) },
         }
     }
-    // `ip ospf N area A` creates `router ospf N` when there is none, as IOS does.
+    // `ip ospf N area A` creates `router ospf N` when there is none, as IOS
+    // does (and `ipv6 ospf N area A`, `ipv6 router ospf N`).
     if let (None, false, Some(pid)) = (which, negated, pid) {
-        let ios = cx.ios();
-        if !ios.routing.ospf.iter().any(|p| p.pid == pid) {
-            ios.routing.ospf.push(OspfProcess { pid, ..Default::default() });
-            ios.routing.ospf.sort_by_key(|p| p.pid);
+        let routing = &mut cx.ios().routing;
+        let processes = if v6 { &mut routing.ospf6 } else { &mut routing.ospf };
+        if !processes.iter().any(|p| p.pid == pid) {
+            processes.push(OspfProcess { pid, ..Default::default() });
+            processes.sort_by_key(|p| p.pid);
         }
     }
 }
@@ -296,26 +332,26 @@ pub(super) fn ospf_process_lines(p: &OspfProcess) -> Vec<String> {
     v
 }
 
-/// The `ip ospf` lines of an interface.
-pub(super) fn ospf_iface_lines(o: &OspfIface) -> Vec<String> {
+/// The `ip ospf` (`family` "ip") or `ipv6 ospf` lines of an interface.
+pub(super) fn ospf_iface_lines(o: &OspfIface, family: &str) -> Vec<String> {
     let mut v = Vec::new();
     if let Some((p, a)) = o.process_area {
-        v.push(format!(" ip ospf {p} area {a}"));
+        v.push(format!(" {family} ospf {p} area {a}"));
     }
     if let Some(c) = o.cost {
-        v.push(format!(" ip ospf cost {c}"));
+        v.push(format!(" {family} ospf cost {c}"));
     }
     if let Some(p) = o.priority {
-        v.push(format!(" ip ospf priority {p}"));
+        v.push(format!(" {family} ospf priority {p}"));
     }
     if let Some(h) = o.hello {
-        v.push(format!(" ip ospf hello-interval {h}"));
+        v.push(format!(" {family} ospf hello-interval {h}"));
     }
     if let Some(d) = o.dead {
-        v.push(format!(" ip ospf dead-interval {d}"));
+        v.push(format!(" {family} ospf dead-interval {d}"));
     }
     if o.point_to_point {
-        v.push(" ip ospf network point-to-point".into());
+        v.push(format!(" {family} ospf network point-to-point"));
     }
     v
 }

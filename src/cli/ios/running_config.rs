@@ -201,8 +201,9 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             None => {}
         }
         out.extend(super::hsrp::iface_lines(i));
-        out.extend(super::routing::ospf_iface_lines(&i.ospf));
+        out.extend(super::routing::ospf_iface_lines(&i.ospf, "ip"));
         out.extend(super::ipv6::iface_lines(i));
+        out.extend(super::routing::ospf_iface_lines(&i.ospf6, "ipv6"));
         out.extend(l2_tail.iter().filter(|l| l.starts_with(" channel-group")).cloned());
         out.extend(super::snooping::iface_lines(i));
         if !i.cdp_enable {
@@ -307,6 +308,10 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
     }
     bang(&mut out);
     out.extend(super::ipv6::route_lines(ios));
+    for p in &ios.routing.ospf6 {
+        out.extend(super::ospf6::process_lines(p));
+        bang(&mut out);
+    }
     if ios.discovery.lldp_run {
         out.push("lldp run".into());
     }

@@ -76,14 +76,16 @@ impl Ios {
         }
     }
 
-    /// A packet for one of the box's IPv6 services (DHCPv6 so far).
-    pub fn deliver6(&mut self, now: Time, d: &Delivery6) {
-        if let Delivery6::Payload { binding: Binding::Udp(dhcpv6::CLIENT_PORT), iface, bytes, .. } = d {
-            return self.dhcpv6_client_receive(now, *iface, bytes.get(udp::HEADER_LEN..).unwrap_or_default());
+    /// A reply to the box's own `ipv6 address dhcp` clients (the `IP6_SERVICES` table).
+    pub(super) fn dhcpv6_client_packet(&mut self, now: Time, d: &Delivery6) {
+        if let Delivery6::Payload { iface, bytes, .. } = d {
+            self.dhcpv6_client_receive(now, *iface, bytes.get(udp::HEADER_LEN..).unwrap_or_default());
         }
-        let Delivery6::Payload { binding: Binding::Udp(dhcpv6::SERVER_PORT), iface, src, dst, bytes } = d else {
-            return;
-        };
+    }
+
+    /// A message for the box's DHCPv6 server or relay (the `IP6_SERVICES` table).
+    pub(super) fn dhcpv6_server_packet(&mut self, now: Time, d: &Delivery6) {
+        let Delivery6::Payload { iface, src, dst, bytes, .. } = d else { return };
         let body = bytes.get(udp::HEADER_LEN..).unwrap_or_default();
         let role = self.ifaces.iter().find(|i| i.stack == Some(*iface)).and_then(|i| i.ipv6_dhcp.clone());
         if let Some(relay) = Relay::parse(body).filter(|r| r.reply) {

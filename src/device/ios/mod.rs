@@ -11,6 +11,7 @@ mod hsrp;
 mod interfaces;
 mod ipv6;
 mod ospf;
+mod ospf6;
 mod port_security;
 mod resolver;
 mod rip;
@@ -44,7 +45,7 @@ use super::bridge::{Bridge, Forwarded};
 use super::{Outbox, Port};
 use crate::base::{IfaceKind, IfaceName, Model};
 use crate::proto::acl::{AclId, AclKind};
-use crate::proto::ip6_stack::{Ip6Stack, Stack6Config};
+use crate::proto::ip6_stack::{Delivery6, Ip6Stack, Stack6Config};
 use crate::proto::ip_stack::{Binding, Encap, IpStack, Payload, StackConfig};
 use crate::proto::nat::Side;
 use crate::proto::ospf::OspfIface;
@@ -87,6 +88,8 @@ pub struct IosIface {
     pub nat: Option<Side>,
     pub helpers: Vec<Ipv4Addr>,
     pub ospf: OspfIface,
+    /// `ipv6 ospf ...`: the same settings, for OSPFv3.
+    pub ospf6: OspfIface,
     pub ipv6: Vec<Ipv6Address>,
     pub ipv6_enable: bool,
     /// `ipv6 address autoconfig`: an address from the advertised prefix.
@@ -179,6 +182,7 @@ impl IosIface {
             ipv6: Vec::new(),
             ipv6_enable: false,
             ipv6_autoconfig: false,
+            ospf6: OspfIface::default(),
             ipv6_nd: Default::default(),
             ipv6_dhcp: None,
             ipv6_dhcp_client: false,
@@ -313,6 +317,14 @@ const IP_SERVICES: &[(Binding, PacketHandler)] = &[
     (Binding::Udp(resolver::PORT), Ios::resolver_packet),
 ];
 
+/// The box's IPv6 services, by what they are bound to.
+type Packet6Handler = fn(&mut Ios, Time, &Delivery6);
+const IP6_SERVICES: &[(Binding, Packet6Handler)] = &[
+    (Binding::Protocol(crate::proto::ospf3::packet::PROTOCOL), Ios::ospf6_packet),
+    (Binding::Udp(crate::proto::dhcpv6::CLIENT_PORT), Ios::dhcpv6_client_packet),
+    (Binding::Udp(crate::proto::dhcpv6::SERVER_PORT), Ios::dhcpv6_server_packet),
+];
+
 /// The box's timed work: when each piece is next due, and what runs then
 /// (returning what the console logs). Deadlines that fall at the same instant
 /// run in this order. A protocol with timers adds one line.
@@ -321,6 +333,7 @@ type Due = fn(&mut Ios, Time, &[Port]) -> String;
 const DEADLINES: &[(Deadline, Due)] = &[
     (|ios| Some(ios.next_tick), Ios::run_tick),
     (Ios::ospf_deadline, Ios::ospf_poll),
+    (Ios::ospf6_deadline, Ios::ospf6_poll),
     (Ios::hsrp_deadline, Ios::hsrp_poll),
     (Ios::rip_deadline, Ios::rip_poll),
     (Ios::dhcp_deadline, Ios::dhcp_poll),
@@ -433,6 +446,7 @@ impl Ios {
             Mode::Interface { .. } => "(config-if)#",
             Mode::Line { .. } => "(config-line)#",
             Mode::RouterOspf { .. } | Mode::RouterRip => "(config-router)#",
+            Mode::Ipv6RouterOspf { .. } => "(config-rtr)#",
             Mode::Vlan { .. } => "(config-vlan)#",
             Mode::DhcpPool { .. } => "(dhcp-config)#",
             Mode::Dhcp6Pool { .. } => "(config-dhcpv6)#",
@@ -745,6 +759,16 @@ impl Ios {
         log
     }
 
+    /// A packet for one of the box's IPv6 services (the `IP6_SERVICES` table).
+    pub fn deliver6(&mut self, now: Time, d: &Delivery6) {
+        let Delivery6::Payload { binding, .. } = d else { return };
+        for (bound, handle) in IP6_SERVICES {
+            if bound == binding {
+                handle(self, now, d);
+            }
+        }
+    }
+
     /// A packet for one of the box's IP services (the `IP_SERVICES` table).
     pub fn deliver(&mut self, now: Time, packet: &Payload, ports: &[Port]) {
         // A service bound to a whole protocol (TCP) takes every port of it.
@@ -847,6 +871,7 @@ impl Ios {
         self.nat_sync();
         self.ipv6_sync();
         self.dhcpv6_sync();
+        self.ospf6_sync(now);
     }
 
     /// The IP interface of a VLAN's SVI.

@@ -44,6 +44,12 @@ pub struct Routing {
     pub(super) hsrp_due: Option<Time>,
     pub(super) rip_due: Option<Time>,
     pub ipv6_routing: bool,
+    /// `ipv6 router ospf` processes (OSPFv3; `network` statements unused).
+    pub ospf6: Vec<OspfProcess>,
+    pub ospf6_running: BTreeMap<u32, crate::proto::ospf3::Instance>,
+    /// What OSPFv3 was last configured from (processes, links, fallback router ID).
+    pub(super) ospf6_seen: Option<(Vec<OspfProcess>, Vec<crate::proto::ospf3::Link>, Option<Ipv4Addr>)>,
+    pub(super) ospf6_due: Option<Time>,
     /// `ipv6 route` statements, in the order they were entered.
     pub ipv6_routes: Vec<super::Ipv6StaticRoute>,
 }
@@ -68,6 +74,10 @@ impl Routing {
             hsrp_due: None,
             rip_due: None,
             ipv6_routing: false,
+            ospf6: Vec::new(),
+            ospf6_running: BTreeMap::new(),
+            ospf6_seen: None,
+            ospf6_due: None,
             ipv6_routes: Vec::new(),
         }
     }

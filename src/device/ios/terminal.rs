@@ -30,6 +30,10 @@ pub enum Mode {
     },
     /// `router rip` (`config-router`).
     RouterRip,
+    /// `ipv6 router ospf N` (`config-rtr`).
+    Ipv6RouterOspf {
+        pid: u32,
+    },
     /// `vlan N` (`config-vlan`).
     Vlan {
         ids: Vec<u16>,
@@ -66,6 +70,8 @@ pub enum Question {
     ResetOspf {
         pid: Option<u32>,
     },
+    /// `clear ipv6 ospf process`.
+    ResetOspf6,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
