@@ -283,3 +283,46 @@ interface GigabitEthernet0/0/0
     let stats = net.stats();
     assert!(!stats.limit_hit && stats.events < 1_000, "{} events in 300 s", stats.events);
 }
+
+#[test]
+fn ospfv3_learns_the_far_lan_and_forgets_it_when_told() {
+    let (_, mut net, t) = run_files("labs/dual-stack.ron", "labs/dual-stack.solution.txt");
+    assert!(t.contains("%OSPFv3-5-ADJCHG: Process 10, IPv6, Nbr 2.2.2.2 on Serial0/1/0 from LOADING to FULL, Loading Done"), "{t}");
+    let r1 = net.find("R1").unwrap();
+    let neighbors = net.exec(r1, "show ipv6 ospf neighbor");
+    assert!(neighbors.contains("OSPFv3 Router with ID (1.1.1.1) (Process ID 10)"), "{neighbors}");
+    assert!(neighbors.contains("\n2.2.2.2           0   FULL/  -        00:00:"), "{neighbors}");
+    let brief = net.exec(r1, "show ipv6 ospf interface brief");
+    assert!(brief.contains("Se0/1/0      10    0  "), "{brief}");
+    let route = net.exec(r1, "show ipv6 route ospf");
+    assert!(route.contains("O   2001:DB8:ACAD:B::/64 [110/65]\n     via FE80::2, Serial0/1/0\n"), "{route}");
+    assert!(!route.contains("C   "), "only OSPF routes: {route}");
+    let running = net.exec(r1, "show running-config");
+    assert!(running.contains(" ipv6 ospf 10 area 0\n") && running.contains("ipv6 router ospf 10\n router-id 1.1.1.1\n"));
+
+    // R2 stops advertising its LAN: R1's route goes after the next SPF.
+    let r2 = net.find("R2").unwrap();
+    for line in ["conf t", "interface g0/0/0", "no ipv6 ospf 10 area 0", "end"] {
+        net.type_line(r2, line);
+    }
+    net.run_for(Duration::from_secs(30));
+    let route = net.exec(r1, "show ipv6 route ospf");
+    assert!(!route.contains("2001:DB8:ACAD:B::/64"), "{route}");
+    let ping = net.exec(net.find("PC1").unwrap(), "ping -n 1 2001:db8:acad:b::10");
+    assert!(!ping.contains("Reply from 2001:db8:acad:b::10"), "{ping}");
+}
+
+#[test]
+fn ospfv3_needs_a_router_id_and_ipv6_routing() {
+    let lab = r#"Lab(
+    title: "v3", instructions: "", seed: 1,
+    devices: [Device(name: "R1", model: Router, at: (0.0, 0.0), config: "")],
+    links: [], objectives: [],
+)"#;
+    let (_, mut net) = boot(lab);
+    let r1 = net.find("R1").unwrap();
+    let t = transcript(&mut net, "@R1\nenable\nconf t\nipv6 router ospf 1\nipv6 unicast-routing\ninterface g0/0/0\nipv6 enable\nipv6 ospf 1 area 0\nno shutdown\nend\n");
+    assert!(t.contains("% IPv6 routing not enabled"), "{t}");
+    assert!(t.contains("%OSPFv3-4-NORTRID: Process OSPFv3-1-IPv6 could not pick a router-id, please configure manually"), "{t}");
+    assert!(net.exec(r1, "show ipv6 ospf neighbor").is_empty());
+}

@@ -229,8 +229,9 @@ fn ospf6_log(pid: u32, e: &Event) -> String {
                 to.word()
             )
         }
-        Event::DuplicateRouterId { router_id, iface, .. } => format!(
-            "\n%OSPFv3-4-DUPRTRID: Process {pid}, IPv6, Detected duplicate router-id {router_id} from {router_id} on interface {iface}\n"
+        Event::DuplicateRouterId { router_id, from, iface } => format!(
+            "\n%OSPFv3-4-DUPRTRID: Process {pid}, IPv6, Detected duplicate router-id {router_id} from {} on interface {iface}\n",
+            from.to_string().to_uppercase()
         ),
         Event::NeighborState { .. } | Event::AreaMismatch { .. } => String::new(),
     }

@@ -138,7 +138,7 @@ pub enum Event {
     /// `%OSPF-5-ADJCHG` (changes to FULL and to DOWN, as IOS logs by default).
     Adjacency { neighbor: Ipv4Addr, iface: IfaceName, from: NeighborState, to: NeighborState, reason: &'static str },
     /// `%OSPF-4-DUP_RTRID_NBR`
-    DuplicateRouterId { router_id: Ipv4Addr, from: Ipv4Addr, iface: IfaceName },
+    DuplicateRouterId { router_id: Ipv4Addr, from: std::net::IpAddr, iface: IfaceName },
     /// `%OSPF-4-ERRRCV` for a packet from the backbone on a non-backbone interface.
     AreaMismatch { from: Ipv4Addr, iface: IfaceName },
     /// Any neighbour state change (`iface` is the IP stack's index), for the trace; IOS logs none of these by default.
@@ -771,7 +771,7 @@ impl Instance {
             if matches!(p.body, Body::Hello(_)) {
                 self.events.push(Event::DuplicateRouterId {
                     router_id: p.router_id,
-                    from: src,
+                    from: src.into(),
                     iface: f.link.name.clone(),
                 });
             }

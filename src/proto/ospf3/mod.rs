@@ -563,7 +563,7 @@ impl Instance {
             if matches!(p.body, Body::Hello(_)) {
                 self.events.push(Event::DuplicateRouterId {
                     router_id: p.router_id,
-                    from: p.router_id,
+                    from: src.into(),
                     iface: f.link.name.clone(),
                 });
             }
