@@ -326,3 +326,62 @@ fn ospfv3_needs_a_router_id_and_ipv6_routing() {
     assert!(t.contains("%OSPFv3-4-NORTRID: Process OSPFv3-1-IPv6 could not pick a router-id, please configure manually"), "{t}");
     assert!(net.exec(r1, "show ipv6 ospf neighbor").is_empty());
 }
+
+#[test]
+fn a_router_interface_autoconfigures_and_takes_a_default_route_when_asked() {
+    let lab = r#"Lab(
+    title: "autoconfig", instructions: "", seed: 1,
+    devices: [
+        Device(name: "ISP", model: Router, at: (0.0, 0.0), config: "
+ipv6 unicast-routing
+interface GigabitEthernet0/0/0
+ ipv6 address 2001:db8:acad:1::1/64
+ no shutdown
+"),
+        Device(name: "R1", model: Router, at: (100.0, 0.0), config: "
+ipv6 unicast-routing
+interface GigabitEthernet0/0/0
+ ipv6 address autoconfig default
+ no shutdown
+"),
+    ],
+    links: [("ISP:Gi0/0/0", "R1:Gi0/0/0")],
+    objectives: [],
+)"#;
+    let (_, mut net) = boot(lab);
+    net.run_for(Duration::from_secs(20));
+    let r1 = net.find("R1").unwrap();
+    net.exec(r1, "enable");
+    let brief = net.exec(r1, "show ipv6 interface brief");
+    assert!(brief.contains("    2001:DB8:ACAD:1:"), "{brief}");
+    let route = net.exec(r1, "show ipv6 route");
+    assert!(route.contains("ND  ::/0 [2/0]\n     via FE80::"), "{route}");
+    assert!(net.exec(r1, "show running-config").contains(" ipv6 address autoconfig default\n"));
+    // The advertising router withdraws itself: the default route goes.
+    let isp = net.find("ISP").unwrap();
+    for line in ["enable", "conf t", "interface g0/0/0", "ipv6 nd ra lifetime 0", "end"] {
+        net.type_line(isp, line);
+    }
+    net.run_for(Duration::from_secs(250));
+    assert!(!net.exec(r1, "show ipv6 route").contains("::/0"));
+    // And without autoconfig the address goes too.
+    for line in ["conf t", "interface g0/0/0", "no ipv6 address autoconfig", "end"] {
+        net.type_line(r1, line);
+    }
+    let brief = net.exec(r1, "show ipv6 interface brief");
+    assert!(!brief.contains("2001:DB8:ACAD:1:"), "{brief}");
+}
+
+#[test]
+fn a_default_router_silent_past_its_lifetime_is_forgotten() {
+    let (_, mut net) = boot(&read("tests/labs/ipv6-slaac.ron"));
+    let (r1, pc) = (net.find("R1").unwrap(), net.find("PC1").unwrap());
+    assert!(net.exec(pc, "ipconfig").contains("Default Gateway.................: FE80::1"));
+    // Suppressed adverts: R1 says nothing more, and its 1800 s lifetime runs out.
+    for line in ["enable", "conf t", "interface g0/0/0", "ipv6 nd ra suppress all", "end"] {
+        net.type_line(r1, line);
+    }
+    net.run_for(Duration::from_secs(1900));
+    let ipconfig = net.exec(pc, "ipconfig");
+    assert!(!ipconfig.contains("Default Gateway.................: FE80::1"), "{ipconfig}");
+}

@@ -218,7 +218,7 @@ impl Host {
         self.ipv6_static = addr;
         self.ipv6_gateway = gateway;
         self.stop_dhcpv6();
-        self.stack6.set_autoconfig(0, false);
+        self.stack6.set_autoconfig(0, false, true);
         self.sync_ipv6();
     }
 
@@ -228,7 +228,7 @@ impl Host {
         self.ipv6_static = None;
         self.ipv6_gateway = None;
         self.stop_dhcpv6();
-        self.stack6.set_autoconfig(0, true);
+        self.stack6.set_autoconfig(0, true, true);
         self.sync_ipv6();
     }
 
@@ -239,7 +239,7 @@ impl Host {
         self.ipv6_gateway = None;
         self.stop_dhcpv6();
         self.ipv6_dhcp = true;
-        self.stack6.set_autoconfig(0, false);
+        self.stack6.set_autoconfig(0, false, true);
         self.sync_ipv6();
         self.stack6.bind(Binding::Udp(dhcpv6::CLIENT_PORT));
         self.dhcpv6.start(now, dhcpv6::Mode::Stateful);

@@ -122,6 +122,8 @@ pub struct DefaultRouter {
     pub addr: Ipv6Addr,
     pub iface: usize,
     pub advert: Advert,
+    /// When its router lifetime runs out unless it advertises again.
+    pub expires: Time,
 }
 
 #[derive(Debug)]
@@ -142,6 +144,9 @@ pub struct Ip6Iface {
     /// Build an address from advertised prefixes (`ipv6 address autoconfig`,
     /// `ipv6config autoconfig`).
     pub autoconfig: bool,
+    /// A router's `ipv6 address autoconfig default`: the advertising
+    /// router also becomes its default route (hosts always take it).
+    pub autoconfig_default: bool,
     /// What the last advertisement heard here said (M and O flags for DHCPv6).
     pub heard: Option<Advert>,
     /// The filters on packets coming in and going out.
@@ -427,6 +432,7 @@ impl Ip6Stack {
             groups: Vec::new(),
             ra: RaConfig::default(),
             autoconfig: false,
+            autoconfig_default: false,
             heard: None,
             inbound: None,
             outbound: None,
@@ -622,18 +628,24 @@ impl Ip6Stack {
     }
 
     /// Turn SLAAC on or off on an interface.
-    pub fn set_autoconfig(&mut self, iface: usize, on: bool) {
+    pub fn set_autoconfig(&mut self, iface: usize, on: bool, default_route: bool) {
         let i = &mut self.ifaces[iface];
-        if i.autoconfig == on {
+        if (i.autoconfig, i.autoconfig_default) == (on, default_route) {
             return;
         }
+        let was = i.autoconfig;
         i.autoconfig = on;
+        i.autoconfig_default = on && default_route;
         if !on {
             i.addrs.retain(|a| a.origin != Origin::Slaac);
-        } else if i.up {
+            if self.forwarding {
+                self.routers.retain(|r| r.iface != iface);
+            }
+        } else if i.up && !was {
             i.solicits_left = 3;
             i.next_solicit = Some(Time::ZERO);
         }
+        self.rebuild_routes();
     }
 
     fn start_dad(&mut self, now: Time, iface: usize, addr: Ipv6Addr) {
@@ -730,7 +742,8 @@ impl Ip6Stack {
                 paths: vec![hop],
             });
         }
-        for r in self.routers.iter().filter(|r| r.advert.router_lifetime_secs > 0 && !self.forwarding) {
+        let takes_default = |r: &&DefaultRouter| !self.forwarding || self.ifaces[r.iface].autoconfig_default;
+        for r in self.routers.iter().filter(|r| r.advert.router_lifetime_secs > 0).filter(takes_default) {
             candidates.push(Route6 {
                 prefix: Ipv6Addr::UNSPECIFIED,
                 len: 0,
@@ -1185,7 +1198,9 @@ impl Ip6Stack {
                 }
             }
             NdiscRepr::RouterAdvert { .. } => {
-                if router || !ipv6::is_link_local(h.src) {
+                // A router listens to advertisements only on an interface
+                // that takes its address from them.
+                if (router && !self.ifaces[iface].autoconfig) || !ipv6::is_link_local(h.src) {
                     return;
                 }
                 let Some((ad, mac)) = icmpv6::advert_of(&Icmpv6Repr::Ndisc(ndisc)) else { return };
@@ -1202,10 +1217,14 @@ impl Ip6Stack {
     /// A host heard a router: keep it as a default router and build an
     /// address from its prefix when autoconfiguration is on.
     fn heard_advert(&mut self, now: Time, iface: usize, from: Ipv6Addr, ad: Advert) {
-        let heard = DefaultRouter { addr: from, iface, advert: ad };
+        let expires = now + Duration::from_secs(u64::from(ad.router_lifetime_secs));
+        let heard = DefaultRouter { addr: from, iface, advert: ad, expires };
         let known = self.routers.iter().position(|r| r.addr == from && r.iface == iface);
         let mut changed = match (known, ad.router_lifetime_secs > 0) {
-            (Some(at), true) if self.routers[at] == heard => false,
+            (Some(at), true) if self.routers[at].advert == ad => {
+                self.routers[at].expires = expires;
+                false
+            }
             (Some(at), true) => {
                 self.routers[at] = heard;
                 true
@@ -1317,10 +1336,11 @@ impl Ip6Stack {
             if self.forwarding && (!i.ra.suppress || i.solicited) && !i.ra.suppress_all {
                 earlier(i.next_ra);
             }
-            if !self.forwarding && i.solicits_left > 0 {
+            if (!self.forwarding || i.autoconfig) && i.solicits_left > 0 {
                 earlier(i.next_solicit);
             }
         }
+        earlier(self.routers.iter().map(|r| r.expires).min());
         at
     }
 
@@ -1352,7 +1372,7 @@ impl Ip6Stack {
                 } else {
                     i.next_ra = Some(now + INITIAL_ADVERT_INTERVAL);
                 }
-            } else if !self.forwarding && i.solicits_left > 0 && i.next_solicit.is_some_and(|t| t <= now) {
+            } else if (!self.forwarding || i.autoconfig) && i.solicits_left > 0 && i.next_solicit.is_some_and(|t| t <= now) {
                 i.solicits_left -= 1;
                 i.next_solicit = Some(now + Duration::from_secs(4));
                 let mac = i.mac;
@@ -1364,7 +1384,10 @@ impl Ip6Stack {
                 }
             }
         }
-        if dad_done {
+        // A router silent past its lifetime is no default router any more.
+        let routers = self.routers.len();
+        self.routers.retain(|r| r.expires > now);
+        if dad_done || self.routers.len() != routers {
             self.rebuild_routes();
         }
         for action in self.neighbors.poll(now) {
@@ -1460,7 +1483,7 @@ mod tests {
     fn a_host_autoconfigures_from_the_routers_advertisement_and_pings_it() {
         let mut r = stack(1, true, Some("2001:db8:acad:1::1"));
         let mut pc = stack(2, false, None);
-        pc.set_autoconfig(0, true);
+        pc.set_autoconfig(0, true, true);
         run(&mut r, &mut pc, 0, 3000);
         let slaac = pc.ifaces[0].addrs.iter().find(|a| a.origin == Origin::Slaac).expect("a SLAAC address");
         assert_eq!(slaac.addr, v6("2001:db8:acad:1:250:ff:fe00:2"));

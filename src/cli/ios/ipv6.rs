@@ -178,9 +178,11 @@ fn address(cx: &mut Cx) {
 
 fn autoconfig(cx: &mut Cx) {
     let on = !cx.negated;
+    let default_route = on && cx.has("default");
     for name in super::config::selected(cx) {
         if let Some(i) = cx.ios().iface_mut(&name) {
             i.ipv6_autoconfig = on;
+            i.ipv6_autoconfig_default = default_route;
         }
     }
 }
@@ -277,7 +279,7 @@ pub fn iface_lines(i: &IosIface) -> Vec<String> {
         out.push(format!(" ipv6 address {} link-local", v6_text(a.addr)));
     }
     if i.ipv6_autoconfig {
-        out.push(" ipv6 address autoconfig".into());
+        out.push(if i.ipv6_autoconfig_default { " ipv6 address autoconfig default" } else { " ipv6 address autoconfig" }.into());
     }
     if i.ipv6_dhcp_client {
         out.push(" ipv6 address dhcp".into());

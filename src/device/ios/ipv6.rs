@@ -80,8 +80,8 @@ impl Ios {
                     Ipv6Kind::LinkLocal => (a.addr, 64, Origin::ManualLinkLocal),
                 })
                 .collect();
-            self.stack6.set_autoconfig(s, i.ipv6_autoconfig);
-            self.stack6.configure(s, i.ipv6_enable || i.ipv6_dhcp_client, &configured);
+            self.stack6.set_autoconfig(s, i.ipv6_autoconfig, i.ipv6_autoconfig_default);
+            self.stack6.configure(s, i.ipv6_enable || i.ipv6_dhcp_client || i.ipv6_autoconfig, &configured);
             self.stack6.set_ra(s, i.ipv6_nd);
         }
         let statics: Vec<StaticRoute6> = self

@@ -94,6 +94,8 @@ pub struct IosIface {
     pub ipv6_enable: bool,
     /// `ipv6 address autoconfig`: an address from the advertised prefix.
     pub ipv6_autoconfig: bool,
+    /// `ipv6 address autoconfig default`: and a default route to the advertising router.
+    pub ipv6_autoconfig_default: bool,
     /// `ipv6 nd ra suppress`, `ipv6 nd managed-config-flag`, `ipv6 nd other-config-flag`.
     pub ipv6_nd: crate::proto::ip6_stack::RaConfig,
     /// `ipv6 dhcp server POOL` or `ipv6 dhcp relay destination ...`.
@@ -182,6 +184,7 @@ impl IosIface {
             ipv6: Vec::new(),
             ipv6_enable: false,
             ipv6_autoconfig: false,
+            ipv6_autoconfig_default: false,
             ospf6: OspfIface::default(),
             ipv6_nd: Default::default(),
             ipv6_dhcp: None,
