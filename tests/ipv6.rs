@@ -231,6 +231,10 @@ fn an_ios_interface_takes_its_address_from_dhcpv6() {
     }
     let brief = net.exec(r2, "show ipv6 interface brief");
     assert!(!brief.contains("2001:DB8:ACAD:3:AAA:"), "the lease goes with the command: {brief}");
+    // ... and the server hears it given back.
+    net.run_for(Duration::from_secs(1));
+    let binding = net.exec(r1, "show ipv6 dhcp binding");
+    assert!(!binding.contains("Client: FE80::2\n"), "{binding}");
 }
 
 #[test]

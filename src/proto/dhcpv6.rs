@@ -625,6 +625,21 @@ impl Client {
         self.next_at = Some(now);
     }
 
+    /// Give the address back (`no ipv6 address dhcp`): a Release to the
+    /// server that leased it, sent once, unanswered as far as we care.
+    pub fn release(&mut self) {
+        if let Some(ClientLease { addr: Some(addr), server, .. }) = self.lease.clone() {
+            self.xid = self.xid.wrapping_add(0x9e37) & 0x00ff_ffff;
+            self.started = Time::ZERO;
+            let mut m = self.base(Kind::Release, Time::ZERO);
+            m.requested.clear();
+            m.server_id = Some(server);
+            m.ia_na = Some(IaNa { iaid: self.iaid, t1: 0, t2: 0, addrs: vec![addr], status: None });
+            self.out.push(m.emit());
+        }
+        self.stop();
+    }
+
     pub fn stop(&mut self) {
         self.phase = Phase::Idle;
         self.next_at = None;
@@ -655,8 +670,13 @@ impl Client {
             self.next_at = Some(now + Duration::from_secs(60));
             return;
         }
+        if self.tries == 0 {
+            // A new exchange: a new transaction ID, and its elapsed time
+            // counts from here; retransmissions keep both (RFC 8415, 15).
+            self.xid = self.xid.wrapping_add(0x9e37) & 0x00ff_ffff;
+            self.started = now;
+        }
         self.tries += 1;
-        self.xid = self.xid.wrapping_add(0x9e37) & 0x00ff_ffff;
         let message = match self.phase {
             Phase::Soliciting => {
                 let mut m = self.base(Kind::Solicit, now);

@@ -37,7 +37,13 @@ impl Ios {
         let gone: Vec<usize> =
             self.dhcpv6_clients.keys().filter(|s| !wanted.iter().any(|w| w.0 == **s)).copied().collect();
         for s in &gone {
-            self.dhcpv6_clients.remove(s);
+            if let Some(mut c) = self.dhcpv6_clients.remove(s) {
+                c.release();
+                for bytes in c.out {
+                    let ports = (dhcpv6::CLIENT_PORT, dhcpv6::SERVER_PORT);
+                    let _ = self.stack6.send_link_udp(*s, dhcpv6::ALL_SERVERS, ports, &bytes);
+                }
+            }
             self.stack6.set_dhcp_address(*s, None);
         }
         let mut started = false;
