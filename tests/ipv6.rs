@@ -389,3 +389,29 @@ fn a_default_router_silent_past_its_lifetime_is_forgotten() {
     let ipconfig = net.exec(pc, "ipconfig");
     assert!(!ipconfig.contains("Default Gateway.................: FE80::1"), "{ipconfig}");
 }
+
+#[test]
+fn a_routed_port_made_a_switch_port_again_stops_routing_ipv6() {
+    let lab = r#"Lab(
+    title: "mls", instructions: "", seed: 1,
+    devices: [Device(name: "MLS1", model: L3Switch, at: (0.0, 0.0), config: "
+ipv6 unicast-routing
+interface GigabitEthernet1/0/1
+ no switchport
+ ipv6 address 2001:db8:acad:9::1/64
+")],
+    links: [], objectives: [],
+)"#;
+    let (_, mut net) = boot(lab);
+    let mls = net.find("MLS1").unwrap();
+    net.exec(mls, "enable");
+    let brief = net.exec(mls, "show ipv6 interface brief");
+    assert!(brief.contains("2001:DB8:ACAD:9::1"), "{brief}");
+    for line in ["conf t", "interface g1/0/1", "switchport", "end"] {
+        net.type_line(mls, line);
+    }
+    net.run_for(Duration::from_secs(1));
+    let brief = net.exec(mls, "show ipv6 interface brief");
+    assert!(!brief.contains("2001:DB8:ACAD:9::1"), "{brief}");
+    assert!(net.device(mls).stack6().ifaces.iter().all(|i| !i.enabled), "IPv6 still runs on the old routed port");
+}

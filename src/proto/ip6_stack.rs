@@ -816,7 +816,23 @@ impl Ip6Stack {
     /// The source address for a packet to `dst`.
     pub fn source_for(&self, dst: Ipv6Addr) -> Option<Ipv6Addr> {
         let hop = self.hop_for(dst, None)?;
-        self.ifaces[hop.iface].source_toward(dst)
+        self.source_out_of(hop.iface, dst)
+    }
+
+    /// The source for a packet to `dst` leaving by `iface`: the interface's
+    /// own choice, unless that is a link-local address for a destination
+    /// beyond the link, when a global address of another interface that is
+    /// up serves instead (a router whose exit has only its link-local).
+    fn source_out_of(&self, iface: usize, dst: Ipv6Addr) -> Option<Ipv6Addr> {
+        let own = self.ifaces[iface].source_toward(dst);
+        let beyond_link = !ipv6::is_link_local(dst) && !dst.is_multicast();
+        if own.is_some_and(ipv6::is_link_local) && beyond_link {
+            let global = self.ifaces.iter().filter(|i| i.up && i.enabled).flat_map(|i| i.globals()).find(|a| a.usable());
+            if let Some(a) = global {
+                return Some(a.addr);
+            }
+        }
+        own
     }
 
     /// Build and send a packet; `payload` makes its bytes once the source is
@@ -852,7 +868,7 @@ impl Ip6Stack {
         }
         let src = match src {
             Some(src) => src,
-            None => self.ifaces[hop.iface].source_toward(dst).ok_or(SendError::NoSourceAddress)?,
+            None => self.source_out_of(hop.iface, dst).ok_or(SendError::NoSourceAddress)?,
         };
         let bytes = payload(src);
         let hop_limit = hop_limit.unwrap_or(self.config.hop_limit);
@@ -1182,7 +1198,8 @@ impl Ip6Stack {
                     return;
                 }
                 if let (Some(mac), false) = (icmpv6::mac_of(lladdr), h.src.is_unspecified()) {
-                    self.neighbors.learned(now, h.src, iface, mac, false);
+                    let held = self.neighbors.learned(now, h.src, iface, mac, false);
+                    self.release(now, iface, h.src, held);
                 }
                 // At most one advertisement every 3 seconds (RFC 4861
                 // MIN_DELAY_BETWEEN_RAS): a solicitation soon after one

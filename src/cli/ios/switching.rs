@@ -412,7 +412,9 @@ fn switchport_toggle(cx: &mut Cx) {
         if l2 {
             if ios.ifaces[idx].switchport.is_none() {
                 ios.ifaces[idx].switchport = Some(Switchport::default());
-                ios.ifaces[idx].stack = None;
+                if let Some(s) = ios.ifaces[idx].stack.take() {
+                    ios.retire_l3_iface(s);
+                }
             }
         } else if ios.ifaces[idx].switchport.is_some() {
             // A routed port: it gets its own IP interface.

@@ -428,6 +428,15 @@ impl Ios {
         v4
     }
 
+    /// A routed port that becomes a switch port again: its layer-3
+    /// interface goes down on both stacks and IPv6 stops on it (the index
+    /// stays, unused, so the others keep theirs).
+    pub fn retire_l3_iface(&mut self, iface: usize) {
+        self.set_l3_up(iface, false);
+        self.stack6.configure(iface, false, &[]);
+        self.stack6.rebuild_routes();
+    }
+
     /// A layer-3 interface's line protocol, on both stacks.
     pub fn set_l3_up(&mut self, iface: usize, up: bool) {
         self.stack.set_up(iface, up);
