@@ -503,7 +503,8 @@ fn ospfv3_packets_decode_with_correct_checksums() {
         let out = Command::new("tshark").arg("-r").arg(&file).args(["-Y", "ospf.version == 3", "-V"]).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
         let headers = text.matches("    OSPF Header\n").count();
-        let correct = text.lines().filter(|l| l.starts_with("        Checksum: 0x") && l.ends_with("[correct]")).count();
+        let correct =
+            text.lines().filter(|l| l.starts_with("        Checksum: 0x") && l.ends_with("[correct]")).count();
         assert_eq!(correct, headers, "{name}: every OSPFv3 header checksum is correct");
     }
     let all: Vec<String> = (1..=5).map(|m| m.to_string()).collect();

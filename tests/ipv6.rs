@@ -176,7 +176,7 @@ fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
         "enable",
         "conf t",
         "ipv6 access-list NO-PING",
-        "deny icmp any 2001:db8:acad:2::/64 echo-request",
+        "deny icmp any 2001:db8:acad:2::/64 echo-request log",
         "sequence 15 deny tcp host 2001:db8:acad:1::10 any eq www",
         "permit ipv6 any any",
         "interface g0/0/1",
@@ -188,16 +188,24 @@ fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
     let pc = net.find("PC1").unwrap();
     let ping = net.exec(pc, "ping 2001:db8:acad:2::10");
     assert!(ping.contains("Reply from 2001:db8:acad:12::2: Destination net unreachable."), "{ping}");
+    // A `log` entry logs its first match (then once per interval).
+    let console = net.exec(r2, "");
+    let logged = "%IPV6_ACL-6-ACCESSLOGDP: list NO-PING/10 denied icmpv6 2001:DB8:ACAD:1:";
+    assert_eq!(console.matches(logged).count(), 1, "{console}");
     // The router itself is not filtered by its own outbound list.
     assert!(net.exec(r2, "ping 2001:db8:acad:2::10").contains("!!!!!"));
+
     let shown = net.exec(r2, "show ipv6 access-list NO-PING");
     assert!(shown.starts_with("IPv6 access list NO-PING\n"), "{shown}");
-    assert!(shown.contains("    deny icmp any 2001:DB8:ACAD:2::/64 echo-request (4 matches) sequence 10\n"), "{shown}");
+    assert!(
+        shown.contains("    deny icmp any 2001:DB8:ACAD:2::/64 echo-request log (4 matches) sequence 10\n"),
+        "{shown}"
+    );
     assert!(shown.contains("    deny tcp host 2001:DB8:ACAD:1::10 any eq www sequence 15\n"), "{shown}");
     let run = net.exec(r2, "show running-config");
     assert!(
         run.contains(
-            "ipv6 access-list NO-PING\n deny icmp any 2001:DB8:ACAD:2::/64 echo-request\n sequence 15 deny tcp host 2001:DB8:ACAD:1::10 any eq www\n permit ipv6 any any\n"
+            "ipv6 access-list NO-PING\n deny icmp any 2001:DB8:ACAD:2::/64 echo-request log\n sequence 15 deny tcp host 2001:DB8:ACAD:1::10 any eq www\n permit ipv6 any any\n"
         ),
         "{run}"
     );
@@ -291,7 +299,10 @@ interface GigabitEthernet0/0/0
 #[test]
 fn ospfv3_learns_the_far_lan_and_forgets_it_when_told() {
     let (_, mut net, t) = run_files("labs/dual-stack.ron", "labs/dual-stack.solution.txt");
-    assert!(t.contains("%OSPFv3-5-ADJCHG: Process 10, IPv6, Nbr 2.2.2.2 on Serial0/1/0 from LOADING to FULL, Loading Done"), "{t}");
+    assert!(
+        t.contains("%OSPFv3-5-ADJCHG: Process 10, IPv6, Nbr 2.2.2.2 on Serial0/1/0 from LOADING to FULL, Loading Done"),
+        "{t}"
+    );
     let r1 = net.find("R1").unwrap();
     let neighbors = net.exec(r1, "show ipv6 ospf neighbor");
     assert!(neighbors.contains("OSPFv3 Router with ID (1.1.1.1) (Process ID 10)"), "{neighbors}");
@@ -302,7 +313,9 @@ fn ospfv3_learns_the_far_lan_and_forgets_it_when_told() {
     assert!(route.contains("O   2001:DB8:ACAD:B::/64 [110/65]\n     via FE80::2, Serial0/1/0\n"), "{route}");
     assert!(!route.contains("C   "), "only OSPF routes: {route}");
     let running = net.exec(r1, "show running-config");
-    assert!(running.contains(" ipv6 ospf 10 area 0\n") && running.contains("ipv6 router ospf 10\n router-id 1.1.1.1\n"));
+    assert!(
+        running.contains(" ipv6 ospf 10 area 0\n") && running.contains("ipv6 router ospf 10\n router-id 1.1.1.1\n")
+    );
 
     // R2 stops advertising its LAN: R1's route goes after the next SPF.
     let r2 = net.find("R2").unwrap();
@@ -327,7 +340,10 @@ fn ospfv3_needs_a_router_id_and_ipv6_routing() {
     let r1 = net.find("R1").unwrap();
     let t = transcript(&mut net, "@R1\nenable\nconf t\nipv6 router ospf 1\nipv6 unicast-routing\ninterface g0/0/0\nipv6 enable\nipv6 ospf 1 area 0\nno shutdown\nend\n");
     assert!(t.contains("% IPv6 routing not enabled"), "{t}");
-    assert!(t.contains("%OSPFv3-4-NORTRID: Process OSPFv3-1-IPv6 could not pick a router-id, please configure manually"), "{t}");
+    assert!(
+        t.contains("%OSPFv3-4-NORTRID: Process OSPFv3-1-IPv6 could not pick a router-id, please configure manually"),
+        "{t}"
+    );
     assert!(net.exec(r1, "show ipv6 ospf neighbor").is_empty());
 }
 

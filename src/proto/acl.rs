@@ -272,16 +272,8 @@ impl Acl {
             _ => None,
         });
         let Some((seq, action, logs, protocol)) = hit else { return Action::Deny };
-        if logs {
-            let last = self.logged.iter_mut().find(|(s, _)| *s == seq);
-            let due = last.as_ref().is_none_or(|(_, t)| now.since(*t) >= LOG_INTERVAL);
-            if due {
-                match last {
-                    Some(l) => l.1 = now,
-                    None => self.logged.push((seq, now)),
-                }
-                log.push(self.log_line(action, protocol, p));
-            }
+        if logs && self.log_due(now, seq) {
+            log.push(self.log_line(action, protocol, p));
         }
         action
     }
@@ -289,18 +281,53 @@ impl Acl {
     /// An IPv6 packet against the list: first match wins; with no match,
     /// neighbour solicitations and advertisements pass (IOS's implicit
     /// `permit icmp any any nd-na` and `nd-ns`) and everything else is denied.
-    pub fn check6(&mut self, p: &PacketInfo6) -> Action {
+    pub fn check6(&mut self, now: Time, p: &PacketInfo6, log: &mut Vec<String>) -> Action {
         let hit = self.entries.iter_mut().find_map(|e| match e {
-            Entry::Rule { rule, matches, .. } if rule.matches6(p) => {
+            Entry::Rule { seq, rule, matches } if rule.matches6(p) => {
                 *matches += 1;
-                Some(rule.action)
+                Some((*seq, rule.action, rule.log))
             }
             _ => None,
         });
-        match hit {
-            Some(action) => action,
-            None if p.protocol == 58 && matches!(p.icmp_type, Some(135 | 136)) => Action::Permit,
-            None => Action::Deny,
+        let Some((seq, action, logs)) = hit else {
+            // The implicit entries: neighbour discovery passes, the rest is denied.
+            let nd = p.protocol == 58 && matches!(p.icmp_type, Some(135 | 136));
+            return if nd { Action::Permit } else { Action::Deny };
+        };
+        if logs && self.log_due(now, seq) {
+            log.push(self.log_line6(seq, action, p));
+        }
+        action
+    }
+
+    /// A `log` entry logs its first match, then at most once per interval.
+    fn log_due(&mut self, now: Time, seq: u32) -> bool {
+        let last = self.logged.iter_mut().find(|(s, _)| *s == seq);
+        let due = last.as_ref().is_none_or(|(_, t)| now.since(*t) >= LOG_INTERVAL);
+        if due {
+            match last {
+                Some(l) => l.1 = now,
+                None => self.logged.push((seq, now)),
+            }
+        }
+        due
+    }
+
+    /// The line IOS logs for a match of a `log` entry of an IPv6 list
+    /// (which names the entry's sequence number after the list's name).
+    fn log_line6(&self, seq: u32, action: Action, p: &PacketInfo6) -> String {
+        let verb = if action == Action::Permit { "permitted" } else { "denied" };
+        let (src, dst) = (p.src.to_string().to_uppercase(), p.dst.to_string().to_uppercase());
+        let list = format!("{}/{seq}", self.id);
+        match (p.protocol, p.src_port, p.dst_port, p.icmp_type) {
+            (6 | 17, Some(sp), Some(dp), _) => {
+                let name = if p.protocol == 6 { "tcp" } else { "udp" };
+                format!("%IPV6_ACL-6-ACCESSLOGP: list {list} {verb} {name} {src}({sp}) -> {dst}({dp}), 1 packet")
+            }
+            (58, _, _, Some(t)) => {
+                format!("%IPV6_ACL-6-ACCESSLOGDP: list {list} {verb} icmpv6 {src} -> {dst} ({t}/0), 1 packet")
+            }
+            (n, _, _, _) => format!("%IPV6_ACL-6-ACCESSLOGNP: list {list} {verb} {n} {src} -> {dst}, 1 packet"),
         }
     }
 
@@ -381,23 +408,31 @@ impl AclTable {
     }
 
     /// [`AclTable::admits`] for an IPv6 packet and an `ipv6 access-list`.
-    pub fn admits6(&self, id: &AclId, p: &PacketInfo6) -> bool {
+    pub fn admits6(&self, now: Time, id: &AclId, p: &PacketInfo6) -> bool {
         let mut lists = self.lists();
         let Some(acl) = lists.iter_mut().find(|a| a.id == *id && a.kind == AclKind::Ipv6) else { return true };
-        acl.check6(p) == Action::Permit
+        let mut log = Vec::new();
+        let action = acl.check6(now, p, &mut log);
+        self.keep_log(log);
+        action == Action::Permit
     }
 
-    /// Check a packet against list `id`. A list that does not exist lets
-    /// everything through, as an `ip access-group` naming no list does on IOS.
-    pub fn admits(&self, now: Time, id: &AclId, p: &PacketInfo) -> bool {
-        let mut lists = self.lists();
-        let Some(acl) = lists.iter_mut().find(|a| a.id == *id) else { return true };
-        let mut log = Vec::new();
-        let action = acl.check_at(now, p, &mut log);
+    fn keep_log(&self, log: Vec<String>) {
         if !log.is_empty() {
             self.log.lock().unwrap_or_else(|e| e.into_inner()).extend(log);
             self.logged.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Check a packet against list `id`. A list that does not exist lets
+    /// everything through, as an `ip access-group` naming no list does on IOS.
+    /// (IPv6 lists are another namespace: an IPv4 filter never finds one.)
+    pub fn admits(&self, now: Time, id: &AclId, p: &PacketInfo) -> bool {
+        let mut lists = self.lists();
+        let Some(acl) = lists.iter_mut().find(|a| a.id == *id && a.kind != AclKind::Ipv6) else { return true };
+        let mut log = Vec::new();
+        let action = acl.check_at(now, p, &mut log);
+        self.keep_log(log);
         action == Action::Permit
     }
 }
@@ -416,7 +451,58 @@ impl super::ip_stack::PacketFilter for AclFilter {
 }
 
 impl super::ip6_stack::Packet6Filter for AclFilter {
-    fn admits(&mut self, packet: &PacketInfo6) -> bool {
-        self.table.admits6(&self.id, packet)
+    fn admits(&mut self, now: Time, packet: &PacketInfo6) -> bool {
+        self.table.admits6(now, &self.id, packet)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deny_all() -> Rule {
+        Rule {
+            action: Action::Deny,
+            protocol: Protocol::Ip,
+            src: AddrMatch::Any,
+            src_port: None,
+            dst: Some(AddrMatch::Any),
+            dst_port: None,
+            icmp_type: None,
+            established: false,
+            log: true,
+        }
+    }
+
+    #[test]
+    fn ipv4_and_ipv6_lists_are_apart() {
+        let table = AclTable::default();
+        let mut v6 = Acl::new(AclId::Name("EDGE".into()), AclKind::Ipv6);
+        v6.add(None, deny_all());
+        table.lists().push(v6);
+        let id = AclId::Name("EDGE".into());
+        let v4 = PacketInfo {
+            src: Some(Ipv4Addr::new(10, 0, 0, 1)),
+            dst: Some(Ipv4Addr::new(10, 0, 0, 2)),
+            ..Default::default()
+        };
+        assert!(table.admits(Time::ZERO, &id, &v4), "an IPv4 filter finds no IPv4 list EDGE");
+        let p6 = PacketInfo6 {
+            src: "2001:db8::1".parse().unwrap(),
+            dst: "2001:db8::2".parse().unwrap(),
+            protocol: 17,
+            src_port: Some(1024),
+            dst_port: Some(53),
+            icmp_type: None,
+            tcp_ack_or_rst: false,
+        };
+        assert!(!table.admits6(Time::ZERO, &id, &p6));
+        assert_eq!(
+            table.take_log(),
+            ["%IPV6_ACL-6-ACCESSLOGP: list EDGE/10 denied udp 2001:DB8::1(1024) -> 2001:DB8::2(53), 1 packet"]
+        );
+        // The next match within the interval is counted, not logged.
+        assert!(!table.admits6(Time::ZERO, &id, &p6));
+        assert!(table.take_log().is_empty());
     }
 }

@@ -443,15 +443,15 @@ impl Server {
             }
             Kind::Solicit | Kind::Request | Kind::Renew => {
                 let ia = m.ia_na.as_ref()?;
-                let addr = pool
-                    .prefix
-                    .and_then(|prefix| self.address_for(now, client, &duid, ia.iaid, pool, prefix, kind != Kind::Solicit));
+                let addr = pool.prefix.and_then(|prefix| {
+                    self.address_for(now, client, &duid, ia.iaid, pool, prefix, kind != Kind::Solicit)
+                });
                 reply.ia_na = Some(match addr {
                     Some(addr) => IaNa {
-                            iaid: ia.iaid,
-                            t1: PREFERRED_SECS / 2,
-                            t2: PREFERRED_SECS * 4 / 5,
-                            addrs: vec![IaAddr { addr, preferred: PREFERRED_SECS, valid: VALID_SECS }],
+                        iaid: ia.iaid,
+                        t1: PREFERRED_SECS / 2,
+                        t2: PREFERRED_SECS * 4 / 5,
+                        addrs: vec![IaAddr { addr, preferred: PREFERRED_SECS, valid: VALID_SECS }],
                         status: None,
                     },
                     // NoAddrsAvail: no `address prefix` in the pool, or the prefix is full.

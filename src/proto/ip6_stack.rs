@@ -233,7 +233,7 @@ impl Ip6Iface {
 /// A filter on an interface's way in or out (an `ipv6 access-list` applied
 /// with `ipv6 traffic-filter`).
 pub trait Packet6Filter: Send + Sync + std::fmt::Debug {
-    fn admits(&mut self, packet: &super::ipv6::PacketInfo6) -> bool;
+    fn admits(&mut self, now: Time, packet: &super::ipv6::PacketInfo6) -> bool;
 }
 
 /// Where a route's packets go.
@@ -827,7 +827,8 @@ impl Ip6Stack {
         let own = self.ifaces[iface].source_toward(dst);
         let beyond_link = !ipv6::is_link_local(dst) && !dst.is_multicast();
         if own.is_some_and(ipv6::is_link_local) && beyond_link {
-            let global = self.ifaces.iter().filter(|i| i.up && i.enabled).flat_map(|i| i.globals()).find(|a| a.usable());
+            let global =
+                self.ifaces.iter().filter(|i| i.up && i.enabled).flat_map(|i| i.globals()).find(|a| a.usable());
             if let Some(a) = global {
                 return Some(a.addr);
             }
@@ -1043,7 +1044,7 @@ impl Ip6Stack {
         let filter = if inbound { &mut i.inbound } else { &mut i.outbound };
         let Some(filter) = filter.as_mut() else { return true };
         let Some(info) = ipv6::PacketInfo6::of(packet) else { return true };
-        if filter.admits(&info) {
+        if filter.admits(now, &info) {
             return true;
         }
         self.note_step(V6Step::Dropped(Drop6::Filtered { inbound }), info.dst, iface);
@@ -1389,7 +1390,10 @@ impl Ip6Stack {
                 } else {
                     i.next_ra = Some(now + INITIAL_ADVERT_INTERVAL);
                 }
-            } else if (!self.forwarding || i.autoconfig) && i.solicits_left > 0 && i.next_solicit.is_some_and(|t| t <= now) {
+            } else if (!self.forwarding || i.autoconfig)
+                && i.solicits_left > 0
+                && i.next_solicit.is_some_and(|t| t <= now)
+            {
                 i.solicits_left -= 1;
                 i.next_solicit = Some(now + Duration::from_secs(4));
                 let mac = i.mac;

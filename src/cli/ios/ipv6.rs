@@ -279,7 +279,10 @@ pub fn iface_lines(i: &IosIface) -> Vec<String> {
         out.push(format!(" ipv6 address {} link-local", v6_text(a.addr)));
     }
     if i.ipv6_autoconfig {
-        out.push(if i.ipv6_autoconfig_default { " ipv6 address autoconfig default" } else { " ipv6 address autoconfig" }.into());
+        out.push(
+            if i.ipv6_autoconfig_default { " ipv6 address autoconfig default" } else { " ipv6 address autoconfig" }
+                .into(),
+        );
     }
     if i.ipv6_dhcp_client {
         out.push(" ipv6 address dhcp".into());
@@ -612,10 +615,8 @@ pub fn show() -> Node<Handler> {
 
 /// `clear ipv6 neighbors`.
 pub fn clear() -> Node<Handler> {
-    kw("ipv6", "IPv6 clear commands").sub(vec![
-        kw("neighbors", "Clear IPv6 neighbor cache").plain(clear_neighbors),
-        super::ospf6::clear(),
-    ])
+    kw("ipv6", "IPv6 clear commands")
+        .sub(vec![kw("neighbors", "Clear IPv6 neighbor cache").plain(clear_neighbors), super::ospf6::clear()])
 }
 
 fn ios(dev: &Device) -> &Ios {

@@ -15,7 +15,6 @@ use crate::proto::ospf::OspfProcess;
 use crate::proto::ospf3::{Iface, Instance, LinkKind, NeighborState};
 use crate::sim::Time;
 
-
 /// `router ospf N` under `ipv6` in global configuration.
 pub fn global_router() -> Node<Handler> {
     kw("router", "Enable an IPV6 routing process").sub(vec![kw("ospf", "Open Shortest Path First (OSPF)")
@@ -66,9 +65,8 @@ pub fn process_lines(p: &OspfProcess) -> Vec<String> {
 /// `ospf` under `show ipv6`.
 pub fn show() -> Node<Handler> {
     kw("ospf", "OSPF information").when(|m| m != Model::Switch).sub(vec![
-        kw("interface", "Interface information").sub(vec![
-            kw("brief", "Brief summary of OSPF interface information").plain(interface_brief)
-        ]),
+        kw("interface", "Interface information")
+            .sub(vec![kw("brief", "Brief summary of OSPF interface information").plain(interface_brief)]),
         kw("neighbor", "Neighbor list").plain(neighbor),
     ])
 }

@@ -24,7 +24,8 @@ impl Ios {
                     (_, Encap::Hdlc) => LinkKind::PointToPoint,
                     _ => LinkKind::Broadcast,
                 };
-                let usable = |a: &&crate::proto::ip6_stack::Addr6| a.state != crate::proto::ip6_stack::AddrState::Duplicate;
+                let usable =
+                    |a: &&crate::proto::ip6_stack::Addr6| a.state != crate::proto::ip6_stack::AddrState::Duplicate;
                 Some(Link {
                     iface: s,
                     name: i.name.clone(),

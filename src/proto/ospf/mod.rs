@@ -413,7 +413,11 @@ pub fn elect<K: Copy + PartialEq>(others: &[Candidate<K>], mut mine: Candidate<K
             .max_by_key(|c| rank(c))
             .or_else(|| not_dr.iter().max_by_key(|c| rank(c)))
             .map_or(none, |c| c.id);
-        let dr = all.iter().filter(|c| c.dr == c.id).max_by_key(|c| (c.priority, u32::from(c.router_id))).map_or(bdr, |c| c.id);
+        let dr = all
+            .iter()
+            .filter(|c| c.dr == c.id)
+            .max_by_key(|c| (c.priority, u32::from(c.router_id)))
+            .map_or(bdr, |c| c.id);
         (dr, bdr)
     };
     let (old_dr, old_bdr) = (mine.dr, mine.bdr);

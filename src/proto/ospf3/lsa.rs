@@ -180,10 +180,22 @@ pub struct Prefix {
 /// What an LSA says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Body {
-    Router { flags: u8, links: Vec<RouterLink> },
-    Network { routers: Vec<Ipv4Addr> },
-    Link { priority: u8, link_local: Ipv6Addr, prefixes: Vec<Prefix> },
-    IntraAreaPrefix { referenced: LsaKey, prefixes: Vec<Prefix> },
+    Router {
+        flags: u8,
+        links: Vec<RouterLink>,
+    },
+    Network {
+        routers: Vec<Ipv4Addr>,
+    },
+    Link {
+        priority: u8,
+        link_local: Ipv6Addr,
+        prefixes: Vec<Prefix>,
+    },
+    IntraAreaPrefix {
+        referenced: LsaKey,
+        prefixes: Vec<Prefix>,
+    },
     /// A type this router does not read; kept and flooded as it came.
     Other,
 }
@@ -374,8 +386,7 @@ pub fn describe_header(b: &[u8]) -> String {
 /// A whole LSA in a few words, for the inspector.
 pub fn describe(b: &[u8]) -> String {
     let Some(l) = Lsa::parse(b) else { return crate::proto::dissect::hex(b) };
-    let prefixes =
-        |ps: &[Prefix]| ps.iter().map(|p| format!("{}/{}", p.addr, p.len)).collect::<Vec<_>>().join(", ");
+    let prefixes = |ps: &[Prefix]| ps.iter().map(|p| format!("{}/{}", p.addr, p.len)).collect::<Vec<_>>().join(", ");
     let detail = match &l.body {
         Body::Router { links, .. } => format!("{} interfaces", links.len()),
         Body::Network { routers } => {
@@ -444,11 +455,10 @@ mod tests {
 
     #[test]
     fn truncated_lsas_are_refused() {
-        let bytes = Lsa { header: header(LINK), body: Body::Link {
-            priority: 1,
-            link_local: "fe80::1".parse().unwrap(),
-            prefixes: vec![],
-        } }
+        let bytes = Lsa {
+            header: header(LINK),
+            body: Body::Link { priority: 1, link_local: "fe80::1".parse().unwrap(), prefixes: vec![] },
+        }
         .emit();
         for cut in 0..bytes.len() {
             assert!(Lsa::parse(&bytes[..cut]).is_none(), "{cut}");

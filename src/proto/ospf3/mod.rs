@@ -32,8 +32,8 @@ use packet::{Body, DatabaseDescription, Hello, Packet, ALL_D_ROUTERS, ALL_SPF_RO
 
 use crate::base::IfaceName;
 pub use crate::proto::ospf::{
-    cost_of, AdjacencyLog, Area, Event, IfaceState, LinkKind, NeighborState, OspfIface, OspfProcess,
-    DEAD_INTERVAL, DEFAULT_MTU, DEFAULT_REFERENCE_MBPS, HELLO_INTERVAL, RETRANSMIT_INTERVAL, SPF_DELAY, SPF_HOLD,
+    cost_of, AdjacencyLog, Area, Event, IfaceState, LinkKind, NeighborState, OspfIface, OspfProcess, DEAD_INTERVAL,
+    DEFAULT_MTU, DEFAULT_REFERENCE_MBPS, HELLO_INTERVAL, RETRANSMIT_INTERVAL, SPF_DELAY, SPF_HOLD,
 };
 use crate::proto::ospf::{elect, Candidate};
 use crate::sim::{hash_name, Duration, Time};
@@ -300,7 +300,13 @@ impl Instance {
     /// ID is the configured one, else (as IOS) the one the device picks from
     /// its IPv4 addresses (`fallback_id`); with neither the process does not
     /// start. Returns whether a configured ID waits for `clear ipv6 ospf process`.
-    pub fn configure(&mut self, now: Time, config: &OspfProcess, links: &[Link], fallback_id: Option<Ipv4Addr>) -> bool {
+    pub fn configure(
+        &mut self,
+        now: Time,
+        config: &OspfProcess,
+        links: &[Link],
+        fallback_id: Option<Ipv4Addr>,
+    ) -> bool {
         self.config = config.clone();
         let mut rid_pending = false;
         match self.router_id {
@@ -638,8 +644,7 @@ impl Instance {
                 self.ifaces[at].wait_until = None;
                 self.elect(now, at);
             }
-        } else if old_priority != h.priority || (old_dr == rid) != (h.dr == rid) || (old_bdr == rid) != (h.bdr == rid)
-        {
+        } else if old_priority != h.priority || (old_dr == rid) != (h.dr == rid) || (old_bdr == rid) != (h.bdr == rid) {
             self.elect(now, at);
         }
     }
@@ -1010,7 +1015,8 @@ impl Instance {
         if self.forced != Some(key) && current.is_some_and(|s| s.lsa.body == body) {
             return;
         }
-        let seq = self.own_seq.get(&key).map_or(lsa::INITIAL_SEQUENCE, |s| s.wrapping_add(1).max(lsa::INITIAL_SEQUENCE));
+        let seq =
+            self.own_seq.get(&key).map_or(lsa::INITIAL_SEQUENCE, |s| s.wrapping_add(1).max(lsa::INITIAL_SEQUENCE));
         self.own_seq.insert(key, seq);
         let l = Lsa { header: LsaHeader { age: 0, key, sequence: seq, checksum: 0, length: 0 }, body };
         let Some(stored) = Stored::new(l.emit(), now) else { return };
@@ -1077,7 +1083,11 @@ impl Instance {
                         let dr = if f.state == IfaceState::Dr {
                             f.neighbors.iter().any(|n| n.state == NeighborState::Full).then_some((rid, f.id))
                         } else {
-                            f.neighbors.iter().filter(full).find(|n| n.router_id == f.dr).map(|n| (n.router_id, n.iface_id))
+                            f.neighbors
+                                .iter()
+                                .filter(full)
+                                .find(|n| n.router_id == f.dr)
+                                .map(|n| (n.router_id, n.iface_id))
                         };
                         match dr {
                             Some((dr, dr_iface)) if f.state != IfaceState::Waiting => links.push(RouterLink {
@@ -1093,7 +1103,12 @@ impl Instance {
                     }
                 }
             }
-            self.originate(now, first, LsaKey { kind: lsa::ROUTER, id: 0, adv: rid }, LsaBody::Router { flags: 0, links });
+            self.originate(
+                now,
+                first,
+                LsaKey { kind: lsa::ROUTER, id: 0, adv: rid },
+                LsaBody::Router { flags: 0, links },
+            );
             let router_ref = LsaKey { kind: lsa::ROUTER, id: 0, adv: rid };
             let key = LsaKey { kind: lsa::INTRA_AREA_PREFIX, id: 0, adv: rid };
             if own_prefixes.is_empty() {
@@ -1101,7 +1116,12 @@ impl Instance {
             } else {
                 own_prefixes.sort();
                 own_prefixes.dedup();
-                self.originate(now, first, key, LsaBody::IntraAreaPrefix { referenced: router_ref, prefixes: own_prefixes });
+                self.originate(
+                    now,
+                    first,
+                    key,
+                    LsaBody::IntraAreaPrefix { referenced: router_ref, prefixes: own_prefixes },
+                );
             }
             // Where we are DR: the network-LSA and the network's prefixes.
             for at in 0..self.ifaces.len() {
@@ -1218,7 +1238,9 @@ impl Instance {
         if to == NeighborState::Full || (to == NeighborState::Down && from >= NeighborState::TwoWay) {
             self.events.push(Event::Adjacency { neighbor: nb.router_id, iface: f.link.name.clone(), from, to, reason });
         }
-        if from == NeighborState::Full || to == NeighborState::Full || (to == NeighborState::Down && from >= NeighborState::TwoWay)
+        if from == NeighborState::Full
+            || to == NeighborState::Full
+            || (to == NeighborState::Down && from >= NeighborState::TwoWay)
         {
             self.originate_all(now);
         }

@@ -31,12 +31,10 @@ type Hop = (usize, Option<Ipv6Addr>);
 
 /// The router's links: every router-LSA it originated (IOS may split them).
 fn router_links<'a>(lsdb: &'a BTreeMap<LsaKey, &Lsa>, router: Ipv4Addr) -> impl Iterator<Item = &'a lsa::RouterLink> {
-    lsdb.iter()
-        .filter(move |(k, _)| k.kind == lsa::ROUTER && k.adv == router)
-        .flat_map(|(_, l)| match &l.body {
-            Body::Router { links, .. } => links.as_slice(),
-            _ => &[],
-        })
+    lsdb.iter().filter(move |(k, _)| k.kind == lsa::ROUTER && k.adv == router).flat_map(|(_, l)| match &l.body {
+        Body::Router { links, .. } => links.as_slice(),
+        _ => &[],
+    })
 }
 
 fn network_routers<'a>(lsdb: &'a BTreeMap<LsaKey, &Lsa>, dr: Ipv4Addr, id: u32) -> &'a [Ipv4Addr] {

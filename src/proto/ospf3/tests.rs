@@ -142,7 +142,8 @@ fn spf_finds_every_prefix_through_link_local_next_hops() {
     let mut h = three_routers();
     h.run_for(60);
     let r1 = h.routers[0].ospf.routes();
-    let find = |p: &str, len| r1.iter().find(|r| r.prefix == v6(p) && r.len == len).unwrap_or_else(|| panic!("{p} in {r1:?}"));
+    let find =
+        |p: &str, len| r1.iter().find(|r| r.prefix == v6(p) && r.len == len).unwrap_or_else(|| panic!("{p} in {r1:?}"));
     // Across the LAN (cost 1) and the serial (64), then R3's LAN (1).
     let far = find("2001:db8:acad:3::", 64);
     assert_eq!((far.metric, far.next_hops.clone()), (66, vec![(0, Some(v6("fe80::2")))]));
