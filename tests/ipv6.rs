@@ -210,6 +210,12 @@ fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
         "{run}"
     );
     assert!(run.contains(" ipv6 traffic-filter NO-PING out\n"), "{run}");
+    // A route out of an interface the router does not have is refused.
+    for line in ["conf t", "ipv6 route 2001:db8:ffff::/48 GigabitEthernet0/0/9"] {
+        net.type_line(r2, line);
+    }
+    let console = net.exec(r2, "end");
+    assert!(console.contains("%Invalid interface"), "{console}");
     // With nothing permitted, the router's own packets still leave: an
     // outbound list filters what it routes, not what it sends.
     for line in ["conf t", "ipv6 access-list NO-PING", "no permit ipv6 any any", "end"] {
@@ -218,6 +224,11 @@ fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
     net.run_for(Duration::from_secs(60));
     let ping = net.exec(r2, "ping 2001:db8:acad:2::10");
     assert!(ping.contains("!!!!!"), "{ping}");
+    // `no ipv6 traffic-filter NAME` without a direction takes it off both ways.
+    for line in ["conf t", "interface g0/0/1", "ipv6 traffic-filter NO-PING in", "no ipv6 traffic-filter NO-PING", "end"] {
+        net.type_line(r2, line);
+    }
+    assert!(!net.exec(r2, "show running-config").contains("traffic-filter"));
 }
 
 #[test]

@@ -119,15 +119,26 @@ pub fn ipv6_list(cx: &mut Cx) {
 /// `ipv6 traffic-filter LIST in|out` under an interface.
 pub fn traffic_filter(cx: &mut Cx) {
     let id = cx.word(0).map(|w| AclId::Name(w.to_string()));
-    let inbound = cx.has("in");
+    let (inbound, outbound) = (cx.has("in"), cx.has("out"));
     let negated = cx.negated;
     for name in super::config::selected(cx) {
         let Some(i) = cx.ios().iface_mut(&name) else { continue };
-        let slot = if inbound { &mut i.traffic_filter_in } else { &mut i.traffic_filter_out };
         if !negated {
-            *slot = id.clone();
-        } else if id.is_none() || *slot == id {
-            *slot = None;
+            *(if inbound { &mut i.traffic_filter_in } else { &mut i.traffic_filter_out }) = id.clone();
+            continue;
+        }
+        // `no ipv6 traffic-filter [NAME]` without a direction removes it from both.
+        let mut slots = Vec::new();
+        if inbound || !outbound {
+            slots.push(&mut i.traffic_filter_in);
+        }
+        if outbound || !inbound {
+            slots.push(&mut i.traffic_filter_out);
+        }
+        for slot in slots {
+            if id.is_none() || *slot == id {
+                *slot = None;
+            }
         }
     }
 }

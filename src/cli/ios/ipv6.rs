@@ -269,6 +269,7 @@ fn route(cx: &mut Cx) {
             cx.reject(Rejection::Refused, "% Interface has to be specified for a link-local nexthop\n")
         }
         Err(Ipv6RouteError::BadNextHop) => cx.reject(Rejection::Refused, "% Invalid IPv6 nexthop\n"),
+        Err(Ipv6RouteError::UnknownInterface) => cx.reject(Rejection::Refused, "%Invalid interface\n"),
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Ipv6RouteError {
     LinkLocalNeedsInterface,
     /// A multicast next hop.
     BadNextHop,
+    /// An exit interface the box does not have, or one that is no layer-3 interface.
+    UnknownInterface,
 }
 
 impl Ios {
@@ -39,6 +41,9 @@ impl Ios {
     /// Add or remove (`no`) an `ipv6 route`; a repeated route with the same
     /// path replaces the old one's distance.
     pub fn set_ipv6_route(&mut self, route: Ipv6StaticRoute, remove: bool) -> Result<(), Ipv6RouteError> {
+        if route.iface.as_ref().is_some_and(|name| self.iface(name).and_then(|i| i.stack).is_none()) {
+            return Err(Ipv6RouteError::UnknownInterface);
+        }
         if let Some(nh) = route.next_hop {
             if nh.is_multicast() || nh.is_unspecified() {
                 return Err(Ipv6RouteError::BadNextHop);
