@@ -67,11 +67,31 @@ fn ios_pings_and_traces_over_a_serial_link_with_ios_wording() {
         "{ping}"
     );
     let trace = net.exec(r1, "traceroute 2001:db8:acad:2::10");
-    assert!(trace.contains("  1 2001:DB8:ACAD:12::2 "), "{trace}");
+    assert!(trace.contains("Tracing the route to 2001:DB8:ACAD:2::10\n\n  1 2001:DB8:ACAD:12::2 "), "{trace}");
     assert!(trace.contains("  2 2001:DB8:ACAD:2::10 "), "{trace}");
     // No route: the router says so at once.
     let nowhere = net.exec(r1, "ping 2001:db8:ffff::1");
     assert!(nowhere.contains("Success rate is 0 percent (0/5)"), "{nowhere}");
+    // R2 has no route at all there: IOS says so after the first probe.
+    let r2 = net.find("R2").unwrap();
+    net.exec(r2, "enable");
+    let nowhere = net.exec(r2, "ping 2001:db8:ffff::1");
+    assert!(
+        nowhere.ends_with(
+            "timeout is 2 seconds:\n\n% No valid route for destination\nSuccess rate is 0 percent (0/1)\n\n"
+        ),
+        "{nowhere}"
+    );
+    // A probe to one of a router's own addresses is answered from that address.
+    let trace = net.exec(r2, "traceroute 2001:db8:acad:1::1");
+    assert!(trace.contains("\n  1 2001:DB8:ACAD:1::1 ") && !trace.contains("\n  2 "), "{trace}");
+    // `show ipv6 route static` counts the whole table in its header.
+    let statics = net.exec(r2, "show ipv6 route static");
+    let all = net.exec(r2, "show ipv6 route");
+    assert_eq!(statics.lines().next(), all.lines().next());
+    // IPv6 lines follow the physical settings in the running-config.
+    let run = net.exec(r2, "show running-config");
+    assert!(run.contains(" speed auto\n ipv6 address"), "{run}");
 }
 
 #[test]
@@ -225,7 +245,9 @@ fn an_ipv6_access_list_filters_what_it_says_and_counts_it() {
     let ping = net.exec(r2, "ping 2001:db8:acad:2::10");
     assert!(ping.contains("!!!!!"), "{ping}");
     // `no ipv6 traffic-filter NAME` without a direction takes it off both ways.
-    for line in ["conf t", "interface g0/0/1", "ipv6 traffic-filter NO-PING in", "no ipv6 traffic-filter NO-PING", "end"] {
+    for line in
+        ["conf t", "interface g0/0/1", "ipv6 traffic-filter NO-PING in", "no ipv6 traffic-filter NO-PING", "end"]
+    {
         net.type_line(r2, line);
     }
     assert!(!net.exec(r2, "show running-config").contains("traffic-filter"));

@@ -1068,7 +1068,8 @@ impl Ip6Stack {
             let (tokens, since) = self.error_tokens;
             let earned = (now.since(since).nanos() / interval.nanos()) as u32;
             let tokens = tokens.saturating_add(earned).min(self.config.error_bucket);
-            let since = if earned > 0 { now } else { since };
+            // Tokens come at whole intervals from when the last one came.
+            let since = since + Duration::from_nanos(u64::from(earned) * interval.nanos());
             if tokens == 0 {
                 self.error_tokens = (0, since);
                 return;
@@ -1078,11 +1079,15 @@ impl Ip6Stack {
         if icmpv6::error(kind, offending).is_none() {
             return;
         }
-        let _ =
-            self.originate(now, h.src, None, IpProtocol::Icmpv6, None, |src| match icmpv6::error(kind, offending) {
+        // A packet that was for us is answered from the address it was sent
+        // to (RFC 4443, 2.2); one we were routing, from ours toward its sender.
+        let from = self.is_local(h.dst).then_some(h.dst);
+        let _ = self.originate_from(now, from, h.src, None, IpProtocol::Icmpv6, None, |src| {
+            match icmpv6::error(kind, offending) {
                 Some(message) => icmpv6::emit(&message, src, h.src),
                 None => Vec::new(),
-            });
+            }
+        });
     }
 
     fn deliver_local(&mut self, now: Time, iface: usize, packet: &[u8], h: Header) {

@@ -711,9 +711,11 @@ pub fn interface_text(dev: &Device, only: Option<&IfaceName>) -> String {
             for a in globals {
                 let prefix = v6_text(ipv6::network(a.addr, a.len));
                 let mut line = format!("    {}, subnet is {prefix}/{}", v6_text(a.addr), a.len);
+                // On an interface that is down every address waits, tentative.
                 match (a.origin, a.state) {
                     (_, AddrState::Duplicate) => line.push_str(" [DUP]"),
                     (_, AddrState::Tentative { .. }) => line.push_str(" [TEN]"),
+                    _ if !v.up => line.push_str(" [TEN]"),
                     (Origin::Eui64, _) => line.push_str(" [EUI]"),
                     (Origin::Slaac, _) => line.push_str(" [EUI/CAL/PRE]"),
                     _ => {}
@@ -728,15 +730,20 @@ pub fn interface_text(dev: &Device, only: Option<&IfaceName>) -> String {
         for g in v.joined(router) {
             out.push_str(&format!("    {}\n", v6_text(g)));
         }
-        out.push_str(&format!("  MTU is {} bytes\n", i.ip_mtu.unwrap_or(1500)));
+        // The IPv6 MTU is `ipv6 mtu`'s, not `ip mtu`'s (which is IPv4's alone).
+        out.push_str("  MTU is 1500 bytes\n");
         out.push_str("  ICMP error messages limited to one every 100 milliseconds\n");
         out.push_str("  ICMP redirects are enabled\n  ICMP unreachables are sent\n");
         out.push_str("  ND DAD is enabled, number of DAD attempts: 1\n");
         out.push_str("  ND reachable time is 30000 milliseconds (using 30000)\n");
+        out.push_str("  ND NS retransmit interval is 1000 milliseconds\n");
+        // IOS XE says no more on a box that does not route IPv6.
         if router && v.encap == crate::proto::ip_stack::Encap::Ethernet {
             out.push_str("  ND advertised reachable time is 0 (unspecified)\n");
             out.push_str("  ND advertised retransmit interval is 0 (unspecified)\n");
-            if v.ra.suppress || v.ra.suppress_all {
+            if v.ra.suppress_all {
+                out.push_str("  ND RAs are suppressed (all)\n");
+            } else if v.ra.suppress {
                 out.push_str("  ND RAs are suppressed (periodic)\n");
             } else {
                 out.push_str(&format!("  ND router advertisements are sent every {} seconds\n", v.ra.interval.secs()));
@@ -750,12 +757,6 @@ pub fn interface_text(dev: &Device, only: Option<&IfaceName>) -> String {
                 }
                 (false, false) => "  Hosts use stateless autoconfig for addresses.\n",
             });
-        } else {
-            out.push_str("  ND advertised reachable time is 0 (unspecified)\n");
-            out.push_str("  ND advertised retransmit interval is 0 (unspecified)\n");
-            out.push_str("  ND router advertisements are sent every 200 seconds\n");
-            out.push_str("  ND router advertisements live for 1800 seconds\n");
-            out.push_str("  ND advertised default router preference is Medium\n");
         }
     }
     out
@@ -778,7 +779,8 @@ pub fn route_text(dev: &Device, only: Option<&str>) -> String {
     let ios = ios(dev);
     let routes: Vec<&Route6> =
         ios.stack6.routes().iter().filter(|r| only.is_none_or(|code| r.source.code() == code)).collect();
-    let mut out = format!("IPv6 Routing Table - default - {} entries\n{ROUTE_CODES}", routes.len());
+    // The header counts the whole table, even when the listing is filtered.
+    let mut out = format!("IPv6 Routing Table - default - {} entries\n{ROUTE_CODES}", ios.stack6.routes().len());
     let name = |s: usize| ios.stack6.ifaces.get(s).map_or_else(String::new, |i| i.name.to_string());
     for r in routes {
         let code = r.source.code();

@@ -3,12 +3,16 @@
 use std::net::IpAddr;
 
 use crate::proto::icmp::ErrorKind;
+use crate::proto::ip_stack::SendError;
 use crate::proto::probe::{Outcome, Report, Spec};
 
 /// `ping` on IOS.
 #[derive(Default)]
 pub struct IosPing {
     printed: usize,
+    /// IPv6 with no route: IOS says so and stops after the first probe.
+    no_route: bool,
+    v6: bool,
 }
 
 impl Report for IosPing {
@@ -20,9 +24,20 @@ impl Report for IosPing {
             spec.count,
             ios_addr(spec.dst)
         ));
+        self.v6 = spec.dst.is_ipv6();
     }
 
-    fn outcome(&mut self, _index: u32, _ttl: u8, outcome: &Outcome, out: &mut String) {
+    fn outcome(&mut self, index: u32, _ttl: u8, outcome: &Outcome, out: &mut String) {
+        if self.no_route {
+            return;
+        }
+        if let (0, Outcome::NotSent(SendError::NoRoute)) = (index, outcome) {
+            if self.v6 {
+                self.no_route = true;
+                out.push_str("\n% No valid route for destination");
+                return;
+            }
+        }
         if self.printed > 0 && self.printed % 70 == 0 {
             out.push('\n');
         }
@@ -38,7 +53,7 @@ impl Report for IosPing {
     }
 
     fn finish(&mut self, outcomes: &[Outcome], out: &mut String) {
-        let sent = outcomes.len();
+        let sent = if self.no_route { 1 } else { outcomes.len() };
         let rtts: Vec<u64> = outcomes
             .iter()
             .filter_map(|o| if let Outcome::Reply { rtt, .. } = o { Some(rtt.millis()) } else { None })
@@ -79,8 +94,10 @@ pub struct IosTrace {
 impl Report for IosTrace {
     fn start(&mut self, spec: &Spec, out: &mut String) {
         out.push_str(&format!(
-            "Type escape sequence to abort.\nTracing the route to {}\nVRF info: (vrf in name/id, vrf out name/id)\n",
-            ios_addr(spec.dst)
+            "Type escape sequence to abort.\nTracing the route to {}\n{}\n",
+            ios_addr(spec.dst),
+            // IPv4 names the VRFs; IPv6 leaves a blank line.
+            if spec.dst.is_ipv6() { "" } else { "VRF info: (vrf in name/id, vrf out name/id)" }
         ));
     }
 

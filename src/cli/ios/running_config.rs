@@ -202,8 +202,6 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         out.extend(super::hsrp::iface_lines(i));
         out.extend(super::routing::ospf_iface_lines(&i.ospf, "ip"));
-        out.extend(super::ipv6::iface_lines(i));
-        out.extend(super::routing::ospf_iface_lines(&i.ospf6, "ipv6"));
         out.extend(l2_tail.iter().filter(|l| l.starts_with(" channel-group")).cloned());
         out.extend(super::snooping::iface_lines(i));
         if !i.cdp_enable {
@@ -219,9 +217,6 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
             out.push(" shutdown".into());
         } else if typed && (i.port.is_some() && router || i.name.kind == IfaceKind::Vlan) {
             out.push(" no shutdown".into());
-        }
-        if let Some(r) = i.clock_rate {
-            out.push(format!(" clock rate {r}"));
         }
         let physical_ethernet = i.port.is_some() && i.name.kind != IfaceKind::Serial && router;
         match &i.duplex {
@@ -239,6 +234,12 @@ fn render_lines(dev: &Device, typed: bool) -> Vec<String> {
         }
         if i.no_mdix {
             out.push(" no mdix auto".into());
+        }
+        // IPv6 after the physical settings, then a DCE's clock rate, as IOS lists them.
+        out.extend(super::ipv6::iface_lines(i));
+        out.extend(super::routing::ospf_iface_lines(&i.ospf6, "ipv6"));
+        if let Some(r) = i.clock_rate {
+            out.push(format!(" clock rate {r}"));
         }
         out.extend(l2_tail.into_iter().filter(|l| !l.starts_with(" channel-group")));
         out.push("!".into());
