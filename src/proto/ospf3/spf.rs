@@ -51,20 +51,17 @@ fn edges(lsdb: &BTreeMap<LsaKey, &Lsa>, v: Vertex) -> Vec<(Vertex, u32, Option<u
     match v {
         Vertex::Router(r) => {
             for l in router_links(lsdb, r) {
-                match l.kind {
-                    lsa::LINK_P2P => {
-                        let back = router_links(lsdb, l.neighbor).any(|b| b.kind == lsa::LINK_P2P && b.neighbor == r);
-                        if back {
-                            out.push((Vertex::Router(l.neighbor), u32::from(l.metric), Some(l.iface_id)));
-                        }
-                    }
-                    lsa::LINK_TRANSIT => {
-                        if network_routers(lsdb, l.neighbor, l.neighbor_iface_id).contains(&r) {
-                            let net = Vertex::Network(l.neighbor, l.neighbor_iface_id);
-                            out.push((net, u32::from(l.metric), Some(l.iface_id)));
-                        }
-                    }
-                    _ => {}
+                let far = match l.kind {
+                    lsa::LINK_P2P => Vertex::Router(l.neighbor),
+                    lsa::LINK_TRANSIT => Vertex::Network(l.neighbor, l.neighbor_iface_id),
+                    _ => continue,
+                };
+                let back = match far {
+                    Vertex::Router(n) => router_links(lsdb, n).any(|b| b.kind == lsa::LINK_P2P && b.neighbor == r),
+                    Vertex::Network(dr, id) => network_routers(lsdb, dr, id).contains(&r),
+                };
+                if back {
+                    out.push((far, u32::from(l.metric), Some(l.iface_id)));
                 }
             }
         }
