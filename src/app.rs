@@ -3,6 +3,8 @@
 //! makes undo/redo, autosave and scripted UI tests possible). The bevy app in
 //! `crate::gui` (feature `gui`) turns clicks and keys into actions and draws the result.
 
+pub mod simulation;
+
 use crate::cli::Terminal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

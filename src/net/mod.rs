@@ -414,6 +414,17 @@ impl Network {
         }
     }
 
+    /// Handle exactly one event, whenever it is due (the simulation mode's
+    /// smallest step). `false` when nothing is queued or the event limit is hit.
+    pub fn step_one(&mut self) -> bool {
+        self.step(Time::MAX)
+    }
+
+    /// How many engine events have run since the network was made.
+    pub fn events_done(&self) -> u64 {
+        self.fabric.stats.events
+    }
+
     /// Run every event up to `t`, then set the clock to `t`.
     pub fn run_until(&mut self, t: Time) {
         while self.step(t) {}

@@ -83,6 +83,10 @@ fn decision_protocol(d: &Decision) -> Option<&'static str> {
 
 impl Network {
     /// How frames are framed at a port (Ethernet unless its cable is serial).
+    pub fn link_type(&self, device: usize, port: usize) -> LinkType {
+        self.link_type_at(device, port)
+    }
+
     fn link_type_at(&self, device: usize, port: usize) -> LinkType {
         let serial = self
             .cable_at(device, port)
@@ -97,11 +101,17 @@ impl Network {
 
     /// The trace kept so far, in words, oldest first.
     pub fn trace_lines(&self) -> Vec<TraceLine> {
-        let mut lines = Vec::with_capacity(self.trace().len());
+        self.trace_lines_from(0)
+    }
+
+    /// The trace in words from record `first` on (which should start an
+    /// engine event, for the decisions to know their frame's protocol).
+    pub fn trace_lines_from(&self, first: usize) -> Vec<TraceLine> {
+        let mut lines = Vec::with_capacity(self.trace().len().saturating_sub(first));
         // The protocol of the frame each engine event delivered, for the
         // decisions a switch takes about it.
         let mut event_protocol: Option<(u64, &'static str)> = None;
-        for r in self.trace() {
+        for r in self.trace().skip(first) {
             let device = &self.devices[r.device];
             let port = r.port.and_then(|p| device.ports.get(p)).map(|p| p.name.to_string());
             let (kind, protocol, text, len) = match &r.what {

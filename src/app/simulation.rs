@@ -1,0 +1,438 @@
+//! Simulation mode, free of any GUI: the network runs event by event, every
+//! frame and decision lands in an event list, and going back is exact.
+//!
+//! The engine is deterministic, so a [`Timeline`] needs no snapshots: it
+//! keeps the lab the simulation started from, every input put in since (a
+//! line typed at a terminal, a PDU added) with the engine event it came
+//! after, and the event counts the user stepped to. Going back rebuilds the
+//! network from the lab, puts the same inputs in at the same events and runs
+//! to the step before: the same bytes, the same decisions.
+//!
+//! A step ("Capture / Forward", as Packet Tracer calls it) runs engine events
+//! until one of them puts a frame the filter shows on a cable or a port:
+//! timers with nothing to say (a CDP holdtime ticking) are not steps.
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use crate::base::DeviceId;
+use crate::cli::Terminal;
+use crate::lab::{self, Lab};
+use crate::net::Network;
+use crate::net::TraceLine;
+use crate::proto::dissect::{self, Layer, LinkType};
+use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec};
+use crate::sim::{Duration, What};
+
+/// The protocols the event list's filter offers, as the trace names them.
+pub const PROTOCOLS: &[&str] = &[
+    "ARP", "ICMP", "ICMPv6", "STP", "CDP", "LLDP", "DTP", "LACP", "OSPF", "RIP", "HSRP", "DHCP", "DNS", "TCP", "HTTP",
+];
+
+/// The most engine events one step runs before it gives up looking for a
+/// frame to show (a quiet network), and the simulated time it may span.
+const STEP_EVENT_BUDGET: u64 = 200_000;
+const STEP_TIME_BUDGET: Duration = Duration::from_secs(120);
+
+/// The trace kept in simulation mode (records, frames included).
+const TRACE_CAPACITY: usize = 1 << 20;
+
+/// Something put into the network while it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    Type {
+        device: String,
+        line: String,
+    },
+    /// A simple PDU: one ICMP echo from a device to an address.
+    Ping {
+        from: String,
+        to: IpAddr,
+    },
+}
+
+/// A PDU the user added, and how it ended (as Packet Tracer's scenario list).
+#[derive(Clone, Debug)]
+pub struct Pdu {
+    pub from: String,
+    pub to: String,
+    pub addr: IpAddr,
+    /// `None` while it is on its way; `Some(true)` when the echo came back.
+    pub outcome: Arc<Mutex<Option<bool>>>,
+}
+
+impl Pdu {
+    pub fn result(&self) -> Option<bool> {
+        *self.outcome.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Records a PDU's echo: success when a reply came.
+struct PduReport(Arc<Mutex<Option<bool>>>);
+
+impl Report for PduReport {
+    fn start(&mut self, _: &Spec, _: &mut String) {}
+    fn outcome(&mut self, _: u32, _: u8, _: &Outcome, _: &mut String) {}
+    fn finish(&mut self, outcomes: &[Outcome], _: &mut String) {
+        let ok = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(ok);
+    }
+}
+
+/// One frame event of the list: where it was and what it carried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrameEvent {
+    /// The trace line (time, device, port, kind, protocol, summary).
+    pub line: TraceLine,
+    /// The device it came from (for a frame received) or goes to (sent).
+    pub peer: Option<String>,
+    /// The frame's bytes, for the inspector.
+    pub frame: Vec<u8>,
+    pub link: LinkType,
+    /// What the device decided about it, in words.
+    pub decisions: Vec<String>,
+}
+
+impl FrameEvent {
+    /// The frame's layers, each with its fields and their byte ranges.
+    pub fn layers(&self) -> Vec<Layer> {
+        dissect::dissect(&self.frame, self.link)
+    }
+}
+
+/// The simulation's history and where it stands.
+pub struct Timeline {
+    origin: Lab,
+    /// Engine events the boot took: the steps count from there.
+    base: u64,
+    inputs: Vec<(u64, Input)>,
+    /// After each step taken, oldest first: the engine event count, and how
+    /// many trace records the list had shown.
+    steps: Vec<(u64, usize)>,
+    /// Trace records already shown in a step.
+    seen: usize,
+    pub pdus: Vec<Pdu>,
+}
+
+impl Timeline {
+    /// Start simulating `lab` (as configured now): the network is rebuilt
+    /// from it, booted, and traced from then on.
+    pub fn start(lab: Lab) -> Result<(Self, Network), String> {
+        let net = boot(&lab)?;
+        let base = net.events_done();
+        let timeline = Timeline { origin: lab, base, inputs: Vec::new(), steps: Vec::new(), seen: 0, pdus: Vec::new() };
+        Ok((timeline, net))
+    }
+
+    /// How many steps were taken.
+    pub fn step_count(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Type a line at a device, as part of the timeline.
+    pub fn type_line(&mut self, net: &mut Network, device: &str, line: &str) -> Result<(), String> {
+        self.put(net, Input::Type { device: device.into(), line: line.into() })
+    }
+
+    /// Add a simple PDU: one echo from `from` to `to` (a device, by its
+    /// first address, or an address).
+    pub fn add_simple_pdu(&mut self, net: &mut Network, from: &str, to: &str) -> Result<(), String> {
+        let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to ping"))?;
+        let outcome = Arc::new(Mutex::new(None));
+        self.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome });
+        self.put(net, Input::Ping { from: from.into(), to: addr })
+    }
+
+    fn put(&mut self, net: &mut Network, input: Input) -> Result<(), String> {
+        let at = net.events_done();
+        self.inputs.push((at, input.clone()));
+        let pdu = self.pdus.len();
+        apply(net, &input, self.pdu_sink(pdu))
+    }
+
+    /// Where the outcome of the PDU added as number `count` goes.
+    fn pdu_sink(&self, count: usize) -> Option<Arc<Mutex<Option<bool>>>> {
+        count.checked_sub(1).and_then(|i| self.pdus.get(i)).map(|p| p.outcome.clone())
+    }
+
+    /// One step forward: the frames the filter shows that the last input
+    /// already put on the wire, else run until an engine event sends or
+    /// receives one (or the budget runs out). Returns the new events.
+    pub fn forward(&mut self, net: &mut Network, filter: &[String]) -> Vec<FrameEvent> {
+        let start = (net.events_done(), net.now());
+        let mut shown = frame_events(net, self.seen, filter);
+        while shown.is_empty()
+            && net.events_done() - start.0 < STEP_EVENT_BUDGET
+            && net.now().since(start.1) < STEP_TIME_BUDGET
+        {
+            let before = net.trace().len();
+            if !net.step_one() {
+                break;
+            }
+            if net.trace().len() > before {
+                shown = frame_events(net, before, filter);
+            }
+        }
+        self.seen = net.trace().len();
+        self.steps.push((net.events_done(), self.seen));
+        shown
+    }
+
+    /// One step back, exactly: the network as it was after the step before.
+    /// Returns the rebuilt network (the caller swaps it in).
+    pub fn back(&mut self) -> Result<Option<Network>, String> {
+        if self.steps.pop().is_none() {
+            return Ok(None);
+        }
+        let (target, seen) = self.steps.last().copied().unwrap_or((self.base, 0));
+        let net = self.replay(target)?;
+        self.seen = seen;
+        Ok(Some(net))
+    }
+
+    /// Back to where the simulation started, with every input forgotten.
+    pub fn reset(&mut self) -> Result<Network, String> {
+        self.steps.clear();
+        self.inputs.clear();
+        self.pdus.clear();
+        self.seen = 0;
+        boot(&self.origin)
+    }
+
+    /// The network after exactly `target` engine events, its inputs put in where they were.
+    fn replay(&mut self, target: u64) -> Result<Network, String> {
+        let mut net = boot(&self.origin)?;
+        self.inputs.retain(|(at, _)| *at <= target);
+        let mut pdus = 0;
+        for p in &self.pdus {
+            *p.outcome.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+        for (at, input) in &self.inputs {
+            while net.events_done() < *at && net.step_one() {}
+            if matches!(input, Input::Ping { .. }) {
+                pdus += 1;
+            }
+            apply(&mut net, input, self.pdu_sink(pdus))?;
+        }
+        self.pdus.truncate(pdus);
+        while net.events_done() < target && net.step_one() {}
+        Ok(net)
+    }
+
+    /// Every frame event of the trace so far that the filter shows, oldest first.
+    pub fn events(net: &Network, filter: &[String]) -> Vec<FrameEvent> {
+        frame_events(net, 0, filter)
+    }
+}
+
+/// Build and boot the lab, traced (frames and decisions) from then on.
+fn boot(lab: &Lab) -> Result<Network, String> {
+    let (mut net, _) = lab::build(lab).map_err(|e| e.to_string())?;
+    net.enable_trace(TRACE_CAPACITY, true);
+    Ok(net)
+}
+
+fn apply(net: &mut Network, input: &Input, sink: Option<Arc<Mutex<Option<bool>>>>) -> Result<(), String> {
+    let find = |name: &str| net.find(name).ok_or_else(|| format!("no device named {name}"));
+    match input {
+        Input::Type { device, line } => {
+            let id = find(device)?;
+            net.type_line(id, line);
+        }
+        Input::Ping { from, to } => {
+            let id: DeviceId = find(from)?;
+            let spec = Spec {
+                dst: *to,
+                kind: Kind::Echo,
+                count: 1,
+                size: 32,
+                timeout: Duration::from_secs(2),
+                pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
+                ident: 0x5044,
+            };
+            let sink = sink.unwrap_or_default();
+            net.start_probe(id, spec, Box::new(PduReport(sink)));
+        }
+    }
+    Ok(())
+}
+
+/// The frame events among the trace records from index `from` on, with
+/// the decisions taken about each, filtered by protocol.
+fn frame_events(net: &Network, from: usize, filter: &[String]) -> Vec<FrameEvent> {
+    let lines = net.trace_lines_from(from);
+    let records: Vec<_> = net.trace().skip(from).collect();
+    let mut out = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        let (frame, sent) = match &r.what {
+            What::Sent { frame, .. } => (frame, true),
+            What::Delivered { frame } => (frame, false),
+            _ => continue,
+        };
+        let line = &lines[i];
+        if !line.matches(filter) {
+            continue;
+        }
+        let port = r.port.unwrap_or(0);
+        let peer = net.peer(r.device, port).map(|e| net.device(e.device).name.clone());
+        // What the device decided on receiving it: the notes of the same engine event.
+        let decisions = if sent {
+            Vec::new()
+        } else {
+            lines
+                .iter()
+                .zip(&records)
+                .skip(i + 1)
+                .take_while(|(_, rec)| rec.event == r.event)
+                .filter(|(l, rec)| l.kind == "decided" && rec.device == r.device)
+                .map(|(l, _)| l.text.clone())
+                .collect()
+        };
+        out.push(FrameEvent {
+            line: line.clone(),
+            peer,
+            frame: frame.clone(),
+            link: net.link_type(r.device, port),
+            decisions,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab() -> Lab {
+        let text = r#"Lab(
+    title: "sim", instructions: "", seed: 7,
+    devices: [
+        Device(name: "R1", model: Router, at: (0.0, 0.0), config: "
+interface GigabitEthernet0/0/0
+ ip address 192.168.1.1 255.255.255.0
+ no shutdown
+interface GigabitEthernet0/0/1
+ ip address 192.168.2.1 255.255.255.0
+ no shutdown
+"),
+        Device(name: "S1", model: Switch, at: (0.0, 0.0), config: "
+no cdp run
+spanning-tree portfast default
+"),
+        Device(name: "PC1", model: Pc, at: (0.0, 0.0), config: "ipconfig 192.168.1.10 255.255.255.0 192.168.1.1"),
+        Device(name: "PC2", model: Pc, at: (0.0, 0.0), config: "ipconfig 192.168.2.10 255.255.255.0 192.168.2.1"),
+    ],
+    links: [("R1:Gi0/0/0", "S1:Gi0/1"), ("S1:Fa0/1", "PC1:Fa0"), ("R1:Gi0/0/1", "PC2:Fa0")],
+    objectives: [],
+)"#;
+        lab::parse(text, "sim.ron").unwrap()
+    }
+
+    fn only(protocols: &[&str]) -> Vec<String> {
+        protocols.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn a_simple_pdu_steps_through_arp_then_icmp_and_the_second_comes_back() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let filter = only(&["ARP", "ICMP"]);
+        let mut seen = Vec::new();
+        for _ in 0..20 {
+            for e in t.forward(&mut net, &filter) {
+                seen.push(format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol));
+            }
+        }
+        let first: Vec<&str> = seen.iter().map(String::as_str).take(9).collect();
+        assert_eq!(
+            first,
+            [
+                "sent PC1 ARP",
+                "received S1 ARP",
+                "sent S1 ARP",
+                "received R1 ARP",
+                "sent R1 ARP",
+                "received S1 ARP",
+                "sent S1 ARP",
+                "received PC1 ARP",
+                "sent PC1 ICMP"
+            ],
+            "{seen:#?}"
+        );
+        // R1 has no ARP entry for PC2: it asks, and IOS drops the packet
+        // that made it ask, so the first PDU fails, as on real gear.
+        assert!(
+            seen.ends_with(&[
+                "sent R1 ARP".into(),
+                "received PC2 ARP".into(),
+                "sent PC2 ARP".into(),
+                "received R1 ARP".into()
+            ]),
+            "{seen:#?}"
+        );
+        assert_eq!(t.pdus[0].result(), Some(false));
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let mut second = Vec::new();
+        for _ in 0..20 {
+            second
+                .extend(t.forward(&mut net, &filter).into_iter().map(|e| format!("{} {}", e.line.kind, e.line.device)));
+        }
+        assert!(
+            second.contains(&"received PC2".to_string()) && second.last() == Some(&"received PC1".to_string()),
+            "{second:#?}"
+        );
+        assert_eq!(t.pdus[1].result(), Some(true));
+    }
+
+    #[test]
+    fn back_twice_then_forward_twice_gives_the_same_events() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let filter = only(&["ARP", "ICMP"]);
+        let mut steps = Vec::new();
+        for _ in 0..6 {
+            steps.push(t.forward(&mut net, &filter));
+        }
+        for _ in 0..2 {
+            net = t.back().unwrap().expect("a step to go back from");
+        }
+        assert_eq!(t.step_count(), 4);
+        assert_eq!(Timeline::events(&net, &filter), steps[..4].concat(), "back is exact");
+        let again = [t.forward(&mut net, &filter), t.forward(&mut net, &filter)];
+        assert_eq!(again[0], steps[4]);
+        assert_eq!(again[1], steps[5]);
+    }
+
+    #[test]
+    fn the_switch_floods_then_forwards_and_says_so() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
+        let filter = only(&["ARP", "ICMP"]);
+        let mut events = Vec::new();
+        for _ in 0..12 {
+            events.extend(t.forward(&mut net, &filter));
+        }
+        let at_switch: Vec<String> = events
+            .iter()
+            .filter(|e| e.line.device == "S1" && e.line.kind == "received")
+            .flat_map(|e| e.decisions.clone())
+            .collect();
+        // The ARP request is broadcast: flooded; the reply and the echo go one way.
+        assert_eq!(at_switch[0], "flooded in VLAN 1 out of every other port (destination unknown or broadcast)");
+        assert!(at_switch[1..].iter().all(|d| d.starts_with("switched in VLAN 1 out ")), "{at_switch:#?}");
+        // The inspector's layers come from the real bytes.
+        let arp = events.iter().find(|e| e.line.protocol == "ARP").unwrap();
+        let names: Vec<&str> = arp.layers().iter().map(|l| l.protocol).collect();
+        assert_eq!(names, ["Ethernet", "ARP", "Padding"]);
+    }
+
+    #[test]
+    fn reset_forgets_the_pdus() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        t.forward(&mut net, &[]);
+        net = t.reset().unwrap();
+        assert!(t.pdus.is_empty() && t.step_count() == 0);
+        assert!(Timeline::events(&net, &only(&["ICMP"])).is_empty());
+    }
+}
