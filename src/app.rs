@@ -88,6 +88,8 @@ pub struct Workspace {
     pub last_report: Option<Report>,
     /// Bumped whenever devices or cables come or go, so views know to redraw.
     pub generation: u64,
+    /// Simulation mode, when on: the network runs step by step.
+    pub sim: Option<simulation::SimState>,
 }
 
 const UNDO_DEPTH: usize = 100;
@@ -120,6 +122,7 @@ impl Workspace {
             speed: 1.0,
             last_report: None,
             generation: 0,
+            sim: None,
         };
         ws.greet_all();
         Ok(ws)
@@ -237,6 +240,12 @@ impl Workspace {
 
     /// Carry out an action.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        // The timeline replays lines typed and PDUs added; a change of
+        // topology would not replay, so it waits for realtime mode.
+        let changes_topology = !matches!(action, Action::Type { .. } | Action::MoveDevice { .. });
+        if self.sim.is_some() && changes_topology {
+            return err("leave simulation mode to change the network");
+        }
         match action {
             Action::AddDevice { model, at } => {
                 self.snapshot();
@@ -332,7 +341,12 @@ impl Workspace {
                 let text = self.scrollback.entry(device.clone()).or_default();
                 text.push_str(&echo);
                 text.push('\n');
-                self.net.type_line(id, &line);
+                match self.sim.as_mut() {
+                    Some(sim) => sim.timeline.type_line(&mut self.net, &device, &line).map_err(ActionError)?,
+                    None => {
+                        self.net.type_line(id, &line);
+                    }
+                }
                 self.collect_output();
                 // Configuration is part of the document; a `show` is not, but
                 // telling them apart is not worth a wrong "unsaved" marker.
@@ -394,13 +408,84 @@ impl Workspace {
     }
 
     /// Let simulated time pass with the wall clock, at the workspace's speed,
-    /// at most [`MAX_STEP_SECONDS`] at a time.
+    /// at most [`MAX_STEP_SECONDS`] at a time (in realtime mode only).
     pub fn advance(&mut self, wall_seconds: f64) {
-        if self.speed > 0.0 {
+        if self.speed > 0.0 && self.sim.is_none() {
             let dt = (wall_seconds * self.speed).min(MAX_STEP_SECONDS);
             self.net.run_for(Duration::from_secs_f64(dt));
             self.collect_output();
         }
+    }
+
+    /// Enter simulation mode: the network starts again from its
+    /// configurations as they are now, and runs only when stepped.
+    pub fn enter_simulation(&mut self) -> Result<(), ActionError> {
+        if self.sim.is_some() {
+            return Ok(());
+        }
+        let (timeline, net) = simulation::Timeline::start(self.lab()).map_err(ActionError)?;
+        self.net = net;
+        self.sim = Some(simulation::SimState::new(timeline));
+        self.greet_all();
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Back to realtime: the network runs on from where the simulation left it.
+    pub fn leave_simulation(&mut self) {
+        self.sim = None;
+    }
+
+    /// One step forward (Capture / Forward).
+    pub fn sim_forward(&mut self) {
+        let Some(sim) = self.sim.as_mut() else { return };
+        let new = sim.timeline.forward(&mut self.net, &sim.filter);
+        sim.events.extend(new);
+        sim.selected = None;
+        self.collect_output();
+    }
+
+    /// One step back, exactly.
+    pub fn sim_back(&mut self) -> Result<(), ActionError> {
+        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
+        if let Some(net) = sim.timeline.back().map_err(ActionError)? {
+            self.net = net;
+            sim.refresh(&self.net);
+            sim.selected = None;
+        }
+        self.redraw_terminals();
+        Ok(())
+    }
+
+    /// Back to where the simulation started, the PDUs forgotten.
+    pub fn sim_reset(&mut self) -> Result<(), ActionError> {
+        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
+        self.net = sim.timeline.reset().map_err(ActionError)?;
+        sim.refresh(&self.net);
+        self.redraw_terminals();
+        Ok(())
+    }
+
+    /// Add a simple PDU (one echo) from a device to another (or an address).
+    pub fn sim_add_pdu(&mut self, from: &str, to: &str) -> Result<(), ActionError> {
+        let Some(sim) = self.sim.as_mut() else { return err("simple PDUs are for simulation mode") };
+        sim.timeline.add_simple_pdu(&mut self.net, from, to).map_err(ActionError)?;
+        // What the source sent at once (an ARP request) is the list's next step.
+        Ok(())
+    }
+
+    /// Show only these protocols in the event list (none: all).
+    pub fn sim_set_filter(&mut self, filter: Vec<String>) {
+        if let Some(sim) = self.sim.as_mut() {
+            sim.filter = filter;
+            sim.refresh(&self.net);
+        }
+    }
+
+    /// After the network was rebuilt: the terminals start again with a prompt.
+    fn redraw_terminals(&mut self) {
+        self.scrollback.clear();
+        self.greet_all();
     }
 
     /// Save to `path` (or the current path), atomically.

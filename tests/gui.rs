@@ -380,3 +380,52 @@ quit
     let text = std::fs::read_to_string(&saved).expect("saved");
     assert!(text.contains("ipv6config 2001:db8:acad:1::50/64 fe80::1"), "{text}");
 }
+
+/// Simulation mode driven as a student would: a simple PDU from PC1 to PC2
+/// (behind a switch and a router), stepped, the event list checked, two
+/// steps back and two forward giving the same list, and the inspector
+/// opened on an ARP reply. The screenshot shows the inspector over the
+/// canvas and the event list.
+#[test]
+fn simulation_mode_steps_a_simple_pdu_back_and_forth() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-simulation");
+    let steps = dir.join("steps.txt");
+    let first_nine = "sent PC1 ARP, received S1 ARP, sent S1 ARP, received R1 ARP, sent R1 ARP, received S1 ARP, sent S1 ARP, received PC1 ARP, sent PC1 ICMP";
+    let forward = "click-ui sim:forward\n".repeat(6);
+    std::fs::write(
+        &steps,
+        format!(
+            "click-ui mode:simulation
+frames 3
+click-ui filter:ARP
+click-ui filter:ICMP
+click-ui sim:pdu
+click-device PC1
+click-device PC2
+{forward}expect-events {first_nine}
+expect-event-count 11
+click-ui sim:back
+click-ui sim:back
+expect-event-count 7
+click-ui sim:forward
+click-ui sim:forward
+expect-event-count 11
+expect-events {first_nine}
+click-ui event:5
+frames 3
+"
+        ),
+    )
+    .unwrap();
+    let shot = dir.join("inspector.png");
+    let lab = root().join("tests/labs/simulation.ron");
+    let out = app(&[lab.as_os_str(), "--steps".as_ref(), steps.as_os_str(), "--screenshot".as_ref(), shot.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the app failed ({:?}):\n{stderr}", out.status);
+    assert!(!stderr.contains("step failed"), "{stderr}");
+    let img = decode(&shot);
+    assert_eq!((img.0, img.1), (1600, 900));
+}

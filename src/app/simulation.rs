@@ -225,6 +225,34 @@ impl Timeline {
     }
 }
 
+/// The app's simulation mode: the timeline, the event list as filtered,
+/// the row picked for the inspector, and whether it plays by itself.
+pub struct SimState {
+    pub timeline: Timeline,
+    /// The protocols the list shows (empty: all).
+    pub filter: Vec<String>,
+    pub events: Vec<FrameEvent>,
+    pub selected: Option<usize>,
+    pub playing: bool,
+}
+
+impl SimState {
+    pub fn new(timeline: Timeline) -> Self {
+        SimState { timeline, filter: Vec::new(), events: Vec::new(), selected: None, playing: false }
+    }
+
+    /// The list again from the trace (after going back, or a new filter).
+    pub fn refresh(&mut self, net: &Network) {
+        self.events = Timeline::events(net, &self.filter);
+        self.selected = self.selected.filter(|i| *i < self.events.len());
+    }
+
+    /// The event the canvas shows: the one picked, else the newest.
+    pub fn current(&self) -> Option<&FrameEvent> {
+        self.selected.and_then(|i| self.events.get(i)).or_else(|| self.events.last())
+    }
+}
+
 /// Build and boot the lab, traced (frames and decisions) from then on.
 fn boot(lab: &Lab) -> Result<Network, String> {
     let (mut net, _) = lab::build(lab).map_err(|e| e.to_string())?;

@@ -471,11 +471,37 @@ pub fn draw(
     if let Some(p) = ui.selected.as_deref().and_then(pos) {
         gizmos.rect_2d(Isometry2d::from_translation(p), Vec2::new(72.0, 64.0), Color::srgb(1.0, 0.85, 0.2));
     }
-    if let Tool::Cable { first: Some((ref dev, _)) } = ui.tool {
+    if let Tool::Cable { first: Some((ref dev, _)) } | Tool::Pdu { from: Some(ref dev) } = ui.tool {
         if let Some(p) = pos(dev) {
             gizmos.circle_2d(Isometry2d::from_translation(p), 36.0, Color::srgb(1.0, 0.85, 0.2));
         }
     }
+    // Simulation mode: the envelope of the current event, coloured by
+    // protocol: on the cable, halfway, for a frame sent; at the device for
+    // one received.
+    if let Some(e) = ws.0.sim.as_ref().and_then(|s| s.current()) {
+        let (Some(at), peer) = (pos(&e.line.device), e.peer.as_deref().and_then(pos)) else { return };
+        let spot = match (e.line.kind, peer) {
+            ("sent", Some(peer)) => at.lerp(peer, 0.5),
+            (_, Some(peer)) => at.lerp(peer, 0.2),
+            _ => at,
+        };
+        let c = super::simulation::protocol_color(&e.line.protocol);
+        let color = Color::srgb_u8(c.r(), c.g(), c.b());
+        envelope(&mut gizmos, spot, color);
+    }
+}
+
+/// An envelope: a filled-looking rectangle with its flap.
+fn envelope(gizmos: &mut Gizmos, at: Vec2, color: Color) {
+    let (w, h) = (30.0, 20.0);
+    for i in 0..6 {
+        let inset = i as f32 * 1.5;
+        gizmos.rect_2d(Isometry2d::from_translation(at), Vec2::new(w - inset * 2.0, h - inset * 2.0), color);
+    }
+    let (tl, tr) = (at + Vec2::new(-w / 2.0, h / 2.0), at + Vec2::new(w / 2.0, h / 2.0));
+    gizmos.line_2d(tl, at, Color::BLACK);
+    gizmos.line_2d(tr, at, Color::BLACK);
 }
 
 /// The device under a world point, if any (the nearest within reach).
@@ -538,6 +564,19 @@ pub fn input(
             Tool::Cable { first: Some(_) } => {
                 if let Some(d) = hit {
                     ui.port_menu = Some(super::PortMenu { device: d, screen: cursor, second: true });
+                }
+            }
+            Tool::Pdu { from: None } => {
+                if let Some(d) = hit {
+                    ui.tool = Tool::Pdu { from: Some(d) };
+                }
+            }
+            Tool::Pdu { from: Some(from) } => {
+                if let Some(to) = hit {
+                    ui.tool = Tool::Select;
+                    if let Err(e) = ws.0.sim_add_pdu(&from, &to) {
+                        ui.status = e.to_string();
+                    }
                 }
             }
             Tool::Select => {

@@ -11,6 +11,7 @@ mod icons;
 mod panels;
 mod redraw;
 mod services;
+mod simulation;
 mod steps;
 
 use std::path::PathBuf;
@@ -39,6 +40,10 @@ pub enum Tool {
     /// Cabling: the first end once chosen (device, port or automatic).
     Cable {
         first: Option<(String, Option<String>)>,
+    },
+    /// Simulation mode's simple PDU: the source once chosen.
+    Pdu {
+        from: Option<String>,
     },
 }
 
@@ -91,6 +96,10 @@ pub struct UiState {
     pub pending: Vec<Action>,
     pub quit_requested: bool,
     pub quit_now: bool,
+    /// The PDU inspector is open (on the event list's picked row).
+    pub inspector: bool,
+    /// When simulation mode's Play last stepped.
+    pub played_at: Instant,
 }
 
 impl UiState {
@@ -113,6 +122,8 @@ impl UiState {
             pending: Vec::new(),
             quit_requested: false,
             quit_now: false,
+            inspector: false,
+            played_at: Instant::now(),
         }
     }
 
@@ -269,6 +280,7 @@ fn draw_ui(mut contexts: EguiContexts, mut ws: ResMut<Ws>, mut ui: ResMut<UiStat
     let canvas = panels::show(&ctx, &mut ws.0, &mut ui);
     ui.canvas = Some(Rect::new(canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y));
     device_window::show(&ctx, &mut ws.0, &mut ui);
+    simulation::inspector(&ctx, &ws.0, &mut ui);
     for action in std::mem::take(&mut ui.pending) {
         if let Err(e) = ws.0.apply(action) {
             ui.status = e.to_string();
@@ -277,11 +289,17 @@ fn draw_ui(mut contexts: EguiContexts, mut ws: ResMut<Ws>, mut ui: ResMut<UiStat
     Ok(())
 }
 
-/// Simulated time follows the wall clock at the chosen speed.
-fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, run: Res<Run>) {
+/// Simulated time follows the wall clock at the chosen speed; in
+/// simulation mode, Play takes a step a few times a second.
+fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>, run: Res<Run>) {
     // Screenshots and measurements are of a still network: no time passes.
     if run.options.screenshot.is_none() {
         ws.0.advance(f64::from(time.delta_secs()));
+    }
+    let playing = ws.0.sim.as_ref().is_some_and(|s| s.playing);
+    if playing && ui.played_at.elapsed() >= simulation::PLAY_EVERY {
+        ui.played_at = Instant::now();
+        ws.0.sim_forward();
     }
 }
 

@@ -28,10 +28,20 @@ pub fn show(ctx: &egui::Context, ws: &mut Workspace, ui_state: &mut UiState) -> 
             ui.label(match &ui_state.tool {
                 Tool::Place(_) => tr(lang, "place_hint").to_string(),
                 Tool::Cable { .. } => tr(lang, "cable_hint").to_string(),
+                Tool::Pdu { from: None } => tr(lang, "pdu_hint").to_string(),
+                Tool::Pdu { from: Some(_) } => tr(lang, "pdu_to_hint").to_string(),
                 Tool::Select => ui_state.status.clone(),
+            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                super::simulation::mode_switch(ui, ws, ui_state);
             });
         });
     });
+    if ws.sim.is_some() {
+        egui::Panel::bottom("simulation")
+            .exact_size(250.0)
+            .show(&mut root, |ui| super::simulation::panel(ui, ws, ui_state));
+    }
     let canvas = root.available_rect_before_wrap();
     port_menu(ctx, ws, ui_state);
     dialogs(ctx, ws, ui_state);

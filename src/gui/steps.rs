@@ -13,7 +13,9 @@
 //!   and for a host's IPv6 `config:<device>:ipv6_static|ipv6_auto|ipv6_dhcp|ipv6_address|ipv6_gateway|apply_ipv6`,
 //!   `desktop:<device>:ip_config|web_browser`, `browser:<device>:url|go`,
 //!   `services:<device>:http|dhcp|dns|page|page_text|save_page|pool_name|pool_gateway|pool_dns|pool_start|pool_mask|pool_max|pool_add|record_name|record_a|record_cname|record_value|record_add`,
-//!   `terminal:<device>` (see [`Targets`]);
+//!   `terminal:<device>` (see [`Targets`]); in simulation mode
+//!   `mode:simulation|realtime`, `sim:back|forward|play|reset|pdu`,
+//!   `filter:all|<PROTOCOL>`, `event:<row>`;
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
 //!   Backspace, Delete, ArrowUp, ArrowDown, Ctrl+A, Ctrl+C);
@@ -21,7 +23,9 @@
 //!
 //! Document steps act directly: `open DEV`, `select DEV`, `type DEV LINE`,
 //! `check`, `wait SECONDS` (simulated), `expect DEV TEXT` (the device's
-//! terminal shows TEXT, else the step fails), `lang fr|en`, `labels on|off`, and
+//! terminal shows TEXT, else the step fails), `expect-events LIST` (the
+//! simulation's event list, as `kind device protocol` rows joined by `, `,
+//! starts with LIST), `expect-event-count N`, `lang fr|en`, `labels on|off`, and
 //! `quit` (as the menu's Quit). A step that cannot be carried out is reported
 //! and makes the app exit with an error.
 
@@ -275,6 +279,16 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
             let shown = ws.0.scrollback.get(first).map(String::as_str).unwrap_or("");
             if !shown.contains(after) {
                 return Err(format!("{first}'s terminal does not show `{after}`:\n{shown}"));
+            }
+        }
+        "expect-events" | "expect-event-count" => {
+            let Some(sim) = ws.0.sim.as_ref() else { return Err("not in simulation mode".into()) };
+            let rows: Vec<String> =
+                sim.events.iter().map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol)).collect();
+            let shown = rows.join(", ");
+            let ok = if verb == "expect-events" { shown.starts_with(rest) } else { rest.parse() == Ok(rows.len()) };
+            if !ok {
+                return Err(format!("the event list is not `{rest}`:\n{shown}"));
             }
         }
         "lang" => ui.lang = if first == "fr" { i18n::Lang::Fr } else { i18n::Lang::En },

@@ -1,0 +1,263 @@
+//! Simulation mode's panels: the Realtime / Simulation switch (bottom right,
+//! as in Packet Tracer), the controls (Back, Capture / Forward, Play, Reset,
+//! the simple PDU tool), the protocol filter, the event list and the PDUs
+//! added with their outcome; and the PDU inspector, a window with the
+//! device's decisions and the frame's layers as field tables with byte
+//! offsets, then its bytes in hex. Everything goes through the workspace's
+//! simulation API ([`crate::app::simulation`]).
+
+use bevy_egui::egui;
+
+use super::i18n::{tr, Lang};
+use super::{Tool, UiState};
+use crate::app::simulation::{FrameEvent, PROTOCOLS};
+use crate::app::Workspace;
+
+/// Auto-forward interval while playing, in frames of the app (a few a second).
+pub const PLAY_EVERY: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// The colour of a protocol's rows and envelopes.
+pub fn protocol_color(protocol: &str) -> egui::Color32 {
+    match protocol {
+        "ARP" => egui::Color32::from_rgb(240, 200, 60),
+        "ICMP" | "ICMPv6" => egui::Color32::from_rgb(120, 200, 120),
+        "STP" | "RSTP" => egui::Color32::from_rgb(90, 170, 230),
+        "CDP" | "LLDP" => egui::Color32::from_rgb(170, 140, 230),
+        "DTP" | "LACP" | "PAgP" => egui::Color32::from_rgb(200, 160, 120),
+        "OSPF" | "RIP" | "HSRP" => egui::Color32::from_rgb(230, 120, 170),
+        "DHCP" | "DHCPv6" | "DNS" => egui::Color32::from_rgb(90, 210, 200),
+        "TCP" | "HTTP" | "Telnet" | "SSH" => egui::Color32::from_rgb(240, 150, 80),
+        _ => egui::Color32::from_rgb(190, 190, 190),
+    }
+}
+
+/// The Realtime / Simulation switch, drawn in the status bar.
+pub fn mode_switch(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    let sim = ws.sim.is_some();
+    if s.targets.mark("mode:simulation", ui.selectable_label(sim, tr(lang, "simulation_mode"))).clicked() && !sim {
+        match ws.enter_simulation() {
+            Ok(()) => s.status = tr(lang, "sim_started").to_string(),
+            Err(e) => s.status = e.to_string(),
+        }
+        // The simulation panel takes the bottom of the window: fit the view again.
+        s.fit_request = true;
+    }
+    if s.targets.mark("mode:realtime", ui.selectable_label(!sim, tr(lang, "realtime"))).clicked() && sim {
+        ws.leave_simulation();
+        s.inspector = false;
+        s.fit_request = true;
+        if matches!(s.tool, Tool::Pdu { .. }) {
+            s.tool = Tool::Select;
+        }
+    }
+}
+
+/// The simulation panel, along the bottom of the window.
+pub fn panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(260.0);
+            controls(ui, ws, s);
+            ui.separator();
+            filters(ui, ws, s);
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            ui.set_width((ui.available_width() - 250.0).max(300.0));
+            ui.strong(tr(lang, "event_list"));
+            event_list(ui, ws, s);
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            ui.strong(tr(lang, "pdus"));
+            pdu_list(ui, ws, lang);
+        });
+    });
+}
+
+fn controls(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    let playing = ws.sim.as_ref().is_some_and(|sim| sim.playing);
+    ui.horizontal(|ui| {
+        if s.targets.mark("sim:back", ui.button(tr(lang, "back"))).clicked() {
+            if let Err(e) = ws.sim_back() {
+                s.status = e.to_string();
+            }
+        }
+        if s.targets.mark("sim:forward", ui.button(tr(lang, "forward"))).clicked() {
+            ws.sim_forward();
+        }
+        let play = if playing { tr(lang, "pause") } else { tr(lang, "play") };
+        if s.targets.mark("sim:play", ui.button(play)).clicked() {
+            if let Some(sim) = ws.sim.as_mut() {
+                sim.playing = !sim.playing;
+            }
+        }
+        if s.targets.mark("sim:reset", ui.button(tr(lang, "reset"))).clicked() {
+            if let Err(e) = ws.sim_reset() {
+                s.status = e.to_string();
+            }
+        }
+    });
+    let picking = matches!(s.tool, Tool::Pdu { .. });
+    if s.targets.mark("sim:pdu", ui.selectable_label(picking, tr(lang, "simple_pdu"))).clicked() {
+        s.tool = if picking { Tool::Select } else { Tool::Pdu { from: None } };
+    }
+    let (time, steps) = ws.sim.as_ref().map_or((0.0, 0), |sim| (ws.net.now().secs_f64(), sim.timeline.step_count()));
+    ui.weak(format!("{}: {time:.6} s · {} {steps}", tr(lang, "time"), tr(lang, "steps")));
+}
+
+fn filters(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    let Some(sim) = ws.sim.as_ref() else { return };
+    let mut filter = sim.filter.clone();
+    let mut changed = false;
+    if s.targets.mark("filter:all", ui.selectable_label(filter.is_empty(), tr(lang, "show_all"))).clicked() {
+        filter.clear();
+        changed = true;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for p in PROTOCOLS {
+            let on = filter.iter().any(|f| f == p);
+            let label = egui::RichText::new(*p).color(protocol_color(p));
+            if s.targets.mark(format!("filter:{p}"), ui.selectable_label(on, label)).clicked() {
+                if on {
+                    filter.retain(|f| f != p);
+                } else {
+                    filter.push(p.to_string());
+                }
+                changed = true;
+            }
+        }
+    });
+    if changed {
+        ws.sim_set_filter(filter);
+    }
+}
+
+fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    let Some(sim) = ws.sim.as_mut() else { return };
+    let mut picked = None;
+    egui::ScrollArea::vertical().id_salt("events").stick_to_bottom(true).max_height(190.0).show(ui, |ui| {
+        egui::Grid::new("event_grid").striped(true).num_columns(5).show(ui, |ui| {
+            for h in ["sim_time", "last_device", "at_device", "sim_type", "info"] {
+                ui.weak(tr(lang, h));
+            }
+            ui.end_row();
+            for (i, e) in sim.events.iter().enumerate() {
+                let (last, at) = places(e);
+                let row = ui.selectable_label(sim.selected == Some(i), format!("{:.6}", e.line.time));
+                if s.targets.mark(format!("event:{i}"), row).clicked() {
+                    picked = Some(i);
+                }
+                ui.label(last);
+                ui.label(at);
+                ui.label(egui::RichText::new(&e.line.protocol).color(protocol_color(&e.line.protocol)).strong());
+                ui.label(&e.line.text);
+                ui.end_row();
+            }
+        });
+    });
+    if let Some(i) = picked {
+        sim.selected = Some(i);
+        s.inspector = true;
+    }
+}
+
+/// "Last device" and "at device" as Packet Tracer's list names them: a
+/// frame sent is at its sender, on its way to the peer; one received has
+/// come from the peer.
+fn places(e: &FrameEvent) -> (String, String) {
+    let peer = e.peer.clone().unwrap_or_else(|| "-".into());
+    if e.line.kind == "sent" {
+        (e.line.device.clone(), peer)
+    } else {
+        (peer, e.line.device.clone())
+    }
+}
+
+fn pdu_list(ui: &mut egui::Ui, ws: &Workspace, lang: Lang) {
+    let Some(sim) = ws.sim.as_ref() else { return };
+    if sim.timeline.pdus.is_empty() {
+        ui.weak(tr(lang, "no_pdus"));
+    }
+    for p in &sim.timeline.pdus {
+        let (word, color) = match p.result() {
+            None => (tr(lang, "in_progress"), egui::Color32::from_rgb(200, 200, 120)),
+            Some(true) => (tr(lang, "successful"), egui::Color32::from_rgb(120, 210, 120)),
+            Some(false) => (tr(lang, "failed"), egui::Color32::from_rgb(230, 110, 100)),
+        };
+        ui.horizontal(|ui| {
+            ui.colored_label(color, word);
+            ui.label(format!("{} > {} ({})", p.from, p.to, p.addr));
+        });
+    }
+}
+
+/// The PDU inspector: the picked event's decisions, layers and bytes.
+pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.selected.and_then(|i| sim.events.get(i))) else { return };
+    if !s.inspector {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new(tr(lang, "inspector")).open(&mut open).default_width(460.0).default_pos([240.0, 60.0]).show(
+        ctx,
+        |ui| {
+            let (last, at) = places(e);
+            ui.label(
+                egui::RichText::new(format!("{} · {} > {} · {:.6} s", e.line.protocol, last, at, e.line.time)).strong(),
+            );
+            ui.label(&e.line.text);
+            ui.separator();
+            ui.strong(tr(lang, "decisions"));
+            if e.decisions.is_empty() {
+                let word = if e.line.kind == "sent" { "decision_sent" } else { "decision_none" };
+                ui.weak(tr(lang, word));
+            }
+            for d in &e.decisions {
+                ui.label(format!("• {} {d}", e.line.device));
+            }
+            ui.separator();
+            egui::ScrollArea::vertical().id_salt("layers").max_height(320.0).show(ui, |ui| {
+                for layer in e.layers() {
+                    egui::CollapsingHeader::new(format!("{} ({}–{})", layer.name, layer.range.start, layer.range.end))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            egui::Grid::new(format!("fields{}", layer.range.start)).striped(true).show(ui, |ui| {
+                                for f in &layer.fields {
+                                    ui.monospace(format!("{:>4}–{:<4}", f.range.start, f.range.end));
+                                    ui.label(f.name);
+                                    ui.monospace(&f.value);
+                                    ui.end_row();
+                                }
+                            });
+                        });
+                }
+                ui.separator();
+                ui.strong(tr(lang, "bytes"));
+                ui.monospace(hex(&e.frame));
+            });
+        },
+    );
+    if !open {
+        s.inspector = false;
+    }
+}
+
+/// Bytes as a hex dump, 16 to a line with the offset first.
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .chunks(16)
+        .enumerate()
+        .map(|(i, row)| {
+            let cells: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{:04x}  {}", i * 16, cells.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
