@@ -454,6 +454,70 @@ spanning-tree portfast default
         assert_eq!(names, ["Ethernet", "ARP", "Padding"]);
     }
 
+    /// Every decision the list's frames led to at `device`, in order.
+    fn decided_at(t: &mut Timeline, net: &mut Network, device: &str, steps: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        for _ in 0..steps {
+            for e in t.forward(net, &[]) {
+                if e.line.device == device {
+                    out.extend(e.decisions);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_router_routes_asks_arp_and_drops_at_ttl_zero_in_words() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        // Warm R1's ARP cache toward PC2 first, then one echo: routed.
+        t.add_simple_pdu(&mut net, "R1", "PC2").unwrap();
+        let asked = decided_at(&mut t, &mut net, "R1", 6);
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let mut at_r1 = asked;
+        at_r1.extend(decided_at(&mut t, &mut net, "R1", 30));
+        assert!(
+            at_r1.iter().any(|d| d.starts_with("routed ICMP 192.168.1.10 -> 192.168.2.10")
+                && d.contains("out GigabitEthernet0/0/1, directly connected")),
+            "{at_r1:#?}"
+        );
+        // A trace's first probe dies at R1: TTL 1 reached it.
+        t.type_line(&mut net, "PC1", "tracert -h 1 192.168.2.10").unwrap();
+        let ttl = decided_at(&mut t, &mut net, "R1", 40);
+        assert!(ttl.iter().any(|d| d.contains("time exceeded")), "{ttl:#?}");
+    }
+
+    #[test]
+    fn a_router_with_no_arp_entry_holds_or_drops_the_packet_and_asks() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let at_r1 = decided_at(&mut t, &mut net, "R1", 20);
+        assert!(at_r1.iter().any(|d| d == "ARP: who has 192.168.2.10? (asked on GigabitEthernet0/0/1)"), "{at_r1:#?}");
+    }
+
+    #[test]
+    fn port_security_filters_the_frame_and_says_why() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        for line in [
+            "enable",
+            "conf t",
+            "interface fa0/1",
+            "switchport mode access",
+            "switchport port-security",
+            "switchport port-security mac-address 0000.1111.2222",
+            "switchport port-security violation protect",
+            "end",
+        ] {
+            t.type_line(&mut net, "S1", line).unwrap();
+        }
+        t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
+        let at_s1 = decided_at(&mut t, &mut net, "S1", 2);
+        assert!(
+            at_s1.contains(&"dropped the frame in VLAN 1: port security refused the source address".to_string()),
+            "{at_s1:#?}"
+        );
+    }
+
     #[test]
     fn reset_forgets_the_pdus() {
         let (mut t, mut net) = Timeline::start(lab()).unwrap();

@@ -710,6 +710,11 @@ impl Ios {
             return;
         }
         if !self.port_security_admits(now, port, &frame) {
+            if self.stack.notes.is_some() {
+                let vlan = self.port_iface(port).and_then(|i| i.switchport.as_ref()).map(|sp| sp.access_vlan);
+                let why = crate::proto::decision::L2Drop::PortSecurity;
+                self.pending_notes.push((Some(port), crate::proto::decision::Decision::Filtered { vlan, why }));
+            }
             return;
         }
         let Some(frame) = self.snooping_filter(now, port, frame) else { return };
