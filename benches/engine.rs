@@ -52,3 +52,32 @@ fn grade_static_routing(bencher: divan::Bencher) {
         wirelab::grade::grade_lab(&lab, &submission, "s", &wirelab::grade::GradeLimits::default()).points
     });
 }
+
+/// Simulation mode's Back after 10 simulated minutes of a 52-device campus
+/// (one site of a router, 3 switches and 48 PCs; every PC pinging its
+/// neighbour twice a minute): the network rebuilt from the lab and the
+/// recorded inputs replayed to the step before.
+#[divan::bench(sample_count = 10)]
+fn simulation_back_after_10_minutes(bencher: divan::Bencher) {
+    use wirelab::app::simulation::Timeline;
+    let lab = bench::campus_lab(1, 48);
+    bencher
+        .with_inputs(|| {
+            let (mut t, mut net) = Timeline::start(lab.clone()).expect("valid");
+            let start = net.now();
+            let mut round = 0;
+            while net.now().since(start) < Duration::from_secs(600) {
+                if net.now().since(start) >= Duration::from_secs(30 * round) {
+                    round += 1;
+                    let pcs: Vec<String> =
+                        net.devices().iter().filter(|d| d.model.is_host()).map(|d| d.name.clone()).collect();
+                    for pair in pcs.windows(2) {
+                        t.add_simple_pdu(&mut net, &pair[0], &pair[1]).expect("a PC to ping");
+                    }
+                }
+                t.forward(&mut net, &["ICMP".to_string()]);
+            }
+            t
+        })
+        .bench_local_values(|mut t| t.back().expect("replays").map(|net| net.events_done()));
+}

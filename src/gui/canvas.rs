@@ -489,6 +489,18 @@ pub fn draw(
         let c = super::simulation::protocol_color(&e.line.protocol);
         let color = Color::srgb_u8(c.r(), c.g(), c.b());
         envelope(&mut gizmos, spot, color);
+        // A frame the device dropped: a red cross on it (the inspector says why).
+        if e.decisions.iter().any(|d| d.starts_with("dropped")) {
+            let red = Color::srgb(0.95, 0.2, 0.2);
+            for (a, b) in
+                [(Vec2::new(-18.0, -18.0), Vec2::new(18.0, 18.0)), (Vec2::new(-18.0, 18.0), Vec2::new(18.0, -18.0))]
+            {
+                for w in [-1.0, 0.0, 1.0] {
+                    let shift = Vec2::new(w, 0.0);
+                    gizmos.line_2d(at + a + shift, at + b + shift, red);
+                }
+            }
+        }
     }
 }
 
