@@ -439,7 +439,7 @@ impl Workspace {
     /// One step forward (Capture / Forward).
     pub fn sim_forward(&mut self) {
         let Some(sim) = self.sim.as_mut() else { return };
-        let new = sim.timeline.forward(&mut self.net, &sim.filter);
+        let new = sim.timeline.forward(&mut self.net, &sim.filter, sim.lang);
         sim.events.extend(new);
         sim.selected = None;
         self.collect_output();
@@ -472,6 +472,14 @@ impl Workspace {
         sim.timeline.add_simple_pdu(&mut self.net, from, to).map_err(ActionError)?;
         // What the source sent at once (an ARP request) is the list's next step.
         Ok(())
+    }
+
+    /// Say the simulation's decisions in this language.
+    pub fn sim_set_lang(&mut self, lang: crate::base::Lang) {
+        if let Some(sim) = self.sim.as_mut().filter(|s| s.lang != lang) {
+            sim.lang = lang;
+            sim.refresh(&self.net);
+        }
     }
 
     /// Show only these protocols in the event list (none: all).

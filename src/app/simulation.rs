@@ -15,7 +15,7 @@
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use crate::base::DeviceId;
+use crate::base::{DeviceId, Lang};
 use crate::cli::Terminal;
 use crate::lab::{self, Lab};
 use crate::net::Network;
@@ -158,9 +158,9 @@ impl Timeline {
     /// One step forward: the frames the filter shows that the last input
     /// already put on the wire, else run until an engine event sends or
     /// receives one (or the budget runs out). Returns the new events.
-    pub fn forward(&mut self, net: &mut Network, filter: &[String]) -> Vec<FrameEvent> {
+    pub fn forward(&mut self, net: &mut Network, filter: &[String], lang: Lang) -> Vec<FrameEvent> {
         let start = (net.events_done(), net.now());
-        let mut shown = frame_events(net, self.seen, filter);
+        let mut shown = frame_events(net, self.seen, filter, lang);
         while shown.is_empty()
             && net.events_done() - start.0 < STEP_EVENT_BUDGET
             && net.now().since(start.1) < STEP_TIME_BUDGET
@@ -170,7 +170,7 @@ impl Timeline {
                 break;
             }
             if net.trace().len() > before {
-                shown = frame_events(net, before, filter);
+                shown = frame_events(net, before, filter, lang);
             }
         }
         self.seen = net.trace().len();
@@ -220,8 +220,8 @@ impl Timeline {
     }
 
     /// Every frame event of the trace so far that the filter shows, oldest first.
-    pub fn events(net: &Network, filter: &[String]) -> Vec<FrameEvent> {
-        frame_events(net, 0, filter)
+    pub fn events(net: &Network, filter: &[String], lang: Lang) -> Vec<FrameEvent> {
+        frame_events(net, 0, filter, lang)
     }
 }
 
@@ -234,16 +234,18 @@ pub struct SimState {
     pub events: Vec<FrameEvent>,
     pub selected: Option<usize>,
     pub playing: bool,
+    /// The language the decisions are said in.
+    pub lang: Lang,
 }
 
 impl SimState {
     pub fn new(timeline: Timeline) -> Self {
-        SimState { timeline, filter: Vec::new(), events: Vec::new(), selected: None, playing: false }
+        SimState { timeline, filter: Vec::new(), events: Vec::new(), selected: None, playing: false, lang: Lang::En }
     }
 
-    /// The list again from the trace (after going back, or a new filter).
+    /// The list again from the trace (after going back, a new filter or language).
     pub fn refresh(&mut self, net: &Network) {
-        self.events = Timeline::events(net, &self.filter);
+        self.events = Timeline::events(net, &self.filter, self.lang);
         self.selected = self.selected.filter(|i| *i < self.events.len());
     }
 
@@ -287,7 +289,7 @@ fn apply(net: &mut Network, input: &Input, sink: Option<Arc<Mutex<Option<bool>>>
 
 /// The frame events among the trace records from index `from` on, with
 /// the decisions taken about each, filtered by protocol.
-fn frame_events(net: &Network, from: usize, filter: &[String]) -> Vec<FrameEvent> {
+fn frame_events(net: &Network, from: usize, filter: &[String], lang: Lang) -> Vec<FrameEvent> {
     let lines = net.trace_lines_from(from);
     let records: Vec<_> = net.trace().skip(from).collect();
     let mut out = Vec::new();
@@ -307,13 +309,14 @@ fn frame_events(net: &Network, from: usize, filter: &[String]) -> Vec<FrameEvent
         let decisions = if sent {
             Vec::new()
         } else {
-            lines
+            records[i + 1..]
                 .iter()
-                .zip(&records)
-                .skip(i + 1)
-                .take_while(|(_, rec)| rec.event == r.event)
-                .filter(|(l, rec)| l.kind == "decided" && rec.device == r.device)
-                .map(|(l, _)| l.text.clone())
+                .take_while(|rec| rec.event == r.event)
+                .filter(|rec| rec.device == r.device)
+                .filter_map(|rec| match &rec.what {
+                    What::Note(d) => Some(net.device(rec.device).describe_in(d, lang)),
+                    _ => None,
+                })
                 .collect()
         };
         out.push(FrameEvent {
@@ -367,7 +370,7 @@ spanning-tree portfast default
         let filter = only(&["ARP", "ICMP"]);
         let mut seen = Vec::new();
         for _ in 0..20 {
-            for e in t.forward(&mut net, &filter) {
+            for e in t.forward(&mut net, &filter, Lang::En) {
                 seen.push(format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol));
             }
         }
@@ -402,8 +405,11 @@ spanning-tree portfast default
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let mut second = Vec::new();
         for _ in 0..20 {
-            second
-                .extend(t.forward(&mut net, &filter).into_iter().map(|e| format!("{} {}", e.line.kind, e.line.device)));
+            second.extend(
+                t.forward(&mut net, &filter, Lang::En)
+                    .into_iter()
+                    .map(|e| format!("{} {}", e.line.kind, e.line.device)),
+            );
         }
         assert!(
             second.contains(&"received PC2".to_string()) && second.last() == Some(&"received PC1".to_string()),
@@ -419,14 +425,14 @@ spanning-tree portfast default
         let filter = only(&["ARP", "ICMP"]);
         let mut steps = Vec::new();
         for _ in 0..6 {
-            steps.push(t.forward(&mut net, &filter));
+            steps.push(t.forward(&mut net, &filter, Lang::En));
         }
         for _ in 0..2 {
             net = t.back().unwrap().expect("a step to go back from");
         }
         assert_eq!(t.step_count(), 4);
-        assert_eq!(Timeline::events(&net, &filter), steps[..4].concat(), "back is exact");
-        let again = [t.forward(&mut net, &filter), t.forward(&mut net, &filter)];
+        assert_eq!(Timeline::events(&net, &filter, Lang::En), steps[..4].concat(), "back is exact");
+        let again = [t.forward(&mut net, &filter, Lang::En), t.forward(&mut net, &filter, Lang::En)];
         assert_eq!(again[0], steps[4]);
         assert_eq!(again[1], steps[5]);
     }
@@ -438,7 +444,7 @@ spanning-tree portfast default
         let filter = only(&["ARP", "ICMP"]);
         let mut events = Vec::new();
         for _ in 0..12 {
-            events.extend(t.forward(&mut net, &filter));
+            events.extend(t.forward(&mut net, &filter, Lang::En));
         }
         let at_switch: Vec<String> = events
             .iter()
@@ -448,6 +454,13 @@ spanning-tree portfast default
         // The ARP request is broadcast: flooded; the reply and the echo go one way.
         assert_eq!(at_switch[0], "flooded in VLAN 1 out of every other port (destination unknown or broadcast)");
         assert!(at_switch[1..].iter().all(|d| d.starts_with("switched in VLAN 1 out ")), "{at_switch:#?}");
+        // The same decisions in French.
+        let fr = Timeline::events(&net, &filter, Lang::Fr);
+        let s1 = fr.iter().find(|e| e.line.device == "S1" && e.line.kind == "received").unwrap();
+        assert_eq!(
+            s1.decisions,
+            ["a diffusé la trame dans le VLAN 1 sur tous les autres ports (destination inconnue ou broadcast)"]
+        );
         // The inspector's layers come from the real bytes.
         let arp = events.iter().find(|e| e.line.protocol == "ARP").unwrap();
         let names: Vec<&str> = arp.layers().iter().map(|l| l.protocol).collect();
@@ -458,7 +471,7 @@ spanning-tree portfast default
     fn decided_at(t: &mut Timeline, net: &mut Network, device: &str, steps: usize) -> Vec<String> {
         let mut out = Vec::new();
         for _ in 0..steps {
-            for e in t.forward(net, &[]) {
+            for e in t.forward(net, &[], Lang::En) {
                 if e.line.device == device {
                     out.extend(e.decisions);
                 }
@@ -522,9 +535,9 @@ spanning-tree portfast default
     fn reset_forgets_the_pdus() {
         let (mut t, mut net) = Timeline::start(lab()).unwrap();
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
-        t.forward(&mut net, &[]);
+        t.forward(&mut net, &[], Lang::En);
         net = t.reset().unwrap();
         assert!(t.pdus.is_empty() && t.step_count() == 0);
-        assert!(Timeline::events(&net, &only(&["ICMP"])).is_empty());
+        assert!(Timeline::events(&net, &only(&["ICMP"]), Lang::En).is_empty());
     }
 }

@@ -1,26 +1,7 @@
 //! The app's own words in English and French, from one catalog. What devices
 //! print (IOS, the Windows prompt) stays as the real devices print it.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Fr,
-}
-
-impl Lang {
-    /// The system's language, from the usual environment variables.
-    pub fn from_env() -> Lang {
-        let v = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-            .unwrap_or_default();
-        if v.to_ascii_lowercase().starts_with("fr") {
-            Lang::Fr
-        } else {
-            Lang::En
-        }
-    }
-}
+pub use crate::base::Lang;
 
 /// (key, English, French)
 const CATALOG: &[(&str, &str, &str)] = &[

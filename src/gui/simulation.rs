@@ -56,6 +56,7 @@ pub fn mode_switch(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
 /// The simulation panel, along the bottom of the window.
 pub fn panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
+    ws.sim_set_lang(lang);
     ui.horizontal_top(|ui| {
         ui.vertical(|ui| {
             ui.set_width(260.0);
