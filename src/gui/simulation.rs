@@ -13,6 +13,9 @@ use super::{Tool, UiState};
 use crate::app::simulation::{FrameEvent, PROTOCOLS};
 use crate::app::Workspace;
 
+/// The width of the PDU column, at the panel's right.
+const PDU_COLUMN: f32 = 230.0;
+
 /// Auto-forward interval while playing, in frames of the app (a few a second).
 pub const PLAY_EVERY: std::time::Duration = std::time::Duration::from_millis(400);
 
@@ -65,15 +68,18 @@ pub fn panel(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
             filters(ui, ws, s);
         });
         ui.separator();
+        // The list takes what the controls and the PDU column leave, and scrolls within it.
+        let list_width = (ui.available_width() - PDU_COLUMN - 20.0).max(300.0);
         ui.vertical(|ui| {
-            ui.set_width((ui.available_width() - 250.0).max(300.0));
+            ui.set_width(list_width);
             ui.strong(tr(lang, "event_list"));
             event_list(ui, ws, s);
         });
         ui.separator();
         ui.vertical(|ui| {
+            ui.set_width(PDU_COLUMN);
             ui.strong(tr(lang, "pdus"));
-            pdu_list(ui, ws, lang);
+            egui::ScrollArea::vertical().id_salt("pdus").show(ui, |ui| pdu_list(ui, ws, lang));
         });
     });
 }
@@ -142,7 +148,7 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
     let Some(sim) = ws.sim.as_mut() else { return };
     let mut picked = None;
-    egui::ScrollArea::vertical().id_salt("events").stick_to_bottom(true).max_height(190.0).show(ui, |ui| {
+    egui::ScrollArea::both().id_salt("events").stick_to_bottom(true).max_height(190.0).show(ui, |ui| {
         egui::Grid::new("event_grid").striped(true).num_columns(5).show(ui, |ui| {
             for h in ["sim_time", "last_device", "at_device", "sim_type", "info"] {
                 ui.weak(tr(lang, h));
@@ -191,7 +197,7 @@ fn pdu_list(ui: &mut egui::Ui, ws: &Workspace, lang: Lang) {
             Some(true) => (tr(lang, "successful"), egui::Color32::from_rgb(120, 210, 120)),
             Some(false) => (tr(lang, "failed"), egui::Color32::from_rgb(230, 110, 100)),
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.colored_label(color, word);
             ui.label(format!("{} > {} ({})", p.from, p.to, p.addr));
         });
