@@ -457,6 +457,25 @@ impl Workspace {
         Ok(())
     }
 
+    /// Go to step `step` of the simulation: back exactly, or forward by stepping.
+    pub fn sim_go_to(&mut self, step: usize) -> Result<(), ActionError> {
+        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
+        let now = sim.timeline.step_count();
+        if step < now {
+            if let Some(net) = sim.timeline.back_to(step).map_err(ActionError)? {
+                self.net = net;
+                sim.refresh(&self.net);
+                sim.selected = None;
+            }
+            self.redraw_terminals();
+        } else {
+            for _ in now..step {
+                self.sim_forward();
+            }
+        }
+        Ok(())
+    }
+
     /// Back to where the simulation started, the PDUs forgotten.
     pub fn sim_reset(&mut self) -> Result<(), ActionError> {
         let Some(sim) = self.sim.as_mut() else { return Ok(()) };

@@ -190,6 +190,16 @@ impl Timeline {
         Ok(Some(net))
     }
 
+    /// Back to the moment after step `step` (0: where the simulation
+    /// started, inputs kept), exactly. `None` if that is now or later.
+    pub fn back_to(&mut self, step: usize) -> Result<Option<Network>, String> {
+        if step >= self.steps.len() {
+            return Ok(None);
+        }
+        self.steps.truncate(step + 1);
+        self.back()
+    }
+
     /// Back to where the simulation started, with every input forgotten.
     pub fn reset(&mut self) -> Result<Network, String> {
         self.steps.clear();
@@ -435,6 +445,10 @@ spanning-tree portfast default
         let again = [t.forward(&mut net, &filter, Lang::En), t.forward(&mut net, &filter, Lang::En)];
         assert_eq!(again[0], steps[4]);
         assert_eq!(again[1], steps[5]);
+        // Straight back to step 1: the list as it was then.
+        net = t.back_to(1).unwrap().expect("an earlier step");
+        assert_eq!(t.step_count(), 1);
+        assert_eq!(Timeline::events(&net, &filter, Lang::En), steps[0]);
     }
 
     #[test]

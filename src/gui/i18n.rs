@@ -112,7 +112,7 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("play", "Play", "Lecture"),
     ("reset", "Reset", "Réinitialiser"),
     ("simple_pdu", "Add simple PDU", "Ajouter une PDU simple"),
-    ("steps", "steps:", "pas :"),
+    ("steps", "steps", "pas"),
     ("show_all", "Show all", "Tout afficher"),
     ("event_list", "Event list", "Liste des événements"),
     ("pdus", "PDUs", "PDU"),

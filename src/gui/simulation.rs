@@ -113,7 +113,16 @@ fn controls(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         s.tool = if picking { Tool::Select } else { Tool::Pdu { from: None } };
     }
     let (time, steps) = ws.sim.as_ref().map_or((0.0, 0), |sim| (ws.net.now().secs_f64(), sim.timeline.step_count()));
-    ui.weak(format!("{}: {time:.6} s · {} {steps}", tr(lang, "time"), tr(lang, "steps")));
+    ui.weak(format!("{}: {time:.6} s", tr(lang, "time")));
+    // The timeline: drag back to any step taken (exact), or ahead to step on.
+    let mut step = steps;
+    let most = (steps + 20).max(20);
+    let slider = egui::Slider::new(&mut step, 0..=most).text(tr(lang, "steps"));
+    if s.targets.mark("sim:timeline", ui.add(slider)).changed() && step != steps {
+        if let Err(e) = ws.sim_go_to(step) {
+            s.status = e.to_string();
+        }
+    }
 }
 
 fn filters(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
