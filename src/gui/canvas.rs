@@ -481,8 +481,13 @@ pub fn draw(
     // one received.
     if let Some(e) = ws.0.sim.as_ref().and_then(|s| s.current()) {
         let (Some(at), peer) = (pos(&e.line.device), e.peer.as_deref().and_then(pos)) else { return };
+        // A frame sent travels from its port to the far end; one received
+        // waits at the device that took it in.
+        let travelled = ui.envelope.map_or(1.0, |(_, t)| {
+            (t.elapsed().as_secs_f32() / super::simulation::ENVELOPE_TRAVEL.as_secs_f32()).min(1.0)
+        });
         let spot = match (e.line.kind, peer) {
-            ("sent", Some(peer)) => at.lerp(peer, 0.5),
+            ("sent", Some(peer)) => at.lerp(peer, 0.2 + 0.3 * travelled),
             (_, Some(peer)) => at.lerp(peer, 0.2),
             _ => at,
         };

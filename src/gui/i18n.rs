@@ -113,6 +113,7 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("reset", "Reset", "Réinitialiser"),
     ("simple_pdu", "Add simple PDU", "Ajouter une PDU simple"),
     ("steps", "steps", "pas"),
+    ("play_pace", "per step (Play)", "par pas (lecture)"),
     ("show_all", "Show all", "Tout afficher"),
     ("event_list", "Event list", "Liste des événements"),
     ("pdus", "PDUs", "PDU"),

@@ -98,8 +98,11 @@ pub struct UiState {
     pub quit_now: bool,
     /// The PDU inspector is open (on the event list's picked row).
     pub inspector: bool,
-    /// When simulation mode's Play last stepped.
+    /// When simulation mode's Play last stepped, and how often it steps.
     pub played_at: Instant,
+    pub play_every: std::time::Duration,
+    /// The event the envelope shows (its row) and when it set off along its cable.
+    pub envelope: Option<(usize, Instant)>,
 }
 
 impl UiState {
@@ -124,6 +127,8 @@ impl UiState {
             quit_now: false,
             inspector: false,
             played_at: Instant::now(),
+            play_every: simulation::PLAY_EVERY,
+            envelope: None,
         }
     }
 
@@ -297,9 +302,16 @@ fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>, run: R
         ws.0.advance(f64::from(time.delta_secs()));
     }
     let playing = ws.0.sim.as_ref().is_some_and(|s| s.playing);
-    if playing && ui.played_at.elapsed() >= simulation::PLAY_EVERY {
+    if playing && ui.played_at.elapsed() >= ui.play_every {
         ui.played_at = Instant::now();
         ws.0.sim_forward();
+    }
+    // A new current event sets its envelope off along the cable.
+    let current = ws.0.sim.as_ref().and_then(|s| s.selected.or(s.events.len().checked_sub(1)));
+    match (current, ui.envelope) {
+        (Some(row), Some((shown, _))) if row == shown => {}
+        (Some(row), _) => ui.envelope = Some((row, Instant::now())),
+        (None, _) => ui.envelope = None,
     }
 }
 

@@ -42,9 +42,18 @@ impl Plugin for RedrawPlugin {
     }
 }
 
-fn follow_simulation(ws: Res<super::Ws>, mut settings: ResMut<WinitSettings>) {
+/// While an envelope travels, or simulation mode plays: smooth frames.
+const ANIMATION_REFRESH: Duration = Duration::from_millis(33);
+
+fn follow_simulation(ws: Res<super::Ws>, ui: Res<super::UiState>, mut settings: ResMut<WinitSettings>) {
     let speed = ws.0.speed;
-    let wait = if speed > 0.0 {
+    let travelling = ui.envelope.is_some_and(|(_, t)| t.elapsed() < super::simulation::ENVELOPE_TRAVEL);
+    let wait = if ws.0.sim.as_ref().is_some_and(|s| s.playing) || travelling {
+        ANIMATION_REFRESH
+    } else if ws.0.sim.is_some() {
+        // Simulation mode, stopped: nothing moves without input.
+        PAUSED_REFRESH
+    } else if speed > 0.0 {
         SIMULATION_REFRESH.min(Duration::from_secs_f64(crate::app::MAX_STEP_SECONDS / speed))
     } else {
         PAUSED_REFRESH

@@ -16,8 +16,11 @@ use crate::app::Workspace;
 /// The width of the PDU column, at the panel's right.
 const PDU_COLUMN: f32 = 230.0;
 
-/// Auto-forward interval while playing, in frames of the app (a few a second).
-pub const PLAY_EVERY: std::time::Duration = std::time::Duration::from_millis(400);
+/// Play's default pace: a step every this long.
+pub const PLAY_EVERY: std::time::Duration = std::time::Duration::from_millis(600);
+
+/// How long an envelope takes to cross its cable.
+pub const ENVELOPE_TRAVEL: std::time::Duration = std::time::Duration::from_millis(450);
 
 /// The colour of a protocol's rows and envelopes.
 pub fn protocol_color(protocol: &str) -> egui::Color32 {
@@ -108,6 +111,12 @@ fn controls(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
             }
         }
     });
+    // Play's pace: from 0.1 to 3 seconds a step.
+    let mut pace = s.play_every.as_secs_f32();
+    let slider = egui::Slider::new(&mut pace, 0.1..=3.0).suffix(" s").text(tr(lang, "play_pace"));
+    if s.targets.mark("sim:pace", ui.add(slider)).changed() {
+        s.play_every = std::time::Duration::from_secs_f32(pace);
+    }
     let picking = matches!(s.tool, Tool::Pdu { .. });
     if s.targets.mark("sim:pdu", ui.selectable_label(picking, tr(lang, "simple_pdu"))).clicked() {
         s.tool = if picking { Tool::Select } else { Tool::Pdu { from: None } };
