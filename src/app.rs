@@ -501,6 +501,17 @@ impl Workspace {
         }
     }
 
+    /// Add a complex PDU: echoes of a chosen count, size and interval.
+    pub fn sim_add_complex_pdu(
+        &mut self,
+        from: &str,
+        to: &str,
+        shape: simulation::PduShape,
+    ) -> Result<(), ActionError> {
+        let Some(sim) = self.sim.as_mut() else { return err("complex PDUs are for simulation mode") };
+        sim.timeline.add_pdu(&mut self.net, from, to, shape).map_err(ActionError)
+    }
+
     /// Show only these protocols in the event list (none: all).
     pub fn sim_set_filter(&mut self, filter: Vec<String>) {
         if let Some(sim) = self.sim.as_mut() {

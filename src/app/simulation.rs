@@ -44,11 +44,27 @@ pub enum Input {
         device: String,
         line: String,
     },
-    /// A simple PDU: one ICMP echo from a device to an address.
+    /// A PDU: ICMP echoes from a device to an address.
     Ping {
         from: String,
         to: IpAddr,
+        shape: PduShape,
     },
+}
+
+/// What a PDU sends: a simple one is one 32-byte echo; a complex one
+/// chooses how many, how big and how far apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PduShape {
+    pub count: u32,
+    /// Bytes of ICMP data.
+    pub size: usize,
+    /// Between echoes (each also waits for the previous one's answer or timeout).
+    pub interval: Duration,
+}
+
+impl PduShape {
+    pub const SIMPLE: PduShape = PduShape { count: 1, size: 32, interval: Duration::ZERO };
 }
 
 /// A PDU the user added, and how it ended (as Packet Tracer's scenario list).
@@ -137,10 +153,21 @@ impl Timeline {
     /// Add a simple PDU: one echo from `from` to `to` (a device, by its
     /// first address, or an address).
     pub fn add_simple_pdu(&mut self, net: &mut Network, from: &str, to: &str) -> Result<(), String> {
+        self.add_pdu(net, from, to, PduShape::SIMPLE)
+    }
+
+    /// Add a PDU of any shape (a complex PDU).
+    pub fn add_pdu(&mut self, net: &mut Network, from: &str, to: &str, shape: PduShape) -> Result<(), String> {
+        if net.find(from).is_none_or(|id| net.device(id).as_host().is_none() && net.device(id).as_ios().is_none()) {
+            return Err(format!("no device named {from}"));
+        }
+        if shape.count == 0 || shape.size > 65_000 {
+            return Err("a PDU sends 1 or more echoes of at most 65000 bytes".into());
+        }
         let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to ping"))?;
         let outcome = Arc::new(Mutex::new(None));
         self.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome });
-        self.put(net, Input::Ping { from: from.into(), to: addr })
+        self.put(net, Input::Ping { from: from.into(), to: addr, shape })
     }
 
     fn put(&mut self, net: &mut Network, input: Input) -> Result<(), String> {
@@ -279,15 +306,15 @@ fn apply(net: &mut Network, input: &Input, sink: Option<Arc<Mutex<Option<bool>>>
             let id = find(device)?;
             net.type_line(id, line);
         }
-        Input::Ping { from, to } => {
+        Input::Ping { from, to, shape } => {
             let id: DeviceId = find(from)?;
             let spec = Spec {
                 dst: *to,
                 kind: Kind::Echo,
-                count: 1,
-                size: 32,
+                count: shape.count,
+                size: shape.size,
                 timeout: Duration::from_secs(2),
-                pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
+                pace: Pace::AfterOutcome { min_gap: shape.interval },
                 ident: 0x5044,
             };
             let sink = sink.unwrap_or_default();
@@ -543,6 +570,26 @@ spanning-tree portfast default
             at_s1.contains(&"dropped the frame in VLAN 1: port security refused the source address".to_string()),
             "{at_s1:#?}"
         );
+    }
+
+    #[test]
+    fn a_complex_pdu_sends_its_echoes_at_its_size() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let shape = PduShape { count: 3, size: 1000, interval: Duration::from_secs(1) };
+        t.add_pdu(&mut net, "PC1", "192.168.1.1", shape).unwrap();
+        let mut echoes = Vec::new();
+        for _ in 0..40 {
+            for e in t.forward(&mut net, &only(&["ICMP"]), Lang::En) {
+                if e.line.kind == "sent" && e.line.device == "PC1" {
+                    echoes.push((e.line.time, e.line.len));
+                }
+            }
+        }
+        assert_eq!(echoes.len(), 3, "{echoes:?}");
+        assert!(echoes.iter().all(|(_, len)| *len == Some(14 + 20 + 8 + 1000)), "{echoes:?}");
+        assert!(echoes[2].0 - echoes[1].0 >= 1.0, "a second apart: {echoes:?}");
+        assert_eq!(t.pdus[0].result(), Some(true));
+        assert!(t.add_pdu(&mut net, "PC1", "PC9", shape).is_err());
     }
 
     #[test]

@@ -103,6 +103,8 @@ pub struct UiState {
     pub play_every: std::time::Duration,
     /// The event the envelope shows (its row) and when it set off along its cable.
     pub envelope: Option<(usize, Instant)>,
+    /// The complex PDU form, while it is open.
+    pub complex: Option<simulation::ComplexForm>,
 }
 
 impl UiState {
@@ -129,6 +131,7 @@ impl UiState {
             played_at: Instant::now(),
             play_every: simulation::PLAY_EVERY,
             envelope: None,
+            complex: None,
         }
     }
 
@@ -286,6 +289,7 @@ fn draw_ui(mut contexts: EguiContexts, mut ws: ResMut<Ws>, mut ui: ResMut<UiStat
     ui.canvas = Some(Rect::new(canvas.min.x, canvas.min.y, canvas.max.x, canvas.max.y));
     device_window::show(&ctx, &mut ws.0, &mut ui);
     simulation::inspector(&ctx, &ws.0, &mut ui);
+    simulation::complex_form(&ctx, &mut ws.0, &mut ui);
     for action in std::mem::take(&mut ui.pending) {
         if let Err(e) = ws.0.apply(action) {
             ui.status = e.to_string();

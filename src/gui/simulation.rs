@@ -10,7 +10,7 @@ use bevy_egui::egui;
 
 use super::i18n::{tr, Lang};
 use super::{Tool, UiState};
-use crate::app::simulation::{FrameEvent, PROTOCOLS};
+use crate::app::simulation::{FrameEvent, PduShape, PROTOCOLS};
 use crate::app::Workspace;
 
 /// The width of the PDU column, at the panel's right.
@@ -118,9 +118,15 @@ fn controls(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         s.play_every = std::time::Duration::from_secs_f32(pace);
     }
     let picking = matches!(s.tool, Tool::Pdu { .. });
-    if s.targets.mark("sim:pdu", ui.selectable_label(picking, tr(lang, "simple_pdu"))).clicked() {
-        s.tool = if picking { Tool::Select } else { Tool::Pdu { from: None } };
-    }
+    ui.horizontal(|ui| {
+        if s.targets.mark("sim:pdu", ui.selectable_label(picking, tr(lang, "simple_pdu"))).clicked() {
+            s.tool = if picking { Tool::Select } else { Tool::Pdu { from: None } };
+        }
+        let open = s.complex.is_some();
+        if s.targets.mark("sim:complex", ui.selectable_label(open, tr(lang, "complex_pdu"))).clicked() {
+            s.complex = if open { None } else { Some(ComplexForm::default()) };
+        }
+    });
     let (time, steps) = ws.sim.as_ref().map_or((0.0, 0), |sim| (ws.net.now().secs_f64(), sim.timeline.step_count()));
     ui.weak(format!("{}: {time:.6} s", tr(lang, "time")));
     // The timeline: drag back to any step taken (exact), or ahead to step on.
@@ -285,4 +291,70 @@ fn hex(bytes: &[u8]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The complex PDU form (ICMP echoes: source, destination, count, size, interval).
+#[derive(Clone, Debug)]
+pub struct ComplexForm {
+    pub from: String,
+    pub to: String,
+    pub count: u32,
+    pub size: usize,
+    pub interval_secs: f32,
+}
+
+impl Default for ComplexForm {
+    fn default() -> Self {
+        ComplexForm { from: String::new(), to: String::new(), count: 4, size: 32, interval_secs: 1.0 }
+    }
+}
+
+/// The complex PDU window: the form, then Create.
+pub fn complex_form(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
+    let lang = s.lang;
+    let Some(mut form) = s.complex.take() else { return };
+    if ws.sim.is_none() {
+        return;
+    }
+    let mut open = true;
+    let mut create = false;
+    egui::Window::new(tr(lang, "complex_pdu")).open(&mut open).default_pos([260.0, 300.0]).show(ctx, |ui| {
+        egui::Grid::new("complex_grid").num_columns(2).show(ui, |ui| {
+            ui.label(tr(lang, "source"));
+            s.targets.mark("complex:from", ui.text_edit_singleline(&mut form.from));
+            ui.end_row();
+            ui.label(tr(lang, "destination"));
+            s.targets.mark("complex:to", ui.text_edit_singleline(&mut form.to));
+            ui.end_row();
+            ui.label(tr(lang, "count"));
+            s.targets.mark("complex:count", ui.add(egui::DragValue::new(&mut form.count).range(1..=100)));
+            ui.end_row();
+            ui.label(tr(lang, "size"));
+            s.targets.mark("complex:size", ui.add(egui::DragValue::new(&mut form.size).range(0..=9000).suffix(" B")));
+            ui.end_row();
+            ui.label(tr(lang, "interval"));
+            let interval = egui::DragValue::new(&mut form.interval_secs).range(0.0..=60.0).speed(0.1).suffix(" s");
+            s.targets.mark("complex:interval", ui.add(interval));
+            ui.end_row();
+        });
+        ui.weak(tr(lang, "complex_hint"));
+        create = s.targets.mark("complex:create", ui.button(tr(lang, "create"))).clicked();
+    });
+    if create {
+        let shape = PduShape {
+            count: form.count,
+            size: form.size,
+            interval: crate::sim::Duration::from_secs_f64(f64::from(form.interval_secs)),
+        };
+        match ws.sim_add_complex_pdu(form.from.trim(), form.to.trim(), shape) {
+            Ok(()) => {
+                s.status.clear();
+                return;
+            }
+            Err(e) => s.status = e.to_string(),
+        }
+    }
+    if open {
+        s.complex = Some(form);
+    }
 }
