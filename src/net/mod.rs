@@ -294,6 +294,13 @@ impl Network {
         self.fabric.trace.records()
     }
 
+    /// How many records the trace has made, those the bound pushed out
+    /// included: the first kept record's absolute index is this minus
+    /// the number kept.
+    pub fn trace_total(&self) -> u64 {
+        self.fabric.trace.total()
+    }
+
     /// The cables as device/port pairs, cheaply (no names): for drawing every frame.
     pub fn cable_ends(&self) -> impl Iterator<Item = [End; 2]> + '_ {
         self.fabric.cables().map(|(_, c)| c.ends)
@@ -350,9 +357,9 @@ impl Network {
     }
 
     fn apply(&mut self, id: DeviceId, mut out: Outbox) {
-        let (now, event) = (self.fabric.now(), self.fabric.stats.events);
+        let now = self.fabric.now();
         for (port, note) in out.notes.drain(..) {
-            self.fabric.trace.record(now, event, id, port, || What::Note(note));
+            self.fabric.trace.record(now, id, port, || What::Note(note));
         }
         for (port, frame) in out.frames.drain(..) {
             self.transmit(id, port, frame);
@@ -400,6 +407,7 @@ impl Network {
             None => false,
             Some(Event::Deliver { to, frame }) => {
                 self.act(to.device, |d, ctx| d.receive(ctx, to.port, frame));
+                self.fabric.trace.end_event();
                 true
             }
             Some(Event::Wake { device }) => {
@@ -409,6 +417,7 @@ impl Network {
                     self.wake[device] = None;
                     self.act(device, |d, ctx| d.poll(ctx));
                 }
+                self.fabric.trace.end_event();
                 true
             }
         }
@@ -472,6 +481,23 @@ impl Network {
     ) {
         self.act(id, |d, ctx| {
             d.start_session(ctx.now, spec, report);
+            d.flush(ctx);
+        });
+    }
+
+    /// Open `url` in a host's web browser.
+    pub fn browse(&mut self, id: DeviceId, url: &str) {
+        self.act(id, |d, ctx| {
+            crate::device::browse(d, ctx.now, url);
+            d.flush(ctx);
+        });
+    }
+
+    /// Stop what the device's terminal waits for (a ping, a traceroute, a
+    /// lookup, a remote login), as Ctrl+C or Ctrl+Shift+6 does.
+    pub fn abort_session(&mut self, id: DeviceId) {
+        self.act(id, |d, ctx| {
+            d.abort_session(ctx.now);
             d.flush(ctx);
         });
     }

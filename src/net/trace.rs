@@ -18,8 +18,9 @@ pub struct TraceLine {
     pub time: f64,
     pub seq: u64,
     /// Records of the same engine event (a frame arriving and what the device
-    /// did with it) share this number.
-    pub event: u64,
+    /// did with it) share this number; `None` for what a command typed
+    /// between events did.
+    pub event: Option<u64>,
     pub device: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
@@ -141,7 +142,7 @@ impl Network {
             lines.push(TraceLine {
                 time: r.at.secs_f64(),
                 seq: r.seq,
-                event: r.event,
+                event: (r.event & crate::sim::OUTSIDE_EVENTS == 0).then_some(r.event),
                 device: device.name.clone(),
                 port,
                 kind,

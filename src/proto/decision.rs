@@ -164,6 +164,17 @@ pub enum RouteChange {
     Lost,
 }
 
+impl Decision {
+    /// The device dropped the frame or packet (a switch filtering it, an
+    /// IP stack discarding it): the simulation draws a red cross there.
+    pub fn is_drop(&self) -> bool {
+        matches!(
+            self,
+            Decision::Filtered { .. } | Decision::IpDropped { .. } | Decision::Ipv6 { step: V6Step::Dropped(_), .. }
+        )
+    }
+}
+
 impl Flow {
     /// The flow of a header alone (no ports or echo numbers).
     pub fn of(h: &super::ipv4::Header) -> Flow {

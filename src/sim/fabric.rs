@@ -207,11 +207,11 @@ impl<N> Fabric<N> {
             self.port_cables[end.device][end.port] = None;
         }
         let lost = self.queue.remove_where(|q| matches!(q, Queued::Deliver { cable: c, .. } if *c == edge));
-        let (now, event) = (self.now, self.stats.events);
+        let now = self.now;
         for (_, queued) in lost {
             if let Queued::Deliver { to_side, .. } = queued {
                 let to = cable.ends[usize::from(to_side)];
-                self.trace.record(now, event, to.device, Some(to.port), || What::Dropped(LinkDrop::Unplugged));
+                self.trace.record(now, to.device, Some(to.port), || What::Dropped(LinkDrop::Unplugged));
             }
         }
         Some(cable.ends)
@@ -275,8 +275,7 @@ impl<N> Fabric<N> {
         if start.since(now).nanos() > backlog_ns {
             c.drops += 1;
             self.stats.drops += 1;
-            self.trace
-                .record(now, self.stats.events, from.device, Some(from.port), || What::Dropped(LinkDrop::BacklogFull));
+            self.trace.record(now, from.device, Some(from.port), || What::Dropped(LinkDrop::BacklogFull));
             return;
         }
         let bits = (frame.len() as u64 + c.spec.framing.overhead_bytes()) * 8;
@@ -287,7 +286,7 @@ impl<N> Fabric<N> {
             pcap.record(start, &frame);
         }
         let arrival = start + serialization + c.spec.propagation;
-        self.trace.record_frame(now, self.stats.events, from.device, Some(from.port), || What::Sent {
+        self.trace.record_frame(now, from.device, Some(from.port), || What::Sent {
             frame: frame.clone(),
             arrival,
         });
@@ -310,6 +309,7 @@ impl<N> Fabric<N> {
             let (at, queued) = self.queue.pop_until(limit)?;
             self.now = at;
             self.stats.events += 1;
+            self.trace.begin_event(self.stats.events);
             match queued {
                 Queued::Wake { device } => return Some(Event::Wake { device }),
                 Queued::Deliver { cable, to_side, frame } => {
@@ -317,9 +317,7 @@ impl<N> Fabric<N> {
                     let Some(c) = self.graph.edge_weight(cable) else { continue };
                     let to = c.ends[usize::from(to_side)];
                     self.stats.frame_hops += 1;
-                    let event = self.stats.events;
-                    self.trace
-                        .record_frame(at, event, to.device, Some(to.port), || What::Delivered { frame: frame.clone() });
+                    self.trace.record_frame(at, to.device, Some(to.port), || What::Delivered { frame: frame.clone() });
                     return Some(Event::Deliver { to, frame });
                 }
             }

@@ -16,4 +16,4 @@ pub use fabric::{Cable, End, Event, Fabric, Framing, Limits, LinkSpec, PlugError
 pub use queue::EventQueue;
 pub use rng::{hash_name, mix, Rng};
 pub use time::{Duration, Time};
-pub use trace::{LinkDrop, Record, Trace, What, DEFAULT_CAPACITY};
+pub use trace::{LinkDrop, Record, Trace, What, DEFAULT_CAPACITY, OUTSIDE_EVENTS};

@@ -17,6 +17,11 @@ use crate::base::DeviceId;
 /// How many records a trace keeps unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 1 << 20;
 
+/// The bit that marks an event number as something done between engine
+/// events (by a user or a script), so its records never join the decisions
+/// about the frame the last engine event delivered.
+pub const OUTSIDE_EVENTS: u64 = 1 << 63;
+
 /// Why the fabric lost a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkDrop {
@@ -46,6 +51,8 @@ pub struct Record<N> {
     pub seq: u64,
     /// The engine event being handled when this happened: the records of one
     /// event (a frame arriving and what the device did with it) share it.
+    /// What happens between events (a line typed, a cable plugged) gets a
+    /// number of its own, with [`OUTSIDE_EVENTS`] set.
     pub event: u64,
     pub device: DeviceId,
     pub port: Option<usize>,
@@ -61,6 +68,10 @@ pub struct Trace<N> {
     capacity: usize,
     records: VecDeque<Record<N>>,
     next_seq: u64,
+    /// The event the records made now belong to.
+    event: u64,
+    /// Stretches between engine events so far.
+    outside: u64,
     /// Records pushed out by the bound.
     pub forgotten: u64,
 }
@@ -73,6 +84,8 @@ impl<N> Default for Trace<N> {
             capacity: DEFAULT_CAPACITY,
             records: VecDeque::new(),
             next_seq: 0,
+            event: OUTSIDE_EVENTS,
+            outside: 0,
             forgotten: 0,
         }
     }
@@ -96,39 +109,46 @@ impl<N> Trace<N> {
         self.on
     }
 
+    /// The records made from now on belong to engine event `event`.
+    #[inline]
+    pub fn begin_event(&mut self, event: u64) {
+        self.event = event;
+    }
+
+    /// The engine event is over: what is recorded until the next one
+    /// happened between events, and is a group of its own.
+    #[inline]
+    pub fn end_event(&mut self) {
+        self.outside += 1;
+        self.event = OUTSIDE_EVENTS | self.outside;
+    }
+
     /// Record a frame event (sent or delivered), if frames are traced.
     #[inline]
-    pub fn record_frame(
-        &mut self,
-        at: Time,
-        event: u64,
-        device: DeviceId,
-        port: Option<usize>,
-        what: impl FnOnce() -> What<N>,
-    ) {
+    pub fn record_frame(&mut self, at: Time, device: DeviceId, port: Option<usize>, what: impl FnOnce() -> What<N>) {
         if self.on && self.frames {
-            self.push(Record { at, seq: self.next_seq, event, device, port, what: what() });
+            self.push(Record { at, seq: self.next_seq, event: self.event, device, port, what: what() });
         }
     }
 
     /// Record what `what` builds, if the trace is on (so nothing is built when it is off).
     #[inline]
-    pub fn record(
-        &mut self,
-        at: Time,
-        event: u64,
-        device: DeviceId,
-        port: Option<usize>,
-        what: impl FnOnce() -> What<N>,
-    ) {
+    pub fn record(&mut self, at: Time, device: DeviceId, port: Option<usize>, what: impl FnOnce() -> What<N>) {
         if self.on {
-            self.push(Record { at, seq: self.next_seq, event, device, port, what: what() });
+            self.push(Record { at, seq: self.next_seq, event: self.event, device, port, what: what() });
         }
+    }
+
+    /// Records made since the trace began, the forgotten ones included:
+    /// the absolute index the next record will have.
+    pub fn total(&self) -> u64 {
+        self.forgotten + self.records.len() as u64
     }
 
     fn push(&mut self, record: Record<N>) {
         self.next_seq += 1;
-        if self.records.len() == self.capacity {
+        // (A capacity lowered while records were kept trims them here.)
+        while self.records.len() >= self.capacity {
             self.records.pop_front();
             self.forgotten += 1;
         }
@@ -142,11 +162,13 @@ impl<N> Trace<N> {
 
     /// Take every record kept so far (the trace stays on).
     pub fn drain(&mut self) -> Vec<Record<N>> {
+        self.forgotten += self.records.len() as u64;
         self.records.drain(..).collect()
     }
 
     /// Forget every record kept so far.
     pub fn clear(&mut self) {
+        self.forgotten += self.records.len() as u64;
         self.records.clear();
     }
 }
@@ -158,7 +180,7 @@ mod tests {
     #[test]
     fn off_records_nothing_and_builds_nothing() {
         let mut t: Trace<u8> = Trace::default();
-        t.record(Time::ZERO, 0, 0, None, || unreachable!("not built when off"));
+        t.record(Time::ZERO, 0, None, || unreachable!("not built when off"));
         assert_eq!(t.records().len(), 0);
     }
 
@@ -167,10 +189,27 @@ mod tests {
         let mut t: Trace<u32> = Trace::default();
         t.enable(3, true);
         for i in 0..5 {
-            t.record(Time::ZERO, 0, 0, None, || What::Note(i));
+            t.record(Time::ZERO, 0, None, || What::Note(i));
         }
         let kept: Vec<_> = t.records().map(|r| (r.seq, r.what.clone())).collect();
         assert_eq!(kept, [(2, What::Note(2)), (3, What::Note(3)), (4, What::Note(4))]);
         assert_eq!(t.forgotten, 2);
+        assert_eq!(t.total(), 5);
+    }
+
+    #[test]
+    fn what_happens_between_engine_events_is_a_group_of_its_own() {
+        let mut t: Trace<u32> = Trace::default();
+        t.enable(10, true);
+        t.begin_event(7);
+        t.record(Time::ZERO, 0, None, || What::Note(1));
+        t.end_event();
+        t.record(Time::ZERO, 0, None, || What::Note(2));
+        t.end_event();
+        t.record(Time::ZERO, 0, None, || What::Note(3));
+        let events: Vec<u64> = t.records().map(|r| r.event).collect();
+        assert_eq!(events[0], 7);
+        assert!(events[1] & OUTSIDE_EVENTS != 0 && events[2] & OUTSIDE_EVENTS != 0);
+        assert_ne!(events[1], events[2]);
     }
 }
