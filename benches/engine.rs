@@ -75,7 +75,7 @@ fn simulation_back_after_10_minutes(bencher: divan::Bencher) {
                         t.add_simple_pdu(&mut net, &pair[0], &pair[1]).expect("a PC to ping");
                     }
                 }
-                t.forward(&mut net, &["ICMP".to_string()], wirelab::base::Lang::En);
+                t.forward(&mut net, &["ICMP".to_string()]);
             }
             t
         })

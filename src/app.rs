@@ -209,10 +209,15 @@ impl Workspace {
     /// to undo or save).
     pub fn browse(&mut self, device: &str, url: &str) {
         let Some(id) = self.net.find(device) else { return };
-        self.net.act(id, |d, ctx| {
-            crate::device::browse(d, ctx.now, url);
-            d.flush(ctx);
-        });
+        match self.sim.as_mut() {
+            // Part of the timeline, so Back and Reset replay it (it cannot
+            // fail: the device was just found).
+            Some(sim) => {
+                let input = simulation::Input::Browse { device: device.into(), url: url.into() };
+                let _ = sim.timeline.put(&mut self.net, input);
+            }
+            None => self.net.browse(id, url),
+        }
     }
 
     /// Stop what a terminal waits for (Ctrl+C at a PC's prompt, Ctrl+Shift+6
@@ -224,10 +229,12 @@ impl Workspace {
             return;
         }
         let host = self.net.device(id).model.is_host();
-        self.net.act(id, |d, ctx| {
-            d.abort_session(ctx.now);
-            d.flush(ctx);
-        });
+        match self.sim.as_mut() {
+            Some(sim) => {
+                let _ = sim.timeline.put(&mut self.net, simulation::Input::Interrupt { device: device.into() });
+            }
+            None => self.net.abort_session(id),
+        }
         // What the command had printed, then Windows's own words for the break.
         let printed = self.net.take_console(id);
         let text = self.scrollback.entry(device.to_string()).or_default();
@@ -260,6 +267,9 @@ impl Workspace {
                 let id = self.find(&device)?;
                 self.snapshot();
                 self.net.device_mut(id).at = to;
+                if let Some(sim) = self.sim.as_mut() {
+                    sim.timeline.moved(&device, to);
+                }
             }
             Action::RenameDevice { device, to } => {
                 let to = to.trim().to_string();
@@ -426,35 +436,35 @@ impl Workspace {
         let (timeline, net) = simulation::Timeline::start(self.lab()).map_err(ActionError)?;
         self.net = net;
         self.sim = Some(simulation::SimState::new(timeline));
-        self.greet_all();
+        self.redraw_terminals();
         self.generation += 1;
         Ok(())
     }
 
-    /// Back to realtime: the network runs on from where the simulation left it.
+    /// Back to realtime: the network runs on from where the simulation
+    /// left it, untraced again.
     pub fn leave_simulation(&mut self) {
-        self.sim = None;
+        if self.sim.take().is_some() {
+            self.net.disable_trace();
+        }
     }
 
-    /// One step forward (Capture / Forward).
-    pub fn sim_forward(&mut self) {
-        let Some(sim) = self.sim.as_mut() else { return };
-        let new = sim.timeline.forward(&mut self.net, &sim.filter, sim.lang);
-        sim.events.extend(new);
+    /// One step forward (Capture / Forward). Returns how many new rows the
+    /// list shows (0: nothing happened that the filter shows).
+    pub fn sim_forward(&mut self) -> usize {
+        let Some(sim) = self.sim.as_mut() else { return 0 };
+        let new = sim.timeline.forward(&mut self.net, &sim.filter).len();
+        sim.refresh();
         sim.selected = None;
         self.collect_output();
+        new
     }
 
     /// One step back, exactly.
     pub fn sim_back(&mut self) -> Result<(), ActionError> {
-        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
-        if let Some(net) = sim.timeline.back().map_err(ActionError)? {
-            self.net = net;
-            sim.refresh(&self.net);
-            sim.selected = None;
-        }
-        self.redraw_terminals();
-        Ok(())
+        let Some(sim) = self.sim.as_ref() else { return Ok(()) };
+        let step = sim.timeline.step_count();
+        self.sim_go_to(step.saturating_sub(1))
     }
 
     /// Go to step `step` of the simulation: back exactly, or forward by stepping.
@@ -462,12 +472,11 @@ impl Workspace {
         let Some(sim) = self.sim.as_mut() else { return Ok(()) };
         let now = sim.timeline.step_count();
         if step < now {
+            let typed = sim.timeline.lines_typed();
             if let Some(net) = sim.timeline.back_to(step).map_err(ActionError)? {
-                self.net = net;
-                sim.refresh(&self.net);
-                sim.selected = None;
+                let forgot_config = sim.timeline.lines_typed() < typed;
+                self.swap_in_replayed(net, forgot_config);
             }
-            self.redraw_terminals();
         } else {
             for _ in now..step {
                 self.sim_forward();
@@ -479,25 +488,41 @@ impl Workspace {
     /// Back to where the simulation started, the PDUs forgotten.
     pub fn sim_reset(&mut self) -> Result<(), ActionError> {
         let Some(sim) = self.sim.as_mut() else { return Ok(()) };
-        self.net = sim.timeline.reset().map_err(ActionError)?;
-        sim.refresh(&self.net);
-        self.redraw_terminals();
+        let typed = sim.timeline.lines_typed();
+        let net = sim.timeline.reset().map_err(ActionError)?;
+        self.swap_in_replayed(net, typed > 0);
         Ok(())
+    }
+
+    /// A network the timeline rebuilt takes the old one's place; the
+    /// terminals start again (what the replay printed is not news).
+    fn swap_in_replayed(&mut self, mut net: Network, forgot_config: bool) {
+        for id in 0..net.devices().len() {
+            net.take_console(id);
+        }
+        self.net = net;
+        if let Some(sim) = self.sim.as_mut() {
+            sim.refresh();
+            sim.selected = None;
+        }
+        self.redraw_terminals();
+        // Lines typed since the simulation began are part of the document.
+        if forgot_config {
+            self.dirty = true;
+        }
     }
 
     /// Add a simple PDU (one echo) from a device to another (or an address).
     pub fn sim_add_pdu(&mut self, from: &str, to: &str) -> Result<(), ActionError> {
         let Some(sim) = self.sim.as_mut() else { return err("simple PDUs are for simulation mode") };
-        sim.timeline.add_simple_pdu(&mut self.net, from, to).map_err(ActionError)?;
-        // What the source sent at once (an ARP request) is the list's next step.
-        Ok(())
+        // What the source sends at once (an ARP request) is the list's next step.
+        sim.timeline.add_simple_pdu(&mut self.net, from, to).map_err(ActionError)
     }
 
     /// Say the simulation's decisions in this language.
     pub fn sim_set_lang(&mut self, lang: crate::base::Lang) {
-        if let Some(sim) = self.sim.as_mut().filter(|s| s.lang != lang) {
-            sim.lang = lang;
-            sim.refresh(&self.net);
+        if let Some(sim) = self.sim.as_mut() {
+            sim.timeline.set_lang(&self.net, lang);
         }
     }
 
@@ -516,7 +541,7 @@ impl Workspace {
     pub fn sim_set_filter(&mut self, filter: Vec<String>) {
         if let Some(sim) = self.sim.as_mut() {
             sim.filter = filter;
-            sim.refresh(&self.net);
+            sim.refresh();
         }
     }
 

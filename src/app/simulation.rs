@@ -20,6 +20,7 @@ use crate::cli::Terminal;
 use crate::lab::{self, Lab};
 use crate::net::Network;
 use crate::net::TraceLine;
+use crate::proto::decision::Decision;
 use crate::proto::dissect::{self, Layer, LinkType};
 use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec};
 use crate::sim::{Duration, What};
@@ -50,6 +51,15 @@ pub enum Input {
         to: IpAddr,
         shape: PduShape,
     },
+    /// A page opened in a host's web browser.
+    Browse {
+        device: String,
+        url: String,
+    },
+    /// Ctrl+C (or Ctrl+Shift+6) at a device's terminal.
+    Interrupt {
+        device: String,
+    },
 }
 
 /// What a PDU sends: a simple one is one 32-byte echo; a complex one
@@ -67,6 +77,9 @@ impl PduShape {
     pub const SIMPLE: PduShape = PduShape { count: 1, size: 32, interval: Duration::ZERO };
 }
 
+/// Where a PDU's session writes how it ended.
+type OutcomeCell = Arc<Mutex<Option<bool>>>;
+
 /// A PDU the user added, and how it ended (as Packet Tracer's scenario list).
 #[derive(Clone, Debug)]
 pub struct Pdu {
@@ -74,7 +87,9 @@ pub struct Pdu {
     pub to: String,
     pub addr: IpAddr,
     /// `None` while it is on its way; `Some(true)` when the echo came back.
-    pub outcome: Arc<Mutex<Option<bool>>>,
+    /// Each network a replay builds gets a fresh one, so the network it
+    /// replaces cannot write into it.
+    outcome: OutcomeCell,
 }
 
 impl Pdu {
@@ -83,8 +98,10 @@ impl Pdu {
     }
 }
 
-/// Records a PDU's echo: success when a reply came.
-struct PduReport(Arc<Mutex<Option<bool>>>);
+/// Records a PDU's echo: success when a reply came; failure when the
+/// session ends without one, or is given up before it ends (a new PDU from
+/// the same device, Ctrl+C).
+struct PduReport(OutcomeCell);
 
 impl Report for PduReport {
     fn start(&mut self, _: &Spec, _: &mut String) {}
@@ -92,6 +109,12 @@ impl Report for PduReport {
     fn finish(&mut self, outcomes: &[Outcome], _: &mut String) {
         let ok = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(ok);
+    }
+}
+
+impl Drop for PduReport {
+    fn drop(&mut self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(false);
     }
 }
 
@@ -105,8 +128,14 @@ pub struct FrameEvent {
     /// The frame's bytes, for the inspector.
     pub frame: Vec<u8>,
     pub link: LinkType,
-    /// What the device decided about it, in words.
+    /// What the device decided about it, in words (in the timeline's language).
     pub decisions: Vec<String>,
+    /// The device dropped it (the canvas draws a red cross there).
+    pub dropped: bool,
+    /// Where it was, and the decisions as recorded (to say them again in
+    /// another language).
+    device: DeviceId,
+    notes: Vec<Decision>,
 }
 
 impl FrameEvent {
@@ -116,17 +145,31 @@ impl FrameEvent {
     }
 }
 
+/// The moment after a step: what going back to it restores.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    /// Engine events run.
+    events: u64,
+    /// Trace records made (absolute, the forgotten ones counted).
+    records: u64,
+    /// Frame events listed.
+    listed: usize,
+}
+
 /// The simulation's history and where it stands.
 pub struct Timeline {
     origin: Lab,
-    /// Engine events the boot took: the steps count from there.
-    base: u64,
+    /// The moment the boot ended: the steps count from there.
+    booted: Step,
     inputs: Vec<(u64, Input)>,
-    /// After each step taken, oldest first: the engine event count, and how
-    /// many trace records the list had shown.
-    steps: Vec<(u64, usize)>,
-    /// Trace records already shown in a step.
-    seen: usize,
+    /// After each step taken, oldest first.
+    steps: Vec<Step>,
+    /// Trace records (absolute) already turned into frame events.
+    seen: u64,
+    /// Every frame event so far, whatever the filter, oldest first.
+    events: Vec<FrameEvent>,
+    /// The language the decisions are said in.
+    lang: Lang,
     pub pdus: Vec<Pdu>,
 }
 
@@ -135,14 +178,33 @@ impl Timeline {
     /// from it, booted, and traced from then on.
     pub fn start(lab: Lab) -> Result<(Self, Network), String> {
         let net = boot(&lab)?;
-        let base = net.events_done();
-        let timeline = Timeline { origin: lab, base, inputs: Vec::new(), steps: Vec::new(), seen: 0, pdus: Vec::new() };
+        let booted = Step { events: net.events_done(), records: net.trace_total(), listed: 0 };
+        let timeline = Timeline {
+            origin: lab,
+            booted,
+            inputs: Vec::new(),
+            steps: Vec::new(),
+            seen: booted.records,
+            events: Vec::new(),
+            lang: Lang::En,
+            pdus: Vec::new(),
+        };
         Ok((timeline, net))
     }
 
     /// How many steps were taken.
     pub fn step_count(&self) -> usize {
         self.steps.len()
+    }
+
+    /// Every frame event listed so far, oldest first, whatever the filter.
+    pub fn events(&self) -> &[FrameEvent] {
+        &self.events
+    }
+
+    /// How many lines were typed at the terminals since the simulation began.
+    pub fn lines_typed(&self) -> usize {
+        self.inputs.iter().filter(|(_, i)| matches!(i, Input::Type { .. })).count()
     }
 
     /// Type a line at a device, as part of the timeline.
@@ -166,99 +228,132 @@ impl Timeline {
         }
         let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to ping"))?;
         let outcome = Arc::new(Mutex::new(None));
-        self.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome });
-        self.put(net, Input::Ping { from: from.into(), to: addr, shape })
+        self.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome: outcome.clone() });
+        let input = Input::Ping { from: from.into(), to: addr, shape };
+        self.inputs.push((net.events_done(), input.clone()));
+        apply(net, &input, Some(outcome))
     }
 
-    fn put(&mut self, net: &mut Network, input: Input) -> Result<(), String> {
-        let at = net.events_done();
-        self.inputs.push((at, input.clone()));
-        let pdu = self.pdus.len();
-        apply(net, &input, self.pdu_sink(pdu))
-    }
-
-    /// Where the outcome of the PDU added as number `count` goes.
-    fn pdu_sink(&self, count: usize) -> Option<Arc<Mutex<Option<bool>>>> {
-        count.checked_sub(1).and_then(|i| self.pdus.get(i)).map(|p| p.outcome.clone())
+    /// Put something into the network now, as part of the timeline.
+    pub fn put(&mut self, net: &mut Network, input: Input) -> Result<(), String> {
+        if let Input::Ping { .. } = input {
+            return Err("PDUs are added with add_pdu".into());
+        }
+        apply(net, &input, None)?;
+        self.inputs.push((net.events_done(), input));
+        Ok(())
     }
 
     /// One step forward: the frames the filter shows that the last input
     /// already put on the wire, else run until an engine event sends or
-    /// receives one (or the budget runs out). Returns the new events.
-    pub fn forward(&mut self, net: &mut Network, filter: &[String], lang: Lang) -> Vec<FrameEvent> {
+    /// receives one (or the budget runs out). Returns the new events the
+    /// filter shows (none: the network has nothing more to show for now).
+    pub fn forward(&mut self, net: &mut Network, filter: &[String]) -> Vec<FrameEvent> {
         let start = (net.events_done(), net.now());
-        let mut shown = frame_events(net, self.seen, filter, lang);
-        while shown.is_empty()
+        let first = self.events.len();
+        self.list_new(net);
+        while !self.events[first..].iter().any(|e| e.line.matches(filter))
             && net.events_done() - start.0 < STEP_EVENT_BUDGET
             && net.now().since(start.1) < STEP_TIME_BUDGET
         {
-            let before = net.trace().len();
             if !net.step_one() {
                 break;
             }
-            if net.trace().len() > before {
-                shown = frame_events(net, before, filter, lang);
-            }
+            self.list_new(net);
         }
-        self.seen = net.trace().len();
-        self.steps.push((net.events_done(), self.seen));
-        shown
+        self.steps.push(Step { events: net.events_done(), records: self.seen, listed: self.events.len() });
+        self.events[first..].iter().filter(|e| e.line.matches(filter)).cloned().collect()
+    }
+
+    /// Turn the trace records made since the last call into frame events.
+    fn list_new(&mut self, net: &Network) {
+        let total = net.trace_total();
+        if total == self.seen {
+            return;
+        }
+        // Records the trace's bound pushed out before they were listed are gone.
+        let first_kept = total - net.trace().len() as u64;
+        let from = self.seen.max(first_kept) - first_kept;
+        self.events.extend(frame_events(net, from as usize, self.lang));
+        self.seen = total;
     }
 
     /// One step back, exactly: the network as it was after the step before.
     /// Returns the rebuilt network (the caller swaps it in).
     pub fn back(&mut self) -> Result<Option<Network>, String> {
-        if self.steps.pop().is_none() {
-            return Ok(None);
+        match self.steps.len() {
+            0 => Ok(None),
+            n => self.rewind(n - 1).map(Some),
         }
-        let (target, seen) = self.steps.last().copied().unwrap_or((self.base, 0));
-        let net = self.replay(target)?;
-        self.seen = seen;
-        Ok(Some(net))
     }
 
     /// Back to the moment after step `step` (0: where the simulation
-    /// started, inputs kept), exactly. `None` if that is now or later.
+    /// started, the inputs put in before the first step kept), exactly.
+    /// `None` if that is now or later.
     pub fn back_to(&mut self, step: usize) -> Result<Option<Network>, String> {
         if step >= self.steps.len() {
             return Ok(None);
         }
-        self.steps.truncate(step + 1);
-        self.back()
+        self.rewind(step).map(Some)
     }
 
     /// Back to where the simulation started, with every input forgotten.
     pub fn reset(&mut self) -> Result<Network, String> {
+        let net = boot(&self.origin)?;
         self.steps.clear();
         self.inputs.clear();
         self.pdus.clear();
-        self.seen = 0;
-        boot(&self.origin)
-    }
-
-    /// The network after exactly `target` engine events, its inputs put in where they were.
-    fn replay(&mut self, target: u64) -> Result<Network, String> {
-        let mut net = boot(&self.origin)?;
-        self.inputs.retain(|(at, _)| *at <= target);
-        let mut pdus = 0;
-        for p in &self.pdus {
-            *p.outcome.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        }
-        for (at, input) in &self.inputs {
-            while net.events_done() < *at && net.step_one() {}
-            if matches!(input, Input::Ping { .. }) {
-                pdus += 1;
-            }
-            apply(&mut net, input, self.pdu_sink(pdus))?;
-        }
-        self.pdus.truncate(pdus);
-        while net.events_done() < target && net.step_one() {}
+        self.events.clear();
+        self.seen = self.booted.records;
         Ok(net)
     }
 
-    /// Every frame event of the trace so far that the filter shows, oldest first.
-    pub fn events(net: &Network, filter: &[String], lang: Lang) -> Vec<FrameEvent> {
-        frame_events(net, 0, filter, lang)
+    /// Say every decision listed in `lang` from now on.
+    pub fn set_lang(&mut self, net: &Network, lang: Lang) {
+        if self.lang == lang {
+            return;
+        }
+        self.lang = lang;
+        for e in &mut self.events {
+            let device = net.device(e.device);
+            e.decisions = e.notes.iter().map(|d| device.describe_in(d, lang)).collect();
+        }
+    }
+
+    /// A device moved on the canvas: going back must not move it back.
+    pub fn moved(&mut self, device: &str, to: (f32, f32)) {
+        if let Some(d) = self.origin.devices.iter_mut().find(|d| d.name.eq_ignore_ascii_case(device)) {
+            d.at = to;
+        }
+    }
+
+    /// Keep the first `keep` steps and forget the rest: the network rebuilt
+    /// as it was after step `keep` (with the inputs put in then). Nothing
+    /// changes unless the rebuild succeeds.
+    fn rewind(&mut self, keep: usize) -> Result<Network, String> {
+        let at = keep.checked_sub(1).map_or(self.booted, |i| self.steps[i]);
+        let target = at.events;
+        let inputs = self.inputs.iter().take_while(|(when, _)| *when <= target).count();
+        let mut net = boot(&self.origin)?;
+        let mut outcomes = Vec::new();
+        for (when, input) in &self.inputs[..inputs] {
+            while net.events_done() < *when && net.step_one() {}
+            let sink = matches!(input, Input::Ping { .. }).then(|| Arc::new(Mutex::new(None)));
+            outcomes.extend(sink.clone());
+            apply(&mut net, input, sink)?;
+        }
+        while net.events_done() < target && net.step_one() {}
+        // The rebuild worked: forget what came after.
+        self.inputs.truncate(inputs);
+        self.pdus.truncate(outcomes.len());
+        for (pdu, outcome) in self.pdus.iter_mut().zip(outcomes) {
+            pdu.outcome = outcome;
+        }
+        self.steps.truncate(keep);
+        // The records of inputs put in after that step are listed by the next one.
+        self.events.truncate(at.listed);
+        self.seen = at.records;
+        Ok(net)
     }
 }
 
@@ -268,27 +363,52 @@ pub struct SimState {
     pub timeline: Timeline,
     /// The protocols the list shows (empty: all).
     pub filter: Vec<String>,
-    pub events: Vec<FrameEvent>,
+    /// The rows of the list: the timeline's events the filter shows.
+    rows: Vec<usize>,
+    /// The row picked for the inspector.
     pub selected: Option<usize>,
     pub playing: bool,
-    /// The language the decisions are said in.
-    pub lang: Lang,
 }
 
 impl SimState {
     pub fn new(timeline: Timeline) -> Self {
-        SimState { timeline, filter: Vec::new(), events: Vec::new(), selected: None, playing: false, lang: Lang::En }
+        let mut sim = SimState { timeline, filter: Vec::new(), rows: Vec::new(), selected: None, playing: false };
+        sim.refresh();
+        sim
     }
 
-    /// The list again from the trace (after going back, a new filter or language).
-    pub fn refresh(&mut self, net: &Network) {
-        self.events = Timeline::events(net, &self.filter, self.lang);
-        self.selected = self.selected.filter(|i| *i < self.events.len());
+    /// The rows again from the timeline's events (after going back or a new
+    /// filter): no frame is dissected again.
+    pub fn refresh(&mut self) {
+        let filter = &self.filter;
+        self.rows =
+            self.timeline.events().iter().enumerate().filter(|(_, e)| e.line.matches(filter)).map(|(i, _)| i).collect();
+        self.selected = self.selected.filter(|i| *i < self.rows.len());
     }
 
-    /// The event the canvas shows: the one picked, else the newest.
+    /// How many rows the list has.
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The event on row `i`.
+    pub fn row(&self, i: usize) -> Option<&FrameEvent> {
+        self.rows.get(i).and_then(|&e| self.timeline.events().get(e))
+    }
+
+    /// The rows, oldest first.
+    pub fn rows(&self) -> impl Iterator<Item = &FrameEvent> + '_ {
+        self.rows.iter().filter_map(|&e| self.timeline.events().get(e))
+    }
+
+    /// The row the canvas shows: the one picked, else the newest.
+    pub fn current_row(&self) -> Option<usize> {
+        self.selected.or(self.rows.len().checked_sub(1))
+    }
+
+    /// The event the canvas shows.
     pub fn current(&self) -> Option<&FrameEvent> {
-        self.selected.and_then(|i| self.events.get(i)).or_else(|| self.events.last())
+        self.current_row().and_then(|i| self.row(i))
     }
 }
 
@@ -299,7 +419,7 @@ fn boot(lab: &Lab) -> Result<Network, String> {
     Ok(net)
 }
 
-fn apply(net: &mut Network, input: &Input, sink: Option<Arc<Mutex<Option<bool>>>>) -> Result<(), String> {
+fn apply(net: &mut Network, input: &Input, sink: Option<OutcomeCell>) -> Result<(), String> {
     let find = |name: &str| net.find(name).ok_or_else(|| format!("no device named {name}"));
     match input {
         Input::Type { device, line } => {
@@ -320,13 +440,21 @@ fn apply(net: &mut Network, input: &Input, sink: Option<Arc<Mutex<Option<bool>>>
             let sink = sink.unwrap_or_default();
             net.start_probe(id, spec, Box::new(PduReport(sink)));
         }
+        Input::Browse { device, url } => {
+            let id = find(device)?;
+            net.browse(id, url);
+        }
+        Input::Interrupt { device } => {
+            let id = find(device)?;
+            net.abort_session(id);
+        }
     }
     Ok(())
 }
 
-/// The frame events among the trace records from index `from` on, with
-/// the decisions taken about each, filtered by protocol.
-fn frame_events(net: &Network, from: usize, filter: &[String], lang: Lang) -> Vec<FrameEvent> {
+/// The frame events among the trace records kept from index `from` on,
+/// with the decisions taken about each.
+fn frame_events(net: &Network, from: usize, lang: Lang) -> Vec<FrameEvent> {
     let lines = net.trace_lines_from(from);
     let records: Vec<_> = net.trace().skip(from).collect();
     let mut out = Vec::new();
@@ -336,14 +464,11 @@ fn frame_events(net: &Network, from: usize, filter: &[String], lang: Lang) -> Ve
             What::Delivered { frame } => (frame, false),
             _ => continue,
         };
-        let line = &lines[i];
-        if !line.matches(filter) {
-            continue;
-        }
         let port = r.port.unwrap_or(0);
         let peer = net.peer(r.device, port).map(|e| net.device(e.device).name.clone());
-        // What the device decided on receiving it: the notes of the same engine event.
-        let decisions = if sent {
+        // What the device decided on receiving it: its notes in the same
+        // engine event (one event delivers one frame).
+        let notes: Vec<Decision> = if sent {
             Vec::new()
         } else {
             records[i + 1..]
@@ -351,17 +476,21 @@ fn frame_events(net: &Network, from: usize, filter: &[String], lang: Lang) -> Ve
                 .take_while(|rec| rec.event == r.event)
                 .filter(|rec| rec.device == r.device)
                 .filter_map(|rec| match &rec.what {
-                    What::Note(d) => Some(net.device(rec.device).describe_in(d, lang)),
+                    What::Note(d) => Some(*d),
                     _ => None,
                 })
                 .collect()
         };
+        let device = net.device(r.device);
         out.push(FrameEvent {
-            line: line.clone(),
+            line: lines[i].clone(),
             peer,
             frame: frame.clone(),
             link: net.link_type(r.device, port),
-            decisions,
+            decisions: notes.iter().map(|d| device.describe_in(d, lang)).collect(),
+            dropped: notes.iter().any(Decision::is_drop),
+            device: r.device,
+            notes,
         });
     }
     out
@@ -396,6 +525,11 @@ spanning-tree portfast default
         lab::parse(text, "sim.ron").unwrap()
     }
 
+    /// The events listed so far that the filter shows.
+    fn listed(t: &Timeline, filter: &[String]) -> Vec<FrameEvent> {
+        t.events().iter().filter(|e| e.line.matches(filter)).cloned().collect()
+    }
+
     fn only(protocols: &[&str]) -> Vec<String> {
         protocols.iter().map(|p| p.to_string()).collect()
     }
@@ -407,7 +541,7 @@ spanning-tree portfast default
         let filter = only(&["ARP", "ICMP"]);
         let mut seen = Vec::new();
         for _ in 0..20 {
-            for e in t.forward(&mut net, &filter, Lang::En) {
+            for e in t.forward(&mut net, &filter) {
                 seen.push(format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol));
             }
         }
@@ -443,7 +577,7 @@ spanning-tree portfast default
         let mut second = Vec::new();
         for _ in 0..20 {
             second.extend(
-                t.forward(&mut net, &filter, Lang::En)
+                t.forward(&mut net, &filter)
                     .into_iter()
                     .map(|e| format!("{} {}", e.line.kind, e.line.device)),
             );
@@ -462,20 +596,20 @@ spanning-tree portfast default
         let filter = only(&["ARP", "ICMP"]);
         let mut steps = Vec::new();
         for _ in 0..6 {
-            steps.push(t.forward(&mut net, &filter, Lang::En));
+            steps.push(t.forward(&mut net, &filter));
         }
         for _ in 0..2 {
             net = t.back().unwrap().expect("a step to go back from");
         }
         assert_eq!(t.step_count(), 4);
-        assert_eq!(Timeline::events(&net, &filter, Lang::En), steps[..4].concat(), "back is exact");
-        let again = [t.forward(&mut net, &filter, Lang::En), t.forward(&mut net, &filter, Lang::En)];
+        assert_eq!(listed(&t, &filter), steps[..4].concat(), "back is exact");
+        let again = [t.forward(&mut net, &filter), t.forward(&mut net, &filter)];
         assert_eq!(again[0], steps[4]);
         assert_eq!(again[1], steps[5]);
         // Straight back to step 1: the list as it was then.
-        net = t.back_to(1).unwrap().expect("an earlier step");
+        t.back_to(1).unwrap().expect("an earlier step");
         assert_eq!(t.step_count(), 1);
-        assert_eq!(Timeline::events(&net, &filter, Lang::En), steps[0]);
+        assert_eq!(listed(&t, &filter), steps[0]);
     }
 
     #[test]
@@ -485,7 +619,7 @@ spanning-tree portfast default
         let filter = only(&["ARP", "ICMP"]);
         let mut events = Vec::new();
         for _ in 0..12 {
-            events.extend(t.forward(&mut net, &filter, Lang::En));
+            events.extend(t.forward(&mut net, &filter));
         }
         let at_switch: Vec<String> = events
             .iter()
@@ -496,7 +630,8 @@ spanning-tree portfast default
         assert_eq!(at_switch[0], "flooded in VLAN 1 out of every other port (destination unknown or broadcast)");
         assert!(at_switch[1..].iter().all(|d| d.starts_with("switched in VLAN 1 out ")), "{at_switch:#?}");
         // The same decisions in French.
-        let fr = Timeline::events(&net, &filter, Lang::Fr);
+        t.set_lang(&net, Lang::Fr);
+        let fr = listed(&t, &filter);
         let s1 = fr.iter().find(|e| e.line.device == "S1" && e.line.kind == "received").unwrap();
         assert_eq!(
             s1.decisions,
@@ -512,7 +647,7 @@ spanning-tree portfast default
     fn decided_at(t: &mut Timeline, net: &mut Network, device: &str, steps: usize) -> Vec<String> {
         let mut out = Vec::new();
         for _ in 0..steps {
-            for e in t.forward(net, &[], Lang::En) {
+            for e in t.forward(net, &[]) {
                 if e.line.device == device {
                     out.extend(e.decisions);
                 }
@@ -579,7 +714,7 @@ spanning-tree portfast default
         t.add_pdu(&mut net, "PC1", "192.168.1.1", shape).unwrap();
         let mut echoes = Vec::new();
         for _ in 0..40 {
-            for e in t.forward(&mut net, &only(&["ICMP"]), Lang::En) {
+            for e in t.forward(&mut net, &only(&["ICMP"])) {
                 if e.line.kind == "sent" && e.line.device == "PC1" {
                     echoes.push((e.line.time, e.line.len));
                 }
@@ -596,9 +731,134 @@ spanning-tree portfast default
     fn reset_forgets_the_pdus() {
         let (mut t, mut net) = Timeline::start(lab()).unwrap();
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
-        t.forward(&mut net, &[], Lang::En);
-        net = t.reset().unwrap();
+        t.forward(&mut net, &[]);
+        t.reset().unwrap();
         assert!(t.pdus.is_empty() && t.step_count() == 0);
-        assert!(Timeline::events(&net, &only(&["ICMP"]), Lang::En).is_empty());
+        assert!(listed(&t, &only(&["ICMP"])).is_empty());
+    }
+
+    #[test]
+    fn back_then_forward_lists_each_event_once() {
+        let (t, net) = Timeline::start(lab()).unwrap();
+        let mut sim = SimState::new(t);
+        let mut net = net;
+        sim.timeline.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        for _ in 0..5 {
+            sim.timeline.forward(&mut net, &[]);
+        }
+        sim.refresh();
+        let rows: Vec<FrameEvent> = sim.rows().cloned().collect();
+        // A line typed after the last step is kept by Back to that step, and
+        // its frames wait for the next step: they are not listed twice.
+        sim.timeline.type_line(&mut net, "PC1", "ping -n 1 192.168.1.1").unwrap();
+        net = sim.timeline.back().unwrap().unwrap();
+        sim.refresh();
+        assert!(sim.row_count() < rows.len(), "the last step's events are gone");
+        for _ in 0..3 {
+            sim.timeline.forward(&mut net, &[]);
+        }
+        sim.refresh();
+        let mut seen = std::collections::HashSet::new();
+        for e in sim.rows() {
+            assert!(seen.insert(e.line.seq), "listed twice: {:?}", e.line);
+        }
+        assert_eq!(sim.rows().take(rows.len() - 1).cloned().collect::<Vec<_>>(), rows[..rows.len() - 1]);
+    }
+
+    #[test]
+    fn the_list_goes_on_when_the_trace_forgets_its_oldest_records() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        net.enable_trace(40, true);
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let mut counts = Vec::new();
+        for _ in 0..12 {
+            t.forward(&mut net, &[]);
+            counts.push(t.events().len());
+        }
+        assert!(counts.windows(2).all(|w| w[1] > w[0]), "every step lists something new: {counts:?}");
+        let seqs: Vec<u64> = t.events().iter().map(|e| e.line.seq).collect();
+        assert!(seqs.windows(2).all(|w| w[1] > w[0]), "in order, each once: {seqs:?}");
+    }
+
+    #[test]
+    fn what_a_command_does_is_not_a_decision_about_the_last_frame() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
+        // Step until the router has taken in PC1's ARP request, then make it
+        // ask for an address of its own accord.
+        let mut arp_at_r1 = None;
+        for _ in 0..6 {
+            for e in t.forward(&mut net, &[]) {
+                if e.line.device == "R1" && e.line.kind == "received" {
+                    arp_at_r1 = Some(e.line.seq);
+                }
+            }
+            if arp_at_r1.is_some() {
+                break;
+            }
+        }
+        let seq = arp_at_r1.expect("R1 received the ARP request");
+        for line in ["enable", "ping 192.168.2.10"] {
+            t.type_line(&mut net, "R1", line).unwrap();
+        }
+        t.forward(&mut net, &[]);
+        let e = t.events().iter().find(|e| e.line.seq == seq).unwrap();
+        assert!(e.decisions.iter().all(|d| !d.contains("192.168.2.10")), "{:#?}", e.decisions);
+    }
+
+    #[test]
+    fn a_pdu_given_up_for_a_new_one_from_the_same_device_fails() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
+        assert_eq!(t.pdus[0].result(), Some(false));
+        assert_eq!(t.pdus[1].result(), None);
+        // Going back rebuilds the network: the network it replaces, dropped,
+        // does not mark the PDUs of the new one.
+        t.forward(&mut net, &[]);
+        let old = std::mem::replace(&mut net, t.back().unwrap().unwrap());
+        drop(old);
+        assert_eq!(t.pdus[1].result(), None);
+        for _ in 0..20 {
+            t.forward(&mut net, &[]);
+        }
+        assert_eq!(t.pdus[1].result(), Some(true));
+    }
+
+    #[test]
+    fn ctrl_c_is_part_of_the_timeline() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.type_line(&mut net, "PC1", "ping -t 192.168.1.1").unwrap();
+        for _ in 0..8 {
+            t.forward(&mut net, &only(&["ICMP"]));
+        }
+        let pc1 = net.find("PC1").unwrap();
+        t.put(&mut net, Input::Interrupt { device: "PC1".into() }).unwrap();
+        assert!(!net.device(pc1).busy());
+        t.forward(&mut net, &[]);
+        net = t.back().unwrap().unwrap();
+        assert!(!net.device(pc1).busy(), "the replay stops the ping too");
+        assert!(t.put(&mut net, Input::Ping { from: "PC1".into(), to: [1, 1, 1, 1].into(), shape: PduShape::SIMPLE }).is_err());
+    }
+
+    #[test]
+    fn a_device_moved_in_simulation_stays_where_it_was_put() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.forward(&mut net, &[]);
+        t.moved("PC1", (120.0, 40.0));
+        net = t.back().unwrap().unwrap();
+        assert_eq!(net.device(net.find("PC1").unwrap()).at, (120.0, 40.0));
+    }
+
+    #[test]
+    fn drops_are_marked_whatever_the_language() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        t.set_lang(&net, Lang::Fr);
+        t.type_line(&mut net, "PC1", "tracert -h 1 192.168.2.10").unwrap();
+        for _ in 0..30 {
+            t.forward(&mut net, &[]);
+        }
+        let dropped: Vec<&FrameEvent> = t.events().iter().filter(|e| e.dropped).collect();
+        assert!(dropped.iter().any(|e| e.line.device == "R1"), "{:#?}", t.events().iter().map(|e| &e.decisions).collect::<Vec<_>>());
     }
 }

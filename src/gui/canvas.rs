@@ -495,7 +495,7 @@ pub fn draw(
         let color = Color::srgb_u8(c.r(), c.g(), c.b());
         envelope(&mut gizmos, spot, color);
         // A frame the device dropped: a red cross on it (the inspector says why).
-        if e.decisions.iter().any(|d| d.starts_with("dropped")) {
+        if e.dropped {
             let red = Color::srgb(0.95, 0.2, 0.2);
             for (a, b) in
                 [(Vec2::new(-18.0, -18.0), Vec2::new(18.0, 18.0)), (Vec2::new(-18.0, 18.0), Vec2::new(18.0, -18.0))]

@@ -107,6 +107,11 @@ const CATALOG: &[(&str, &str, &str)] = &[
         "Simulation mode: the network starts again from its configurations and runs one step at a time",
         "Mode simulation : le réseau repart de ses configurations et avance pas à pas",
     ),
+    (
+        "sim_quiet",
+        "Play paused: nothing more happens in the network for now (add a PDU or type a command)",
+        "Lecture en pause : il ne se passe plus rien dans le réseau pour l'instant (ajoutez une PDU ou tapez une commande)",
+    ),
     ("back", "◀ Back", "◀ Retour"),
     ("forward", "Capture / Forward ▶", "Capturer / Avancer ▶"),
     ("play", "Play", "Lecture"),

@@ -103,6 +103,8 @@ pub struct UiState {
     pub play_every: std::time::Duration,
     /// The event the envelope shows (its row) and when it set off along its cable.
     pub envelope: Option<(usize, Instant)>,
+    /// While the timeline slider is held: the step it points at, and its range then.
+    pub timeline_drag: Option<(usize, usize)>,
     /// The complex PDU form, while it is open.
     pub complex: Option<simulation::ComplexForm>,
 }
@@ -131,6 +133,7 @@ impl UiState {
             played_at: Instant::now(),
             play_every: simulation::PLAY_EVERY,
             envelope: None,
+            timeline_drag: None,
             complex: None,
         }
     }
@@ -308,10 +311,16 @@ fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>, run: R
     let playing = ws.0.sim.as_ref().is_some_and(|s| s.playing);
     if playing && ui.played_at.elapsed() >= ui.play_every {
         ui.played_at = Instant::now();
-        ws.0.sim_forward();
+        // A network with nothing more to show pauses Play, as Packet Tracer does.
+        if ws.0.sim_forward() == 0 {
+            if let Some(sim) = ws.0.sim.as_mut() {
+                sim.playing = false;
+            }
+            ui.status = i18n::tr(ui.lang, "sim_quiet").to_string();
+        }
     }
     // A new current event sets its envelope off along the cable.
-    let current = ws.0.sim.as_ref().and_then(|s| s.selected.or(s.events.len().checked_sub(1)));
+    let current = ws.0.sim.as_ref().and_then(|s| s.current_row());
     match (current, ui.envelope) {
         (Some(row), Some((shown, _))) if row == shown => {}
         (Some(row), _) => ui.envelope = Some((row, Instant::now())),

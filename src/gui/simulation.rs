@@ -129,11 +129,21 @@ fn controls(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     });
     let (time, steps) = ws.sim.as_ref().map_or((0.0, 0), |sim| (ws.net.now().secs_f64(), sim.timeline.step_count()));
     ui.weak(format!("{}: {time:.6} s", tr(lang, "time")));
-    // The timeline: drag back to any step taken (exact), or ahead to step on.
-    let mut step = steps;
-    let most = (steps + 20).max(20);
+    // The timeline: drag back to any step taken (exact), or ahead to step
+    // on. Nothing moves until the slider is let go (every step back is a
+    // replay), and its range holds still while it is dragged.
+    let (mut step, most) = s.timeline_drag.unwrap_or((steps, (steps + 20).max(20)));
     let slider = egui::Slider::new(&mut step, 0..=most).text(tr(lang, "steps"));
-    if s.targets.mark("sim:timeline", ui.add(slider)).changed() && step != steps {
+    let response = s.targets.mark("sim:timeline", ui.add(slider));
+    let target = if response.is_pointer_button_down_on() {
+        s.timeline_drag = Some((step, most));
+        None
+    } else if let Some((dragged_to, _)) = s.timeline_drag.take() {
+        Some(dragged_to)
+    } else {
+        response.changed().then_some(step)
+    };
+    if let Some(step) = target.filter(|t| *t != steps) {
         if let Err(e) = ws.sim_go_to(step) {
             s.status = e.to_string();
         }
@@ -168,34 +178,62 @@ fn filters(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     }
 }
 
+/// The event list's columns before Info: time, last device, at device, type.
+const COLUMNS: [(&str, f32); 4] = [("sim_time", 86.0), ("last_device", 90.0), ("at_device", 90.0), ("sim_type", 64.0)];
+
 fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
     let Some(sim) = ws.sim.as_mut() else { return };
-    let mut picked = None;
-    egui::ScrollArea::both().id_salt("events").stick_to_bottom(true).max_height(190.0).show(ui, |ui| {
-        egui::Grid::new("event_grid").striped(true).num_columns(5).show(ui, |ui| {
-            for h in ["sim_time", "last_device", "at_device", "sim_type", "info"] {
-                ui.weak(tr(lang, h));
-            }
-            ui.end_row();
-            for (i, e) in sim.events.iter().enumerate() {
-                let (last, at) = places(e);
-                let row = ui.selectable_label(sim.selected == Some(i), format!("{:.6}", e.line.time));
-                if s.targets.mark(format!("event:{i}"), row).clicked() {
-                    picked = Some(i);
-                }
-                ui.label(last);
-                ui.label(at);
-                ui.label(egui::RichText::new(&e.line.protocol).color(protocol_color(&e.line.protocol)).strong());
-                ui.label(&e.line.text);
-                ui.end_row();
-            }
-        });
+    let row_height = ui.spacing().interact_size.y;
+    ui.horizontal(|ui| {
+        for (key, width) in COLUMNS {
+            cell(ui, width, row_height, |ui| ui.weak(tr(lang, key)));
+        }
+        ui.weak(tr(lang, "info"));
     });
+    let mut picked = None;
+    // Only the rows in view are laid out: a long simulation stays smooth.
+    egui::ScrollArea::both().id_salt("events").stick_to_bottom(true).max_height(190.0).show_rows(
+        ui,
+        row_height,
+        sim.row_count(),
+        |ui, rows| {
+            for i in rows {
+                let Some(e) = sim.row(i) else { continue };
+                let (last, at) = places(e);
+                ui.horizontal(|ui| {
+                    let [time, last_w, at_w, kind] = COLUMNS.map(|(_, w)| w);
+                    let row = cell(ui, time, row_height, |ui| {
+                        ui.selectable_label(sim.selected == Some(i), format!("{:.6}", e.line.time))
+                    });
+                    if s.targets.mark(format!("event:{i}"), row).clicked() {
+                        picked = Some(i);
+                    }
+                    cell(ui, last_w, row_height, |ui| ui.add(egui::Label::new(last).truncate()));
+                    cell(ui, at_w, row_height, |ui| ui.add(egui::Label::new(at).truncate()));
+                    let protocol = egui::RichText::new(&e.line.protocol).color(protocol_color(&e.line.protocol)).strong();
+                    cell(ui, kind, row_height, |ui| ui.label(protocol));
+                    let info = if e.dropped { format!("✖ {}", e.line.text) } else { e.line.text.clone() };
+                    ui.label(info);
+                });
+            }
+        },
+    );
     if let Some(i) = picked {
         sim.selected = Some(i);
         s.inspector = true;
     }
+}
+
+/// A column of the event list: `width` wide whatever its text.
+fn cell(ui: &mut egui::Ui, width: f32, height: f32, add: impl FnOnce(&mut egui::Ui) -> egui::Response) -> egui::Response {
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    ui.allocate_ui_with_layout(egui::vec2(width, height), layout, |ui| {
+        ui.set_min_width(width);
+        ui.set_max_width(width);
+        add(ui)
+    })
+    .inner
 }
 
 /// "Last device" and "at device" as Packet Tracer's list names them: a
@@ -231,7 +269,7 @@ fn pdu_list(ui: &mut egui::Ui, ws: &Workspace, lang: Lang) {
 /// The PDU inspector: the picked event's decisions, layers and bytes.
 pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
     let lang = s.lang;
-    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.selected.and_then(|i| sim.events.get(i))) else { return };
+    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.selected.and_then(|i| sim.row(i))) else { return };
     if !s.inspector {
         return;
     }

@@ -14,7 +14,7 @@
 //!   `desktop:<device>:ip_config|web_browser`, `browser:<device>:url|go`,
 //!   `services:<device>:http|dhcp|dns|page|page_text|save_page|pool_name|pool_gateway|pool_dns|pool_start|pool_mask|pool_max|pool_add|record_name|record_a|record_cname|record_value|record_add`,
 //!   `terminal:<device>` (see [`Targets`]); in simulation mode
-//!   `mode:simulation|realtime`, `sim:back|forward|play|reset|pdu`,
+//!   `mode:simulation|realtime`, `sim:back|forward|play|reset|pdu|complex|pace|timeline`,
 //!   `filter:all|<PROTOCOL>`, `event:<row>`;
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
@@ -22,7 +22,7 @@
 //! - `frames N`: let N frames pass.
 //!
 //! Document steps act directly: `open DEV`, `select DEV`, `type DEV LINE`,
-//! `check`, `wait SECONDS` (simulated), `expect DEV TEXT` (the device's
+//! `check`, `wait SECONDS` (simulated, in realtime mode), `expect DEV TEXT` (the device's
 //! terminal shows TEXT, else the step fails), `expect-events LIST` (the
 //! simulation's event list, as `kind device protocol` rows joined by `, `,
 //! starts with LIST), `expect-event-count N`, `lang fr|en`, `labels on|off`, and
@@ -270,6 +270,9 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
             ws.0.check_results();
         }
         "wait" => {
+            if ws.0.sim.is_some() {
+                return Err("wait is for realtime mode: in simulation mode, time moves with sim:forward".into());
+            }
             let secs: f64 = first.parse().map_err(|_| "wait needs seconds".to_string())?;
             ws.0.net.run_for(crate::sim::Duration::from_secs_f64(secs));
             ws.0.collect_output();
@@ -284,7 +287,7 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
         "expect-events" | "expect-event-count" => {
             let Some(sim) = ws.0.sim.as_ref() else { return Err("not in simulation mode".into()) };
             let rows: Vec<String> =
-                sim.events.iter().map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol)).collect();
+                sim.rows().map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol)).collect();
             let shown = rows.join(", ");
             let ok = if verb == "expect-events" { shown.starts_with(rest) } else { rest.parse() == Ok(rows.len()) };
             if !ok {
