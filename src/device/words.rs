@@ -64,7 +64,7 @@ impl Device {
                     ),
                     L2Drop::PortSecurity => pick(
                         "port security refused the source address",
-                        "la sécurité de port a refusé l'adresse source",
+                        "la sécurité des ports (port-security) a refusé l'adresse source",
                     ),
                 };
                 say!(lang, "dropped the frame{vlan}: {why}", "a supprimé la trame{vlan} : {why}")
@@ -119,10 +119,10 @@ impl Device {
                     ErrorKind::ProtocolUnreachable => pick("protocol unreachable", "protocole inaccessible"),
                     ErrorKind::PortUnreachable => pick("port unreachable", "port inaccessible"),
                     ErrorKind::AdminProhibited => pick("administratively prohibited", "interdit par l'administrateur"),
-                    ErrorKind::TtlExceeded => pick("time exceeded", "délai dépassé (TTL)"),
+                    ErrorKind::TtlExceeded => pick("time exceeded", "durée de vie dépassée (TTL)"),
                 };
                 let src = flow.src;
-                say!(lang, "sent ICMP {kind} to {src} about {flow}", "a envoyé ICMP {kind} à {src} au sujet de {flow}")
+                say!(lang, "sent ICMP {kind} to {src} about {flow}", "a envoyé un message ICMP {kind} à {src} au sujet de {flow}")
             }
             Decision::Neighbor { protocol, neighbor, iface, from, to } => {
                 let on = self.ip_iface_name(iface);
@@ -307,7 +307,7 @@ impl Device {
                                 "le voisin n'a jamais répondu à ses sollicitations",
                             ),
                             Drop6::IfaceDown => {
-                                pick("the exit interface is down", "l'interface de sortie est désactivée")
+                                pick("the exit interface is down", "l'interface de sortie est hors service")
                             }
                             Drop6::LinkLocalNotRouted => pick(
                                 "link-local addresses are never routed",
@@ -352,7 +352,7 @@ impl Device {
             ),
             Drop::IfaceDown { iface } => {
                 let on = self.ip_iface_name(iface);
-                say!(lang, "{on} is down", "{on} est désactivée")
+                say!(lang, "{on} is down", "{on} est hors service")
             }
             Drop::Malformed => say!(lang, "it is malformed", "il est malformé"),
             Drop::Filtered { stage, iface } => {
