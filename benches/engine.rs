@@ -64,6 +64,7 @@ fn simulation_back_after_10_minutes(bencher: divan::Bencher) {
     bencher
         .with_inputs(|| {
             let (mut t, mut net) = Timeline::start(lab.clone()).expect("valid");
+            t.enter(&mut net);
             let start = net.now();
             let mut round = 0;
             while net.now().since(start) < Duration::from_secs(600) {

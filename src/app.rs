@@ -5,7 +5,6 @@
 
 pub mod simulation;
 
-use crate::cli::Terminal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -88,7 +87,10 @@ pub struct Workspace {
     pub last_report: Option<Report>,
     /// Bumped whenever devices or cables come or go, so views know to redraw.
     pub generation: u64,
-    /// Simulation mode, when on: the network runs step by step.
+    /// Everything put into the network since it was last built from a lab
+    /// (realtime and simulation alike), so going back is exact.
+    pub timeline: simulation::Timeline,
+    /// Simulation mode's view, when on: the network runs step by step.
     pub sim: Option<simulation::SimState>,
 }
 
@@ -110,10 +112,11 @@ impl Workspace {
     }
 
     pub fn from_lab(lab: Lab, path: Option<PathBuf>) -> Result<Self, ActionError> {
-        let (net, _) = lab::build(&lab).map_err(|e| ActionError(e.to_string()))?;
+        let (timeline, net) = simulation::Timeline::start(lab.clone()).map_err(ActionError)?;
         let mut ws = Workspace {
             template: lab,
             net,
+            timeline,
             path,
             dirty: false,
             scrollback: BTreeMap::new(),
@@ -172,8 +175,9 @@ impl Workspace {
     /// Rebuild the network from a lab (configurations carry the state over).
     /// The template (the lab as handed out) stays as it was, for grading.
     fn rebuild(&mut self, lab: Lab) -> Result<(), ActionError> {
-        let (net, _) = lab::build(&lab).map_err(|e| ActionError(e.to_string()))?;
+        let (timeline, net) = simulation::Timeline::start(lab).map_err(ActionError)?;
         self.net = net;
+        self.timeline = timeline;
         self.scrollback.retain(|name, _| self.net.find(name).is_some());
         self.greet_all();
         Ok(())
@@ -208,16 +212,10 @@ impl Workspace {
     /// Open a page in a host's web browser (not an edit of the lab: nothing
     /// to undo or save).
     pub fn browse(&mut self, device: &str, url: &str) {
-        let Some(id) = self.net.find(device) else { return };
-        match self.sim.as_mut() {
-            // Part of the timeline, so Back and Reset replay it (it cannot
-            // fail: the device was just found).
-            Some(sim) => {
-                let input = simulation::Input::Browse { device: device.into(), url: url.into() };
-                let _ = sim.timeline.put(&mut self.net, input);
-            }
-            None => self.net.browse(id, url),
-        }
+        // Part of the timeline, so Back replays it (it cannot fail but for
+        // a device that is not there).
+        let input = simulation::Input::Browse { device: device.into(), url: url.into() };
+        let _ = self.timeline.put(&mut self.net, input);
     }
 
     /// Stop what a terminal waits for (Ctrl+C at a PC's prompt, Ctrl+Shift+6
@@ -229,12 +227,7 @@ impl Workspace {
             return;
         }
         let host = self.net.device(id).model.is_host();
-        match self.sim.as_mut() {
-            Some(sim) => {
-                let _ = sim.timeline.put(&mut self.net, simulation::Input::Interrupt { device: device.into() });
-            }
-            None => self.net.abort_session(id),
-        }
+        let _ = self.timeline.put(&mut self.net, simulation::Input::Interrupt { device: device.into() });
         // What the command had printed, then Windows's own words for the break.
         let printed = self.net.take_console(id);
         let text = self.scrollback.entry(device.to_string()).or_default();
@@ -247,29 +240,33 @@ impl Workspace {
 
     /// Carry out an action.
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
-        // The timeline replays lines typed and PDUs added; a change of
-        // topology would not replay, so it waits for realtime mode.
-        let changes_topology = !matches!(action, Action::Type { .. } | Action::MoveDevice { .. });
-        if self.sim.is_some() && changes_topology {
-            return err("leave simulation mode to change the network");
+        // Edits made in place are on the timeline and replay; those that
+        // rebuild the network from a lab start a new one, so they wait for
+        // realtime mode.
+        let rebuilds = matches!(
+            action,
+            Action::RenameDevice { .. } | Action::DeleteDevice { .. } | Action::Undo | Action::Redo
+        );
+        if self.sim.is_some() && rebuilds {
+            return err("leave simulation mode to rename or delete a device, undo or redo");
         }
         match action {
             Action::AddDevice { model, at } => {
-                self.snapshot();
                 let name = self.next_name(model);
-                let id = self.net.add_device(&name, model).map_err(|e| ActionError(e.to_string()))?;
-                self.net.device_mut(id).at = at;
-                self.net.type_line(id, "");
-                self.net.take_console(id);
+                self.snapshot();
+                let input = simulation::Input::AddDevice { name: name.clone(), model, at };
+                if let Err(e) = self.timeline.put(&mut self.net, input) {
+                    self.undo.pop();
+                    return err(e);
+                }
+                let id = self.find(&name)?;
                 self.scrollback.insert(name, self.net.device(id).prompt());
             }
             Action::MoveDevice { device, to } => {
+                // Not on the timeline: where a device sits changes no frame.
                 let id = self.find(&device)?;
                 self.snapshot();
                 self.net.device_mut(id).at = to;
-                if let Some(sim) = self.sim.as_mut() {
-                    sim.timeline.moved(&device, to);
-                }
             }
             Action::RenameDevice { device, to } => {
                 let to = to.trim().to_string();
@@ -323,9 +320,10 @@ impl Workspace {
                 };
                 let (ia, ib) = (pick(self, ida, &a_iface)?, pick(self, idb, &b_iface)?);
                 self.snapshot();
-                if let Err(e) = self.net.connect((ida, &ia), (idb, &ib)) {
+                let input = simulation::Input::Connect { a, a_port: ia, b, b_port: ib };
+                if let Err(e) = self.timeline.put(&mut self.net, input) {
                     self.undo.pop();
-                    return err(e.to_string());
+                    return err(e);
                 }
             }
             Action::Disconnect { device, iface } => {
@@ -337,10 +335,11 @@ impl Workspace {
                     .model
                     .port_index(&name)
                     .ok_or_else(|| ActionError(format!("{device} has no interface {name}")))?;
-                let cable =
-                    self.net.cable_at(id, port).ok_or_else(|| ActionError(format!("{device} {name} has no cable")))?;
+                if self.net.cable_at(id, port).is_none() {
+                    return err(format!("{device} {name} has no cable"));
+                }
                 self.snapshot();
-                self.net.disconnect(cable);
+                self.timeline.put(&mut self.net, simulation::Input::Disconnect { device, port }).map_err(ActionError)?;
             }
             Action::Type { device, line } => {
                 let id = self.find(&device)?;
@@ -351,12 +350,7 @@ impl Workspace {
                 let text = self.scrollback.entry(device.clone()).or_default();
                 text.push_str(&echo);
                 text.push('\n');
-                match self.sim.as_mut() {
-                    Some(sim) => sim.timeline.type_line(&mut self.net, &device, &line).map_err(ActionError)?,
-                    None => {
-                        self.net.type_line(id, &line);
-                    }
-                }
+                self.timeline.type_line(&mut self.net, &device, &line).map_err(ActionError)?;
                 self.collect_output();
                 // Configuration is part of the document; a `show` is not, but
                 // telling them apart is not worth a wrong "unsaved" marker.
@@ -372,9 +366,7 @@ impl Workspace {
                     return err("only a Server runs a web service");
                 }
                 self.snapshot();
-                if let crate::device::Role::Host(h) = &mut self.net.device_mut(id).role {
-                    h.web.get_or_insert_with(Default::default).site.pages.insert(path, body);
-                }
+                self.timeline.put(&mut self.net, simulation::Input::SetPage { device, path, body }).map_err(ActionError)?;
             }
             Action::Undo => {
                 let Some(previous) = self.undo.pop() else { return err("nothing to undo") };
@@ -422,30 +414,34 @@ impl Workspace {
     pub fn advance(&mut self, wall_seconds: f64) {
         if self.speed > 0.0 && self.sim.is_none() {
             let dt = (wall_seconds * self.speed).min(MAX_STEP_SECONDS);
-            self.net.run_for(Duration::from_secs_f64(dt));
+            self.run_for(Duration::from_secs_f64(dt));
+        }
+    }
+
+    /// Let `d` of simulated time pass (realtime mode), on the timeline.
+    pub fn run_for(&mut self, d: Duration) {
+        if self.sim.is_none() {
+            let until = self.net.now() + d;
+            self.timeline.run_until(&mut self.net, until);
             self.collect_output();
         }
     }
 
-    /// Enter simulation mode: the network starts again from its
-    /// configurations as they are now, and runs only when stepped.
-    pub fn enter_simulation(&mut self) -> Result<(), ActionError> {
+    /// Enter simulation mode where the network stands: it runs only when
+    /// stepped, and every frame is traced from now on.
+    pub fn enter_simulation(&mut self) {
         if self.sim.is_some() {
-            return Ok(());
+            return;
         }
-        let (timeline, net) = simulation::Timeline::start(self.lab()).map_err(ActionError)?;
-        self.net = net;
-        self.sim = Some(simulation::SimState::new(timeline));
-        self.redraw_terminals();
-        self.generation += 1;
-        Ok(())
+        self.timeline.enter(&mut self.net);
+        self.sim = Some(simulation::SimState::new(self.scrollback.clone()));
     }
 
     /// Back to realtime: the network runs on from where the simulation
     /// left it, untraced again.
     pub fn leave_simulation(&mut self) {
         if self.sim.take().is_some() {
-            self.net.disable_trace();
+            self.timeline.leave(&mut self.net);
         }
     }
 
@@ -453,28 +449,39 @@ impl Workspace {
     /// list shows (0: nothing happened that the filter shows).
     pub fn sim_forward(&mut self) -> usize {
         let Some(sim) = self.sim.as_mut() else { return 0 };
-        let new = sim.timeline.forward(&mut self.net, &sim.filter).len();
-        sim.refresh();
+        let new = self.timeline.forward(&mut self.net, &sim.filter).len();
+        sim.refresh(&self.timeline);
         sim.selected = None;
         self.collect_output();
         new
     }
 
+    /// The event on row `i` of the simulation's list.
+    pub fn sim_row(&self, i: usize) -> Option<&simulation::FrameEvent> {
+        self.sim.as_ref().and_then(|s| s.row(&self.timeline, i))
+    }
+
+    /// The event the canvas shows: the one picked, else the newest.
+    pub fn sim_current(&self) -> Option<&simulation::FrameEvent> {
+        self.sim.as_ref().and_then(|s| s.current_row()).and_then(|i| self.sim_row(i))
+    }
+
     /// One step back, exactly.
     pub fn sim_back(&mut self) -> Result<(), ActionError> {
-        let Some(sim) = self.sim.as_ref() else { return Ok(()) };
-        let step = sim.timeline.step_count();
+        let step = self.timeline.step_count();
         self.sim_go_to(step.saturating_sub(1))
     }
 
     /// Go to step `step` of the simulation: back exactly, or forward by stepping.
     pub fn sim_go_to(&mut self, step: usize) -> Result<(), ActionError> {
-        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
-        let now = sim.timeline.step_count();
+        if self.sim.is_none() {
+            return Ok(());
+        }
+        let now = self.timeline.step_count();
         if step < now {
-            let typed = sim.timeline.lines_typed();
-            if let Some(net) = sim.timeline.back_to(step).map_err(ActionError)? {
-                let forgot_config = sim.timeline.lines_typed() < typed;
+            let typed = self.timeline.lines_typed();
+            if let Some(net) = self.timeline.back_to(step).map_err(ActionError)? {
+                let forgot_config = self.timeline.lines_typed() < typed;
                 self.swap_in_replayed(net, forgot_config);
             }
         } else {
@@ -487,9 +494,11 @@ impl Workspace {
 
     /// Back to where the simulation started, the PDUs forgotten.
     pub fn sim_reset(&mut self) -> Result<(), ActionError> {
-        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
-        let typed = sim.timeline.lines_typed();
-        let net = sim.timeline.reset().map_err(ActionError)?;
+        if self.sim.is_none() {
+            return Ok(());
+        }
+        let typed = self.timeline.lines_typed();
+        let net = self.timeline.reset().map_err(ActionError)?;
         self.swap_in_replayed(net, typed > 0);
         Ok(())
     }
@@ -499,13 +508,20 @@ impl Workspace {
     fn swap_in_replayed(&mut self, mut net: Network, forgot_config: bool) {
         for id in 0..net.devices().len() {
             net.take_console(id);
+            // Devices stay where they were moved to.
+            if let Some(old) = self.net.find(&net.device(id).name) {
+                net.device_mut(id).at = self.net.device(old).at;
+            }
         }
         self.net = net;
         if let Some(sim) = self.sim.as_mut() {
-            sim.refresh();
+            sim.refresh(&self.timeline);
             sim.selected = None;
+            // The terminals as the simulation found them: what was typed
+            // since is replayed, not shown again.
+            self.scrollback = sim.terminals.clone();
         }
-        self.redraw_terminals();
+        self.greet_all();
         // Lines typed since the simulation began are part of the document.
         if forgot_config {
             self.dirty = true;
@@ -514,16 +530,16 @@ impl Workspace {
 
     /// Add a simple PDU (one echo) from a device to another (or an address).
     pub fn sim_add_pdu(&mut self, from: &str, to: &str) -> Result<(), ActionError> {
-        let Some(sim) = self.sim.as_mut() else { return err("simple PDUs are for simulation mode") };
+        if self.sim.is_none() {
+            return err("simple PDUs are for simulation mode");
+        }
         // What the source sends at once (an ARP request) is the list's next step.
-        sim.timeline.add_simple_pdu(&mut self.net, from, to).map_err(ActionError)
+        self.timeline.add_simple_pdu(&mut self.net, from, to).map_err(ActionError)
     }
 
     /// Say the simulation's decisions in this language.
     pub fn sim_set_lang(&mut self, lang: crate::base::Lang) {
-        if let Some(sim) = self.sim.as_mut() {
-            sim.timeline.set_lang(&self.net, lang);
-        }
+        self.timeline.set_lang(&self.net, lang);
     }
 
     /// Add a complex PDU: echoes of a chosen count, size and interval.
@@ -533,22 +549,18 @@ impl Workspace {
         to: &str,
         shape: simulation::PduShape,
     ) -> Result<(), ActionError> {
-        let Some(sim) = self.sim.as_mut() else { return err("complex PDUs are for simulation mode") };
-        sim.timeline.add_pdu(&mut self.net, from, to, shape).map_err(ActionError)
+        if self.sim.is_none() {
+            return err("complex PDUs are for simulation mode");
+        }
+        self.timeline.add_pdu(&mut self.net, from, to, shape).map_err(ActionError)
     }
 
     /// Show only these protocols in the event list (none: all).
     pub fn sim_set_filter(&mut self, filter: Vec<String>) {
         if let Some(sim) = self.sim.as_mut() {
             sim.filter = filter;
-            sim.refresh();
+            sim.refresh(&self.timeline);
         }
-    }
-
-    /// After the network was rebuilt: the terminals start again with a prompt.
-    fn redraw_terminals(&mut self) {
-        self.scrollback.clear();
-        self.greet_all();
     }
 
     /// Save to `path` (or the current path), atomically.

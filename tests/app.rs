@@ -117,3 +117,32 @@ fn check_results_uses_the_grader_and_autosave_keeps_unsaved_work() {
     let recovered = lab::load_file(&ws.recovery_path()).unwrap().0;
     assert!(recovered.devices[0].config.contains("192.168.2.1"));
 }
+
+#[test]
+fn simulation_mode_goes_on_from_realtime_and_back_is_exact() {
+    let mut ws = Workspace::open(&root().join("tests/labs/simulation.ron")).unwrap();
+    typed(&mut ws, "PC1", &["ping -n 2 192.168.2.10"]);
+    ws.run_for(wirelab::sim::Duration::from_secs(10));
+    let clock = ws.net.now();
+    ws.enter_simulation();
+    assert_eq!(ws.net.now(), clock, "the simulation starts where realtime is");
+    ws.sim_add_pdu("PC1", "PC2").unwrap();
+    for _ in 0..4 {
+        ws.sim_forward();
+    }
+    // PC1 learned R1's MAC in realtime: its echo leaves at once, no ARP first.
+    let first = ws.sim_row(0).unwrap();
+    assert_eq!((first.line.kind, first.line.protocol.as_str()), ("sent", "ICMP"));
+    // A device moved while simulating stays put when the network is rebuilt.
+    ws.apply(Action::MoveDevice { device: "PC2".into(), to: (12.0, 34.0) }).unwrap();
+    ws.sim_back().unwrap();
+    ws.sim_go_to(0).unwrap();
+    assert_eq!(ws.net.now(), clock);
+    ws.sim_forward();
+    assert_eq!(ws.sim_row(0).unwrap().line.protocol, "ICMP", "the same again");
+    assert_eq!(ws.net.device(ws.net.find("PC2").unwrap()).at, (12.0, 34.0));
+    assert!(ws.scrollback["PC1"].contains("Reply from 192.168.2.10"), "realtime's terminal kept: {}", ws.scrollback["PC1"]);
+    assert!(ws.apply(Action::DeleteDevice { device: "PC2".into() }).is_err(), "a rebuild waits for realtime");
+    ws.leave_simulation();
+    assert!(!ws.net.trace_on());
+}

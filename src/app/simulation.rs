@@ -1,21 +1,27 @@
-//! Simulation mode, free of any GUI: the network runs event by event, every
-//! frame and decision lands in an event list, and going back is exact.
+//! The workspace's timeline and its simulation mode, free of any GUI.
 //!
-//! The engine is deterministic, so a [`Timeline`] needs no snapshots: it
-//! keeps the lab the simulation started from, every input put in since (a
-//! line typed at a terminal, a PDU added) with the engine event it came
-//! after, and the event counts the user stepped to. Going back rebuilds the
-//! network from the lab, puts the same inputs in at the same events and runs
-//! to the step before: the same bytes, the same decisions.
+//! Realtime and simulation share one [`Timeline`]: it keeps the lab the
+//! network was last built from and everything put in since, in order, each
+//! with the engine event it came after: a line typed, a page opened, Ctrl+C,
+//! a device placed, a cable plugged or unplugged, the realtime
+//! clock running on, the trace turned on or off, a PDU added. The engine is
+//! deterministic, so that is the whole state: rebuilding from the lab and
+//! putting the same inputs in at the same events gives the same network,
+//! byte for byte. No snapshots are needed. (Where a device sits on the
+//! canvas is not part of the timeline: going back never moves it.)
 //!
-//! A step ("Capture / Forward", as Packet Tracer calls it) runs engine events
-//! until one of them puts a frame the filter shows on a cable or a port:
-//! timers with nothing to say (a CDP holdtime ticking) are not steps.
+//! Simulation mode starts where realtime is (its ARP caches, its MAC tables,
+//! its clock) and traces from there. A step ("Capture / Forward", as Packet
+//! Tracer calls it) runs engine events until one of them puts a frame the
+//! filter shows on a cable or a port: timers with nothing to say (a CDP
+//! holdtime ticking) are not steps. Going back replays the timeline to the
+//! step before; the event list keeps what it listed up to there, so no
+//! frame is dissected twice.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
-use crate::base::{DeviceId, Lang};
+use crate::base::{DeviceId, IfaceName, Lang, Model};
 use crate::cli::Terminal;
 use crate::lab::{self, Lab};
 use crate::net::Network;
@@ -23,7 +29,7 @@ use crate::net::TraceLine;
 use crate::proto::decision::Decision;
 use crate::proto::dissect::{self, Layer, LinkType};
 use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec};
-use crate::sim::{Duration, What};
+use crate::sim::{Duration, Time, What};
 
 /// The protocols the event list's filter offers, as the trace names them.
 pub const PROTOCOLS: &[&str] = &[
@@ -41,25 +47,26 @@ const TRACE_CAPACITY: usize = 1 << 20;
 /// Something put into the network while it runs.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
-    Type {
-        device: String,
-        line: String,
-    },
+    /// A line typed at a device's terminal.
+    Type { device: String, line: String },
     /// A PDU: ICMP echoes from a device to an address.
-    Ping {
-        from: String,
-        to: IpAddr,
-        shape: PduShape,
-    },
+    Ping { from: String, to: IpAddr, shape: PduShape },
     /// A page opened in a host's web browser.
-    Browse {
-        device: String,
-        url: String,
-    },
+    Browse { device: String, url: String },
     /// Ctrl+C (or Ctrl+Shift+6) at a device's terminal.
-    Interrupt {
-        device: String,
-    },
+    Interrupt { device: String },
+    /// Realtime: the clock ran on to this moment.
+    RunUntil(Time),
+    /// A device placed on the canvas.
+    AddDevice { name: String, model: Model, at: (f32, f32) },
+    /// A cable plugged between two ports.
+    Connect { a: String, a_port: IfaceName, b: String, b_port: IfaceName },
+    /// The cable at a port unplugged.
+    Disconnect { device: String, port: usize },
+    /// A page of a Server's web service set.
+    SetPage { device: String, path: String, body: String },
+    /// The trace turned on (simulation mode entered) or off (left).
+    Trace(bool),
 }
 
 /// What a PDU sends: a simple one is one 32-byte echo; a complex one
@@ -156,55 +163,117 @@ struct Step {
     listed: usize,
 }
 
-/// The simulation's history and where it stands.
-pub struct Timeline {
-    origin: Lab,
-    /// The moment the boot ended: the steps count from there.
-    booted: Step,
-    inputs: Vec<(u64, Input)>,
+/// A stretch in simulation mode: from the moment it was entered, the steps
+/// taken, what they listed and the PDUs added.
+struct Session {
+    /// The input that turned the trace on.
+    entry_input: usize,
+    entered: Step,
     /// After each step taken, oldest first.
     steps: Vec<Step>,
     /// Trace records (absolute) already turned into frame events.
     seen: u64,
     /// Every frame event so far, whatever the filter, oldest first.
     events: Vec<FrameEvent>,
-    /// The language the decisions are said in.
-    lang: Lang,
-    pub pdus: Vec<Pdu>,
+    pdus: Vec<Pdu>,
 }
 
+/// The network's history since it was last built from a lab.
+pub struct Timeline {
+    origin: Lab,
+    /// Everything put in, oldest first, with the engine events run before it.
+    inputs: Vec<(u64, Input)>,
+    session: Option<Session>,
+    /// The language the decisions are said in.
+    lang: Lang,
+}
+
+/// What a simulation-only call says in realtime mode.
+const NOT_IN_SIMULATION: &str = "this is for simulation mode";
+
 impl Timeline {
-    /// Start simulating `lab` (as configured now): the network is rebuilt
-    /// from it, booted, and traced from then on.
+    /// Build the network from `lab` and start its history there.
     pub fn start(lab: Lab) -> Result<(Self, Network), String> {
         let net = boot(&lab)?;
-        let booted = Step { events: net.events_done(), records: net.trace_total(), listed: 0 };
-        let timeline = Timeline {
-            origin: lab,
-            booted,
-            inputs: Vec::new(),
+        Ok((Timeline { origin: lab, inputs: Vec::new(), session: None, lang: Lang::En }, net))
+    }
+
+    /// Put something into the network now, as part of the timeline. An
+    /// input that cannot be carried out changes nothing and is not kept.
+    pub fn put(&mut self, net: &mut Network, input: Input) -> Result<(), String> {
+        if let Input::Ping { .. } | Input::Trace(_) = input {
+            return Err("PDUs and the trace have their own calls".into());
+        }
+        self.record(net, input, None)
+    }
+
+    fn record(&mut self, net: &mut Network, input: Input, sink: Option<OutcomeCell>) -> Result<(), String> {
+        let at = net.events_done();
+        apply(net, &input, sink)?;
+        // Realtime runs on frame after frame: one input for the whole run.
+        if let (Input::RunUntil(_), Some((_, Input::RunUntil(_)))) = (&input, self.inputs.last()) {
+            if let Some(last) = self.inputs.last_mut() {
+                last.1 = input;
+            }
+            return Ok(());
+        }
+        self.inputs.push((at, input));
+        Ok(())
+    }
+
+    /// Let realtime run until `t`.
+    pub fn run_until(&mut self, net: &mut Network, t: Time) {
+        // Running never fails.
+        let _ = self.record(net, Input::RunUntil(t), None);
+    }
+
+    /// Enter simulation mode where the network stands: traced from now on.
+    pub fn enter(&mut self, net: &mut Network) {
+        if self.session.is_some() {
+            return;
+        }
+        let _ = self.record(net, Input::Trace(true), None);
+        let entered = Step { events: net.events_done(), records: net.trace_total(), listed: 0 };
+        self.session = Some(Session {
+            entry_input: self.inputs.len() - 1,
+            entered,
             steps: Vec::new(),
-            seen: booted.records,
+            seen: entered.records,
             events: Vec::new(),
-            lang: Lang::En,
             pdus: Vec::new(),
-        };
-        Ok((timeline, net))
+        });
     }
 
-    /// How many steps were taken.
+    /// Back to realtime, untraced, the network as the simulation left it.
+    pub fn leave(&mut self, net: &mut Network) {
+        if self.session.take().is_some() {
+            let _ = self.record(net, Input::Trace(false), None);
+        }
+    }
+
+    pub fn in_simulation(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// How many steps were taken in this simulation.
     pub fn step_count(&self) -> usize {
-        self.steps.len()
+        self.session.as_ref().map_or(0, |s| s.steps.len())
     }
 
-    /// Every frame event listed so far, oldest first, whatever the filter.
+    /// Every frame event listed in this simulation, oldest first, whatever the filter.
     pub fn events(&self) -> &[FrameEvent] {
-        &self.events
+        self.session.as_ref().map_or(&[], |s| &s.events)
+    }
+
+    /// The PDUs added in this simulation.
+    pub fn pdus(&self) -> &[Pdu] {
+        self.session.as_ref().map_or(&[], |s| &s.pdus)
     }
 
     /// How many lines were typed at the terminals since the simulation began.
     pub fn lines_typed(&self) -> usize {
-        self.inputs.iter().filter(|(_, i)| matches!(i, Input::Type { .. })).count()
+        let from = self.session.as_ref().map_or(self.inputs.len(), |s| s.entry_input);
+        self.inputs[from..].iter().filter(|(_, i)| matches!(i, Input::Type { .. })).count()
     }
 
     /// Type a line at a device, as part of the timeline.
@@ -220,6 +289,9 @@ impl Timeline {
 
     /// Add a PDU of any shape (a complex PDU).
     pub fn add_pdu(&mut self, net: &mut Network, from: &str, to: &str, shape: PduShape) -> Result<(), String> {
+        if self.session.is_none() {
+            return Err(NOT_IN_SIMULATION.into());
+        }
         if net.find(from).is_none_or(|id| net.device(id).as_host().is_none() && net.device(id).as_ios().is_none()) {
             return Err(format!("no device named {from}"));
         }
@@ -228,19 +300,10 @@ impl Timeline {
         }
         let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to ping"))?;
         let outcome = Arc::new(Mutex::new(None));
-        self.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome: outcome.clone() });
-        let input = Input::Ping { from: from.into(), to: addr, shape };
-        self.inputs.push((net.events_done(), input.clone()));
-        apply(net, &input, Some(outcome))
-    }
-
-    /// Put something into the network now, as part of the timeline.
-    pub fn put(&mut self, net: &mut Network, input: Input) -> Result<(), String> {
-        if let Input::Ping { .. } = input {
-            return Err("PDUs are added with add_pdu".into());
+        self.record(net, Input::Ping { from: from.into(), to: addr, shape }, Some(outcome.clone()))?;
+        if let Some(s) = self.session.as_mut() {
+            s.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome });
         }
-        apply(net, &input, None)?;
-        self.inputs.push((net.events_done(), input));
         Ok(())
     }
 
@@ -249,39 +312,28 @@ impl Timeline {
     /// receives one (or the budget runs out). Returns the new events the
     /// filter shows (none: the network has nothing more to show for now).
     pub fn forward(&mut self, net: &mut Network, filter: &[String]) -> Vec<FrameEvent> {
+        let lang = self.lang;
+        let Some(s) = self.session.as_mut() else { return Vec::new() };
         let start = (net.events_done(), net.now());
-        let first = self.events.len();
-        self.list_new(net);
-        while !self.events[first..].iter().any(|e| e.line.matches(filter))
+        let first = s.events.len();
+        s.list_new(net, lang);
+        while !s.events[first..].iter().any(|e| e.line.matches(filter))
             && net.events_done() - start.0 < STEP_EVENT_BUDGET
             && net.now().since(start.1) < STEP_TIME_BUDGET
         {
             if !net.step_one() {
                 break;
             }
-            self.list_new(net);
+            s.list_new(net, lang);
         }
-        self.steps.push(Step { events: net.events_done(), records: self.seen, listed: self.events.len() });
-        self.events[first..].iter().filter(|e| e.line.matches(filter)).cloned().collect()
-    }
-
-    /// Turn the trace records made since the last call into frame events.
-    fn list_new(&mut self, net: &Network) {
-        let total = net.trace_total();
-        if total == self.seen {
-            return;
-        }
-        // Records the trace's bound pushed out before they were listed are gone.
-        let first_kept = total - net.trace().len() as u64;
-        let from = self.seen.max(first_kept) - first_kept;
-        self.events.extend(frame_events(net, from as usize, self.lang));
-        self.seen = total;
+        s.steps.push(Step { events: net.events_done(), records: s.seen, listed: s.events.len() });
+        s.events[first..].iter().filter(|e| e.line.matches(filter)).cloned().collect()
     }
 
     /// One step back, exactly: the network as it was after the step before.
     /// Returns the rebuilt network (the caller swaps it in).
     pub fn back(&mut self) -> Result<Option<Network>, String> {
-        match self.steps.len() {
+        match self.step_count() {
             0 => Ok(None),
             n => self.rewind(n - 1).map(Some),
         }
@@ -291,20 +343,24 @@ impl Timeline {
     /// started, the inputs put in before the first step kept), exactly.
     /// `None` if that is now or later.
     pub fn back_to(&mut self, step: usize) -> Result<Option<Network>, String> {
-        if step >= self.steps.len() {
+        if step >= self.step_count() {
             return Ok(None);
         }
         self.rewind(step).map(Some)
     }
 
-    /// Back to where the simulation started, with every input forgotten.
+    /// Back to where the simulation started, with every input since forgotten.
     pub fn reset(&mut self) -> Result<Network, String> {
-        let net = boot(&self.origin)?;
-        self.steps.clear();
-        self.inputs.clear();
-        self.pdus.clear();
-        self.events.clear();
-        self.seen = self.booted.records;
+        let Some(s) = self.session.as_ref() else { return Err(NOT_IN_SIMULATION.into()) };
+        let (entry, entered) = (s.entry_input, s.entered);
+        let (net, _) = self.replay(entry + 1, entered.events)?;
+        self.inputs.truncate(entry + 1);
+        if let Some(s) = self.session.as_mut() {
+            s.steps.clear();
+            s.pdus.clear();
+            s.events.clear();
+            s.seen = entered.records;
+        }
         Ok(net)
     }
 
@@ -314,53 +370,73 @@ impl Timeline {
             return;
         }
         self.lang = lang;
-        for e in &mut self.events {
+        for e in self.session.iter_mut().flat_map(|s| s.events.iter_mut()) {
             let device = net.device(e.device);
             e.decisions = e.notes.iter().map(|d| device.describe_in(d, lang)).collect();
         }
     }
 
-    /// A device moved on the canvas: going back must not move it back.
-    pub fn moved(&mut self, device: &str, to: (f32, f32)) {
-        if let Some(d) = self.origin.devices.iter_mut().find(|d| d.name.eq_ignore_ascii_case(device)) {
-            d.at = to;
+    /// Keep the first `keep` steps of the simulation and forget the rest:
+    /// the network rebuilt as it was after step `keep` (with the inputs put
+    /// in then). Nothing changes unless the rebuild succeeds.
+    fn rewind(&mut self, keep: usize) -> Result<Network, String> {
+        let Some(s) = self.session.as_ref() else { return Err(NOT_IN_SIMULATION.into()) };
+        let at = keep.checked_sub(1).map_or(s.entered, |i| s.steps[i]);
+        let kept = self.inputs.iter().take_while(|(when, _)| *when <= at.events).count().max(s.entry_input + 1);
+        let (net, outcomes) = self.replay(kept, at.events)?;
+        self.inputs.truncate(kept);
+        if let Some(s) = self.session.as_mut() {
+            s.pdus.truncate(outcomes.len());
+            for (pdu, outcome) in s.pdus.iter_mut().zip(outcomes) {
+                pdu.outcome = outcome;
+            }
+            s.steps.truncate(keep);
+            // The records of inputs put in after that step are listed by the next one.
+            s.events.truncate(at.listed);
+            s.seen = at.records;
         }
+        Ok(net)
     }
 
-    /// Keep the first `keep` steps and forget the rest: the network rebuilt
-    /// as it was after step `keep` (with the inputs put in then). Nothing
-    /// changes unless the rebuild succeeds.
-    fn rewind(&mut self, keep: usize) -> Result<Network, String> {
-        let at = keep.checked_sub(1).map_or(self.booted, |i| self.steps[i]);
-        let target = at.events;
-        let inputs = self.inputs.iter().take_while(|(when, _)| *when <= target).count();
+    /// The network after the first `inputs` inputs and exactly `target`
+    /// engine events, with fresh outcome cells for this simulation's PDUs.
+    fn replay(&self, inputs: usize, target: u64) -> Result<(Network, Vec<OutcomeCell>), String> {
+        let entry = self.session.as_ref().map_or(usize::MAX, |s| s.entry_input);
         let mut net = boot(&self.origin)?;
         let mut outcomes = Vec::new();
-        for (when, input) in &self.inputs[..inputs] {
+        for (i, (when, input)) in self.inputs[..inputs].iter().enumerate() {
             while net.events_done() < *when && net.step_one() {}
-            let sink = matches!(input, Input::Ping { .. }).then(|| Arc::new(Mutex::new(None)));
+            // PDUs of an earlier simulation report to nobody.
+            let sink = (i > entry && matches!(input, Input::Ping { .. })).then(|| Arc::new(Mutex::new(None)));
             outcomes.extend(sink.clone());
             apply(&mut net, input, sink)?;
         }
         while net.events_done() < target && net.step_one() {}
-        // The rebuild worked: forget what came after.
-        self.inputs.truncate(inputs);
-        self.pdus.truncate(outcomes.len());
-        for (pdu, outcome) in self.pdus.iter_mut().zip(outcomes) {
-            pdu.outcome = outcome;
-        }
-        self.steps.truncate(keep);
-        // The records of inputs put in after that step are listed by the next one.
-        self.events.truncate(at.listed);
-        self.seen = at.records;
-        Ok(net)
+        Ok((net, outcomes))
     }
 }
 
-/// The app's simulation mode: the timeline, the event list as filtered,
-/// the row picked for the inspector, and whether it plays by itself.
+impl Session {
+    /// Turn the trace records made since the last call into frame events.
+    fn list_new(&mut self, net: &Network, lang: Lang) {
+        let total = net.trace_total();
+        if total == self.seen {
+            return;
+        }
+        // Records the trace's bound pushed out before they were listed are gone.
+        let first_kept = total - net.trace().len() as u64;
+        let from = self.seen.max(first_kept) - first_kept;
+        self.events.extend(frame_events(net, from as usize, lang));
+        self.seen = total;
+    }
+}
+
+/// The app's view of simulation mode: the event list as filtered, the row
+/// picked for the inspector, whether it plays by itself, and what the
+/// terminals showed when it began (what they show again after going back).
+#[derive(Default)]
 pub struct SimState {
-    pub timeline: Timeline,
+    pub terminals: std::collections::BTreeMap<String, String>,
     /// The protocols the list shows (empty: all).
     pub filter: Vec<String>,
     /// The rows of the list: the timeline's events the filter shows.
@@ -371,18 +447,17 @@ pub struct SimState {
 }
 
 impl SimState {
-    pub fn new(timeline: Timeline) -> Self {
-        let mut sim = SimState { timeline, filter: Vec::new(), rows: Vec::new(), selected: None, playing: false };
-        sim.refresh();
-        sim
+    /// Simulation mode, entered with the terminals showing `terminals`.
+    pub fn new(terminals: std::collections::BTreeMap<String, String>) -> Self {
+        SimState { terminals, ..Default::default() }
     }
 
-    /// The rows again from the timeline's events (after going back or a new
-    /// filter): no frame is dissected again.
-    pub fn refresh(&mut self) {
+    /// The rows again from the timeline's events (after a step, going back
+    /// or a new filter): no frame is dissected again.
+    pub fn refresh(&mut self, timeline: &Timeline) {
         let filter = &self.filter;
         self.rows =
-            self.timeline.events().iter().enumerate().filter(|(_, e)| e.line.matches(filter)).map(|(i, _)| i).collect();
+            timeline.events().iter().enumerate().filter(|(_, e)| e.line.matches(filter)).map(|(i, _)| i).collect();
         self.selected = self.selected.filter(|i| *i < self.rows.len());
     }
 
@@ -392,30 +467,24 @@ impl SimState {
     }
 
     /// The event on row `i`.
-    pub fn row(&self, i: usize) -> Option<&FrameEvent> {
-        self.rows.get(i).and_then(|&e| self.timeline.events().get(e))
+    pub fn row<'t>(&self, timeline: &'t Timeline, i: usize) -> Option<&'t FrameEvent> {
+        self.rows.get(i).and_then(|&e| timeline.events().get(e))
     }
 
     /// The rows, oldest first.
-    pub fn rows(&self) -> impl Iterator<Item = &FrameEvent> + '_ {
-        self.rows.iter().filter_map(|&e| self.timeline.events().get(e))
+    pub fn rows<'t>(&'t self, timeline: &'t Timeline) -> impl Iterator<Item = &'t FrameEvent> + 't {
+        self.rows.iter().filter_map(|&e| timeline.events().get(e))
     }
 
     /// The row the canvas shows: the one picked, else the newest.
     pub fn current_row(&self) -> Option<usize> {
         self.selected.or(self.rows.len().checked_sub(1))
     }
-
-    /// The event the canvas shows.
-    pub fn current(&self) -> Option<&FrameEvent> {
-        self.current_row().and_then(|i| self.row(i))
-    }
 }
 
-/// Build and boot the lab, traced (frames and decisions) from then on.
+/// Build and boot the lab.
 fn boot(lab: &Lab) -> Result<Network, String> {
-    let (mut net, _) = lab::build(lab).map_err(|e| e.to_string())?;
-    net.enable_trace(TRACE_CAPACITY, true);
+    let (net, _) = lab::build(lab).map_err(|e| e.to_string())?;
     Ok(net)
 }
 
@@ -448,6 +517,34 @@ fn apply(net: &mut Network, input: &Input, sink: Option<OutcomeCell>) -> Result<
             let id = find(device)?;
             net.abort_session(id);
         }
+        Input::RunUntil(t) => net.run_until(*t),
+        Input::AddDevice { name, model, at } => {
+            let id = net.add_device(name, *model).map_err(|e| e.to_string())?;
+            net.device_mut(id).at = *at;
+            // The terminal wakes with its prompt, as a console cable shows it.
+            net.type_line(id, "");
+            net.take_console(id);
+        }
+        Input::Connect { a, a_port, b, b_port } => {
+            let (ida, idb) = (find(a)?, find(b)?);
+            net.connect((ida, a_port), (idb, b_port)).map_err(|e| e.to_string())?;
+        }
+        Input::Disconnect { device, port } => {
+            let id = find(device)?;
+            let cable = net.cable_at(id, *port).ok_or_else(|| format!("{device} has no cable there"))?;
+            net.disconnect(cable);
+        }
+        Input::SetPage { device, path, body } => {
+            let id = find(device)?;
+            match &mut net.device_mut(id).role {
+                crate::device::Role::Host(h) => {
+                    h.web.get_or_insert_with(Default::default).site.pages.insert(path.clone(), body.clone());
+                }
+                _ => return Err(format!("{device} runs no web service")),
+            }
+        }
+        Input::Trace(true) => net.enable_trace(TRACE_CAPACITY, true),
+        Input::Trace(false) => net.disable_trace(),
     }
     Ok(())
 }
@@ -525,6 +622,13 @@ spanning-tree portfast default
         lab::parse(text, "sim.ron").unwrap()
     }
 
+    /// The lab built and in simulation mode.
+    fn simulating(lab: Lab) -> (Timeline, Network) {
+        let (mut t, mut net) = Timeline::start(lab).unwrap();
+        t.enter(&mut net);
+        (t, net)
+    }
+
     /// The events listed so far that the filter shows.
     fn listed(t: &Timeline, filter: &[String]) -> Vec<FrameEvent> {
         t.events().iter().filter(|e| e.line.matches(filter)).cloned().collect()
@@ -536,7 +640,7 @@ spanning-tree portfast default
 
     #[test]
     fn a_simple_pdu_steps_through_arp_then_icmp_and_the_second_comes_back() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let filter = only(&["ARP", "ICMP"]);
         let mut seen = Vec::new();
@@ -572,7 +676,7 @@ spanning-tree portfast default
             ]),
             "{seen:#?}"
         );
-        assert_eq!(t.pdus[0].result(), Some(false));
+        assert_eq!(t.pdus()[0].result(), Some(false));
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let mut second = Vec::new();
         for _ in 0..20 {
@@ -586,12 +690,12 @@ spanning-tree portfast default
             second.contains(&"received PC2".to_string()) && second.last() == Some(&"received PC1".to_string()),
             "{second:#?}"
         );
-        assert_eq!(t.pdus[1].result(), Some(true));
+        assert_eq!(t.pdus()[1].result(), Some(true));
     }
 
     #[test]
     fn back_twice_then_forward_twice_gives_the_same_events() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let filter = only(&["ARP", "ICMP"]);
         let mut steps = Vec::new();
@@ -614,7 +718,7 @@ spanning-tree portfast default
 
     #[test]
     fn the_switch_floods_then_forwards_and_says_so() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
         let filter = only(&["ARP", "ICMP"]);
         let mut events = Vec::new();
@@ -658,7 +762,7 @@ spanning-tree portfast default
 
     #[test]
     fn the_router_routes_asks_arp_and_drops_at_ttl_zero_in_words() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         // Warm R1's ARP cache toward PC2 first, then one echo: routed.
         t.add_simple_pdu(&mut net, "R1", "PC2").unwrap();
         let asked = decided_at(&mut t, &mut net, "R1", 6);
@@ -678,7 +782,7 @@ spanning-tree portfast default
 
     #[test]
     fn a_router_with_no_arp_entry_holds_or_drops_the_packet_and_asks() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let at_r1 = decided_at(&mut t, &mut net, "R1", 20);
         assert!(at_r1.iter().any(|d| d == "ARP: who has 192.168.2.10? (asked on GigabitEthernet0/0/1)"), "{at_r1:#?}");
@@ -686,7 +790,7 @@ spanning-tree portfast default
 
     #[test]
     fn port_security_filters_the_frame_and_says_why() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         for line in [
             "enable",
             "conf t",
@@ -709,7 +813,7 @@ spanning-tree portfast default
 
     #[test]
     fn a_complex_pdu_sends_its_echoes_at_its_size() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         let shape = PduShape { count: 3, size: 1000, interval: Duration::from_secs(1) };
         t.add_pdu(&mut net, "PC1", "192.168.1.1", shape).unwrap();
         let mut echoes = Vec::new();
@@ -723,51 +827,50 @@ spanning-tree portfast default
         assert_eq!(echoes.len(), 3, "{echoes:?}");
         assert!(echoes.iter().all(|(_, len)| *len == Some(14 + 20 + 8 + 1000)), "{echoes:?}");
         assert!(echoes[2].0 - echoes[1].0 >= 1.0, "a second apart: {echoes:?}");
-        assert_eq!(t.pdus[0].result(), Some(true));
+        assert_eq!(t.pdus()[0].result(), Some(true));
         assert!(t.add_pdu(&mut net, "PC1", "PC9", shape).is_err());
     }
 
     #[test]
     fn reset_forgets_the_pdus() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         t.forward(&mut net, &[]);
         t.reset().unwrap();
-        assert!(t.pdus.is_empty() && t.step_count() == 0);
+        assert!(t.pdus().is_empty() && t.step_count() == 0);
         assert!(listed(&t, &only(&["ICMP"])).is_empty());
     }
 
     #[test]
     fn back_then_forward_lists_each_event_once() {
-        let (t, net) = Timeline::start(lab()).unwrap();
-        let mut sim = SimState::new(t);
-        let mut net = net;
-        sim.timeline.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let (mut t, mut net) = simulating(lab());
+        let mut sim = SimState::default();
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         for _ in 0..5 {
-            sim.timeline.forward(&mut net, &[]);
+            t.forward(&mut net, &[]);
         }
-        sim.refresh();
-        let rows: Vec<FrameEvent> = sim.rows().cloned().collect();
+        sim.refresh(&t);
+        let rows: Vec<FrameEvent> = sim.rows(&t).cloned().collect();
         // A line typed after the last step is kept by Back to that step, and
         // its frames wait for the next step: they are not listed twice.
-        sim.timeline.type_line(&mut net, "PC1", "ping -n 1 192.168.1.1").unwrap();
-        net = sim.timeline.back().unwrap().unwrap();
-        sim.refresh();
+        t.type_line(&mut net, "PC1", "ping -n 1 192.168.1.1").unwrap();
+        net = t.back().unwrap().unwrap();
+        sim.refresh(&t);
         assert!(sim.row_count() < rows.len(), "the last step's events are gone");
         for _ in 0..3 {
-            sim.timeline.forward(&mut net, &[]);
+            t.forward(&mut net, &[]);
         }
-        sim.refresh();
+        sim.refresh(&t);
         let mut seen = std::collections::HashSet::new();
-        for e in sim.rows() {
+        for e in sim.rows(&t) {
             assert!(seen.insert(e.line.seq), "listed twice: {:?}", e.line);
         }
-        assert_eq!(sim.rows().take(rows.len() - 1).cloned().collect::<Vec<_>>(), rows[..rows.len() - 1]);
+        assert_eq!(sim.rows(&t).take(rows.len() - 1).cloned().collect::<Vec<_>>(), rows[..rows.len() - 1]);
     }
 
     #[test]
     fn the_list_goes_on_when_the_trace_forgets_its_oldest_records() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         net.enable_trace(40, true);
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let mut counts = Vec::new();
@@ -782,7 +885,7 @@ spanning-tree portfast default
 
     #[test]
     fn what_a_command_does_is_not_a_decision_about_the_last_frame() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
         // Step until the router has taken in PC1's ARP request, then make it
         // ask for an address of its own accord.
@@ -808,26 +911,26 @@ spanning-tree portfast default
 
     #[test]
     fn a_pdu_given_up_for_a_new_one_from_the_same_device_fails() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
-        assert_eq!(t.pdus[0].result(), Some(false));
-        assert_eq!(t.pdus[1].result(), None);
+        assert_eq!(t.pdus()[0].result(), Some(false));
+        assert_eq!(t.pdus()[1].result(), None);
         // Going back rebuilds the network: the network it replaces, dropped,
         // does not mark the PDUs of the new one.
         t.forward(&mut net, &[]);
         let old = std::mem::replace(&mut net, t.back().unwrap().unwrap());
         drop(old);
-        assert_eq!(t.pdus[1].result(), None);
+        assert_eq!(t.pdus()[1].result(), None);
         for _ in 0..20 {
             t.forward(&mut net, &[]);
         }
-        assert_eq!(t.pdus[1].result(), Some(true));
+        assert_eq!(t.pdus()[1].result(), Some(true));
     }
 
     #[test]
     fn ctrl_c_is_part_of_the_timeline() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.type_line(&mut net, "PC1", "ping -t 192.168.1.1").unwrap();
         for _ in 0..8 {
             t.forward(&mut net, &only(&["ICMP"]));
@@ -838,27 +941,82 @@ spanning-tree portfast default
         t.forward(&mut net, &[]);
         net = t.back().unwrap().unwrap();
         assert!(!net.device(pc1).busy(), "the replay stops the ping too");
-        assert!(t.put(&mut net, Input::Ping { from: "PC1".into(), to: [1, 1, 1, 1].into(), shape: PduShape::SIMPLE }).is_err());
-    }
-
-    #[test]
-    fn a_device_moved_in_simulation_stays_where_it_was_put() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
-        t.forward(&mut net, &[]);
-        t.moved("PC1", (120.0, 40.0));
-        net = t.back().unwrap().unwrap();
-        assert_eq!(net.device(net.find("PC1").unwrap()).at, (120.0, 40.0));
+        let ping = Input::Ping { from: "PC1".into(), to: [1, 1, 1, 1].into(), shape: PduShape::SIMPLE };
+        assert!(t.put(&mut net, ping).is_err(), "PDUs have their own call");
     }
 
     #[test]
     fn drops_are_marked_whatever_the_language() {
-        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        let (mut t, mut net) = simulating(lab());
         t.set_lang(&net, Lang::Fr);
         t.type_line(&mut net, "PC1", "tracert -h 1 192.168.2.10").unwrap();
         for _ in 0..30 {
             t.forward(&mut net, &[]);
         }
         let dropped: Vec<&FrameEvent> = t.events().iter().filter(|e| e.dropped).collect();
-        assert!(dropped.iter().any(|e| e.line.device == "R1"), "{:#?}", t.events().iter().map(|e| &e.decisions).collect::<Vec<_>>());
+        let said: Vec<&Vec<String>> = t.events().iter().map(|e| &e.decisions).collect();
+        assert!(dropped.iter().any(|e| e.line.device == "R1"), "{said:#?}");
+    }
+
+    #[test]
+    fn simulation_goes_on_from_realtime_and_back_replays_realtime_too() {
+        let (mut t, mut net) = Timeline::start(lab()).unwrap();
+        // Realtime: a ping fills the ARP caches, the clock runs on.
+        t.type_line(&mut net, "PC1", "ping -n 2 192.168.2.10").unwrap();
+        for i in 1..=20 {
+            let until = net.now() + Duration::from_millis(500);
+            t.run_until(&mut net, until);
+            assert!(i < 20 || !net.device(net.find("PC1").unwrap()).busy());
+        }
+        let (clock, events) = (net.now(), net.events_done());
+        t.enter(&mut net);
+        assert_eq!((net.now(), net.events_done()), (clock, events), "entering changes nothing");
+        // PC1 knows R1's MAC from realtime: the echo goes out at once, no ARP.
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let first = t.forward(&mut net, &[]);
+        assert_eq!(first[0].line.protocol, "ICMP", "{first:#?}");
+        for _ in 0..8 {
+            t.forward(&mut net, &[]);
+        }
+        assert_eq!(t.pdus()[0].result(), Some(true), "R1 knew PC2 too");
+        // Back to where the simulation began: realtime replayed exactly.
+        let listed = t.events().to_vec();
+        let mut again = t.back_to(0).unwrap().unwrap();
+        assert_eq!((again.now(), again.events_done()), (clock, events));
+        for _ in 0..9 {
+            t.forward(&mut again, &[]);
+        }
+        assert_eq!(t.events(), listed, "the same events again");
+        // Realtime after the simulation: the trace is off and the clock runs.
+        t.leave(&mut again);
+        assert!(!again.trace_on());
+        let until = again.now() + Duration::from_secs(5);
+        t.run_until(&mut again, until);
+    }
+
+    #[test]
+    fn cables_and_devices_added_in_simulation_replay() {
+        let (mut t, mut net) = simulating(lab());
+        t.put(&mut net, Input::AddDevice { name: "PC3".into(), model: Model::Pc, at: (5.0, 5.0) }).unwrap();
+        let port = |p: &str| IfaceName::parse(p).unwrap();
+        let cable = Input::Connect { a: "PC3".into(), a_port: port("Fa0"), b: "S1".into(), b_port: port("Fa0/2") };
+        t.put(&mut net, cable).unwrap();
+        t.type_line(&mut net, "PC3", "ipconfig 192.168.1.30 255.255.255.0 192.168.1.1").unwrap();
+        t.add_simple_pdu(&mut net, "PC3", "192.168.1.1").unwrap();
+        for _ in 0..10 {
+            t.forward(&mut net, &[]);
+        }
+        let listed = t.events().to_vec();
+        assert!(listed.iter().any(|e| e.line.device == "PC3"), "{listed:#?}");
+        net = t.back_to(0).unwrap().unwrap();
+        assert!(net.find("PC3").is_some(), "put in before the first step: kept");
+        for _ in 0..10 {
+            t.forward(&mut net, &[]);
+        }
+        assert_eq!(t.events(), listed);
+        // A cable that cannot be plugged changes nothing and is not kept.
+        let twice = Input::Connect { a: "PC3".into(), a_port: port("Fa0"), b: "S1".into(), b_port: port("Fa0/3") };
+        assert!(t.put(&mut net, twice).is_err());
+        assert!(t.back().unwrap().is_some());
     }
 }

@@ -479,7 +479,7 @@ pub fn draw(
     // Simulation mode: the envelope of the current event, coloured by
     // protocol: on the cable, halfway, for a frame sent; at the device for
     // one received.
-    if let Some(e) = ws.0.sim.as_ref().and_then(|s| s.current()) {
+    if let Some(e) = ws.0.sim_current() {
         let (Some(at), peer) = (pos(&e.line.device), e.peer.as_deref().and_then(pos)) else { return };
         // A frame sent travels from its port to the far end; one received
         // waits at the device that took it in.

@@ -104,8 +104,8 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("realtime", "Realtime", "Temps réel"),
     (
         "sim_started",
-        "Simulation mode: the network starts again from its configurations and runs one step at a time",
-        "Mode simulation : le réseau repart de ses configurations et avance pas à pas",
+        "Simulation mode: the network goes on from where it is, one step at a time",
+        "Mode simulation : le réseau continue là où il en est, pas à pas",
     ),
     (
         "sim_quiet",

@@ -42,10 +42,8 @@ pub fn mode_switch(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
     let sim = ws.sim.is_some();
     if s.targets.mark("mode:simulation", ui.selectable_label(sim, tr(lang, "simulation_mode"))).clicked() && !sim {
-        match ws.enter_simulation() {
-            Ok(()) => s.status = tr(lang, "sim_started").to_string(),
-            Err(e) => s.status = e.to_string(),
-        }
+        ws.enter_simulation();
+        s.status = tr(lang, "sim_started").to_string();
         // The simulation panel takes the bottom of the window: fit the view again.
         s.fit_request = true;
     }
@@ -127,7 +125,7 @@ fn controls(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
             s.complex = if open { None } else { Some(ComplexForm::default()) };
         }
     });
-    let (time, steps) = ws.sim.as_ref().map_or((0.0, 0), |sim| (ws.net.now().secs_f64(), sim.timeline.step_count()));
+    let (time, steps) = (ws.net.now().secs_f64(), ws.timeline.step_count());
     ui.weak(format!("{}: {time:.6} s", tr(lang, "time")));
     // The timeline: drag back to any step taken (exact), or ahead to step
     // on. Nothing moves until the slider is let go (every step back is a
@@ -184,6 +182,7 @@ const COLUMNS: [(&str, f32); 4] = [("sim_time", 86.0), ("last_device", 90.0), ("
 fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
     let Some(sim) = ws.sim.as_mut() else { return };
+    let timeline = &ws.timeline;
     let row_height = ui.spacing().interact_size.y;
     ui.horizontal(|ui| {
         for (key, width) in COLUMNS {
@@ -199,7 +198,7 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         sim.row_count(),
         |ui, rows| {
             for i in rows {
-                let Some(e) = sim.row(i) else { continue };
+                let Some(e) = sim.row(timeline, i) else { continue };
                 let (last, at) = places(e);
                 ui.horizontal(|ui| {
                     let [time, last_w, at_w, kind] = COLUMNS.map(|(_, w)| w);
@@ -249,11 +248,10 @@ fn places(e: &FrameEvent) -> (String, String) {
 }
 
 fn pdu_list(ui: &mut egui::Ui, ws: &Workspace, lang: Lang) {
-    let Some(sim) = ws.sim.as_ref() else { return };
-    if sim.timeline.pdus.is_empty() {
+    if ws.timeline.pdus().is_empty() {
         ui.weak(tr(lang, "no_pdus"));
     }
-    for p in &sim.timeline.pdus {
+    for p in ws.timeline.pdus() {
         let (word, color) = match p.result() {
             None => (tr(lang, "in_progress"), egui::Color32::from_rgb(200, 200, 120)),
             Some(true) => (tr(lang, "successful"), egui::Color32::from_rgb(120, 210, 120)),
@@ -269,7 +267,7 @@ fn pdu_list(ui: &mut egui::Ui, ws: &Workspace, lang: Lang) {
 /// The PDU inspector: the picked event's decisions, layers and bytes.
 pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
     let lang = s.lang;
-    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.selected.and_then(|i| sim.row(i))) else { return };
+    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.selected).and_then(|i| ws.sim_row(i)) else { return };
     if !s.inspector {
         return;
     }

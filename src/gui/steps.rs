@@ -274,8 +274,7 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
                 return Err("wait is for realtime mode: in simulation mode, time moves with sim:forward".into());
             }
             let secs: f64 = first.parse().map_err(|_| "wait needs seconds".to_string())?;
-            ws.0.net.run_for(crate::sim::Duration::from_secs_f64(secs));
-            ws.0.collect_output();
+            ws.0.run_for(crate::sim::Duration::from_secs_f64(secs));
         }
         // A check for tests: the device's terminal shows this text.
         "expect" => {
@@ -287,7 +286,7 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
         "expect-events" | "expect-event-count" => {
             let Some(sim) = ws.0.sim.as_ref() else { return Err("not in simulation mode".into()) };
             let rows: Vec<String> =
-                sim.rows().map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol)).collect();
+                sim.rows(&ws.0.timeline).map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol)).collect();
             let shown = rows.join(", ");
             let ok = if verb == "expect-events" { shown.starts_with(rest) } else { rest.parse() == Ok(rows.len()) };
             if !ok {
