@@ -91,6 +91,9 @@ enum Command {
         /// transcript then goes to standard error).
         #[arg(long, requires = "trace")]
         json: bool,
+        /// With --trace: the language of the decisions (`en` or `fr`).
+        #[arg(long, requires = "trace", value_parser = ["en", "fr"], default_value = "en")]
+        lang: String,
     },
     /// An interactive terminal on one device of a lab, as over a console cable.
     Console {
@@ -166,8 +169,9 @@ enum BenchKind {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Run { lab, script, save, pcap, until, trace, filter, json }) => {
-            let trace = trace.then_some(TraceOptions { protocols: filter, json });
+        Some(Command::Run { lab, script, save, pcap, until, trace, filter, json, lang }) => {
+            let lang = if lang == "fr" { wirelab::base::Lang::Fr } else { wirelab::base::Lang::En };
+            let trace = trace.then_some(TraceOptions { protocols: filter, json, lang });
             run(&lab, script.as_deref(), save.as_deref(), pcap.as_deref(), until, trace)
         }
         Some(Command::Console { lab, device, save }) => console_command(&lab, &device, save.as_deref()),
@@ -229,13 +233,14 @@ fn load(path: &Path) -> Result<(Lab, Network), ExitCode> {
 struct TraceOptions {
     protocols: Vec<String>,
     json: bool,
+    lang: wirelab::base::Lang,
 }
 
 /// Records `run --trace` keeps; a run that makes more prints the newest.
 const RUN_TRACE_RECORDS: usize = 2_000_000;
 
 fn print_trace(net: &Network, options: &TraceOptions) {
-    let lines = net.trace_lines();
+    let lines = net.trace_lines_in(0, options.lang);
     if !options.json {
         println!("--- trace: {} records ---", lines.len());
     }

@@ -53,3 +53,17 @@ fn json_lines_name_every_field_and_the_transcript_goes_to_stderr() {
     assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["decided", "received", "sent"]);
     assert!(!text.contains("C:\\>") && !text.contains("R1#"), "no transcript on stdout");
 }
+
+#[test]
+fn the_decisions_in_french_match_the_simulation_modes() {
+    let text = run_trace(&["--filter", "arp", "--lang", "fr"]);
+    assert!(
+        text.lines().any(|l| l.contains(" SW1 FastEthernet0/1 ")
+            && l.contains(" decided ")
+            && l.ends_with("a diffusé la trame dans le VLAN 1 sur tous les autres ports (destination inconnue ou broadcast)")),
+        "{text}"
+    );
+    assert!(text.contains("ARP : a répondu à 192.168.1.10 avec l'adresse MAC de GigabitEthernet0/0/0"), "{text}");
+    // The frames themselves are summarised as Wireshark does, in any language.
+    assert!(text.contains("ARP Who has 192.168.1.1? Tell 192.168.1.10"), "{text}");
+}

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::Network;
+use crate::base::Lang;
 use crate::proto::decision::{Decision, V6Step};
 use crate::proto::dissect::{self, LinkType};
 use crate::sim::{Framing, LinkDrop, What};
@@ -108,6 +109,11 @@ impl Network {
     /// The trace in words from record `first` on (which should start an
     /// engine event, for the decisions to know their frame's protocol).
     pub fn trace_lines_from(&self, first: usize) -> Vec<TraceLine> {
+        self.trace_lines_in(first, Lang::En)
+    }
+
+    /// [`Self::trace_lines_from`], the decisions said in `lang`.
+    pub fn trace_lines_in(&self, first: usize, lang: Lang) -> Vec<TraceLine> {
         let mut lines = Vec::with_capacity(self.trace().len().saturating_sub(first));
         // The protocol of the frame each engine event delivered, for the
         // decisions a switch takes about it.
@@ -136,7 +142,7 @@ impl Network {
                 What::Note(decision) => {
                     let from_event = event_protocol.filter(|(e, _)| *e == r.event).map(|(_, p)| p);
                     let protocol = decision_protocol(decision).or(from_event).unwrap_or("Ethernet");
-                    ("decided", protocol.to_string(), device.describe(decision), None)
+                    ("decided", protocol.to_string(), device.describe_in(decision, lang), None)
                 }
             };
             lines.push(TraceLine {
