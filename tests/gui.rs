@@ -429,3 +429,32 @@ frames 3
     let img = decode(&shot);
     assert_eq!((img.0, img.1), (1600, 900));
 }
+
+/// Pixels of the flash's pale yellow in a screenshot.
+fn flash_pixels(img: &(u32, u32, Vec<u8>, usize)) -> usize {
+    let (_, _, buf, ch) = img;
+    buf.chunks(*ch).filter(|p| p[0] > 230 && p[1] > 220 && (110..190).contains(&p[2])).count()
+}
+
+#[test]
+fn realtime_traffic_flashes_on_the_cables_it_crosses_unless_turned_off() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-flashes");
+    let lab = root().join("tests/labs/simulation.ron");
+    let mut counts = Vec::new();
+    for (name, off) in [("on", ""), ("off", "click-ui menu:view\nclick-ui view:flashes\nkey Escape\n")] {
+        let steps = dir.join(format!("{name}.txt"));
+        // The ping last, so the screenshot that follows shows its flash.
+        std::fs::write(&steps, format!("{off}frames 25\ntype PC1 ping -n 1 192.168.1.1\nwait 1\n")).unwrap();
+        let shot = dir.join(format!("{name}.png"));
+        let out =
+            app(&[lab.as_os_str(), "--steps".as_ref(), steps.as_os_str(), "--screenshot".as_ref(), shot.as_os_str()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && !stderr.contains("step failed"), "{stderr}");
+        counts.push(flash_pixels(&decode(&shot)));
+    }
+    assert!(counts[0] > 500, "PC1-S1 and S1-R1 flash: {counts:?}");
+    assert_eq!(counts[1], 0, "turned off in the View menu: {counts:?}");
+}

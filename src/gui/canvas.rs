@@ -460,12 +460,22 @@ pub fn draw(
     }
     let net = &ws.0.net;
     let pos = |name: &str| net.find(name).map(|id| drawn_at(net, &ui, id));
-    for (ends, &(a, b)) in net.cable_ends().zip(&scene.cable_spans) {
+    for (i, (ends, &(a, b))) in net.cable_ends().zip(&scene.cable_spans).enumerate() {
         let serial = net.device(ends[0].device).ports[ends[0].port].name.kind == crate::base::IfaceKind::Serial;
         let color = if serial { Color::srgb(0.9, 0.35, 0.3) } else { Color::srgb(0.7, 0.72, 0.75) };
         let dir = (b - a).normalize_or_zero();
         if a.distance(b) > 2.0 * ICON_EDGE {
-            gizmos.line_2d(a + dir * ICON_EDGE, b - dir * ICON_EDGE, color);
+            let (from, to) = (a + dir * ICON_EDGE, b - dir * ICON_EDGE);
+            gizmos.line_2d(from, to, color);
+            // Realtime traffic: a brief, wider, brighter line between the link lights.
+            let inset = LIGHT_DISTANCE + 8.0;
+            if ui.flashes.lit(i) && a.distance(b) > 2.0 * inset {
+                let (from, to) = (a + dir * inset, b - dir * inset);
+                let normal = Vec2::new(-dir.y, dir.x);
+                for w in [-2.0, -1.0, 1.0, 2.0] {
+                    gizmos.line_2d(from + normal * w, to + normal * w, Color::srgb(1.0, 0.95, 0.55));
+                }
+            }
         }
     }
     if let Some(p) = ui.selected.as_deref().and_then(pos) {

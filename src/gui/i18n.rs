@@ -112,6 +112,7 @@ const CATALOG: &[(&str, &str, &str)] = &[
         "Play paused: nothing more happens in the network for now (add a PDU or type a command)",
         "Lecture en pause : il ne se passe plus rien dans le réseau pour l'instant (ajoutez une PDU ou tapez une commande)",
     ),
+    ("flashes", "Traffic flashes on cables", "Trafic signalé sur les câbles"),
     ("back", "◀ Back", "◀ Retour"),
     ("forward", "Capture / Forward ▶", "Capturer / Avancer ▶"),
     ("play", "Play", "Lecture"),

@@ -6,6 +6,7 @@
 
 mod canvas;
 mod device_window;
+mod flashes;
 pub mod i18n;
 mod icons;
 mod panels;
@@ -107,6 +108,8 @@ pub struct UiState {
     pub timeline_drag: Option<(usize, usize)>,
     /// The complex PDU form, while it is open.
     pub complex: Option<simulation::ComplexForm>,
+    /// Realtime mode's traffic flashes on cables.
+    pub flashes: flashes::Flashes,
 }
 
 impl UiState {
@@ -134,6 +137,7 @@ impl UiState {
             play_every: simulation::PLAY_EVERY,
             envelope: None,
             timeline_drag: None,
+            flashes: flashes::Flashes::default(),
             complex: None,
         }
     }
@@ -308,6 +312,8 @@ fn simulate(time: Res<Time>, mut ws: ResMut<Ws>, mut ui: ResMut<UiState>, run: R
     if run.options.screenshot.is_none() {
         ws.0.advance(f64::from(time.delta_secs()));
     }
+    let showing = ws.0.sim.is_none() && ui.flashes.on(ws.0.net.devices().len());
+    ui.flashes.update(&ws.0.net, showing);
     let playing = ws.0.sim.as_ref().is_some_and(|s| s.playing);
     if playing && ui.played_at.elapsed() >= ui.play_every {
         ui.played_at = Instant::now();

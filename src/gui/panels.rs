@@ -102,6 +102,10 @@ fn menu_bar(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
             }
             let labels = ui.checkbox(&mut s.show_labels, tr(lang, "labels"));
             s.targets.mark("view:labels", labels);
+            let mut flashes = s.flashes.on(ws.net.devices().len());
+            if s.targets.mark("view:flashes", ui.checkbox(&mut flashes, tr(lang, "flashes"))).changed() {
+                s.flashes.chosen = Some(flashes);
+            }
         });
         s.targets.mark("menu:view", view.response);
         ui.menu_button(tr(lang, "simulation"), |ui| {

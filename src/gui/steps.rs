@@ -6,7 +6,7 @@
 //! - `click-ui TARGET`: the middle of a named widget, waiting for it to be
 //!   shown: `palette:<Model>`, `tool:select|cable`, `port:auto|<port>|cancel`,
 //!   `menu:file|edit|view`, `file:new|open|save|save_as|quit`,
-//!   `edit:undo|redo|delete`, `view:fit|labels`, `speed:0|1|2|10`,
+//!   `edit:undo|redo|delete`, `view:fit|labels|flashes`, `speed:0|1|2|10`,
 //!   `selected:name|rename|delete`, `dialog:file_name|ok`, `lab:check`,
 //!   and in a device's window `tab:<device>:cli|config|desktop|services`,
 //!   `config:<device>:hostname|apply_hostname|static|dhcp|address|mask|gateway|dns|port_on|apply`,

@@ -306,6 +306,12 @@ impl Network {
         self.fabric.cables().map(|(_, c)| c.ends)
     }
 
+    /// How many frames each cable has carried, in `cable_ends` order: what
+    /// changed since the last look is the traffic to show.
+    pub fn cable_frames(&self) -> impl Iterator<Item = u64> + '_ {
+        self.fabric.cables().map(|(_, c)| c.frames)
+    }
+
     /// Each cable's capture, named after its two ends (`R1-Gi0-0-0_SW1-Gi0-1`).
     pub fn captures(&self) -> Vec<(String, &Pcap)> {
         let mut v: Vec<(String, &Pcap)> = self
