@@ -60,10 +60,47 @@ fn the_decisions_in_french_match_the_simulation_modes() {
     assert!(
         text.lines().any(|l| l.contains(" SW1 FastEthernet0/1 ")
             && l.contains(" decided ")
-            && l.ends_with("a diffusé la trame dans le VLAN 1 sur tous les autres ports (destination inconnue ou broadcast)")),
+            && l.ends_with(
+                "a diffusé la trame dans le VLAN 1 sur tous les autres ports (destination inconnue ou broadcast)"
+            )),
         "{text}"
     );
     assert!(text.contains("ARP : a répondu à 192.168.1.10 avec l'adresse MAC de GigabitEthernet0/0/0"), "{text}");
     // The frames themselves are summarised as Wireshark does, in any language.
     assert!(text.contains("ARP Who has 192.168.1.1? Tell 192.168.1.10"), "{text}");
+}
+
+/// A lease, a lookup and a web page: each frame is named by what it carries,
+/// as Wireshark names it, and so are the decisions taken about it; the
+/// filter finds each protocol's story.
+#[test]
+fn dhcp_dns_and_http_are_named_by_what_they_carry() {
+    let (_, mut net) = boot(&read("labs/dns-web.ron"));
+    net.enable_trace(1 << 16, true);
+    transcript(&mut net, &read("labs/dns-web.solution.txt"));
+    let lines = net.trace_lines();
+    let story = |protocol: &str| -> Vec<String> {
+        let only = [protocol.to_lowercase()];
+        lines.iter().filter(|l| l.matches(&only)).map(|l| format!("{} {} {}", l.device, l.kind, l.text)).collect()
+    };
+    let dhcp = story("DHCP");
+    assert!(dhcp.iter().any(|l| l.starts_with("PC1 sent DHCP Discover - Transaction ID 0x")), "{dhcp:#?}");
+    assert!(dhcp.iter().any(|l| l.starts_with("R1 sent DHCP ACK - Transaction ID 0x")), "{dhcp:#?}");
+    let dns = story("DNS");
+    let answer = "DNS Standard query response 0x";
+    let names = " A www.ccna-lab.com CNAME server.ccna-lab.com A 192.168.10.254";
+    assert!(dns.iter().any(|l| l.starts_with(&format!("SRV1 sent {answer}")) && l.ends_with(names)), "{dns:#?}");
+    assert!(
+        dns.iter().any(|l| l.starts_with("SRV1 decided UDP 192.168.10.11:") && l.contains(":53 is for this device")),
+        "the server's decision about the query: {dns:#?}"
+    );
+    let http = story("HTTP");
+    assert!(http.iter().any(|l| l == "PC1 sent HTTP GET / HTTP/1.1"), "{http:#?}");
+    assert!(http.iter().any(|l| l == "SRV1 sent HTTP HTTP/1.1 200 OK"), "{http:#?}");
+    let tcp = story("TCP");
+    let ends = |l: &&String| l.starts_with("PC1 sent ") || l.starts_with("SRV1 sent ");
+    let handshake: Vec<&String> = tcp.iter().filter(ends).take(3).collect();
+    assert!(handshake[0].starts_with("PC1 sent TCP ") && handshake[0].contains(" → 80 [SYN] Seq="), "{tcp:#?}");
+    assert!(handshake[1].starts_with("SRV1 sent TCP 80 → ") && handshake[1].contains(" [SYN, ACK] "), "{tcp:#?}");
+    assert!(handshake[2].starts_with("PC1 sent TCP ") && handshake[2].contains(" [ACK] "), "{tcp:#?}");
 }

@@ -56,8 +56,22 @@ impl TraceLine {
     }
 }
 
+/// The protocol a decision is about: what the decision itself says, or
+/// else the top protocol of the frame it was taken about (`frame`: that
+/// frame's protocols, outermost first). A decision about a TCP segment or a
+/// UDP datagram names what the frame carries in it, as the frame's own line
+/// does: routing a DNS query is DNS, not UDP.
+fn decision_protocol(d: &Decision, frame: Option<&[&'static str]>) -> &'static str {
+    let top = frame.and_then(|protocols| protocols.last().copied());
+    match said_protocol(d) {
+        Some(transport @ ("TCP" | "UDP")) if frame.is_some_and(|p| p.contains(&transport)) => top.unwrap_or(transport),
+        Some(said) => said,
+        None => top.unwrap_or("Ethernet"),
+    }
+}
+
 /// The protocol a decision is about when the decision itself says it.
-fn decision_protocol(d: &Decision) -> Option<&'static str> {
+fn said_protocol(d: &Decision) -> Option<&'static str> {
     let ip = |p: u8| match p {
         1 => "ICMP",
         6 => "TCP",
@@ -115,9 +129,9 @@ impl Network {
     /// [`Self::trace_lines_from`], the decisions said in `lang`.
     pub fn trace_lines_in(&self, first: usize, lang: Lang) -> Vec<TraceLine> {
         let mut lines = Vec::with_capacity(self.trace().len().saturating_sub(first));
-        // The protocol of the frame each engine event delivered, for the
-        // decisions a switch takes about it.
-        let mut event_protocol: Option<(u64, &'static str)> = None;
+        // The protocols of the frame each engine event delivered (outermost
+        // first), for the decisions taken about it.
+        let mut event_protocols: Option<(u64, Vec<&'static str>)> = None;
         for r in self.trace().skip(first) {
             let device = &self.devices[r.device];
             let port = r.port.and_then(|p| device.ports.get(p)).map(|p| p.name.to_string());
@@ -125,10 +139,12 @@ impl Network {
                 What::Sent { frame, .. } | What::Delivered { frame } => {
                     let link = self.link_type_at(r.device, r.port.unwrap_or(0));
                     let layers = dissect::dissect(frame, link);
-                    let protocol = layers.iter().rev().find(|l| l.is_protocol()).map_or("Ethernet", |l| l.protocol);
+                    let protocols: Vec<&'static str> =
+                        layers.iter().filter(|l| l.is_protocol()).map(|l| l.protocol).collect();
+                    let protocol = protocols.last().copied().unwrap_or("Ethernet");
                     let kind = if matches!(r.what, What::Sent { .. }) { "sent" } else { "received" };
                     if kind == "received" {
-                        event_protocol = Some((r.event, protocol));
+                        event_protocols = Some((r.event, protocols));
                     }
                     (kind, protocol.to_string(), dissect::summarize(&layers), Some(frame.len()))
                 }
@@ -140,8 +156,8 @@ impl Network {
                     ("lost", "Ethernet".to_string(), text.to_string(), None)
                 }
                 What::Note(decision) => {
-                    let from_event = event_protocol.filter(|(e, _)| *e == r.event).map(|(_, p)| p);
-                    let protocol = decision_protocol(decision).or(from_event).unwrap_or("Ethernet");
+                    let frame = event_protocols.as_ref().filter(|(e, _)| *e == r.event).map(|(_, p)| p.as_slice());
+                    let protocol = decision_protocol(decision, frame);
                     ("decided", protocol.to_string(), device.describe_in(decision, lang), None)
                 }
             };
@@ -158,5 +174,28 @@ impl Network {
             });
         }
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::decision::Flow;
+    use std::net::Ipv4Addr;
+
+    #[test]
+    fn a_decision_about_a_datagram_is_named_by_what_it_carries() {
+        let (pc, server) = (Ipv4Addr::new(192, 168, 1, 10), Ipv4Addr::new(192, 168, 1, 20));
+        let flow = Flow { src: pc, dst: server, protocol: 17, id: 49152, seq: 53 };
+        let routed = Decision::Routed { flow, iface: 0, next_hop: server };
+        let query: &[&str] = &["Ethernet", "IPv4", "UDP", "DNS"];
+        assert_eq!(decision_protocol(&routed, Some(query)), "DNS");
+        // A datagram sent once an ARP reply came: the frame is not the datagram.
+        assert_eq!(decision_protocol(&routed, Some(&["Ethernet", "ARP"])), "UDP");
+        assert_eq!(decision_protocol(&routed, None), "UDP");
+        let arp = Decision::ArpRequest { target: server, iface: 0 };
+        assert_eq!(decision_protocol(&arp, Some(query)), "ARP", "a decision that says its protocol keeps it");
+        assert_eq!(decision_protocol(&Decision::Flooded { vlan: 1 }, Some(query)), "DNS");
+        assert_eq!(decision_protocol(&Decision::Flooded { vlan: 1 }, None), "Ethernet");
     }
 }

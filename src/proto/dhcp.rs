@@ -5,7 +5,8 @@
 //! `poll_at` says when they next need the clock. Neither knows devices or
 //! command syntax; the pools they serve are handed to them as data.
 //!
-//! - [`Message`]: one DHCP message, parsed and emitted.
+//! - [`Message`]: one DHCP message, parsed and emitted; [`dissect()`] shows
+//!   one to the inspector, option by option.
 //! - [`Server`]: bindings, offers held for a client, conflict detection by
 //!   ping before an offer (IOS pings an address twice, 500 ms apart, and
 //!   offers it only when nothing answers), statistics.
@@ -19,11 +20,49 @@ use std::net::Ipv4Addr;
 pub use smoltcp::wire::DhcpMessageType as Kind;
 use smoltcp::wire::{DhcpOption, DhcpPacket, DhcpRepr};
 
+use super::dissect::{self, Dissected, Layer, LayerBuilder};
 use super::ethernet::{Mac, BROADCAST};
 use super::ip_stack::IpStack;
 use super::{ipv4, udp};
 use crate::sim::{Duration, Time};
 use smoltcp::wire::IpProtocol;
+
+/// A BOOTP message as RFC 2131 lays it out, for the dissector: smoltcp's
+/// `DhcpPacket` builds and parses it.
+mod field {
+    use core::ops::{Range, RangeFrom};
+    pub type Field = Range<usize>;
+    pub type Rest = RangeFrom<usize>;
+
+    /// 1: request (client to server), 2: reply.
+    pub const OP: usize = 0;
+    pub const HTYPE: usize = 1;
+    pub const HLEN: usize = 2;
+    pub const HOPS: usize = 3;
+    pub const XID: Field = 4..8;
+    pub const SECS: Field = 8..10;
+    /// The high bit asks for broadcast replies.
+    pub const FLAGS: Field = 10..12;
+    pub const CIADDR: Field = 12..16;
+    pub const YIADDR: Field = 16..20;
+    pub const SIADDR: Field = 20..24;
+    pub const GIADDR: Field = 24..28;
+    /// The client's hardware address takes 16 bytes; a MAC fills the first 6.
+    pub const CLIENT_MAC: Field = 28..34;
+    pub const CHADDR_PADDING: Field = 34..44;
+    /// Server host name and boot file name: text ended by a zero byte, empty here.
+    pub const SNAME: Field = 44..108;
+    pub const FILE: Field = 108..236;
+    pub const MAGIC_COOKIE: Field = 236..240;
+    /// Options: a code, a length and the value (Pad and End are a code alone).
+    pub const OPTIONS: Rest = 240..;
+}
+
+/// What the first four option bytes hold in a DHCP message (and not in a
+/// plain BOOTP one).
+const MAGIC_COOKIE: [u8; 4] = [99, 130, 83, 99];
+/// The bit of the flags field by which a client asks for broadcast replies.
+const FLAG_BROADCAST: u16 = 0x8000;
 
 /// The server's UDP port (and the port relays speak to each other on).
 pub const SERVER_PORT: u16 = 67;
@@ -33,11 +72,24 @@ pub const CLIENT_PORT: u16 = 68;
 /// IOS's default lease: one day.
 pub const DEFAULT_LEASE_SECS: u32 = 86_400;
 
+// Option codes (RFC 2132). smoltcp writes and reads most of them; the
+// dissector names them all.
+const OPT_PAD: u8 = 0;
+const OPT_SUBNET_MASK: u8 = 1;
+const OPT_ROUTER: u8 = 3;
+const OPT_DNS: u8 = 6;
 const OPT_HOST_NAME: u8 = 12;
 const OPT_DOMAIN_NAME: u8 = 15;
+const OPT_REQUESTED_IP: u8 = 50;
+const OPT_LEASE_TIME: u8 = 51;
+const OPT_MESSAGE_TYPE: u8 = 53;
+const OPT_SERVER_ID: u8 = 54;
+const OPT_PARAMETER_LIST: u8 = 55;
+const OPT_MAX_MESSAGE_SIZE: u8 = 57;
 const OPT_RENEWAL: u8 = 58;
 const OPT_REBINDING: u8 = 59;
-const OPT_DNS: u8 = 6;
+const OPT_CLIENT_ID: u8 = 61;
+const OPT_END: u8 = 255;
 /// Relay Agent Information (RFC 3046): what a relay or a snooping switch
 /// adds about where the client is (circuit id, remote id).
 pub const OPT_RELAY_INFO: u8 = 82;
@@ -294,6 +346,162 @@ impl Message {
         repr.emit(&mut packet).expect("the buffer fits the message");
         packet.set_hops(self.hops);
         buf
+    }
+}
+
+/// Dissect a DHCP message (the data of UDP port 67 or 68): the BOOTP
+/// fields, then each option as one field. The Info column reads as
+/// Wireshark's: `Discover - Transaction ID 0x1234abcd`.
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("Dynamic Host Configuration Protocol", "DHCP", bytes, base);
+    let op = layer.byte("Message type", field::OP, |op| match op {
+        1 => "Boot Request (1)".into(),
+        2 => "Boot Reply (2)".into(),
+        op => op.to_string(),
+    });
+    layer.byte("Hardware type", field::HTYPE, |t| if t == 1 { "Ethernet (0x01)".into() } else { format!("0x{t:02x}") });
+    layer.byte("Hardware address length", field::HLEN, |n| n.to_string());
+    layer.byte("Hops", field::HOPS, |n| n.to_string());
+    let xid = layer.u32("Transaction ID", field::XID, |xid| format!("0x{xid:08x}"));
+    layer.u16("Seconds elapsed", field::SECS, |s| s.to_string());
+    layer.u16("Bootp flags", field::FLAGS, |f| {
+        format!("0x{f:04x} ({})", if f & FLAG_BROADCAST != 0 { "Broadcast" } else { "Unicast" })
+    });
+    layer.field("Client IP address", field::CIADDR, dissect::ipv4);
+    layer.field("Your (client) IP address", field::YIADDR, dissect::ipv4);
+    layer.field("Next server IP address", field::SIADDR, dissect::ipv4);
+    layer.field("Relay agent IP address", field::GIADDR, dissect::ipv4);
+    layer.field("Client MAC address", field::CLIENT_MAC, dissect::mac);
+    layer.field("Client hardware address padding", field::CHADDR_PADDING, dissect::hex);
+    layer.field("Server host name", field::SNAME, name_or_not_given);
+    layer.field("Boot file name", field::FILE, name_or_not_given);
+    let cookie = layer.field("Magic cookie", field::MAGIC_COOKIE, |c| {
+        if c == MAGIC_COOKIE {
+            "DHCP".into()
+        } else {
+            dissect::hex(c)
+        }
+    });
+    let message_type = match cookie {
+        Some(c) if c == MAGIC_COOKIE => dissect_options(&mut layer),
+        Some(_) => {
+            layer.invalid("no DHCP magic cookie");
+            None
+        }
+        None => None,
+    };
+    if let (Some(op), Some(xid)) = (op, xid) {
+        let what = match message_type.and_then(message_type_name) {
+            Some(name) => name,
+            None if op == 2 => "Boot Reply",
+            None => "Boot Request",
+        };
+        layer.info(format!("{what} - Transaction ID 0x{xid:08x}"));
+    }
+    layer.finish(out)?;
+    Ok(None)
+}
+
+/// Show the options one field each, to the End option and the padding after
+/// it; returns the message type (option 53) if there is one.
+fn dissect_options(layer: &mut LayerBuilder<'_>) -> Option<u8> {
+    let bytes = layer.bytes();
+    let mut message_type = None;
+    let mut at = field::OPTIONS.start;
+    while let Some(&code) = bytes.get(at) {
+        match code {
+            OPT_PAD => {
+                layer.byte("Pad", at, |_| "(0)".into());
+                at += 1;
+            }
+            OPT_END => {
+                layer.byte("End", at, |_| "(255)".into());
+                if at + 1 < bytes.len() {
+                    layer.field("Padding", at + 1..bytes.len(), dissect::preview);
+                }
+                return message_type;
+            }
+            code => {
+                // The length byte, then that many of value.
+                let len = bytes.get(at + 1).map_or(0, |&len| usize::from(len));
+                let shown = layer.field(option_name(code), at..at + 2 + len, |option| {
+                    format!("({code}) length {len}: {}", show_option(code, &option[2..]))
+                });
+                let Some(option) = shown else { return message_type };
+                if code == OPT_MESSAGE_TYPE {
+                    message_type = option.get(2).copied();
+                }
+                at += 2 + len;
+            }
+        }
+    }
+    message_type
+}
+
+/// Wireshark's words for a message type (option 53).
+fn message_type_name(kind: u8) -> Option<&'static str> {
+    Some(match Kind::from(kind) {
+        Kind::Discover => "Discover",
+        Kind::Offer => "Offer",
+        Kind::Request => "Request",
+        Kind::Decline => "Decline",
+        Kind::Ack => "ACK",
+        Kind::Nak => "NAK",
+        Kind::Release => "Release",
+        Kind::Inform => "Inform",
+        Kind::Unknown(_) => return None,
+    })
+}
+
+/// The options a lab's messages carry, by their RFC 2132 (and 3046) names.
+fn option_name(code: u8) -> &'static str {
+    match code {
+        OPT_SUBNET_MASK => "Subnet Mask",
+        OPT_ROUTER => "Router",
+        OPT_DNS => "Domain Name Server",
+        OPT_HOST_NAME => "Host Name",
+        OPT_DOMAIN_NAME => "Domain Name",
+        OPT_REQUESTED_IP => "Requested IP Address",
+        OPT_LEASE_TIME => "IP Address Lease Time",
+        OPT_MESSAGE_TYPE => "DHCP Message Type",
+        OPT_SERVER_ID => "DHCP Server Identifier",
+        OPT_PARAMETER_LIST => "Parameter Request List",
+        OPT_MAX_MESSAGE_SIZE => "Maximum DHCP Message Size",
+        OPT_RENEWAL => "Renewal Time Value",
+        OPT_REBINDING => "Rebinding Time Value",
+        OPT_CLIENT_ID => "Client identifier",
+        OPT_RELAY_INFO => "Agent Information Option",
+        _ => "Option",
+    }
+}
+
+/// An option's value in words where its format is known, else its bytes.
+fn show_option(code: u8, value: &[u8]) -> String {
+    match (code, value.len()) {
+        (OPT_MESSAGE_TYPE, 1) => message_type_name(value[0]).map_or_else(|| value[0].to_string(), str::to_string),
+        (OPT_SUBNET_MASK | OPT_ROUTER | OPT_DNS | OPT_REQUESTED_IP | OPT_SERVER_ID, len) if len > 0 && len % 4 == 0 => {
+            value.chunks(4).map(dissect::ipv4).collect::<Vec<_>>().join(", ")
+        }
+        (OPT_LEASE_TIME | OPT_RENEWAL | OPT_REBINDING, 4) => match dissect::number(value) {
+            0xffff_ffff => "infinity".into(),
+            secs => format!("{secs} s"),
+        },
+        (OPT_HOST_NAME | OPT_DOMAIN_NAME, _) => dissect::text(value),
+        (OPT_PARAMETER_LIST, _) => value.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
+        (OPT_MAX_MESSAGE_SIZE, 2) => dissect::number(value).to_string(),
+        // Hardware type 1 (Ethernet), then the MAC.
+        (OPT_CLIENT_ID, 7) if value[0] == 1 => dissect::mac(&value[1..]),
+        _ => dissect::preview(value),
+    }
+}
+
+/// Server host name and boot file name: text up to the first zero byte.
+fn name_or_not_given(bytes: &[u8]) -> String {
+    let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
+    if text.is_empty() {
+        "not given".into()
+    } else {
+        dissect::text(text)
     }
 }
 
@@ -1102,6 +1310,100 @@ mod tests {
 
     fn arrival() -> Arrival {
         Arrival { iface: 0, server_addr: ip("192.168.10.1"), subnets: vec![(ip("192.168.10.1"), 24)] }
+    }
+
+    #[test]
+    fn the_dissector_table_matches_smoltcp() {
+        use dissect::testing::{assert_contiguous, one};
+        assert_contiguous(
+            &[
+                ("op", one(field::OP)),
+                ("htype", one(field::HTYPE)),
+                ("hlen", one(field::HLEN)),
+                ("hops", one(field::HOPS)),
+                ("xid", field::XID),
+                ("secs", field::SECS),
+                ("flags", field::FLAGS),
+                ("ciaddr", field::CIADDR),
+                ("yiaddr", field::YIADDR),
+                ("siaddr", field::SIADDR),
+                ("giaddr", field::GIADDR),
+                ("chaddr", field::CLIENT_MAC),
+                ("chaddr padding", field::CHADDR_PADDING),
+                ("sname", field::SNAME),
+                ("file", field::FILE),
+                ("magic cookie", field::MAGIC_COOKIE),
+            ],
+            field::OPTIONS.start,
+        );
+        let mut m = Message::new(Kind::Request, 0x1234_abcd, PC);
+        (m.secs, m.hops, m.broadcast) = (3, 1, true);
+        (m.ciaddr, m.yiaddr, m.siaddr, m.giaddr) = (ip("1.1.1.1"), ip("2.2.2.2"), ip("3.3.3.3"), ip("4.4.4.4"));
+        let b = m.emit();
+        let p = DhcpPacket::new_checked(&b[..]).unwrap();
+        assert_eq!(b[field::OP], 1);
+        assert_eq!((b[field::HTYPE], b[field::HLEN], b[field::HOPS]), (1, p.hardware_len(), p.hops()));
+        assert_eq!(dissect::u32_at(&b, field::XID), Some(p.transaction_id()));
+        assert_eq!(dissect::u16_at(&b, field::SECS), Some(p.secs()));
+        assert_eq!(dissect::u16_at(&b, field::FLAGS), Some(p.flags().bits()));
+        assert_eq!(dissect::ipv4_at(&b, field::CIADDR), Some(p.client_ip()));
+        assert_eq!(dissect::ipv4_at(&b, field::YIADDR), Some(p.your_ip()));
+        assert_eq!(dissect::ipv4_at(&b, field::SIADDR), Some(p.server_ip()));
+        assert_eq!(dissect::ipv4_at(&b, field::GIADDR), Some(p.relay_agent_ip()));
+        assert_eq!(dissect::mac_at(&b, field::CLIENT_MAC), Some(p.client_hardware_address()));
+        assert_eq!(dissect::u32_at(&b, field::MAGIC_COOKIE), Some(p.magic_number()));
+        assert_eq!(b[field::MAGIC_COOKIE], MAGIC_COOKIE);
+    }
+
+    #[test]
+    fn messages_dissect_with_wiresharks_info_and_every_option() {
+        use dissect::testing::{assert_every_truncation_dissects, layer, udp_frame};
+        use dissect::{summary, LinkType};
+        let mut client = Client::new(PC, "PC1", 7);
+        client.start(Time::ZERO);
+        let (_, discover) = client.out.remove(0);
+        let f = udp_frame(Ipv4Addr::UNSPECIFIED, Ipv4Addr::BROADCAST, (CLIENT_PORT, SERVER_PORT), &discover.emit());
+        let info = format!("DHCP Discover - Transaction ID 0x{:08x}", discover.xid);
+        assert_eq!(summary(&f, LinkType::Ethernet), info);
+        let layers = dissect::dissect(&f, LinkType::Ethernet);
+        let dhcp = layer(&layers, "Dynamic Host Configuration Protocol");
+        assert_eq!(dhcp.field("Client MAC address"), Some("0050.56b3.edd8"));
+        assert_eq!(dhcp.field("Magic cookie"), Some("DHCP"));
+        assert_eq!(dhcp.field("Server host name"), Some("not given"));
+        assert_eq!(dhcp.field("DHCP Message Type"), Some("(53) length 1: Discover"));
+        assert_eq!(dhcp.field("Host Name"), Some("(12) length 3: PC1"));
+        assert_eq!(dhcp.range.end, f.len(), "options, End and the padding to 300 bytes");
+        assert_every_truncation_dissects(&f, LinkType::Ethernet);
+
+        // A server's ACK, from port 67 to 68.
+        let mut ack = Message::new(Kind::Ack, 0x1234_abcd, PC);
+        ack.yiaddr = ip("192.168.10.11");
+        ack.server_id = Some(ip("192.168.10.1"));
+        ack.subnet_mask = Some(ip("255.255.255.0"));
+        ack.dns = vec![ip("192.168.20.254"), ip("8.8.8.8")];
+        ack.lease_secs = Some(u32::MAX);
+        ack.broadcast = true;
+        let f = udp_frame(ip("192.168.10.1"), ip("192.168.10.11"), (SERVER_PORT, CLIENT_PORT), &ack.emit());
+        assert_eq!(summary(&f, LinkType::Ethernet), "DHCP ACK - Transaction ID 0x1234abcd");
+        let layers = dissect::dissect(&f, LinkType::Ethernet);
+        let dhcp = layer(&layers, "Dynamic Host Configuration Protocol");
+        assert_eq!(dhcp.field("Message type"), Some("Boot Reply (2)"));
+        assert_eq!(dhcp.field("Bootp flags"), Some("0x8000 (Broadcast)"));
+        assert_eq!(dhcp.field("Your (client) IP address"), Some("192.168.10.11"));
+        assert_eq!(dhcp.field("Domain Name Server"), Some("(6) length 8: 192.168.20.254, 8.8.8.8"));
+        assert_eq!(dhcp.field("IP Address Lease Time"), Some("(51) length 4: infinity"));
+        assert_eq!(dhcp.field("End"), Some("(255)"));
+        assert_every_truncation_dissects(&f, LinkType::Ethernet);
+    }
+
+    #[test]
+    fn a_message_without_the_magic_cookie_is_malformed() {
+        use dissect::{summary, testing::udp_frame, LinkType};
+        let mut bytes = Message::new(Kind::Discover, 1, PC).emit();
+        bytes[field::MAGIC_COOKIE.start] = 0;
+        let f = udp_frame(Ipv4Addr::UNSPECIFIED, Ipv4Addr::BROADCAST, (CLIENT_PORT, SERVER_PORT), &bytes);
+        let line = summary(&f, LinkType::Ethernet);
+        assert_eq!(line, "DHCP Boot Request - Transaction ID 0x00000001 [Malformed: no DHCP magic cookie]");
     }
 
     #[test]

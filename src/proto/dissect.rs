@@ -16,11 +16,15 @@
 //!
 //! ```text
 //! Link(Ethernet) ┬ EtherType 0x0800 ─ IPv4 ┬ IpProtocol 1 ─ ICMP
-//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort 1985 ─ HSRP, 520 ─ RIP (others: Data)
+//!                │                         ├ IpProtocol 6 ─ TCP ─ TcpPort 80 ─ HTTP (others: Data)
+//!                │                         ├ IpProtocol 17 ─ UDP ─ UdpPort 53 ─ DNS, 67 and 68 ─ DHCP, 520 ─ RIP,
+//!                │                         │                       1985 ─ HSRP, 546 and 547 ─ DHCPv6 (others: Data)
 //!                │                         ├ IpProtocol 89 ─ OSPF
 //!                │                         └ any other ─ Data
 //!                ├ EtherType 0x86dd ─ IPv6 ┬ IpProtocol 58 ─ ICMPv6 (NDP included)
-//!                │                         └ IpProtocol 17 ─ UDP ...
+//!                │                         ├ IpProtocol 6 ─ TCP ...
+//!                │                         ├ IpProtocol 17 ─ UDP ...
+//!                │                         └ IpProtocol 89 ─ OSPFv3
 //!                ├ EtherType 0x0806 ─ ARP
 //!                ├ EtherType 0x8100 ─ 802.1Q ─ (type or length again, as after Ethernet)
 //!                ├ EtherType 0x8809 ─ LACP
@@ -29,6 +33,12 @@
 //!                                     └ Snap(Cisco, pid) ─ CDP, DTP, PAgP, PVST+
 //! Link(CiscoHdlc) ─ EtherType 0x0800 ─ IPv4 ...
 //! ```
+//!
+//! TCP and UDP hand their data on by port: the destination's if a dissector
+//! is registered for it, else the source's (a reply comes from the well-known
+//! port). A dissector that finds the bytes are not its protocol after all
+//! (port 80 carrying something other than HTTP) shows them as "Data" with
+//! [`push_data`], so the frame stays named by the layer below.
 //!
 //! A layer whose length field promises more bytes than the frame holds hands
 //! on what there is; the walk then ends with a "Malformed" layer unless a
@@ -53,8 +63,8 @@ use std::ops::Range;
 
 use super::ethernet::CISCO_OUI;
 use super::{
-    arp, cdp, dhcpv6, dot1q, dtp, ethernet, hdlc, hsrp, icmp, icmpv6, ipv4, ipv6, lacp, lldp, ospf, pagp, rip, stp,
-    udp, Mac,
+    arp, cdp, dhcp, dhcpv6, dns, dot1q, dtp, ethernet, hdlc, hsrp, http, icmp, icmpv6, ipv4, ipv6, lacp, lldp, ospf,
+    pagp, rip, stp, tcp, udp, Mac,
 };
 
 /// A field's bytes, relative to the start of its protocol's header.
@@ -129,6 +139,9 @@ pub enum Key {
         pid: u16,
     },
     IpProtocol(u8),
+    /// The port a TCP segment's data is for (see [`tcp::dissect`]).
+    TcpPort(u16),
+    /// The port a UDP datagram's data is for (see [`udp::dissect`]).
     UdpPort(u16),
 }
 
@@ -190,9 +203,14 @@ pub const DISSECTORS: &[(Key, Dissector)] = &[
     (Key::Snap { oui: CISCO_OUI, pid: dtp::PID }, dtp::dissect),
     (Key::Snap { oui: CISCO_OUI, pid: cdp::PID }, cdp::dissect),
     (Key::IpProtocol(1), icmp::dissect),
+    (Key::IpProtocol(6), tcp::dissect),
     (Key::IpProtocol(17), udp::dissect),
     (Key::IpProtocol(58), icmpv6::dissect),
     (Key::IpProtocol(ospf::packet::PROTOCOL), dissect_ospf),
+    (Key::TcpPort(http::PORT), http::dissect),
+    (Key::UdpPort(dns::PORT), dns::dissect),
+    (Key::UdpPort(dhcp::SERVER_PORT), dhcp::dissect),
+    (Key::UdpPort(dhcp::CLIENT_PORT), dhcp::dissect),
     (Key::UdpPort(hsrp::PORT), hsrp::dissect),
     (Key::UdpPort(dhcpv6::CLIENT_PORT), dhcpv6::dissect),
     (Key::UdpPort(dhcpv6::SERVER_PORT), dhcpv6::dissect),
@@ -278,7 +296,8 @@ pub fn protocol(frame: &[u8], link: LinkType) -> &'static str {
 }
 
 /// Show `bytes` as one raw "Data" layer: for a dissector that knows its
-/// payload is opaque (a subtype no dissector knows).
+/// payload is opaque (a subtype no dissector knows), or that finds the bytes
+/// are not its protocol after all.
 pub fn push_data(bytes: &[u8], base: usize, out: &mut Vec<Layer>) {
     if !bytes.is_empty() {
         out.push(raw_layer(DATA, bytes, base));
@@ -553,6 +572,7 @@ pub fn flag_names(bits: u32, names: &[(u32, &str)]) -> String {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
+    use smoltcp::wire::{EthernetProtocol, IpProtocol};
 
     /// A table's fields, in order, tile `0..len` with no gap or overlap.
     pub fn assert_contiguous(fields: &[(&str, Field)], len: usize) {
@@ -594,6 +614,21 @@ pub(crate) mod testing {
         }
         let whole = dissect(frame, link);
         assert!(whole.iter().all(|l| l.protocol != MALFORMED), "the whole frame is well formed: {whole:#?}");
+    }
+
+    /// An Ethernet frame with `payload` in an IPv4 packet from `src` to `dst`.
+    pub fn ipv4_frame(src: Ipv4Addr, dst: Ipv4Addr, protocol: IpProtocol, payload: &[u8]) -> Vec<u8> {
+        let packet = ipv4::build(src, dst, protocol, 128, 1, payload.len(), |p| p.copy_from_slice(payload));
+        let (to, from) = (Mac([0x00, 0x50, 0x56, 0, 0, 2]), Mac([0x00, 0x50, 0x56, 0, 0, 1]));
+        ethernet::build(to, from, EthernetProtocol::Ipv4, packet.len(), |p| p.copy_from_slice(&packet))
+    }
+
+    /// An Ethernet frame with `data` in a UDP datagram from `src` port
+    /// `ports.0` to `dst` port `ports.1`.
+    pub fn udp_frame(src: Ipv4Addr, dst: Ipv4Addr, ports: (u16, u16), data: &[u8]) -> Vec<u8> {
+        let mut datagram = vec![0u8; udp::HEADER_LEN + data.len()];
+        udp::emit(&mut datagram, src, dst, ports.0, ports.1, data);
+        ipv4_frame(src, dst, IpProtocol::Udp, &datagram)
     }
 
     /// The layer of a protocol, by heading.
@@ -791,7 +826,7 @@ mod tests {
     /// A frame of every registered protocol, as the builders send them, and
     /// the protocol each should be named by.
     fn one_of_each() -> Vec<(&'static str, Vec<u8>, LinkType)> {
-        use crate::proto::{cdp, dot1q, dtp, hdlc, lacp, lldp, pagp, stp};
+        use crate::proto::{cdp, dhcp, dns, dot1q, dtp, hdlc, http, lacp, lldp, pagp, stp, tcp};
         let bpdu = stp::Bpdu {
             rapid: true,
             vector: stp::Vector {
@@ -838,6 +873,15 @@ mod tests {
         let hello = dtp::Hello { admin: dtp::Admin::Auto, trunking: false, sender: A };
         let lacpdu = lacp::Lacpdu { actor: lacp::Info::default(), partner: lacp::Info::default() };
         let packet = &ping(false)[14..46];
+        let (pc, server) = (Ipv4Addr::new(192, 168, 1, 10), Ipv4Addr::new(192, 168, 1, 20));
+        let mut windows = tcp::Tcp::new(tcp::TcpConfig::WINDOWS, 1);
+        windows.connect(crate::sim::Time::ZERO, pc, server, http::PORT);
+        let syn = ipv4_frame(pc, server, IpProtocol::Tcp, &windows.out[0].segment);
+        let url = http::Url::parse("http://192.168.1.20/").expect("a URL");
+        let get = tcp::testing::segment((pc, 49152), (server, http::PORT), 1, 1, &http::request("GET", &url));
+        let discover = dhcp::Message::new(dhcp::Kind::Discover, 0x1234_abcd, A).emit();
+        let dhcp_ports = (dhcp::CLIENT_PORT, dhcp::SERVER_PORT);
+        let query = dns::query(0x1a2b, "www.ccna-lab.com", false).expect("a query");
         vec![
             ("ARP", arp::request(A, Ipv4Addr::new(10, 0, 0, 2), Ipv4Addr::new(10, 0, 0, 1)), LinkType::Ethernet),
             ("ICMP", ping(false), LinkType::Ethernet),
@@ -850,6 +894,10 @@ mod tests {
             ("PAgP", pagp::frame(A, &pagp), LinkType::Ethernet),
             ("LACP", lacp::frame(A, &lacpdu), LinkType::Ethernet),
             ("LLDP", lldp::frame(A, &lldp), LinkType::Ethernet),
+            ("TCP", syn, LinkType::Ethernet),
+            ("HTTP", ipv4_frame(pc, server, IpProtocol::Tcp, &get), LinkType::Ethernet),
+            ("DHCP", udp_frame(Ipv4Addr::UNSPECIFIED, Ipv4Addr::BROADCAST, dhcp_ports, &discover), LinkType::Ethernet),
+            ("DNS", udp_frame(pc, server, (49152, dns::PORT), &query), LinkType::Ethernet),
         ]
     }
 

@@ -3,16 +3,42 @@
 //! and the stub resolver hosts and IOS boxes use ([`Resolver`]): one lookup
 //! at a time, retried on a schedule, answers cached for their TTL. Time is
 //! passed in; queries wait in `out`; nothing here knows devices or syntax.
+//! [`dissect()`] shows a message to the inspector.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-use simple_dns::rdata::{RData, A, CNAME};
+use simple_dns::rdata::{RData, A, CNAME, NS, PTR};
 use simple_dns::{Name, Packet, PacketFlag, Question, ResourceRecord, CLASS, QCLASS, QTYPE, RCODE, TYPE};
 
+use super::dissect::{self, Dissected, Layer, LayerBuilder};
 use crate::sim::{Duration, Time};
 
 pub const PORT: u16 = 53;
+
+/// The DNS header, for the dissector: simple-dns builds and parses the
+/// messages.
+mod field {
+    use core::ops::{Range, RangeFrom};
+    pub type Field = Range<usize>;
+    pub type Rest = RangeFrom<usize>;
+
+    pub const ID: Field = 0..2;
+    /// QR (response), opcode, AA, TC, RD, RA, Z, AD, CD, then the response code.
+    pub const FLAGS: Field = 2..4;
+    pub const QUESTIONS: Field = 4..6;
+    pub const ANSWERS: Field = 6..8;
+    pub const AUTHORITIES: Field = 8..10;
+    pub const ADDITIONALS: Field = 10..12;
+    /// The questions, then the answer, authority and additional records.
+    pub const RECORDS: Rest = 12..;
+}
+
+/// The flags' QR bit (set in responses), opcode and response code.
+const FLAG_RESPONSE: u16 = 0x8000;
+const OPCODE_SHIFT: u16 = 11;
+const OPCODE_MASK: u16 = 0x0f;
+const RCODE_MASK: u16 = 0x000f;
 
 /// The TTL a server gives its records (Windows Server's default for a zone: one hour).
 pub const DEFAULT_TTL: u32 = 3600;
@@ -236,6 +262,136 @@ pub fn parse_answer(bytes: &[u8]) -> Option<Answer> {
     Some(Answer { id: p.id(), name, outcome, authoritative })
 }
 
+/// Dissect a DNS message (the data of UDP port 53): the header's fields,
+/// then the questions and records as one field, read by simple-dns. The
+/// Info column reads as Wireshark's: `Standard query 0x1a2b A www.example.com`,
+/// `Standard query response 0x1a2b A www.example.com A 10.0.0.5`.
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("Domain Name System", "DNS", bytes, base);
+    let id = layer.u16("Transaction ID", field::ID, |id| format!("0x{id:04x}"));
+    let flags = layer.u16("Flags", field::FLAGS, |f| format!("0x{f:04x} {}", describe_flags(f)));
+    layer.u16("Questions", field::QUESTIONS, |n| n.to_string());
+    layer.u16("Answer RRs", field::ANSWERS, |n| n.to_string());
+    layer.u16("Authority RRs", field::AUTHORITIES, |n| n.to_string());
+    layer.u16("Additional RRs", field::ADDITIONALS, |n| n.to_string());
+    let (Some(id), Some(flags)) = (id, flags) else {
+        layer.finish(out)?;
+        return Ok(None);
+    };
+    let packet = Packet::parse(bytes).ok();
+    if bytes.len() > field::RECORDS.start {
+        layer.field("Queries and Records", field::RECORDS.start..bytes.len(), |records| match &packet {
+            Some(p) => describe_sections(p),
+            None => dissect::preview(records),
+        });
+    }
+    let mut info = format!("{} 0x{id:04x}", operation(flags));
+    let rcode = flags & RCODE_MASK;
+    if flags & FLAG_RESPONSE != 0 && rcode != 0 {
+        info.push_str(&format!(" {}", rcode_name(rcode)));
+    }
+    match &packet {
+        Some(p) => {
+            for q in &p.questions {
+                info.push_str(&format!(" {} {}", qtype_name(q.qtype), q.qname));
+            }
+            for rr in &p.answers {
+                info.push_str(&format!(" {}", rdata(&rr.rdata)));
+            }
+        }
+        None => layer.invalid("the questions and records do not parse"),
+    }
+    layer.info(info);
+    layer.finish(out)?;
+    Ok(None)
+}
+
+/// `Standard query` or `Standard query response`: the opcode, and whether
+/// this is the answer.
+fn operation(flags: u16) -> String {
+    let opcode = match (flags >> OPCODE_SHIFT) & OPCODE_MASK {
+        0 => "Standard query".to_string(),
+        1 => "Inverse query".to_string(),
+        2 => "Server status request".to_string(),
+        4 => "Zone change notification".to_string(),
+        5 => "Dynamic update".to_string(),
+        other => format!("Unknown operation ({other})"),
+    };
+    if flags & FLAG_RESPONSE != 0 {
+        format!("{opcode} response")
+    } else {
+        opcode
+    }
+}
+
+fn rcode_name(rcode: u16) -> String {
+    match rcode {
+        0 => "No error".into(),
+        1 => "Format error".into(),
+        2 => "Server failure".into(),
+        3 => "No such name".into(),
+        4 => "Not implemented".into(),
+        5 => "Refused".into(),
+        other => format!("Unknown error ({other})"),
+    }
+}
+
+/// The Flags field as Wireshark heads it: `Standard query response, No error`.
+fn describe_flags(flags: u16) -> String {
+    if flags & FLAG_RESPONSE != 0 {
+        format!("{}, {}", operation(flags), rcode_name(flags & RCODE_MASK))
+    } else {
+        operation(flags)
+    }
+}
+
+fn type_name(kind: TYPE) -> String {
+    match kind {
+        TYPE::Unknown(code) => format!("Unknown ({code})"),
+        known => format!("{known:?}"),
+    }
+}
+
+fn qtype_name(qtype: QTYPE) -> String {
+    match qtype {
+        QTYPE::TYPE(kind) => type_name(kind),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A record's type and data as the Info column shows them: `A 10.0.0.5`,
+/// `CNAME server.example.com` (the type alone for the others).
+fn rdata(data: &RData) -> String {
+    match data {
+        RData::A(a) => format!("A {}", Ipv4Addr::from(a.address)),
+        RData::AAAA(aaaa) => format!("AAAA {}", std::net::Ipv6Addr::from(aaaa.address)),
+        RData::CNAME(CNAME(name)) => format!("CNAME {name}"),
+        RData::PTR(PTR(name)) => format!("PTR {name}"),
+        RData::NS(NS(name)) => format!("NS {name}"),
+        other => type_name(other.type_code()),
+    }
+}
+
+/// Each section that has entries, Wireshark's names for them:
+/// `Queries: www.example.com A; Answers: www.example.com A 10.0.0.5`.
+fn describe_sections(p: &Packet) -> String {
+    let records = |rrs: &[ResourceRecord]| {
+        rrs.iter().map(|rr| format!("{} {}", rr.name, rdata(&rr.rdata))).collect::<Vec<_>>().join(", ")
+    };
+    let queries = p.questions.iter().map(|q| format!("{} {}", q.qname, qtype_name(q.qtype))).collect::<Vec<_>>();
+    [
+        ("Queries", queries.join(", ")),
+        ("Answers", records(&p.answers)),
+        ("Authoritative nameservers", records(&p.name_servers)),
+        ("Additional records", records(&p.additional_records)),
+    ]
+    .into_iter()
+    .filter(|(_, entries)| !entries.is_empty())
+    .map(|(section, entries)| format!("{section}: {entries}"))
+    .collect::<Vec<_>>()
+    .join("; ")
+}
+
 /// How a lookup ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {
@@ -432,6 +588,88 @@ mod tests {
         let missing = parse_answer(&z.answer(&query(8, "nosuch.ccna-lab.com", false).unwrap()).unwrap()).unwrap();
         assert_eq!(missing.outcome, Outcome::NotFound);
         assert_eq!(z.clone().add_record("other.com", "x", Record::A(ip("1.1.1.1"))), Err(ZoneError::NoSuchZone));
+    }
+
+    #[test]
+    fn the_dissector_table_matches_simple_dns() {
+        use crate::proto::dissect::testing::assert_contiguous;
+        assert_contiguous(
+            &[
+                ("id", field::ID),
+                ("flags", field::FLAGS),
+                ("questions", field::QUESTIONS),
+                ("answers", field::ANSWERS),
+                ("authorities", field::AUTHORITIES),
+                ("additionals", field::ADDITIONALS),
+            ],
+            field::RECORDS.start,
+        );
+        let reply = zones().answer(&query(0x1a2b, "www.ccna-lab.com", false).unwrap()).unwrap();
+        let p = Packet::parse(&reply).unwrap();
+        let count = |f| dissect::u16_at(&reply, f).map(usize::from);
+        assert_eq!(dissect::u16_at(&reply, field::ID), Some(p.id()));
+        assert_eq!(dissect::u16_at(&reply, field::FLAGS).map(|f| f & FLAG_RESPONSE != 0), Some(true));
+        assert_eq!(count(field::QUESTIONS), Some(p.questions.len()));
+        assert_eq!(count(field::ANSWERS), Some(p.answers.len()));
+        assert_eq!(count(field::AUTHORITIES), Some(p.name_servers.len()));
+        assert_eq!(count(field::ADDITIONALS), Some(p.additional_records.len()));
+    }
+
+    #[test]
+    fn queries_and_answers_read_as_wiresharks_info_column() {
+        use crate::proto::dissect::testing::{assert_every_truncation_dissects, layer, udp_frame};
+        use crate::proto::dissect::{summary, LinkType};
+        let (pc, server) = (ip("192.168.10.11"), ip("192.168.10.254"));
+        let q = query(0x1a2b, "www.ccna-lab.com", false).unwrap();
+        let f = udp_frame(pc, server, (49152, PORT), &q);
+        assert_eq!(summary(&f, LinkType::Ethernet), "DNS Standard query 0x1a2b A www.ccna-lab.com");
+        let layers = crate::proto::dissect::dissect(&f, LinkType::Ethernet);
+        let dns = layer(&layers, "Domain Name System");
+        assert_eq!(dns.field("Flags"), Some("0x0100 Standard query"));
+        assert_eq!(dns.field("Questions"), Some("1"));
+        assert_eq!(dns.field("Queries and Records"), Some("Queries: www.ccna-lab.com A"));
+        assert_eq!(dns.range, 42..42 + q.len());
+        assert_every_truncation_dissects(&f, LinkType::Ethernet);
+
+        // From the server's port 53 back to the client's.
+        let answer = zones().answer(&q).unwrap();
+        let f = udp_frame(server, pc, (PORT, 49152), &answer);
+        assert_eq!(
+            summary(&f, LinkType::Ethernet),
+            "DNS Standard query response 0x1a2b A www.ccna-lab.com CNAME server.ccna-lab.com A 192.168.10.254"
+        );
+        let layers = crate::proto::dissect::dissect(&f, LinkType::Ethernet);
+        let dns = layer(&layers, "Domain Name System");
+        assert_eq!(dns.field("Flags"), Some("0x8580 Standard query response, No error"));
+        assert_eq!(dns.field("Answer RRs"), Some("2"));
+        assert_every_truncation_dissects(&f, LinkType::Ethernet);
+
+        let missing = zones().answer(&query(7, "nosuch.ccna-lab.com", false).unwrap()).unwrap();
+        let f = udp_frame(server, pc, (PORT, 49152), &missing);
+        assert_eq!(
+            summary(&f, LinkType::Ethernet),
+            "DNS Standard query response 0x0007 No such name A nosuch.ccna-lab.com"
+        );
+        let reverse = query(8, &reverse_name(server), true).unwrap();
+        let f = udp_frame(pc, server, (49152, PORT), &reverse);
+        assert_eq!(summary(&f, LinkType::Ethernet), "DNS Standard query 0x0008 PTR 254.10.168.192.in-addr.arpa");
+    }
+
+    #[test]
+    fn records_that_do_not_parse_are_malformed_not_a_panic() {
+        use crate::proto::dissect::testing::udp_frame;
+        use crate::proto::dissect::{summary, LinkType};
+        let mut q = query(0x1a2b, "www.ccna-lab.com", false).unwrap();
+        q[5] = 2; // two questions, one there
+        let f = udp_frame(ip("10.0.0.1"), ip("10.0.0.2"), (49152, PORT), &q);
+        assert_eq!(
+            summary(&f, LinkType::Ethernet),
+            "DNS Standard query 0x1a2b [Malformed: the questions and records do not parse]"
+        );
+        // A name whose compression pointer points at itself.
+        let looping = [0x1a, 0x2b, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1];
+        let f = udp_frame(ip("10.0.0.1"), ip("10.0.0.2"), (49152, PORT), &looping);
+        assert!(summary(&f, LinkType::Ethernet).ends_with("[Malformed: the questions and records do not parse]"));
     }
 
     #[test]

@@ -6,13 +6,51 @@
 //! passed in; segments to send wait in `out`, what applications must hear in
 //! `events`. Segments arriving out of order are dropped and re-acknowledged
 //! (the fabric does not reorder), which keeps the receiver simple.
+//! [`dissect()`] shows a segment to the inspector.
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use smoltcp::wire::{IpAddress, TcpControl, TcpPacket, TcpRepr, TcpSeqNumber};
 
+use super::dissect::{self, Dissected, Key, Layer, LayerBuilder, Next};
 use crate::sim::{Duration, Time};
+
+/// The TCP header, for the dissector: smoltcp's `TcpPacket` builds and
+/// parses it.
+mod field {
+    use core::ops::{Range, RangeFrom};
+    pub type Field = Range<usize>;
+    pub type Rest = RangeFrom<usize>;
+
+    pub const SRC_PORT: Field = 0..2;
+    pub const DST_PORT: Field = 2..4;
+    pub const SEQ_NUMBER: Field = 4..8;
+    pub const ACK_NUMBER: Field = 8..12;
+    /// Data offset (high nibble: the header's length in 32-bit words), then
+    /// the 12 bits of flags.
+    pub const OFFSET_AND_FLAGS: Field = 12..14;
+    pub const WINDOW: Field = 14..16;
+    pub const CHECKSUM: Field = 16..18;
+    pub const URGENT: Field = 18..20;
+    /// Options, up to the header length; the data follows.
+    pub const OPTIONS: Rest = 20..;
+}
+
+/// The flag bits, lowest first: the order Wireshark lists them in (`[SYN, ACK]`).
+const FLAG_NAMES: &[(u32, &str)] = &[
+    (0x001, "FIN"),
+    (0x002, "SYN"),
+    (0x004, "RST"),
+    (0x008, "PSH"),
+    (0x010, "ACK"),
+    (0x020, "URG"),
+    (0x040, "ECE"),
+    (0x080, "CWR"),
+    (0x100, "AE"),
+];
+/// The flag that says the acknowledgment number counts.
+const ACK: u16 = 0x010;
 
 /// What a stack's TCP is like (Windows and IOS differ).
 #[derive(Clone, Copy, Debug)]
@@ -589,6 +627,67 @@ impl Tcp {
     }
 }
 
+/// Dissect a TCP header; the data goes on by port, as UDP's does (the
+/// destination's if a dissector knows it, else the source's). Sequence
+/// numbers are shown raw: Wireshark's relative ones need the whole conversation.
+pub fn dissect(bytes: &[u8], base: usize, out: &mut Vec<Layer>) -> Dissected {
+    let mut layer = LayerBuilder::new("Transmission Control Protocol", "TCP", bytes, base);
+    let src = layer.u16("Source Port", field::SRC_PORT, |p| p.to_string());
+    let dst = layer.u16("Destination Port", field::DST_PORT, |p| p.to_string());
+    let seq = layer.u32("Sequence Number", field::SEQ_NUMBER, |n| n.to_string());
+    let ack = layer.u32("Acknowledgment Number", field::ACK_NUMBER, |n| n.to_string());
+    let header_len = layer
+        .byte("Header Length", field::OFFSET_AND_FLAGS.start, |b| {
+            format!("{} bytes ({})", usize::from(b >> 4) * 4, b >> 4)
+        })
+        .map(|b| usize::from(b >> 4) * 4);
+    let flags = layer
+        .u16("Flags", field::OFFSET_AND_FLAGS, |f| format!("0x{:03x} ({})", f & 0x0fff, flag_names(f)))
+        .map(|f| f & 0x0fff);
+    let window = layer.u16("Window", field::WINDOW, |w| w.to_string());
+    // The checksum covers a pseudo-header from the IP layer, which is not at hand here.
+    layer.u16("Checksum", field::CHECKSUM, |sum| format!("0x{sum:04x} [unverified]"));
+    layer.u16("Urgent Pointer", field::URGENT, |p| p.to_string());
+    let (Some(src), Some(dst), Some(seq), Some(ack), Some(header_len), Some(flags), Some(window)) =
+        (src, dst, seq, ack, header_len, flags, window)
+    else {
+        layer.finish(out)?;
+        return Ok(None);
+    };
+    if header_len < field::OPTIONS.start {
+        layer.invalid("header length under 20 bytes");
+    } else if header_len > field::OPTIONS.start {
+        layer.field("Options", field::OPTIONS.start..header_len, dissect::preview);
+    }
+    let data_len = bytes.len().saturating_sub(header_len);
+    let shown_ack = if flags & ACK != 0 { format!(" Ack={ack}") } else { String::new() };
+    layer.info(format!("{src} → {dst} [{}] Seq={seq}{shown_ack} Win={window} Len={data_len}", flag_names(flags)));
+    layer.finish(out)?;
+    if data_len == 0 {
+        return Ok(None);
+    }
+    let port = if dissect::dissector(Key::TcpPort(dst)).is_some() { dst } else { src };
+    Ok(Some(Next { key: Key::TcpPort(port), payload: header_len..bytes.len() }))
+}
+
+/// `SYN, ACK`: the flags set, as Wireshark lists them.
+fn flag_names(flags: u16) -> String {
+    dissect::flag_names(u32::from(flags), FLAG_NAMES)
+}
+
+/// Segments as stacks send them, for other protocols' dissector tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A segment from `from` to `to` carrying `payload`, as a Windows host
+    /// sends it (an ACK with PSH when there is data).
+    pub fn segment(from: (Ipv4Addr, u16), to: (Ipv4Addr, u16), seq: u32, ack: u32, payload: &[u8]) -> Vec<u8> {
+        let control = if payload.is_empty() { TcpControl::None } else { TcpControl::Psh };
+        Tcp::new(TcpConfig::WINDOWS, 0).build(from, to, control, seq, Some(ack), None, payload).segment
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,6 +755,103 @@ mod tests {
         assert_eq!(client.out.len(), 3, "a SYN and two retransmissions");
         assert_eq!(client.events, [Event::TimedOut(c)]);
         assert_eq!(last, t + Duration::from_secs(21), "3 + 6 + 12 seconds, as Windows waits");
+    }
+
+    #[test]
+    fn the_dissector_table_matches_smoltcp() {
+        use dissect::testing::assert_contiguous;
+        assert_contiguous(
+            &[
+                ("src", field::SRC_PORT),
+                ("dst", field::DST_PORT),
+                ("seq", field::SEQ_NUMBER),
+                ("ack", field::ACK_NUMBER),
+                ("offset and flags", field::OFFSET_AND_FLAGS),
+                ("window", field::WINDOW),
+                ("checksum", field::CHECKSUM),
+                ("urgent", field::URGENT),
+            ],
+            field::OPTIONS.start,
+        );
+        let tcp = Tcp::new(TcpConfig::WINDOWS, 1);
+        let from = (ip("10.0.0.1"), 49152);
+        let b = tcp.build(from, (ip("10.0.0.2"), 80), TcpControl::Syn, 7, Some(9), Some(1460), b"ab").segment;
+        let p = TcpPacket::new_checked(&b[..]).unwrap();
+        assert_eq!(dissect::u16_at(&b, field::SRC_PORT), Some(p.src_port()));
+        assert_eq!(dissect::u16_at(&b, field::DST_PORT), Some(p.dst_port()));
+        assert_eq!(dissect::u32_at(&b, field::SEQ_NUMBER), Some(p.seq_number().0 as u32));
+        assert_eq!(dissect::u32_at(&b, field::ACK_NUMBER), Some(p.ack_number().0 as u32));
+        assert_eq!(usize::from(b[field::OFFSET_AND_FLAGS.start] >> 4) * 4, usize::from(p.header_len()));
+        let flags = dissect::u16_at(&b, field::OFFSET_AND_FLAGS).unwrap();
+        assert_eq!((flags & 0x002 != 0, flags & ACK != 0), (p.syn(), p.ack()));
+        assert_eq!(dissect::u16_at(&b, field::WINDOW), Some(p.window_len()));
+        assert_eq!(dissect::u16_at(&b, field::CHECKSUM), Some(p.checksum()));
+        assert_eq!(dissect::u16_at(&b, field::URGENT), Some(p.urgent_at()));
+        assert_eq!(&b[field::OPTIONS.start..usize::from(p.header_len())], p.options());
+    }
+
+    #[test]
+    fn segments_read_as_wiresharks_info_column() {
+        use dissect::testing::{assert_every_truncation_dissects, ipv4_frame, layer};
+        use dissect::{dissect, summary, LinkType};
+        let tcp = Tcp::new(TcpConfig::WINDOWS, 1);
+        let (client, server) = ((ip("10.0.0.1"), 49152), (ip("10.0.0.2"), 80));
+        let frame = |from, to, control, seq, ack, mss, payload: &[u8]| {
+            let segment = tcp.build(from, to, control, seq, ack, mss, payload).segment;
+            ipv4_frame(from.0, to.0, smoltcp::wire::IpProtocol::Tcp, &segment)
+        };
+        let syn = frame(client, server, TcpControl::Syn, 0, None, Some(1460), &[]);
+        let cases = [
+            (syn.clone(), "TCP 49152 → 80 [SYN] Seq=0 Win=64240 Len=0"),
+            (
+                frame(server, client, TcpControl::Syn, 5000, Some(1), Some(1460), &[]),
+                "TCP 80 → 49152 [SYN, ACK] Seq=5000 Ack=1 Win=64240 Len=0",
+            ),
+            (
+                frame(client, server, TcpControl::None, 1, Some(5001), None, &[]),
+                "TCP 49152 → 80 [ACK] Seq=1 Ack=5001 Win=64240 Len=0",
+            ),
+            (
+                frame(client, server, TcpControl::Fin, 1, Some(5001), None, &[]),
+                "TCP 49152 → 80 [FIN, ACK] Seq=1 Ack=5001 Win=64240 Len=0",
+            ),
+            (
+                frame(server, client, TcpControl::Rst, 5001, Some(2), None, &[]),
+                "TCP 80 → 49152 [RST, ACK] Seq=5001 Ack=2 Win=64240 Len=0",
+            ),
+            // No dissector on either port: the data is shown as data.
+            (
+                frame((ip("10.0.0.1"), 49153), (ip("10.0.0.2"), 9999), TcpControl::Psh, 1, Some(1), None, b"abc"),
+                "TCP 49153 → 9999 [PSH, ACK] Seq=1 Ack=1 Win=64240 Len=3",
+            ),
+        ];
+        for (f, info) in &cases {
+            assert_eq!(summary(f, LinkType::Ethernet), *info);
+            assert_every_truncation_dissects(f, LinkType::Ethernet);
+        }
+        let layers = dissect(&syn, LinkType::Ethernet);
+        let tcp_layer = layer(&layers, "Transmission Control Protocol");
+        assert_eq!(tcp_layer.range, 34..58, "20 bytes and the MSS option");
+        assert_eq!(tcp_layer.field("Header Length"), Some("24 bytes (6)"));
+        assert_eq!(tcp_layer.field("Flags"), Some("0x002 (SYN)"));
+        assert_eq!(tcp_layer.field("Options"), Some("4 bytes: 020405b4"));
+        assert_eq!(tcp_layer.field("Checksum").map(|c| c.ends_with("[unverified]")), Some(true));
+        let data = dissect(&cases[5].0, LinkType::Ethernet);
+        let names: Vec<&str> = data.iter().map(|l| l.name).collect();
+        assert_eq!(names, ["Ethernet II", "IPv4", "Transmission Control Protocol", dissect::DATA, dissect::PADDING]);
+        assert_eq!(data[3].range, 54..57);
+    }
+
+    #[test]
+    fn a_header_length_under_20_bytes_is_malformed() {
+        use dissect::testing::ipv4_frame;
+        use dissect::{summary, LinkType};
+        let tcp = Tcp::new(TcpConfig::WINDOWS, 1);
+        let mut segment =
+            tcp.build((ip("10.0.0.1"), 49152), (ip("10.0.0.2"), 80), TcpControl::Syn, 0, None, None, &[]).segment;
+        segment[field::OFFSET_AND_FLAGS.start] = 0x40; // 4 words: 16 bytes
+        let f = ipv4_frame(ip("10.0.0.1"), ip("10.0.0.2"), smoltcp::wire::IpProtocol::Tcp, &segment);
+        assert!(summary(&f, LinkType::Ethernet).ends_with("[Malformed: header length under 20 bytes]"));
     }
 
     #[test]
