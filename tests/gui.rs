@@ -53,6 +53,19 @@ fn decode(path: &std::path::Path) -> (u32, u32, Vec<u8>, usize) {
     (info.width, info.height, buf, channels)
 }
 
+/// Run the app on a lab from tests/labs with these steps, which must all
+/// succeed; the screenshot taken after them, decoded.
+fn run_steps(dir: &std::path::Path, name: &str, lab: &str, steps: &str) -> (u32, u32, Vec<u8>, usize) {
+    let file = dir.join(format!("{name}.txt"));
+    std::fs::write(&file, steps).unwrap();
+    let shot = dir.join(format!("{name}.png"));
+    let lab = root().join("tests/labs").join(lab);
+    let out = app(&[lab.as_os_str(), "--steps".as_ref(), file.as_os_str(), "--screenshot".as_ref(), shot.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("step failed"), "the app failed ({:?}):\n{stderr}", out.status);
+    decode(&shot)
+}
+
 fn pixel(img: &(u32, u32, Vec<u8>, usize), x: f32, y: f32) -> [u8; 3] {
     let (w, _, buf, ch) = img;
     let i = (y.round() as usize * *w as usize + x.round() as usize) * ch;
@@ -442,19 +455,43 @@ fn realtime_traffic_flashes_on_the_cables_it_crosses_unless_turned_off() {
         return;
     }
     let dir = tempdir("gui-flashes");
-    let lab = root().join("tests/labs/simulation.ron");
     let mut counts = Vec::new();
     for (name, off) in [("on", ""), ("off", "click-ui menu:view\nclick-ui view:flashes\nkey Escape\n")] {
-        let steps = dir.join(format!("{name}.txt"));
         // The ping last, so the screenshot that follows shows its flash.
-        std::fs::write(&steps, format!("{off}frames 25\ntype PC1 ping -n 1 192.168.1.1\nwait 1\n")).unwrap();
-        let shot = dir.join(format!("{name}.png"));
-        let out =
-            app(&[lab.as_os_str(), "--steps".as_ref(), steps.as_os_str(), "--screenshot".as_ref(), shot.as_os_str()]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success() && !stderr.contains("step failed"), "{stderr}");
-        counts.push(flash_pixels(&decode(&shot)));
+        let steps = format!("{off}frames 25\ntype PC1 ping -n 1 192.168.1.1\nwait 1\n");
+        counts.push(flash_pixels(&run_steps(&dir, name, "simulation.ron", &steps)));
     }
     assert!(counts[0] > 500, "PC1-S1 and S1-R1 flash: {counts:?}");
     assert_eq!(counts[1], 0, "turned off in the View menu: {counts:?}");
+}
+
+#[test]
+fn a_complex_tcp_pdu_from_the_form_opens_a_connection_step_by_step() {
+    if skipped() {
+        return;
+    }
+    let dir = tempdir("gui-complex");
+    // The form's default: 4 connections, a second apart, 17 TCP segments each.
+    let forward = "click-ui sim:forward\n".repeat(75);
+    let steps = format!(
+        "click-ui mode:simulation
+frames 3
+click-ui filter:TCP
+click-ui sim:complex
+frames 2
+click-ui complex:from
+text PC1
+click-ui complex:to
+text SRV1
+click-ui complex:tcp
+frames 2
+click-ui complex:create
+frames 2
+expect-pdu 1 in-progress
+{forward}expect-events sent PC1 TCP, received S1 TCP, sent S1 TCP, received SRV1 TCP, sent SRV1 TCP
+expect-pdu 1 successful
+frames 3
+"
+    );
+    run_steps(&dir, "tcp", "simulation-server.ron", &steps);
 }

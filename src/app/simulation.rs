@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::base::{DeviceId, IfaceName, Lang, Model};
 use crate::cli::Terminal;
+use crate::device::pdu::{Transport, TransportSpec};
 use crate::lab::{self, Lab};
 use crate::net::Network;
 use crate::net::TraceLine;
@@ -49,8 +50,9 @@ const TRACE_CAPACITY: usize = 1 << 20;
 pub enum Input {
     /// A line typed at a device's terminal.
     Type { device: String, line: String },
-    /// A PDU: ICMP echoes from a device to an address.
-    Ping { from: String, to: IpAddr, shape: PduShape },
+    /// A PDU: ICMP echoes, TCP connections or UDP datagrams from a device
+    /// to an address (`src_port`: the first source port a UDP PDU uses).
+    Ping { from: String, to: IpAddr, shape: PduShape, src_port: u16 },
     /// A page opened in a host's web browser.
     Browse { device: String, url: String },
     /// Ctrl+C (or Ctrl+Shift+6) at a device's terminal.
@@ -69,23 +71,57 @@ pub enum Input {
     Trace(bool),
 }
 
+/// What a PDU carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PduProtocol {
+    /// ICMP echoes (a ping).
+    Icmp,
+    /// A TCP connection to this port: handshake, data, close.
+    Tcp(u16),
+    /// A UDP datagram to this port.
+    Udp(u16),
+}
+
 /// What a PDU sends: a simple one is one 32-byte echo; a complex one
-/// chooses how many, how big and how far apart.
+/// chooses the protocol (and port), how many, how big and how far apart.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PduShape {
+    pub protocol: PduProtocol,
     pub count: u32,
-    /// Bytes of ICMP data.
+    /// Bytes of data (ICMP, TCP or UDP).
     pub size: usize,
     /// Between echoes (each also waits for the previous one's answer or timeout).
     pub interval: Duration,
 }
 
 impl PduShape {
-    pub const SIMPLE: PduShape = PduShape { count: 1, size: 32, interval: Duration::ZERO };
+    pub const SIMPLE: PduShape = PduShape { protocol: PduProtocol::Icmp, count: 1, size: 32, interval: Duration::ZERO };
+}
+
+/// How a PDU stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PduState {
+    OnItsWay,
+    Succeeded,
+    Failed,
+    /// A UDP PDU no one answered, nor refused: the trace tells whether it got there.
+    Unanswered,
 }
 
 /// Where a PDU's session writes how it ended.
-type OutcomeCell = Arc<Mutex<Option<bool>>>;
+type OutcomeCell = Arc<Mutex<PduState>>;
+
+fn new_cell() -> OutcomeCell {
+    Arc::new(Mutex::new(PduState::OnItsWay))
+}
+
+fn state(cell: &OutcomeCell) -> PduState {
+    *cell.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn set_state(cell: &OutcomeCell, state: PduState) {
+    *cell.lock().unwrap_or_else(|e| e.into_inner()) = state;
+}
 
 /// A PDU the user added, and how it ended (as Packet Tracer's scenario list).
 #[derive(Clone, Debug)]
@@ -93,35 +129,71 @@ pub struct Pdu {
     pub from: String,
     pub to: String,
     pub addr: IpAddr,
-    /// `None` while it is on its way; `Some(true)` when the echo came back.
+    pub shape: PduShape,
+    /// The first source port a UDP PDU uses (each datagram the next).
+    src_port: u16,
     /// Each network a replay builds gets a fresh one, so the network it
     /// replaces cannot write into it.
     outcome: OutcomeCell,
 }
 
 impl Pdu {
+    /// `None` while it is on its way; `Some(true)` when it succeeded: an
+    /// echo came back, a TCP connection opened, a UDP datagram reached a
+    /// port that listens.
     pub fn result(&self) -> Option<bool> {
-        *self.outcome.lock().unwrap_or_else(|e| e.into_inner())
+        match state(&self.outcome) {
+            PduState::OnItsWay | PduState::Unanswered => None,
+            PduState::Succeeded => Some(true),
+            PduState::Failed => Some(false),
+        }
+    }
+
+    /// An unanswered UDP PDU succeeded if the destination took one of its
+    /// datagrams in (an error would have failed it).
+    fn settle(&self, events: &[FrameEvent]) {
+        let (PduState::Unanswered, PduProtocol::Udp(port)) = (state(&self.outcome), self.shape.protocol) else {
+            return;
+        };
+        let ports = u32::from(self.src_port)..u32::from(self.src_port) + self.shape.count;
+        let arrived = events.iter().flat_map(|e| &e.notes).any(|n| {
+            matches!(n, Decision::Received { flow, .. }
+                if flow.protocol == 17 && IpAddr::V4(flow.dst) == self.addr && flow.seq == port
+                    && ports.contains(&u32::from(flow.id)))
+        });
+        set_state(&self.outcome, if arrived { PduState::Succeeded } else { PduState::Failed });
     }
 }
 
-/// Records a PDU's echo: success when a reply came; failure when the
-/// session ends without one, or is given up before it ends (a new PDU from
-/// the same device, Ctrl+C).
-struct PduReport(OutcomeCell);
+/// Records how a PDU ended: success when a reply came (an echo reply, a
+/// TCP connection opened, a datagram back); failure when the session ends
+/// without one, or is given up before it ends (a new PDU from the same
+/// device, Ctrl+C); a UDP PDU that heard nothing at all is unanswered.
+struct PduReport {
+    cell: OutcomeCell,
+    udp: bool,
+}
 
 impl Report for PduReport {
     fn start(&mut self, _: &Spec, _: &mut String) {}
     fn outcome(&mut self, _: u32, _: u8, _: &Outcome, _: &mut String) {}
     fn finish(&mut self, outcomes: &[Outcome], _: &mut String) {
-        let ok = outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. }));
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(ok);
+        let state = if outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. })) {
+            PduState::Succeeded
+        } else if self.udp && outcomes.iter().all(|o| matches!(o, Outcome::Timeout)) {
+            PduState::Unanswered
+        } else {
+            PduState::Failed
+        };
+        set_state(&self.cell, state);
     }
 }
 
 impl Drop for PduReport {
     fn drop(&mut self) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(false);
+        if state(&self.cell) == PduState::OnItsWay {
+            set_state(&self.cell, PduState::Failed);
+        }
     }
 }
 
@@ -295,14 +367,29 @@ impl Timeline {
         if net.find(from).is_none_or(|id| net.device(id).as_host().is_none() && net.device(id).as_ios().is_none()) {
             return Err(format!("no device named {from}"));
         }
-        if shape.count == 0 || shape.size > 65_000 {
-            return Err("a PDU sends 1 or more echoes of at most 65000 bytes".into());
+        if shape.count == 0 || shape.count > 1000 || shape.size > 65_000 {
+            return Err("a PDU sends 1 to 1000 packets of at most 65000 bytes".into());
         }
-        let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to ping"))?;
-        let outcome = Arc::new(Mutex::new(None));
-        self.record(net, Input::Ping { from: from.into(), to: addr, shape }, Some(outcome.clone()))?;
+        let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to reach"))?;
+        match shape.protocol {
+            PduProtocol::Icmp => {}
+            PduProtocol::Tcp(0) | PduProtocol::Udp(0) => return Err("port 0 cannot be reached: choose 1 to 65535".into()),
+            PduProtocol::Tcp(_) | PduProtocol::Udp(_) if addr.is_ipv6() => {
+                return Err("TCP and UDP PDUs go over IPv4 for now".into())
+            }
+            PduProtocol::Tcp(_) | PduProtocol::Udp(_) => {
+                if net.find(from).is_some_and(|id| net.device(id).as_host().is_none()) {
+                    return Err(format!("{from}: TCP and UDP PDUs leave from a PC, laptop or server"));
+                }
+            }
+        }
+        // Each PDU its own source ports, so the trace tells their datagrams apart.
+        let pdus = self.session.as_ref().map_or(0, |s| s.pdus.len());
+        let src_port = 50_000 + ((pdus as u32 * 64) % 15_000) as u16;
+        let outcome = new_cell();
+        self.record(net, Input::Ping { from: from.into(), to: addr, shape, src_port }, Some(outcome.clone()))?;
         if let Some(s) = self.session.as_mut() {
-            s.pdus.push(Pdu { from: from.into(), to: to.into(), addr, outcome });
+            s.pdus.push(Pdu { from: from.into(), to: to.into(), addr, shape, src_port, outcome });
         }
         Ok(())
     }
@@ -327,6 +414,7 @@ impl Timeline {
             s.list_new(net, lang);
         }
         s.steps.push(Step { events: net.events_done(), records: s.seen, listed: s.events.len() });
+        s.settle_pdus();
         s.events[first..].iter().filter(|e| e.line.matches(filter)).cloned().collect()
     }
 
@@ -394,6 +482,7 @@ impl Timeline {
             // The records of inputs put in after that step are listed by the next one.
             s.events.truncate(at.listed);
             s.seen = at.records;
+            s.settle_pdus();
         }
         Ok(net)
     }
@@ -407,7 +496,7 @@ impl Timeline {
         for (i, (when, input)) in self.inputs[..inputs].iter().enumerate() {
             while net.events_done() < *when && net.step_one() {}
             // PDUs of an earlier simulation report to nobody.
-            let sink = (i > entry && matches!(input, Input::Ping { .. })).then(|| Arc::new(Mutex::new(None)));
+            let sink = (i > entry && matches!(input, Input::Ping { .. })).then(new_cell);
             outcomes.extend(sink.clone());
             apply(&mut net, input, sink)?;
         }
@@ -417,6 +506,13 @@ impl Timeline {
 }
 
 impl Session {
+    /// Decide the unanswered UDP PDUs from what the list shows.
+    fn settle_pdus(&self) {
+        for p in &self.pdus {
+            p.settle(&self.events);
+        }
+    }
+
     /// Turn the trace records made since the last call into frame events.
     fn list_new(&mut self, net: &Network, lang: Lang) {
         let total = net.trace_total();
@@ -495,19 +591,39 @@ fn apply(net: &mut Network, input: &Input, sink: Option<OutcomeCell>) -> Result<
             let id = find(device)?;
             net.type_line(id, line);
         }
-        Input::Ping { from, to, shape } => {
+        Input::Ping { from, to, shape, src_port } => {
             let id: DeviceId = find(from)?;
-            let spec = Spec {
-                dst: *to,
-                kind: Kind::Echo,
-                count: shape.count,
-                size: shape.size,
-                timeout: Duration::from_secs(2),
-                pace: Pace::AfterOutcome { min_gap: shape.interval },
-                ident: 0x5044,
+            let udp = matches!(shape.protocol, PduProtocol::Udp(_));
+            let report = Box::new(PduReport { cell: sink.unwrap_or_else(new_cell), udp });
+            let (transport, port) = match shape.protocol {
+                PduProtocol::Icmp => {
+                    let spec = Spec {
+                        dst: *to,
+                        kind: Kind::Echo,
+                        count: shape.count,
+                        size: shape.size,
+                        timeout: Duration::from_secs(2),
+                        pace: Pace::AfterOutcome { min_gap: shape.interval },
+                        ident: 0x5044,
+                    };
+                    net.start_probe(id, spec, report);
+                    return Ok(());
+                }
+                PduProtocol::Tcp(port) => (Transport::Tcp, port),
+                PduProtocol::Udp(port) => (Transport::Udp, port),
             };
-            let sink = sink.unwrap_or_default();
-            net.start_probe(id, spec, Box::new(PduReport(sink)));
+            let IpAddr::V4(dst) = *to else { return Err("TCP and UDP PDUs go over IPv4 for now".into()) };
+            let spec = TransportSpec {
+                transport,
+                dst,
+                port,
+                size: shape.size,
+                count: shape.count,
+                interval: shape.interval,
+                timeout: Duration::from_secs(2),
+                first_port: *src_port,
+            };
+            net.start_transport_pdu(id, spec, report)?;
         }
         Input::Browse { device, url } => {
             let id = find(device)?;
@@ -814,7 +930,7 @@ spanning-tree portfast default
     #[test]
     fn a_complex_pdu_sends_its_echoes_at_its_size() {
         let (mut t, mut net) = simulating(lab());
-        let shape = PduShape { count: 3, size: 1000, interval: Duration::from_secs(1) };
+        let shape = PduShape { protocol: PduProtocol::Icmp, count: 3, size: 1000, interval: Duration::from_secs(1) };
         t.add_pdu(&mut net, "PC1", "192.168.1.1", shape).unwrap();
         let mut echoes = Vec::new();
         for _ in 0..40 {
@@ -941,7 +1057,7 @@ spanning-tree portfast default
         t.forward(&mut net, &[]);
         net = t.back().unwrap().unwrap();
         assert!(!net.device(pc1).busy(), "the replay stops the ping too");
-        let ping = Input::Ping { from: "PC1".into(), to: [1, 1, 1, 1].into(), shape: PduShape::SIMPLE };
+        let ping = Input::Ping { from: "PC1".into(), to: [1, 1, 1, 1].into(), shape: PduShape::SIMPLE, src_port: 1 };
         assert!(t.put(&mut net, ping).is_err(), "PDUs have their own call");
     }
 
@@ -1018,5 +1134,82 @@ spanning-tree portfast default
         let twice = Input::Connect { a: "PC3".into(), a_port: port("Fa0"), b: "S1".into(), b_port: port("Fa0/3") };
         assert!(t.put(&mut net, twice).is_err());
         assert!(t.back().unwrap().is_some());
+    }
+
+    /// The test lab with a server on the switch (web on port 80, DNS on 53).
+    fn lab_with_server() -> Lab {
+        let mut lab = lab();
+        let server = r#"Lab(title: "s", instructions: "", seed: 7,
+            devices: [Device(name: "SRV1", model: Server, config: "ipconfig 192.168.1.20 255.255.255.0 192.168.1.1
+dnscmd /zoneadd lab.com /primary")],
+            links: [], objectives: [])"#;
+        lab.devices.extend(lab::parse(server, "s.ron").unwrap().devices);
+        lab.links.push(("S1:Fa0/2".into(), "SRV1:Fa0".into()));
+        lab
+    }
+
+    fn transport(protocol: PduProtocol) -> PduShape {
+        PduShape { protocol, count: 1, size: 100, interval: Duration::ZERO }
+    }
+
+    /// Run until every PDU has ended (or 200 steps), listing every frame.
+    fn settle(t: &mut Timeline, net: &mut Network) -> Vec<String> {
+        let mut seen = Vec::new();
+        for _ in 0..200 {
+            for e in t.forward(net, &[]) {
+                seen.push(format!("{} {} {} {}", e.line.kind, e.line.device, e.line.protocol, e.line.text));
+            }
+            if t.pdus().iter().all(|p| p.result().is_some()) {
+                break;
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn a_tcp_pdu_opens_a_connection_sends_its_data_and_closes() {
+        let (mut t, mut net) = simulating(lab_with_server());
+        t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Tcp(80))).unwrap();
+        let seen = settle(&mut t, &mut net);
+        assert_eq!(t.pdus()[0].result(), Some(true), "{seen:#?}");
+        let tcp: Vec<&String> = seen.iter().filter(|l| l.starts_with("sent PC1 TCP") || l.starts_with("sent SRV1 TCP")).collect();
+        assert!(tcp[0].contains("[SYN]") && tcp[1].contains("[SYN, ACK]") && tcp[2].contains("[ACK]"), "{tcp:#?}");
+        assert!(tcp.iter().any(|l| l.contains("Len=100")), "the data: {tcp:#?}");
+        assert!(tcp.iter().filter(|l| l.contains("FIN")).count() >= 2, "closed both ways: {tcp:#?}");
+        // Nothing listens on 81: a reset, and the PDU fails.
+        t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Tcp(81))).unwrap();
+        let seen = settle(&mut t, &mut net);
+        assert_eq!(t.pdus()[1].result(), Some(false));
+        assert!(seen.iter().any(|l| l.starts_with("sent SRV1 TCP") && l.contains("RST")), "{seen:#?}");
+    }
+
+    #[test]
+    fn a_udp_pdu_succeeds_where_a_port_listens_and_fails_where_none_does() {
+        let (mut t, mut net) = simulating(lab_with_server());
+        t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Udp(53))).unwrap();
+        settle(&mut t, &mut net);
+        assert_eq!(t.pdus()[0].result(), Some(true), "the DNS server took it in");
+        // R1 has no ARP entry for PC2 yet: IOS drops the datagram that makes
+        // it ask. No error comes back, and the trace shows it never arrived.
+        t.add_pdu(&mut net, "PC1", "PC2", transport(PduProtocol::Udp(9999))).unwrap();
+        settle(&mut t, &mut net);
+        assert_eq!(t.pdus()[1].result(), Some(false), "silence is not success");
+        // Now it arrives, and nothing listens on 9999.
+        t.add_pdu(&mut net, "PC1", "PC2", transport(PduProtocol::Udp(9999))).unwrap();
+        let seen = settle(&mut t, &mut net);
+        assert_eq!(t.pdus()[2].result(), Some(false));
+        assert!(seen.iter().any(|l| l.starts_with("sent PC2 ICMP") && l.contains("unreachable")), "{seen:#?}");
+        // The same after going back: the replay decides the same way.
+        t.back().unwrap().unwrap();
+        assert_eq!(t.pdus()[0].result(), Some(true));
+    }
+
+    #[test]
+    fn transport_pdus_leave_from_hosts_over_ipv4_to_a_real_port() {
+        let (mut t, mut net) = simulating(lab_with_server());
+        assert!(t.add_pdu(&mut net, "R1", "SRV1", transport(PduProtocol::Tcp(80))).unwrap_err().contains("PC, laptop or server"));
+        assert!(t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Udp(0))).is_err());
+        assert!(t.add_pdu(&mut net, "PC1", "2001:db8::1", transport(PduProtocol::Tcp(80))).is_err());
+        assert!(t.pdus().is_empty(), "refused PDUs are not listed");
     }
 }

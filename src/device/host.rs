@@ -144,6 +144,8 @@ pub struct Host {
     /// A Server's web service (on by default).
     pub web: Option<WebServer>,
     fetch: Option<(Fetch, FetchWaiter)>,
+    /// A complex PDU over TCP or UDP on its way (simulation mode).
+    pdu: Option<super::pdu::TransportPdu>,
     /// A Server's DHCP service (scopes set with netsh).
     pub dhcp_service: DhcpService,
     pub browser: Browser,
@@ -202,6 +204,7 @@ impl Host {
             tcp,
             web: server.then(WebServer::default),
             fetch: None,
+            pdu: None,
             dhcp_service: DhcpService::default(),
             browser: Browser::default(),
             remote: None,
@@ -470,11 +473,46 @@ impl Host {
         self.flush_tcp(now);
     }
 
+    /// Send a complex PDU over TCP or UDP (one at a time: a new one gives up the last).
+    pub fn start_pdu(&mut self, now: Time, spec: super::pdu::TransportSpec, report: Box<dyn crate::proto::probe::Report>) {
+        if let Some(mut old) = self.pdu.take() {
+            old.abort(now, &mut self.stack, &mut self.tcp);
+        }
+        let mut pdu = super::pdu::TransportPdu::new(now, spec, report);
+        pdu.poll(now, &mut self.stack, &mut self.tcp);
+        self.pdu = Some(pdu);
+        self.flush_tcp(now);
+    }
+
+    /// The complex PDU's attempt on its way: its transport and source port.
+    pub fn pdu_src_port(&self) -> Option<u16> {
+        self.pdu.as_ref().and_then(super::pdu::TransportPdu::src_port)
+    }
+
+    /// An ICMP error or a failed ARP about a datagram: `true` when the
+    /// complex PDU on its way took it.
+    pub fn pdu_error(&mut self, now: Time, d: &Delivery) -> bool {
+        let Some(pdu) = self.pdu.as_mut() else { return false };
+        let taken = pdu.on_error(now, &mut self.stack, d);
+        if pdu.is_done() {
+            self.pdu = None;
+        }
+        taken
+    }
+
     /// Send TCP's segments and let the applications act on its events.
     fn flush_tcp(&mut self, now: Time) {
         for _ in 0..8 {
             let events = std::mem::take(&mut self.tcp.events);
             for e in events {
+                if let Some(pdu) = self.pdu.as_mut() {
+                    if pdu.on_tcp_event(now, &mut self.tcp, e) {
+                        if pdu.is_done() {
+                            self.pdu = None;
+                        }
+                        continue;
+                    }
+                }
                 if self.web.as_mut().is_some_and(|w| w.on_event(now, &mut self.tcp, e)) {
                     continue;
                 }
@@ -631,7 +669,8 @@ impl Host {
         let service = self.dhcp_service.server.poll_at();
         // The DHCPv6 client runs only while its link is up (see `poll`).
         let client6 = self.dhcpv6.poll_at().filter(|_| self.stack6.ifaces[0].up);
-        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service, client6]
+        let pdu = self.pdu.as_ref().and_then(super::pdu::TransportPdu::poll_at);
+        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service, client6, pdu]
             .into_iter()
             .flatten()
             .min()
@@ -646,6 +685,13 @@ impl Host {
         }
         if self.tcp.poll_at().is_some_and(|t| t <= now) {
             self.tcp.poll(now);
+            self.flush_tcp(now);
+        }
+        if let Some(pdu) = self.pdu.as_mut().filter(|p| p.poll_at().is_some_and(|t| t <= now)) {
+            pdu.poll(now, &mut self.stack, &mut self.tcp);
+            if pdu.is_done() {
+                self.pdu = None;
+            }
             self.flush_tcp(now);
         }
         if self.dhcp_service.server.poll_at().is_some_and(|t| t <= now) {
@@ -683,6 +729,14 @@ impl Host {
             return;
         }
         let body = p.bytes.get(udp::HEADER_LEN..).unwrap_or_default();
+        if let (Some(pdu), Binding::Udp(port)) = (self.pdu.as_mut(), p.binding) {
+            if pdu.on_datagram(now, &mut self.stack, p.src, port) {
+                if pdu.is_done() {
+                    self.pdu = None;
+                }
+                return;
+            }
+        }
         if self.resolver_port.is_some_and(|port| p.binding == Binding::Udp(port)) {
             self.resolver.receive(now, p.src, body);
             self.flush_dns(now);

@@ -15,6 +15,7 @@ pub mod bridge;
 pub mod dhcp_service;
 mod host;
 pub mod ios;
+pub mod pdu;
 pub mod remote;
 pub(crate) mod web;
 mod words;
@@ -387,6 +388,20 @@ impl Device {
         self.session_owner == self.active_terminal()
     }
 
+    /// Send a complex PDU over TCP or UDP (from a host only).
+    pub fn start_transport_pdu(
+        &mut self,
+        now: Time,
+        spec: pdu::TransportSpec,
+        report: Box<dyn probe::Report>,
+    ) -> Result<(), String> {
+        let Role::Host(h) = &mut self.role else {
+            return Err(format!("{}: TCP and UDP PDUs leave from a PC, laptop or server", self.name));
+        };
+        h.start_pdu(now, spec, report);
+        Ok(())
+    }
+
     /// Start a ping or traceroute on this device's IP stack; it prints at
     /// the terminal that started it.
     pub fn start_session(&mut self, now: Time, spec: probe::Spec, report: Box<dyn probe::Report>) {
@@ -524,6 +539,12 @@ impl Device {
         let delivered: Vec<_> = std::mem::take(&mut self.stack_mut().delivered);
         if !delivered.is_empty() {
             for d in &delivered {
+                // An error about a complex PDU's datagram is the PDU's.
+                if let (Delivery::IcmpError { .. } | Delivery::ArpFailed { .. }, Role::Host(h)) = (d, &mut self.role) {
+                    if h.pdu_error(now, d) {
+                        continue;
+                    }
+                }
                 match (d, &mut self.role) {
                     (Delivery::Payload(p), Role::Ios(i)) => i.deliver(now, p, &self.ports),
                     (Delivery::Payload(_), Role::Host(h)) => h.deliver(now, d),

@@ -10,7 +10,7 @@ use bevy_egui::egui;
 
 use super::i18n::{tr, Lang};
 use super::{Tool, UiState};
-use crate::app::simulation::{FrameEvent, PduShape, PROTOCOLS};
+use crate::app::simulation::{FrameEvent, PduProtocol, PduShape, PROTOCOLS};
 use crate::app::Workspace;
 
 /// The width of the PDU column, at the panel's right.
@@ -212,7 +212,7 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                     cell(ui, at_w, row_height, |ui| ui.add(egui::Label::new(at).truncate()));
                     let protocol = egui::RichText::new(&e.line.protocol).color(protocol_color(&e.line.protocol)).strong();
                     cell(ui, kind, row_height, |ui| ui.label(protocol));
-                    let info = if e.dropped { format!("✖ {}", e.line.text) } else { e.line.text.clone() };
+                    let info = if e.dropped { format!("✖ {}", drawable(&e.line.text)) } else { drawable(&e.line.text) };
                     ui.label(info);
                 });
             }
@@ -279,7 +279,7 @@ pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
             ui.label(
                 egui::RichText::new(format!("{} · {} > {} · {:.6} s", e.line.protocol, last, at, e.line.time)).strong(),
             );
-            ui.label(&e.line.text);
+            ui.label(drawable(&e.line.text));
             ui.separator();
             ui.strong(tr(lang, "decisions"));
             if e.decisions.is_empty() {
@@ -299,7 +299,7 @@ pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
                                 for f in &layer.fields {
                                     ui.monospace(format!("{:>4}–{:<4}", f.range.start, f.range.end));
                                     ui.label(f.name);
-                                    ui.monospace(&f.value);
+                                    ui.monospace(drawable(&f.value));
                                     ui.end_row();
                                 }
                             });
@@ -316,6 +316,12 @@ pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
     }
 }
 
+/// Text as the app's fonts can draw it: they have no arrow, so Wireshark's
+/// `49152 → 80` reads `49152 -> 80`.
+fn drawable(text: &str) -> String {
+    text.replace('→', "->")
+}
+
 /// Bytes as a hex dump, 16 to a line with the offset first.
 fn hex(bytes: &[u8]) -> String {
     bytes
@@ -329,11 +335,15 @@ fn hex(bytes: &[u8]) -> String {
         .join("\n")
 }
 
-/// The complex PDU form (ICMP echoes: source, destination, count, size, interval).
+/// The complex PDU form: source, destination, protocol (ICMP, TCP or UDP
+/// and its port), count, size, interval.
 #[derive(Clone, Debug)]
 pub struct ComplexForm {
     pub from: String,
     pub to: String,
+    /// 0: ICMP, 1: TCP, 2: UDP.
+    pub protocol: usize,
+    pub port: u16,
     pub count: u32,
     pub size: usize,
     pub interval_secs: f32,
@@ -341,7 +351,15 @@ pub struct ComplexForm {
 
 impl Default for ComplexForm {
     fn default() -> Self {
-        ComplexForm { from: String::new(), to: String::new(), count: 4, size: 32, interval_secs: 1.0 }
+        ComplexForm {
+            from: String::new(),
+            to: String::new(),
+            protocol: 0,
+            port: 80,
+            count: 4,
+            size: 32,
+            interval_secs: 1.0,
+        }
     }
 }
 
@@ -354,7 +372,7 @@ pub fn complex_form(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
     }
     let mut open = true;
     let mut create = false;
-    egui::Window::new(tr(lang, "complex_pdu")).open(&mut open).default_pos([260.0, 300.0]).show(ctx, |ui| {
+    egui::Window::new(tr(lang, "complex_pdu")).open(&mut open).default_pos([260.0, 300.0]).max_width(360.0).show(ctx, |ui| {
         egui::Grid::new("complex_grid").num_columns(2).show(ui, |ui| {
             ui.label(tr(lang, "source"));
             s.targets.mark("complex:from", ui.text_edit_singleline(&mut form.from));
@@ -362,6 +380,21 @@ pub fn complex_form(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
             ui.label(tr(lang, "destination"));
             s.targets.mark("complex:to", ui.text_edit_singleline(&mut form.to));
             ui.end_row();
+            ui.label(tr(lang, "protocol"));
+            ui.horizontal(|ui| {
+                for (i, name) in ["ICMP", "TCP", "UDP"].into_iter().enumerate() {
+                    let label = egui::RichText::new(name).color(protocol_color(name));
+                    if s.targets.mark(format!("complex:{}", name.to_lowercase()), ui.selectable_label(form.protocol == i, label)).clicked() {
+                        form.protocol = i;
+                    }
+                }
+            });
+            ui.end_row();
+            if form.protocol != 0 {
+                ui.label(tr(lang, "dst_port"));
+                s.targets.mark("complex:port", ui.add(egui::DragValue::new(&mut form.port).range(1..=65535)));
+                ui.end_row();
+            }
             ui.label(tr(lang, "count"));
             s.targets.mark("complex:count", ui.add(egui::DragValue::new(&mut form.count).range(1..=100)));
             ui.end_row();
@@ -377,7 +410,13 @@ pub fn complex_form(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
         create = s.targets.mark("complex:create", ui.button(tr(lang, "create"))).clicked();
     });
     if create {
+        let protocol = match form.protocol {
+            1 => PduProtocol::Tcp(form.port),
+            2 => PduProtocol::Udp(form.port),
+            _ => PduProtocol::Icmp,
+        };
         let shape = PduShape {
+            protocol,
             count: form.count,
             size: form.size,
             interval: crate::sim::Duration::from_secs_f64(f64::from(form.interval_secs)),

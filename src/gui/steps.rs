@@ -15,7 +15,8 @@
 //!   `services:<device>:http|dhcp|dns|page|page_text|save_page|pool_name|pool_gateway|pool_dns|pool_start|pool_mask|pool_max|pool_add|record_name|record_a|record_cname|record_value|record_add`,
 //!   `terminal:<device>` (see [`Targets`]); in simulation mode
 //!   `mode:simulation|realtime`, `sim:back|forward|play|reset|pdu|complex|pace|timeline`,
-//!   `filter:all|<PROTOCOL>`, `event:<row>`;
+//!   `filter:all|<PROTOCOL>`, `event:<row>`, and in the complex PDU window
+//!   `complex:from|to|icmp|tcp|udp|port|count|size|interval|create`;
 //! - `click-device NAME`, `double-click-device NAME`: a device's icon;
 //! - `text WORDS…`: typed characters; `key NAME` (Enter, Tab, Escape,
 //!   Backspace, Delete, ArrowUp, ArrowDown, Ctrl+A, Ctrl+C);
@@ -25,7 +26,8 @@
 //! `check`, `wait SECONDS` (simulated, in realtime mode), `expect DEV TEXT` (the device's
 //! terminal shows TEXT, else the step fails), `expect-events LIST` (the
 //! simulation's event list, as `kind device protocol` rows joined by `, `,
-//! starts with LIST), `expect-event-count N`, `lang fr|en`, `labels on|off`, and
+//! starts with LIST), `expect-event-count N`, `expect-pdu N successful|failed|in-progress`
+//! (the PDU list's Nth PDU), `lang fr|en`, `labels on|off`, and
 //! `quit` (as the menu's Quit). A step that cannot be carried out is reported
 //! and makes the app exit with an error.
 
@@ -291,6 +293,18 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
             let ok = if verb == "expect-events" { shown.starts_with(rest) } else { rest.parse() == Ok(rows.len()) };
             if !ok {
                 return Err(format!("the event list is not `{rest}`:\n{shown}"));
+            }
+        }
+        "expect-pdu" => {
+            let n: usize = first.parse().map_err(|_| "expect-pdu needs a PDU number (from 1)".to_string())?;
+            let pdu = n.checked_sub(1).and_then(|i| ws.0.timeline.pdus().get(i)).ok_or(format!("there is no PDU {n}"))?;
+            let state = match pdu.result() {
+                None => "in-progress",
+                Some(true) => "successful",
+                Some(false) => "failed",
+            };
+            if state != after {
+                return Err(format!("PDU {n} is {state}, not {after}"));
             }
         }
         "lang" => ui.lang = if first == "fr" { i18n::Lang::Fr } else { i18n::Lang::En },

@@ -491,6 +491,20 @@ impl Network {
         });
     }
 
+    /// Send a complex PDU over TCP or UDP from a host.
+    pub fn start_transport_pdu(
+        &mut self,
+        id: DeviceId,
+        spec: crate::device::pdu::TransportSpec,
+        report: Box<dyn crate::proto::probe::Report>,
+    ) -> Result<(), String> {
+        self.act(id, |d, ctx| {
+            let started = d.start_transport_pdu(ctx.now, spec, report);
+            d.flush(ctx);
+            started
+        })
+    }
+
     /// Open `url` in a host's web browser.
     pub fn browse(&mut self, id: DeviceId, url: &str) {
         self.act(id, |d, ctx| {
