@@ -337,6 +337,16 @@ impl Timeline {
         self.session.as_ref().map_or(&[], |s| &s.events)
     }
 
+    /// What the device did with a frame it received, on the wire: the
+    /// frames it sent while handling it (forwarded, answered, flooded), each
+    /// with its out layers.
+    pub fn sent_for<'t>(&'t self, received: &'t FrameEvent) -> impl Iterator<Item = &'t FrameEvent> + 't {
+        let group = received.line.event.filter(|_| received.line.kind == "received");
+        self.events().iter().filter(move |e| {
+            group.is_some() && e.line.event == group && e.line.kind == "sent" && e.device == received.device
+        })
+    }
+
     /// The PDUs added in this simulation.
     pub fn pdus(&self) -> &[Pdu] {
         self.session.as_ref().map_or(&[], |s| &s.pdus)
@@ -849,6 +859,11 @@ spanning-tree portfast default
         // The ARP request is broadcast: flooded; the reply and the echo go one way.
         assert_eq!(at_switch[0], "flooded in VLAN 1 out of every other port (destination unknown or broadcast)");
         assert!(at_switch[1..].iter().all(|d| d.starts_with("switched in VLAN 1 out ")), "{at_switch:#?}");
+        // What the switch sent for the broadcast it received: one frame out of each other port.
+        let flooded = events.iter().find(|e| e.line.device == "S1" && e.line.kind == "received").unwrap();
+        let out: Vec<&FrameEvent> = t.sent_for(flooded).collect();
+        assert_eq!(out.len(), 1, "S1 floods out of its only other port: {out:#?}");
+        assert_eq!(out[0].line.port.as_deref(), Some("GigabitEthernet0/1"));
         // The same decisions in French.
         t.set_lang(&net, Lang::Fr);
         let fr = listed(&t, &filter);

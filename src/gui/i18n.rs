@@ -124,6 +124,8 @@ const CATALOG: &[(&str, &str, &str)] = &[
     ("source", "Source", "Source"),
     ("destination", "Destination", "Destination"),
     ("protocol", "Protocol", "Protocole"),
+    ("in_layers", "In layers", "Couches en entrée"),
+    ("out_layers", "Out layers", "Couches en sortie"),
     ("dst_port", "Destination port", "Port de destination"),
     ("count", "Count", "Nombre"),
     ("size", "Size", "Taille"),

@@ -291,28 +291,49 @@ pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
             }
             ui.separator();
             egui::ScrollArea::vertical().id_salt("layers").max_height(320.0).show(ui, |ui| {
-                for layer in e.layers() {
-                    egui::CollapsingHeader::new(format!("{} ({}–{})", layer.name, layer.range.start, layer.range.end))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            egui::Grid::new(format!("fields{}", layer.range.start)).striped(true).show(ui, |ui| {
-                                for f in &layer.fields {
-                                    ui.monospace(format!("{:>4}–{:<4}", f.range.start, f.range.end));
-                                    ui.label(f.name);
-                                    ui.monospace(drawable(&f.value));
-                                    ui.end_row();
-                                }
-                            });
-                        });
-                }
+                let word = if e.line.kind == "sent" { "out_layers" } else { "in_layers" };
+                ui.strong(tr(lang, word));
+                layer_tables(ui, e, "this", true);
                 ui.separator();
                 ui.strong(tr(lang, "bytes"));
                 ui.monospace(hex(&e.frame));
+                // What the device sent for the frame it took in (as Packet Tracer's "Out Layers").
+                let sent: Vec<&FrameEvent> = ws.timeline.sent_for(e).collect();
+                if !sent.is_empty() {
+                    ui.separator();
+                    ui.strong(tr(lang, "out_layers"));
+                }
+                for (i, out) in sent.into_iter().enumerate() {
+                    let port = out.line.port.as_deref().unwrap_or("");
+                    egui::CollapsingHeader::new(format!("{port}: {}", drawable(&out.line.text)))
+                        .id_salt(("out", i))
+                        .default_open(false)
+                        .show(ui, |ui| layer_tables(ui, out, &format!("out{i}"), false));
+                }
             });
         },
     );
     if !open {
         s.inspector = false;
+    }
+}
+
+/// A frame's layers as field tables with their byte offsets.
+fn layer_tables(ui: &mut egui::Ui, e: &FrameEvent, salt: &str, open: bool) {
+    for layer in e.layers() {
+        egui::CollapsingHeader::new(format!("{} ({}–{})", layer.name, layer.range.start, layer.range.end))
+            .id_salt((salt, layer.range.start))
+            .default_open(open)
+            .show(ui, |ui| {
+                egui::Grid::new((salt, "fields", layer.range.start)).striped(true).show(ui, |ui| {
+                    for f in &layer.fields {
+                        ui.monospace(format!("{:>4}–{:<4}", f.range.start, f.range.end));
+                        ui.label(f.name);
+                        ui.monospace(drawable(&f.value));
+                        ui.end_row();
+                    }
+                });
+            });
     }
 }
 
