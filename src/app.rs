@@ -449,9 +449,12 @@ impl Workspace {
     /// list shows (0: nothing happened that the filter shows).
     pub fn sim_forward(&mut self) -> usize {
         let Some(sim) = self.sim.as_mut() else { return 0 };
+        // What the terminals show as this step begins: what going back to
+        // the step before shows again.
+        sim.mark_terminals(self.timeline.step_count(), &self.scrollback);
         let new = self.timeline.forward(&mut self.net, &sim.filter).len();
         sim.refresh(&self.timeline);
-        sim.selected = None;
+        sim.unselect();
         self.collect_output();
         new
     }
@@ -479,10 +482,10 @@ impl Workspace {
         }
         let now = self.timeline.step_count();
         if step < now {
-            let typed = self.timeline.lines_typed();
+            let edits = self.timeline.edits();
             if let Some(net) = self.timeline.back_to(step).map_err(ActionError)? {
-                let forgot_config = self.timeline.lines_typed() < typed;
-                self.swap_in_replayed(net, forgot_config);
+                let forgot_edits = self.timeline.edits() < edits;
+                self.swap_in_replayed(net, Some(step), forgot_edits);
             }
         } else {
             for _ in now..step {
@@ -497,15 +500,17 @@ impl Workspace {
         if self.sim.is_none() {
             return Ok(());
         }
-        let typed = self.timeline.lines_typed();
+        let edits = self.timeline.edits();
         let net = self.timeline.reset().map_err(ActionError)?;
-        self.swap_in_replayed(net, typed > 0);
+        self.swap_in_replayed(net, None, edits > 0);
         Ok(())
     }
 
-    /// A network the timeline rebuilt takes the old one's place; the
-    /// terminals start again (what the replay printed is not news).
-    fn swap_in_replayed(&mut self, mut net: Network, forgot_config: bool) {
+    /// A network the timeline rebuilt takes the old one's place, after step
+    /// `step` (`None`: where the simulation began, every input forgotten);
+    /// the terminals show what they showed then (what the replay printed
+    /// again is not news).
+    fn swap_in_replayed(&mut self, mut net: Network, step: Option<usize>, forgot_edits: bool) {
         for id in 0..net.devices().len() {
             net.take_console(id);
             // Devices stay where they were moved to.
@@ -516,14 +521,14 @@ impl Workspace {
         self.net = net;
         if let Some(sim) = self.sim.as_mut() {
             sim.refresh(&self.timeline);
-            sim.selected = None;
-            // The terminals as the simulation found them: what was typed
-            // since is replayed, not shown again.
-            self.scrollback = sim.terminals.clone();
+            sim.unselect();
+            sim.restore_terminals(step, &mut self.scrollback);
         }
         self.greet_all();
-        // Lines typed since the simulation began are part of the document.
-        if forgot_config {
+        // Devices placed or taken away: the canvas draws the scene again.
+        self.generation += 1;
+        // Edits made since the simulation began are part of the document.
+        if forgot_edits {
             self.dirty = true;
         }
     }

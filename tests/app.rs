@@ -146,3 +146,25 @@ fn simulation_mode_goes_on_from_realtime_and_back_is_exact() {
     ws.leave_simulation();
     assert!(!ws.net.trace_on());
 }
+
+#[test]
+fn going_back_shows_the_terminals_as_they_were_then() {
+    let mut ws = Workspace::open(&root().join("tests/labs/simulation.ron")).unwrap();
+    ws.enter_simulation();
+    ws.sim_forward();
+    typed(&mut ws, "R1", &["enable", "configure terminal"]);
+    ws.sim_forward();
+    typed(&mut ws, "R1", &["interface g0/0/1"]);
+    ws.sim_forward();
+    assert!(ws.scrollback["R1"].ends_with("R1(config-if)#"), "{}", ws.scrollback["R1"]);
+    ws.sim_back().unwrap();
+    // Back to after step 2: the interface line (typed before step 3) stays, as on the box.
+    assert!(ws.scrollback["R1"].ends_with("R1(config-if)#"), "{}", ws.scrollback["R1"]);
+    ws.sim_go_to(1).unwrap();
+    assert!(ws.scrollback["R1"].ends_with("R1(config)#"), "{}", ws.scrollback["R1"]);
+    typed(&mut ws, "R1", &["do show running-config | include hostname"]);
+    assert!(ws.scrollback["R1"].contains("hostname R1"), "the CLI is where the terminal says: {}", ws.scrollback["R1"]);
+    ws.sim_reset().unwrap();
+    assert!(ws.scrollback["R1"].ends_with("R1>"), "{}", ws.scrollback["R1"]);
+    assert!(ws.dirty, "lines typed and forgotten change the document");
+}

@@ -18,6 +18,7 @@
 //! step before; the event list keeps what it listed up to there, so no
 //! frame is dissected twice.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
@@ -130,7 +131,9 @@ pub struct Pdu {
     pub to: String,
     pub addr: IpAddr,
     pub shape: PduShape,
-    /// The first source port a UDP PDU uses (each datagram the next).
+    /// The sender's address, and the first source port a UDP PDU uses (each
+    /// datagram the next): what tells its datagrams apart in the trace.
+    src_addr: Option<IpAddr>,
     src_port: u16,
     /// Each network a replay builds gets a fresh one, so the network it
     /// replaces cannot write into it.
@@ -159,16 +162,18 @@ impl Pdu {
         let arrived = events.iter().flat_map(|e| &e.notes).any(|n| {
             matches!(n, Decision::Received { flow, .. }
                 if flow.protocol == 17 && IpAddr::V4(flow.dst) == self.addr && flow.seq == port
-                    && ports.contains(&u32::from(flow.id)))
+                    && ports.contains(&u32::from(flow.id))
+                    && self.src_addr.is_none_or(|src| src == IpAddr::V4(flow.src)))
         });
         set_state(&self.outcome, if arrived { PduState::Succeeded } else { PduState::Failed });
     }
 }
 
-/// Records how a PDU ended: success when a reply came (an echo reply, a
-/// TCP connection opened, a datagram back); failure when the session ends
+/// Records how a PDU ended: success as soon as a reply comes (an echo
+/// reply, a TCP connection opened, a datagram back); failure when it ends
 /// without one, or is given up before it ends (a new PDU from the same
-/// device, Ctrl+C); a UDP PDU that heard nothing at all is unanswered.
+/// device; Ctrl+C at the device's terminal for an ICMP PDU, which runs as
+/// its ping); a UDP PDU that heard nothing at all is unanswered.
 struct PduReport {
     cell: OutcomeCell,
     udp: bool,
@@ -176,7 +181,11 @@ struct PduReport {
 
 impl Report for PduReport {
     fn start(&mut self, _: &Spec, _: &mut String) {}
-    fn outcome(&mut self, _: u32, _: u8, _: &Outcome, _: &mut String) {}
+    fn outcome(&mut self, _: u32, _: u8, outcome: &Outcome, _: &mut String) {
+        if let Outcome::Reply { .. } = outcome {
+            set_state(&self.cell, PduState::Succeeded);
+        }
+    }
     fn finish(&mut self, outcomes: &[Outcome], _: &mut String) {
         let state = if outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. })) {
             PduState::Succeeded
@@ -233,6 +242,10 @@ struct Step {
     records: u64,
     /// Frame events listed.
     listed: usize,
+    /// Inputs in effect: those put in by then, and those put in after it
+    /// before the next step began (going back to it keeps them; their
+    /// frames are the next step's).
+    inputs: usize,
 }
 
 /// A stretch in simulation mode: from the moment it was entered, the steps
@@ -305,7 +318,8 @@ impl Timeline {
             return;
         }
         let _ = self.record(net, Input::Trace(true), None);
-        let entered = Step { events: net.events_done(), records: net.trace_total(), listed: 0 };
+        let entered =
+            Step { events: net.events_done(), records: net.trace_total(), listed: 0, inputs: self.inputs.len() };
         self.session = Some(Session {
             entry_input: self.inputs.len() - 1,
             entered,
@@ -352,10 +366,17 @@ impl Timeline {
         self.session.as_ref().map_or(&[], |s| &s.pdus)
     }
 
-    /// How many lines were typed at the terminals since the simulation began.
-    pub fn lines_typed(&self) -> usize {
+    /// How many edits of the document (lines typed, devices placed, cables,
+    /// pages) were made since the simulation began.
+    pub fn edits(&self) -> usize {
         let from = self.session.as_ref().map_or(self.inputs.len(), |s| s.entry_input);
-        self.inputs[from..].iter().filter(|(_, i)| matches!(i, Input::Type { .. })).count()
+        let edit = |i: &Input| {
+            matches!(
+                i,
+                Input::Type { .. } | Input::AddDevice { .. } | Input::Connect { .. } | Input::Disconnect { .. } | Input::SetPage { .. }
+            )
+        };
+        self.inputs[from..].iter().filter(|(_, i)| edit(i)).count()
     }
 
     /// Type a line at a device, as part of the timeline.
@@ -393,13 +414,16 @@ impl Timeline {
                 }
             }
         }
-        // Each PDU its own source ports, so the trace tells their datagrams apart.
+        // Each PDU its own source ports (up to 1000 datagrams), so the trace
+        // tells their datagrams apart; below the ports Windows takes for
+        // itself (49152 on), so no lookup's port is ever shared.
         let pdus = self.session.as_ref().map_or(0, |s| s.pdus.len());
-        let src_port = 50_000 + ((pdus as u32 * 64) % 15_000) as u16;
+        let src_port = 20_000 + (pdus % 28) as u16 * 1_024;
+        let src_addr = crate::grade::resolve_target(net, from);
         let outcome = new_cell();
         self.record(net, Input::Ping { from: from.into(), to: addr, shape, src_port }, Some(outcome.clone()))?;
         if let Some(s) = self.session.as_mut() {
-            s.pdus.push(Pdu { from: from.into(), to: to.into(), addr, shape, src_port, outcome });
+            s.pdus.push(Pdu { from: from.into(), to: to.into(), addr, shape, src_addr, src_port, outcome });
         }
         Ok(())
     }
@@ -411,6 +435,8 @@ impl Timeline {
     pub fn forward(&mut self, net: &mut Network, filter: &[String]) -> Vec<FrameEvent> {
         let lang = self.lang;
         let Some(s) = self.session.as_mut() else { return Vec::new() };
+        // What was put in since the last step belongs with it from now on.
+        s.steps.last_mut().unwrap_or(&mut s.entered).inputs = self.inputs.len();
         let start = (net.events_done(), net.now());
         let first = s.events.len();
         s.list_new(net, lang);
@@ -423,7 +449,7 @@ impl Timeline {
             }
             s.list_new(net, lang);
         }
-        s.steps.push(Step { events: net.events_done(), records: s.seen, listed: s.events.len() });
+        s.steps.push(Step { events: net.events_done(), records: s.seen, listed: s.events.len(), inputs: self.inputs.len() });
         s.settle_pdus();
         s.events[first..].iter().filter(|e| e.line.matches(filter)).cloned().collect()
     }
@@ -480,7 +506,9 @@ impl Timeline {
     fn rewind(&mut self, keep: usize) -> Result<Network, String> {
         let Some(s) = self.session.as_ref() else { return Err(NOT_IN_SIMULATION.into()) };
         let at = keep.checked_sub(1).map_or(s.entered, |i| s.steps[i]);
-        let kept = self.inputs.iter().take_while(|(when, _)| *when <= at.events).count().max(s.entry_input + 1);
+        // By count, not by event: a step that only lists frames an input
+        // already sent runs no event, and must not keep what came after it.
+        let kept = at.inputs.clamp(s.entry_input + 1, self.inputs.len());
         let (net, outcomes) = self.replay(kept, at.events)?;
         self.inputs.truncate(kept);
         if let Some(s) = self.session.as_mut() {
@@ -542,20 +570,49 @@ impl Session {
 /// terminals showed when it began (what they show again after going back).
 #[derive(Default)]
 pub struct SimState {
-    pub terminals: std::collections::BTreeMap<String, String>,
+    /// The terminals' text when the simulation began.
+    terminals: BTreeMap<String, String>,
+    /// How long each terminal's text was as each step began (the text only
+    /// grows meanwhile), so going back shows it as it was.
+    marks: Vec<BTreeMap<String, usize>>,
     /// The protocols the list shows (empty: all).
     pub filter: Vec<String>,
     /// The rows of the list: the timeline's events the filter shows.
     rows: Vec<usize>,
-    /// The row picked for the inspector.
-    pub selected: Option<usize>,
+    /// The event picked for the inspector (in the timeline's list, so a
+    /// new filter keeps it).
+    selected: Option<usize>,
     pub playing: bool,
 }
 
 impl SimState {
     /// Simulation mode, entered with the terminals showing `terminals`.
-    pub fn new(terminals: std::collections::BTreeMap<String, String>) -> Self {
+    pub fn new(terminals: BTreeMap<String, String>) -> Self {
         SimState { terminals, ..Default::default() }
+    }
+
+    /// Step `step` + 1 begins with the terminals showing `scrollback`.
+    pub fn mark_terminals(&mut self, step: usize, scrollback: &BTreeMap<String, String>) {
+        self.marks.truncate(step);
+        self.marks.push(scrollback.iter().map(|(name, text)| (name.clone(), text.len())).collect());
+    }
+
+    /// The terminals as they were after step `step` (`None`: as the
+    /// simulation found them).
+    pub fn restore_terminals(&mut self, step: Option<usize>, scrollback: &mut BTreeMap<String, String>) {
+        let Some(mark) = step.and_then(|k| self.marks.get(k)) else {
+            self.marks.clear();
+            *scrollback = self.terminals.clone();
+            return;
+        };
+        scrollback.retain(|name, _| mark.contains_key(name));
+        for (name, text) in scrollback.iter_mut() {
+            // (A terminal cut down to its last 150 000 characters meanwhile keeps its text.)
+            let len = mark[name];
+            if len <= text.len() && text.is_char_boundary(len) {
+                text.truncate(len);
+            }
+        }
     }
 
     /// The rows again from the timeline's events (after a step, going back
@@ -564,7 +621,27 @@ impl SimState {
         let filter = &self.filter;
         self.rows =
             timeline.events().iter().enumerate().filter(|(_, e)| e.line.matches(filter)).map(|(i, _)| i).collect();
-        self.selected = self.selected.filter(|i| *i < self.rows.len());
+        self.selected = self.selected.filter(|i| *i < timeline.events().len());
+    }
+
+    /// Pick the event on row `i` for the inspector.
+    pub fn select_row(&mut self, i: usize) {
+        self.selected = self.rows.get(i).copied();
+    }
+
+    /// Pick nothing: the canvas follows the newest row.
+    pub fn unselect(&mut self) {
+        self.selected = None;
+    }
+
+    /// The row of the event picked, if the filter shows it.
+    pub fn selected_row(&self) -> Option<usize> {
+        self.selected.and_then(|e| self.rows.iter().position(|&r| r == e))
+    }
+
+    /// The event picked for the inspector, whatever the filter.
+    pub fn picked<'t>(&self, timeline: &'t Timeline) -> Option<&'t FrameEvent> {
+        self.selected.and_then(|e| timeline.events().get(e))
     }
 
     /// How many rows the list has.
@@ -584,7 +661,7 @@ impl SimState {
 
     /// The row the canvas shows: the one picked, else the newest.
     pub fn current_row(&self) -> Option<usize> {
-        self.selected.or(self.rows.len().checked_sub(1))
+        self.selected_row().or(self.rows.len().checked_sub(1))
     }
 }
 
@@ -1185,8 +1262,14 @@ dnscmd /zoneadd lab.com /primary")],
     fn a_tcp_pdu_opens_a_connection_sends_its_data_and_closes() {
         let (mut t, mut net) = simulating(lab_with_server());
         t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Tcp(80))).unwrap();
-        let seen = settle(&mut t, &mut net);
-        assert_eq!(t.pdus()[0].result(), Some(true), "{seen:#?}");
+        let mut seen = settle(&mut t, &mut net);
+        assert_eq!(t.pdus()[0].result(), Some(true), "succeeds as the connection opens: {seen:#?}");
+        // Then the data, and the close.
+        for _ in 0..20 {
+            for e in t.forward(&mut net, &[]) {
+                seen.push(format!("{} {} {} {}", e.line.kind, e.line.device, e.line.protocol, e.line.text));
+            }
+        }
         let tcp: Vec<&String> = seen.iter().filter(|l| l.starts_with("sent PC1 TCP") || l.starts_with("sent SRV1 TCP")).collect();
         assert!(tcp[0].contains("[SYN]") && tcp[1].contains("[SYN, ACK]") && tcp[2].contains("[ACK]"), "{tcp:#?}");
         assert!(tcp.iter().any(|l| l.contains("Len=100")), "the data: {tcp:#?}");
@@ -1226,5 +1309,41 @@ dnscmd /zoneadd lab.com /primary")],
         assert!(t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Udp(0))).is_err());
         assert!(t.add_pdu(&mut net, "PC1", "2001:db8::1", transport(PduProtocol::Tcp(80))).is_err());
         assert!(t.pdus().is_empty(), "refused PDUs are not listed");
+    }
+
+    #[test]
+    fn back_forgets_what_was_put_in_after_a_step_that_ran_no_event() {
+        let (mut t, mut net) = simulating(lab());
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        let before = net.events_done();
+        // The ARP request is on the wire already: step 1 runs no event.
+        t.forward(&mut net, &[]);
+        assert_eq!(net.events_done(), before);
+        t.type_line(&mut net, "R1", "enable").unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
+        t.forward(&mut net, &[]);
+        t.forward(&mut net, &[]);
+        t.back_to(1).unwrap().unwrap();
+        assert_eq!((t.edits(), t.pdus().len()), (1, 2), "kept: put in before step 2 began");
+        t.back_to(0).unwrap().unwrap();
+        assert_eq!((t.edits(), t.pdus().len()), (0, 1), "forgotten: put in after step 1");
+    }
+
+    #[test]
+    fn the_picked_event_stays_picked_through_a_new_filter() {
+        let (mut t, mut net) = simulating(lab());
+        t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
+        for _ in 0..12 {
+            t.forward(&mut net, &[]);
+        }
+        let mut sim = SimState::default();
+        sim.refresh(&t);
+        let arp = (0..sim.row_count()).find(|&i| sim.row(&t, i).unwrap().line.protocol == "ARP").unwrap();
+        sim.select_row(arp);
+        let picked = sim.picked(&t).unwrap().line.seq;
+        sim.filter = vec!["ICMP".into()];
+        sim.refresh(&t);
+        assert_eq!(sim.picked(&t).unwrap().line.seq, picked, "the inspector keeps its frame");
+        assert_eq!(sim.selected_row(), None, "which the list no longer shows");
     }
 }

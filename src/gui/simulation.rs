@@ -183,6 +183,7 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
     let lang = s.lang;
     let Some(sim) = ws.sim.as_mut() else { return };
     let timeline = &ws.timeline;
+    let picked_row = sim.selected_row();
     let row_height = ui.spacing().interact_size.y;
     ui.horizontal(|ui| {
         for (key, width) in COLUMNS {
@@ -203,7 +204,7 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                 ui.horizontal(|ui| {
                     let [time, last_w, at_w, kind] = COLUMNS.map(|(_, w)| w);
                     let row = cell(ui, time, row_height, |ui| {
-                        ui.selectable_label(sim.selected == Some(i), format!("{:.6}", e.line.time))
+                        ui.selectable_label(picked_row == Some(i), format!("{:.6}", e.line.time))
                     });
                     if s.targets.mark(format!("event:{i}"), row).clicked() {
                         picked = Some(i);
@@ -219,7 +220,7 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
         },
     );
     if let Some(i) = picked {
-        sim.selected = Some(i);
+        sim.select_row(i);
         s.inspector = true;
     }
 }
@@ -267,7 +268,7 @@ fn pdu_list(ui: &mut egui::Ui, ws: &Workspace, lang: Lang) {
 /// The PDU inspector: the picked event's decisions, layers and bytes.
 pub fn inspector(ctx: &egui::Context, ws: &Workspace, s: &mut UiState) {
     let lang = s.lang;
-    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.selected).and_then(|i| ws.sim_row(i)) else { return };
+    let Some(e) = ws.sim.as_ref().and_then(|sim| sim.picked(&ws.timeline)) else { return };
     if !s.inspector {
         return;
     }
