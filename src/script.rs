@@ -38,6 +38,8 @@ pub const COMMAND_BUDGET: Duration = Duration::from_secs(600);
 pub fn parse(text: &str, file: &str, net: &Network) -> Result<Vec<Step>, ScriptError> {
     let mut steps = Vec::new();
     let mut selected = false;
+    // A byte-order mark (as Windows Notepad saves UTF-8) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (n, raw) in text.lines().enumerate() {
         let line_no = n + 1;
         let err = |message: String| ScriptError { file: file.to_string(), line: line_no, message };
@@ -70,6 +72,15 @@ pub fn parse(text: &str, file: &str, net: &Network) -> Result<Vec<Step>, ScriptE
                 continue;
             }
             return Err(err("no device selected: start with a line `@DEVICE`".into()));
+        }
+        // A terminal takes a line of at most 4096 bytes; longer is a mistake
+        // to report, not to cut silently.
+        if raw.len() > crate::cli::MAX_LINE_BYTES {
+            return Err(err(format!(
+                "the line is {} bytes; a terminal takes at most {} bytes a line",
+                raw.len(),
+                crate::cli::MAX_LINE_BYTES
+            )));
         }
         steps.push(Step::Type { text: raw.to_string() });
     }
@@ -119,4 +130,32 @@ pub fn type_and_show(net: &mut Network, id: DeviceId, text: &str, transcript: &m
     net.type_line(id, text);
     net.run_while_busy(id, COMMAND_BUDGET);
     transcript.push_str(&net.take_console(id));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> Network {
+        let lab = crate::lab::parse(
+            r#"Lab(title: "s", devices: [Device(name: "PC1", model: Pc)], links: [])"#,
+            "s.ron",
+        )
+        .unwrap();
+        crate::lab::build(&lab).unwrap().0
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let steps = parse("\u{feff}@PC1\nipconfig\n", "bom.txt", &net()).unwrap();
+        assert!(matches!(steps[..], [Step::Select { line: 1, .. }, Step::Type { .. }]), "{steps:?}");
+    }
+
+    #[test]
+    fn a_line_too_long_for_a_terminal_is_an_error_not_cut() {
+        let text = format!("@PC1\n{}\n", "x".repeat(5000));
+        let e = parse(&text, "long.txt", &net()).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("5000 bytes") && e.message.contains("4096"), "{e}");
+    }
 }

@@ -51,6 +51,8 @@ fn semantic_errors_name_the_offender_and_where_it_is() {
             7,
         ),
         (GOOD.replace("\"PC1:F0\"", "\"PC9:F0\""), "unknown device `PC9`", 7),
+        (GOOD.replace("at: (0.0, 0.0)", "at: (NaN, 0.0)"), "R1 is placed at (NaN, 0.0)", 4),
+        (GOOD.replace("at: (0.0, 0.0)", "at: (inf, 1e300)"), "a position is two numbers from -1000000 to 1000000", 4),
         (
             GOOD.replace(
                 "[(\"R1:G0/0/0\", \"PC1:F0\")]",
@@ -197,4 +199,15 @@ fn hostile_paths_are_refused_and_saves_follow_links() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_says_where_the_bad_byte_is() {
+    let dir = tempdir("latin1");
+    let path = dir.join("latin1.ron");
+    // "é" in Latin-1 on line 2, column 14.
+    std::fs::write(&path, b"Lab(\n    title: \"R\xe9seau\",\n    devices: [], links: [])").unwrap();
+    let e = lab::load_file(&path).unwrap_err();
+    assert!(matches!(e, LabError::At { line: 2, col: 14, .. }), "{e}");
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
 }

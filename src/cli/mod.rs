@@ -94,10 +94,13 @@ impl Terminal for Network {
     }
 }
 
+/// The longest line a terminal takes (IOS cuts what is longer).
+pub const MAX_LINE_BYTES: usize = 4096;
+
 /// Type one line at a device's terminal; output goes to its console.
 pub fn type_line(dev: &mut Device, ctx: &mut Ctx, line: &str) -> Response {
     // A line is never longer than a terminal buffer; longer input is cut, as IOS does.
-    let line = cut(line, 4096);
+    let line = cut(line, MAX_LINE_BYTES);
     match dev.role {
         Role::Host(_) => host::type_line(dev, ctx, line),
         Role::Ios(_) => ios::type_line(dev, ctx, line),

@@ -64,8 +64,14 @@ pub fn load_file(path: &Path) -> Result<(Lab, String), LabError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(LabError::Invalid { file, message: format!("file is over the limit of {MAX_FILE_BYTES} bytes") });
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| LabError::Invalid { file: file.clone(), message: format!("not UTF-8 text ({e})") })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Where the first bad byte is, as an editor counts: line and column.
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        LabError::At { file: file.clone(), line, col, message: "not UTF-8 text (save the file as UTF-8)".into() }
+    })?;
     let lab = parse(&text, &file)?;
     Ok((lab, text))
 }
@@ -133,6 +139,11 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
         }
         if let Some(path) = d.pages.keys().find(|p| !p.starts_with('/')) {
             problem(path, format!("page path `{path}` must start with /"));
+        }
+        // A position the canvas cannot draw (NaN, infinite, or so far out
+        // that fitting the view loses every other device).
+        if !(d.at.0.is_finite() && d.at.1.is_finite()) || d.at.0.abs() > 1e6 || d.at.1.abs() > 1e6 {
+            problem(&d.name, format!("{} is placed at {:?}: a position is two numbers from -1000000 to 1000000", d.name, d.at));
         }
     }
     let model_of = |name: &str| lab.devices.iter().find(|d| d.name.eq_ignore_ascii_case(name)).map(|d| d.model);
