@@ -243,10 +243,8 @@ impl Workspace {
         // Edits made in place are on the timeline and replay; those that
         // rebuild the network from a lab start a new one, so they wait for
         // realtime mode.
-        let rebuilds = matches!(
-            action,
-            Action::RenameDevice { .. } | Action::DeleteDevice { .. } | Action::Undo | Action::Redo
-        );
+        let rebuilds =
+            matches!(action, Action::RenameDevice { .. } | Action::DeleteDevice { .. } | Action::Undo | Action::Redo);
         if self.sim.is_some() && rebuilds {
             return err("leave simulation mode to rename or delete a device, undo or redo");
         }
@@ -339,7 +337,9 @@ impl Workspace {
                     return err(format!("{device} {name} has no cable"));
                 }
                 self.snapshot();
-                self.timeline.put(&mut self.net, simulation::Input::Disconnect { device, port }).map_err(ActionError)?;
+                self.timeline
+                    .put(&mut self.net, simulation::Input::Disconnect { device, port })
+                    .map_err(ActionError)?;
             }
             Action::Type { device, line } => {
                 let id = self.find(&device)?;
@@ -366,7 +366,9 @@ impl Workspace {
                     return err("only a Server runs a web service");
                 }
                 self.snapshot();
-                self.timeline.put(&mut self.net, simulation::Input::SetPage { device, path, body }).map_err(ActionError)?;
+                self.timeline
+                    .put(&mut self.net, simulation::Input::SetPage { device, path, body })
+                    .map_err(ActionError)?;
             }
             Action::Undo => {
                 let Some(previous) = self.undo.pop() else { return err("nothing to undo") };

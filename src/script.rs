@@ -137,11 +137,9 @@ mod tests {
     use super::*;
 
     fn net() -> Network {
-        let lab = crate::lab::parse(
-            r#"Lab(title: "s", devices: [Device(name: "PC1", model: Pc)], links: [])"#,
-            "s.ron",
-        )
-        .unwrap();
+        let lab =
+            crate::lab::parse(r#"Lab(title: "s", devices: [Device(name: "PC1", model: Pc)], links: [])"#, "s.ron")
+                .unwrap();
         crate::lab::build(&lab).unwrap().0
     }
 

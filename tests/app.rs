@@ -141,7 +141,11 @@ fn simulation_mode_goes_on_from_realtime_and_back_is_exact() {
     ws.sim_forward();
     assert_eq!(ws.sim_row(0).unwrap().line.protocol, "ICMP", "the same again");
     assert_eq!(ws.net.device(ws.net.find("PC2").unwrap()).at, (12.0, 34.0));
-    assert!(ws.scrollback["PC1"].contains("Reply from 192.168.2.10"), "realtime's terminal kept: {}", ws.scrollback["PC1"]);
+    assert!(
+        ws.scrollback["PC1"].contains("Reply from 192.168.2.10"),
+        "realtime's terminal kept: {}",
+        ws.scrollback["PC1"]
+    );
     assert!(ws.apply(Action::DeleteDevice { device: "PC2".into() }).is_err(), "a rebuild waits for realtime");
     ws.leave_simulation();
     assert!(!ws.net.trace_on());

@@ -373,7 +373,11 @@ impl Timeline {
         let edit = |i: &Input| {
             matches!(
                 i,
-                Input::Type { .. } | Input::AddDevice { .. } | Input::Connect { .. } | Input::Disconnect { .. } | Input::SetPage { .. }
+                Input::Type { .. }
+                    | Input::AddDevice { .. }
+                    | Input::Connect { .. }
+                    | Input::Disconnect { .. }
+                    | Input::SetPage { .. }
             )
         };
         self.inputs[from..].iter().filter(|(_, i)| edit(i)).count()
@@ -404,7 +408,9 @@ impl Timeline {
         let addr = crate::grade::resolve_target(net, to).ok_or_else(|| format!("{to} has no address to reach"))?;
         match shape.protocol {
             PduProtocol::Icmp => {}
-            PduProtocol::Tcp(0) | PduProtocol::Udp(0) => return Err("port 0 cannot be reached: choose 1 to 65535".into()),
+            PduProtocol::Tcp(0) | PduProtocol::Udp(0) => {
+                return Err("port 0 cannot be reached: choose 1 to 65535".into())
+            }
             PduProtocol::Tcp(_) | PduProtocol::Udp(_) if addr.is_ipv6() => {
                 return Err("TCP and UDP PDUs go over IPv4 for now".into())
             }
@@ -449,7 +455,12 @@ impl Timeline {
             }
             s.list_new(net, lang);
         }
-        s.steps.push(Step { events: net.events_done(), records: s.seen, listed: s.events.len(), inputs: self.inputs.len() });
+        s.steps.push(Step {
+            events: net.events_done(),
+            records: s.seen,
+            listed: s.events.len(),
+            inputs: self.inputs.len(),
+        });
         s.settle_pdus();
         s.events[first..].iter().filter(|e| e.line.matches(filter)).cloned().collect()
     }
@@ -883,11 +894,8 @@ spanning-tree portfast default
         t.add_simple_pdu(&mut net, "PC1", "PC2").unwrap();
         let mut second = Vec::new();
         for _ in 0..20 {
-            second.extend(
-                t.forward(&mut net, &filter)
-                    .into_iter()
-                    .map(|e| format!("{} {}", e.line.kind, e.line.device)),
-            );
+            second
+                .extend(t.forward(&mut net, &filter).into_iter().map(|e| format!("{} {}", e.line.kind, e.line.device)));
         }
         assert!(
             second.contains(&"received PC2".to_string()) && second.last() == Some(&"received PC1".to_string()),
@@ -1270,7 +1278,8 @@ dnscmd /zoneadd lab.com /primary")],
                 seen.push(format!("{} {} {} {}", e.line.kind, e.line.device, e.line.protocol, e.line.text));
             }
         }
-        let tcp: Vec<&String> = seen.iter().filter(|l| l.starts_with("sent PC1 TCP") || l.starts_with("sent SRV1 TCP")).collect();
+        let tcp: Vec<&String> =
+            seen.iter().filter(|l| l.starts_with("sent PC1 TCP") || l.starts_with("sent SRV1 TCP")).collect();
         assert!(tcp[0].contains("[SYN]") && tcp[1].contains("[SYN, ACK]") && tcp[2].contains("[ACK]"), "{tcp:#?}");
         assert!(tcp.iter().any(|l| l.contains("Len=100")), "the data: {tcp:#?}");
         assert!(tcp.iter().filter(|l| l.contains("FIN")).count() >= 2, "closed both ways: {tcp:#?}");
@@ -1305,7 +1314,10 @@ dnscmd /zoneadd lab.com /primary")],
     #[test]
     fn transport_pdus_leave_from_hosts_over_ipv4_to_a_real_port() {
         let (mut t, mut net) = simulating(lab_with_server());
-        assert!(t.add_pdu(&mut net, "R1", "SRV1", transport(PduProtocol::Tcp(80))).unwrap_err().contains("PC, laptop or server"));
+        assert!(t
+            .add_pdu(&mut net, "R1", "SRV1", transport(PduProtocol::Tcp(80)))
+            .unwrap_err()
+            .contains("PC, laptop or server"));
         assert!(t.add_pdu(&mut net, "PC1", "SRV1", transport(PduProtocol::Udp(0))).is_err());
         assert!(t.add_pdu(&mut net, "PC1", "2001:db8::1", transport(PduProtocol::Tcp(80))).is_err());
         assert!(t.pdus().is_empty(), "refused PDUs are not listed");

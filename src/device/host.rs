@@ -474,7 +474,12 @@ impl Host {
     }
 
     /// Send a complex PDU over TCP or UDP (one at a time: a new one gives up the last).
-    pub fn start_pdu(&mut self, now: Time, spec: super::pdu::TransportSpec, report: Box<dyn crate::proto::probe::Report>) {
+    pub fn start_pdu(
+        &mut self,
+        now: Time,
+        spec: super::pdu::TransportSpec,
+        report: Box<dyn crate::proto::probe::Report>,
+    ) {
         if let Some(mut old) = self.pdu.take() {
             old.abort(now, &mut self.stack, &mut self.tcp);
         }
@@ -670,10 +675,19 @@ impl Host {
         // The DHCPv6 client runs only while its link is up (see `poll`).
         let client6 = self.dhcpv6.poll_at().filter(|_| self.stack6.ifaces[0].up);
         let pdu = self.pdu.as_ref().and_then(super::pdu::TransportPdu::poll_at);
-        [client, self.retry_at, self.release_done_at, self.resolver.poll_at(), self.tcp.poll_at(), service, client6, pdu]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            client,
+            self.retry_at,
+            self.release_done_at,
+            self.resolver.poll_at(),
+            self.tcp.poll_at(),
+            service,
+            client6,
+            pdu,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Timed DHCP work: retransmissions, renewal, looking again after APIPA.

@@ -122,7 +122,11 @@ impl Device {
                     ErrorKind::TtlExceeded => pick("time exceeded", "durée de vie dépassée (TTL)"),
                 };
                 let src = flow.src;
-                say!(lang, "sent ICMP {kind} to {src} about {flow}", "a envoyé un message ICMP {kind} à {src} au sujet de {flow}")
+                say!(
+                    lang,
+                    "sent ICMP {kind} to {src} about {flow}",
+                    "a envoyé un message ICMP {kind} à {src} au sujet de {flow}"
+                )
             }
             Decision::Neighbor { protocol, neighbor, iface, from, to } => {
                 let on = self.ip_iface_name(iface);

@@ -211,9 +211,11 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
                     }
                     cell(ui, last_w, row_height, |ui| ui.add(egui::Label::new(last).truncate()));
                     cell(ui, at_w, row_height, |ui| ui.add(egui::Label::new(at).truncate()));
-                    let protocol = egui::RichText::new(&e.line.protocol).color(protocol_color(&e.line.protocol)).strong();
+                    let protocol =
+                        egui::RichText::new(&e.line.protocol).color(protocol_color(&e.line.protocol)).strong();
                     cell(ui, kind, row_height, |ui| ui.label(protocol));
-                    let info = if e.dropped { format!("✖ {}", drawable(&e.line.text)) } else { drawable(&e.line.text) };
+                    let info =
+                        if e.dropped { format!("✖ {}", drawable(&e.line.text)) } else { drawable(&e.line.text) };
                     ui.label(info);
                 });
             }
@@ -226,7 +228,12 @@ fn event_list(ui: &mut egui::Ui, ws: &mut Workspace, s: &mut UiState) {
 }
 
 /// A column of the event list: `width` wide whatever its text.
-fn cell(ui: &mut egui::Ui, width: f32, height: f32, add: impl FnOnce(&mut egui::Ui) -> egui::Response) -> egui::Response {
+fn cell(
+    ui: &mut egui::Ui,
+    width: f32,
+    height: f32,
+    add: impl FnOnce(&mut egui::Ui) -> egui::Response,
+) -> egui::Response {
     let layout = egui::Layout::left_to_right(egui::Align::Center);
     ui.allocate_ui_with_layout(egui::vec2(width, height), layout, |ui| {
         ui.set_min_width(width);
@@ -394,43 +401,53 @@ pub fn complex_form(ctx: &egui::Context, ws: &mut Workspace, s: &mut UiState) {
     }
     let mut open = true;
     let mut create = false;
-    egui::Window::new(tr(lang, "complex_pdu")).open(&mut open).default_pos([260.0, 300.0]).max_width(360.0).show(ctx, |ui| {
-        egui::Grid::new("complex_grid").num_columns(2).show(ui, |ui| {
-            ui.label(tr(lang, "source"));
-            s.targets.mark("complex:from", ui.text_edit_singleline(&mut form.from));
-            ui.end_row();
-            ui.label(tr(lang, "destination"));
-            s.targets.mark("complex:to", ui.text_edit_singleline(&mut form.to));
-            ui.end_row();
-            ui.label(tr(lang, "protocol"));
-            ui.horizontal(|ui| {
-                for (i, name) in ["ICMP", "TCP", "UDP"].into_iter().enumerate() {
-                    let label = egui::RichText::new(name).color(protocol_color(name));
-                    if s.targets.mark(format!("complex:{}", name.to_lowercase()), ui.selectable_label(form.protocol == i, label)).clicked() {
-                        form.protocol = i;
-                    }
-                }
-            });
-            ui.end_row();
-            if form.protocol != 0 {
-                ui.label(tr(lang, "dst_port"));
-                s.targets.mark("complex:port", ui.add(egui::DragValue::new(&mut form.port).range(1..=65535)));
+    egui::Window::new(tr(lang, "complex_pdu")).open(&mut open).default_pos([260.0, 300.0]).max_width(360.0).show(
+        ctx,
+        |ui| {
+            egui::Grid::new("complex_grid").num_columns(2).show(ui, |ui| {
+                ui.label(tr(lang, "source"));
+                s.targets.mark("complex:from", ui.text_edit_singleline(&mut form.from));
                 ui.end_row();
-            }
-            ui.label(tr(lang, "count"));
-            s.targets.mark("complex:count", ui.add(egui::DragValue::new(&mut form.count).range(1..=100)));
-            ui.end_row();
-            ui.label(tr(lang, "size"));
-            s.targets.mark("complex:size", ui.add(egui::DragValue::new(&mut form.size).range(0..=9000).suffix(" B")));
-            ui.end_row();
-            ui.label(tr(lang, "interval"));
-            let interval = egui::DragValue::new(&mut form.interval_secs).range(0.0..=60.0).speed(0.1).suffix(" s");
-            s.targets.mark("complex:interval", ui.add(interval));
-            ui.end_row();
-        });
-        ui.weak(tr(lang, "complex_hint"));
-        create = s.targets.mark("complex:create", ui.button(tr(lang, "create"))).clicked();
-    });
+                ui.label(tr(lang, "destination"));
+                s.targets.mark("complex:to", ui.text_edit_singleline(&mut form.to));
+                ui.end_row();
+                ui.label(tr(lang, "protocol"));
+                ui.horizontal(|ui| {
+                    for (i, name) in ["ICMP", "TCP", "UDP"].into_iter().enumerate() {
+                        let label = egui::RichText::new(name).color(protocol_color(name));
+                        if s.targets
+                            .mark(
+                                format!("complex:{}", name.to_lowercase()),
+                                ui.selectable_label(form.protocol == i, label),
+                            )
+                            .clicked()
+                        {
+                            form.protocol = i;
+                        }
+                    }
+                });
+                ui.end_row();
+                if form.protocol != 0 {
+                    ui.label(tr(lang, "dst_port"));
+                    s.targets.mark("complex:port", ui.add(egui::DragValue::new(&mut form.port).range(1..=65535)));
+                    ui.end_row();
+                }
+                ui.label(tr(lang, "count"));
+                s.targets.mark("complex:count", ui.add(egui::DragValue::new(&mut form.count).range(1..=100)));
+                ui.end_row();
+                ui.label(tr(lang, "size"));
+                s.targets
+                    .mark("complex:size", ui.add(egui::DragValue::new(&mut form.size).range(0..=9000).suffix(" B")));
+                ui.end_row();
+                ui.label(tr(lang, "interval"));
+                let interval = egui::DragValue::new(&mut form.interval_secs).range(0.0..=60.0).speed(0.1).suffix(" s");
+                s.targets.mark("complex:interval", ui.add(interval));
+                ui.end_row();
+            });
+            ui.weak(tr(lang, "complex_hint"));
+            create = s.targets.mark("complex:create", ui.button(tr(lang, "create"))).clicked();
+        },
+    );
     if create {
         let protocol = match form.protocol {
             1 => PduProtocol::Tcp(form.port),

@@ -287,8 +287,10 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
         }
         "expect-events" | "expect-event-count" => {
             let Some(sim) = ws.0.sim.as_ref() else { return Err("not in simulation mode".into()) };
-            let rows: Vec<String> =
-                sim.rows(&ws.0.timeline).map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol)).collect();
+            let rows: Vec<String> = sim
+                .rows(&ws.0.timeline)
+                .map(|e| format!("{} {} {}", e.line.kind, e.line.device, e.line.protocol))
+                .collect();
             let shown = rows.join(", ");
             let ok = if verb == "expect-events" { shown.starts_with(rest) } else { rest.parse() == Ok(rows.len()) };
             if !ok {
@@ -297,7 +299,8 @@ fn document_step(verb: &str, rest: &str, ws: &mut Ws, ui: &mut UiState) -> Resul
         }
         "expect-pdu" => {
             let n: usize = first.parse().map_err(|_| "expect-pdu needs a PDU number (from 1)".to_string())?;
-            let pdu = n.checked_sub(1).and_then(|i| ws.0.timeline.pdus().get(i)).ok_or(format!("there is no PDU {n}"))?;
+            let pdu =
+                n.checked_sub(1).and_then(|i| ws.0.timeline.pdus().get(i)).ok_or(format!("there is no PDU {n}"))?;
             let state = match pdu.result() {
                 None => "in-progress",
                 Some(true) => "successful",

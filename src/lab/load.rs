@@ -143,7 +143,10 @@ fn validate(lab: &Lab, text: &str, file: &str) -> Result<(), LabError> {
         // A position the canvas cannot draw (NaN, infinite, or so far out
         // that fitting the view loses every other device).
         if !(d.at.0.is_finite() && d.at.1.is_finite()) || d.at.0.abs() > 1e6 || d.at.1.abs() > 1e6 {
-            problem(&d.name, format!("{} is placed at {:?}: a position is two numbers from -1000000 to 1000000", d.name, d.at));
+            problem(
+                &d.name,
+                format!("{} is placed at {:?}: a position is two numbers from -1000000 to 1000000", d.name, d.at),
+            );
         }
     }
     let model_of = |name: &str| lab.devices.iter().find(|d| d.name.eq_ignore_ascii_case(name)).map(|d| d.model);

@@ -286,10 +286,7 @@ impl<N> Fabric<N> {
             pcap.record(start, &frame);
         }
         let arrival = start + serialization + c.spec.propagation;
-        self.trace.record_frame(now, from.device, Some(from.port), || What::Sent {
-            frame: frame.clone(),
-            arrival,
-        });
+        self.trace.record_frame(now, from.device, Some(from.port), || What::Sent { frame: frame.clone(), arrival });
         self.queue.push(arrival, Queued::Deliver { cable: edge, to_side: 1 - side as u8, frame });
     }
 
