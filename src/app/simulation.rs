@@ -30,7 +30,7 @@ use crate::net::Network;
 use crate::net::TraceLine;
 use crate::proto::decision::Decision;
 use crate::proto::dissect::{self, Layer, LinkType};
-use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec};
+use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec, Tally};
 use crate::sim::{Duration, Time, What};
 
 /// The protocols the event list's filter offers, as the trace names them.
@@ -186,10 +186,10 @@ impl Report for PduReport {
             set_state(&self.cell, PduState::Succeeded);
         }
     }
-    fn finish(&mut self, outcomes: &[Outcome], _: &mut String) {
-        let state = if outcomes.iter().any(|o| matches!(o, Outcome::Reply { .. })) {
+    fn finish(&mut self, tally: &Tally, _: &mut String) {
+        let state = if tally.replies > 0 {
             PduState::Succeeded
-        } else if self.udp && outcomes.iter().all(|o| matches!(o, Outcome::Timeout)) {
+        } else if self.udp && tally.timeouts == tally.ended {
             PduState::Unanswered
         } else {
             PduState::Failed

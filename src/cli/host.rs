@@ -16,7 +16,7 @@ use crate::proto::http::Url;
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::SendError;
 use crate::proto::ipv4::{mask_of, prefix_len};
-use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec};
+use crate::proto::probe::{Kind, Outcome, Pace, Report, Spec, Tally};
 use crate::sim::Duration;
 
 const WINDOWS_TTL_EXCEEDED: &str = "TTL expired in transit.";
@@ -770,24 +770,15 @@ impl Report for WindowsPing {
         out.push('\n');
     }
 
-    fn finish(&mut self, outcomes: &[Outcome], out: &mut String) {
-        let sent = outcomes.len();
+    fn finish(&mut self, tally: &Tally, out: &mut String) {
+        let sent = tally.ended;
         // Windows counts any reply, even an error, as received.
-        let received = outcomes
-            .iter()
-            .filter(|o| matches!(o, Outcome::Reply { .. } | Outcome::Error { .. } | Outcome::Unresolved { .. }))
-            .count();
+        let received = tally.answered;
         let lost = sent - received;
-        let pct = if sent == 0 { 0 } else { lost * 100 / sent };
+        let pct = if sent == 0 { 0 } else { u64::from(lost) * 100 / u64::from(sent) };
         let dst = self.dst.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         out.push_str(&format!("\nPing statistics for {dst}:\n    Packets: Sent = {sent}, Received = {received}, Lost = {lost} ({pct}% loss),\n"));
-        let rtts: Vec<u64> = outcomes
-            .iter()
-            .filter_map(|o| if let Outcome::Reply { rtt, .. } = o { Some(rtt.millis()) } else { None })
-            .collect();
-        if !rtts.is_empty() {
-            let (min, max) = (rtts.iter().min().copied().unwrap_or(0), rtts.iter().max().copied().unwrap_or(0));
-            let avg = rtts.iter().sum::<u64>() / rtts.len() as u64;
+        if let Some((min, avg, max)) = tally.rtts() {
             out.push_str(&format!("Approximate round trip times in milli-seconds:\n    Minimum = {min}ms, Maximum = {max}ms, Average = {avg}ms\n"));
         }
         out.push('\n');
@@ -854,7 +845,7 @@ impl Report for WindowsTrace {
         }
     }
 
-    fn finish(&mut self, _outcomes: &[Outcome], out: &mut String) {
+    fn finish(&mut self, _tally: &Tally, out: &mut String) {
         out.push_str("\nTrace complete.\n\n");
     }
 }

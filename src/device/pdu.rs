@@ -66,7 +66,7 @@ pub struct TransportPdu {
     sent: u32,
     current: Option<Attempt>,
     next_at: Time,
-    outcomes: Vec<Outcome>,
+    tally: probe::Tally,
     done: bool,
 }
 
@@ -83,7 +83,7 @@ impl TransportPdu {
             ident: spec.first_port,
         };
         report.start(&ping, &mut String::new());
-        TransportPdu { spec, report, sent: 0, current: None, next_at: now, outcomes: Vec::new(), done: false }
+        TransportPdu { spec, report, sent: 0, current: None, next_at: now, tally: probe::Tally::default(), done: false }
     }
 
     pub fn is_done(&self) -> bool {
@@ -180,7 +180,7 @@ impl TransportPdu {
                 a.opened = true;
                 self.current = Some(a);
                 let opened = Outcome::Reply { from, rtt, ttl: 0, bytes: self.spec.size };
-                self.outcomes.push(opened);
+                self.tally.add(&opened);
                 self.report.outcome(a.index, 0, &opened, &mut String::new());
                 tcp.close(now, id);
             }
@@ -248,7 +248,7 @@ impl TransportPdu {
 
     fn finish_attempt(&mut self, now: Time, outcome: Outcome) {
         if let Some(a) = self.current {
-            self.outcomes.push(outcome);
+            self.tally.add(&outcome);
             self.report.outcome(a.index, 0, &outcome, &mut String::new());
         }
         self.next(now);
@@ -264,7 +264,7 @@ impl TransportPdu {
     fn check_done(&mut self) {
         if !self.done && self.current.is_none() && self.sent >= self.spec.count {
             self.done = true;
-            self.report.finish(&self.outcomes, &mut String::new());
+            self.report.finish(&self.tally, &mut String::new());
         }
     }
 }

@@ -133,12 +133,53 @@ pub struct Spec {
     pub ident: u16,
 }
 
+/// What a session's probes came back with, counted as they end: what the
+/// statistics at the end of a ping need, in constant memory however many
+/// probes a `repeat` asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Probes that ended (answered, timed out or never sent).
+    pub ended: u32,
+    pub replies: u32,
+    /// Replies, ICMP errors and failed ARP: what Windows counts as received.
+    pub answered: u32,
+    pub timeouts: u32,
+    /// Round-trip times of the replies, in whole milliseconds.
+    pub rtt_min_ms: u64,
+    pub rtt_max_ms: u64,
+    pub rtt_sum_ms: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, outcome: &Outcome) {
+        self.ended += 1;
+        match *outcome {
+            Outcome::Reply { rtt, .. } => {
+                let ms = rtt.millis();
+                self.rtt_min_ms = if self.replies == 0 { ms } else { self.rtt_min_ms.min(ms) };
+                self.rtt_max_ms = self.rtt_max_ms.max(ms);
+                self.rtt_sum_ms += ms;
+                self.replies += 1;
+                self.answered += 1;
+            }
+            Outcome::Error { .. } | Outcome::Unresolved { .. } => self.answered += 1,
+            Outcome::Timeout => self.timeouts += 1,
+            Outcome::NotSent(_) => {}
+        }
+    }
+
+    /// The replies' round-trip times: minimum, average, maximum (ms).
+    pub fn rtts(&self) -> Option<(u64, u64, u64)> {
+        (self.replies > 0).then(|| (self.rtt_min_ms, self.rtt_sum_ms / u64::from(self.replies), self.rtt_max_ms))
+    }
+}
+
 /// Prints a session's progress. Implemented by the Windows prompt and by IOS.
 pub trait Report: Send + Sync {
     fn start(&mut self, spec: &Spec, out: &mut String);
     /// Probe `index` (0-based) at `ttl` came back with `outcome`.
     fn outcome(&mut self, index: u32, ttl: u8, outcome: &Outcome, out: &mut String);
-    fn finish(&mut self, outcomes: &[Outcome], out: &mut String);
+    fn finish(&mut self, tally: &Tally, out: &mut String);
 }
 
 /// A report that prints nothing (benchmarks, graders).
@@ -146,7 +187,7 @@ pub struct Silent;
 impl Report for Silent {
     fn start(&mut self, _: &Spec, _: &mut String) {}
     fn outcome(&mut self, _: u32, _: u8, _: &Outcome, _: &mut String) {}
-    fn finish(&mut self, _: &[Outcome], _: &mut String) {}
+    fn finish(&mut self, _: &Tally, _: &mut String) {}
 }
 
 struct InFlight {
@@ -162,8 +203,10 @@ pub struct Session {
     sent: u32,
     next_send: Time,
     in_flight: VecDeque<InFlight>,
-    /// Outcomes by probe index; `None` while in flight.
+    /// Outcomes by probe index (the first [`KEPT_OUTCOMES`]); `None` while in flight.
     outcomes: Vec<Option<Outcome>>,
+    /// Every outcome, counted.
+    tally: Tally,
     /// Count only, for long fixed-pace runs where keeping every outcome costs memory.
     pub replies: u64,
     done: bool,
@@ -172,6 +215,9 @@ pub struct Session {
 
 const UDP_BASE_PORT: u16 = 33434;
 const FIXED_KEEP: u32 = 64;
+/// Outcomes kept one by one (for a grader's look at a ping); beyond, only
+/// the tally grows, so `ping … repeat 2147483647` costs no memory per probe.
+const KEPT_OUTCOMES: usize = 10_000;
 
 impl Session {
     pub fn new(spec: Spec, report: Box<dyn Report>) -> Self {
@@ -182,6 +228,7 @@ impl Session {
             next_send: Time::ZERO,
             in_flight: VecDeque::new(),
             outcomes: Vec::new(),
+            tally: Tally::default(),
             replies: 0,
             done: false,
             trace_reached: false,
@@ -356,10 +403,13 @@ impl Session {
         }
         if self.keeps_outcomes() {
             let i = index as usize;
-            if self.outcomes.len() <= i {
-                self.outcomes.resize(i + 1, None);
+            if i < KEPT_OUTCOMES {
+                if self.outcomes.len() <= i {
+                    self.outcomes.resize(i + 1, None);
+                }
+                self.outcomes[i] = Some(outcome);
             }
-            self.outcomes[i] = Some(outcome);
+            self.tally.add(&outcome);
             self.report.outcome(index, ttl, &outcome, out);
         }
     }
@@ -376,8 +426,7 @@ impl Session {
         let all_sent = self.sent >= self.total() || self.trace_over();
         if all_sent && self.in_flight.is_empty() && !self.done {
             self.done = true;
-            let outcomes: Vec<Outcome> = self.outcomes.iter().flatten().copied().collect();
-            self.report.finish(&outcomes, out);
+            self.report.finish(&self.tally, out);
         }
     }
 
@@ -388,5 +437,55 @@ impl Session {
         }
         self.sent = self.total();
         self.check_done(out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Remembers the tally it was finished with.
+    struct Keep(std::sync::Arc<std::sync::Mutex<Option<Tally>>>);
+    impl Report for Keep {
+        fn start(&mut self, _: &Spec, _: &mut String) {}
+        fn outcome(&mut self, _: u32, _: u8, _: &Outcome, _: &mut String) {}
+        fn finish(&mut self, tally: &Tally, _: &mut String) {
+            *self.0.lock().unwrap() = Some(*tally);
+        }
+    }
+
+    #[test]
+    fn a_huge_repeat_counts_its_probes_in_constant_memory() {
+        let count = KEPT_OUTCOMES as u32 * 3;
+        let spec = Spec {
+            dst: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 5)),
+            kind: Kind::Echo,
+            count,
+            size: 100,
+            timeout: Duration::from_secs(2),
+            pace: Pace::AfterOutcome { min_gap: Duration::ZERO },
+            ident: 7,
+        };
+        let finished = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let mut session = Session::new(spec, Box::new(Keep(finished.clone())));
+        let mut out = String::new();
+        let from = spec.dst;
+        for i in 0..count {
+            let outcome = match i % 3 {
+                0 => Outcome::Reply { from, rtt: Duration::from_millis(u64::from(i % 7)), ttl: 255, bytes: 100 },
+                1 => Outcome::Error { from, kind: ErrorKind::HostUnreachable, rtt: Duration::ZERO },
+                _ => Outcome::Timeout,
+            };
+            session.record(i, 0, outcome, &mut out);
+        }
+        session.sent = count;
+        session.check_done(&mut out);
+        assert_eq!(session.outcomes.len(), KEPT_OUTCOMES, "only the first outcomes are kept one by one");
+        let tally = finished.lock().unwrap().expect("finished");
+        assert_eq!(
+            (tally.ended, tally.replies, tally.answered, tally.timeouts),
+            (count, count / 3, 2 * count / 3, count / 3)
+        );
+        assert_eq!(tally.rtts(), Some((0, 2, 6)));
     }
 }

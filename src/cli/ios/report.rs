@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use crate::proto::icmp::ErrorKind;
 use crate::proto::ip_stack::SendError;
-use crate::proto::probe::{Outcome, Report, Spec};
+use crate::proto::probe::{Outcome, Report, Spec, Tally};
 
 /// `ping` on IOS.
 #[derive(Default)]
@@ -52,17 +52,11 @@ impl Report for IosPing {
         self.printed += 1;
     }
 
-    fn finish(&mut self, outcomes: &[Outcome], out: &mut String) {
-        let sent = if self.no_route { 1 } else { outcomes.len() };
-        let rtts: Vec<u64> = outcomes
-            .iter()
-            .filter_map(|o| if let Outcome::Reply { rtt, .. } = o { Some(rtt.millis()) } else { None })
-            .collect();
-        let percent = if sent == 0 { 0 } else { rtts.len() * 100 / sent };
-        out.push_str(&format!("\nSuccess rate is {percent} percent ({}/{sent})", rtts.len()));
-        if !rtts.is_empty() {
-            let (min, max) = (rtts.iter().min().copied().unwrap_or(0), rtts.iter().max().copied().unwrap_or(0));
-            let avg = rtts.iter().sum::<u64>() / rtts.len() as u64;
+    fn finish(&mut self, tally: &Tally, out: &mut String) {
+        let sent = if self.no_route { 1 } else { tally.ended };
+        let percent = if sent == 0 { 0 } else { u64::from(tally.replies) * 100 / u64::from(sent) };
+        out.push_str(&format!("\nSuccess rate is {percent} percent ({}/{sent})", tally.replies));
+        if let Some((min, avg, max)) = tally.rtts() {
             out.push_str(&format!(", round-trip min/avg/max = {min}/{avg}/{max} ms"));
         }
         out.push_str("\n\n");
@@ -127,7 +121,7 @@ impl Report for IosTrace {
         }
     }
 
-    fn finish(&mut self, _outcomes: &[Outcome], out: &mut String) {
+    fn finish(&mut self, _tally: &Tally, out: &mut String) {
         out.push('\n');
     }
 }
