@@ -172,8 +172,8 @@ impl Pdu {
 /// Records how a PDU ended: success as soon as a reply comes (an echo
 /// reply, a TCP connection opened, a datagram back); failure when it ends
 /// without one, or is given up before it ends (a new PDU from the same
-/// device; Ctrl+C at the device's terminal for an ICMP PDU, which runs as
-/// its ping); a UDP PDU that heard nothing at all is unanswered.
+/// device); a UDP PDU that heard nothing at all is unanswered. PDUs run
+/// beside the terminals: a ping typed there and a PDU never stop each other.
 struct PduReport {
     cell: OutcomeCell,
     udp: bool,
@@ -704,7 +704,7 @@ fn apply(net: &mut Network, input: &Input, sink: Option<OutcomeCell>) -> Result<
                         pace: Pace::AfterOutcome { min_gap: shape.interval },
                         ident: 0x5044,
                     };
-                    net.start_probe(id, spec, report);
+                    net.start_pdu_probe(id, spec, report);
                     return Ok(());
                 }
                 PduProtocol::Tcp(port) => (Transport::Tcp, port),
@@ -1357,5 +1357,20 @@ dnscmd /zoneadd lab.com /primary")],
         sim.refresh(&t);
         assert_eq!(sim.picked(&t).unwrap().line.seq, picked, "the inspector keeps its frame");
         assert_eq!(sim.selected_row(), None, "which the list no longer shows");
+    }
+
+    #[test]
+    fn a_pdu_and_a_ping_typed_at_the_same_pc_do_not_stop_each_other() {
+        let (mut t, mut net) = simulating(lab());
+        t.type_line(&mut net, "PC1", "ping -t 192.168.1.1").unwrap();
+        t.add_simple_pdu(&mut net, "PC1", "192.168.1.1").unwrap();
+        for _ in 0..30 {
+            t.forward(&mut net, &[]);
+        }
+        let pc1 = net.find("PC1").unwrap();
+        assert!(net.device(pc1).busy(), "the terminal's ping runs on");
+        assert_eq!(t.pdus()[0].result(), Some(true), "and the PDU got its answer");
+        let replies = net.take_console(pc1).matches("Reply from 192.168.1.1").count();
+        assert!(replies >= 1, "the terminal prints only its own replies");
     }
 }

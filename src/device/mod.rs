@@ -101,6 +101,10 @@ pub struct Device {
     session_wake: Option<Time>,
     /// The terminal the session prints at (a vty session's, on an IOS box).
     session_owner: TerminalId,
+    /// A simulation PDU's ICMP echoes: a ping of its own, beside the
+    /// terminal's, printing nowhere (its report keeps the outcome).
+    pdu_probe: Option<Session>,
+    pdu_wake: Option<Time>,
 }
 
 /// The CLI, as the network hands it to a device to run its vty sessions'
@@ -142,6 +146,8 @@ impl Device {
             console: String::new(),
             session: None,
             session_wake: None,
+            pdu_probe: None,
+            pdu_wake: None,
             session_owner: TerminalId::Console,
         }
     }
@@ -248,7 +254,8 @@ impl Device {
             Role::Ios(i) => (&i.stack, &i.stack6, i.poll_at()),
             Role::Host(h) => (&h.stack, &h.stack6, h.poll_at()),
         };
-        earliest(earliest(earliest(self.session_wake, stack.poll_at()), stack6.poll_at()), box_at)
+        let probes = earliest(self.session_wake, self.pdu_wake);
+        earliest(earliest(earliest(probes, stack.poll_at()), stack6.poll_at()), box_at)
     }
 
     /// Run every piece whose deadline has come. The order is fixed (the
@@ -258,6 +265,9 @@ impl Device {
         let now = ctx.now;
         if self.session_wake.is_some_and(|t| t <= now) {
             self.step_session(now);
+        }
+        if self.pdu_wake.is_some_and(|t| t <= now) {
+            self.step_pdu_probe(now);
         }
         if self.stack().poll_at().is_some_and(|t| t <= now) {
             self.stack_mut().poll(now);
@@ -400,6 +410,25 @@ impl Device {
         };
         h.start_pdu(now, spec, report);
         Ok(())
+    }
+
+    /// Send a simulation PDU's ICMP echoes, beside whatever the terminal
+    /// runs (a new one gives up the last).
+    pub fn start_pdu_probe(&mut self, now: Time, spec: probe::Spec, report: Box<dyn probe::Report>) {
+        let mut probe = Session::new(spec, report);
+        let mut stacks = Self::stacks(&mut self.role);
+        self.pdu_wake = probe.start(now, &mut stacks, &mut String::new());
+        self.pdu_probe = Some(probe);
+    }
+
+    fn step_pdu_probe(&mut self, now: Time) {
+        let Some(probe) = self.pdu_probe.as_mut() else { return };
+        let mut stacks = Self::stacks(&mut self.role);
+        self.pdu_wake = probe.step(now, &mut stacks, &mut String::new());
+        if probe.is_done() {
+            self.pdu_probe = None;
+            self.pdu_wake = None;
+        }
     }
 
     /// Start a ping or traceroute on this device's IP stack; it prints at
@@ -553,7 +582,12 @@ impl Device {
                         i.dhcp_echo_reply(now, *from)
                     }
                     (_, _) => {
-                        if let (Some(session), Some(answer)) = (self.session.as_mut(), probe::Answer::of(d)) {
+                        let Some(answer) = probe::Answer::of(d) else { continue };
+                        // A simulation PDU's echoes are told apart by their identifier.
+                        if self.pdu_probe.as_mut().is_some_and(|p| p.on_delivery(now, &answer, &mut String::new())) {
+                            continue;
+                        }
+                        if let Some(session) = self.session.as_mut() {
                             let mut text = String::new();
                             session.on_delivery(now, &answer, &mut text);
                             self.session_print(now, &text);
@@ -562,6 +596,7 @@ impl Device {
                 }
             }
             self.step_session(now);
+            self.step_pdu_probe(now);
         }
         let delivered6: Vec<_> = std::mem::take(&mut self.stack6_mut().delivered);
         if !delivered6.is_empty() {
@@ -570,7 +605,11 @@ impl Device {
                     (crate::proto::ip6_stack::Delivery6::Payload { .. }, Role::Host(h)) => h.deliver6(now, d),
                     (crate::proto::ip6_stack::Delivery6::Payload { .. }, Role::Ios(i)) => i.deliver6(now, d),
                     _ => {
-                        if let (Some(session), Some(answer)) = (self.session.as_mut(), probe::Answer::of6(d)) {
+                        let Some(answer) = probe::Answer::of6(d) else { continue };
+                        if self.pdu_probe.as_mut().is_some_and(|p| p.on_delivery(now, &answer, &mut String::new())) {
+                            continue;
+                        }
+                        if let Some(session) = self.session.as_mut() {
                             let mut text = String::new();
                             session.on_delivery(now, &answer, &mut text);
                             self.session_print(now, &text);
@@ -579,6 +618,7 @@ impl Device {
                 }
             }
             self.step_session(now);
+            self.step_pdu_probe(now);
         }
         // A name lookup that ended: the prompt acts on it (prints, or starts
         // the ping it was for).

@@ -491,6 +491,19 @@ impl Network {
         });
     }
 
+    /// Send a simulation PDU's ICMP echoes (beside the terminal's own ping).
+    pub fn start_pdu_probe(
+        &mut self,
+        id: DeviceId,
+        spec: crate::proto::probe::Spec,
+        report: Box<dyn crate::proto::probe::Report>,
+    ) {
+        self.act(id, |d, ctx| {
+            d.start_pdu_probe(ctx.now, spec, report);
+            d.flush(ctx);
+        });
+    }
+
     /// Send a complex PDU over TCP or UDP from a host.
     pub fn start_transport_pdu(
         &mut self,
