@@ -103,7 +103,8 @@ pub struct Device {
     session_owner: TerminalId,
     /// A simulation PDU's ICMP echoes: a ping of its own, beside the
     /// terminal's, printing nowhere (its report keeps the outcome).
-    pdu_probe: Option<Session>,
+    /// (Boxed: rarely there, and a device stays small on the engine's hot path.)
+    pdu_probe: Option<Box<Session>>,
     pdu_wake: Option<Time>,
 }
 
@@ -415,7 +416,7 @@ impl Device {
     /// Send a simulation PDU's ICMP echoes, beside whatever the terminal
     /// runs (a new one gives up the last).
     pub fn start_pdu_probe(&mut self, now: Time, spec: probe::Spec, report: Box<dyn probe::Report>) {
-        let mut probe = Session::new(spec, report);
+        let mut probe = Box::new(Session::new(spec, report));
         let mut stacks = Self::stacks(&mut self.role);
         self.pdu_wake = probe.start(now, &mut stacks, &mut String::new());
         self.pdu_probe = Some(probe);
