@@ -436,7 +436,7 @@ fn bench(which: BenchKind) -> ExitCode {
             let built = start.elapsed();
             net.run_for(Duration::from_secs_f64(seconds + 1.0));
             let wall = start.elapsed();
-            let replies = net.device(a).session.as_ref().map_or(0, |s| s.replies);
+            let replies = net.device(a).session.as_ref().map_or(0, |s| s.replies());
             report("chain", &net, built, wall, &format!("echoes sent {count}, replies {replies}"));
         }
         BenchKind::Lan { hosts, seconds } => {
@@ -444,7 +444,7 @@ fn bench(which: BenchKind) -> ExitCode {
             let built = start.elapsed();
             net.run_for(Duration::from_secs(u64::from(seconds) + 2));
             let wall = start.elapsed();
-            let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
+            let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies()).sum();
             report(
                 "lan",
                 &net,
@@ -506,7 +506,7 @@ fn bench(which: BenchKind) -> ExitCode {
             }
             net.run_for(Duration::from_secs(5));
             let wall = start.elapsed();
-            let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies).sum();
+            let replies: u64 = net.devices().iter().filter_map(|d| d.session.as_ref()).map(|s| s.replies()).sum();
             let ospf = match converged {
                 Some((at, wall)) => {
                     format!("OSPF converged at simulated {:.0} s, wall {:.3} s", at.secs_f64(), wall.as_secs_f64())

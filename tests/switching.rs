@@ -300,7 +300,7 @@ fn etherchannel_loses_nothing_when_a_member_is_shut_in_the_middle_of_a_ping() {
             net.run_for(Duration::from_secs(5));
             let session = net.device(pc1).session.as_ref().expect("the ping session");
             assert!(session.is_done(), "{end} {member}: the ping finished");
-            assert_eq!(session.replies, 40, "{end} {member}: every echo answered");
+            assert_eq!(session.replies(), 40, "{end} {member}: every echo answered");
             let console = net.take_console(sw);
             assert!(!console.contains("Port-channel1, changed state to down"), "{end} {member}: {console}");
         }

@@ -337,10 +337,6 @@ impl Timeline {
         }
     }
 
-    pub fn in_simulation(&self) -> bool {
-        self.session.is_some()
-    }
-
     /// How many steps were taken in this simulation.
     pub fn step_count(&self) -> usize {
         self.session.as_ref().map_or(0, |s| s.steps.len())

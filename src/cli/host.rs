@@ -775,7 +775,7 @@ impl Report for WindowsPing {
         // Windows counts any reply, even an error, as received.
         let received = tally.answered;
         let lost = sent - received;
-        let pct = if sent == 0 { 0 } else { u64::from(lost) * 100 / u64::from(sent) };
+        let pct = (lost * 100).checked_div(sent).unwrap_or(0);
         let dst = self.dst.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         out.push_str(&format!("\nPing statistics for {dst}:\n    Packets: Sent = {sent}, Received = {received}, Lost = {lost} ({pct}% loss),\n"));
         if let Some((min, avg, max)) = tally.rtts() {

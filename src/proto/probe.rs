@@ -139,11 +139,11 @@ pub struct Spec {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Probes that ended (answered, timed out or never sent).
-    pub ended: u32,
-    pub replies: u32,
+    pub ended: u64,
+    pub replies: u64,
     /// Replies, ICMP errors and failed ARP: what Windows counts as received.
-    pub answered: u32,
-    pub timeouts: u32,
+    pub answered: u64,
+    pub timeouts: u64,
     /// Round-trip times of the replies, in whole milliseconds.
     pub rtt_min_ms: u64,
     pub rtt_max_ms: u64,
@@ -170,7 +170,7 @@ impl Tally {
 
     /// The replies' round-trip times: minimum, average, maximum (ms).
     pub fn rtts(&self) -> Option<(u64, u64, u64)> {
-        (self.replies > 0).then(|| (self.rtt_min_ms, self.rtt_sum_ms / u64::from(self.replies), self.rtt_max_ms))
+        (self.replies > 0).then(|| (self.rtt_min_ms, self.rtt_sum_ms / self.replies, self.rtt_max_ms))
     }
 }
 
@@ -205,10 +205,8 @@ pub struct Session {
     in_flight: VecDeque<InFlight>,
     /// Outcomes by probe index (the first [`KEPT_OUTCOMES`]); `None` while in flight.
     outcomes: Vec<Option<Outcome>>,
-    /// Every outcome, counted.
+    /// Every outcome, counted (long fixed-pace runs keep nothing else).
     tally: Tally,
-    /// Count only, for long fixed-pace runs where keeping every outcome costs memory.
-    pub replies: u64,
     done: bool,
     trace_reached: bool,
 }
@@ -229,7 +227,6 @@ impl Session {
             in_flight: VecDeque::new(),
             outcomes: Vec::new(),
             tally: Tally::default(),
-            replies: 0,
             done: false,
             trace_reached: false,
         }
@@ -237,6 +234,11 @@ impl Session {
 
     pub fn is_done(&self) -> bool {
         self.done
+    }
+
+    /// Echo replies so far.
+    pub fn replies(&self) -> u64 {
+        self.tally.replies
     }
 
     pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
@@ -398,9 +400,7 @@ impl Session {
     }
 
     fn record(&mut self, index: u32, ttl: u8, outcome: Outcome, out: &mut String) {
-        if matches!(outcome, Outcome::Reply { .. }) {
-            self.replies += 1;
-        }
+        self.tally.add(&outcome);
         if self.keeps_outcomes() {
             let i = index as usize;
             if i < KEPT_OUTCOMES {
@@ -409,7 +409,6 @@ impl Session {
                 }
                 self.outcomes[i] = Some(outcome);
             }
-            self.tally.add(&outcome);
             self.report.outcome(index, ttl, &outcome, out);
         }
     }
@@ -482,6 +481,7 @@ mod tests {
         session.check_done(&mut out);
         assert_eq!(session.outcomes.len(), KEPT_OUTCOMES, "only the first outcomes are kept one by one");
         let tally = finished.lock().unwrap().expect("finished");
+        let count = u64::from(count);
         assert_eq!(
             (tally.ended, tally.replies, tally.answered, tally.timeouts),
             (count, count / 3, 2 * count / 3, count / 3)

@@ -54,7 +54,7 @@ impl Report for IosPing {
 
     fn finish(&mut self, tally: &Tally, out: &mut String) {
         let sent = if self.no_route { 1 } else { tally.ended };
-        let percent = if sent == 0 { 0 } else { u64::from(tally.replies) * 100 / u64::from(sent) };
+        let percent = (tally.replies * 100).checked_div(sent).unwrap_or(0);
         out.push_str(&format!("\nSuccess rate is {percent} percent ({}/{sent})", tally.replies));
         if let Some((min, avg, max)) = tally.rtts() {
             out.push_str(&format!(", round-trip min/avg/max = {min}/{avg}/{max} ms"));
